@@ -1,0 +1,371 @@
+"""Validation: compiled schemas, the public `validate`/`errors`, and issue translation.
+
+The verdict is the schema's under Draft 2020-12 with format assertion on, computed by
+jsonschema-rs (a compiled engine with ECMA-262 regular expressions) behind `CompiledSchema`.
+One documented extension: a string whose schema says ``contentMediaType: application/json``
+with a ``contentSchema`` is decoded with the strict reader and validated against that
+schema, its issues continuing under the string's path.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import jsonschema_rs
+
+from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
+from ._json import parse_json
+from ._registry import SchemaRegistry, default_registry
+
+__all__ = ["ISSUE_CODES", "CompiledSchema", "compiled", "errors", "validate"]
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+OUTBOUND_SUFFIXES = ("-request", "-query", "-headers")
+
+#: Every issue code dealerbridge produces, with what it means. Schema keywords first, then the
+#: strict JSON reader, money helpers and vendor rules (named functions outside the schemas).
+ISSUE_CODES: dict[str, str] = {
+    "type": "the value has the wrong JSON type",
+    "required": "a required member is missing (the path names the member)",
+    "additionalProperties": "a member the schema does not allow (closed request objects)",
+    "enum": "the value is not one of the listed values",
+    "const": "the value is not the one allowed value",
+    "pattern": "the string does not match the pattern (ECMA-262)",
+    "format": "the string is not a valid date / date-time",
+    "minLength": "the string is too short",
+    "maxLength": "the string is too long",
+    "minimum": "the number is below the minimum",
+    "maximum": "the number is above the maximum",
+    "exclusiveMinimum": "the number is not above the exclusive minimum",
+    "exclusiveMaximum": "the number is not below the exclusive maximum",
+    "multipleOf": "the number is not a multiple of the given step",
+    "minItems": "the array has too few items",
+    "maxItems": "the array has too many items",
+    "uniqueItems": "the array has duplicate items",
+    "contains": "no array item matches the contains schema",
+    "minProperties": "the object has too few members",
+    "maxProperties": "the object has too many members",
+    "propertyNames": "a member name is not allowed",
+    "dependentRequired": "a member required by another member is missing",
+    "anyOf": "the value matches none of the allowed shapes",
+    "oneOf": "the value matches none, or more than one, of the allowed shapes",
+    "not": "the value matches a shape that is forbidden",
+    "falseSchema": "no value is allowed here",
+    "unevaluatedProperties": "a member no subschema accounts for",
+    "unevaluatedItems": "an array item no subschema accounts for",
+    "contentMediaType": "the string does not hold a JSON document",
+    "json.syntax": "the text is not JSON",
+    "json.encoding": "the bytes are not UTF-8 (or start with a byte order mark)",
+    "json.duplicate_key": "an object has the same member name twice",
+    "json.non_finite": "NaN, Infinity or a number beyond the double range",
+    "json.lone_surrogate": "a string holds an unpaired UTF-16 surrogate",
+    "json.depth": "arrays and objects nest deeper than dealerbridge.MAX_DEPTH",
+    "json.type": "the value is not a JSON value (str, bytes, or Python JSON types expected)",
+    "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
+    "money.cents": "cents must be a non-negative int",
+    "datetime": "not a date-time in the accepted grammar or not a real moment",
+}
+
+
+def register_codes(codes: dict[str, str]) -> None:
+    """Add the named vendor rule codes of a vendor module to `ISSUE_CODES`."""
+    ISSUE_CODES.update(codes)
+
+
+class CompiledSchema:
+    """One schema (or a `$defs` fragment of it) compiled once, used many times."""
+
+    def __init__(
+        self, registry: SchemaRegistry, name: str, version: int, fragment: str | None = None
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.fragment = fragment
+        document = registry.document(name, version)
+        self.document_id: str = document["$id"]
+        target = document if fragment is None else _follow(document, fragment)
+        #: Schemas named ``*-request``, ``*-query`` and ``*-headers`` describe what we send;
+        #: every other schema is inbound (responses, events), where `load` is tolerant.
+        self.inbound = not name.endswith(OUTBOUND_SUFFIXES)
+        if fragment is None:
+            root: dict[str, Any] = document
+        else:
+            root = {"$schema": DRAFT, "$ref": f"{self.document_id}#{fragment}"}
+        rs_registry = _rs_registry(registry)
+        self._validator = jsonschema_rs.validator_for(
+            root, registry=rs_registry, validate_formats=True, offline=True
+        )
+        self._contents = [
+            (path, self._compile_content(rs_registry, content))
+            for path, content in _content_locations(registry, document, target)
+        ]
+
+    def _compile_content(self, rs_registry: Any, content: dict[str, Any]) -> Any:
+        if set(content) == {"$ref"}:
+            content = {"$schema": DRAFT, "$ref": urljoin(self.document_id, content["$ref"])}
+        return jsonschema_rs.validator_for(
+            content,
+            registry=rs_registry,
+            validate_formats=True,
+            offline=True,
+        )
+
+    @property
+    def label(self) -> str:
+        suffix = f"#{self.fragment}" if self.fragment else ""
+        return f"{self.name} v{self.version}{suffix}"
+
+    def schema_issues(self, instance: object) -> list[Issue]:
+        """The schema's own verdict (no content decoding)."""
+        try:
+            if self._validator.is_valid(instance):
+                return []
+            found = list(self._validator.iter_errors(instance))
+        except ValidationError:
+            raise
+        except Exception as exc:  # the engine could not read the Python value
+            return [_not_json(exc)]
+        return _sorted(_translate_all(found, ()))
+
+    def issues(self, instance: object) -> list[Issue]:
+        try:
+            valid = self._validator.is_valid(instance)
+        except Exception as exc:
+            return [_not_json(exc)]
+        if valid and not self._contents:
+            return []
+        found = [] if valid else self.schema_issues(instance)
+        for path, validator in self._contents:
+            value = _at(instance, path)
+            if isinstance(value, str):
+                found.extend(_content_issues(value, path, validator))
+        return _sorted(found)
+
+
+def _not_json(exc: BaseException) -> Issue:
+    return Issue(
+        path="",
+        code="json.type",
+        message=f"the value is not a JSON value: {str(exc).splitlines()[0][:120]}",
+        value=None,
+    )
+
+
+def _content_issues(text: str, path: tuple[str, ...], validator: Any) -> list[Issue]:
+    where = pointer(path)
+    try:
+        inner = parse_json(text)
+    except ValidationError as exc:
+        return [
+            Issue(
+                path=where,
+                code="contentMediaType",
+                message=f"'{path[-1]}' must hold a JSON document: {exc.issues[0].message}",
+                value=text,
+            )
+        ]
+    if validator.is_valid(inner):
+        return []
+    return _translate_all(list(validator.iter_errors(inner)), path)
+
+
+def _at(instance: object, path: tuple[str, ...]) -> object:
+    value = instance
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _follow(document: dict[str, Any], fragment: str) -> dict[str, Any]:
+    node: Any = document
+    for part in fragment.strip("/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    if not isinstance(node, dict):
+        raise DealerbridgeUsageError(f"{fragment} is not a schema object")
+    return node
+
+
+def _content_locations(
+    registry: SchemaRegistry, document: dict[str, Any], node: dict[str, Any]
+) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Instance paths (through fixed properties only) of strings holding JSON documents."""
+
+    def walk(
+        doc: dict[str, Any], schema: Any, path: tuple[str, ...], depth: int
+    ) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+        if not isinstance(schema, dict) or depth > 12:
+            return
+        if schema.get("contentMediaType") == "application/json" and "contentSchema" in schema:
+            yield path, schema["contentSchema"]
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            yield from walk(doc, _follow(doc, ref[1:]), path, depth + 1)
+        for branch in schema.get("anyOf", []) + schema.get("allOf", []):
+            yield from walk(doc, branch, path, depth + 1)
+        for key, sub in schema.get("properties", {}).items():
+            yield from walk(doc, sub, (*path, key), depth + 1)
+
+    yield from walk(document, node, (), 0)
+
+
+_rs_lock = threading.Lock()
+_rs_registries: dict[int, Any] = {}
+_compiled: dict[tuple[int, str, int, str | None], CompiledSchema] = {}
+
+
+def _rs_registry(registry: SchemaRegistry) -> Any:
+    key = id(registry)
+    found = _rs_registries.get(key)
+    if found is None:
+        found = jsonschema_rs.Registry(list(registry.resources()))
+        _rs_registries[key] = found
+    return found
+
+
+def compiled(
+    name: str,
+    version: int | None = None,
+    *,
+    fragment: str | None = None,
+    registry: SchemaRegistry | None = None,
+) -> CompiledSchema:
+    """The compiled schema, built lazily once per process."""
+    if not isinstance(name, str):
+        raise DealerbridgeUsageError(f"schema name must be a str, got {type(name).__name__}")
+    reg = registry or default_registry()
+    resolved = reg.resolve_version(name, version)
+    key = (id(reg), name, resolved, fragment)
+    found = _compiled.get(key)
+    if found is None:
+        with _rs_lock:
+            found = _compiled.get(key)
+            if found is None:
+                found = CompiledSchema(reg, name, resolved, fragment)
+                _compiled[key] = found
+    return found
+
+
+def errors(instance: object, schema: str, *, version: int | None = None) -> list[Issue]:
+    """Every issue of *instance* against the named schema; ``[]`` when valid. Never raises
+    for bad data (an unknown schema name is a usage error)."""
+    return compiled(schema, version).issues(instance)
+
+
+def validate(instance: object, schema: str, *, version: int | None = None) -> None:
+    """Raise `ValidationError` carrying every issue of *instance* against the named schema."""
+    check = compiled(schema, version)
+    found = check.issues(instance)
+    if found:
+        raise ValidationError(found, schema=check.label)
+
+
+# --------------------------------------------------------------------------- translation
+
+
+def _sorted(issues: list[Issue]) -> list[Issue]:
+    unique: dict[tuple[str, str, str], Issue] = {}
+    for item in issues:
+        unique.setdefault((item.path, item.code, item.message), item)
+    return sorted(unique.values(), key=lambda i: (i.path, i.code))
+
+
+def _translate_all(found: list[Any], prefix: tuple[str | int, ...]) -> list[Issue]:
+    out: list[Issue] = []
+    for error in found:
+        out.extend(_translate(error, prefix))
+    return out
+
+
+def _label(parts: tuple[str | int, ...]) -> str:
+    if not parts:
+        return "the payload"
+    last = parts[-1]
+    if isinstance(last, int):
+        return f"item {last} of '{parts[-2]}'" if len(parts) > 1 else f"item {last}"
+    return f"'{last}'"
+
+
+def _translate(error: Any, prefix: tuple[str | int, ...]) -> list[Issue]:
+    parts: tuple[str | int, ...] = (*prefix, *error.instance_path)
+    kind = error.kind
+    code: str = kind.name
+    value = error.instance
+    label = _label(parts)
+    found = describe_value(value)
+    if code == "required":
+        member = kind.property
+        member_parts = (*parts, member)
+        where = "the payload" if not parts else _label(parts)
+        return [
+            Issue(
+                path=pointer(member_parts),
+                code="required",
+                message=f"'{member}' is required in {where} but is missing",
+                value=None,
+            )
+        ]
+    if code == "additionalProperties":
+        return [
+            Issue(
+                path=pointer((*parts, key)),
+                code="additionalProperties",
+                message=f"'{key}' is not allowed in {label} (unknown member); found "
+                f"{describe_value(value.get(key) if isinstance(value, dict) else None)}",
+                value=value.get(key) if isinstance(value, dict) else None,
+            )
+            for key in kind.unexpected
+        ]
+    if code in ("anyOf", "oneOf"):
+        branches: list[list[Any]] = list(kind.context)
+        relevant = [b for b in branches if b and not _only_type_mismatch(b, error.instance_path)]
+        if len(relevant) == 1:
+            return _translate_all(relevant[0], prefix)
+        shape = "matches none of the allowed shapes"
+        if code == "oneOf" and not any(branches):
+            shape = "matches more than one of the allowed shapes"
+        return [Issue(pointer(parts), code, f"{label} {shape}; found {found}", value)]
+    rule = _RULES.get(code)
+    text = rule(kind) if rule is not None else f"fails the '{code}' rule"
+    return [Issue(pointer(parts), code, f"{label} {text}; found {found}", value)]
+
+
+def _only_type_mismatch(branch: list[Any], path: Any) -> bool:
+    return all(
+        e.kind.name in ("type", "const", "enum") and list(e.instance_path) == list(path)
+        for e in branch
+    )
+
+
+def _types(kind: Any) -> str:
+    types = kind.as_dict().get("types") or []
+    return " or ".join(str(t) for t in types)
+
+
+_RULES: dict[str, Any] = {
+    "type": lambda k: f"must be of type {_types(k)}",
+    "enum": lambda k: (
+        "must be one of "
+        + ", ".join(describe_value(o) if o is not None else "null" for o in k.options)
+    ),
+    "const": lambda k: f"must be {describe_value(k.as_dict().get('expected_value'))}",
+    "pattern": lambda k: f"must match the pattern {k.pattern}",
+    "format": lambda k: f"must be a valid {k.format}",
+    "minLength": lambda k: f"must have at least {k.as_dict()['limit']} character(s)",
+    "maxLength": lambda k: f"must have at most {k.as_dict()['limit']} character(s)",
+    "minimum": lambda k: f"must be at least {k.as_dict()['limit']}",
+    "maximum": lambda k: f"must be at most {k.as_dict()['limit']}",
+    "exclusiveMinimum": lambda k: f"must be greater than {k.as_dict()['limit']}",
+    "exclusiveMaximum": lambda k: f"must be less than {k.as_dict()['limit']}",
+    "minItems": lambda k: f"must have at least {k.as_dict()['limit']} item(s)",
+    "maxItems": lambda k: f"must have at most {k.as_dict()['limit']} item(s)",
+    "uniqueItems": lambda k: "must not repeat items",
+    "not": lambda k: "must not match the forbidden shape",
+    "falseSchema": lambda k: "is not allowed here",
+    "minProperties": lambda k: f"must have at least {k.as_dict()['limit']} member(s)",
+    "maxProperties": lambda k: f"must have at most {k.as_dict()['limit']} member(s)",
+}

@@ -1,0 +1,29 @@
+"""Hypothesis strategies for dealerbridge payloads (needs the ``testing`` extra).
+
+- `payloads(schema)`: valid wire payloads (JSON values) of a bundled schema.
+- `models(cls)`: model instances, loaded from valid payloads.
+- `invalid_payloads(schema)`: ``(payload, expected)`` pairs where the payload breaks exactly
+  one rule and ``expected`` is the `ExpectedIssue` (path and code) it must produce.
+
+Strategies are built from the same schemas the validator uses, with size knobs that default
+small (Hypothesis health checks fire on large JSON). Vendor modules register extra rules
+(`register_fixup`, `register_breaker`) for checks that live outside the schemas.
+"""
+
+from ._strategies import (
+    ExpectedIssue,
+    invalid_payloads,
+    models,
+    payloads,
+    register_breaker,
+    register_fixup,
+)
+
+__all__ = [
+    "ExpectedIssue",
+    "invalid_payloads",
+    "models",
+    "payloads",
+    "register_breaker",
+    "register_fixup",
+]

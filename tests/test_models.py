@@ -1,0 +1,132 @@
+import json
+import warnings
+
+import pytest
+from hypothesis import given
+
+import dealerbridge as db
+from dealerbridge.testing import invalid_payloads, payloads
+
+from . import generated_test_models as tm
+from .strictjson import tagged
+
+FULL = {
+    "id": "w1",
+    "price": "12.5",
+    "count": 3,
+    "weight": None,
+    "kind": "small",
+    "madeOn": "2025-02-28",
+    "isActive": False,
+    "originalAssociateUUID": "x",
+    "part": None,
+    "parts": [{"partNumber": "A-1", "cents": 100, "vendorAdded": [1]}],
+    "tags": {"a": "b"},
+    "meta": {"q": [1, 2.5]},
+    "body": json.dumps({"partNumber": "B"}),
+    "unknownTop": 5,
+}
+
+
+def test_load_gives_typed_objects_with_snake_case_names():
+    widget = db.load(tm.Widget, FULL)
+    assert widget.original_associate_uuid == "x"
+    assert widget.parts[0].part_number == "A-1" and widget.parts[0].extras == {"vendorAdded": [1]}
+    assert widget.body.part_number == "B" and widget.body_as_string
+    assert widget.extras == {"unknownTop": 5}
+
+
+def test_absent_and_null_differ():
+    widget = db.load(tm.Widget, {"id": "a", "price": "1", "count": 1, "weight": None})
+    assert widget.weight is None and widget.kind is db.UNSET
+    assert db.dump(widget) == {"id": "a", "price": "1", "count": 1, "weight": None}
+
+
+def test_round_trip_is_exact_including_unknown_members():
+    assert tagged(db.dump(db.load(tm.Widget, FULL))) == tagged(FULL)
+    raw = json.dumps(FULL).encode()
+    assert tagged(db.dump(db.load(tm.Widget, raw))) == tagged(FULL)
+
+
+def test_integral_float_in_integer_field_comes_back_as_int():
+    dumped = db.dump(db.load(tm.Widget, {"id": "a", "price": "1", "count": 3.0}))
+    assert tagged(dumped["count"]) == ("int", 3)
+
+
+def test_content_given_as_object_stays_an_object():
+    payload = {**FULL, "body": {"partNumber": "B"}}
+    widget = db.load(tm.Widget, payload)
+    assert not widget.body_as_string
+    assert db.dump(widget)["body"] == {"partNumber": "B"}
+
+
+def test_bad_content_string_is_a_validation_error_at_its_path():
+    with pytest.raises(db.ValidationError) as info:
+        db.load(tm.Widget, {**FULL, "body": '{"partNumber": 7}'})
+    assert [(i.path, i.code) for i in info.value.issues] == [("/body/partNumber", "type")]
+
+
+def test_unknown_enum_inbound_is_a_warning_unless_strict():
+    payload = {"id": "a", "price": "1", "count": 1, "kind": "medium"}
+    with pytest.warns(db.UnknownEnumValueWarning, match="/kind"):
+        widget = db.load(tm.Widget, payload)
+    assert widget.kind == "medium"
+    with pytest.raises(db.ValidationError):
+        db.load(tm.Widget, payload, strict=True)
+    with pytest.raises(db.ValidationError):
+        db.validate(payload, "test/widget")
+
+
+def test_requests_are_strict_about_enums():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(db.ValidationError):
+            db.load(tm.OrderFormRequest, [{"name": "n", "status": "Z"}])
+
+
+def test_array_schema_loads_a_list_of_the_right_shapes():
+    items = db.load(tm.OrderFormRequest, [{"cannedId": "c"}, {"name": "n"}])
+    assert isinstance(items[0], tm.FromCanned) and isinstance(items[1], tm.Custom)
+    assert db.dump(items) == [{"cannedId": "c"}, {"name": "n"}]
+
+
+def test_dump_checks_hand_built_objects():
+    with pytest.raises(db.ValidationError) as info:
+        db.dump(tm.Widget(id="a", price="12.505", count=1))
+    assert info.value.issues[0].path == "/price"
+    assert db.dump(tm.Custom(name="n")) == {"name": "n"}
+
+
+def test_converter_is_the_cattrs_converter():
+    widget = db.converter.structure({"id": "a", "price": "1", "count": 1}, tm.Widget)
+    assert db.converter.unstructure(widget) == {"id": "a", "price": "1", "count": 1}
+
+
+@given(payloads("test/widget"))
+def test_generated_payloads_round_trip(payload):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = db.load(tm.Widget, payload)
+    dumped = db.dump(loaded)
+    expected = json.loads(json.dumps(payload))
+    if isinstance(expected["count"], float):
+        expected["count"] = int(expected["count"])
+    if isinstance(payload.get("body"), str):
+        assert json.loads(dumped.pop("body")) == json.loads(expected.pop("body"))
+    assert tagged(dumped) == tagged(expected)
+
+
+@given(invalid_payloads("test/widget"))
+def test_each_broken_rule_gives_exactly_its_issue(pair):
+    payload, expected = pair
+    assert [(i.path, i.code) for i in db.errors(payload, "test/widget")] == [
+        (expected.path, expected.code)
+    ]
+
+
+@given(invalid_payloads("test/order-form-request"))
+def test_each_broken_request_rule_gives_exactly_its_issue(pair):
+    payload, expected = pair
+    assert [(i.path, i.code) for i in db.errors(payload, "test/order-form-request")] == [
+        (expected.path, expected.code)
+    ]
