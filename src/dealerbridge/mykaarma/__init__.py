@@ -1,0 +1,28 @@
+"""myKaarma: repair orders, the order-event webhook, partner appointments with trips.
+
+Models are generated from ``schemas/mykaarma``; the functions here implement what the schemas
+cannot express (signatures, vocabularies, time-zone rules, the partner validation codes).
+"""
+
+from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
+from ._orders import SAME_ORDER_WINDOW, letter_to_status, same_order, status_to_letter
+from ._webhook import (
+    event_key,
+    parse_order_event,
+    verify_authorization_token,
+    verify_webhook_signature,
+)
+
+__all__ = [
+    "SAME_ORDER_WINDOW",
+    "AppointmentTimes",
+    "appointment_datetime",
+    "event_key",
+    "letter_to_status",
+    "parse_order_event",
+    "same_order",
+    "split_appointment_datetime",
+    "status_to_letter",
+    "verify_authorization_token",
+    "verify_webhook_signature",
+]
