@@ -4,6 +4,8 @@ Models are generated from ``schemas/mykaarma``; the functions here implement wha
 cannot express (signatures, vocabularies, time-zone rules, the partner validation codes).
 """
 
+from .._generated import mykaarma as _models
+from .._generated.mykaarma import *  # noqa: F403  (the generated model classes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
 from ._orders import SAME_ORDER_WINDOW, letter_to_status, same_order, status_to_letter
 from ._webhook import (
@@ -14,6 +16,7 @@ from ._webhook import (
 )
 
 __all__ = [
+    *_models.__all__,
     "SAME_ORDER_WINDOW",
     "AppointmentTimes",
     "appointment_datetime",
