@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Json
 
-Amount = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]{1,2})?$")]
+# Inbound amounts carry no pattern in mykaarma/order (see its description), so none here.
+Amount = str
 Date = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
 Time = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$")]
 YN = Literal["Y", "N"]
@@ -47,7 +48,16 @@ class Header(Strict):
     invoiceURL: str | None = None
     isInternal: bool | None = None
     isVoided: bool | None = None
-    mykCreatedDate: str | None = None
+    mykCreatedDate: (
+        Annotated[
+            str,
+            Field(
+                pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) "
+                r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+            ),
+        ]
+        | None
+    ) = None
 
 
 class Vehicle(Strict):

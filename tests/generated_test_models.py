@@ -21,9 +21,9 @@ from dealerbridge._models import (
 __all__ = [
     'Custom',
     'FromCanned',
+    'OrderFormRequest',
     'Widget',
     'WidgetPart',
-    'OrderFormRequest',
 ]
 
 
@@ -53,12 +53,12 @@ class Widget(Model):
     id: str = wire('id', 'Identifier.')
     price: str = wire('price', 'Amount.')
     count: int = wire('count', 'How many.')
-    weight: float | None | UnsetType = wire('weight', 'Nullable number.', default=UNSET)
-    kind: str | None | UnsetType = wire('kind', 'Nullable enum.', default=UNSET)
+    weight: float | UnsetType | None = wire('weight', 'Nullable number.', default=UNSET)
+    kind: str | UnsetType | None = wire('kind', 'Nullable enum.', default=UNSET)
     made_on: str | UnsetType = wire('madeOn', 'Date.', default=UNSET)
     is_active: bool | UnsetType = wire('isActive', 'Flag.', default=UNSET)
     original_associate_uuid: str | UnsetType = wire('originalAssociateUUID', 'Awkward wire key.', default=UNSET)
-    part: WidgetPart | None | UnsetType = wire('part', 'Nullable nested object.', default=UNSET)
+    part: WidgetPart | UnsetType | None = wire('part', 'Nullable nested object.', default=UNSET)
     parts: list[WidgetPart] | UnsetType = wire('parts', 'List of nested objects.', default=UNSET)
     tags: dict[str, str] | UnsetType = wire('tags', 'Map of strings.', default=UNSET)
     meta: JSON | UnsetType = wire('meta', 'Any JSON.', default=UNSET)

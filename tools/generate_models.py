@@ -191,6 +191,7 @@ class Generator:
             if key not in required:
                 tp += " | UnsetType"
                 args.append("default=UNSET")
+            tp = _none_last(tp)
             lines.append(f"    {attr}: {tp} = wire({', '.join(args)})")
             if content:
                 lines.append(f"    {attr}_as_string: bool = attrs.field(default=True, repr=False)")
@@ -258,6 +259,22 @@ class Generator:
 
 
 _IMPORTS = ["JSON", "UNSET", "ArrayModel", "Model", "SchemaRef", "UnsetType", "wire"]
+
+
+def _none_last(tp: str) -> str:
+    parts, depth, current = [], 0, ""
+    for char in tp:
+        depth += char == "["
+        depth -= char == "]"
+        if char == "|" and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    parts.append(current.strip())
+    if "None" in parts:
+        parts = [p for p in parts if p != "None"] + ["None"]
+    return " | ".join(parts)
 
 
 def _array_names(named: list[tuple[str, int, dict[str, Any]]]) -> list[str]:

@@ -10,6 +10,7 @@ small (Hypothesis health checks fire on large JSON). Vendor modules register ext
 (`register_fixup`, `register_breaker`) for checks that live outside the schemas.
 """
 
+from . import _mykaarma  # noqa: F401  (registers the myKaarma fixups and breakers)
 from ._strategies import (
     ExpectedIssue,
     invalid_payloads,

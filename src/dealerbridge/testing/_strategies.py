@@ -76,7 +76,16 @@ _DATETIMES = st.builds(
 
 
 class _Builder:
-    def __init__(self, registry: SchemaRegistry, max_items: int, extras: bool) -> None:
+    def __init__(
+        self,
+        registry: SchemaRegistry,
+        max_items: int,
+        extras: bool,
+        optional: str = "random",
+        nulls: str = "random",
+    ) -> None:
+        self.optional = optional
+        self.nulls = nulls
         self.registry = registry
         self.max_items = max_items
         self.extras = extras
@@ -97,8 +106,16 @@ class _Builder:
             doc_id, target = self.resolve(base, node["$ref"])
             return st.deferred(lambda: self.strategy(target, doc_id, depth + 1))
         if "anyOf" in node:
+            if (
+                self.nulls == "always"
+                and {"type": "null"} in node["anyOf"]
+                and not _is_container(node)
+            ):
+                return st.none()
             options = []
             for branch in node["anyOf"]:
+                if self.optional == "containers" and branch == {"type": "null"}:
+                    continue
                 if isinstance(branch, dict) and "contentSchema" in branch:
                     inner = self.strategy(branch["contentSchema"], base, depth + 1)
                     options.append(inner.map(lambda v: json.dumps(v, ensure_ascii=False)))
@@ -117,12 +134,24 @@ class _Builder:
         if "const" in node:
             return st.just(node["const"])
         if "enum" in node:
+            if self.nulls == "always" and None in node["enum"]:
+                return st.none()
             return st.sampled_from(node["enum"])
         types = node.get("type")
         if types is None:
             return _ANY_JSON
         if isinstance(types, str):
             types = [types]
+        if (
+            self.optional == "containers"
+            and len(types) > 1
+            and ("object" in types or "array" in types)
+        ):
+            types = [t for t in types if t != "null"]
+        elif self.nulls == "always" and "null" in types:
+            return st.none()
+        if self.nulls == "always" and None in node.get("enum", []):
+            return st.none()
         return st.one_of([self.typed(t, node, base, depth) for t in types])
 
     def typed(self, t: str, node: dict[str, Any], base: str, depth: int) -> st.SearchStrategy[Any]:
@@ -140,10 +169,13 @@ class _Builder:
         if t == "string":
             return self.string(node)
         if t == "array":
+            low = node.get("minItems", 0)
+            if self.optional in ("containers", "sparse"):
+                low = max(low, 1)
             return st.lists(
                 self.strategy(node.get("items", {}), base, depth + 1),
-                min_size=node.get("minItems", 0),
-                max_size=max(node.get("minItems", 0), self.max_items if depth < 6 else 1),
+                min_size=low,
+                max_size=max(low, self.max_items if depth < 6 else 1),
             )
         return self.obj(node, base, depth)
 
@@ -174,6 +206,12 @@ class _Builder:
         optional = {
             k: self.strategy(v, base, depth + 1) for k, v in props.items() if k not in required
         }
+        if self.optional == "all":
+            fixed.update(optional)
+            optional = {}
+        elif self.optional == "containers":
+            for key in [k for k in optional if _is_container(props[k])]:
+                fixed[key] = optional.pop(key)
         strat = st.fixed_dictionaries(fixed, optional=optional)
         if self.extras and node.get("additionalProperties", True) is not False:
             strat = st.builds(
@@ -182,6 +220,18 @@ class _Builder:
                 st.none() | st.tuples(st.sampled_from(["zzNewField", "x_vendor_added"]), _ANY_JSON),
             )
         return strat
+
+
+def _is_container(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    if "$ref" in node:
+        return not node["$ref"].startswith("https://schemas.dealerbridge.dev/common/")
+    types = node.get("type")
+    types = [types] if isinstance(types, str) else types or []
+    if "object" in types or "array" in types:
+        return True
+    return any(_is_container(b) for b in node.get("anyOf", []) if b != {"type": "null"})
 
 
 def _with_extra(value: dict[str, Any], extra: tuple[str, Any] | None) -> dict[str, Any]:
@@ -196,13 +246,24 @@ def payloads(
     version: int | None = None,
     max_items: int = 2,
     unknown_fields: bool = True,
+    optional: str = "random",
+    nulls: str = "random",
     registry: SchemaRegistry | None = None,
 ) -> st.SearchStrategy[Any]:
     """Valid wire payloads of *schema*. Inbound schemas also get members the vendor might add
-    later (``unknown_fields``); arrays hold at most ``max_items`` items."""
+    later (``unknown_fields``); arrays hold at most ``max_items`` items. ``optional`` is
+    ``"random"`` (each optional member may be absent), ``"all"`` (every optional member
+    present, possibly null) or ``"containers"`` (optional objects and arrays always present
+    and non-null, arrays non-empty, scalars random) or ``"sparse"`` (like containers, but
+    optional objects and arrays may be absent or null), to reach deep fields quickly. ``nulls="always"`` makes every
+    nullable scalar null."""
+    if optional not in ("random", "all", "containers", "sparse"):
+        raise ValueError(f"optional must be random, all, containers or sparse, not {optional!r}")
     reg = registry or default_registry()
     document = reg.document(schema, version)
-    builder = _Builder(reg, max_items, unknown_fields)
+    if nulls not in ("random", "always"):
+        raise ValueError(f"nulls must be 'random' or 'always', not {nulls!r}")
+    builder = _Builder(reg, max_items, unknown_fields, optional, nulls)
     strat = builder.strategy(document, document["$id"])
     for fixup in _fixups.get(schema, []):
         strat = strat.map(fixup)
