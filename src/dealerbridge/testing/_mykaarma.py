@@ -20,10 +20,13 @@ def _blank(value: Any) -> bool:
 def _advisor_or_user(payload: Any) -> Any:
     """advisorNumber is required (non-blank) when assignedUserUuid is blank, and the reverse."""
     header = payload.get("order", {}).get("header") if isinstance(payload, dict) else None
-    if isinstance(header, dict) and _blank(header.get("assignedUserUuid")):
-        if _blank(header.get("advisorNumber")):
-            payload = copy.deepcopy(payload)
-            payload["order"]["header"]["advisorNumber"] = "109162"
+    if (
+        isinstance(header, dict)
+        and _blank(header.get("assignedUserUuid"))
+        and _blank(header.get("advisorNumber"))
+    ):
+        payload = copy.deepcopy(payload)
+        payload["order"]["header"]["advisorNumber"] = "109162"
     return payload
 
 

@@ -255,8 +255,8 @@ def payloads(
     ``"random"`` (each optional member may be absent), ``"all"`` (every optional member
     present, possibly null) or ``"containers"`` (optional objects and arrays always present
     and non-null, arrays non-empty, scalars random) or ``"sparse"`` (like containers, but
-    optional objects and arrays may be absent or null), to reach deep fields quickly. ``nulls="always"`` makes every
-    nullable scalar null."""
+    optional objects and arrays may be absent or null), to reach deep fields quickly.
+    ``nulls="always"`` makes every nullable scalar null."""
     if optional not in ("random", "all", "containers", "sparse"):
         raise ValueError(f"optional must be random, all, containers or sparse, not {optional!r}")
     reg = registry or default_registry()
