@@ -233,7 +233,7 @@ class Generator:
         tail = ""
         for cls, key in sorted(self.discriminators.items()):
             tail += f"{cls}.__discriminator__ = {key!r}\n"
-        exported = sorted(self.seen) + sorted(_array_names(self.docs.named.get(self.vendor, [])))
+        exported = sorted([*self.seen, *_array_names(self.docs.named.get(self.vendor, []))])
         all_list = "__all__ = [\n" + "".join(f"    {n!r},\n" for n in exported) + "]\n"
         head = (
             HEADER.format(vendor=self.vendor)

@@ -7,6 +7,11 @@ cannot express (signatures, vocabularies, time-zone rules, the partner validatio
 from .._generated import mykaarma as _models
 from .._generated.mykaarma import *  # noqa: F403  (the generated model classes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
+from ._order_requests import (
+    RequestFromOrder,
+    create_request_from_order,
+    update_request_from_order,
+)
 from ._orders import SAME_ORDER_WINDOW, letter_to_status, same_order, status_to_letter
 from ._webhook import (
     event_key,
@@ -19,6 +24,9 @@ __all__ = [
     *_models.__all__,
     "SAME_ORDER_WINDOW",
     "AppointmentTimes",
+    "RequestFromOrder",
+    "create_request_from_order",
+    "update_request_from_order",
     "appointment_datetime",
     "event_key",
     "letter_to_status",
