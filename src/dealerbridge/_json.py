@@ -14,7 +14,7 @@ __all__ = ["MAX_DEPTH", "parse_json"]
 MAX_DEPTH = 64
 
 _BOM = "\ufeff"
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _INT_CHUNK = 4000  # below CPython's default int max_str_digits (4300)
 
