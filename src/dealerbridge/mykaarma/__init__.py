@@ -13,6 +13,13 @@ from ._order_requests import (
     update_request_from_order,
 )
 from ._orders import SAME_ORDER_WINDOW, letter_to_status, same_order, status_to_letter
+from ._partner_rules import (
+    PARTNER_ERROR_CODES,
+    UNDECIDABLE_CODES,
+    PartnerError,
+    apply_partner_defaults,
+    partner_request_errors,
+)
 from ._webhook import (
     event_key,
     parse_order_event,
@@ -22,8 +29,13 @@ from ._webhook import (
 
 __all__ = [
     *_models.__all__,
+    "PARTNER_ERROR_CODES",
     "SAME_ORDER_WINDOW",
+    "UNDECIDABLE_CODES",
     "AppointmentTimes",
+    "PartnerError",
+    "apply_partner_defaults",
+    "partner_request_errors",
     "RequestFromOrder",
     "create_request_from_order",
     "update_request_from_order",
