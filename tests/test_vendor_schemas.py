@@ -77,6 +77,16 @@ def test_each_broken_rule_gives_exactly_its_issue(name, data):
     assert issue_pairs(payload, name) == [(expected.path, expected.code)]
 
 
+# Members a named vendor rule forbids to be absent or null in a valid payload (the strategies
+# are valid under those rules too); the rule's own tests break them on purpose.
+RULE_EXEMPT = {
+    "mykaarma/partner-appointment-request": {
+        # DROPOFF_RIDE_TIME_REQUIRED
+        "absent": {"/dropTripInformation/rideTime"},
+        "null": {"/dropTripInformation/rideTime"},
+    },
+}
+
 MODES = [
     {"optional": "random"},
     {"optional": "all"},
@@ -103,4 +113,7 @@ def test_every_field_is_reached_absent_null_and_present(name):
             coverage.observe(payload)
 
         observe()
-    assert coverage.missing() == {"present": [], "null": [], "absent": []}
+    missing = coverage.missing()
+    for kind, paths in RULE_EXEMPT.get(name, {}).items():
+        missing[kind] = [p for p in missing[kind] if p not in paths]
+    assert missing == {"present": [], "null": [], "absent": []}

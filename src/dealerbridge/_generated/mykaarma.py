@@ -47,6 +47,20 @@ __all__ = [
     'OrderPart',
     'OrderTechHours',
     'OrderVehicle',
+    'PartnerApiError',
+    'PartnerApiWarning',
+    'PartnerAppointmentInformation',
+    'PartnerAppointmentQuery',
+    'PartnerAppointmentRequest',
+    'PartnerAppointmentResponse',
+    'PartnerCustomerAppointmentPreference',
+    'PartnerDealerAssociate',
+    'PartnerDropTripInformation',
+    'PartnerPickupDeliveryTripMetadata',
+    'PartnerPickupTripInformation',
+    'PartnerService',
+    'PartnerTransportOption',
+    'PartnerVehicleInformation',
     'ReadOrderEnvelope',
     'ReadOrderResponse',
     'UpdateOrderHeaders',
@@ -623,6 +637,294 @@ class OrderEventPayload(Model):
     __open__: ClassVar[bool] = True
     uuid: str = wire('uuid', 'Unique identifier issued by mykaarma for the order (e.g. "Gl2eDoAmUjXl9hL4sMrPbIi0QfZwN8OvCdGkBcHntE3"; not validated beyond being a string).')
     order: Order = wire('order', 'The repair order: type, header metadata, vehicle, customer, and labor lines.')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class PartnerAppointmentQuery(Model):
+    """
+    Query parameters of the partner appointment-with-trip create call, as the strings a URL
+    carries. Closed. The dealerUuid path parameter is not a query parameter.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-query', 1)
+    __open__: ClassVar[bool] = False
+    mobile_service_appt_uuid: str | UnsetType = wire('mobileServiceApptUuid', 'UUID of an existing mobile service appointment to delete after creating the new appointment with trip.', default=UNSET)
+    regular_service_appt_uuid: str | UnsetType = wire('regularServiceApptUuid', 'UUID of an existing regular service appointment to delete after creating the new appointment with trip.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerAppointmentRequest(Model):
+    """
+    CreateAppointmentWithTripPartnerRequest: body of POST
+    https://api.mykaarma.com/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-
+    trip (scope appointment.create). A flat contract merging trip and appointment details.
+    Closed: unknown members are errors; dealerUuid is sourced from the URL path only and
+    must not be in the body (it is rejected as an unknown member).
+    appointmentStartDateTime/appointmentEndDateTime are not accepted (derived from
+    appointmentDateTime and the dealer's slot size). The endpoint's own validation codes are
+    checked by dealerbridge.mykaarma.partner_request_errors.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1)
+    __open__: ClassVar[bool] = False
+    customer_uuid: str = wire('customerUUID', 'Unique token assigned to each customer in myKaarma. Required (missing: CUSTOMER_INFO_MISSING).')
+    appointment_date_time: str = wire('appointmentDateTime', "Preferred appointment date-time in ISO-8601 format with timezone offset (e.g., 2026-04-06T13:00:00-0700). The full value is the trip's appointmentTime; the time without timezone is the appointment's appointmentStartDateTime. Required. Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.")
+    dealer_department_uuid: str = wire('dealerDepartmentUUID', 'UUID of the dealer department. Required (missing: INVALID_DEPT_UUID).')
+    pickup_trip_information: PartnerPickupTripInformation = wire('pickupTripInformation', 'Details of the pickup trip event. On create, this must represent PICKUP_VEHICLE. Required.')
+    drop_trip_information: PartnerDropTripInformation | UnsetType | None = wire('dropTripInformation', 'Details of the linked dropoff vehicle trip event. Include only when the appointment should be created with both pickup and dropoff trips.', default=UNSET)
+    appointment_information: PartnerAppointmentInformation = wire('appointmentInformation', 'Details of the appointment to be created. Required.')
+    vehicle_information: PartnerVehicleInformation | UnsetType | None = wire('vehicleInformation', 'Details of the vehicle for which the appointment is created. None of its fields are required, but pass one of vehicleUuid, vin or vehicleKey to associate a vehicle.', default=UNSET)
+    requester_user_uuid: str | UnsetType | None = wire('requesterUserUUID', 'UUID of the user making the request. Passed to the downstream PnD service, which requires it whenever source is not WEB (USER_TOKEN_IS_BLANK on the with-dropoff flow).', default=UNSET)
+    source: str | UnsetType | None = wire('source', 'Platform source of the request. If WEB, some downstream validations are relaxed. No explicit default is applied; null counts as not WEB.', default=UNSET)
+    appointment_meta_data: dict[str, JSON] | UnsetType | None = wire('appointmentMetaData', 'Meta data of the appointment. The page gives no shape, so any JSON object (or null) is accepted.', default=UNSET)
+    pickup_delivery_trip_metadata: PartnerPickupDeliveryTripMetadata | UnsetType | None = wire('pickupDeliveryTripMetadata', 'Metadata for pickup and delivery appointment handling, such as sub-transport option details. Trip UUIDs are returned in the response and are not sent here on create.', default=UNSET)
+    locale: str | UnsetType | None = wire('locale', "Customer's language preference (e.g., en-US, fr-CA).", default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerPickupTripInformation(Model):
+    """
+    pickupTripInformation: the pickup trip details in a flat structure. serviceAdvisorUUID
+    and assignedByDealerAssociateUUID are derived from appointmentInformation.assignedUser
+    and creatorUser; they are not accepted here.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerPickupTripInformation')
+    __open__: ClassVar[bool] = False
+    ride_type: str | UnsetType | None = wire('rideType', "Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE / DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE, checked by partner_request_errors). If omitted, the API defaults it. Decision: a free string here, so the partner check can answer with the vendor's code.", default=UNSET)
+    loaner_vehicle_required: bool | UnsetType | None = wire('loanerVehicleRequired', 'Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).', default=UNSET)
+    must_start_by: str | UnsetType | None = wire('mustStartBy', 'Latest start time for the trip in ISO-8601 format with timezone offset. Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.', default=UNSET)
+    trip_status: str | UnsetType | None = wire('tripStatus', 'Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed.', default=UNSET)
+    service_advisor_name: str | UnsetType | None = wire('serviceAdvisorName', 'Display name of the service advisor. The service advisor UUID is derived from appointmentInformation.assignedUser.', default=UNSET)
+    origin_address: str | UnsetType | None = wire('originAddress', 'Pickup address for the trip (for the dropoff trip: the dropoff origin address).', default=UNSET)
+    origin_location_lat: float | UnsetType | None = wire('originLocationLat', 'Latitude of the pickup location (Double).', default=UNSET)
+    origin_location_lon: float | UnsetType | None = wire('originLocationLon', 'Longitude of the pickup location (Double).', default=UNSET)
+    destination_address: str | UnsetType | None = wire('destinationAddress', 'Delivery address for the trip.', default=UNSET)
+    dest_location_lat: float | UnsetType | None = wire('destLocationLat', 'Latitude of the delivery location (Double).', default=UNSET)
+    dest_location_lon: float | UnsetType | None = wire('destLocationLon', 'Longitude of the delivery location (Double).', default=UNSET)
+    is_drop_car: bool | UnsetType | None = wire('isDropCar', 'Whether the customer is dropping off their car. Cannot be true simultaneously with loanerVehicleRequired. Defaults to false.', default=UNSET)
+    loaner_vehicle_uuid: str | UnsetType | None = wire('loanerVehicleUuid', 'UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.', default=UNSET)
+    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire('swappedLoanerVehicleUuid', 'UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only).', default=UNSET)
+    loaner_description: str | UnsetType | None = wire('loanerDescription', 'Description of the loaner vehicle.', default=UNSET)
+    loaner_model: str | UnsetType | None = wire('loanerModel', 'Model of the loaner vehicle (e.g., 2026 Camry).', default=UNSET)
+    ro_number: str | UnsetType | None = wire('roNumber', 'Repair order number associated with the trip.', default=UNSET)
+    dealer_order_uuid: str | UnsetType | None = wire('dealerOrderUUID', 'UUID of the dealer order.', default=UNSET)
+    primary_driver_uuid: str | UnsetType | None = wire('primaryDriverUUID', 'UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if secondaryDriverUUID is present.', default=UNSET)
+    secondary_driver_uuid: str | UnsetType | None = wire('secondaryDriverUUID', 'UUID of the secondary driver. Cannot be the same as primaryDriverUUID (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).', default=UNSET)
+    linked_appointment_uuid: str | UnsetType | None = wire('linkedAppointmentUuid', 'UUID of a linked appointment.', default=UNSET)
+    linked_trip_uuids: list[str] | UnsetType | None = wire('linkedTripUuids', 'UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not send for normal partner create requests: the API links the dropoff trip to the pickup trip itself.', default=UNSET)
+    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire('subTrips', 'List of sub-trips associated with this trip event (List<Object>). The page gives no shape for the items, so any JSON object is accepted.', default=UNSET)
+    optional_fields: dict[str, str] | UnsetType | None = wire('optionalFields', 'Additional optional key-value pairs (Map<String, String>).', default=UNSET)
+    send_message_to_customer: bool | UnsetType | None = wire('sendMessageToCustomer', 'Accepted but overridden: the system forces it to false during trip creation regardless of what the caller sends.', default=UNSET)
+    is_valid: bool | UnsetType | None = wire('isValid', 'Accepted but overridden: the system forces it to false during trip creation; the trip is marked valid later during the SAR-Trip mapping step.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerDropTripInformation(Model):
+    """
+    dropTripInformation: the linked dropoff vehicle trip. Same field structure as
+    pickupTripInformation plus rideTime. Decision: parentEventUUID is not a documented field
+    and is rejected (the page says not to send it).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerDropTripInformation')
+    __open__: ClassVar[bool] = False
+    ride_type: str | UnsetType | None = wire('rideType', "Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE / DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE, checked by partner_request_errors). If omitted, the API defaults it. Decision: a free string here, so the partner check can answer with the vendor's code.", default=UNSET)
+    loaner_vehicle_required: bool | UnsetType | None = wire('loanerVehicleRequired', 'Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).', default=UNSET)
+    must_start_by: str | UnsetType | None = wire('mustStartBy', 'Latest start time for the trip in ISO-8601 format with timezone offset. Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.', default=UNSET)
+    trip_status: str | UnsetType | None = wire('tripStatus', 'Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed.', default=UNSET)
+    service_advisor_name: str | UnsetType | None = wire('serviceAdvisorName', 'Display name of the service advisor. The service advisor UUID is derived from appointmentInformation.assignedUser.', default=UNSET)
+    origin_address: str | UnsetType | None = wire('originAddress', 'Pickup address for the trip (for the dropoff trip: the dropoff origin address).', default=UNSET)
+    origin_location_lat: float | UnsetType | None = wire('originLocationLat', 'Latitude of the pickup location (Double).', default=UNSET)
+    origin_location_lon: float | UnsetType | None = wire('originLocationLon', 'Longitude of the pickup location (Double).', default=UNSET)
+    destination_address: str | UnsetType | None = wire('destinationAddress', 'Delivery address for the trip.', default=UNSET)
+    dest_location_lat: float | UnsetType | None = wire('destLocationLat', 'Latitude of the delivery location (Double).', default=UNSET)
+    dest_location_lon: float | UnsetType | None = wire('destLocationLon', 'Longitude of the delivery location (Double).', default=UNSET)
+    is_drop_car: bool | UnsetType | None = wire('isDropCar', 'Whether the customer is dropping off their car. Cannot be true simultaneously with loanerVehicleRequired. Defaults to false.', default=UNSET)
+    loaner_vehicle_uuid: str | UnsetType | None = wire('loanerVehicleUuid', 'UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.', default=UNSET)
+    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire('swappedLoanerVehicleUuid', 'UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only).', default=UNSET)
+    loaner_description: str | UnsetType | None = wire('loanerDescription', 'Description of the loaner vehicle.', default=UNSET)
+    loaner_model: str | UnsetType | None = wire('loanerModel', 'Model of the loaner vehicle (e.g., 2026 Camry).', default=UNSET)
+    ro_number: str | UnsetType | None = wire('roNumber', 'Repair order number associated with the trip.', default=UNSET)
+    dealer_order_uuid: str | UnsetType | None = wire('dealerOrderUUID', 'UUID of the dealer order.', default=UNSET)
+    primary_driver_uuid: str | UnsetType | None = wire('primaryDriverUUID', 'UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if secondaryDriverUUID is present.', default=UNSET)
+    secondary_driver_uuid: str | UnsetType | None = wire('secondaryDriverUUID', 'UUID of the secondary driver. Cannot be the same as primaryDriverUUID (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).', default=UNSET)
+    linked_appointment_uuid: str | UnsetType | None = wire('linkedAppointmentUuid', 'UUID of a linked appointment.', default=UNSET)
+    linked_trip_uuids: list[str] | UnsetType | None = wire('linkedTripUuids', 'UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not send for normal partner create requests: the API links the dropoff trip to the pickup trip itself.', default=UNSET)
+    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire('subTrips', 'List of sub-trips associated with this trip event (List<Object>). The page gives no shape for the items, so any JSON object is accepted.', default=UNSET)
+    optional_fields: dict[str, str] | UnsetType | None = wire('optionalFields', 'Additional optional key-value pairs (Map<String, String>).', default=UNSET)
+    send_message_to_customer: bool | UnsetType | None = wire('sendMessageToCustomer', 'Accepted but overridden: the system forces it to false during trip creation regardless of what the caller sends.', default=UNSET)
+    is_valid: bool | UnsetType | None = wire('isValid', 'Accepted but overridden: the system forces it to false during trip creation; the trip is marked valid later during the SAR-Trip mapping step.', default=UNSET)
+    ride_time: str | UnsetType | None = wire('rideTime', 'Scheduled time for the dropoff trip in ISO-8601 format with timezone offset. Required for dropoff ride types (DROPOFF_RIDE_TIME_REQUIRED, checked by partner_request_errors). Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerAppointmentInformation(Model):
+    """
+    appointmentInformation: the core appointment details (no
+    appointmentStartDateTime/appointmentEndDateTime on this endpoint).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerAppointmentInformation')
+    __open__: ClassVar[bool] = False
+    customer_appointment_preference: PartnerCustomerAppointmentPreference = wire('customerAppointmentPreference', 'Preferences for customer communication. Must be provided (can be empty {}).')
+    assigned_user: PartnerDealerAssociate | UnsetType | None = wire('assignedUser', 'Dealer associate to whom the appointment is assigned. Also drives the service advisor UUID on the trip.', default=UNSET)
+    creator_user: PartnerDealerAssociate | UnsetType | None = wire('creatorUser', "Dealer associate who created the appointment. Drives the trip's assignedByDealerAssociateUUID. Required unless source is WEB (VALID_CREATOR_USER_UUID_REQUIRED, checked by partner_request_errors).", default=UNSET)
+    transport_option: PartnerTransportOption | UnsetType | None = wire('transportOption', 'Transport option details. Whether it is pickup-and-delivery is decided by the server from transportOptionUuid (PICKUP_AND_DELIVERY_TRANSPORT_OPTION_REQUIRED cannot be checked locally).', default=UNSET)
+    service_list: list[PartnerService] | UnsetType | None = wire('serviceList', 'List of services/opcodes for the appointment.', default=UNSET)
+    appointment_key: str | UnsetType | None = wire('appointmentKey', 'Unique token assigned to each appointment in DMS.', default=UNSET)
+    mileage_text: str | UnsetType | None = wire('mileageText', 'Vehicle mileage at time of appointment (in miles).', default=UNSET)
+    comments: str | UnsetType | None = wire('comments', 'Customer-facing notes for the appointment.', default=UNSET)
+    internal_notes: str | UnsetType | None = wire('internalNotes', 'Internal notes for dealership personnel only; not visible to customers.', default=UNSET)
+    status: str | UnsetType | None = wire('status', 'Status of the appointment. To create an appointment, send as null.', default=UNSET)
+    recall: bool | UnsetType | None = wire('recall', 'Whether the appointment includes a recall.', default=UNSET)
+    push_to_dms: bool | UnsetType | None = wire('pushToDms', 'Whether the appointment should be pushed to DMS. Defaults to true.', default=UNSET)
+    should_auto_compute_slot: bool | UnsetType | None = wire('shouldAutoComputeSlot', 'Whether to auto-compute slot if dates are not provided.', default=UNSET)
+    skip_brand_validation: bool | UnsetType | None = wire('skipBrandValidation', 'Whether to skip vehicle make validation.', default=UNSET)
+    is_diagnostic: bool | UnsetType | None = wire('isDiagnostic', 'Whether this is a diagnostic appointment.', default=UNSET)
+    error_on_duplicate: bool | UnsetType | None = wire('errorOnDuplicate', 'Whether to error if a duplicate appointment is found. Defaults to false.', default=UNSET)
+    override_existing_appointment: bool | UnsetType | None = wire('overrideExistingAppointment', 'Whether to override an existing appointment. Defaults to true.', default=UNSET)
+    draft_uuid: str | UnsetType | None = wire('draftUuid', 'UUID of a linked draft appointment.', default=UNSET)
+    sd_session_id: str | UnsetType | None = wire('sdSessionId', 'Shift Digital analytics session ID.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerCustomerAppointmentPreference(Model):
+    """
+    customerAppointmentPreference: preferences for customer communication (may be empty {}).
+    Decision: the fields are those of the page's complete example; the page has no table for
+    them.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerCustomerAppointmentPreference')
+    __open__: ClassVar[bool] = False
+    email_confirmation: bool | UnsetType | None = wire('emailConfirmation', 'Send a confirmation email.', default=UNSET)
+    text_confirmation: bool | UnsetType | None = wire('textConfirmation', 'Send a confirmation text.', default=UNSET)
+    email_reminder: bool | UnsetType | None = wire('emailReminder', 'Send a reminder email.', default=UNSET)
+    text_reminder: bool | UnsetType | None = wire('textReminder', 'Send a reminder text.', default=UNSET)
+    confirmation_email: str | UnsetType | None = wire('confirmationEmail', 'Email address for confirmations.', default=UNSET)
+    confirmation_phone_number: str | UnsetType | None = wire('confirmationPhoneNumber', "Phone number for confirmations (the page's example is not E.164).", default=UNSET)
+    notify_customer: bool | UnsetType | None = wire('notifyCustomer', 'Whether to notify the customer.', default=UNSET)
+    send_communication_to_da: bool | UnsetType | None = wire('sendCommunicationToDA', 'Whether to send communication to the dealer associate.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerDealerAssociate(Model):
+    """
+    A dealer associate reference (assignedUser, creatorUser), shaped as in the page's
+    complete example.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerDealerAssociate')
+    __open__: ClassVar[bool] = False
+    uuid: str | UnsetType | None = wire('uuid', 'UUID of the dealer associate.', default=UNSET)
+    dept_uuid: str | UnsetType | None = wire('deptUUID', "UUID of the dealer associate's department.", default=UNSET)
+    team_uuid: str | UnsetType | None = wire('teamUuid', "UUID of the dealer associate's team.", default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerTransportOption(Model):
+    """
+    Transport option details (appointmentInformation.transportOption and
+    pickupDeliveryTripMetadata.subTransportOptionRequest share this shape).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerTransportOption')
+    __open__: ClassVar[bool] = False
+    transportation: str | UnsetType | None = wire('transportation', 'Name of transport option (e.g., Loaner).', default=UNSET)
+    transport_option_uuid: str | UnsetType | None = wire('transportOptionUuid', 'Unique token assigned to each transport option in myKaarma.', default=UNSET)
+    alt_transportation: str | UnsetType | None = wire('altTransportation', 'Custom name for the transport option.', default=UNSET)
+    booking_id: str | UnsetType | None = wire('bookingID', 'Third party booking ID. Only valid for Loaners.', default=UNSET)
+    book_in_third_party: bool | UnsetType | None = wire('bookInThirdParty', 'Indicator if booking was made in third party. Only valid for Loaners.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerService(Model):
+    """
+    A serviceList item: one service/opcode for the appointment, shaped as in the page's
+    complete example.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerService')
+    __open__: ClassVar[bool] = False
+    title: str | UnsetType | None = wire('title', 'Title of the service / opcode (e.g. CECOIL).', default=UNSET)
+    description: str | UnsetType | None = wire('description', 'Description of the service.', default=UNSET)
+    op_code_name: str | UnsetType | None = wire('opCodeName', 'Opcode name.', default=UNSET)
+    price: float | str | UnsetType | None = wire('price', 'Price of the service. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
+    labor_total: float | str | UnsetType | None = wire('laborTotal', 'Labor total. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
+    parts_total: float | str | UnsetType | None = wire('partsTotal', 'Parts total. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
+    shop_fees: float | str | UnsetType | None = wire('shopFees', 'Shop fees. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
+    taxes: float | str | UnsetType | None = wire('taxes', 'Taxes. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
+    pay_type: str | UnsetType | None = wire('payType', 'Pay type.', default=UNSET)
+    sort_order: int | UnsetType | None = wire('sortOrder', 'Sort order of the service in the list (an integer in the example).', default=UNSET)
+    recall_id: str | UnsetType | None = wire('recallID', 'Recall identifier, when the service is a recall.', default=UNSET)
+    parent_title: str | UnsetType | None = wire('parentTitle', 'Title of the parent service.', default=UNSET)
+    menu_uuid: str | UnsetType | None = wire('menuUuid', 'UUID of the service menu.', default=UNSET)
+    operation_type: str | UnsetType | None = wire('operationType', 'Type of operation (e.g. OPCODE).', default=UNSET)
+    operation_uuid: str | UnsetType | None = wire('operationUuid', 'UUID of the operation.', default=UNSET)
+    is_custom_concern: bool | UnsetType | None = wire('isCustomConcern', 'Whether this is a custom concern.', default=UNSET)
+    duration_in_mins: int | UnsetType | None = wire('durationInMins', 'Duration in minutes.', default=UNSET)
+    parent_opcode_uuid: str | UnsetType | None = wire('parentOpcodeUuid', 'UUID of the parent opcode.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerVehicleInformation(Model):
+    """vehicleInformation: the vehicle for which the appointment is created."""
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerVehicleInformation')
+    __open__: ClassVar[bool] = False
+    vehicle_uuid: str | UnsetType | None = wire('vehicleUuid', 'Unique identifier of vehicle in myKaarma (recommended and fastest option).', default=UNSET)
+    vin: str | UnsetType | None = wire('vin', 'Vehicle Identification Number (supported but slower: the UUID is searched for).', default=UNSET)
+    vehicle_key: str | UnsetType | None = wire('vehicleKey', 'Unique key of vehicle in the DMS.', default=UNSET)
+    vehicle_year: str | UnsetType | None = wire('vehicleYear', 'Model year of the vehicle (e.g., 2026).', default=UNSET)
+    vehicle_make: str | UnsetType | None = wire('vehicleMake', 'Make of the vehicle (e.g., Toyota).', default=UNSET)
+    vehicle_model: str | UnsetType | None = wire('vehicleModel', 'Model of the vehicle (e.g., Camry).', default=UNSET)
+    estimated_mileage: str | UnsetType | None = wire('estimatedMileage', 'Estimated mileage of the vehicle.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerPickupDeliveryTripMetadata(Model):
+    """pickupDeliveryTripMetadata."""
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerPickupDeliveryTripMetadata')
+    __open__: ClassVar[bool] = False
+    sub_transport_option_request: PartnerTransportOption | UnsetType | None = wire('subTransportOptionRequest', 'Details of the sub transport option.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class PartnerAppointmentResponse(Model):
+    """
+    SaveAppointmentWithTripResponse. Open to members myKaarma adds later. On failure the
+    UUIDs are null, statusCode carries the HTTP status and errors lists the codes.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-response', 1)
+    __open__: ClassVar[bool] = True
+    event_uuid: str | UnsetType | None = wire('eventUUID', 'UUID of the created pickup and delivery trip event.', default=UNSET)
+    pickup_event_uuid: str | UnsetType | None = wire('pickupEventUUID', 'Alias for eventUUID, returned for newer partner integrations.', default=UNSET)
+    dropoff_event_uuid: str | UnsetType | None = wire('dropoffEventUUID', 'UUID of the created dropoff trip event, when dropTripInformation was provided.', default=UNSET)
+    appointment_uuid: str | UnsetType | None = wire('appointmentUUID', 'UUID of the created appointment.', default=UNSET)
+    status_code: int | UnsetType | None = wire('statusCode', 'HTTP status code of the response (Integer).', default=UNSET)
+    errors: list[PartnerApiError] | UnsetType | None = wire('errors', 'List of errors, if any (null when none).', default=UNSET)
+    warnings: list[PartnerApiWarning] | UnsetType | None = wire('warnings', 'List of warnings, if any (null when none).', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class PartnerApiError(Model):
+    """
+    An error item. errorCode is an open string: partner, downstream trip-service and
+    appointment-service codes all appear here.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-response', 1, '/$defs/PartnerApiError')
+    __open__: ClassVar[bool] = True
+    error_code: str = wire('errorCode', 'Error code, e.g. PARTNER_TRIP_INFORMATION_REQUIRED.')
+    error_description: str | UnsetType | None = wire('errorDescription', 'Human-readable description of the error.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class PartnerApiWarning(Model):
+    """
+    A warning item. Decision: the page gives no shape; warningCode/warningDescription are
+    taken from the order API's warnings.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-response', 1, '/$defs/PartnerApiWarning')
+    __open__: ClassVar[bool] = True
+    warning_code: int | str | UnsetType | None = wire('warningCode', 'Warning code (an integer or a string).', default=UNSET)
+    warning_description: str | UnsetType | None = wire('warningDescription', 'Human-readable description of the warning.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 

@@ -2,6 +2,9 @@
 
 - `payloads(schema)`: valid wire payloads (JSON values) of a bundled schema.
 - `models(cls)`: model instances, loaded from valid payloads.
+- `partner_requests(source=..., dropoff=...)`: valid myKaarma partner requests.
+- `partner_rule_breaks()`: myKaarma partner requests breaking exactly one partner rule, with
+  the code `dealerbridge.mykaarma.partner_request_errors` must answer.
 - `invalid_payloads(schema)`: ``(payload, expected)`` pairs where the payload breaks exactly
   one rule and ``expected`` is the `ExpectedIssue` (path and code) it must produce.
 
@@ -11,6 +14,7 @@ small (Hypothesis health checks fire on large JSON). Vendor modules register ext
 """
 
 from . import _mykaarma  # noqa: F401  (registers the myKaarma fixups and breakers)
+from ._mykaarma import partner_requests, partner_rule_breaks
 from ._strategies import (
     ExpectedIssue,
     invalid_payloads,
@@ -24,6 +28,8 @@ __all__ = [
     "ExpectedIssue",
     "invalid_payloads",
     "models",
+    "partner_requests",
+    "partner_rule_breaks",
     "payloads",
     "register_breaker",
     "register_fixup",

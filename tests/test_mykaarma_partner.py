@@ -1,0 +1,137 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import dealerbridge as db
+from dealerbridge import mykaarma as mk
+from dealerbridge.testing import partner_requests, partner_rule_breaks, payloads
+
+from .vendor_support import FIXTURES
+
+PAGE = Path("/work/shared/docs/mykaarma-partner-appointment-with-trip.txt")
+REQUESTS = FIXTURES / "mykaarma" / "partner-appointment-request"
+RESPONSES = FIXTURES / "mykaarma" / "partner-appointment-response"
+SCHEMA = "mykaarma/partner-appointment-request"
+
+
+@pytest.mark.parametrize("name", ["doc-minimal", "doc-minimal-with-dropoff", "doc-complete"])
+def test_the_pages_three_curl_bodies_pass(name):
+    body = json.loads((REQUESTS / f"{name}.json").read_text())
+    db.validate(body, SCHEMA)
+    assert mk.partner_request_errors(body, dealer_uuid="{{dealer_uuid}}") == []
+    defaulted = mk.apply_partner_defaults(body)
+    db.validate(defaulted, SCHEMA)
+    assert defaulted["pickupTripInformation"]["rideType"] == "PICKUP_VEHICLE"
+
+
+@pytest.mark.parametrize("name", ["doc-success", "doc-error"])
+def test_the_pages_responses_load(name):
+    response = db.load(mk.PartnerAppointmentResponse, (RESPONSES / f"{name}.json").read_bytes())
+    assert response.status_code in (200, 400)
+
+
+def test_dealer_uuid_in_the_body_is_rejected():
+    body = json.loads((REQUESTS / "doc-minimal.json").read_text())
+    found = db.errors({**body, "dealerUuid": "d"}, SCHEMA)
+    assert [(i.path, i.code) for i in found] == [("/dealerUuid", "additionalProperties")]
+
+
+def test_defaults_and_overrides():
+    body = json.loads((REQUESTS / "doc-minimal-with-dropoff.json").read_text())
+    body["pickupTripInformation"] = {"sendMessageToCustomer": True, "isValid": True}
+    out = mk.apply_partner_defaults(body)
+    pickup, drop, appt = (
+        out["pickupTripInformation"],
+        out["dropTripInformation"],
+        out["appointmentInformation"],
+    )
+    assert pickup == {
+        "rideType": "PICKUP_VEHICLE",
+        "isDropCar": False,
+        "sendMessageToCustomer": False,
+        "isValid": False,
+    }
+    assert drop["rideType"] == "DROPOFF_VEHICLE" and drop["isDropCar"] is False
+    assert (appt["pushToDms"], appt["overrideExistingAppointment"], appt["errorOnDuplicate"]) == (
+        True,
+        True,
+        False,
+    )
+    assert out["source"] == body["source"] and body["pickupTripInformation"]["isValid"] is True
+    db.validate(out, SCHEMA)
+    model = db.load(mk.PartnerAppointmentRequest, body)
+    assert mk.apply_partner_defaults(model).pickup_trip_information.is_valid is False
+
+
+def test_every_code_on_the_page_is_decided_or_documented_as_undecidable():
+    text = PAGE.read_text()
+    section = text[text.index("Possible Errors") : text.index("Error response example")]
+    codes = set(re.findall(r"\b([A-Z][A-Z_]{5,})\b", section)) - {
+        "WEB",
+        "PICKUP_VEHICLE",
+        "DROPOFF_VEHICLE",
+        "PICKUP_AND_DELIVERY",
+    }
+    assert codes <= set(mk.PARTNER_ERROR_CODES) | set(mk.UNDECIDABLE_CODES), (
+        codes - set(mk.PARTNER_ERROR_CODES) - set(mk.UNDECIDABLE_CODES)
+    )
+    assert not set(mk.PARTNER_ERROR_CODES) & set(mk.UNDECIDABLE_CODES)
+    flat = " ".join(text.split())
+    for description in mk.PARTNER_ERROR_CODES.values():
+        assert " ".join(description.split()) in flat
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(payloads(SCHEMA))
+def test_generated_valid_requests_pass_every_local_check(body):
+    assert db.errors(body, SCHEMA) == []
+    assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []
+    db.validate(mk.apply_partner_defaults(body), SCHEMA)
+
+
+@pytest.mark.parametrize("source", ["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER", None])
+@pytest.mark.parametrize("dropoff", [True, False])
+def test_valid_requests_for_each_source_with_and_without_dropoff(source, dropoff):
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(partner_requests(source=source, dropoff=dropoff))
+    def check(body):
+        assert body["source"] == source
+        assert isinstance(body.get("dropTripInformation"), dict) is dropoff
+        assert db.errors(body, SCHEMA) == []
+        assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []
+
+    check()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(partner_rule_breaks())
+def test_each_broken_partner_rule_gives_exactly_its_code(pair):
+    body, code = pair
+    dealer = "" if code == "INVALID_DEALER_UUID" else "dealer-0001"
+    assert [e.code for e in mk.partner_request_errors(body, dealer_uuid=dealer)] == [code]
+
+
+def test_every_decidable_code_is_reachable_by_a_breaker():
+    seen = set()
+
+    @settings(
+        max_examples=400,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(partner_rule_breaks())
+    def collect(pair):
+        seen.add(pair[1])
+
+    collect()
+    assert seen == set(mk.PARTNER_ERROR_CODES)
+
+
+def test_non_dict_input_is_a_validation_error():
+    with pytest.raises(db.ValidationError):
+        mk.partner_request_errors([1, 2])
