@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 import dealerbridge as db
 from dealerbridge import mykaarma as mk
 from dealerbridge.testing import partner_requests, partner_rule_breaks, payloads
+from dealerbridge.testing._mykaarma import partner_break_options
 
 from .vendor_support import FIXTURES
 
@@ -116,19 +117,21 @@ def test_each_broken_partner_rule_gives_exactly_its_code(pair):
 
 def test_every_decidable_code_is_reachable_by_a_breaker():
     seen = set()
-
-    @settings(
-        max_examples=400,
-        database=None,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(partner_rule_breaks())
-    def collect(pair):
-        seen.add(pair[1])
-
-    collect()
+    for name in ("doc-minimal", "doc-minimal-with-dropoff", "doc-complete"):
+        body = json.loads((REQUESTS / f"{name}.json").read_text())
+        for source in ("WEB", "DEALER_APP"):
+            valid = {**body, "source": source, "requesterUserUUID": "r-1"}
+            valid["appointmentInformation"] = {
+                **valid["appointmentInformation"],
+                "creatorUser": {"uuid": "u-1"},
+            }
+            assert mk.partner_request_errors(valid, dealer_uuid="d-1") == []
+            for broken, code in partner_break_options(valid):
+                dealer = "" if code == "INVALID_DEALER_UUID" else "d-1"
+                assert [e.code for e in mk.partner_request_errors(broken, dealer_uuid=dealer)] == [
+                    code
+                ]
+                seen.add(code)
     assert seen == set(mk.PARTNER_ERROR_CODES)
 
 

@@ -59,6 +59,7 @@ for _name in ("mykaarma/create-order-request", "mykaarma/update-order-request"):
 # --------------------------------------------------------------------------- partner appointment
 
 _PARTNER = "mykaarma/partner-appointment-request"
+_ANY: Any = object()
 _WHEN = "2026-04-06T13:00:00-0700"
 
 
@@ -110,79 +111,19 @@ def _partner_valid(payload: Any) -> Any:
 register_fixup(_PARTNER, _partner_valid)
 
 
-def partner_rule_breaks(*, max_items: int = 2) -> st.SearchStrategy[tuple[Any, str]]:
+def partner_rule_breaks(
+    *, source: Any = None, dropoff: bool | None = None, max_items: int = 2
+) -> st.SearchStrategy[tuple[Any, str]]:
     """``(request, code)``: a request valid in every other way that breaks exactly one locally
     decidable partner rule, and the code `partner_request_errors` must answer. The request is
     checked with ``dealer_uuid="dealer-0001"`` unless the code is INVALID_DEALER_UUID, for which
-    the caller passes a blank dealer UUID."""
-    from ._strategies import payloads
+    the caller passes a blank dealer UUID. ``source`` and ``dropoff`` narrow the valid
+    requests broken, as in `partner_requests` (``source=None`` means any)."""
+    base = partner_requests(
+        source=_ANY if source is None else source, dropoff=dropoff, max_items=max_items
+    )
 
-    base = payloads(_PARTNER, max_items=max_items)
-
-    def breaks(valid: Any) -> st.SearchStrategy[tuple[Any, str]]:
-        def edit(fn: Any, code: str) -> tuple[Any, str]:
-            body = copy.deepcopy(valid)
-            fn(body)
-            return body, code
-
-        options: list[tuple[Any, str]] = [
-            ({**valid}, "INVALID_DEALER_UUID"),
-            edit(lambda b: b.pop("dealerDepartmentUUID"), "INVALID_DEPT_UUID"),
-            edit(lambda b: b.__setitem__("customerUUID", "  "), "CUSTOMER_INFO_MISSING"),
-            edit(lambda b: b.pop("appointmentDateTime"), "PARTNER_APPOINTMENT_DATETIME_REQUIRED"),
-            edit(
-                lambda b: b.__setitem__("appointmentDateTime", "2026-02-30T13:00:00-0700"),
-                "MISSING_START_TIME",
-            ),
-            edit(lambda b: b.pop("pickupTripInformation"), "PARTNER_TRIP_INFORMATION_REQUIRED"),
-            edit(
-                lambda b: b["pickupTripInformation"].__setitem__("rideType", "DROPOFF_VEHICLE"),
-                "PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE",
-            ),
-            edit(
-                lambda b: b["pickupTripInformation"].update(
-                    loanerVehicleRequired=True, isDropCar=True
-                ),
-                "LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE",
-            ),
-            edit(
-                lambda b: b["pickupTripInformation"].update(
-                    primaryDriverUUID="driver-1", secondaryDriverUUID="driver-1"
-                ),
-                "PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME",
-            ),
-        ]
-        options.append(
-            edit(lambda b: b.pop("appointmentInformation"), "INVALID_APPOINTMENT_INFORMATION")
-        )
-        if valid.get("source") != "WEB":
-            options.append(
-                edit(
-                    lambda b: b["appointmentInformation"].__setitem__("creatorUser", None),
-                    "VALID_CREATOR_USER_UUID_REQUIRED",
-                )
-            )
-        drop = valid.get("dropTripInformation")
-        if isinstance(drop, dict):
-            options.append(
-                edit(
-                    lambda b: b["dropTripInformation"].__setitem__("rideType", "PICKUP_VEHICLE"),
-                    "DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE",
-                )
-            )
-            options.append(
-                edit(
-                    lambda b: b["dropTripInformation"].pop("rideTime"), "DROPOFF_RIDE_TIME_REQUIRED"
-                )
-            )
-            if valid.get("source") != "WEB":
-                options.append(edit(lambda b: b.pop("requesterUserUUID"), "USER_TOKEN_IS_BLANK"))
-        return st.sampled_from(options)
-
-    return base.flatmap(breaks)
-
-
-_ANY: Any = object()
+    return base.flatmap(lambda valid: st.sampled_from(partner_break_options(valid)))
 
 
 def partner_requests(
@@ -205,3 +146,62 @@ def partner_requests(
 
     times = st.sampled_from(["2026-04-08T15:00:00-0700", "2026-11-01T09:30:00Z"])
     return st.builds(shape, payloads(_PARTNER, max_items=max_items), times)
+
+
+def partner_break_options(valid: Any) -> list[tuple[Any, str]]:
+    """Every single-rule break of a valid partner request, with the code it must produce."""
+
+    def edit(fn: Any, code: str) -> tuple[Any, str]:
+        body = copy.deepcopy(valid)
+        fn(body)
+        return body, code
+
+    options: list[tuple[Any, str]] = [
+        ({**valid}, "INVALID_DEALER_UUID"),
+        edit(lambda b: b.pop("dealerDepartmentUUID"), "INVALID_DEPT_UUID"),
+        edit(lambda b: b.__setitem__("customerUUID", "  "), "CUSTOMER_INFO_MISSING"),
+        edit(lambda b: b.pop("appointmentDateTime"), "PARTNER_APPOINTMENT_DATETIME_REQUIRED"),
+        edit(
+            lambda b: b.__setitem__("appointmentDateTime", "2026-02-30T13:00:00-0700"),
+            "MISSING_START_TIME",
+        ),
+        edit(lambda b: b.pop("pickupTripInformation"), "PARTNER_TRIP_INFORMATION_REQUIRED"),
+        edit(
+            lambda b: b["pickupTripInformation"].__setitem__("rideType", "DROPOFF_VEHICLE"),
+            "PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE",
+        ),
+        edit(
+            lambda b: b["pickupTripInformation"].update(loanerVehicleRequired=True, isDropCar=True),
+            "LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE",
+        ),
+        edit(
+            lambda b: b["pickupTripInformation"].update(
+                primaryDriverUUID="driver-1", secondaryDriverUUID="driver-1"
+            ),
+            "PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME",
+        ),
+    ]
+    options.append(
+        edit(lambda b: b.pop("appointmentInformation"), "INVALID_APPOINTMENT_INFORMATION")
+    )
+    if valid.get("source") != "WEB":
+        options.append(
+            edit(
+                lambda b: b["appointmentInformation"].__setitem__("creatorUser", None),
+                "VALID_CREATOR_USER_UUID_REQUIRED",
+            )
+        )
+    drop = valid.get("dropTripInformation")
+    if isinstance(drop, dict):
+        options.append(
+            edit(
+                lambda b: b["dropTripInformation"].__setitem__("rideType", "PICKUP_VEHICLE"),
+                "DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE",
+            )
+        )
+        options.append(
+            edit(lambda b: b["dropTripInformation"].pop("rideTime"), "DROPOFF_RIDE_TIME_REQUIRED")
+        )
+        if valid.get("source") != "WEB":
+            options.append(edit(lambda b: b.pop("requesterUserUUID"), "USER_TOKEN_IS_BLANK"))
+    return options
