@@ -49,7 +49,6 @@ class Coverage:
 
     def __init__(self, name: str) -> None:
         self.registry = db._default_registry()
-        self.by_id = dict(self.registry.resources())
         self.document = self.registry.document(name)
         self.present: set[str] = set()
         self.null: set[str] = set()
@@ -58,12 +57,7 @@ class Coverage:
         self._collect(self.document, self.document["$id"], "", set())
 
     def resolve(self, base: str, ref: str) -> tuple[str, Any]:
-        target, _, fragment = ref.partition("#")
-        doc_id = target or base
-        node: Any = self.by_id[doc_id]
-        for part in fragment.strip("/").split("/") if fragment else []:
-            node = node[part]
-        return doc_id, node
+        return self.registry.resolve(base, ref)
 
     def _branches(self, node: Any, base: str) -> list[tuple[Any, str]]:
         if not isinstance(node, dict):

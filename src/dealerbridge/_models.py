@@ -141,7 +141,14 @@ def _is_model(tp: Any) -> bool:
 
 
 def _structure_for(tp: Any) -> _Structure:
-    parts = _strip_optional(tp)
+    """The structuring function for a field type; ``None`` passes through when nullable."""
+    fn = _structure_parts(_strip_optional(tp))
+    if fn in (_identity, _integer) or type(None) not in typing.get_args(tp):
+        return fn
+    return _none_or(fn)
+
+
+def _structure_parts(parts: list[Any]) -> _Structure:
     if len(parts) > 1 and all(_is_model(p) for p in parts):
         return _union_structure(parts)
     if len(parts) != 1:
@@ -159,8 +166,6 @@ def _structure_for(tp: Any) -> _Structure:
             return _identity
 
         def many(value: Any) -> Any:
-            if value is None:
-                return None
             return [item_fn(v) for v in value]
 
         return many
@@ -169,7 +174,7 @@ def _structure_for(tp: Any) -> _Structure:
         value_fn = _structure_for(args[1]) if len(args) == 2 else _identity
         if value_fn is _identity:
             return _identity
-        return lambda value: None if value is None else {k: value_fn(v) for k, v in value.items()}
+        return lambda value: {k: value_fn(v) for k, v in value.items()}
     if inner is int:
         return _integer
     return _identity
@@ -187,8 +192,6 @@ def _union_structure(classes: list[type[Model]]) -> _Structure:
     fallback = [c for c in classes if not c.__discriminator__]
 
     def structure(value: Any) -> Any:
-        if value is None:
-            return None
         for key, cls in keyed:
             if key in value:
                 return _model_structure(cls)(value)
@@ -226,8 +229,6 @@ def _model_structure(cls: type[Model]) -> _Structure:
         if content:
             contents.append((name, key))
             fn = _content_structure(fn)
-        elif fn is not _identity:
-            fn = _none_or(fn) if type(None) in typing.get_args(tp) else fn
         plan.append((name, key, fn))
     keys = frozenset(key for _, key, _ in plan)
     is_open = cls.__open__
@@ -354,21 +355,15 @@ def load(cls: Any, data: Any, *, strict: bool = False) -> Any:
     flags: dict[str, Any] = {}
     if _is_model(cls) and isinstance(data, dict):
         data, flags = _decode_contents(cls, data)
-    found = check.issues(data)
+    found, tolerated = _tolerate(check, check.issues(data), strict)
     if found:
-        if check.inbound and not strict:
-            tolerated = [i for i in found if i.code == "enum"]
-            found = [i for i in found if i.code != "enum"]
-        else:
-            tolerated = []
-        if found:
-            raise ValidationError(found, schema=check.label)
-        for item in tolerated:
-            warnings.warn(
-                f"{check.label}: {item.path}: {item.message} (kept as is)",
-                UnknownEnumValueWarning,
-                stacklevel=2,
-            )
+        raise ValidationError(found, schema=check.label)
+    for item in tolerated:
+        warnings.warn(
+            f"{check.label}: {item.path}: {item.message} (kept as is)",
+            UnknownEnumValueWarning,
+            stacklevel=2,
+        )
     if _is_model(cls):
         result = _model_structure(cls)(data)
         for name, as_string in flags.items():
@@ -378,18 +373,39 @@ def load(cls: Any, data: Any, *, strict: bool = False) -> Any:
     return [item_fn(v) for v in data]
 
 
+def _tolerate(
+    check: CompiledSchema, found: list[Issue], strict: bool
+) -> tuple[list[Issue], list[Issue]]:
+    """``(errors, tolerated)``: inbound schemas tolerate values outside a documented enum."""
+    if not found or strict or not check.inbound:
+        return found, []
+    return [i for i in found if i.code != "enum"], [i for i in found if i.code == "enum"]
+
+
+_content_fields_of: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _content_fields(cls: type[Model]) -> tuple[tuple[str, str], ...]:
+    """``(attribute, wire key)`` of the fields that may travel as a string holding JSON."""
+    found = _content_fields_of.get(cls)
+    if found is None:
+        found = _content_fields_of[cls] = tuple(
+            (field.name, field.metadata["wire"])
+            for field in attrs.fields(cls)  # type: ignore[arg-type]
+            if field.metadata.get("content_json")
+        )
+    return found
+
+
 def _decode_contents(
     cls: type[Model], data: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     flags: dict[str, Any] = {}
-    for field in attrs.fields(cls):  # type: ignore[arg-type]
-        if not field.metadata.get("content_json"):
-            continue
-        key = field.metadata["wire"]
+    for name, key in _content_fields(cls):
         value = data.get(key)
-        flags[f"{field.name}_as_string"] = isinstance(value, str)
+        flags[f"{name}_as_string"] = isinstance(value, str)
         if isinstance(value, str):
-            flags[f"{field.name}_raw"] = value
+            flags[f"{name}_raw"] = value
             try:
                 decoded = parse_json(value)
             except ValidationError as exc:
@@ -422,7 +438,7 @@ def dump(obj: Any, *, validate: bool = True) -> Any:
         value = _model_unstructure(type(obj))(obj)
         if validate:
             check = type(obj).__schema__.compiled()
-            found = [i for i in check.issues(value) if not (check.inbound and i.code == "enum")]
+            found, _ = _tolerate(check, check.issues(value), strict=False)
             if found:
                 raise ValidationError(found, schema=check.label)
         return value

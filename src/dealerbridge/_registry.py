@@ -93,14 +93,21 @@ class SchemaRegistry:
         for doc in self._documents.values():
             yield doc["$id"], doc
 
-    def by_id(self, uri: str) -> dict[str, Any]:
-        for doc in self._documents.values():
-            if doc["$id"] == uri:
-                return doc
-        raise UnknownSchemaError(f"no bundled schema has $id {uri!r}")
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        return {doc["$id"]: doc for doc in self._documents.values()}
 
-    def path(self, name: str, version: int | None = None) -> Path:
-        return self._versions(name)[self.resolve_version(name, version)]
+    def resolve(self, base: str, ref: str) -> tuple[str, Any]:
+        """``(document $id, node)`` that *ref* points at, read relative to document *base*."""
+        target, _, fragment = ref.partition("#")
+        doc_id = target or base
+        try:
+            node: Any = self._by_id[doc_id]
+        except KeyError:
+            raise UnknownSchemaError(f"no bundled schema has $id {doc_id!r}") from None
+        for part in fragment.strip("/").split("/") if fragment else []:
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        return doc_id, node
 
 
 _default: SchemaRegistry | None = None

@@ -70,11 +70,6 @@ ISSUE_CODES: dict[str, str] = {
 }
 
 
-def register_codes(codes: dict[str, str]) -> None:
-    """Add the named vendor rule codes of a vendor module to `ISSUE_CODES`."""
-    ISSUE_CODES.update(codes)
-
-
 class CompiledSchema:
     """One schema (or a `$defs` fragment of it) compiled once, used many times."""
 
@@ -123,12 +118,16 @@ class CompiledSchema:
         try:
             if self._validator.is_valid(instance):
                 return []
-            found = list(self._validator.iter_errors(instance))
-        except ValidationError:
-            raise
         except Exception as exc:  # the engine could not read the Python value
             return [_not_json(exc)]
-        return _sorted(_translate_all(found, ()))
+        return _sorted(self._engine_issues(instance))
+
+    def _engine_issues(self, instance: object) -> list[Issue]:
+        try:
+            found = list(self._validator.iter_errors(instance))
+        except Exception as exc:
+            return [_not_json(exc)]
+        return _translate_all(found, ())
 
     def issues(self, instance: object) -> list[Issue]:
         try:
@@ -137,7 +136,7 @@ class CompiledSchema:
             return [_not_json(exc)]
         if valid and not self._contents:
             return []
-        found = [] if valid else self.schema_issues(instance)
+        found = [] if valid else self._engine_issues(instance)
         for path, validator in self._contents:
             value = _at(instance, path)
             if isinstance(value, str):

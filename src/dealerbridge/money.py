@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ._errors import ValidationError, describe_value, issue
+from ._json import _big_int
 
 __all__ = ["AMOUNT_OUT_PATTERN", "AMOUNT_PATTERN", "amount_to_cents", "cents_to_amount"]
 
@@ -25,16 +26,6 @@ AMOUNT_OUT_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 
 _AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?\Z")
 _CHUNK = 4000  # digits per int() call, under CPython's int max_str_digits default
-
-
-def _digits_to_int(digits: str) -> int:
-    if len(digits) <= _CHUNK:
-        return int(digits)
-    value = 0
-    for start in range(0, len(digits), _CHUNK):
-        chunk = digits[start : start + _CHUNK]
-        value = value * 10 ** len(chunk) + int(chunk)
-    return value
 
 
 def _int_to_digits(value: int) -> str:
@@ -76,7 +67,7 @@ def amount_to_cents(amount: str) -> int:
             ]
         )
     whole, fraction = match.group(1), match.group(2) or ""
-    return _digits_to_int(whole) * 100 + int(fraction.ljust(2, "0"))
+    return _big_int(whole) * 100 + int(fraction.ljust(2, "0"))
 
 
 def cents_to_amount(cents: int) -> str:

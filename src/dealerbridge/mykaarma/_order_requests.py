@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from .._errors import DealerbridgeUsageError, ValidationError
+from .._errors import DealerbridgeUsageError, ValidationError, issue
 from .._generated.mykaarma import (
     CreateOrderRequest,
     Order,
@@ -22,11 +22,11 @@ from ._orders import letter_to_status
 
 __all__ = ["RequestFromOrder", "create_request_from_order", "update_request_from_order"]
 
-#: Same meaning, different wire name: (event/read object, key) -> create key.
+#: Same meaning, different wire name: (create-request object, event/read key) -> create key.
 RENAMES: dict[tuple[str, str], str] = {
-    ("header", "orderDate"): "createDate",
-    ("header", "orderTime"): "createTime",
-    ("job", "techNos"): "techNo",
+    ("CreateOrderHeader", "orderDate"): "createDate",
+    ("CreateOrderHeader", "orderTime"): "createTime",
+    ("CreateOrderJob", "techNos"): "techNo",
 }
 
 
@@ -49,17 +49,13 @@ def _order_of(order: Any) -> Order:
         return order.order
     if isinstance(order, ReadOrderResponse):
         if not isinstance(order.order, ReadOrderEnvelope):
-            raise ValidationError([_missing("/order")])
+            raise ValidationError(
+                [issue("/order", "required", "the read response carries no order")]
+            )
         return order.order.order
     raise DealerbridgeUsageError(
         f"expected an Order, OrderEvent or ReadOrderResponse, got {type(order).__name__}"
     )
-
-
-def _missing(path: str) -> Any:
-    from .._errors import issue
-
-    return issue(path, "required", "the read response carries no order", None)
 
 
 def _build(order: Any, request_cls: Any) -> RequestFromOrder:
@@ -68,27 +64,24 @@ def _build(order: Any, request_cls: Any) -> RequestFromOrder:
     defs = document["$defs"]
     dropped: list[str] = []
 
-    def copy(value: Any, target: str, where: str, kind: str) -> Any:
+    def copy(value: Any, target: str, where: str) -> Any:
         node = defs[target]
         out: dict[str, Any] = {}
         for key, item in value.items():
-            wire = RENAMES.get((kind, key), key)
+            wire = RENAMES.get((target, key), key)
             if wire not in node["properties"]:
                 dropped.append(f"{where}/{key}")
                 continue
-            sub = _nested(node["properties"][wire])
-            if sub is not None and item is not None:
-                child, child_kind = sub
+            child = _nested(node["properties"][wire])
+            if child is not None and item is not None:
                 if isinstance(item, list):
-                    item = [
-                        copy(v, child, f"{where}/{key}/{i}", child_kind) for i, v in enumerate(item)
-                    ]
+                    item = [copy(v, child, f"{where}/{key}/{i}") for i, v in enumerate(item)]
                 else:
-                    item = copy(item, child, f"{where}/{key}", child_kind)
+                    item = copy(item, child, f"{where}/{key}")
             out[wire] = item
         return out
 
-    body = copy(source, "CreateOrder", "", "order")
+    body = copy(source, "CreateOrder", "")
     header = body.get("header")
     if isinstance(header, dict) and isinstance(header.get("status"), str):
         try:
@@ -101,13 +94,8 @@ def _build(order: Any, request_cls: Any) -> RequestFromOrder:
     return RequestFromOrder(request=request, dropped=tuple(dropped))
 
 
-_KIND = {
-    "CreateOrderHeader": "header",
-    "CreateOrderJob": "job",
-}
-
-
-def _nested(prop: dict[str, Any]) -> tuple[str, str] | None:
+def _nested(prop: dict[str, Any]) -> str | None:
+    """The create-request `$defs` name a property holds (directly, nullable or as items)."""
     refs: list[str] = []
     for node in [prop, *prop.get("anyOf", []), prop.get("items", {})]:
         if isinstance(node, dict):
@@ -118,8 +106,7 @@ def _nested(prop: dict[str, Any]) -> tuple[str, str] | None:
                 refs.append(items["$ref"])
     for ref in refs:
         if ref.startswith("#/$defs/"):
-            name = ref.removeprefix("#/$defs/")
-            return name, _KIND.get(name, name)
+            return ref.removeprefix("#/$defs/")
     return None
 
 

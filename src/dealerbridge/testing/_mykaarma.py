@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from hypothesis import strategies as st
 
+from ..mykaarma._partner_rules import _blank
 from ._strategies import ExpectedIssue, register_breaker, register_fixup
-
-_NON_BLANK = re.compile(r"[^ \t\n\r\f\v]")
-
-
-def _blank(value: Any) -> bool:
-    return not isinstance(value, str) or _NON_BLANK.search(value) is None
 
 
 def _advisor_or_user(payload: Any) -> Any:

@@ -10,11 +10,12 @@ from typing import Any
 
 import attrs
 import jsonschema_rs
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from .._models import Model, load
 from .._registry import SchemaRegistry, default_registry
-from .._validation import DRAFT, compiled
+from .._validation import DRAFT, _rs_registry, compiled
 
 __all__ = [
     "ExpectedIssue",
@@ -89,15 +90,9 @@ class _Builder:
         self.registry = registry
         self.max_items = max_items
         self.extras = extras
-        self.by_id = dict(registry.resources())
 
-    def resolve(self, base: str, ref: str) -> tuple[str, dict[str, Any]]:
-        target, _, fragment = ref.partition("#")
-        doc_id = target or base
-        node: Any = self.by_id[doc_id]
-        for part in fragment.strip("/").split("/") if fragment else []:
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-        return doc_id, node
+    def resolve(self, base: str, ref: str) -> tuple[str, Any]:
+        return self.registry.resolve(base, ref)
 
     def strategy(self, node: Any, base: str, depth: int = 0) -> st.SearchStrategy[Any]:
         if node is True or node == {} or not isinstance(node, dict):
@@ -398,7 +393,7 @@ def invalid_payloads(
     reg = registry or default_registry()
     document = reg.document(schema, version)
     builder = _Builder(reg, max_items, False)
-    rs_registry = jsonschema_rs.Registry(list(reg.resources()))
+    rs_registry = _rs_registry(reg)
     leaf_cache: dict[tuple[str, str], Any] = {}
 
     def leaf_validator(sub: Any, base: str) -> Any:
@@ -452,10 +447,7 @@ def invalid_payloads(
                         options.append(
                             (_edit(valid, path, candidate), ExpectedIssue(_ptr(path), code))
                         )
-        if not options:
-            from hypothesis import assume
-
-            assume(False)
+        assume(bool(options))
         picked: tuple[Any, ExpectedIssue] = draw(st.sampled_from(options))
         return picked
 
