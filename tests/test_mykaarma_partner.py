@@ -12,7 +12,12 @@ from dealerbridge.testing._mykaarma import partner_break_options
 
 from .vendor_support import FIXTURES
 
-PAGE = Path("/work/shared/docs/mykaarma-partner-appointment-with-trip.txt")
+PAGE = (
+    Path(__file__).resolve().parents[1]
+    / "docs"
+    / "vendor"
+    / "mykaarma-partner-appointment-with-trip.txt"
+)
 REQUESTS = FIXTURES / "mykaarma" / "partner-appointment-request"
 RESPONSES = FIXTURES / "mykaarma" / "partner-appointment-response"
 SCHEMA = "mykaarma/partner-appointment-request"
