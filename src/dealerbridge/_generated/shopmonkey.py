@@ -19,33 +19,57 @@ from dealerbridge._models import (
 )
 
 __all__ = [
+    'Appointment',
+    'Authorization',
+    'AutomatedCampaign',
     'Brand',
     'Category',
     'CategoryParent',
+    'CouponOrderDiscount',
     'CreateCustomService',
     'CreateFee',
     'CreateLabor',
     'CreatePart',
     'CreateServiceFromCanned',
     'CreateServiceFromDeferred',
+    'CreateServicesData',
     'CreateServicesRequest',
+    'CreateServicesResponse',
     'CreateSubcontract',
     'CreateTire',
+    'Customer',
+    'DeleteServiceData',
     'DeleteServiceRequest',
+    'DeleteServiceResponse',
+    'Email',
+    'ErrorResponse',
     'Fee',
+    'GetServicesResponse',
+    'Inspection',
     'Label',
     'LabelConnection',
     'Labor',
     'LaborRateReference',
     'Matrix',
+    'OneTimeCampaign',
+    'Order',
     'Part',
+    'PaymentTerm',
+    'PhoneNumber',
+    'Profitability',
+    'ProfitabilityCategory',
     'RecordChangeMeta',
     'Service',
     'ServiceQuery',
     'Subcontract',
     'Tire',
+    'TirePressureLog',
+    'UpdateServiceData',
     'UpdateServiceRequest',
+    'UpdateServiceResponse',
+    'Vehicle',
     'Vendor',
+    'WorkflowStatus',
 ]
 
 
@@ -369,6 +393,179 @@ class CreateSubcontract(Model):
 
 
 @attrs.define(kw_only=True)
+class CreateServicesResponse(Model):
+    """
+    200 response of POST /v3/order/:orderId/service: the envelope {success, data} (page
+    L3177-3211; example L4805 ff.). Open: Shopmonkey adds fields without a new API version
+    (notes pitfall 9).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1)
+    __open__: ClassVar[bool] = True
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L3177-3211).')
+    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    data: CreateServicesData = wire('data', 'The response data: {order} (page: object Required).')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class CreateServicesData(Model):
+    """The response data (page: object Required, L3177-3211). Open."""
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1, '/$defs/CreateServicesData')
+    __open__: ClassVar[bool] = True
+    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
+    services: list[Service] | UnsetType = wire('services', "The services created. Page: array Required (L3208). Decision: optional, because the page's own POST example has no data.services (L4805 ff., notes §1.1).", default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Customer(Model):
+    """
+    A Shopmonkey customer as embedded in data.order.customer of the PUT/POST/DELETE service
+    responses (page table L1356-1632; seed PUT example L2381 ff.). Open. Required are the
+    keys the page marks Required that the seed example also carries (labelConnections is the
+    seed's name for labels; customFields is deprecated). Nullability: a GO pointer, an EDS
+    'nullable', or a null in the seed example makes a field nullable; a field newer than GO
+    2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count or a
+    *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
+    means always present, not non-null).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1)
+    __open__: ClassVar[bool] = True
+    address1: str | None = wire('address1', 'Page: string Required (L1358).')
+    address2: str | None = wire('address2', 'Page: string Required (L1362).')
+    appointment_count: int = wire('appointmentCount', 'Page: integer Required (L1366).')
+    city: str | None = wire('city', 'Page: string Required (L1370).')
+    coalesced_first_name_or_company_name: str | UnsetType | None = wire('coalescedFirstNameOrCompanyName', 'Page: string Required (L1374).', default=UNSET)
+    company_id: str = wire('companyId', 'Page: string Required (L1378).')
+    company_name: str | None = wire('companyName', 'Page: string Required (L1382).')
+    country: str | None = wire('country', 'Page: one of: 249 country codes Required (L1386). Values: ISO 3166-1 alpha-2 codes as the page lists them ($defs/countryCode).')
+    created_date: str = wire('createdDate', 'Page: string Required (L1390).')
+    customer_type: str = wire('customerType', 'Page: one of: Customer, Fleet Required (L1394).')
+    deferred_service_count: int = wire('deferredServiceCount', 'Page: integer Required (L1398).')
+    deleted: bool | UnsetType = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1402).', default=UNSET)
+    deleted_date: str | UnsetType | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1407).', default=UNSET)
+    deleted_reason: str | UnsetType | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1412).', default=UNSET)
+    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1417).', default=UNSET)
+    discount_percent: float = wire('discountPercent', 'Page: number Required (L1422).')
+    dot_number: str | None = wire('dotNumber', 'Page: string Required (L1426).')
+    external_id: str | UnsetType | None = wire('externalId', 'an id that can be used to reference the customer in an external system. Page: string Required (L1430).', default=UNSET)
+    finix_identity_id: str | UnsetType | None = wire('finixIdentityId', 'Page: string Required (L1435).', default=UNSET)
+    first_name: str | None = wire('firstName', 'Page: string Required (L1439).')
+    fleet_id: str | None = wire('fleetId', 'Page: string Required (L1443).')
+    gst_exempt: bool | UnsetType = wire('gstExempt', 'CA specific. Page: boolean Required (L1447).', default=UNSET)
+    hst_exempt: bool | UnsetType = wire('hstExempt', 'CA specific. Page: boolean Required (L1452).', default=UNSET)
+    id: str = wire('id', 'Page: string Required (L1457).')
+    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L1461).', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
+    labor_matrix_id: str | None = wire('laborMatrixId', 'Page: string Required (L1469).')
+    labor_rate_id: str | None = wire('laborRateId', 'Page: string Required (L1473).')
+    last_name: str | None = wire('lastName', 'Page: string Required (L1477).')
+    last_time_order_worked: str | None = wire('lastTimeOrderWorked', 'Page: string Required (L1481).')
+    location_ids: list[str] | UnsetType = wire('locationIds', 'Page: array Required (L1485). Ids of the locations the customer belongs to.', default=UNSET)
+    marketing_opt_in: bool = wire('marketingOptIn', 'was never used. Page: boolean Required (L1489).')
+    message_count: int = wire('messageCount', 'Page: integer Required (L1494).')
+    normalized_first_name: str | UnsetType | None = wire('normalizedFirstName', 'Page: string Required (L1498).', default=UNSET)
+    normalized_last_name: str | UnsetType | None = wire('normalizedLastName', 'Page: string Required (L1502).', default=UNSET)
+    normalized_name: str | UnsetType | None = wire('normalizedName', 'if fleet, contains the normalized companyName, else normalized firstName lastName. Page: string Required (L1506).', default=UNSET)
+    note: str = wire('note', 'Page: string Required (L1511).')
+    order_count: int | UnsetType = wire('orderCount', 'Page: integer Required (L1515).', default=UNSET)
+    origin_location_id: str | UnsetType | None = wire('originLocationId', 'the location that created the customer. Page: string Required (L1519).', default=UNSET)
+    payment_term_id: str | None = wire('paymentTermId', "Page: string Required (L1524). Decision: nullable. GO 2023 had it non-null, but notes §1.9 lists it nullable and the order's paymentTermId is nullable in EDS 2024.")
+    postal_code: str | None = wire('postalCode', 'Page: string Required (L1528).')
+    preferred_contact_method: str | None = wire('preferredContactMethod', 'Page: one of: SMS, Email, All Required (L1532).')
+    preferred_language: str | UnsetType | None = wire('preferredLanguage', 'Page: one of: en, en_US, fr_CA, es_MX Required (L1536).', default=UNSET)
+    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Page: string Required (L1540).')
+    pst_exempt: bool | UnsetType = wire('pstExempt', 'CA specific. Page: boolean Required (L1544).', default=UNSET)
+    public_id: str | UnsetType | None = wire('publicId', 'Page: string Required (L1549).', default=UNSET)
+    referral_source_id: str | None = wire('referralSourceId', 'Page: string Required (L1553).')
+    show_labor_hours: bool | UnsetType | None = wire('showLaborHours', 'visibility overrides for labor hours, taking precedence over location configuration settings. Page: boolean Required (L1557). Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_labor_note: bool | UnsetType | None = wire('showLaborNote', 'visibility overrides for labor note, taking precedence over location configuration settings. Page: boolean Required (L1562). Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_part_cost_and_quantity: bool | UnsetType | None = wire('showPartCostAndQuantity', 'visibility overrides for part and tire price and quantity, taking precedence over location configuration settings. Page: boolean Required (L1567). Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_part_note: bool | UnsetType | None = wire('showPartNote', 'visibility overrides for part and tire note, taking precedence over location configuration settings. Page: boolean Required (L1572). Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_part_number: bool | UnsetType | None = wire('showPartNumber', 'visibility overrides for part and tire part number, taking precedence over location configuration settings. Page: boolean Required (L1577). Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_subcontract_note: bool | UnsetType | None = wire('showSubcontractNote', 'visibility overrides for subcontract note, taking precedence over location configuration settings. Page: boolean Required (L1582). Decision: nullable; an override that is not set has no value.', default=UNSET)
+    state: str | None = wire('state', 'Page: string Required (L1587).')
+    statement_count: int = wire('statementCount', 'Page: integer Required (L1591).')
+    tax_exempt: bool = wire('taxExempt', 'US specific. Page: boolean Required (L1595).')
+    transaction_count: int = wire('transactionCount', 'Page: integer Required (L1600).')
+    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1604).')
+    vehicle_count: int | UnsetType = wire('vehicleCount', 'Page: integer Required (L1608).', default=UNSET)
+    website: str | UnsetType | None = wire('website', 'Page: string Required (L1612).', default=UNSET)
+    bnpl_prequalification_data: JSON | UnsetType = wire('bnplPrequalificationData', "Sunbit pre-qualification results; amount, date, etc. Page: one of: any, null, any optional (L1616). Any JSON (the page's type is 'one of: any, null, any'); optional.", default=UNSET)
+    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L1621). Nullable JSON object of any shape; optional.', default=UNSET)
+    emails: list[Email] = wire('emails', 'Page: array Required (L1626). Items: $defs/Email (shape from the seed example).')
+    phone_numbers: list[PhoneNumber] = wire('phoneNumbers', 'Page: array Required (L1630). Items: $defs/PhoneNumber (shape from the seed example).')
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    discount_status: bool | UnsetType = wire('discountStatus', 'Whether the customer discount is on (GO v3/Customer.go, 2023). Not on the page; optional.', default=UNSET)
+    labor_rate_override: bool | UnsetType = wire('laborRateOverride', 'Whether the customer overrides the labor rate (GO v3/Customer.go, 2023). Not on the page; optional.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Email(Model):
+    """
+    A customer email as embedded in data.order.customer.emails[] (seed PUT example L2425
+    ff.). Known only from the seed example and GO v3/Email.go; every example key is
+    required. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/Email')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Id of the email row.')
+    created_date: str = wire('createdDate', 'When the row was created.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
+    location_id: str = wire('locationId', 'Id of the location that owns the row.')
+    company_id: str = wire('companyId', 'Id of the company that owns the row.')
+    email: str = wire('email', 'The email address as stored. Decision: no format check; Shopmonkey stores what shops typed.')
+    subscribed: bool = wire('subscribed', 'Whether the address is subscribed to messages.')
+    customer_id: str = wire('customerId', 'Id of the customer the email belongs to.')
+    primary: bool = wire('primary', "Whether this is the customer's primary email.")
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class PhoneNumber(Model):
+    """
+    A customer phone number as embedded in data.order.customer.phoneNumbers[] (seed PUT
+    example L2438 ff.). Known only from the seed example and GO v3/PhoneNumber.go (types,
+    nullability, enums; notes §1.9); every example key is required. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/PhoneNumber')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Id of the phone-number row.')
+    created_date: str = wire('createdDate', 'When the row was created.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
+    location_id: str = wire('locationId', 'Id of the location that owns the row.')
+    company_id: str = wire('companyId', 'Id of the company that owns the row.')
+    customer_id: str = wire('customerId', 'Id of the customer the number belongs to.')
+    number: str = wire('number', 'The phone number as stored (no format check: the format is undocumented).')
+    extension: str | None = wire('extension', 'Extension, or null.')
+    country: str | None = wire('country', 'Country of the number (ISO 3166-1 alpha-2), or null.')
+    type: str | None = wire('type', 'Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null (GO PhoneNumberTypeEnum; the seed prints null).')
+    user_defined_type: str | None = wire('userDefinedType', 'Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null (GO PhoneNumberUserDefinedTypeEnum).')
+    carrier_name: str | None = wire('carrierName', 'Carrier name, or null.')
+    opt_in_verified_date: str | None = wire('optInVerifiedDate', 'When the SMS opt-in was verified, or null.')
+    opt_in: bool = wire('optIn', 'Whether the customer opted in to SMS.')
+    last_verified_date: str | None = wire('lastVerifiedDate', 'When the number was last verified, or null.')
+    primary: bool = wire('primary', "Whether this is the customer's primary number.")
+    mobile_country_code: str | None = wire('mobileCountryCode', 'If a mobile number, the mobile country code (GO), or null.')
+    mobile_network_code: str | None = wire('mobileNetworkCode', 'If a mobile number, the mobile network code (GO), or null.')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
 class DeleteServiceRequest(Model):
     """
     Body of DELETE /v3/order/:orderId/service/:id. The page documents no body parameters but
@@ -379,6 +576,54 @@ class DeleteServiceRequest(Model):
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-request', 1)
     __open__: ClassVar[bool] = False
+
+
+@attrs.define(kw_only=True)
+class DeleteServiceResponse(Model):
+    """
+    200 response of DELETE /v3/order/:orderId/service/:id: the envelope {success, data}
+    (page L5515-5545; example L7139 ff.). Open: Shopmonkey adds fields without a new API
+    version (notes pitfall 9).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1)
+    __open__: ClassVar[bool] = True
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L5515-5545).')
+    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    data: DeleteServiceData = wire('data', 'The response data: {order} (page: object Required).')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class DeleteServiceData(Model):
+    """The response data (page: object Required, L5515-5545). Open."""
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1, '/$defs/DeleteServiceData')
+    __open__: ClassVar[bool] = True
+    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class ErrorResponse(Model):
+    """
+    The 4xx and 5xx envelope of every /v3/order/:orderId/service endpoint (page L37-88,
+    identical for all four endpoints and both classes). Only success is guaranteed (notes
+    §3); no real error body is public, third-party mocks show {success:false,
+    code:'API-12345', message:'Vehicle VIN is invalid'} and {success:false,
+    message:'Internal error'} (notes §1.1). Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/error-response', 1)
+    __open__: ClassVar[bool] = True
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L53-57, L79-83). Decision: typed boolean as the page says, not const false; a caller decides success by the HTTP status and this flag together.')
+    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    data: dict[str, JSON] | UnsetType | None = wire('data', 'An optional object containing relevant error data. Page: object, optional. Decision: null accepted too.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
@@ -416,6 +661,25 @@ class Fee(Model):
     labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
     meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
     metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class GetServicesResponse(Model):
+    """
+    200 response of GET /v3/order/:orderId/service: the envelope {success, data} whose data
+    is the order's services (page L12-36, example L93 ff.). Open: Shopmonkey adds fields
+    without a new API version (notes pitfall 9). There is no meta/pagination on this
+    endpoint (notes §1.1).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/get-services-response', 1)
+    __open__: ClassVar[bool] = True
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L30-35).')
+    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    data: list[Service] = wire('data', "The order's services. Page: array Required (L31-35); the page gives no item schema, so items are shopmonkey/service (the shape of its example, L94 ff.).")
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -550,6 +814,453 @@ class Matrix(Model):
     __open__: ClassVar[bool] = True
     id: str = wire('id', 'Id of the matrix (pricingMatrixId / laborMatrixId of the line item).')
     name: str = wire('name', 'Name of the matrix.')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Order(Model):
+    """
+    A Shopmonkey order as embedded in data.order of the PUT/POST/DELETE
+    /v3/order/:orderId/service responses (page table L663-1183, 'Order schema'; seed PUT
+    example L2260 ff.). Open. Required are the keys present in every source: marked Required
+    by the page, printed by the seed example and returned by live GET /v3/order/:id (QUIRKS
+    09 detailResponseTopKeys). Keys the page marks Required but the seed example or live
+    reads lack (the deprecated arrays, invoiceLockState, the newer fields the 2023 example
+    predates, the joins the example lacks) are optional. Nullability: a GO pointer, an EDS
+    'nullable', or a null in the seed example makes a field nullable; a field newer than GO
+    2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count or a
+    *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
+    means always present, not non-null).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1)
+    __open__: ClassVar[bool] = True
+    allow_collect_payment: bool | UnsetType = wire('allowCollectPayment', 'Page: boolean Required (L665).', default=UNSET)
+    allow_customer_apply_coupon: bool | UnsetType = wire('allowCustomerApplyCoupon', 'Page: boolean Required (L669).', default=UNSET)
+    allow_customer_authorization: bool | UnsetType = wire('allowCustomerAuthorization', 'Page: boolean Required (L673).', default=UNSET)
+    allow_customer_view_activity: bool | UnsetType = wire('allowCustomerViewActivity', 'Page: boolean Required (L677).', default=UNSET)
+    allow_customer_view_authorizations: bool | UnsetType = wire('allowCustomerViewAuthorizations', 'Page: boolean Required (L681).', default=UNSET)
+    allow_customer_view_inspections: bool | UnsetType = wire('allowCustomerViewInspections', 'Page: boolean Required (L685).', default=UNSET)
+    allow_customer_view_messages: bool | UnsetType = wire('allowCustomerViewMessages', 'Page: boolean Required (L689).', default=UNSET)
+    applied_discount_cents: int | UnsetType = wire('appliedDiscountCents', 'the total discount applied to the order in cents. Page: integer Required (L693).', default=UNSET)
+    applied_discount_percent: float | UnsetType | None = wire('appliedDiscountPercent', 'the total discount applied to the order in percent. Page: number Required (L698).', default=UNSET)
+    applied_discount_value_type: str | UnsetType | None = wire('appliedDiscountValueType', 'Page: one of: Percent, FixedCents Required (L703).', default=UNSET)
+    appointment_dates: list[str] = wire('appointmentDates', "Page: array Required (L707). Decision: an array of date-time strings (EDS, GO StringArray, the page's type). The seed example prints a single string (L2290); such a payload is reported as a type error.")
+    archived: bool = wire('archived', 'Page: boolean Required (L711).')
+    assigned_technician_ids: list[str] = wire('assignedTechnicianIds', 'Page: array Required (L715).')
+    attribution_message_id: str | UnsetType | None = wire('attributionMessageId', 'Page: string Required (L719).', default=UNSET)
+    attribution_source: str | UnsetType | None = wire('attributionSource', 'Page: one of: WorkRequestForm, AppointmentScheduler, Manual, FuzzyCampaignSMSDelivered, FuzzyCampaignEmailRead Required (L723).', default=UNSET)
+    authorized: bool = wire('authorized', 'Page: boolean Required (L727).')
+    authorized_date: str | None = wire('authorizedDate', 'Page: string Required (L731).')
+    automated_campaign_id: str | UnsetType | None = wire('automatedCampaignId', 'Page: string Required (L735).', default=UNSET)
+    coalesced_name: str | None = wire('coalescedName', ', "generatedName". Page: string Required (L739).')
+    company_id: str = wire('companyId', 'Page: string Required (L744).')
+    complaint: str | None = wire('complaint', 'Page: string Required (L748).')
+    completed_authorized_labor_hours: float | UnsetType = wire('completedAuthorizedLaborHours', 'Page: number Required (L752).', default=UNSET)
+    completed_date: str | None = wire('completedDate', 'Page: string Required (L756).')
+    completed_labor_hours: float | UnsetType = wire('completedLaborHours', 'Page: number Required (L760).', default=UNSET)
+    conversation_id: str | None = wire('conversationId', 'Page: string Required (L764).')
+    created_date: str = wire('createdDate', 'Page: string Required (L768).')
+    customer_id: str | None = wire('customerId', 'Page: string Required (L772).')
+    deferred_service_count: int = wire('deferredServiceCount', '// number of services that were deferred, excluding hidden, revived, and maually excluded. Page: integer Required (L776).')
+    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L781).')
+    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L786).')
+    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L791).')
+    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L796).')
+    deposit_fully_paid: bool | UnsetType = wire('depositFullyPaid', 'Page: boolean Required (L801).', default=UNSET)
+    deposit_fully_paid_date: str | UnsetType | None = wire('depositFullyPaidDate', 'Page: string Required (L805).', default=UNSET)
+    discount_cents: int = wire('discountCents', 'Page: integer Required (L809).')
+    discount_percent: float = wire('discountPercent', 'Page: number Required (L813).')
+    due_date: str | None = wire('dueDate', 'Page: string Required (L817).')
+    email_id: str | None = wire('emailId', "id of the email to use instead of the customer's default email. Page: string Required (L821).")
+    epa_cents: int = wire('epaCents', 'Page: integer Required (L826).')
+    external_number: str | UnsetType | None = wire('externalNumber', 'allow user to override generated number. Page: string Required (L830).', default=UNSET)
+    fees_cents: int = wire('feesCents', 'Page: integer Required (L835).')
+    fully_paid_date: str | UnsetType | None = wire('fullyPaidDate', 'Page: string Required (L839).', default=UNSET)
+    generated_customer_name: str | None = wire('generatedCustomerName', '"[firstName] [lastName]" pulled from the customer, if any. Page: string Required (L843).')
+    generated_name: str | None = wire('generatedName', 'Page: string Required (L848).')
+    generated_vehicle_name: str | None = wire('generatedVehicleName', '"[year] [make] [model] [submodel]" pulled from the vehicle, if any. Page: string Required (L852).')
+    gst_cents: int = wire('gstCents', 'Page: integer Required (L857).')
+    has_payments: bool | UnsetType = wire('hasPayments', 'if the order has any payments associated with it. Page: boolean Required (L861).', default=UNSET)
+    hst_cents: int = wire('hstCents', 'Page: integer Required (L866).')
+    id: str = wire('id', 'Page: string Required (L870).')
+    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L874).', default=UNSET)
+    inspection_count: int = wire('inspectionCount', 'Page: integer Required (L878).')
+    inspection_review_status: str | UnsetType | None = wire('inspectionReviewStatus', 'Page: one of: None, Reviewed, NotReviewed Required (L882).', default=UNSET)
+    inspection_status: str = wire('inspectionStatus', 'Page: one of: None, Completed, NotCompleted Required (L886). EDS types it an array of enum, an artefact of its generator; a plain string here (notes §1.8).')
+    invoiced: bool = wire('invoiced', 'Page: boolean Required (L890).')
+    invoiced_date: str | None = wire('invoicedDate', 'Page: string Required (L894).')
+    invoice_lock_state: str | UnsetType | None = wire('invoiceLockState', 'Page: one of: Unlocked, Locked, PreviouslyLocked Required (L898). Decision: optional; not in live order reads (notes §1.8).', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
+    labor_cents: int = wire('laborCents', 'Page: integer Required (L906).')
+    location_id: str = wire('locationId', 'Page: string Required (L910).')
+    message_count: int = wire('messageCount', 'Page: integer Required (L914).')
+    messaged_date: str | UnsetType | None = wire('messagedDate', 'Page: string Required (L918).', default=UNSET)
+    mileage_in: float | None = wire('mileageIn', 'Page: number Required (L922). JSON number, nullable (EDS).')
+    mileage_out: float | None = wire('mileageOut', 'Page: number Required (L926). JSON number, nullable (EDS).')
+    name: str | None = wire('name', 'Page: string Required (L930).')
+    number: str | int = wire('number', 'COLLATE "en-u-kn-true". Page: string Required (L934). Decision: a string or an integer. The page types it string and EDS 2024 agrees, but every seed example prints 1 and GO 2023 had int64 (notes §1.8). Kept as sent; normalise with dealerbridge.shopmonkey.order_number().')
+    one_time_campaign_id: str | UnsetType | None = wire('oneTimeCampaignId', 'Page: string Required (L939).', default=UNSET)
+    order_created_date: str = wire('orderCreatedDate', 'allow user to override created date. Page: string Required (L943).')
+    paid: bool = wire('paid', 'Page: boolean Required (L948).')
+    paid_cost_cents: int = wire('paidCostCents', 'Page: integer Required (L952).')
+    parts_cents: int = wire('partsCents', 'Page: integer Required (L956).')
+    payment_due_date: str | UnsetType | None = wire('paymentDueDate', 'Page: string Required (L960).', default=UNSET)
+    payment_term_id: str | UnsetType | None = wire('paymentTermId', 'id of the payment term for the order. Page: string Required (L964).', default=UNSET)
+    phone_number_id: str | None = wire('phoneNumberId', "id of the phone number to use instead of the customer's default number. Page: string Required (L969).")
+    pst_cents: int = wire('pstCents', 'Page: integer Required (L974).')
+    public_id: str = wire('publicId', 'Page: string Required (L978).')
+    purchase_order_number: str | None = wire('purchaseOrderNumber', 'Page: string Required (L982).')
+    read_only: bool = wire('readOnly', 'if this order should not be editable in the UI. Page: boolean Required (L986).')
+    read_only_reason: str | None = wire('readOnlyReason', 'a friendly explanation of why (eg. "migrated from previous system". Page: string Required (L991).')
+    recommendation: str | None = wire('recommendation', 'Page: string Required (L996).')
+    remaining_cost_cents: int | None = wire('remainingCostCents', 'Page: integer Required (L1000).')
+    repair_order_date: str | UnsetType | None = wire('repairOrderDate', '// the date the order was moved into repair order status. Page: string Required (L1004).', default=UNSET)
+    requested_deposit_cents: int | UnsetType = wire('requestedDepositCents', 'Page: integer Required (L1009).', default=UNSET)
+    require_e_signature_on_authorization: bool | UnsetType = wire('requireESignatureOnAuthorization', 'Page: boolean Required (L1013).', default=UNSET)
+    require_e_signature_on_inspection: bool | UnsetType = wire('requireESignatureOnInspection', 'Page: boolean Required (L1017).', default=UNSET)
+    require_e_signature_on_invoice: bool | UnsetType = wire('requireESignatureOnInvoice', 'Page: boolean Required (L1021).', default=UNSET)
+    sent_to_carfax: bool = wire('sentToCarfax', 'Page: boolean Required (L1025).')
+    service_writer_id: str | None = wire('serviceWriterId', 'Page: string Required (L1029).')
+    shop_supplies_cents: int = wire('shopSuppliesCents', 'Page: integer Required (L1033).')
+    shop_unread_message_count: int = wire('shopUnreadMessageCount', 'Page: integer Required (L1037).')
+    statement_id: str | None = wire('statementId', 'a statement this order included in. Page: string Required (L1041).')
+    status: str | UnsetType = wire('status', 'Page: one of: Estimate, RepairOrder, Invoice Required (L1046). EDS types it an array of enum, an artefact of its generator; a plain string here (notes §1.8).', default=UNSET)
+    subcontracts_cents: int = wire('subcontractsCents', 'Page: integer Required (L1050).')
+    tax_cents: int = wire('taxCents', 'Page: integer Required (L1054).')
+    tax_config_id: str | None = wire('taxConfigId', 'Page: string Required (L1058).')
+    tires_cents: int = wire('tiresCents', 'Page: integer Required (L1062).')
+    total_authorized_labor_hours: float | UnsetType = wire('totalAuthorizedLaborHours', 'Page: number Required (L1066).', default=UNSET)
+    total_cost_cents: int = wire('totalCostCents', 'Page: integer Required (L1070).')
+    total_labor_hours: float | UnsetType = wire('totalLaborHours', 'Page: number Required (L1074).', default=UNSET)
+    transactional_fee_subtotal_cents: int | UnsetType = wire('transactionalFeeSubtotalCents', '// value before taxes. Page: integer Required (L1078).', default=UNSET)
+    transactional_fee_total_cents: int | UnsetType = wire('transactionalFeeTotalCents', 'Page: integer Required (L1083).', default=UNSET)
+    transaction_fee_config_id: str | UnsetType | None = wire('transactionFeeConfigId', 'Page: string Required (L1087).', default=UNSET)
+    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1091).')
+    updated_since_signed_invoice: bool | UnsetType = wire('updatedSinceSignedInvoice', 'Page: boolean Required (L1095).', default=UNSET)
+    vehicle_id: str | None = wire('vehicleId', 'Page: string Required (L1099).')
+    workflow_status_date: str | UnsetType = wire('workflowStatusDate', 'Page: string Required (L1103).', default=UNSET)
+    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire('workflowStatusDuration', 'Stores how many time the order has been in each status. Page: object Required (L1107). Any JSON object; nullable (no source gives its nullability).', default=UNSET)
+    workflow_status_id: str | None = wire('workflowStatusId', 'Page: string Required (L1112).')
+    workflow_status_position: float | None = wire('workflowStatusPosition', 'Page: number Required (L1116).')
+    appointments: list[Appointment] | UnsetType = wire('appointments', 'Deprecated: will return []. Page: array Required (L1120). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Appointment, shaped as the seed example.', default=UNSET)
+    authorizations: list[Authorization] | UnsetType = wire('authorizations', 'Deprecated: will return []. Page: array Required (L1125). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Authorization.', default=UNSET)
+    automated_campaign: AutomatedCampaign | UnsetType | None = wire('automatedCampaign', 'AutomatedCampaign schema. Page: object Required (L1130). Nullable: most orders come from no campaign. Optional: the seed example lacks it.', default=UNSET)
+    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire('couponOrderDiscount', 'CouponOrderDiscount schema. Page: object Required (L1135). Nullable: most orders have no coupon. Optional: the seed example lacks it.', default=UNSET)
+    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L1140). Nullable JSON object of any shape (EDS); optional.', default=UNSET)
+    customer: Customer | None = wire('customer', 'Page: object Required (L1145). Nullable: an order may have no customer (customerId is nullable). Required: the seed example and live order reads carry it.')
+    files: list[JSON] | UnsetType = wire('files', 'Page: array optional (L1149). Items: any JSON (the page gives no item shape).', default=UNSET)
+    inspections: list[Inspection] | UnsetType = wire('inspections', 'Deprecated: will return []. Page: array Required (L1153). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Inspection.', default=UNSET)
+    one_time_campaign: OneTimeCampaign | UnsetType | None = wire('oneTimeCampaign', 'OneTimeCampaign schema. Page: object Required (L1158). Nullable: most orders come from no campaign. Optional: the seed example lacks it.', default=UNSET)
+    payment_term: PaymentTerm | UnsetType | None = wire('paymentTerm', 'Page: object optional (L1163). Nullable (paymentTermId is nullable). Optional (the page does not mark it Required).', default=UNSET)
+    profitability: Profitability | None = wire('profitability', 'Page: object Required (L1167). Nullable (EDS).')
+    services: list[Service] | UnsetType = wire('services', 'Soon will be deprecated!. Page: array Required (L1171). Decision: optional; live order reads never carry services (notes §1.8, pitfall 2). Items: shopmonkey/service.', default=UNSET)
+    vehicle: Vehicle | None = wire('vehicle', 'Page: object Required (L1176). Nullable: an order may have no vehicle (vehicleId is nullable). Required: the seed example and live order reads carry it.')
+    workflow_status: WorkflowStatus | None = wire('workflowStatus', 'WorkflowStatus schema. Page: object Required (L1180). Nullable (workflowStatusId is nullable).')
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed example prints them: a list of {label: Label} (L2359 ff.). Decision: optional. Live order reads return labels instead (notes §1.8, pitfall 5).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    show_bnpl_prequal_link: bool | UnsetType = wire('showBnplPrequalLink', 'Whether the buy-now-pay-later pre-qualification link is shown (EDS 2024 required boolean). Not on the page and not in the 2026 live key set (notes §1.8); optional.', default=UNSET)
+    surcharging_enabled: bool | UnsetType = wire('surchargingEnabled', 'Whether card surcharging is enabled (EDS 2024 required boolean). Not on the page and not in the 2026 live key set (notes §1.8); optional.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class WorkflowStatus(Model):
+    """
+    The order's workflow status as embedded in data.order.workflowStatus. Decision: the
+    page's table (L2189-2197) documents only id and name, so only they are required; the
+    other keys come from the seed example (L2590 ff.) and GO v3/WorkflowStatus.go and are
+    optional. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/WorkflowStatus')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Id of the workflow status. Page: string Required (L2190).')
+    created_date: str | UnsetType = wire('createdDate', "When the row was created (seed example, GO). Optional: the page's table lists only id and name.", default=UNSET)
+    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null (seed example, GO). Optional.', default=UNSET)
+    company_id: str | UnsetType = wire('companyId', 'Id of the company (seed example, GO). Optional.', default=UNSET)
+    location_id: str | UnsetType = wire('locationId', 'Id of the location (seed example, GO). Optional.', default=UNSET)
+    name: str | None = wire('name', 'Name of the status. Page: string Required (L2194); nullable (GO *string; the seed example prints null).')
+    position: float | UnsetType = wire('position', "Position of the status (GO float64: 'will be changed to an Int'). Optional.", default=UNSET)
+    days_to_archive: int | UnsetType = wire('daysToArchive', 'Days after which inactive orders are archived (GO int64). Optional.', default=UNSET)
+    archive_when_inactive: bool | UnsetType = wire('archiveWhenInactive', 'Whether inactive orders are archived (GO). Optional.', default=UNSET)
+    invoice_workflow: bool | UnsetType = wire('invoiceWorkflow', 'Whether this is an invoice workflow status (GO). Optional.', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Profitability(Model):
+    """
+    Profitability of the order as embedded in data.order.profitability (page table
+    L1723-1763; seed example L2330 ff.). Decision: every *Cents here is a JSON number, not
+    integer cents: the page types them number and the column is a JSON blob whose cents may
+    be fractional (notes §1.8, §2). Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Profitability')
+    __open__: ClassVar[bool] = True
+    labor: ProfitabilityCategory = wire('labor', 'Page: object Required (L1725).')
+    parts: ProfitabilityCategory = wire('parts', 'Page: object Required (L1729).')
+    subcontracts: ProfitabilityCategory = wire('subcontracts', 'Page: object Required (L1733).')
+    tires: ProfitabilityCategory = wire('tires', 'Page: object Required (L1737).')
+    total_discount_cents: float = wire('totalDiscountCents', 'Page: number Required (L1741).')
+    total_discount_percent: float = wire('totalDiscountPercent', 'Page: number Required (L1745).')
+    total_profit_cents: float = wire('totalProfitCents', 'Page: number Required (L1749).')
+    total_profit_percent: float = wire('totalProfitPercent', 'Page: number Required (L1753).')
+    total_retail_cents: float = wire('totalRetailCents', 'Page: number Required (L1757).')
+    total_wholesale_cents: float = wire('totalWholesaleCents', 'Page: number Required (L1761).')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class ProfitabilityCategory(Model):
+    """
+    Profitability of one line-item category (labor, parts, subcontracts or tires) in
+    data.order.profitability (page tables L1764-1863, identical for the four categories).
+    Decision: every *Cents here is a JSON number, not integer cents: the page types them
+    number and the column is a JSON blob whose cents may be fractional (notes §1.8, §2).
+    Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/ProfitabilityCategory')
+    __open__: ClassVar[bool] = True
+    discount_cents: float = wire('discountCents', 'Page: number Required (L1766).')
+    discount_percent: float = wire('discountPercent', 'Page: number Required (L1770).')
+    profit_cents: float = wire('profitCents', 'Page: number Required (L1774).')
+    profit_percent: float = wire('profitPercent', 'Page: number Required (L1778).')
+    retail_cents: float = wire('retailCents', 'Page: number Required (L1782).')
+    wholesale_cents: float = wire('wholesaleCents', 'Page: number Required (L1786).')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class PaymentTerm(Model):
+    """
+    The order's payment term as embedded in data.order.paymentTerm (page table L1714-1722:
+    id, name). The other keys come from GO v3/PaymentTerm.go and are optional. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/PaymentTerm')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Page: string Required (L1716).')
+    name: str = wire('name', 'Page: string Required (L1720).')
+    created_date: str | UnsetType = wire('createdDate', 'When the row was created (GO). Optional.', default=UNSET)
+    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null (GO). Optional.', default=UNSET)
+    company_id: str | UnsetType = wire('companyId', 'Id of the company (GO). Optional.', default=UNSET)
+    location_id: str | UnsetType = wire('locationId', 'Id of the location (GO). Optional.', default=UNSET)
+    customer_default: bool | UnsetType = wire('customerDefault', 'Whether it is the default for new customers (GO). Optional.', default=UNSET)
+    fleet_default: bool | UnsetType = wire('fleetDefault', 'Whether it is the default for new fleets (GO). Optional.', default=UNSET)
+    due_in_days: float | UnsetType = wire('dueInDays', 'Days until payment is due (GO float64). Optional.', default=UNSET)
+    editable: bool | UnsetType = wire('editable', 'False for a built-in payment term such as On Receipt (GO). Optional.', default=UNSET)
+    note: str | UnsetType = wire('note', 'Note on the payment term (GO). Optional.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class AutomatedCampaign(Model):
+    """
+    The automated marketing campaign that produced the order, as embedded in
+    data.order.automatedCampaign (page table L1184-1284, 'AutomatedCampaign schema'). No
+    example or other source shows it, so every key the page marks Required is required.
+    Open. Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes
+    a field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
+    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
+    we receive; notes §1.0: Required means always present, not non-null).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/AutomatedCampaign')
+    __open__: ClassVar[bool] = True
+    activated_by_user_id: str | None = wire('activatedByUserId', 'Page: string Required (L1186).')
+    activated_date: str | None = wire('activatedDate', 'Page: string Required (L1190).')
+    campaign_content_id: str | None = wire('campaignContentId', 'Page: string Required (L1194).')
+    canned_service_id: str | None = wire('cannedServiceId', 'Page: string Required (L1198).')
+    company_id: str = wire('companyId', 'Page: string Required (L1202).')
+    contact_method: str = wire('contactMethod', 'Page: one of: SMS, Email, All Required (L1206).')
+    content_type: str = wire('contentType', 'Page: one of: PlainText, HTML Required (L1210).')
+    created_date: str = wire('createdDate', 'Page: string Required (L1214).')
+    deferred_service_id: str | None = wire('deferredServiceId', 'Page: string Required (L1218).')
+    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1222).')
+    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1227).')
+    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1232).')
+    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1237).')
+    error_message: str | None = wire('errorMessage', 'Page: string Required (L1242).')
+    id: str = wire('id', 'Page: string Required (L1246).')
+    internal_scheduled_job_id: str | None = wire('internalScheduledJobId', 'Page: string Required (L1250).')
+    location_id: str = wire('locationId', 'Page: string Required (L1254).')
+    name: str = wire('name', 'Page: string Required (L1258).')
+    normalized_name: str = wire('normalizedName', 'Page: string Required (L1262).')
+    reminder_type: str | None = wire('reminderType', 'Page: one of: Days, Weeks, Months, Years Required (L1266).')
+    reminder_value: int | None = wire('reminderValue', 'Page: integer Required (L1270).')
+    status: str = wire('status', 'Page: one of: Draft, Error, Paused, Active Required (L1274).')
+    type: str = wire('type', 'Page: one of: CannedServiceReminder, DeferredServiceReminder, CustomerLastServiceDate, AnyServiceFollowUp Required (L1278).')
+    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1282).')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class OneTimeCampaign(Model):
+    """
+    The one-time marketing campaign that produced the order, as embedded in
+    data.order.oneTimeCampaign (page table L1633-1713, 'OneTimeCampaign schema'). No example
+    or other source shows it, so every key the page marks Required is required. Open.
+    Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes a
+    field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
+    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
+    we receive; notes §1.0: Required means always present, not non-null).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/OneTimeCampaign')
+    __open__: ClassVar[bool] = True
+    campaign_content_id: str | None = wire('campaignContentId', 'Page: string Required (L1635).')
+    campaign_segmentation_id: str | None = wire('campaignSegmentationId', 'Page: string Required (L1639).')
+    company_id: str = wire('companyId', 'Page: string Required (L1643).')
+    contact_method: str = wire('contactMethod', 'Page: one of: SMS, Email, All Required (L1647).')
+    content_type: str = wire('contentType', 'Page: one of: PlainText, HTML Required (L1651).')
+    created_date: str = wire('createdDate', 'Page: string Required (L1655).')
+    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1659).')
+    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1664).')
+    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1669).')
+    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1674).')
+    error_message: str | None = wire('errorMessage', 'Page: string Required (L1679).')
+    id: str = wire('id', 'Page: string Required (L1683).')
+    location_id: str = wire('locationId', 'Page: string Required (L1687).')
+    name: str = wire('name', 'Page: string Required (L1691).')
+    normalized_name: str = wire('normalizedName', 'Page: string Required (L1695).')
+    sent_by_user_id: str | None = wire('sentByUserId', 'Page: string Required (L1699).')
+    sent_date: str | None = wire('sentDate', 'Page: string Required (L1703).')
+    status: str = wire('status', 'Page: one of: Draft, Error, Sending, Sent Required (L1707).')
+    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1711).')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class CouponOrderDiscount(Model):
+    """
+    The coupon discount applied to the order, as embedded in data.order.couponOrderDiscount
+    (page table L1285-1355, 'CouponOrderDiscount schema'). No example or other source shows
+    it, so every key the page marks Required is required. Open. Nullability: a GO pointer,
+    an EDS 'nullable', or a null in the seed example makes a field nullable; a field newer
+    than GO 2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count
+    or a *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
+    means always present, not non-null).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/CouponOrderDiscount')
+    __open__: ClassVar[bool] = True
+    applied_by_customer_id: str | None = wire('appliedByCustomerId', 'the customer that applied the discount. Page: string Required (L1287). Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
+    applied_by_user_id: str | None = wire('appliedByUserId', 'the user that applied the discount. Page: string Required (L1292). Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
+    applied_date: str = wire('appliedDate', 'the time the discount was applied. Page: string Required (L1297).')
+    applied_discount_cents: int = wire('appliedDiscountCents', 'The discount amount applied when the coupon was redeemed. Page: integer Required (L1302).')
+    company_id: str = wire('companyId', 'Page: string Required (L1307).')
+    coupon_id: str = wire('couponId', 'Page: string Required (L1311).')
+    created_date: str = wire('createdDate', 'Page: string Required (L1315).')
+    id: str = wire('id', 'Page: string Required (L1319).')
+    location_id: str = wire('locationId', 'Page: string Required (L1323).')
+    order_id: str = wire('orderId', 'Page: string Required (L1327).')
+    redeemed_date: str | None = wire('redeemedDate', 'the time the discount was redeemed. Page: string Required (L1331).')
+    redeemed_order_total_cents: int | None = wire('redeemedOrderTotalCents', 'Page: integer Required (L1336). Decision: nullable until the coupon is redeemed.')
+    status: str = wire('status', 'Page: one of: Applied, Invalid, Redeemed Required (L1340).')
+    status_date: str = wire('statusDate', 'the time the status was last updated. Page: string Required (L1344).')
+    status_invalid_reason: str | None = wire('statusInvalidReason', 'Page: one of: Expired, NotStarted, NotApplicable, MinimumSpend, MaxRedemptions Required (L1349). Decision: nullable; only an Invalid coupon has a reason.')
+    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1353).')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Appointment(Model):
+    """
+    An item of the deprecated data.order.appointments array ('Deprecated: will return []',
+    L1119-1123), shaped as the seed example prints it (L2528 ff.), typed by GO
+    v3/Appointment.go. Every example key is required. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Appointment')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Id of the appointment.')
+    created_date: str = wire('createdDate', 'When the row was created.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
+    company_id: str = wire('companyId', 'Id of the company.')
+    name: str = wire('name', "Name of the appointment, like 'Oil change' (GO).")
+    start_date: str | None = wire('startDate', 'Start date and time of the appointment, or null (GO *DateTime).')
+    end_date: str | None = wire('endDate', 'End date and time of the appointment, or null (GO *DateTime).')
+    rruleset: str | None = wire('rruleset', 'Recurrence rule set, or null (seed example only; type inferred from its null).')
+    customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
+    note: str = wire('note', 'Notes for the appointment (GO).')
+    vehicle_id: str | None = wire('vehicleId', 'Id of the vehicle, or null.')
+    order_id: str | None = wire('orderId', 'Id of the order, or null.')
+    color: str | None = wire('color', 'Colour for the appointment, or null (GO *string; free text).')
+    use_email: bool = wire('useEmail', 'Use email to send confirmation and/or reminder (GO).')
+    use_sms: bool = wire('useSMS', 'Use SMS to send confirmation and/or reminder (GO).')
+    send_confirmation: bool = wire('sendConfirmation', 'Send a confirmation when the appointment is saved (GO).')
+    send_reminder: bool = wire('sendReminder', 'Send a reminder one day before the appointment (GO).')
+    cancelation_note: str | None = wire('cancelationNote', 'Note given if the appointment was canceled, or null (GO).')
+    pending_confirmation: bool = wire('pendingConfirmation', 'Whether the appointment awaits confirmation (GO).')
+    confirmed: bool = wire('confirmed', 'Whether the appointment is confirmed (GO).')
+    all_day: bool = wire('allDay', 'Whether the appointment lasts all day (GO).')
+    removed_from_recurrency: bool = wire('removedFromRecurrency', 'Whether this occurrence was removed from its recurrence (GO).')
+    customer_email_id: str | None = wire('customerEmailId', 'Id of the customer email used, or null (seed example only).')
+    customer_phone_number_id: str | None = wire('customerPhoneNumberId', 'Id of the customer phone number used, or null (seed example only).')
+    location_id: str = wire('locationId', 'Id of the location.')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Inspection(Model):
+    """
+    An item of the deprecated data.order.inspections array ('Deprecated: will return []',
+    L1152-1156), shaped as the seed example prints it (L2557 ff.), typed by GO
+    v3/Inspection.go. Every example key is required. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Inspection')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Id of the inspection.')
+    created_date: str = wire('createdDate', 'When the row was created.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
+    company_id: str = wire('companyId', 'Id of the company.')
+    location_id: str = wire('locationId', 'Id of the location.')
+    order_id: str = wire('orderId', 'Id of the order.')
+    name: str = wire('name', 'Name of the inspection.')
+    created_by_id: str | None = wire('createdById', 'Id of the user who created it, or null.')
+    template_id: str | None = wire('templateId', 'Id of the inspection template, or null.')
+    completed: bool = wire('completed', 'Whether the inspection is completed.')
+    completed_date: str | None = wire('completedDate', 'When it was completed, or null.')
+    completed_by_id: str | None = wire('completedById', 'Id of the user who completed it, or null.')
+    ordinal: float = wire('ordinal', 'Sort position (GO float64).')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Authorization(Model):
+    """
+    An item of the deprecated data.order.authorizations array ('Deprecated: will return []',
+    L1124-1128), shaped as the seed example prints it (L2574 ff.), typed by GO
+    v3/Authorization.go. Every example key is required. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Authorization')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Id of the authorization.')
+    created_date: str = wire('createdDate', 'When the row was created.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
+    company_id: str = wire('companyId', 'Id of the company.')
+    location_id: str = wire('locationId', 'Id of the location.')
+    order_id: str = wire('orderId', 'Id of the order.')
+    date: str = wire('date', 'When the authorization was given (GO non-null DateTime).')
+    service_writer_id: str | None = wire('serviceWriterId', 'Id of the service writer, or null.')
+    customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
+    method: str = wire('method', 'How the authorization was given: one of InPerson, Phone, Text, Email, InApp (GO AuthorizationMethodEnum; the seed prints the placeholder "method").')
+    authorized_cost_cents: int = wire('authorizedCostCents', 'Authorized amount in integer cents.')
+    note: str = wire('note', 'Note on the authorization.')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -898,6 +1609,154 @@ class UpdateServiceRequest(Model):
     tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate (body table: number).', default=UNSET)
     tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents (body table).', default=UNSET)
     total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050) (body table: integer). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
+
+
+@attrs.define(kw_only=True)
+class UpdateServiceResponse(Model):
+    """
+    200 response of PUT /v3/order/:orderId/service/:id: the envelope {success, data} (page
+    L632-662; example L2256 ff.). Open: Shopmonkey adds fields without a new API version
+    (notes pitfall 9).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1)
+    __open__: ClassVar[bool] = True
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L632-662).')
+    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
+    data: UpdateServiceData = wire('data', 'The response data: {order} (page: object Required).')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class UpdateServiceData(Model):
+    """The response data (page: object Required, L632-662). Open."""
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1, '/$defs/UpdateServiceData')
+    __open__: ClassVar[bool] = True
+    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class Vehicle(Model):
+    """
+    A Shopmonkey vehicle (or vessel) as embedded in data.order.vehicle of the
+    PUT/POST/DELETE service responses (page table L1864-2188; seed PUT example L2462 ff.).
+    Open. Required are the keys the page marks Required that the seed example also carries.
+    Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes a
+    field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
+    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
+    we receive; notes §1.0: Required means always present, not non-null).
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1)
+    __open__: ClassVar[bool] = True
+    appointment_count: int = wire('appointmentCount', 'Page: integer Required (L1866).')
+    base_id: int | UnsetType | None = wire('baseId', 'vcdb base id. Page: integer Required (L1870).', default=UNSET)
+    bed_length: str | UnsetType | None = wire('bedLength', 'Page: string Required (L1875).', default=UNSET)
+    body_style: str | UnsetType | None = wire('bodyStyle', 'Page: string Required (L1879).', default=UNSET)
+    body_style_id: int | UnsetType | None = wire('bodyStyleId', 'vcdb body style id. Page: integer Required (L1883).', default=UNSET)
+    coalesced_vi_nor_hin: str | UnsetType | None = wire('coalescedVINorHIN', 'Page: string Required (L1888).', default=UNSET)
+    color: str | None = wire('color', 'Page: one of: White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan, Gold, Green, Yellow, Orange, Pink, Purple, Other Required (L1892).')
+    company_id: str = wire('companyId', 'Page: string Required (L1896).')
+    computed_ymm: str | UnsetType | None = wire('computed_ymm', 'Page: string Required (L1900).', default=UNSET)
+    configuration_status: str | UnsetType | None = wire('configurationStatus', 'Page: one of: Custom, Incomplete, Invalid, NotSupported, Valid Required (L1904).', default=UNSET)
+    created_date: str = wire('createdDate', 'Page: string Required (L1908).')
+    custom_photo: bool = wire('customPhoto', 'Page: boolean Required (L1912).')
+    deferred_service_count: int = wire('deferredServiceCount', 'Page: integer Required (L1916).')
+    deleted: bool | UnsetType = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1920).', default=UNSET)
+    deleted_date: str | UnsetType | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1925).', default=UNSET)
+    deleted_reason: str | UnsetType | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1930).', default=UNSET)
+    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1935).', default=UNSET)
+    drivetrain: str | None = wire('drivetrain', 'Page: one of: RWD, FWD, FourWD, AWD Required (L1940).')
+    drivetype: str | UnsetType | None = wire('drivetype', 'Page: string Required (L1944).', default=UNSET)
+    drivetype_id: int | UnsetType | None = wire('drivetypeId', 'vcdb drivetype id. Page: integer Required (L1948).', default=UNSET)
+    driving_condition: str | UnsetType | None = wire('drivingCondition', 'Page: one of: Normal, Severe Required (L1953).', default=UNSET)
+    engine: str | None = wire('engine', 'Page: string Required (L1957).')
+    engine_hours_logs: JSON | UnsetType = wire('engineHoursLogs', 'an array of engine hours logs { engineId: string; inHours: number; outHours: number; orderId: string; }. Page: object Required (L1961). Decision: any JSON; the page types it object but describes an array (notes §1.9).', default=UNSET)
+    engine_id: int | UnsetType | None = wire('engineId', 'vcdb engine id. Page: integer Required (L1966).', default=UNSET)
+    engines: JSON | UnsetType = wire('engines', 'an array of engines { id: string; make: string; model: string; hours: number; noHoursMeter: boolean; horsepower: number; serial: string; productionYear: number; productionMonth: number; }. Page: object Required (L1971). Decision: any JSON; the page types it object but describes an array (notes §1.9).', default=UNSET)
+    external_id: str | UnsetType | None = wire('externalId', 'an id that can be used to reference the vehicle in an external system. Page: string Required (L1976).', default=UNSET)
+    front_tire_size: str | UnsetType | None = wire('frontTireSize', 'custom front tire size override value. Page: string Required (L1981).', default=UNSET)
+    hin: str | UnsetType | None = wire('hin', 'Vessel hull identification number. Page: string Required (L1986).', default=UNSET)
+    id: str = wire('id', 'Page: string Required (L1991).')
+    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L1995).', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
+    last_serviced_date: str | UnsetType | None = wire('lastServicedDate', 'Page: string Required (L2003).', default=UNSET)
+    length: float | UnsetType | None = wire('length', 'Page: number Required (L2007).', default=UNSET)
+    length_unit: str | UnsetType | None = wire('lengthUnit', 'Page: one of: Ft, M Required (L2011).', default=UNSET)
+    license_plate: str | None = wire('licensePlate', 'Page: string Required (L2015).')
+    license_plate_country: str = wire('licensePlateCountry', 'Page: one of: 249 country codes Required (L2019).')
+    license_plate_state: str | None = wire('licensePlateState', 'Page: string Required (L2023).')
+    location_ids: list[str] | UnsetType = wire('locationIds', 'Page: array Required (L2027). Ids of the locations the vehicle belongs to.', default=UNSET)
+    make: str | None = wire('make', 'holds Hull make for vessel. Page: string Required (L2031).')
+    make_id: int | None = wire('makeId', 'vcdb make id. Page: integer Required (L2036).')
+    message_count: int = wire('messageCount', 'Page: integer Required (L2041).')
+    mileage: float | None = wire('mileage', 'Page: number Required (L2045). Decision: a JSON number (page); GO 2023 had an integer, notes §1.9 a float.')
+    mileage_log_count: int = wire('mileageLogCount', 'Page: integer Required (L2049).')
+    mileage_unit: str = wire('mileageUnit', 'Page: one of: Mile, Kilometer Required (L2053).')
+    model: str | None = wire('model', 'Page: string Required (L2057).')
+    model_id: int | None = wire('modelId', 'vcdb model id. Page: integer Required (L2061).')
+    name: str | UnsetType | None = wire('name', 'Custom vehicle name / Vessel registered name. Page: string Required (L2066).', default=UNSET)
+    note: str = wire('note', 'Page: string Required (L2071).')
+    odometer: bool = wire('odometer', 'Page: boolean Required (L2075).')
+    order_count: int = wire('orderCount', 'Page: integer Required (L2079).')
+    origin_location_id: str | UnsetType | None = wire('originLocationId', 'the location that created the vehicle. Page: string Required (L2083).', default=UNSET)
+    owner_count: int = wire('ownerCount', 'Page: integer Required (L2088).')
+    preferred_labor_guide: str | UnsetType | None = wire('preferredLaborGuide', 'Page: one of: HeavyDuty, LightDuty, Other Required (L2092).', default=UNSET)
+    production_date: str | None = wire('productionDate', 'Page: string Required (L2096). A free string (GO *string), not a date-time.')
+    rear_tire_size: str | UnsetType | None = wire('rearTireSize', 'custom rear tire size override value. Page: string Required (L2100).', default=UNSET)
+    region: str | UnsetType | None = wire('region', 'Page: one of: 249 country codes Required (L2105).', default=UNSET)
+    serial: str | UnsetType | None = wire('serial', 'Page: string Required (L2109).', default=UNSET)
+    size: str = wire('size', 'Page: one of: HeavyDuty, LightDuty, Other Required (L2113). SSW also names MediumDuty (unverified, notes §1.9); an unknown value is kept and reported inbound.')
+    stock_photo: bool | None = wire('stockPhoto', 'Page: boolean Required (L2117). Nullable (GO *bool, notes §1.9).')
+    submodel: str | None = wire('submodel', 'Page: string Required (L2121).')
+    submodel_id: int | None = wire('submodelId', 'vcdb submodel id. Page: integer Required (L2125).')
+    tire_pressure_log_count: int = wire('tirePressureLogCount', 'Page: integer Required (L2130).')
+    transmission: str | None = wire('transmission', 'Page: one of: Automatic, Manual, AutomaticCVT, AutomaticDualClutch Required (L2134).')
+    transmission_id: int | UnsetType | None = wire('transmissionId', 'vcdb transmission id. Page: integer Required (L2138).', default=UNSET)
+    transmission_mfr_code: str | UnsetType | None = wire('transmissionMfrCode', 'Page: string Required (L2143).', default=UNSET)
+    transmission_speed: str | UnsetType | None = wire('transmissionSpeed', 'Page: string Required (L2147).', default=UNSET)
+    type: str | None = wire('type', 'Page: one of: ATV, Bicycle, BigRig, Boat, CamperTopper, ClassAMotorhome, ClassBMotorhome, ClassCMotorhome, ClassSuperCMotorhome, Convertible, Coupe, FifthWheel, Hatchback, Jeep, Motorcycle, Other, PopUp, RV, SUV, Sedan, Trailer, TravelTrailer, Truck, TruckCamper, UTV, Van, Wagon Required (L2151). The enum grows (GO 2023 had 14 values, the page 27); an unknown value is kept and reported inbound.')
+    unit: str | None = wire('unit', 'Page: string Required (L2155).')
+    updated_date: str | None = wire('updatedDate', 'Page: string Required (L2159).')
+    vcdb_id: int | UnsetType | None = wire('vcdbId', 'vcdb id. Page: integer Required (L2163).', default=UNSET)
+    vcdb_vehicle_id: str | None = wire('vcdbVehicleId', 'id of vcdb_vehicle record. Page: string Required (L2168).')
+    vin: str | None = wire('vin', 'Page: string Required (L2173).')
+    year: int | None = wire('year', 'Page: integer Required (L2177).')
+    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L2181). Nullable JSON object of any shape; optional.', default=UNSET)
+    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire('tirePressureLogs', 'Page: array optional (L2186). Items: $defs/TirePressureLog (shape from the seed example); optional.', default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class TirePressureLog(Model):
+    """
+    A tire-pressure reading as embedded in data.order.vehicle.tirePressureLogs[] (seed PUT
+    example L2511 ff.; GO v3/TirePressureLog.go). Every example key is required. Open.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1, '/$defs/TirePressureLog')
+    __open__: ClassVar[bool] = True
+    id: str = wire('id', 'Id of the tire-pressure log.')
+    created_date: str = wire('createdDate', 'When the row was created.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
+    company_id: str = wire('companyId', 'Id of the company that owns the row.')
+    location_id: str = wire('locationId', 'Id of the location that owns the row.')
+    order_id: str = wire('orderId', 'Id of the order the reading was taken on.')
+    vehicle_id: str = wire('vehicleId', 'Id of the vehicle.')
+    front_left: float | None = wire('frontLeft', 'Front-left pressure reading, or null (GO *float64; unit undocumented).')
+    front_right: float | None = wire('frontRight', 'Front-right pressure reading, or null (GO *float64; unit undocumented).')
+    rear_left: float | None = wire('rearLeft', 'Rear-left pressure reading, or null (GO *float64; unit undocumented).')
+    rear_right: float | None = wire('rearRight', 'Rear-right pressure reading, or null (GO *float64; unit undocumented).')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
