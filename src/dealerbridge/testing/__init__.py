@@ -8,13 +8,21 @@
 - `invalid_payloads(schema)`: ``(payload, expected)`` pairs where the payload breaks exactly
   one rule and ``expected`` is the `ExpectedIssue` (path and code) it must produce.
 
+Shopmonkey services (alone or inside orders and responses) are generated with line items and
+totals that add up under one documented, unverified reading (`shopmonkey_service_totals`; see
+its module docstring for the formula and its sources).
+
 Strategies are built from the same schemas the validator uses, with size knobs that default
 small (Hypothesis health checks fire on large JSON). Vendor modules register extra rules
 (`register_fixup`, `register_breaker`) for checks that live outside the schemas.
 """
 
-from . import _mykaarma  # noqa: F401  (registers the myKaarma fixups and breakers)
+from . import (
+    _mykaarma,  # noqa: F401  (registers the myKaarma fixups and breakers)
+    _shopmonkey,  # noqa: F401  (registers the Shopmonkey service-totals fixups)
+)
 from ._mykaarma import partner_requests, partner_rule_breaks
+from ._shopmonkey import service_totals as shopmonkey_service_totals
 from ._strategies import (
     ExpectedIssue,
     invalid_payloads,
@@ -33,4 +41,5 @@ __all__ = [
     "payloads",
     "register_breaker",
     "register_fixup",
+    "shopmonkey_service_totals",
 ]

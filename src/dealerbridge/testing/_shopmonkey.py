@@ -1,0 +1,150 @@
+"""Shopmonkey strategies: services whose totals add up from their line items.
+
+No Shopmonkey source states how a service's ``calculated*Cents`` and ``totalCents`` follow from
+its line items (notes/decisions-shopmonkey-services.md, "How a service's totals add up"). The
+generated payloads use one reading, written out here once, so that tests built on them see
+consistent numbers. It is an assumption, not a rule: the schemas and ``validate`` check no
+arithmetic, and a real Shopmonkey payload may add up differently.
+
+The reading (all amounts integer cents; products are exact decimals rounded half up to a cent):
+
+- labor line      = hours x rateCents x multiplier - discountCents
+- part, tire line = quantity x retailCostCents - discountCents
+  (a tire's ``wasteTireFee`` and excise tax are not added: their units are undocumented)
+- subcontract line = retailCostCents - discountCents
+- fee line        = amountCents (the fee's own amount, whatever its feeType)
+- calculatedLaborCents, calculatedPartsCents, calculatedTiresCents,
+  calculatedSubcontractsCents, calculatedFeeCents = the sums of those lines
+- totalCents = labor + parts + tires + subcontracts + fees + calculatedEpaCents
+  + calculatedShopSuppliesCents - calculatedDiscountCents + calculatedTaxCents
+  (+ calculatedGSTCents + calculatedPSTCents + calculatedHSTCents where present)
+
+Sources for the shape of it: the category names of the ``calculated*Cents`` fields (page
+L131-143), and a third-party dashboard's note that line discounts are already inside the
+category totals and that the pre-tax subtotal is parts + labor + shop supplies + subcontracts +
+tires, "validated penny-exact" (notes §2, DASH, weak). How EPA, shop supplies, tax and the
+service discount are computed from their percents is not modelled: the strategies keep the
+``calculated*`` values they drew for those.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ._strategies import register_fixup
+
+__all__ = ["service_totals"]
+
+_CATEGORY = {
+    "labors": "calculatedLaborCents",
+    "parts": "calculatedPartsCents",
+    "tires": "calculatedTiresCents",
+    "subcontracts": "calculatedSubcontractsCents",
+    "fees": "calculatedFeeCents",
+}
+_ADDED = ("calculatedEpaCents", "calculatedShopSuppliesCents", "calculatedTaxCents")
+_ADDED_CA = ("calculatedGSTCents", "calculatedPSTCents", "calculatedHSTCents")
+
+
+def _cents(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def line_cents(kind: str, line: dict[str, Any]) -> int:
+    """One line item's amount under the reading above."""
+    if kind == "fees":
+        return int(line["amountCents"])
+    if kind == "labors":
+        gross = _cents(_dec(line["hours"]) * line["rateCents"] * _dec(line["multiplier"]))
+    elif kind in ("parts", "tires"):
+        gross = _cents(_dec(line["quantity"]) * line["retailCostCents"])
+    else:
+        gross = int(line["retailCostCents"])
+    return gross - int(line["discountCents"])
+
+
+def service_totals(service: dict[str, Any]) -> dict[str, int]:
+    """The ``calculated*Cents`` category sums and ``totalCents`` of a Shopmonkey service
+    payload, computed from its line items under the reading in this module's docstring."""
+    out = {
+        field: sum(line_cents(kind, line) for line in service.get(kind, []))
+        for kind, field in _CATEGORY.items()
+    }
+    total = sum(out.values()) + sum(int(service[k]) for k in _ADDED)
+    total += sum(int(service[k]) for k in _ADDED_CA if service.get(k) is not None)
+    out["totalCents"] = total - int(service["calculatedDiscountCents"])
+    return out
+
+
+def _tenths(value: Any, cap: int) -> float:
+    scaled = abs(value) * 10 if math.isfinite(value) and abs(value) < 1e12 else 0
+    return (int(scaled) % cap) / 10
+
+
+def _tame(line: dict[str, Any], kind: str) -> None:
+    # Bounded, exact inputs derived from what was drawn (a fixup cannot draw): hours and
+    # quantities in tenths up to 40, multipliers 1 to 3.9, rates and prices up to $5,000,
+    # line discounts within the line's gross amount.
+    if "hours" in line:
+        line["hours"] = _tenths(line["hours"], 400)
+    if "quantity" in line:
+        line["quantity"] = _tenths(line["quantity"], 400)
+    if "multiplier" in line:
+        line["multiplier"] = 1 + _tenths(line["multiplier"], 30)
+    for key in ("rateCents", "retailCostCents", "amountCents"):
+        if key in line:
+            line[key] = abs(line[key]) % 500_000
+    if "discountCents" in line and kind != "fees":
+        drawn = abs(line["discountCents"])
+        line["discountCents"] = 0
+        line["discountCents"] = drawn % (line_cents(kind, line) + 1)
+
+
+def balance_service(service: Any) -> Any:
+    """Make a generated service's line items and totals add up (in place; returns it)."""
+    if not isinstance(service, dict):
+        return service
+    for kind in _CATEGORY:
+        for line in service.get(kind, []):
+            if isinstance(line, dict):
+                _tame(line, kind)
+    for key in (*_ADDED, *_ADDED_CA, "calculatedDiscountCents"):
+        if isinstance(service.get(key), int):
+            service[key] = abs(service[key]) % 100_000
+    service.update(service_totals(service))
+    return service
+
+
+def _each_service(*paths: tuple[str, ...]) -> Any:
+    def fix(payload: Any) -> Any:
+        for path in paths:
+            targets = [payload]
+            for key in path:
+                nxt: list[Any] = []
+                for target in targets:
+                    if key == "*" and isinstance(target, list):
+                        nxt.extend(target)
+                    elif isinstance(target, dict) and key in target:
+                        nxt.append(target[key])
+                targets = nxt
+            for service in targets:
+                balance_service(service)
+        return payload
+
+    return fix
+
+
+register_fixup("shopmonkey/service", _each_service(()))
+register_fixup("shopmonkey/order", _each_service(("services", "*")))
+register_fixup("shopmonkey/get-services-response", _each_service(("data", "*")))
+for _name in ("update-service-response", "delete-service-response", "create-services-response"):
+    register_fixup(
+        f"shopmonkey/{_name}",
+        _each_service(("data", "order", "services", "*"), ("data", "services", "*")),
+    )
