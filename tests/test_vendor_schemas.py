@@ -87,22 +87,34 @@ RULE_EXEMPT = {
     },
 }
 
+# Ordered so that most schemas are fully covered after the first three; the rest only run
+# while something is still missing ("containers" with nulls is slow on the large envelopes).
 MODES = [
-    {"optional": "random"},
     {"optional": "all"},
-    {"optional": "containers"},
-    {"optional": "containers", "nulls": "always"},
+    {"optional": "random", "nulls": "always"},
     {"optional": "sparse"},
+    {"optional": "random"},
+    {"optional": "containers", "nulls": "always"},
+    {"optional": "containers"},
 ]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_field_is_reached_absent_null_and_present(name):
     coverage = Coverage(name)
+    exempt = RULE_EXEMPT.get(name, {})
+
+    def missing():
+        found = coverage.missing()
+        return {
+            kind: [p for p in paths if p not in exempt.get(kind, ())]
+            for kind, paths in found.items()
+        }
+
     for mode in MODES:
 
         @settings(
-            max_examples=200,
+            max_examples=100,
             database=None,
             derandomize=True,
             deadline=None,
@@ -113,7 +125,6 @@ def test_every_field_is_reached_absent_null_and_present(name):
             coverage.observe(payload)
 
         observe()
-    missing = coverage.missing()
-    for kind, paths in RULE_EXEMPT.get(name, {}).items():
-        missing[kind] = [p for p in missing[kind] if p not in paths]
-    assert missing == {"present": [], "null": [], "absent": []}
+        if missing() == {"present": [], "null": [], "absent": []}:
+            break
+    assert missing() == {"present": [], "null": [], "absent": []}

@@ -45,7 +45,11 @@ def expected_for(path: Path) -> list[tuple[str, str]]:
 
 
 class Coverage:
-    """Which properties of a schema were seen present, null and absent in payloads."""
+    """Which properties of a schema were seen present, null and absent in payloads.
+
+    Members of another named schema it references (a `$ref` to a whole document) are left to
+    that schema's own coverage test; `$defs` of other documents are followed.
+    """
 
     def __init__(self, name: str) -> None:
         self.registry = db._default_registry()
@@ -55,6 +59,10 @@ class Coverage:
         self.absent: set[str] = set()
         self.fields: dict[str, dict[str, bool]] = {}
         self._collect(self.document, self.document["$id"], "", set())
+        self.children: dict[str, list[tuple[str, str]]] = {}
+        for path in self.fields:
+            parent, _, prop = path.rpartition("/")
+            self.children.setdefault(parent, []).append((path, prop))
 
     def resolve(self, base: str, ref: str) -> tuple[str, Any]:
         return self.registry.resolve(base, ref)
@@ -64,6 +72,9 @@ class Coverage:
             return []
         if "$ref" in node:
             doc_id, target = self.resolve(base, node["$ref"])
+            if doc_id != self.document["$id"] and "#" not in node["$ref"]:
+                # Another named schema: its own coverage test covers its members.
+                return []
             return self._branches(target, doc_id)
         if "anyOf" in node:
             out = []
@@ -112,13 +123,11 @@ class Coverage:
             except ValueError:
                 return
         if isinstance(value, dict):
-            for path in self.fields:
-                parent, _, prop = path.rpartition("/")
-                if parent == where:
-                    if prop in value:
-                        (self.null if value[prop] is None else self.present).add(path)
-                    else:
-                        self.absent.add(path)
+            for path, prop in self.children.get(where, []):
+                if prop in value:
+                    (self.null if value[prop] is None else self.present).add(path)
+                else:
+                    self.absent.add(path)
             for key, child in value.items():
                 self.observe(child, f"{where}/{key}")
         elif isinstance(value, list):
