@@ -136,6 +136,38 @@ def main(argv: list[str]) -> int:
     report("pydantic v2 strict, 50-job event", big_pyd, big_unit)
     report("dealerbridge parse_order_event, 50-job event", big_ours, big_unit)
 
+    sm = __import__("dealerbridge.shopmonkey", fromlist=["GetServicesResponse"])
+    sm_fixtures = ROOT / "tests" / "fixtures" / "shopmonkey"
+    for label, path, cls, name in (
+        (
+            "Shopmonkey GET services",
+            sm_fixtures / "get-services-response" / "valid-two-services.json",
+            sm.GetServicesResponse,
+            "shopmonkey/get-services-response",
+        ),
+        (
+            "Shopmonkey PUT response with order",
+            sm_fixtures / "update-service-response" / "valid-with-order.json",
+            sm.UpdateServiceResponse,
+            "shopmonkey/update-service-response",
+        ),
+    ):
+        raw = path.read_bytes()
+        body = json.loads(raw)
+        db.validate(body, name)
+        sm_unit = best(lambda raw=raw: json.loads(raw), number, repeat)
+        report(f"json.loads, {label} ({len(raw)} B)", sm_unit, sm_unit)
+        report(
+            f"dealerbridge.validate, {label}",
+            best(lambda body=body, name=name: db.validate(body, name), number, repeat),
+            sm_unit,
+        )
+        report(
+            f"dealerbridge.load, {label}",
+            best(lambda body=body, cls=cls: db.load(cls, body), number, repeat),
+            sm_unit,
+        )
+
     width = max(len(r[0]) for r in rows)
     print(f"{'step':<{width}}  {'us':>10}  {'x unit':>8}")
     for label, micros, ratio in rows:
