@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from functools import partial
 
 from _common import (
     Timings,
@@ -47,9 +48,9 @@ def _main(quick: bool) -> None:
         raw = event.raw
         timings = interleaved(
             {
-                "json.loads": lambda raw=raw: json.loads(raw),
-                PYDANTIC: lambda raw=raw: PydanticOrderEvent.model_validate_json(raw),
-                OURS: lambda raw=raw: mykaarma.parse_order_event(raw),
+                "json.loads": partial(json.loads, raw),
+                PYDANTIC: partial(PydanticOrderEvent.model_validate_json, raw),
+                OURS: partial(mykaarma.parse_order_event, raw),
             },
             quick=quick,
         )
@@ -60,8 +61,8 @@ def _main(quick: bool) -> None:
     order, order_raw = example.order, example.order_raw
     timings = interleaved(
         {
-            "json.loads": lambda: json.loads(order_raw),
-            "dealerbridge.load(mykaarma.Order, value)": lambda: db.load(mykaarma.Order, order),
+            "json.loads": partial(json.loads, order_raw),
+            "dealerbridge.load(mykaarma.Order, value)": partial(db.load, mykaarma.Order, order),
         },
         quick=quick,
     )
@@ -71,9 +72,9 @@ def _main(quick: bool) -> None:
         model, value, raw = getattr(shopmonkey, response.model), response.value, response.raw
         timings = interleaved(
             {
-                "json.loads": lambda raw=raw: json.loads(raw),
-                f"dealerbridge.load(shopmonkey.{response.model}, value)": (
-                    lambda model=model, value=value: db.load(model, value)
+                "json.loads": partial(json.loads, raw),
+                f"dealerbridge.load(shopmonkey.{response.model}, value)": partial(
+                    db.load, model, value
                 ),
             },
             quick=quick,
