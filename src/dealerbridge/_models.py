@@ -286,6 +286,8 @@ def _model_unstructure(cls: type[Model]) -> _Unstructure:
             out[key] = value
         if is_open:
             extras = obj.extras
+            if not isinstance(extras, dict):  # hand-built with something else: misuse
+                raise DealerbridgeUsageError(f"extras must be a dict, got {type(extras).__name__}")
             if extras:
                 for k, v in extras.items():
                     out.setdefault(k, v)
