@@ -129,7 +129,8 @@ def main(quick: bool = False) -> None:
         cells = []
         for size in sizes:
             text = build(size)
-            cells.append(f"{_per_call(lambda text=text: _rejects(text), 1):>10.5f}")
+            best = min(_per_call(lambda text=text: _rejects(text), 1) for _ in range(3))
+            cells.append(f"{best:>10.5f}")
         print(f"{label:<22} " + " ".join(cells) + f"  {_rejects(build(sizes[0]))}")
 
 
