@@ -363,3 +363,12 @@ def test_accepted_values_print_and_dump():
     prints_and_dumps(event)
     order = db.load(mk.Order, json.loads(ORDER_FIXTURE.read_text()))
     prints_and_dumps(order)
+
+
+def test_an_issue_written_without_redaction_is_not_shown_under_it():
+    issue = db.Issue("/x", "type", 'found "Jane Roe"', value="Jane Roe")
+    error = db.ValidationError([issue])
+    with db.redaction():
+        shown = repr(issue) + str(issue) + repr(error) + str(error) + json.dumps(error.to_list())
+    assert "Jane Roe" not in shown
+    assert "Jane Roe" in str(error)  # outside the block, as written

@@ -59,6 +59,14 @@ class Issue:
     message: str
     value: Any = None
     severity: str = "error"
+    # Whether the message was written under redaction; one written without it is not shown
+    # while redaction is on (it may hold values).
+    _redacted: bool = attrs.field(init=False, factory=redaction_enabled, eq=False)
+
+    def _message(self) -> str:
+        if self._redacted or not redaction_enabled():
+            return self.message
+        return "<message written without redaction>"
 
     def to_dict(self, *, include_value: bool | None = None) -> dict[str, Any]:
         """A plain, JSON-serialisable dict. Values are left out while redaction is on."""
@@ -67,7 +75,7 @@ class Issue:
         out: dict[str, Any] = {
             "path": self.path,
             "code": self.code,
-            "message": self.message,
+            "message": self._message(),
             "severity": self.severity,
         }
         if include_value:
@@ -75,13 +83,13 @@ class Issue:
         return out
 
     def __str__(self) -> str:
-        return f"{escape_text(self.path) or '/'}: {escape_text(self.message)} [{self.code}]"
+        return f"{escape_text(self.path) or '/'}: {escape_text(self._message())} [{self.code}]"
 
     def __repr__(self) -> str:
         # The value goes through the renderer: redacted under redaction, never raising.
         return (
             f"Issue(path={self.path!r}, code={self.code!r}, "
-            f"message={self.message!r}, value={render_value(self.value)}, "
+            f"message={self._message()!r}, value={render_value(self.value)}, "
             f"severity={self.severity!r})"
         )
 
