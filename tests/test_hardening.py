@@ -211,6 +211,8 @@ def test_one_root_error():
         ("e\u0301", '"e\\u0301"'),
         ("\u2028", '"\\u2028"'),
         ("\U000e0041", '"\\U000e0041"'),
+        ("\uff32O-1", '"\\uff32O-1"'),
+        ("José Müller", '"José Müller"'),
         ('say "hi"', '"say \\"hi\\""'),
         (None, "null"),
         (True, "true"),

@@ -9,8 +9,9 @@ warnings, helper messages, the CLI) shows values through `render_value`. Its pro
   shows only the JSON type (``<redacted string>``), never the value;
 - it escapes what cannot be seen or is easily mistaken for something else: control and format
   characters, every space other than U+0020 (``"RO\\u00a048213"``, not ``"RO 48213"``), line
-  and paragraph separators, unassigned and private-use code points, surrogates and combining
-  marks;
+  and paragraph separators, unassigned and private-use code points, surrogates, combining
+  marks, and compatibility look-alikes (a character NFKC changes: fullwidth ``Ｒ``, ``①``);
+  other letters (``é``, ``ü``, Cyrillic) are shown as they are;
 - it shortens a long value in the middle and says its length (``"abc…xyz" (5000
   characters)``).
 
@@ -83,7 +84,11 @@ def _needs_escape(char: str) -> bool:
     if char in _SIMPLE_ESCAPES:
         return True
     if char.isprintable():  # excludes Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs other than " "
-        return unicodedata.category(char) in ("Mn", "Me")  # combining marks sit on neighbours
+        if unicodedata.category(char) in ("Mn", "Me"):  # combining marks sit on neighbours
+            return True
+        # compatibility look-alikes: fullwidth "Ｒ", "①", ligatures, superscripts (but not the
+        # ellipsis this module writes where it shortens a value)
+        return char != "…" and unicodedata.normalize("NFKC", char) != char
     return True
 
 
