@@ -22,6 +22,7 @@ thread or asyncio task that runs it (a new task starts with a copy of its creato
 from __future__ import annotations
 
 import contextvars
+import itertools
 import math
 import os
 import unicodedata
@@ -201,13 +202,20 @@ def _render(value: object, limit: int) -> str:
         if math.isinf(value):
             return "Infinity" if value > 0 else "-Infinity"
         return repr(value)
-    if isinstance(value, list | dict) and type(value) in (list, dict):
+    if isinstance(value, list | dict):
         return _container(value, limit)
     return _foreign(value, limit)
 
 
 def _foreign(value: object, limit: int) -> str:
     name = json_type(value)
+    # Large collections and byte strings: show the start only, never the whole repr.
+    if isinstance(value, tuple | set | frozenset):
+        head = _container(list(itertools.islice(value, limit // 2)), limit)
+        return f"<{name} of {len(value)} items: {head}>"
+    if isinstance(value, bytes | bytearray):
+        shown = escape_text(shorten(repr(bytes(value[: limit // 2])), limit))
+        return f"<{name} of {len(value)} bytes: {shown}>"
     try:
         text = repr(value)
     except Exception:
@@ -254,13 +262,13 @@ def _container(value: list[object] | dict[object, object], limit: int) -> str:
             text = _string(key, 20) if isinstance(key, str) else render_value(key, limit=20)
             parts.append(text + ": ")
             used += len(text) + 2
-        if type(item) is list:
+        if isinstance(item, list):
             parts.append("[")
             used += 1
             stack.append(iter(item))
             closers.append("]")
             first.append(True)
-        elif type(item) is dict:
+        elif isinstance(item, dict):
             parts.append("{")
             used += 1
             stack.append(((_KEYED, k, v) for k, v in item.items()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._generated.shopmonkey import Order
+from .._json import check_value
 from .._render import render_value
 
 
@@ -22,7 +23,11 @@ def order_number(order: Order) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        if not check_value(value):  # within int64
+            return str(value)
+        message = f"'number' {render_value(value)} is outside the signed 64-bit range"
+        issue = Issue(path="/number", code="json.integer_range", message=message, value=None)
+        raise ValidationError([issue], schema="shopmonkey/order")
     message = f"'number' must be a string or an integer; found {render_value(value)}"
     issue = Issue(path="/number", code="type", message=message, value=value)
     raise ValidationError([issue], schema="shopmonkey/order")
