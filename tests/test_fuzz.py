@@ -31,7 +31,10 @@ from dealerbridge._cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-EXAMPLES = 300 if os.environ.get("CI") else 60
+# A longer hunt: DEALERBRIDGE_FUZZ_EXAMPLES=5000 pytest tests/test_fuzz.py
+EXAMPLES = int(
+    os.environ.get("DEALERBRIDGE_FUZZ_EXAMPLES") or (300 if os.environ.get("CI") else 60)
+)
 # Health checks stay on: the profile in conftest.py suppresses some, this turns them back on.
 fuzz = settings(max_examples=EXAMPLES, suppress_health_check=())
 
