@@ -298,47 +298,41 @@ def _strings_ok(strings: list[str]) -> bool:
     return True
 
 
-_T_STR: type = str
-_T_INT: type = int
-_T_FLOAT: type = float
-_T_BOOL: type = bool
-_T_NONE: type = type(None)
-_T_DICT: type = dict
-_T_LIST: type = list
-
-
 def _clean(value: object) -> bool:
-    """Fast verdict: a plain loop, level by level (measured faster than C-speed tricks on
-    payload-sized values); False sends to `_find`, which explains. Member names and string
-    contents are not looked at here: the validator rejects a non-str member name or a lone
-    surrogate itself (``json.type``), and ``json.dumps`` writes both."""
+    """Fast verdict: a plain loop, level by level, type constants in local variables
+    (measured faster than C-speed tricks with map/compress on payload-sized values); False
+    sends to `_find`, which explains. Member names and string contents are not looked at here:
+    the validator rejects a non-str member name or a lone surrogate itself (``json.type``), and
+    ``json.dumps`` writes both."""
+    t_str, t_dict, t_list, t_int, t_float = str, dict, list, int, float
+    t_none, t_bool, low, high = type(None), bool, INT_MIN, INT_MAX
     level: list[Any] = [value]
     depth = 0
     containers: set[int] = set()
+    add = containers.add
     count = 0
     while True:
         following: list[Any] = []
         extend = following.extend
-        add = containers.add
         for item in level:
             kind = type(item)
-            if kind is _T_STR:
+            if kind is t_str:
                 continue
-            if kind is _T_DICT:
+            if kind is t_dict:
                 extend(item.values())
                 add(id(item))
                 count += 1
-            elif kind is _T_LIST:
+            elif kind is t_list:
                 extend(item)
                 add(id(item))
                 count += 1
-            elif kind is _T_INT:
-                if not INT_MIN <= item <= INT_MAX:
+            elif kind is t_int:
+                if not low <= item <= high:
                     return False
-            elif kind is _T_FLOAT:
+            elif kind is t_float:
                 if item - item != 0.0:  # NaN and infinities
                     return False
-            elif kind is not _T_NONE and kind is not _T_BOOL:
+            elif kind is not t_none and kind is not t_bool:
                 return False
         if not following:
             return True
