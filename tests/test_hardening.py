@@ -374,3 +374,12 @@ def test_an_issue_written_without_redaction_is_not_shown_under_it():
         shown = repr(issue) + str(issue) + repr(error) + str(error) + json.dumps(error.to_list())
     assert "Jane Roe" not in shown
     assert "Jane Roe" in str(error)  # outside the block, as written
+
+
+@pytest.mark.parametrize("text", ['{"phone": 55501001234567890123}', "[1e999]", '{"a": 1, "a": 2}'])
+def test_reader_messages_hide_values_under_redaction(text):
+    with db.redaction(), pytest.raises(db.ValidationError) as info:
+        db.parse_json(text)
+    with db.redaction():
+        shown = str(info.value) + repr(info.value) + json.dumps(info.value.to_list())
+    assert "5550100" not in shown and "999" not in shown and '"a"' not in shown

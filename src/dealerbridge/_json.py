@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from ._errors import Issue, ValidationError, issue, pointer
-from ._render import render_value, shorten
+from ._render import redaction_enabled, render_value, shorten
 
 __all__ = ["INT_MAX", "INT_MIN", "MAX_DEPTH", "check_value", "parse_json"]
 
@@ -65,27 +65,32 @@ def _constant(name: str) -> Any:
     raise _Reject("json.non_finite", f"{name} is not a JSON number", name)
 
 
+def _number_text(text: str, kind: str) -> str:
+    """A number as written, for a message: shortened, or redacted."""
+    if redaction_enabled():
+        return f"<redacted {kind}>"
+    return shorten(text, unit="characters")
+
+
 def _float(text: str) -> float:
-    value = float(text)
+    value = float(text)  # linear: CPython rounds from the first 40 significant digits
     if math.isinf(value):
-        raise _Reject(
-            "json.non_finite", f"number {shorten(text)} is outside the IEEE 754 range", None
-        )
+        shown = _number_text(text, "number")
+        raise _Reject("json.non_finite", f"number {shown} is outside the IEEE 754 range", None)
     return value
 
 
 def _int(text: str) -> int:
-    if len(text) < 19:  # every integer outside int64 has at least 19 digits
+    if len(text) < 19:  # every integer outside int64 has at least 19 digits...
         return int(text)
-    value = int(text) if len(text) < 4000 else None
-    if value is None or not INT_MIN <= value <= INT_MAX:
-        raise _Reject("json.integer_range", _range_message(shorten(text, unit="digits")), value)
-    return value
+    if len(text) <= 20:  # ...and one with more than 20 characters is outside (no leading 0)
+        value = int(text)
+        if INT_MIN <= value <= INT_MAX:
+            return value
+    raise _Reject("json.integer_range", _range_message(_number_text(text, "integer")), None)
 
 
 def _range_message(shown: str) -> str:
-    if shown.startswith("<redacted"):
-        return f"integer {shown} is outside the signed 64-bit range"
     return f"integer {shown} is outside the signed 64-bit range [-2^63, 2^63-1]"
 
 
@@ -253,7 +258,8 @@ def _parse(raw: str | bytes) -> object:
     except RecursionError:
         raise _Reject("json.depth", f"JSON nests deeper than {MAX_DEPTH} levels") from None
     except ValueError:  # int() past CPython's digit limit: far outside int64
-        raise _Reject("json.integer_range", _range_message("of more than 4000 digits")) from None
+        message = _range_message("of more than 4,300 digits")
+        raise _Reject("json.integer_range", message) from None
     # \uD800-\uDFFF escapes may be unpaired (a one-byte search first: memchr is fast).
     if b"\\" in data and (b"\\ud" in data or b"\\uD" in data):
         dumped = json.dumps(value, ensure_ascii=False)
