@@ -8,6 +8,7 @@ EXPECTED = {
     "MAX_DEPTH",
     "UNSET",
     "ArrayModel",
+    "DealerbridgeError",
     "DealerbridgeUsageError",
     "DealerbridgeWarning",
     "Issue",

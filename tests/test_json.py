@@ -6,11 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealerbridge import MAX_DEPTH, ValidationError, parse_json
+from dealerbridge._json import INT_MAX, INT_MIN
 
 json_values = st.recursive(
     st.none()
     | st.booleans()
-    | st.integers()
+    | st.integers(INT_MIN, INT_MAX)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(st.characters(exclude_categories=("Cs",))),
     lambda inner: (
@@ -81,11 +82,90 @@ def test_depth_limit_is_exact():
     assert parse_json(brackets_in_strings) == ["[" * 200]
 
 
-def test_keeps_big_integers_exactly_and_allows_scalars():
-    big = "9" * 5000
-    assert parse_json(big) == 10**5000 - 1
-    assert parse_json("-" + big) == -(10**5000 - 1)
-    assert parse_json("12345678901234567890123") == 12345678901234567890123
+def test_integers_are_64_bit():
+    assert parse_json(str(INT_MAX)) == INT_MAX and parse_json(str(INT_MIN)) == INT_MIN
+    assert parse_json("[-0, 0, 1]") == [0, 0, 1]
+    for text in (
+        str(INT_MAX + 1),
+        str(INT_MIN - 1),
+        "12345678901234567890123",
+        "9" * 5000,
+        "-" + "9" * 5000,
+        "[" + "1" * 4301 + "]",
+        "1" * 4301 + "x",  # once a JSONDecodeError from the retry path
+        '{"timestamp": ' + "1" * 5000 + "}",
+        "1" * 800_000,  # once parsed in quadratic time
+    ):
+        with pytest.raises(ValidationError) as info:
+            parse_json(text)
+        assert [i.code for i in info.value.issues] == ["json.integer_range"]
+        assert str(info.value) and repr(info.value)  # the message itself never raises
+
+
+def test_allows_scalars_and_keeps_exact_values():
     assert parse_json("-0") == 0 and parse_json('"x"') == "x" and parse_json("true") is True
     assert parse_json('"\\ud83d\\ude00"') == "\U0001f600"
     assert parse_json(bytearray(b"[1]")) == [1]
+    assert parse_json("1.5e3") == 1500.0 and parse_json("[1E-5]") == [1e-05]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "x:y", "b": "[{", "c": "\\"", "d": "\\\\", "e": ":"}',
+        '{"a\\":b": 1, "a\\"": {"x": "]]]", "y": [":", "\\\\\\""]}}',
+        '[{"k": "\\u0022:"}, {"k": "\\\\\\":["}]',
+        '{"": 1, " ": {"": 2}}',
+    ],
+)
+def test_colons_brackets_and_escapes_in_strings_are_not_structure(text):
+    assert parse_json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "x:y", "a": 1}',
+        '[{"a": 1}, {"b": ":", "c": {"d": 1, "d": 2}}]',
+        '{"a\\"": 1, "a\\u0022": 2}',
+        '{"\\\\": 1, "\\u005c": 2}',
+    ],
+)
+def test_duplicates_are_found_among_colons_in_strings(text):
+    with pytest.raises(ValidationError) as info:
+        parse_json(text)
+    assert [i.code for i in info.value.issues] == ["json.duplicate_key"]
+
+
+names = st.text(st.sampled_from('ab:"\\[]{}'), max_size=3)
+
+
+@given(st.lists(st.tuples(names, st.integers(0, 3) | names), max_size=6))
+def test_duplicate_names_are_rejected_exactly_when_present(pairs):
+    text = "{" + ",".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in pairs) + "}"
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) == len(keys):
+        assert parse_json(text) == dict(pairs)
+    else:
+        with pytest.raises(ValidationError) as info:
+            parse_json(text)
+        assert info.value.issues[0].code == "json.duplicate_key"
+
+
+def test_depth_is_measured_outside_strings():
+    deep = "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    wrapped = '["' + "]" * 70 + '", ' + deep + "]"
+    with pytest.raises(ValidationError) as info:
+        parse_json(wrapped)  # 65 levels; the brackets in the string do not close any
+    assert info.value.issues[0].code == "json.depth"
+    text = '[{"a": "' + "[" * 100 + '\\""}, ' + "[" * 63 + "]" * 63 + "]"
+    assert parse_json(text) == json.loads(text)
+
+
+@pytest.mark.parametrize("size", [1_000, 100_000, 1_000_000])
+def test_escape_heavy_text_is_read_or_rejected(size):
+    # Once quadratic in the depth pre-check (94 s at 100 KB); timings are in benchmarks/reader.py.
+    with pytest.raises(ValidationError) as info:
+        parse_json("[" * 65 + '"' + '\\"' * size)
+    assert info.value.issues[0].code in ("json.depth", "json.syntax")
+    assert parse_json('["' + '\\"' * size + '"]') == ['"' * size]

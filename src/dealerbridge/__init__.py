@@ -4,6 +4,7 @@ The public surface is re-exported here; implementation modules are private (``_n
 """
 
 from ._errors import (
+    DealerbridgeError,
     DealerbridgeUsageError,
     DealerbridgeWarning,
     Issue,
@@ -41,6 +42,7 @@ __all__ = [
     "MAX_DEPTH",
     "UNSET",
     "ArrayModel",
+    "DealerbridgeError",
     "DealerbridgeUsageError",
     "DealerbridgeWarning",
     "Issue",

@@ -1,11 +1,13 @@
 """Command line: ``dealerbridge validate SCHEMA FILE`` (also ``python -m dealerbridge``).
 
 Exit status: 0 valid, 1 invalid, 2 usage error (unknown schema, unreadable file, bad arguments).
+Values are kept out of the output with ``--redact`` or when ``DEALERBRIDGE_REDACT`` is set.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -14,6 +16,7 @@ from pathlib import Path
 from ._errors import DealerbridgeUsageError, ValidationError, redaction
 from ._json import parse_json
 from ._registry import default_registry
+from ._render import escape_text
 from ._validation import errors
 
 
@@ -32,7 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", help="path of the JSON file ('-' reads stdin)")
     check.add_argument("--version", type=int, default=None, help="schema version (newest)")
     check.add_argument("--json", action="store_true", help="print issues as JSON lines")
-    check.add_argument("--redact", action="store_true", help="keep values out of the output")
+    check.add_argument(
+        "--redact",
+        action="store_true",
+        help="keep values out of the output (also when DEALERBRIDGE_REDACT is set)",
+    )
     sub.add_parser("schemas", help="list the bundled schema names and versions")
     return parser
 
@@ -50,25 +57,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"dealerbridge: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
-    with redaction(args.redact):
+    # Without --redact the environment decides (DEALERBRIDGE_REDACT), never "off".
+    with redaction(True) if args.redact else contextlib.nullcontext():
         try:
             instance = parse_json(raw)
             found = errors(instance, args.schema, version=args.version)
         except ValidationError as exc:
             found = list(exc.issues)
         except DealerbridgeUsageError as exc:
-            print(f"dealerbridge: {exc}", file=sys.stderr)
+            print(f"dealerbridge: {escape_text(str(exc))}", file=sys.stderr)
             return 2
         if not found:
-            print(f"{args.file}: valid {args.schema}")
+            _say(f"{escape_text(args.file)}: valid {escape_text(args.schema)}")
             return 0
-        print(f"{args.file}: invalid {args.schema}: {len(found)} issue(s)")
+        _say(f"{escape_text(args.file)}: invalid {escape_text(args.schema)}: {len(found)} issue(s)")
         for item in found:
             if args.json:
-                print(json.dumps(item.to_dict(), ensure_ascii=False, default=str))
+                _say(json.dumps(item.to_dict(), ensure_ascii=False))
             else:
-                print(f"  {item}")
+                _say(f"  {item}")
         return 1
+
+
+def _say(line: str) -> None:
+    """Print *line*; a terminal that cannot show a character gets an escape instead."""
+    try:
+        print(line)
+    except UnicodeEncodeError:
+        print(line.encode("ascii", "backslashreplace").decode("ascii"))
 
 
 if __name__ == "__main__":  # pragma: no cover

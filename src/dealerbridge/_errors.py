@@ -3,97 +3,48 @@
 Exception hierarchy::
 
     Exception
-    ├── ValueError
-    │   └── ValidationError      bad data: every problem as an Issue with a wire path
-    └── DealerbridgeUsageError   the library was used wrongly (unknown schema, not a model)
-        └── (also a LookupError for unknown schema names: UnknownSchemaError)
+    └── DealerbridgeError           root: ``except DealerbridgeError`` catches every error of ours
+        ├── ValidationError         bad data (also a ValueError): every problem as an Issue
+        └── DealerbridgeUsageError  the library was used wrongly (unknown schema, not a model)
+            └── UnknownSchemaError  (also a LookupError) no schema of that name or version
 
     Warning
     └── DealerbridgeWarning      inbound data tolerated but worth knowing about
         └── UnknownEnumValueWarning
+
+The error contract: a public function or the CLI lets out `ValidationError` for bad data and
+`DealerbridgeUsageError` for misuse, and nothing else (messages are built with
+`dealerbridge._render.render_value`, which never raises).
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
+from ._render import escape_text, json_type, redaction, redaction_enabled, render_value
+
 __all__ = [
+    "DealerbridgeError",
     "DealerbridgeUsageError",
     "DealerbridgeWarning",
     "Issue",
     "UnknownEnumValueWarning",
     "UnknownSchemaError",
     "ValidationError",
+    "describe_value",
     "redaction",
     "redaction_enabled",
 ]
 
-_MAX_SHOWN = 60
-
-_redact_state = threading.local()
-
-
-def redaction_enabled() -> bool:
-    """True when values must be kept out of messages (``DEALERBRIDGE_REDACT=1`` or `redaction`)."""
-    flag = getattr(_redact_state, "on", None)
-    if flag is None:
-        return os.environ.get("DEALERBRIDGE_REDACT", "") not in ("", "0", "false")
-    return bool(flag)
+#: The renderer under its older name (used by the validation translation).
+describe_value = render_value
+_json_type = json_type
 
 
-@contextmanager
-def redaction(enabled: bool = True) -> Iterator[None]:
-    """Keep payload values (names, phones, VINs) out of issue messages inside this block."""
-    previous = getattr(_redact_state, "on", None)
-    _redact_state.on = enabled
-    try:
-        yield
-    finally:
-        _redact_state.on = previous
-
-
-def describe_value(value: object) -> str:
-    """A short, JSON-like rendering of *value* for messages (or a redacted placeholder)."""
-    if redaction_enabled():
-        return f"<redacted {_json_type(value)}>"
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
-        return f"<integer of {value.bit_length()} bits>"
-    import json
-
-    try:
-        text = json.dumps(value, ensure_ascii=False, default=repr)
-    except (ValueError, RecursionError):  # pragma: no cover - circular or odd values
-        text = repr(value)
-    if len(text) > _MAX_SHOWN:
-        text = text[: _MAX_SHOWN - 3] + "..."
-    return text
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Issue:
     """One problem found in a payload.
 
@@ -108,6 +59,14 @@ class Issue:
     message: str
     value: Any = None
     severity: str = "error"
+    # Whether the message was written under redaction; one written without it is not shown
+    # while redaction is on (it may hold values).
+    _redacted: bool = attrs.field(init=False, factory=redaction_enabled, eq=False)
+
+    def _message(self) -> str:
+        if self._redacted or not redaction_enabled():
+            return self.message
+        return "<message written without redaction>"
 
     def to_dict(self, *, include_value: bool | None = None) -> dict[str, Any]:
         """A plain, JSON-serialisable dict. Values are left out while redaction is on."""
@@ -116,18 +75,37 @@ class Issue:
         out: dict[str, Any] = {
             "path": self.path,
             "code": self.code,
-            "message": self.message,
+            "message": self._message(),
             "severity": self.severity,
         }
         if include_value:
-            out["value"] = self.value
+            out["value"] = _jsonable(self.value)
         return out
 
     def __str__(self) -> str:
-        return f"{self.path or '/'}: {self.message} [{self.code}]"
+        return f"{escape_text(self.path) or '/'}: {escape_text(self._message())} [{self.code}]"
+
+    def __repr__(self) -> str:
+        # The value goes through the renderer: redacted under redaction, never raising.
+        return (
+            f"Issue(path={self.path!r}, code={self.code!r}, "
+            f"message={self._message()!r}, value={render_value(self.value)}, "
+            f"severity={self.severity!r})"
+        )
 
 
-class ValidationError(ValueError):
+def _jsonable(value: object) -> object:
+    """*value* when ``json.dumps`` can write it back, else its rendering (a string)."""
+    from ._json import check_value
+
+    return render_value(value) if check_value(value) else value
+
+
+class DealerbridgeError(Exception):
+    """Root of every dealerbridge error."""
+
+
+class ValidationError(DealerbridgeError, ValueError):
     """The payload is invalid. ``issues`` holds every problem found, not only the first."""
 
     issues: tuple[Issue, ...]
@@ -146,11 +124,15 @@ class ValidationError(ValueError):
     def __str__(self) -> str:
         return self._text()
 
+    def __repr__(self) -> str:
+        schema = f", schema={self.schema!r}" if self.schema else ""
+        return f"ValidationError([{', '.join(map(repr, self.issues))}]{schema})"
+
     def to_list(self) -> list[dict[str, Any]]:
         return [issue.to_dict() for issue in self.issues]
 
 
-class DealerbridgeUsageError(Exception):
+class DealerbridgeUsageError(DealerbridgeError):
     """The library was called wrongly (not a data problem)."""
 
 

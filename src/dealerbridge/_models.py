@@ -25,6 +25,7 @@ from ._errors import (
     ValidationError,
 )
 from ._json import parse_json
+from ._render import render_value
 from ._validation import CompiledSchema, compiled
 
 __all__ = [
@@ -286,6 +287,8 @@ def _model_unstructure(cls: type[Model]) -> _Unstructure:
             out[key] = value
         if is_open:
             extras = obj.extras
+            if not isinstance(extras, dict):  # hand-built with something else: misuse
+                raise DealerbridgeUsageError(f"extras must be a dict, got {type(extras).__name__}")
             if extras:
                 for k, v in extras.items():
                     out.setdefault(k, v)
@@ -426,7 +429,7 @@ def _decode_contents(
 def _schema_of(cls: Any) -> SchemaRef:
     schema_ref = getattr(cls, "__schema__", None)
     if not isinstance(cls, type) or not isinstance(schema_ref, SchemaRef):
-        raise DealerbridgeUsageError(f"{cls!r} is not a dealerbridge model class")
+        raise DealerbridgeUsageError(f"{render_value(cls)} is not a dealerbridge model class")
     return schema_ref
 
 
@@ -442,6 +445,6 @@ def dump(obj: Any, *, validate: bool = True) -> Any:
             if found:
                 raise ValidationError(found, schema=check.label)
         return value
-    if isinstance(obj, list):
+    if isinstance(obj, list) and all(isinstance(item, Model) for item in obj):
         return [dump(item, validate=validate) for item in obj]
     raise DealerbridgeUsageError(f"{type(obj).__name__} is not a dealerbridge model")

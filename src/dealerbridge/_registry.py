@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import UnknownSchemaError
+from ._render import render_value
 
 __all__ = ["ID_PREFIX", "SchemaRegistry", "default_registry", "schema_root"]
 
@@ -65,11 +66,13 @@ class SchemaRegistry:
         return sorted(self._versions(name))
 
     def _versions(self, name: str) -> dict[int, Path]:
+        if not isinstance(name, str):
+            raise UnknownSchemaError(f"a schema name is a str, not {type(name).__name__}")
         try:
             return self._files[name]
         except KeyError:
             raise UnknownSchemaError(
-                f"no schema named {name!r}; known: {', '.join(self.names())}"
+                f"no schema named {render_value(name)}; known: {', '.join(self.names())}"
             ) from None
 
     def resolve_version(self, name: str, version: int | None) -> int:
@@ -78,7 +81,7 @@ class SchemaRegistry:
             return max(versions)
         if type(version) is not int or version not in versions:
             raise UnknownSchemaError(
-                f"schema {name!r} has no version {version!r}; known: {sorted(versions)}"
+                f"schema {name!r} has no version {render_value(version)}; known: {sorted(versions)}"
             )
         return version
 

@@ -17,8 +17,9 @@ from urllib.parse import urljoin
 import jsonschema_rs
 
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
-from ._json import parse_json
+from ._json import check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
+from ._render import defined_names, redact_names
 
 __all__ = ["ISSUE_CODES", "CompiledSchema", "compiled", "errors", "validate"]
 
@@ -64,6 +65,7 @@ ISSUE_CODES: dict[str, str] = {
     "json.lone_surrogate": "a string holds an unpaired UTF-16 surrogate",
     "json.depth": "arrays and objects nest deeper than dealerbridge.MAX_DEPTH",
     "json.type": "the value is not a JSON value (str, bytes, or Python JSON types expected)",
+    "json.integer_range": "an integer outside the signed 64-bit range [-2^63, 2^63-1]",
     "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
     "money.cents": "cents must be a non-negative int",
     "datetime": "not a date-time in the accepted grammar or not a real moment",
@@ -90,6 +92,7 @@ class CompiledSchema:
         else:
             root = {"$schema": DRAFT, "$ref": f"{self.document_id}#{fragment}"}
         rs_registry = _rs_registry(registry)
+        self._names = defined_names(registry)  # member names shown under redaction
         self._validator = jsonschema_rs.validator_for(
             root, registry=rs_registry, validate_formats=True, offline=True
         )
@@ -115,12 +118,14 @@ class CompiledSchema:
 
     def schema_issues(self, instance: object) -> list[Issue]:
         """The schema's own verdict (no content decoding)."""
+        if not_json := check_value(instance):  # before the engine, which may crash on them
+            return redact_names(not_json, instance, self._names)
         try:
             if self._validator.is_valid(instance):
                 return []
         except Exception as exc:  # the engine could not read the Python value
             return [_not_json(exc)]
-        return _sorted(self._engine_issues(instance))
+        return redact_names(_sorted(self._engine_issues(instance)), instance, self._names)
 
     def _engine_issues(self, instance: object) -> list[Issue]:
         try:
@@ -130,6 +135,8 @@ class CompiledSchema:
         return _translate_all(found, ())
 
     def issues(self, instance: object) -> list[Issue]:
+        if not_json := check_value(instance):  # before the engine, which may crash on them
+            return redact_names(not_json, instance, self._names)
         try:
             valid = self._validator.is_valid(instance)
         except Exception as exc:
@@ -141,7 +148,7 @@ class CompiledSchema:
             value = _at(instance, path)
             if isinstance(value, str):
                 found.extend(_content_issues(value, path, validator))
-        return _sorted(found)
+        return redact_names(_sorted(found), instance, self._names)
 
 
 def _not_json(exc: BaseException) -> Issue:

@@ -14,7 +14,8 @@ import attrs
 from dateutil import parser as date_parser
 from dateutil import tz as date_tz
 
-from .._errors import ValidationError, describe_value, issue
+from .._errors import ValidationError, issue
+from .._render import render_value as describe_value
 
 __all__ = ["AppointmentTimes", "appointment_datetime", "split_appointment_datetime"]
 
@@ -112,16 +113,21 @@ def appointment_datetime(local: dt.datetime | str, tz: str, *, fold: int | None 
             [issue("", "datetime", f"{describe_value(tz)} is not an IANA time zone", tz)]
         )
     zone = date_tz.gettz(tz)
-    if fold not in (None, 0, 1):
-        raise _bad(fold, "fold must be 0, 1 or None")
+    if fold is not None and (type(fold) is not int or fold not in (0, 1)):
+        raise _bad(fold, "fold must be 0, 1 or None (an int)")
     aware = wall.replace(tzinfo=zone)
-    if not date_tz.datetime_exists(aware):
-        raise _bad(wall.isoformat(), f"does not exist in {tz} (daylight-saving gap)")
-    if date_tz.datetime_ambiguous(aware):
-        if fold is None:
-            raise _bad(wall.isoformat(), f"occurs twice in {tz}; pass fold=0 or fold=1")
-        aware = date_tz.enfold(aware, fold)
-    offset = aware.utcoffset()
+    try:
+        if not date_tz.datetime_exists(aware):
+            raise _bad(wall.isoformat(), f"does not exist in {tz} (daylight-saving gap)")
+        if date_tz.datetime_ambiguous(aware):
+            if fold is None:
+                raise _bad(wall.isoformat(), f"occurs twice in {tz}; pass fold=0 or fold=1")
+            aware = date_tz.enfold(aware, fold)
+        offset = aware.utcoffset()
+    except OverflowError:  # the zone's rules reach past year 1 or 9999 at this wall time
+        raise _bad(
+            wall.isoformat(), f"cannot be placed in {tz} (outside the datetime range)"
+        ) from None
     if offset is None or offset.total_seconds() % 60:
         raise _bad(wall.isoformat(), f"has an offset in {tz} that is not whole minutes")
     return f"{wall.isoformat(timespec='seconds')}{_offset_text(offset)}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .._errors import ValidationError, describe_value, issue
+from .._errors import ValidationError, issue
+from .._render import render_value as describe_value
 
 __all__ = [
     "SAME_ORDER_WINDOW",
@@ -74,7 +75,20 @@ def _instant(value: Created, which: str) -> dt.datetime:
                     )
                 ]
             )
-        return value.astimezone(dt.UTC)
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError(
+                [
+                    issue(
+                        f"/{which}",
+                        "datetime",
+                        f"{which} {describe_value(value.isoformat())} is outside the range "
+                        "of UTC datetimes (years 1 to 9999)",
+                        value.isoformat(),
+                    )
+                ]
+            ) from None
     if (
         isinstance(value, tuple)
         and len(value) == 2
@@ -110,7 +124,14 @@ def same_order(number_a: str, created_a: Created, number_b: str, created_b: Crea
     for which, number in (("number_a", number_a), ("number_b", number_b)):
         if not isinstance(number, str):
             raise ValidationError(
-                [issue(f"/{which}", "type", f"{which} must be a string", describe_value(number))]
+                [
+                    issue(
+                        f"/{which}",
+                        "type",
+                        f"{which} must be a string, got {describe_value(number)}",
+                        None,
+                    )
+                ]
             )
     first = _instant(created_a, "created_a")
     second = _instant(created_b, "created_b")

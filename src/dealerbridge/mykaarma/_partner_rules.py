@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from .._errors import ValidationError
+from .._json import check_value
 from ._appointment_time import split_appointment_datetime
 
 __all__ = [
@@ -217,6 +218,8 @@ def apply_partner_defaults(request: Any) -> Any:
     if isinstance(request, Model):
         body = dump(request, validate=False)
         return load(type(request), apply_partner_defaults(body))
+    if too_deep := check_value(_as_body(request)):  # deepcopy recurses: refuse deep values
+        raise ValidationError(too_deep)
     body = copy.deepcopy(_as_body(request))
     for key, ride in _TRIPS:
         trip = _obj(body.get(key))

@@ -13,7 +13,7 @@ import hmac
 import re
 from typing import Any
 
-from .._errors import ValidationError, issue
+from .._errors import DealerbridgeUsageError, ValidationError, issue
 from .._models import load
 
 __all__ = [
@@ -82,4 +82,8 @@ def parse_order_event(raw: bytes | str) -> Any:
 
 def event_key(event: Any) -> tuple[str, str]:
     """The ``(id, type)`` pair myKaarma's retries repeat: deduplicate deliveries on it."""
+    from .._generated.mykaarma import OrderEvent
+
+    if not isinstance(event, OrderEvent):
+        raise DealerbridgeUsageError(f"expected an OrderEvent, got {type(event).__name__}")
     return (event.id, event.type)

@@ -1,0 +1,138 @@
+"""The strict reader against json.loads, as ratios measured side by side in one run.
+
+    python benchmarks/reader.py [--quick]
+
+Payloads: the shipped example's order (2.5 KB), a 50-job order with 5 parts per job (98 KB)
+and the example's jobs repeated up to 16 MB. Times are medians of interleaved runs (json.loads
+and parse_json alternate, so a busy machine slows both alike); peak memory is tracemalloc's
+peak during one call. Then hostile inputs, to show the time grows linearly with the size:
+escape-heavy text (once quadratic), deep brackets, a long integer.
+
+Requirements (issue 10): at most 1.6x json.loads on the small order and 2x on the large ones,
+peak memory at most 1.5x json.loads's own.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dealerbridge import ValidationError, parse_json
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _per_call(fn: Callable[[], object], number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - start) / number
+
+
+def interleaved(fns: dict[str, Callable[[], object]], number: int, rounds: int) -> dict[str, float]:
+    """Median seconds per call of each function, the functions taking turns each round."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    for index in range(rounds):
+        for name in names if index % 2 == 0 else reversed(names):
+            samples[name].append(_per_call(fns[name], number))
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def peak(fn: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def example_order() -> dict[str, Any]:
+    """The order of the page's example event (the shipped example, as the fixture keeps it)."""
+    path = ROOT / "tests" / "fixtures" / "mykaarma" / "order-event" / "doc-event-stringified.json"
+    event = json.loads(path.read_bytes())
+    payload = event["payload"]
+    payload = json.loads(payload) if isinstance(payload, str) else payload
+    order: dict[str, Any] = payload["order"]
+    return order
+
+
+def jobs_order(order: dict[str, Any], jobs: int = 50, parts: int = 5) -> dict[str, Any]:
+    big = copy.deepcopy(order)
+    job, part = big["jobs"][0], big["jobs"][0]["parts"][0]
+    big["jobs"] = []
+    for j in range(jobs):
+        new_job = copy.deepcopy(job)
+        new_job["jobIdentifier"] = f"A-{j + 1}"
+        new_job["parts"] = [dict(part, seqNo=str(p + 1)) for p in range(parts)]
+        big["jobs"].append(new_job)
+    return big
+
+
+def repeated_order(order: dict[str, Any], size: int) -> dict[str, Any]:
+    big = copy.deepcopy(order)
+    jobs = order["jobs"]
+    big["jobs"] = jobs * max(1, size // len(json.dumps(jobs)))
+    return big
+
+
+def _rejects(raw: str | bytes) -> str:
+    try:
+        parse_json(raw)
+    except ValidationError as exc:
+        return exc.issues[0].code
+    return "accepted"
+
+
+def main(quick: bool = False) -> None:
+    order = example_order()
+    payloads = [
+        ("example order", json.dumps(order).encode(), 1000, 200),
+        ("50-job order", json.dumps(jobs_order(order)).encode(), 100, 20),
+        ("16 MB order", json.dumps(repeated_order(order, 16_000_000)).encode(), 1, 1),
+    ]
+    rounds = 3 if quick else 9
+    print("parse_json against json.loads (median of interleaved runs; peak by tracemalloc)")
+    print(f"{'payload':<26} {'bytes':>10} {'loads us':>11} {'ratio':>6} {'peak ratio':>11}")
+    for label, raw, number, quick_number in payloads:
+        times = interleaved(
+            {"loads": lambda raw=raw: json.loads(raw), "ours": lambda raw=raw: parse_json(raw)},
+            quick_number if quick else number,
+            rounds if len(raw) < 1_000_000 else max(3, rounds // 3),
+        )
+        ratio = times["ours"] / times["loads"]
+        memory = peak(lambda raw=raw: parse_json(raw)) / peak(lambda raw=raw: json.loads(raw))
+        print(
+            f"{label:<26} {len(raw):>10} {times['loads'] * 1e6:>11.1f} {ratio:>6.2f} "
+            f"{memory:>11.2f}"
+        )
+    print("required: <= 1.6 (example), <= 2.0 (larger), peak <= 1.5")
+    print()
+    print("hostile inputs: parse_json seconds per call (linear: doubling the size doubles it)")
+    sizes = (16_000, 32_000, 100_000) if quick else (16_000, 32_000, 100_000, 1_000_000)
+    cases: list[tuple[str, Callable[[int], str]]] = [
+        ("unterminated escapes", lambda n: "[" * 65 + '"' + '\\"' * (n // 2)),
+        ("valid escape-heavy", lambda n: '["' + '\\"' * (n // 2) + '"]'),
+        ("deep brackets", lambda n: "[" * (n // 2) + "]" * (n // 2)),
+        ("long integer", lambda n: "1" * n),
+    ]
+    print(f"{'input':<22} " + " ".join(f"{size:>10}" for size in sizes) + "  result")
+    for label, build in cases:
+        cells = []
+        for size in sizes:
+            text = build(size)
+            best = min(_per_call(lambda text=text: _rejects(text), 1) for _ in range(3))
+            cells.append(f"{best:>10.5f}")
+        print(f"{label:<22} " + " ".join(cells) + f"  {_rejects(build(sizes[0]))}")
+
+
+if __name__ == "__main__":
+    main("--quick" in sys.argv[1:])

@@ -1,0 +1,377 @@
+"""One renderer for values shown in text, and the redaction switch it obeys.
+
+Every message dealerbridge writes (issue messages, ``repr`` of `Issue` and `ValidationError`,
+warnings, helper messages, the CLI) shows values through `render_value`. Its promises:
+
+- it never raises, whatever the value's type or size (a 5,000-digit integer, a cyclic list, an
+  object whose ``repr`` raises);
+- while redaction is on (`redaction`, or ``DEALERBRIDGE_REDACT=1`` when no block decides), it
+  shows only the JSON type (``<redacted string>``), never the value;
+- it escapes what cannot be seen or is easily mistaken for something else: control and format
+  characters, every space other than U+0020 (``"RO\\u00a048213"``, not ``"RO 48213"``), line
+  and paragraph separators, unassigned and private-use code points, surrogates, combining
+  marks, and compatibility look-alikes (a character NFKC changes: fullwidth ``Ｒ``, ``①``);
+  other letters (``é``, ``ü``, Cyrillic) are shown as they are;
+- it shortens a long value in the middle and says its length (``"abc…xyz" (5000
+  characters)``).
+
+The switch is a `contextvars.ContextVar`: a ``with redaction(...)`` block affects only the
+thread or asyncio task that runs it (a new task starts with a copy of its creator's setting).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import math
+import os
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = [
+    "REDACTED_NAME",
+    "defined_names",
+    "escape_text",
+    "redact_names",
+    "redaction",
+    "redaction_enabled",
+    "render_name",
+    "render_value",
+    "shorten",
+]
+
+#: Longest rendering, in characters, before a value is shortened in the middle.
+MAX_SHOWN = 60
+#: What replaces a member name the schema does not define, in messages and paths, under
+#: redaction (a member name can itself be personal data: an e-mail address used as a key).
+REDACTED_NAME = "<redacted name>"
+
+_redact: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+    "dealerbridge_redact", default=None
+)
+
+
+def redaction_enabled() -> bool:
+    """True when values must be kept out of messages: inside ``with redaction()``, or, when
+    no block decides, when ``DEALERBRIDGE_REDACT`` is set to anything but ``""``, ``0`` or
+    ``false``."""
+    flag = _redact.get()
+    if flag is None:
+        return os.environ.get("DEALERBRIDGE_REDACT", "").strip().lower() not in ("", "0", "false")
+    return flag
+
+
+@contextmanager
+def redaction(enabled: bool = True) -> Iterator[None]:
+    """Keep payload values (names, phones, VINs) and undefined member names out of messages
+    built inside this block (``enabled=False`` shows them, whatever the environment says).
+
+    The setting is held in a context variable: other threads and asyncio tasks are not
+    affected.
+    """
+    token = _redact.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _redact.reset(token)
+
+
+_SIMPLE_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _needs_escape(char: str) -> bool:
+    if char in _SIMPLE_ESCAPES:
+        return True
+    if char.isprintable():  # excludes Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs other than " "
+        if unicodedata.category(char) in ("Mn", "Me"):  # combining marks sit on neighbours
+            return True
+        # compatibility look-alikes: fullwidth "Ｒ", "①", ligatures, superscripts (but not the
+        # ellipsis this module writes where it shortens a value)
+        return char != "…" and unicodedata.normalize("NFKC", char) != char
+    return True
+
+
+def _escape_char(char: str) -> str:
+    simple = _SIMPLE_ESCAPES.get(char)
+    if simple is not None:
+        return simple
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def escape_text(text: str, *, quote: bool = False) -> str:
+    """*text* with invisible and look-alike characters escaped (``\\u00a0``); with
+    ``quote``, also ``"`` and ``\\``, for showing inside double quotes."""
+    plain = text.isascii() and text.isprintable()
+    if plain and (not quote or ('"' not in text and "\\" not in text)):
+        return text
+    out = []
+    for char in text:
+        if char in ('"', "\\") and not quote:
+            out.append(char)
+        elif _needs_escape(char):
+            out.append(_escape_char(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def shorten(text: str, limit: int = MAX_SHOWN, *, unit: str = "characters") -> str:
+    """*text* cut in the middle when longer than *limit*, with its length said."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit // 2 - 2, 4)
+    return f"{text[:keep]}…{text[-keep:]} ({len(text)} {unit})"
+
+
+def _string(value: str, limit: int) -> str:
+    if len(value) <= limit:
+        return f'"{escape_text(value, quote=True)}"'
+    keep = max(limit // 2 - 2, 4)
+    head = escape_text(value[:keep], quote=True)
+    tail = escape_text(value[-keep:], quote=True)
+    return f'"{head}…{tail}" ({len(value)} characters)'
+
+
+_SMALL_INT = 10**40
+
+
+def _integer(value: int) -> str:
+    if -_SMALL_INT < value < _SMALL_INT:
+        return str(value)
+    # str() of a huge int is slow and refused past 4,300 digits: give the size and the tail.
+    digits = int(abs(value).bit_length() * math.log10(2)) + 1
+    tail = str(abs(value) % 10**12).zfill(12)
+    sign = "-" if value < 0 else ""
+    return f"{sign}…{tail} (an integer of about {digits} digits)"
+
+
+def json_type(value: object) -> str:
+    """The JSON type name of a Python value, or its Python type name when it is not JSON."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    try:
+        return type(value).__name__
+    except Exception:  # pragma: no cover - a type without a name
+        return "value"
+
+
+def render_value(value: object, *, limit: int = MAX_SHOWN) -> str:
+    """A short JSON-like rendering of *value* for messages, or ``<redacted TYPE>``.
+
+    Never raises. Strings are quoted with invisible characters escaped; containers are shown
+    up to about *limit* characters, then ``…`` and their size; values that are not JSON show
+    their Python type and a shortened, escaped ``repr``.
+    """
+    try:
+        if redaction_enabled():
+            return f"<redacted {json_type(value)}>"
+        return _render(value, limit)
+    except Exception:  # pragma: no cover - defensive: rendering must never fail
+        return "<value that cannot be shown>"
+
+
+def _render(value: object, limit: int) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _string(value, limit)
+    if isinstance(value, int):
+        return _integer(int(value))
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if isinstance(value, list | dict):
+        return _container(value, limit)
+    return _foreign(value, limit)
+
+
+def _foreign(value: object, limit: int) -> str:
+    name = json_type(value)
+    # Large collections and byte strings: show the start only, never the whole repr.
+    if isinstance(value, tuple | set | frozenset):
+        head = _container(list(itertools.islice(value, limit // 2)), limit)
+        return f"<{name} of {len(value)} items: {head}>"
+    if isinstance(value, bytes | bytearray):
+        shown = escape_text(shorten(repr(bytes(value[: limit // 2])), limit))
+        return f"<{name} of {len(value)} bytes: {shown}>"
+    try:
+        text = repr(value)
+    except Exception:
+        return f"<{name} object>"
+    if not isinstance(text, str):  # pragma: no cover - a broken __repr__
+        return f"<{name} object>"
+    return f"<{name}: {escape_text(shorten(text, limit))}>"
+
+
+def _container(value: list[object] | dict[object, object], limit: int) -> str:
+    """JSON-like text of a list or dict, cut after about *limit* characters (never walks
+    further, so size, depth and cycles do not matter)."""
+    parts: list[str] = []
+    used = 0
+    # a stack of iterators; each yields text pieces
+    stack: list[Iterator[object]] = [iter([value])]
+    closers: list[str] = []
+    cut = False
+    first: list[bool] = []
+    while stack:
+        if used > limit:
+            cut = True
+            break
+        try:
+            item = next(stack[-1])
+        except StopIteration:
+            stack.pop()
+            if closers:
+                piece = closers.pop()
+                first.pop()
+                parts.append(piece)
+                used += 1
+            continue
+        key: object = None
+        has_key = False
+        if isinstance(item, tuple) and len(item) == 3 and item[0] is _KEYED:
+            has_key, key, item = True, item[1], item[2]
+        if first:
+            if not first[-1]:
+                parts.append(", ")
+                used += 2
+            first[-1] = False
+        if has_key:
+            text = _string(key, 20) if isinstance(key, str) else render_value(key, limit=20)
+            parts.append(text + ": ")
+            used += len(text) + 2
+        if isinstance(item, list):
+            parts.append("[")
+            used += 1
+            stack.append(iter(item))
+            closers.append("]")
+            first.append(True)
+        elif isinstance(item, dict):
+            parts.append("{")
+            used += 1
+            stack.append(((_KEYED, k, v) for k, v in item.items()))
+            closers.append("}")
+            first.append(True)
+        else:
+            text = _render(item, 20)
+            parts.append(text)
+            used += len(text)
+    text = "".join(parts)
+    if not cut:
+        return text
+    size = len(value)
+    kind = f"array of {size} items" if isinstance(value, list) else f"object of {size} members"
+    return f"{text[:limit]}… ({kind})"
+
+
+_KEYED = object()
+
+
+def render_name(name: object, defined: bool = True) -> str:
+    """A member name for a message, in single quotes with invisible characters escaped; under
+    redaction a name the schema does not define (*defined* false) becomes `REDACTED_NAME`."""
+    if not defined and redaction_enabled():
+        return REDACTED_NAME
+    if isinstance(name, str):
+        return "'" + escape_text(shorten(name)) + "'"
+    return render_value(name)
+
+
+def _unescape(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")
+
+
+def _escape(segment: str) -> str:
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+_names_cache: dict[int, tuple[object, frozenset[str]]] = {}
+
+
+def defined_names(registry: object) -> frozenset[str]:
+    """Every member name some schema of *registry* defines: the keys of every
+    ``properties`` object in its documents (computed once per registry)."""
+    cached = _names_cache.get(id(registry))
+    if cached is not None and cached[0] is registry:
+        return cached[1]
+    names: set[str] = set()
+    stack: list[object] = [doc for _, doc in registry.resources()]  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            if isinstance(properties, dict):
+                names.update(key for key in properties if isinstance(key, str))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    found = frozenset(names)
+    _names_cache[id(registry)] = (registry, found)
+    return found
+
+
+def redact_names(issues: list[Any], instance: object, defined: frozenset[str]) -> list[Any]:
+    """Under redaction, *issues* with every member name the schema does not define replaced
+    by `REDACTED_NAME` in the path and the message; otherwise *issues* unchanged.
+
+    A path segment is a member name when the value at that point of *instance* is an object
+    (so an array index is never taken for one, and a name made of digits is); it is defined
+    when some schema in the registry lists it under ``properties``, except the member an
+    ``additionalProperties`` issue reports, which is undefined where it stands."""
+    if not issues or not redaction_enabled():
+        return issues
+    out = []
+    for item in issues:
+        segments = [_unescape(part) for part in item.path.split("/")[1:]]
+        node = instance
+        hidden: list[str] = []
+        parts = []
+        for position, segment in enumerate(segments):
+            if isinstance(node, dict):
+                last = position == len(segments) - 1
+                undefined = segment not in defined or (last and item.code == "additionalProperties")
+                node = node.get(segment)
+                if undefined:
+                    hidden.append(segment)
+                    parts.append(REDACTED_NAME)
+                    continue
+            elif isinstance(node, list) and segment.isdigit() and int(segment) < len(node):
+                node = node[int(segment)]
+            elif not isinstance(node, list) and not segment.isdigit() and segment not in defined:
+                hidden.append(segment)  # inside a decoded string: names are not digits
+                parts.append(REDACTED_NAME)
+                continue
+            else:
+                node = None
+            parts.append(_escape(segment))
+        if not hidden:
+            out.append(item)
+            continue
+        message = item.message
+        for name in hidden:
+            message = message.replace(f"'{name}'", REDACTED_NAME)
+        path = "".join("/" + part for part in parts)
+        out.append(type(item)(path, item.code, message, item.value, item.severity))
+    return out
