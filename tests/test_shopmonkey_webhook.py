@@ -403,16 +403,44 @@ def test_usage_errors_do_not_show_the_secret():
     assert "c2VjcmV0" not in str(caught.value)
 
 
+class _Log:
+    def __init__(self):
+        self.lines = []
+
+    def warning(self, text, *args):
+        self.lines.append(("warning", text % args))
+
+    def info(self, text, *args):
+        self.lines.append(("info", text % args))
+
+
+def readme_receiver():
+    """The receiver of README "Receiving Shopmonkey webhooks", run as printed."""
+    readme = (FIXTURES.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Receiving Shopmonkey webhooks", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(code, namespace)
+    synced = []
+    namespace.update(SECRET=SECRET, log=_Log(), enqueue_sync=synced.append)
+    return namespace["handle"], synced, namespace["log"]
+
+
 def test_receiver_as_the_readme_shows():
-    raw, headers = BODY, signed()
-    assert sm.verify_webhook(raw, headers, SECRET)
-    change = sm.parse_webhook(raw)
-    match change.data:
-        case sm.Order() as order:
-            handled = ("order", order.id)
-        case _:
-            handled = ("other", None)
-    assert handled == ("order", "fd031338-b0ba-4f1b-b583-5800678cdab9")
+    handle, synced, log = readme_receiver()
+    for name in ("valid-order-update-workflow-status.json", "valid-labor-insert.json"):
+        raw = body_of(name)
+        assert handle(raw, signed(raw)) == 200
+    labor_order_id = json.loads(body_of("valid-labor-insert.json"))["data"]["orderId"]
+    assert synced == ["fd031338-b0ba-4f1b-b583-5800678cdab9", labor_order_id]
+    other = body_of("valid-appointment-insert-unmodelled-table.json")
+    assert handle(other, signed(other)) == 200
+    assert log.lines == [("info", "ignored INSERT appointment")]
+    assert handle(BODY, signed(secret=OTHER_SECRET)) == 401
+    bad = body_of("invalid-labor-hours-string.json")
+    assert handle(bad, signed(bad)) == 400
+    assert "/data/hours" in log.lines[-1][1]
+    assert len(synced) == 2
 
 
 def test_an_unmodelled_row_is_kept_exactly_as_parsed():
