@@ -69,6 +69,7 @@ __all__ = [
     'UpdateServiceResponse',
     'Vehicle',
     'Vendor',
+    'WebhookEvent',
     'WorkflowStatus',
 ]
 
@@ -1770,6 +1771,27 @@ class Vendor(Model):
     __open__: ClassVar[bool] = True
     id: str = wire('id', "Id of the vendor (the line item's vendorId).")
     name: str = wire('name', 'Name of the vendor.')
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True)
+class WebhookEvent(Model):
+    """
+    The JSON body of a Shopmonkey v3 webhook delivery: one row of one Shopmonkey table that
+    was inserted, updated or deleted. Check the webhook-signature header over the raw body
+    first (dealerbridge.shopmonkey.verify_webhook). Open: members Shopmonkey adds later are
+    kept. For the tables dealerbridge models (order, service, labor, part, tire, fee,
+    subcontract) the row in data must also be valid against that table's schema; rows of
+    other tables are any JSON object.
+    """
+    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/webhook', 1)
+    __open__: ClassVar[bool] = True
+    api_version: str | int = wire('apiVersion', 'The webhook format version; it matches the webhook-version header, currently 3. Decision: a string or an integer (its JSON type is not published), and any value is accepted.')
+    operation: str = wire('operation', 'What happened to the row: INSERT (created), UPDATE (changed; see diff) or DELETE (removed). A value outside this list is kept on load and reported as a warning.')
+    table: str = wire('table', 'The Shopmonkey table the row belongs to, in snake_case, e.g. order, service, labor, part, tire, fee, subcontract, customer, vehicle. It says what data holds; dispatch on it. Any name is accepted.')
+    data: dict[str, JSON] = wire('data', 'The row itself, as a JSON object whose shape depends on table: an order, a service or a line item for the tables dealerbridge models (validated against that schema), any JSON object otherwise. For DELETE it is the row that was removed.')
+    diff: list[str] | UnsetType | None = wire('diff', 'Sent on UPDATE only: the names of the row\'s top-level members that changed, e.g. ["workflowStatusId", "updatedDate"]. Absent (or null) on INSERT and DELETE.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
