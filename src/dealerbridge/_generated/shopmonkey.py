@@ -77,8 +77,8 @@ __all__ = [
 @attrs.define(kw_only=True)
 class Brand(Model):
     """
-    Tire brand reference embedded in tires (the brand join): {id, name} as the page's
-    example shows (shopmonkey-order-services-api.txt L425-428). As received: open.
+    A tire brand as embedded in a tire (the brand join): its id and name. Open: a fuller
+    brand record is also accepted.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/brand', 1)
     __open__: ClassVar[bool] = True
@@ -91,9 +91,8 @@ class Brand(Model):
 @attrs.define(kw_only=True)
 class Category(Model):
     """
-    Inventory category reference embedded in line items (the category join): {id, name,
-    parent} as the page's examples show (shopmonkey-order-services-api.txt L183-189). As
-    received: open.
+    An inventory category as embedded in a line item (the category join): id, name and its
+    parent category. Open: a fuller record is also accepted.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/category', 1)
     __open__: ClassVar[bool] = True
@@ -106,10 +105,7 @@ class Category(Model):
 
 @attrs.define(kw_only=True)
 class CategoryParent(Model):
-    """
-    The parent category of an inventory category as embedded in line items: {id, name}
-    (shopmonkey-order-services-api.txt L186-189). Open.
-    """
+    """The parent of an inventory category, as embedded in a line item: its id and name. Open."""
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/category', 1, '/$defs/CategoryParent')
     __open__: ClassVar[bool] = True
     id: str = wire('id', 'Id of the parent category.')
@@ -121,130 +117,127 @@ class CategoryParent(Model):
 @attrs.define(kw_only=True)
 class CreateServiceFromCanned(Model):
     """
-    POST item that creates a service from a canned service: {fromCannedServiceId, ordinal?}
-    (shopmonkey-order-services-api.txt L2963-2972). Closed: any other key is rejected.
+    POST item that creates a service by copying a canned service: {fromCannedServiceId,
+    ordinal?}. Closed: any other key is rejected.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateServiceFromCanned')
     __open__: ClassVar[bool] = False
-    from_canned_service_id: str = wire('fromCannedServiceId', 'The id for the service (the canned service to copy). String, Required (L2963-2967); must not be blank. Ids are opaque (no UUID pattern).')
-    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a canned service (L2968-2972).', default=UNSET)
+    from_canned_service_id: str = wire('fromCannedServiceId', 'The id for the service (the canned service to copy). String, Required; must not be blank. Ids are opaque (no UUID pattern).')
+    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a canned service.', default=UNSET)
 
 
 @attrs.define(kw_only=True)
 class CreateServiceFromDeferred(Model):
     """
-    POST item that re-adds a deferred service: {fromDeferredServiceId, ordinal?}
-    (shopmonkey-order-services-api.txt L2973-2982). Closed: any other key is rejected.
+    POST item that re-adds a deferred service to the order: {fromDeferredServiceId,
+    ordinal?}. Closed: any other key is rejected.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateServiceFromDeferred')
     __open__: ClassVar[bool] = False
-    from_deferred_service_id: str = wire('fromDeferredServiceId', 'The id for the service (the deferred service to revive). String, Required (L2973-2977); must not be blank.')
-    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a deferred service (L2978-2982).', default=UNSET)
+    from_deferred_service_id: str = wire('fromDeferredServiceId', 'The id for the service (the deferred service to revive). String, Required; must not be blank.')
+    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a deferred service.', default=UNSET)
 
 
 @attrs.define(kw_only=True)
 class CreateCustomService(Model):
     """
-    POST item that creates a custom service: every documented body field (shopmonkey-order-
-    services-api.txt L2983-3176), all optional (the page marks none Required), with its line
-    items. The POST list omits orderId (the path carries it) and shopSuppliesValueType
-    (accepted here, see its Decision). Closed: unknown or misnamed keys are rejected because
-    Shopmonkey silently ignores them and applies defaults (notes pitfall 1).
+    POST item that creates a custom service: the documented service fields, all optional,
+    with its line items. orderId is not accepted (the path carries it);
+    shopSuppliesValueType is (see its Decision). Closed: unknown or misnamed keys are
+    rejected, because Shopmonkey silently ignores them and applies defaults.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateCustomService')
     __open__: ClassVar[bool] = False
-    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined (body table).', default=UNSET)
-    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service (body table: string).', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent (body table: number). Scale undocumented; no range is enforced.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent (body table: number).', default=UNSET)
-    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list (body table).', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice (body table: integer), integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate (body table: number).', default=UNSET)
-    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden (body table: boolean).', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents (body table: boolean).', default=UNSET)
-    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate (body table: number).', default=UNSET)
-    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum (body table: boolean).', default=UNSET)
-    motor_application_id: int | UnsetType = wire('motorApplicationId', 'Use providerApplicationId (body table: integer; kept because it is documented).', default=UNSET)
-    name: str | UnsetType = wire('name', 'Name of the service (body table: string).', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note of the service (body table: string).', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order (body table: number).', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem (body table).', default=UNSET)
-    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata (body table).', default=UNSET)
-    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id (body table: string).', default=UNSET)
-    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate (body table: number).', default=UNSET)
-    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation (body table: boolean).', default=UNSET)
-    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing (body table: string).', default=UNSET)
-    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (body table).', default=UNSET)
-    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent (body table: number).', default=UNSET)
-    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', "Which shop-supplies input applies: one of Percent, FixedCents. Decision: accepted although the POST body list omits it (notes §1.2 'seed contradiction'): the PUT body (L609), every response example and live services carry it, and every other Cents/Percent pair of the body has its ValueType.", default=UNSET)
-    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from (body table: string).', default=UNSET)
-    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate (body table: number).', default=UNSET)
-    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050) (body table: integer). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
-    fees: list[CreateFee] | UnsetType = wire('fees', 'Fee line items to create with the service (body: array, L3145; item shape from the Fee response).', default=UNSET)
-    labors: list[CreateLabor] | UnsetType = wire('labors', 'Labor line items to create with the service (body: array, L3149; item shape from the Labor response). Note the plural: labor is rejected.', default=UNSET)
-    parts: list[CreatePart] | UnsetType = wire('parts', 'Part line items to create with the service (body: array, L3153).', default=UNSET)
-    subcontracts: list[CreateSubcontract] | UnsetType = wire('subcontracts', 'Subcontract line items to create with the service (body: array, L3157).', default=UNSET)
-    tires: list[CreateTire] | UnsetType = wire('tires', 'Tire line items to create with the service (body: array, L3161).', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', "The id for the location (L3165-3168). Decision: a service-level key, as the page lists it; it may belong to the line items, the page's flat list cannot tell.", default=UNSET)
-    canned_service_id: str | UnsetType = wire('cannedServiceId', 'Canned service id (L3170; no description). Decision: a service-level key as listed. Live services do not return it (QUIRKS 10: serviceHasCannedServiceId false).', default=UNSET)
-    from_canned_service_line_item_id: str | UnsetType = wire('fromCannedServiceLineItemId', 'Canned service line item id (L3174; no description). Decision: a service-level key as listed, though it reads like a line-item key.', default=UNSET)
+    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined.', default=UNSET)
+    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service.', default=UNSET)
+    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent. Scale undocumented; no range is enforced.', default=UNSET)
+    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
+    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent.', default=UNSET)
+    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents.', default=UNSET)
+    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list.', default=UNSET)
+    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate.', default=UNSET)
+    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents.', default=UNSET)
+    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden.', default=UNSET)
+    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents.', default=UNSET)
+    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate.', default=UNSET)
+    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents.', default=UNSET)
+    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum.', default=UNSET)
+    motor_application_id: int | UnsetType = wire('motorApplicationId', 'MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use providerApplicationId.', default=UNSET)
+    name: str | UnsetType = wire('name', 'Name of the service.', default=UNSET)
+    note: str | UnsetType = wire('note', 'Free-text note of the service.', default=UNSET)
+    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order.', default=UNSET)
+    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem.', default=UNSET)
+    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata.', default=UNSET)
+    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id.', default=UNSET)
+    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate.', default=UNSET)
+    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents.', default=UNSET)
+    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation.', default=UNSET)
+    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing.', default=UNSET)
+    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap.', default=UNSET)
+    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent.', default=UNSET)
+    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents. Decision: accepted although the POST body list omits it: the PUT body, every response example and live services carry it, and every other Cents/Percent pair of the body has its ValueType.', default=UNSET)
+    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from.', default=UNSET)
+    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate.', default=UNSET)
+    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents.', default=UNSET)
+    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
+    fees: list[CreateFee] | UnsetType = wire('fees', 'Fee line items to create with the service.', default=UNSET)
+    labors: list[CreateLabor] | UnsetType = wire('labors', 'Labor line items to create with the service. Note the plural: labor is rejected.', default=UNSET)
+    parts: list[CreatePart] | UnsetType = wire('parts', 'Part line items to create with the service.', default=UNSET)
+    subcontracts: list[CreateSubcontract] | UnsetType = wire('subcontracts', 'Subcontract line items to create with the service.', default=UNSET)
+    tires: list[CreateTire] | UnsetType = wire('tires', 'Tire line items to create with the service.', default=UNSET)
+    location_id: str | UnsetType = wire('locationId', "The id for the location. Decision: a service-level key, as the page lists it; it may belong to the line items, the page's flat list cannot tell.", default=UNSET)
+    canned_service_id: str | UnsetType = wire('cannedServiceId', 'Canned service id. Decision: a service-level key as listed. Live services do not return it.', default=UNSET)
+    from_canned_service_line_item_id: str | UnsetType = wire('fromCannedServiceLineItemId', 'Canned service line item id. Decision: a service-level key as listed, though it reads like a line-item key.', default=UNSET)
 
 
 @attrs.define(kw_only=True)
 class CreateLabor(Model):
     """
-    A labor line item of a custom service in the POST body: the response Labor minus server-
-    assigned keys. The page gives no item schema for the labors array (L3149), so the keys
-    and types come from the Labor response shape. Server-assigned keys are not accepted (id,
-    createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta, sourceItemId,
-    the *MatrixDate stamps, calculated values and joins); neither are
-    labels/labelConnections (no documented write shape), nor completedDate (stamped on
-    completion, inferred) or the deprecated applicationId. No key is required (none
-    documented). Closed.
+    A labor line item to create with a custom service: the fields of a received Labor that a
+    client may set. Keys the server assigns or computes are rejected (id, dates,
+    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps,
+    calculated values, joins), as are labels/labelConnections (no documented write shape),
+    completedDate (stamped on completion) and the deprecated applicationId. No key is
+    required. Closed.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateLabor')
     __open__: ClassVar[bool] = False
     name: str | UnsetType | None = wire('name', 'Name of the labor line, or null (Labor.name is nullable).', default=UNSET)
     note: str | UnsetType = wire('note', 'Free-text note.', default=UNSET)
-    hours: float | UnsetType = wire('hours', 'Billed hours (number). Pitfall: a misnamed key is silently ignored and hours defaults to 1 (notes pitfall 1).', default=UNSET)
+    hours: float | UnsetType = wire('hours', 'Billed hours (number). Pitfall: a misnamed key is silently ignored and hours defaults to 1.', default=UNSET)
     rate_cents: int | UnsetType = wire('rateCents', 'Billed rate per hour in integer cents (e.g. $150.50 is 15050).', default=UNSET)
     rate_id: str | UnsetType | None = wire('rateId', 'Id of the labor rate, or null.', default=UNSET)
     technician_id: str | UnsetType | None = wire('technicianId', 'Id of the technician (user) to assign, or null.', default=UNSET)
     show_hours: bool | UnsetType = wire('showHours', 'Show the hours on estimates and invoices.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
+    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
+    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
     cost_hours: float | UnsetType | None = wire('costHours', 'Shop-cost hours, or null (not the billed hours).', default=UNSET)
     cost_rate_cents: int | UnsetType | None = wire('costRateCents', 'Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
     cost_total_cents: int | UnsetType | None = wire('costTotalCents', 'Shop-cost total in integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
     multiplier: float | UnsetType = wire('multiplier', 'Labor multiplier (number).', default=UNSET)
     multiplier_type: str | UnsetType = wire('multiplierType', 'What the multiplier applies to: one of Hours, Rate.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
+    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
+    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
     discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
     completed: bool | UnsetType = wire('completed', 'Whether the labor is completed.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
+    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
     skill_required: str | UnsetType | None = wire('skillRequired', 'Skill level required: one of General, Maintenance, Precision, or null.', default=UNSET)
     skill_required_description: str | UnsetType | None = wire('skillRequiredDescription', 'Free-text description of the skill required, or null.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
+    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
+    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
+    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
+    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
     labor_matrix_id: str | UnsetType | None = wire('laborMatrixId', 'Id of the labor matrix to price with, or null.', default=UNSET)
     inventory_labor_id: str | UnsetType | None = wire('inventoryLaborId', 'Id of the inventory labor item to take the labor from, or null.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
+    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
     provider: str | UnsetType | None = wire('provider', "Repair-data provider: one of Motor, Alldata, or null (same enum as the service body's provider; inferred).", default=UNSET)
     provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null.', default=UNSET)
 
@@ -252,13 +245,12 @@ class CreateLabor(Model):
 @attrs.define(kw_only=True)
 class CreatePart(Model):
     """
-    A part line item of a custom service in the POST body: the response Part minus server-
-    assigned keys (no item schema in the page, L3153). Server-assigned keys are not accepted
-    (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
-    sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
-    labels/labelConnections (no documented write shape), nor the inventory/purchasing state
-    keys (inventoryStatus, reserved, purchaseStatus, purchaseOrderPartId,
-    inventoryTransferPartId), calculatedCOGSCents or motorCommercialPartsId (type
+    A part line item to create with a custom service: the fields of a received Part that a
+    client may set. Keys the server assigns or computes are rejected (id, dates,
+    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps,
+    calculated values, joins), as are labels/labelConnections, the inventory and purchasing
+    state (inventoryStatus, reserved, purchaseStatus, purchaseOrderPartId,
+    inventoryTransferPartId), calculatedCOGSCents and motorCommercialPartsId (type
     undocumented). No key is required. Closed.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreatePart')
@@ -267,29 +259,29 @@ class CreatePart(Model):
     note: str | UnsetType = wire('note', 'Free-text note (Part.note is a non-null string).', default=UNSET)
     part_number: str | UnsetType | None = wire('partNumber', 'Manufacturer / vendor part number, or null.', default=UNSET)
     bin_location: str | UnsetType = wire('binLocation', 'Where the item is stored in the shop. (Part.binLocation is a non-null string).', default=UNSET)
-    quantity: float | UnsetType = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).', default=UNSET)
-    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050). Pitfall: a misnamed key is silently ignored and the price defaults to 0 (notes pitfall 1).', default=UNSET)
-    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).", default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
+    quantity: float | UnsetType = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).', default=UNSET)
+    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050). Pitfall: a misnamed key is silently ignored and the price defaults to 0.', default=UNSET)
+    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.", default=UNSET)
+    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
+    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
     discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
+    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
     show_part_number: bool | UnsetType = wire('showPartNumber', 'Show the part number on estimates and invoices.', default=UNSET)
     show_cost_and_quantity: bool | UnsetType = wire('showCostAndQuantity', 'Show the price and quantity on estimates and invoices.', default=UNSET)
     reduce_inventory_count: bool | UnsetType = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).', default=UNSET)
+    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
+    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
+    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
+    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
+    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
+    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.', default=UNSET)
     inventory_part_id: str | UnsetType | None = wire('inventoryPartId', 'Id of the inventory part to take the part from, or null.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
-    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).', default=UNSET)
+    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
+    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.', default=UNSET)
     fixed_price_limit_price_cents: int | UnsetType | None = wire('fixedPriceLimitPriceCents', 'Part prices exceeding the amount will have their difference charged in addition to the fixed price canned service; integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
     fixed_price_limit_quantity: float | UnsetType | None = wire('fixedPriceLimitQuantity', 'Quantities exceeding the amount will be charged based on their individual part price as an addition to the fixed price canned service; or null.', default=UNSET)
     fixed_price_limit_type: str | UnsetType | None = wire('fixedPriceLimitType', 'Which fixed-price limit applies: one of None, Quantity, Price, or null.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
+    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
     pc_db_terminology_id: int | UnsetType | None = wire('pcDbTerminologyId', 'Product classification database terminology id for aftermarket parts, etc; or null.', default=UNSET)
     provider: str | UnsetType | None = wire('provider', 'Repair-data provider: one of Motor, Alldata, or null (inferred, as for labor).', default=UNSET)
     provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null.', default=UNSET)
@@ -299,37 +291,36 @@ class CreatePart(Model):
 @attrs.define(kw_only=True)
 class CreateTire(Model):
     """
-    A tire line item of a custom service in the POST body: the response Tire minus server-
-    assigned keys (no item schema in the page, L3161). Server-assigned keys are not accepted
-    (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
-    sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
-    labels/labelConnections (no documented write shape). No key is required. Closed.
+    A tire line item to create with a custom service: the fields of a received Tire that a
+    client may set. Keys the server assigns or computes are rejected (id, dates,
+    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps,
+    calculated values, joins), as are labels/labelConnections. No key is required. Closed.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateTire')
     __open__: ClassVar[bool] = False
     name: str | UnsetType = wire('name', 'Name of the tire line.', default=UNSET)
     note: str | UnsetType | None = wire('note', 'Free-text note, or null.', default=UNSET)
-    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
+    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.', default=UNSET)
+    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
+    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
     discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    quantity: float | UnsetType = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).', default=UNSET)
+    quantity: float | UnsetType = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).', default=UNSET)
     retail_cost_cents: int | UnsetType = wire('retailCostCents', 'Sell price per tire in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).", default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
+    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.", default=UNSET)
+    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
     size_format: str | UnsetType = wire('sizeFormat', 'How size is written: one of Conventional, OffRoadSAE.', default=UNSET)
     size: str | UnsetType | None = wire('size', 'Tire size text (e.g. 225/65R17), or null.', default=UNSET)
     part_number: str | UnsetType | None = wire('partNumber', 'Manufacturer / vendor part number, or null.', default=UNSET)
     bin_location: str | UnsetType | None = wire('binLocation', 'Where the item is stored in the shop. Nullable for tires.', default=UNSET)
     brand_id: str | UnsetType | None = wire('brandId', 'Id of the tire brand, or null.', default=UNSET)
     model: str | UnsetType | None = wire('model', 'Tire model name, or null.', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).', default=UNSET)
+    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.', default=UNSET)
     seasonality: str | UnsetType | None = wire('seasonality', 'Season: one of Summer, Winter, AllSeasons, or null.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
+    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
     show_part_number: bool | UnsetType = wire('showPartNumber', 'Show the part number on estimates and invoices.', default=UNSET)
     show_price_and_quantity: bool | UnsetType = wire('showPriceAndQuantity', 'Show the price and quantity on estimates and invoices.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
+    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
+    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
     reduce_inventory_count: bool | UnsetType = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.', default=UNSET)
     federal_excise_tax_cents: int | UnsetType = wire('federalExciseTaxCents', 'Federal excise tax in integer cents (e.g. $150.50 is 15050).', default=UNSET)
     waste_tire_fee: int | UnsetType = wire('wasteTireFee', 'Waste tire fee: an integer with no Cents suffix; unit undocumented (probably cents).', default=UNSET)
@@ -340,12 +331,11 @@ class CreateTire(Model):
 @attrs.define(kw_only=True)
 class CreateFee(Model):
     """
-    A fee line item of a custom service in the POST body: the response Fee minus server-
-    assigned keys (no item schema in the page, L3145). Server-assigned keys are not accepted
-    (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
-    sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
-    labels/labelConnections (no documented write shape), nor subtotalCents (a calculated
-    subtotal, inferred from the name). No key is required. Closed.
+    A fee line item to create with a custom service: the fields of a received Fee that a
+    client may set. Keys the server assigns or computes are rejected (id, dates,
+    company/location/service/order ids, meta, sourceItemId, calculated values, joins), as
+    are labels/labelConnections and subtotalCents (a computed subtotal, inferred from its
+    name). No key is required. Closed.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateFee')
     __open__: ClassVar[bool] = False
@@ -358,66 +348,66 @@ class CreateFee(Model):
     labor_id: str | UnsetType | None = wire('laborId', 'Id of the labor the fee is charged on, or null.', default=UNSET)
     subcontract_id: str | UnsetType | None = wire('subcontractId', 'Id of the subcontract the fee is charged on, or null.', default=UNSET)
     tire_id: str | UnsetType | None = wire('tireId', 'Id of the tire the fee is charged on, or null.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
+    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
+    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
     inventory_fee_id: str | UnsetType | None = wire('inventoryFeeId', 'Id of the inventory fee to take the fee from, or null.', default=UNSET)
 
 
 @attrs.define(kw_only=True)
 class CreateSubcontract(Model):
     """
-    A subcontract line item of a custom service in the POST body: the response Subcontract
-    minus server-assigned keys (no item schema in the page, L3157; /resources/subcontract's
-    PUT body lists the same keys plus path ids, sourceItemId and labels). Server-assigned
-    keys are not accepted (id, createdDate, updatedDate, companyId, locationId, serviceId,
-    orderId, meta, sourceItemId, the *MatrixDate stamps, calculated values and joins);
-    neither are labels/labelConnections (no documented write shape). No key is required.
-    Closed.
+    A subcontract line item to create with a custom service: the fields of a received
+    Subcontract that a client may set. Keys the server assigns or computes are rejected (id,
+    dates, company/location/service/order ids, meta, sourceItemId, calculated values,
+    joins), as are labels/labelConnections. No key is required. Closed.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateSubcontract')
     __open__: ClassVar[bool] = False
     name: str | UnsetType = wire('name', 'Name of the subcontracted work.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
+    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
+    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
     discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    cost_cents: int | UnsetType = wire('costCents', "What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: costCents, not wholesaleCostCents (which Part and Tire use): live subcontracts carry only costCents (QUIRKS 11, 07) and /resources/subcontract's body lists costCents; wholesaleCostCents is rejected here.", default=UNSET)
+    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
+    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
+    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
+    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
+    cost_cents: int | UnsetType = wire('costCents', "What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: costCents, not wholesaleCostCents (which Part and Tire use): live subcontracts carry only costCents and /resources/subcontract's body lists costCents; wholesaleCostCents is rejected here.", default=UNSET)
     retail_cost_cents: int | UnsetType = wire('retailCostCents', 'What the customer is charged, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
+    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
     note: str | UnsetType | None = wire('note', 'Free-text note, or null.', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
+    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.', default=UNSET)
+    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
+    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
 
 
 @attrs.define(kw_only=True)
 class CreateServicesResponse(Model):
     """
-    200 response of POST /v3/order/:orderId/service: the envelope {success, data} (page
-    L3177-3211; example L4805 ff.). Open: Shopmonkey adds fields without a new API version
-    (notes pitfall 9).
+    200 response of POST /v3/order/:orderId/service: {success, data}, where data holds the
+    order after the change. Open: Shopmonkey adds response fields without a new API version,
+    and unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1)
     __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L3177-3211).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: CreateServicesData = wire('data', 'The response data: {order} (page: object Required).')
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
+    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
+    data: CreateServicesData = wire('data', 'The response data: {order}.')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
 class CreateServicesData(Model):
-    """The response data (page: object Required, L3177-3211). Open."""
+    """
+    The data of a successful POST: the updated order (unless includeOrder=false) and the
+    services created. Open.
+    """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1, '/$defs/CreateServicesData')
     __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
-    services: list[Service] | UnsetType = wire('services', "The services created. Page: array Required (L3208). Decision: optional, because the page's own POST example has no data.services (L4805 ff., notes §1.1).", default=UNSET)
+    order: Order | UnsetType = wire('order', 'The order after the change, with its services. Absent when includeOrder=false.', default=UNSET)
+    services: list[Service] | UnsetType = wire('services', "The services created. Decision: optional, because the page's own POST example has no data.services.", default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -425,97 +415,87 @@ class CreateServicesData(Model):
 @attrs.define(kw_only=True)
 class Customer(Model):
     """
-    A Shopmonkey customer as embedded in data.order.customer of the PUT/POST/DELETE service
-    responses (page table L1356-1632; seed PUT example L2381 ff.). Open. Required are the
-    keys the page marks Required that the seed example also carries (labelConnections is the
-    seed's name for labels; customFields is deprecated). Nullability: a GO pointer, an EDS
-    'nullable', or a null in the seed example makes a field nullable; a field newer than GO
-    2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count or a
-    *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
-    means always present, not non-null).
+    A Shopmonkey customer as embedded in the order of the PUT/POST/DELETE service responses
+    (data.order.customer). Open: unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1)
     __open__: ClassVar[bool] = True
-    address1: str | None = wire('address1', 'Page: string Required (L1358).')
-    address2: str | None = wire('address2', 'Page: string Required (L1362).')
-    appointment_count: int = wire('appointmentCount', 'Page: integer Required (L1366).')
-    city: str | None = wire('city', 'Page: string Required (L1370).')
-    coalesced_first_name_or_company_name: str | UnsetType | None = wire('coalescedFirstNameOrCompanyName', 'Page: string Required (L1374).', default=UNSET)
-    company_id: str = wire('companyId', 'Page: string Required (L1378).')
-    company_name: str | None = wire('companyName', 'Page: string Required (L1382).')
-    country: str | None = wire('country', 'Page: one of: 249 country codes Required (L1386). Values: ISO 3166-1 alpha-2 codes as the page lists them ($defs/countryCode).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1390).')
-    customer_type: str = wire('customerType', 'Page: one of: Customer, Fleet Required (L1394).')
-    deferred_service_count: int = wire('deferredServiceCount', 'Page: integer Required (L1398).')
-    deleted: bool | UnsetType = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1402).', default=UNSET)
-    deleted_date: str | UnsetType | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1407).', default=UNSET)
-    deleted_reason: str | UnsetType | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1412).', default=UNSET)
-    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1417).', default=UNSET)
-    discount_percent: float = wire('discountPercent', 'Page: number Required (L1422).')
-    dot_number: str | None = wire('dotNumber', 'Page: string Required (L1426).')
-    external_id: str | UnsetType | None = wire('externalId', 'an id that can be used to reference the customer in an external system. Page: string Required (L1430).', default=UNSET)
-    finix_identity_id: str | UnsetType | None = wire('finixIdentityId', 'Page: string Required (L1435).', default=UNSET)
-    first_name: str | None = wire('firstName', 'Page: string Required (L1439).')
-    fleet_id: str | None = wire('fleetId', 'Page: string Required (L1443).')
-    gst_exempt: bool | UnsetType = wire('gstExempt', 'CA specific. Page: boolean Required (L1447).', default=UNSET)
-    hst_exempt: bool | UnsetType = wire('hstExempt', 'CA specific. Page: boolean Required (L1452).', default=UNSET)
-    id: str = wire('id', 'Page: string Required (L1457).')
-    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L1461).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    labor_matrix_id: str | None = wire('laborMatrixId', 'Page: string Required (L1469).')
-    labor_rate_id: str | None = wire('laborRateId', 'Page: string Required (L1473).')
-    last_name: str | None = wire('lastName', 'Page: string Required (L1477).')
-    last_time_order_worked: str | None = wire('lastTimeOrderWorked', 'Page: string Required (L1481).')
-    location_ids: list[str] | UnsetType = wire('locationIds', 'Page: array Required (L1485). Ids of the locations the customer belongs to.', default=UNSET)
-    marketing_opt_in: bool = wire('marketingOptIn', 'was never used. Page: boolean Required (L1489).')
-    message_count: int = wire('messageCount', 'Page: integer Required (L1494).')
-    normalized_first_name: str | UnsetType | None = wire('normalizedFirstName', 'Page: string Required (L1498).', default=UNSET)
-    normalized_last_name: str | UnsetType | None = wire('normalizedLastName', 'Page: string Required (L1502).', default=UNSET)
-    normalized_name: str | UnsetType | None = wire('normalizedName', 'if fleet, contains the normalized companyName, else normalized firstName lastName. Page: string Required (L1506).', default=UNSET)
-    note: str = wire('note', 'Page: string Required (L1511).')
-    order_count: int | UnsetType = wire('orderCount', 'Page: integer Required (L1515).', default=UNSET)
-    origin_location_id: str | UnsetType | None = wire('originLocationId', 'the location that created the customer. Page: string Required (L1519).', default=UNSET)
-    payment_term_id: str | None = wire('paymentTermId', "Page: string Required (L1524). Decision: nullable. GO 2023 had it non-null, but notes §1.9 lists it nullable and the order's paymentTermId is nullable in EDS 2024.")
-    postal_code: str | None = wire('postalCode', 'Page: string Required (L1528).')
-    preferred_contact_method: str | None = wire('preferredContactMethod', 'Page: one of: SMS, Email, All Required (L1532).')
-    preferred_language: str | UnsetType | None = wire('preferredLanguage', 'Page: one of: en, en_US, fr_CA, es_MX Required (L1536).', default=UNSET)
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Page: string Required (L1540).')
-    pst_exempt: bool | UnsetType = wire('pstExempt', 'CA specific. Page: boolean Required (L1544).', default=UNSET)
-    public_id: str | UnsetType | None = wire('publicId', 'Page: string Required (L1549).', default=UNSET)
-    referral_source_id: str | None = wire('referralSourceId', 'Page: string Required (L1553).')
-    show_labor_hours: bool | UnsetType | None = wire('showLaborHours', 'visibility overrides for labor hours, taking precedence over location configuration settings. Page: boolean Required (L1557). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_labor_note: bool | UnsetType | None = wire('showLaborNote', 'visibility overrides for labor note, taking precedence over location configuration settings. Page: boolean Required (L1562). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_cost_and_quantity: bool | UnsetType | None = wire('showPartCostAndQuantity', 'visibility overrides for part and tire price and quantity, taking precedence over location configuration settings. Page: boolean Required (L1567). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_note: bool | UnsetType | None = wire('showPartNote', 'visibility overrides for part and tire note, taking precedence over location configuration settings. Page: boolean Required (L1572). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_number: bool | UnsetType | None = wire('showPartNumber', 'visibility overrides for part and tire part number, taking precedence over location configuration settings. Page: boolean Required (L1577). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_subcontract_note: bool | UnsetType | None = wire('showSubcontractNote', 'visibility overrides for subcontract note, taking precedence over location configuration settings. Page: boolean Required (L1582). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    state: str | None = wire('state', 'Page: string Required (L1587).')
-    statement_count: int = wire('statementCount', 'Page: integer Required (L1591).')
-    tax_exempt: bool = wire('taxExempt', 'US specific. Page: boolean Required (L1595).')
-    transaction_count: int = wire('transactionCount', 'Page: integer Required (L1600).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1604).')
-    vehicle_count: int | UnsetType = wire('vehicleCount', 'Page: integer Required (L1608).', default=UNSET)
-    website: str | UnsetType | None = wire('website', 'Page: string Required (L1612).', default=UNSET)
-    bnpl_prequalification_data: JSON | UnsetType = wire('bnplPrequalificationData', "Sunbit pre-qualification results; amount, date, etc. Page: one of: any, null, any optional (L1616). Any JSON (the page's type is 'one of: any, null, any'); optional.", default=UNSET)
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L1621). Nullable JSON object of any shape; optional.', default=UNSET)
-    emails: list[Email] = wire('emails', 'Page: array Required (L1626). Items: $defs/Email (shape from the seed example).')
-    phone_numbers: list[PhoneNumber] = wire('phoneNumbers', 'Page: array Required (L1630). Items: $defs/PhoneNumber (shape from the seed example).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    discount_status: bool | UnsetType = wire('discountStatus', 'Whether the customer discount is on (GO v3/Customer.go, 2023). Not on the page; optional.', default=UNSET)
-    labor_rate_override: bool | UnsetType = wire('laborRateOverride', 'Whether the customer overrides the labor rate (GO v3/Customer.go, 2023). Not on the page; optional.', default=UNSET)
+    address1: str | None = wire('address1', "First line of the customer's street address; null when not recorded.")
+    address2: str | None = wire('address2', "Second line of the customer's street address (suite, unit); null when not recorded.")
+    appointment_count: int = wire('appointmentCount', 'Number of appointments booked for the customer.')
+    city: str | None = wire('city', "City of the customer's address; null when not recorded.")
+    coalesced_first_name_or_company_name: str | UnsetType | None = wire('coalescedFirstNameOrCompanyName', 'The name to show for the customer: the first name, or the company name for a business; null when neither is set.', default=UNSET)
+    company_id: str = wire('companyId', "Id of the Shopmonkey company (the shop's account) the customer belongs to.")
+    company_name: str | None = wire('companyName', 'Business name of a fleet or company customer; null for a person.')
+    country: str | None = wire('country', "Country of the customer's address as an ISO 3166-1 alpha-2 code (e.g. US, CA); null when not recorded.")
+    created_date: str = wire('createdDate', 'When the customer record was created (UTC date-time).')
+    customer_type: str = wire('customerType', 'Whether the customer is a person (Customer) or a fleet account (Fleet).')
+    deferred_service_count: int = wire('deferredServiceCount', "Number of deferred (recommended but not yet done) services on the customer's record.")
+    deleted: bool | UnsetType = wire('deleted', 'If the record has been deleted.', default=UNSET)
+    deleted_date: str | UnsetType | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.', default=UNSET)
+    deleted_reason: str | UnsetType | None = wire('deletedReason', 'The reason that the record was deleted.', default=UNSET)
+    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.', default=UNSET)
+    discount_percent: float = wire('discountPercent', 'Standing discount for the customer, as a percent (scale undocumented: 0-100 or 0-1).')
+    dot_number: str | None = wire('dotNumber', 'US Department of Transportation number of a commercial customer; null when none.')
+    external_id: str | UnsetType | None = wire('externalId', 'An id that can be used to reference the customer in an external system.', default=UNSET)
+    finix_identity_id: str | UnsetType | None = wire('finixIdentityId', "Id of the customer's identity at Finix, Shopmonkey's payment processor; null when none.", default=UNSET)
+    first_name: str | None = wire('firstName', "Customer's first name; null when not recorded (e.g. a company customer).")
+    fleet_id: str | None = wire('fleetId', 'Id of the fleet the customer belongs to; null when not in a fleet.')
+    gst_exempt: bool | UnsetType = wire('gstExempt', 'Whether the customer is exempt from Canadian GST.', default=UNSET)
+    hst_exempt: bool | UnsetType = wire('hstExempt', 'Whether the customer is exempt from Canadian HST.', default=UNSET)
+    id: str = wire('id', 'Id of the customer record (an opaque string).')
+    imported: bool | UnsetType = wire('imported', 'Whether the customer was imported from another system rather than created in Shopmonkey.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    labor_matrix_id: str | None = wire('laborMatrixId', 'Id of the labor pricing matrix used for this customer; null to use the shop default.')
+    labor_rate_id: str | None = wire('laborRateId', 'Id of the labor rate used for this customer; null to use the shop default.')
+    last_name: str | None = wire('lastName', "Customer's last name; null when not recorded.")
+    last_time_order_worked: str | None = wire('lastTimeOrderWorked', 'When an order of this customer was last worked on (UTC date-time); null when never.')
+    location_ids: list[str] | UnsetType = wire('locationIds', 'Ids of the shop locations the customer belongs to.', default=UNSET)
+    marketing_opt_in: bool = wire('marketingOptIn', 'Marketing opt-in flag; the page says it was never used.')
+    message_count: int = wire('messageCount', 'Number of messages exchanged with the customer.')
+    normalized_first_name: str | UnsetType | None = wire('normalizedFirstName', 'The first name normalised for search (lower case); null when firstName is null.', default=UNSET)
+    normalized_last_name: str | UnsetType | None = wire('normalizedLastName', 'The last name normalised for search (lower case); null when lastName is null.', default=UNSET)
+    normalized_name: str | UnsetType | None = wire('normalizedName', 'If fleet, contains the normalized companyName, else normalized firstName lastName.', default=UNSET)
+    note: str = wire('note', 'Free-text note about the customer ("" when none).')
+    order_count: int | UnsetType = wire('orderCount', 'Number of orders of the customer.', default=UNSET)
+    origin_location_id: str | UnsetType | None = wire('originLocationId', 'The location that created the customer.', default=UNSET)
+    payment_term_id: str | None = wire('paymentTermId', 'Id of the payment term the customer is billed under; null when none. Decision: nullable.')
+    postal_code: str | None = wire('postalCode', "Postal or ZIP code of the customer's address; null when not recorded.")
+    preferred_contact_method: str | None = wire('preferredContactMethod', 'How the customer prefers to be contacted: SMS, Email or All; null when not set.')
+    preferred_language: str | UnsetType | None = wire('preferredLanguage', 'Language for messages to the customer: en, en_US, fr_CA or es_MX; null when not set.', default=UNSET)
+    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the parts pricing matrix used for this customer; null to use the shop default.')
+    pst_exempt: bool | UnsetType = wire('pstExempt', 'Whether the customer is exempt from Canadian PST.', default=UNSET)
+    public_id: str | UnsetType | None = wire('publicId', 'Public id of the customer, used in links shared with the customer; null when not assigned.', default=UNSET)
+    referral_source_id: str | None = wire('referralSourceId', 'Id of the referral source (how the customer heard of the shop); null when not recorded.')
+    show_labor_hours: bool | UnsetType | None = wire('showLaborHours', 'Visibility overrides for labor hours, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_labor_note: bool | UnsetType | None = wire('showLaborNote', 'Visibility overrides for labor note, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_part_cost_and_quantity: bool | UnsetType | None = wire('showPartCostAndQuantity', 'Visibility overrides for part and tire price and quantity, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_part_note: bool | UnsetType | None = wire('showPartNote', 'Visibility overrides for part and tire note, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_part_number: bool | UnsetType | None = wire('showPartNumber', 'Visibility overrides for part and tire part number, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
+    show_subcontract_note: bool | UnsetType | None = wire('showSubcontractNote', 'Visibility overrides for subcontract note, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
+    state: str | None = wire('state', "State or province of the customer's address; null when not recorded.")
+    statement_count: int = wire('statementCount', 'Number of statements issued to the customer.')
+    tax_exempt: bool = wire('taxExempt', 'Whether the customer is exempt from (US) sales tax.')
+    transaction_count: int = wire('transactionCount', 'Number of payment transactions of the customer.')
+    updated_date: str | None = wire('updatedDate', 'When the customer record was last changed (UTC date-time); null when never changed.')
+    vehicle_count: int | UnsetType = wire('vehicleCount', 'Number of vehicles linked to the customer.', default=UNSET)
+    website: str | UnsetType | None = wire('website', 'Website of the customer (usually a company); null when none.', default=UNSET)
+    bnpl_prequalification_data: JSON | UnsetType = wire('bnplPrequalificationData', 'Sunbit pre-qualification results; amount, date, etc. Any JSON; optional.', default=UNSET)
+    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object of any shape; optional.', default=UNSET)
+    emails: list[Email] = wire('emails', "The customer's email addresses.")
+    phone_numbers: list[PhoneNumber] = wire('phoneNumbers', "The customer's phone numbers.")
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+    discount_status: bool | UnsetType = wire('discountStatus', 'Whether the customer discount is on. Optional.', default=UNSET)
+    labor_rate_override: bool | UnsetType = wire('laborRateOverride', 'Whether the customer overrides the labor rate. Optional.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
 class Email(Model):
-    """
-    A customer email as embedded in data.order.customer.emails[] (seed PUT example L2425
-    ff.). Known only from the seed example and GO v3/Email.go; every example key is
-    required. Open.
-    """
+    """One email address of a customer (data.order.customer.emails[]). Open."""
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/Email')
     __open__: ClassVar[bool] = True
     id: str = wire('id', 'Id of the email row.')
@@ -527,19 +507,15 @@ class Email(Model):
     subscribed: bool = wire('subscribed', 'Whether the address is subscribed to messages.')
     customer_id: str = wire('customerId', 'Id of the customer the email belongs to.')
     primary: bool = wire('primary', "Whether this is the customer's primary email.")
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
 class PhoneNumber(Model):
-    """
-    A customer phone number as embedded in data.order.customer.phoneNumbers[] (seed PUT
-    example L2438 ff.). Known only from the seed example and GO v3/PhoneNumber.go (types,
-    nullability, enums; notes §1.9); every example key is required. Open.
-    """
+    """One phone number of a customer (data.order.customer.phoneNumbers[]). Open."""
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/PhoneNumber')
     __open__: ClassVar[bool] = True
     id: str = wire('id', 'Id of the phone-number row.')
@@ -551,17 +527,17 @@ class PhoneNumber(Model):
     number: str = wire('number', 'The phone number as stored (no format check: the format is undocumented).')
     extension: str | None = wire('extension', 'Extension, or null.')
     country: str | None = wire('country', 'Country of the number (ISO 3166-1 alpha-2), or null.')
-    type: str | None = wire('type', 'Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null (GO PhoneNumberTypeEnum; the seed prints null).')
-    user_defined_type: str | None = wire('userDefinedType', 'Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null (GO PhoneNumberUserDefinedTypeEnum).')
+    type: str | None = wire('type', 'Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null.')
+    user_defined_type: str | None = wire('userDefinedType', 'Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null.')
     carrier_name: str | None = wire('carrierName', 'Carrier name, or null.')
     opt_in_verified_date: str | None = wire('optInVerifiedDate', 'When the SMS opt-in was verified, or null.')
     opt_in: bool = wire('optIn', 'Whether the customer opted in to SMS.')
     last_verified_date: str | None = wire('lastVerifiedDate', 'When the number was last verified, or null.')
     primary: bool = wire('primary', "Whether this is the customer's primary number.")
-    mobile_country_code: str | None = wire('mobileCountryCode', 'If a mobile number, the mobile country code (GO), or null.')
-    mobile_network_code: str | None = wire('mobileNetworkCode', 'If a mobile number, the mobile network code (GO), or null.')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    mobile_country_code: str | None = wire('mobileCountryCode', 'If a mobile number, the mobile country code, or null.')
+    mobile_network_code: str | None = wire('mobileNetworkCode', 'If a mobile number, the mobile network code, or null.')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -569,11 +545,9 @@ class PhoneNumber(Model):
 @attrs.define(kw_only=True)
 class DeleteServiceRequest(Model):
     """
-    Body of DELETE /v3/order/:orderId/service/:id. The page documents no body parameters but
-    its example sends --data '{}' (shopmonkey-order-services-api.txt L7133-7138), and a
-    DELETE with Content-Type and an empty body is rejected by the server (notes pitfall 6;
-    SSW shopmonkey_client.py L407-408). So the body must be exactly the empty object {}:
-    closed, with no properties.
+    Body of DELETE /v3/order/:orderId/service/:id: exactly the empty object {}. Send it: the
+    server rejects a DELETE with an empty body. Closed, with no properties; null, [] and any
+    key are rejected.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-request', 1)
     __open__: ClassVar[bool] = False
@@ -582,27 +556,27 @@ class DeleteServiceRequest(Model):
 @attrs.define(kw_only=True)
 class DeleteServiceResponse(Model):
     """
-    200 response of DELETE /v3/order/:orderId/service/:id: the envelope {success, data}
-    (page L5515-5545; example L7139 ff.). Open: Shopmonkey adds fields without a new API
-    version (notes pitfall 9).
+    200 response of DELETE /v3/order/:orderId/service/:id: {success, data}, where data holds
+    the order after the change. Open: Shopmonkey adds response fields without a new API
+    version, and unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1)
     __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L5515-5545).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: DeleteServiceData = wire('data', 'The response data: {order} (page: object Required).')
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
+    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
+    data: DeleteServiceData = wire('data', 'The response data: {order}.')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
 class DeleteServiceData(Model):
-    """The response data (page: object Required, L5515-5545). Open."""
+    """The data of a successful DELETE: the updated order, unless includeOrder=false. Open."""
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1, '/$defs/DeleteServiceData')
     __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
+    order: Order | UnsetType = wire('order', 'The order after the change, with its services. Absent when includeOrder=false.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -610,19 +584,17 @@ class DeleteServiceData(Model):
 @attrs.define(kw_only=True)
 class ErrorResponse(Model):
     """
-    The 4xx and 5xx envelope of every /v3/order/:orderId/service endpoint (page L37-88,
-    identical for all four endpoints and both classes). Only success is guaranteed (notes
-    §3); no real error body is public, third-party mocks show {success:false,
-    code:'API-12345', message:'Vehicle VIN is invalid'} and {success:false,
-    message:'Internal error'} (notes §1.1). Open.
+    The body of a 4xx or 5xx answer from any /v3/order/:orderId/service endpoint: success
+    (false) with optional code, message, documentation_url and data. Only success is
+    guaranteed. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/error-response', 1)
     __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L53-57, L79-83). Decision: typed boolean as the page says, not const false; a caller decides success by the HTTP status and this flag together.')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: dict[str, JSON] | UnsetType | None = wire('data', 'An optional object containing relevant error data. Page: object, optional. Decision: null accepted too.', default=UNSET)
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Decision: typed boolean as the page says, not const false; a caller decides success by the HTTP status and this flag together.')
+    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
+    data: dict[str, JSON] | UnsetType | None = wire('data', 'An optional object containing relevant error data. Decision: null accepted too.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -630,38 +602,37 @@ class ErrorResponse(Model):
 @attrs.define(kw_only=True)
 class Fee(Model):
     """
-    A fee line item of a Service as received (services[].fees[]). Open. There is no live key
-    set for Fee; required are the keys of the seed examples that PAGES also lists, except
-    labelConnections and the category join. Nullability from GO and PAGES.
+    A fee line item of a service as received (services[].fees[]): a fixed or percentage
+    charge. Open: unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/fee', 1)
     __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
+    id: str = wire('id', 'Primary key of the row. An opaque string id.')
+    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
     company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
     location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
     service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
     order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    fee_type: str = wire('feeType', 'How the fee is computed: one of PercentLineItem, PercentService, FixedCents (GO, PAGES; the seed prints the placeholder "feeType").')
-    percent: float = wire('percent', 'Fee percent (JSON number, GO float64) for the Percent* fee types. Named percent, not *Percent; the bulk export calls it percentValue (notes §1.6). Scale undocumented.')
-    amount_cents: int = wire('amountCents', 'Fee amount in integer cents (e.g. $150.50 is 15050) (non-null integer per GO and PAGES).')
-    subtotal_cents: int | None = wire('subtotalCents', 'Fee subtotal in integer cents (e.g. $150.50 is 15050), or null (nullable integer per PAGES). Not described by any source.')
-    line_item_entity: str | None = wire('lineItemEntity', 'For a PercentLineItem fee, the kind of line item it is charged on: one of Labor, Part, Subcontract, Tire, or null; the matching laborId / partId / subcontractId / tireId names the item (GO, PAGES).')
+    fee_type: str = wire('feeType', 'How the fee is computed: one of PercentLineItem, PercentService, FixedCents.')
+    percent: float = wire('percent', 'Fee percent for the Percent* fee types. Named percent, not *Percent; the bulk export calls it percentValue. Scale undocumented.')
+    amount_cents: int = wire('amountCents', 'Fee amount in integer cents (e.g. $150.50 is 15050).')
+    subtotal_cents: int | None = wire('subtotalCents', 'Fee subtotal in integer cents (e.g. $150.50 is 15050), or null. Not described by any source.')
+    line_item_entity: str | None = wire('lineItemEntity', 'For a PercentLineItem fee, the kind of line item it is charged on: one of Labor, Part, Subcontract, Tire, or null; the matching laborId / partId / subcontractId / tireId names the item.')
     part_id: str | None = wire('partId', 'Id of the part the fee is charged on, or null (see lineItemEntity).')
     labor_id: str | None = wire('laborId', 'Id of the labor the fee is charged on, or null (see lineItemEntity).')
     subcontract_id: str | None = wire('subcontractId', 'Id of the subcontract the fee is charged on, or null (see lineItemEntity).')
     tire_id: str | None = wire('tireId', 'Id of the tire the fee is charged on, or null (see lineItemEntity).')
-    name: str = wire('name', 'Name of the fee (non-null string per GO and PAGES).')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    inventory_fee_id: str | UnsetType | None = wire('inventoryFeeId', 'Id of the inventory fee this fee was taken from, or null (PAGES). Missing from the seed.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    name: str = wire('name', 'Name of the fee.')
+    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
+    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
+    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
+    inventory_fee_id: str | UnsetType | None = wire('inventoryFeeId', 'Id of the inventory fee this fee was taken from, or null.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -669,18 +640,17 @@ class Fee(Model):
 @attrs.define(kw_only=True)
 class GetServicesResponse(Model):
     """
-    200 response of GET /v3/order/:orderId/service: the envelope {success, data} whose data
-    is the order's services (page L12-36, example L93 ff.). Open: Shopmonkey adds fields
-    without a new API version (notes pitfall 9). There is no meta/pagination on this
-    endpoint (notes §1.1).
+    200 response of GET /v3/order/:orderId/service: {success, data}, where data is the list
+    of the order's services. This endpoint has no pagination. Open: Shopmonkey adds response
+    fields without a new API version, and unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/get-services-response', 1)
     __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L30-35).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: list[Service] = wire('data', "The order's services. Page: array Required (L31-35); the page gives no item schema, so items are shopmonkey/service (the shape of its example, L94 ff.).")
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
+    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
+    data: list[Service] = wire('data', "The order's services.")
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -688,25 +658,23 @@ class GetServicesResponse(Model):
 @attrs.define(kw_only=True)
 class Label(Model):
     """
-    A label (tag) as embedded in Shopmonkey rows: the seed's labelConnections[].label, and
-    the items of the labels list real payloads carry. As received: open. Decision: only name
-    is required; it is the only key every source shows (the seed shows id, name, color,
-    entity, saved; SSW reads only name; GO adds createdDate, updatedDate, companyId,
-    locationId, meta, metadata).
+    A label (tag) on a Shopmonkey row: the label inside an entry of the seed's
+    labelConnections, and an item of the labels list real payloads carry. Decision: only
+    name is required; it is the only key every source shows. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/label', 1)
     __open__: ClassVar[bool] = True
-    id: str | UnsetType = wire('id', 'Id of the label (GO v3/Label.go; seed labelConnections[].label.id).', default=UNSET)
-    name: str = wire('name', 'Display name of the label. The only key every source shows (seed, GO, and SSW which reads labels[0].name).')
-    color: str | UnsetType = wire('color', 'Label colour, lower case: one of aqua, black, blue, brown, gray, green, orange, purple, red, yellow (GO v3/Label.go, notes §1.9; the seed prints the placeholder "color").', default=UNSET)
-    entity: str | UnsetType = wire('entity', 'Which kind of row the label is for: a table name, one of CannedService, Customer, Fee, Labor, Order, Part, Service, Subcontract, Tire, Vehicle (GO v3/Label.go; the seed prints the placeholder "entity").', default=UNSET)
-    saved: bool | UnsetType = wire('saved', 'Whether the label is saved for reuse (seed; GO non-null boolean).', default=UNSET)
-    created_date: str | UnsetType = wire('createdDate', "When the label was created (GO). Not in the seed's label.", default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', "When the label was last updated, or null (GO). Not in the seed's label.", default=UNSET)
-    company_id: str | UnsetType = wire('companyId', "Id of the company that owns the label (GO). Not in the seed's label.", default=UNSET)
-    location_id: str | UnsetType = wire('locationId', "Id of the location that owns the label (GO). Not in the seed's label.", default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    id: str | UnsetType = wire('id', 'Id of the label.', default=UNSET)
+    name: str = wire('name', 'Display name of the label. The only key every source shows.')
+    color: str | UnsetType = wire('color', 'Label colour, lower case: one of aqua, black, blue, brown, gray, green, orange, purple, red, yellow.', default=UNSET)
+    entity: str | UnsetType = wire('entity', 'Which kind of row the label is for: a table name, one of CannedService, Customer, Fee, Labor, Order, Part, Service, Subcontract, Tire, Vehicle.', default=UNSET)
+    saved: bool | UnsetType = wire('saved', 'Whether the label is saved for reuse.', default=UNSET)
+    created_date: str | UnsetType = wire('createdDate', 'When the label was created.', default=UNSET)
+    updated_date: str | UnsetType | None = wire('updatedDate', 'When the label was last updated, or null.', default=UNSET)
+    company_id: str | UnsetType = wire('companyId', 'Id of the company that owns the label.', default=UNSET)
+    location_id: str | UnsetType = wire('locationId', 'Id of the location that owns the label.', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -714,9 +682,8 @@ class Label(Model):
 @attrs.define(kw_only=True)
 class LabelConnection(Model):
     """
-    One entry of the seed's labelConnections lists: a wrapper holding one label (shopmonkey-
-    order-services-api.txt L172-182 and every other line item). Live responses use labels
-    instead.
+    One entry of a labelConnections list: a wrapper holding one label. Payloads from the
+    live API use a labels list instead. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/label', 1, '/$defs/LabelConnection')
     __open__: ClassVar[bool] = True
@@ -728,63 +695,61 @@ class LabelConnection(Model):
 @attrs.define(kw_only=True)
 class Labor(Model):
     """
-    A labor line item of a Service as received (services[].labors[] of the four
-    /v3/order/:orderId/service endpoints). Open. Required are the keys present in every
-    source (the seed examples and the live key set, QUIRKS 10); labelConnections (seed
-    only), labels and the other live-only keys, and the joins are optional. Nullability from
-    GO and PAGES: 'Required' in the page means always present, not non-null.
+    A labor line item of a service as received (services[].labors[] of the four
+    /v3/order/:orderId/service endpoints): the work, its billed hours and rate, and the
+    shop's cost. Open: unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/labor', 1)
     __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
+    id: str = wire('id', 'Primary key of the row. An opaque string id.')
+    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
     company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
     location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
     service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
     order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    name: str | None = wire('name', 'Name of the labor line, or null: nullable for Labor (GO, PAGES), unlike Part, Tire and Fee names.')
-    hours: float = wire('hours', "Billed hours (JSON number, GO float64). The bill side: hours x rateCents; compare costHours for the shop's cost (QUIRKS 10 'labors carry both shop-cost and bill-rate').")
-    rate_cents: int = wire('rateCents', 'Billed labor rate per hour in integer cents (e.g. $150.50 is 15050). Non-null integer (GO, PAGES).')
-    rate_id: str | None = wire('rateId', 'Id of the labor rate used, or null (nullable per GO and PAGES).')
+    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
+    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
+    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
+    name: str | None = wire('name', 'Name of the labor line, or null: nullable for Labor, unlike Part, Tire and Fee names.')
+    hours: float = wire('hours', "Billed hours. The bill side: hours x rateCents; compare costHours for the shop's cost.")
+    rate_cents: int = wire('rateCents', 'Billed labor rate per hour in integer cents (e.g. $150.50 is 15050). Non-null integer.')
+    rate_id: str | None = wire('rateId', 'Id of the labor rate used, or null.')
     technician_id: str | None = wire('technicianId', 'Id of the technician (user) assigned, or null.')
     show_hours: bool = wire('showHours', 'Show the hours on estimates and invoices.')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    cost_hours: float | None = wire('costHours', 'Shop-cost hours (what the technician is paid for), or null. Not the billed hours (notes §1.3).')
-    cost_rate_cents: int | None = wire('costRateCents', "Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill (notes §1.3).")
-    cost_total_cents: int | None = wire('costTotalCents', "Shop-cost total in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill (notes §1.3).")
-    multiplier: float = wire('multiplier', 'Labor multiplier (JSON number, GO float64); multiplierType says whether it scales hours or rate (inferred from the enum).')
-    multiplier_type: str = wire('multiplierType', 'What the multiplier applies to: one of Hours, Rate (GO, PAGES; the seed prints the placeholder "multiplierType").')
-    note: str = wire('note', 'Free-text note of the labor line (non-null string per GO and PAGES).')
+    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
+    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
+    cost_hours: float | None = wire('costHours', 'Shop-cost hours (what the technician is paid for), or null. Not the billed hours.')
+    cost_rate_cents: int | None = wire('costRateCents', "Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill.")
+    cost_total_cents: int | None = wire('costTotalCents', "Shop-cost total in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill.")
+    multiplier: float = wire('multiplier', 'Labor multiplier; multiplierType says whether it scales hours or rate (inferred from the enum).')
+    multiplier_type: str = wire('multiplierType', 'What the multiplier applies to: one of Hours, Rate.')
+    note: str = wire('note', 'Free-text note of the labor line.')
     completed: bool = wire('completed', 'Whether the labor has been completed.')
     completed_date: str | None = wire('completedDate', 'When the labor was completed, or null.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    skill_required: str | None = wire('skillRequired', 'Skill level required: one of General, Maintenance, Precision, or null (GO, PAGES). Decision: GO 2023 also has an empty-string constant; PAGES (current) lists only the three values, so "" is not accepted.')
+    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
+    skill_required: str | None = wire('skillRequired', 'Skill level the labor requires: General, Maintenance or Precision; null when not set. Decision: the empty string is not accepted (an old Shopmonkey data model had an empty constant; the current schema lists only the three values).')
     skill_required_description: str | None = wire('skillRequiredDescription', 'Free-text description of the skill required, or null.')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
+    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
     labor_matrix_id: str | None = wire('laborMatrixId', 'Id of the labor matrix used to price the labor, or null.')
-    labor_matrix_date: str | None = wire('laborMatrixDate', 'Datetime when laborMatrixId was set, for determining if matrix has been changed (GO, PAGES). Nullable.')
-    application_id: int | None = wire('applicationId', 'Deprecated: use motorApplicationId (PAGES). Nullable integer (GO int64).')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    labor_matrix: Matrix | UnsetType | None = wire('laborMatrix', 'Joined labor matrix {id, name}, or null when laborMatrixId is null. Optional (a join, notes §5).', default=UNSET)
-    labor_rate: LaborRateReference | UnsetType | None = wire('laborRate', 'Joined labor rate {id, name}, or null when rateId is null. Optional (a join, notes §5).', default=UNSET)
-    inventory_labor_id: str | UnsetType | None = wire('inventoryLaborId', 'Id of the inventory labor item this labor was taken from, or null (PAGES). Missing from the seed; present live.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body\'s provider ("one of: Motor, Alldata", shopmonkey-order-services-api.txt L567, L3083); the line-item type itself is undocumented (present live, QUIRKS 10).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', "Provider application id as a string, or null (the page's body says motorApplicationId is superseded by providerApplicationId). Missing from the seed; present live.", default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item. Present live (QUIRKS 10) but its shape is not documented anywhere, so any JSON is accepted.', default=UNSET)
+    labor_matrix_date: str | None = wire('laborMatrixDate', 'Datetime when laborMatrixId was set, for determining if matrix has been changed. Nullable.')
+    application_id: int | None = wire('applicationId', 'Deprecated: use motorApplicationId. Nullable integer.')
+    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
+    labor_matrix: Matrix | UnsetType | None = wire('laborMatrix', 'Joined labor matrix {id, name}, or null when laborMatrixId is null. Optional.', default=UNSET)
+    labor_rate: LaborRateReference | UnsetType | None = wire('laborRate', 'Joined labor rate {id, name}, or null when rateId is null. Optional.', default=UNSET)
+    inventory_labor_id: str | UnsetType | None = wire('inventoryLaborId', 'Id of the inventory labor item this labor was taken from, or null.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
+    provider: str | UnsetType | None = wire('provider', "Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body's provider; the line-item type itself is undocumented.", default=UNSET)
+    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id as a string, or null.', default=UNSET)
+    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
+    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
+    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
+    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -792,8 +757,8 @@ class Labor(Model):
 @attrs.define(kw_only=True)
 class LaborRateReference(Model):
     """
-    Labor rate reference embedded in labors (the laborRate join): {id, name} as the page's
-    example shows (shopmonkey-order-services-api.txt L252-255). Open.
+    The labor rate of a labor line as embedded in it (the laborRate join): its id and name.
+    Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/labor', 1, '/$defs/LaborRateReference')
     __open__: ClassVar[bool] = True
@@ -806,10 +771,8 @@ class LaborRateReference(Model):
 @attrs.define(kw_only=True)
 class Matrix(Model):
     """
-    Pricing or labor matrix reference as the page's examples show it: parts' and tires'
-    pricingMatrix and labors' laborMatrix, each {id, name} (shopmonkey-order-services-
-    api.txt L248-251, L308-311, L429-432). As received: open, so a fuller matrix record is
-    also accepted.
+    A pricing or labor matrix as embedded in a line item (a part's or tire's pricingMatrix,
+    a labor's laborMatrix): its id and name. Open: a fuller matrix record is also accepted.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/matrix', 1)
     __open__: ClassVar[bool] = True
@@ -822,147 +785,140 @@ class Matrix(Model):
 @attrs.define(kw_only=True)
 class Order(Model):
     """
-    A Shopmonkey order as embedded in data.order of the PUT/POST/DELETE
-    /v3/order/:orderId/service responses (page table L663-1183, 'Order schema'; seed PUT
-    example L2260 ff.). Open. Required are the keys present in every source: marked Required
-    by the page, printed by the seed example and returned by live GET /v3/order/:id (QUIRKS
-    09 detailResponseTopKeys). Keys the page marks Required but the seed example or live
-    reads lack (the deprecated arrays, invoiceLockState, the newer fields the 2023 example
-    predates, the joins the example lacks) are optional. Nullability: a GO pointer, an EDS
-    'nullable', or a null in the seed example makes a field nullable; a field newer than GO
-    2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count or a
-    *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
-    means always present, not non-null).
+    A Shopmonkey order as embedded in the PUT/POST/DELETE /v3/order/:orderId/service
+    responses (data.order). Keys that not every payload carries (the deprecated arrays,
+    invoiceLockState, newer fields, most joins) are optional. Open: unknown members are
+    kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1)
     __open__: ClassVar[bool] = True
-    allow_collect_payment: bool | UnsetType = wire('allowCollectPayment', 'Page: boolean Required (L665).', default=UNSET)
-    allow_customer_apply_coupon: bool | UnsetType = wire('allowCustomerApplyCoupon', 'Page: boolean Required (L669).', default=UNSET)
-    allow_customer_authorization: bool | UnsetType = wire('allowCustomerAuthorization', 'Page: boolean Required (L673).', default=UNSET)
-    allow_customer_view_activity: bool | UnsetType = wire('allowCustomerViewActivity', 'Page: boolean Required (L677).', default=UNSET)
-    allow_customer_view_authorizations: bool | UnsetType = wire('allowCustomerViewAuthorizations', 'Page: boolean Required (L681).', default=UNSET)
-    allow_customer_view_inspections: bool | UnsetType = wire('allowCustomerViewInspections', 'Page: boolean Required (L685).', default=UNSET)
-    allow_customer_view_messages: bool | UnsetType = wire('allowCustomerViewMessages', 'Page: boolean Required (L689).', default=UNSET)
-    applied_discount_cents: int | UnsetType = wire('appliedDiscountCents', 'the total discount applied to the order in cents. Page: integer Required (L693).', default=UNSET)
-    applied_discount_percent: float | UnsetType | None = wire('appliedDiscountPercent', 'the total discount applied to the order in percent. Page: number Required (L698).', default=UNSET)
-    applied_discount_value_type: str | UnsetType | None = wire('appliedDiscountValueType', 'Page: one of: Percent, FixedCents Required (L703).', default=UNSET)
-    appointment_dates: list[str] = wire('appointmentDates', "Page: array Required (L707). Decision: an array of date-time strings (EDS, GO StringArray, the page's type). The seed example prints a single string (L2290); such a payload is reported as a type error.")
-    archived: bool = wire('archived', 'Page: boolean Required (L711).')
-    assigned_technician_ids: list[str] = wire('assignedTechnicianIds', 'Page: array Required (L715).')
-    attribution_message_id: str | UnsetType | None = wire('attributionMessageId', 'Page: string Required (L719).', default=UNSET)
-    attribution_source: str | UnsetType | None = wire('attributionSource', 'Page: one of: WorkRequestForm, AppointmentScheduler, Manual, FuzzyCampaignSMSDelivered, FuzzyCampaignEmailRead Required (L723).', default=UNSET)
-    authorized: bool = wire('authorized', 'Page: boolean Required (L727).')
-    authorized_date: str | None = wire('authorizedDate', 'Page: string Required (L731).')
-    automated_campaign_id: str | UnsetType | None = wire('automatedCampaignId', 'Page: string Required (L735).', default=UNSET)
-    coalesced_name: str | None = wire('coalescedName', ', "generatedName". Page: string Required (L739).')
-    company_id: str = wire('companyId', 'Page: string Required (L744).')
-    complaint: str | None = wire('complaint', 'Page: string Required (L748).')
-    completed_authorized_labor_hours: float | UnsetType = wire('completedAuthorizedLaborHours', 'Page: number Required (L752).', default=UNSET)
-    completed_date: str | None = wire('completedDate', 'Page: string Required (L756).')
-    completed_labor_hours: float | UnsetType = wire('completedLaborHours', 'Page: number Required (L760).', default=UNSET)
-    conversation_id: str | None = wire('conversationId', 'Page: string Required (L764).')
-    created_date: str = wire('createdDate', 'Page: string Required (L768).')
-    customer_id: str | None = wire('customerId', 'Page: string Required (L772).')
-    deferred_service_count: int = wire('deferredServiceCount', '// number of services that were deferred, excluding hidden, revived, and maually excluded. Page: integer Required (L776).')
-    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L781).')
-    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L786).')
-    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L791).')
-    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L796).')
-    deposit_fully_paid: bool | UnsetType = wire('depositFullyPaid', 'Page: boolean Required (L801).', default=UNSET)
-    deposit_fully_paid_date: str | UnsetType | None = wire('depositFullyPaidDate', 'Page: string Required (L805).', default=UNSET)
-    discount_cents: int = wire('discountCents', 'Page: integer Required (L809).')
-    discount_percent: float = wire('discountPercent', 'Page: number Required (L813).')
-    due_date: str | None = wire('dueDate', 'Page: string Required (L817).')
-    email_id: str | None = wire('emailId', "id of the email to use instead of the customer's default email. Page: string Required (L821).")
-    epa_cents: int = wire('epaCents', 'Page: integer Required (L826).')
-    external_number: str | UnsetType | None = wire('externalNumber', 'allow user to override generated number. Page: string Required (L830).', default=UNSET)
-    fees_cents: int = wire('feesCents', 'Page: integer Required (L835).')
-    fully_paid_date: str | UnsetType | None = wire('fullyPaidDate', 'Page: string Required (L839).', default=UNSET)
-    generated_customer_name: str | None = wire('generatedCustomerName', '"[firstName] [lastName]" pulled from the customer, if any. Page: string Required (L843).')
-    generated_name: str | None = wire('generatedName', 'Page: string Required (L848).')
-    generated_vehicle_name: str | None = wire('generatedVehicleName', '"[year] [make] [model] [submodel]" pulled from the vehicle, if any. Page: string Required (L852).')
-    gst_cents: int = wire('gstCents', 'Page: integer Required (L857).')
-    has_payments: bool | UnsetType = wire('hasPayments', 'if the order has any payments associated with it. Page: boolean Required (L861).', default=UNSET)
-    hst_cents: int = wire('hstCents', 'Page: integer Required (L866).')
-    id: str = wire('id', 'Page: string Required (L870).')
-    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L874).', default=UNSET)
-    inspection_count: int = wire('inspectionCount', 'Page: integer Required (L878).')
-    inspection_review_status: str | UnsetType | None = wire('inspectionReviewStatus', 'Page: one of: None, Reviewed, NotReviewed Required (L882).', default=UNSET)
-    inspection_status: str = wire('inspectionStatus', 'Page: one of: None, Completed, NotCompleted Required (L886). EDS types it an array of enum, an artefact of its generator; a plain string here (notes §1.8).')
-    invoiced: bool = wire('invoiced', 'Page: boolean Required (L890).')
-    invoiced_date: str | None = wire('invoicedDate', 'Page: string Required (L894).')
-    invoice_lock_state: str | UnsetType | None = wire('invoiceLockState', 'Page: one of: Unlocked, Locked, PreviouslyLocked Required (L898). Decision: optional; not in live order reads (notes §1.8).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    labor_cents: int = wire('laborCents', 'Page: integer Required (L906).')
-    location_id: str = wire('locationId', 'Page: string Required (L910).')
-    message_count: int = wire('messageCount', 'Page: integer Required (L914).')
-    messaged_date: str | UnsetType | None = wire('messagedDate', 'Page: string Required (L918).', default=UNSET)
-    mileage_in: float | None = wire('mileageIn', 'Page: number Required (L922). JSON number, nullable (EDS).')
-    mileage_out: float | None = wire('mileageOut', 'Page: number Required (L926). JSON number, nullable (EDS).')
-    name: str | None = wire('name', 'Page: string Required (L930).')
-    number: str | int = wire('number', 'COLLATE "en-u-kn-true". Page: string Required (L934). Decision: a string or an integer. The page types it string and EDS 2024 agrees, but every seed example prints 1 and GO 2023 had int64 (notes §1.8). Kept as sent; normalise with dealerbridge.shopmonkey.order_number().')
-    one_time_campaign_id: str | UnsetType | None = wire('oneTimeCampaignId', 'Page: string Required (L939).', default=UNSET)
-    order_created_date: str = wire('orderCreatedDate', 'allow user to override created date. Page: string Required (L943).')
-    paid: bool = wire('paid', 'Page: boolean Required (L948).')
-    paid_cost_cents: int = wire('paidCostCents', 'Page: integer Required (L952).')
-    parts_cents: int = wire('partsCents', 'Page: integer Required (L956).')
-    payment_due_date: str | UnsetType | None = wire('paymentDueDate', 'Page: string Required (L960).', default=UNSET)
-    payment_term_id: str | UnsetType | None = wire('paymentTermId', 'id of the payment term for the order. Page: string Required (L964).', default=UNSET)
-    phone_number_id: str | None = wire('phoneNumberId', "id of the phone number to use instead of the customer's default number. Page: string Required (L969).")
-    pst_cents: int = wire('pstCents', 'Page: integer Required (L974).')
-    public_id: str = wire('publicId', 'Page: string Required (L978).')
-    purchase_order_number: str | None = wire('purchaseOrderNumber', 'Page: string Required (L982).')
-    read_only: bool = wire('readOnly', 'if this order should not be editable in the UI. Page: boolean Required (L986).')
-    read_only_reason: str | None = wire('readOnlyReason', 'a friendly explanation of why (eg. "migrated from previous system". Page: string Required (L991).')
-    recommendation: str | None = wire('recommendation', 'Page: string Required (L996).')
-    remaining_cost_cents: int | None = wire('remainingCostCents', 'Page: integer Required (L1000).')
-    repair_order_date: str | UnsetType | None = wire('repairOrderDate', '// the date the order was moved into repair order status. Page: string Required (L1004).', default=UNSET)
-    requested_deposit_cents: int | UnsetType = wire('requestedDepositCents', 'Page: integer Required (L1009).', default=UNSET)
-    require_e_signature_on_authorization: bool | UnsetType = wire('requireESignatureOnAuthorization', 'Page: boolean Required (L1013).', default=UNSET)
-    require_e_signature_on_inspection: bool | UnsetType = wire('requireESignatureOnInspection', 'Page: boolean Required (L1017).', default=UNSET)
-    require_e_signature_on_invoice: bool | UnsetType = wire('requireESignatureOnInvoice', 'Page: boolean Required (L1021).', default=UNSET)
-    sent_to_carfax: bool = wire('sentToCarfax', 'Page: boolean Required (L1025).')
-    service_writer_id: str | None = wire('serviceWriterId', 'Page: string Required (L1029).')
-    shop_supplies_cents: int = wire('shopSuppliesCents', 'Page: integer Required (L1033).')
-    shop_unread_message_count: int = wire('shopUnreadMessageCount', 'Page: integer Required (L1037).')
-    statement_id: str | None = wire('statementId', 'a statement this order included in. Page: string Required (L1041).')
-    status: str | UnsetType = wire('status', 'Page: one of: Estimate, RepairOrder, Invoice Required (L1046). EDS types it an array of enum, an artefact of its generator; a plain string here (notes §1.8).', default=UNSET)
-    subcontracts_cents: int = wire('subcontractsCents', 'Page: integer Required (L1050).')
-    tax_cents: int = wire('taxCents', 'Page: integer Required (L1054).')
-    tax_config_id: str | None = wire('taxConfigId', 'Page: string Required (L1058).')
-    tires_cents: int = wire('tiresCents', 'Page: integer Required (L1062).')
-    total_authorized_labor_hours: float | UnsetType = wire('totalAuthorizedLaborHours', 'Page: number Required (L1066).', default=UNSET)
-    total_cost_cents: int = wire('totalCostCents', 'Page: integer Required (L1070).')
-    total_labor_hours: float | UnsetType = wire('totalLaborHours', 'Page: number Required (L1074).', default=UNSET)
-    transactional_fee_subtotal_cents: int | UnsetType = wire('transactionalFeeSubtotalCents', '// value before taxes. Page: integer Required (L1078).', default=UNSET)
-    transactional_fee_total_cents: int | UnsetType = wire('transactionalFeeTotalCents', 'Page: integer Required (L1083).', default=UNSET)
-    transaction_fee_config_id: str | UnsetType | None = wire('transactionFeeConfigId', 'Page: string Required (L1087).', default=UNSET)
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1091).')
-    updated_since_signed_invoice: bool | UnsetType = wire('updatedSinceSignedInvoice', 'Page: boolean Required (L1095).', default=UNSET)
-    vehicle_id: str | None = wire('vehicleId', 'Page: string Required (L1099).')
-    workflow_status_date: str | UnsetType = wire('workflowStatusDate', 'Page: string Required (L1103).', default=UNSET)
-    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire('workflowStatusDuration', 'Stores how many time the order has been in each status. Page: object Required (L1107). Any JSON object; nullable (no source gives its nullability).', default=UNSET)
-    workflow_status_id: str | None = wire('workflowStatusId', 'Page: string Required (L1112).')
-    workflow_status_position: float | None = wire('workflowStatusPosition', 'Page: number Required (L1116).')
-    appointments: list[Appointment] | UnsetType = wire('appointments', 'Deprecated: will return []. Page: array Required (L1120). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Appointment, shaped as the seed example.', default=UNSET)
-    authorizations: list[Authorization] | UnsetType = wire('authorizations', 'Deprecated: will return []. Page: array Required (L1125). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Authorization.', default=UNSET)
-    automated_campaign: AutomatedCampaign | UnsetType | None = wire('automatedCampaign', 'AutomatedCampaign schema. Page: object Required (L1130). Nullable: most orders come from no campaign. Optional: the seed example lacks it.', default=UNSET)
-    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire('couponOrderDiscount', 'CouponOrderDiscount schema. Page: object Required (L1135). Nullable: most orders have no coupon. Optional: the seed example lacks it.', default=UNSET)
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L1140). Nullable JSON object of any shape (EDS); optional.', default=UNSET)
-    customer: Customer | None = wire('customer', 'Page: object Required (L1145). Nullable: an order may have no customer (customerId is nullable). Required: the seed example and live order reads carry it.')
-    files: list[JSON] | UnsetType = wire('files', 'Page: array optional (L1149). Items: any JSON (the page gives no item shape).', default=UNSET)
-    inspections: list[Inspection] | UnsetType = wire('inspections', 'Deprecated: will return []. Page: array Required (L1153). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Inspection.', default=UNSET)
-    one_time_campaign: OneTimeCampaign | UnsetType | None = wire('oneTimeCampaign', 'OneTimeCampaign schema. Page: object Required (L1158). Nullable: most orders come from no campaign. Optional: the seed example lacks it.', default=UNSET)
-    payment_term: PaymentTerm | UnsetType | None = wire('paymentTerm', 'Page: object optional (L1163). Nullable (paymentTermId is nullable). Optional (the page does not mark it Required).', default=UNSET)
-    profitability: Profitability | None = wire('profitability', 'Page: object Required (L1167). Nullable (EDS).')
-    services: list[Service] | UnsetType = wire('services', 'Soon will be deprecated!. Page: array Required (L1171). Decision: optional; live order reads never carry services (notes §1.8, pitfall 2). Items: shopmonkey/service.', default=UNSET)
-    vehicle: Vehicle | None = wire('vehicle', 'Page: object Required (L1176). Nullable: an order may have no vehicle (vehicleId is nullable). Required: the seed example and live order reads carry it.')
-    workflow_status: WorkflowStatus | None = wire('workflowStatus', 'WorkflowStatus schema. Page: object Required (L1180). Nullable (workflowStatusId is nullable).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed example prints them: a list of {label: Label} (L2359 ff.). Decision: optional. Live order reads return labels instead (notes §1.8, pitfall 5).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    show_bnpl_prequal_link: bool | UnsetType = wire('showBnplPrequalLink', 'Whether the buy-now-pay-later pre-qualification link is shown (EDS 2024 required boolean). Not on the page and not in the 2026 live key set (notes §1.8); optional.', default=UNSET)
-    surcharging_enabled: bool | UnsetType = wire('surchargingEnabled', 'Whether card surcharging is enabled (EDS 2024 required boolean). Not on the page and not in the 2026 live key set (notes §1.8); optional.', default=UNSET)
+    allow_collect_payment: bool | UnsetType = wire('allowCollectPayment', 'Whether the customer may pay the order online (through the shared order link).', default=UNSET)
+    allow_customer_apply_coupon: bool | UnsetType = wire('allowCustomerApplyCoupon', 'Whether the customer may apply a coupon to the order online.', default=UNSET)
+    allow_customer_authorization: bool | UnsetType = wire('allowCustomerAuthorization', 'Whether the customer may authorize or decline services online.', default=UNSET)
+    allow_customer_view_activity: bool | UnsetType = wire('allowCustomerViewActivity', "Whether the customer may see the order's activity online.", default=UNSET)
+    allow_customer_view_authorizations: bool | UnsetType = wire('allowCustomerViewAuthorizations', 'Whether the customer may see past authorizations online.', default=UNSET)
+    allow_customer_view_inspections: bool | UnsetType = wire('allowCustomerViewInspections', "Whether the customer may see the order's inspections online.", default=UNSET)
+    allow_customer_view_messages: bool | UnsetType = wire('allowCustomerViewMessages', "Whether the customer may see the order's messages online.", default=UNSET)
+    applied_discount_cents: int | UnsetType = wire('appliedDiscountCents', 'The total discount applied to the order in cents.', default=UNSET)
+    applied_discount_percent: float | UnsetType | None = wire('appliedDiscountPercent', 'The total discount applied to the order in percent.', default=UNSET)
+    applied_discount_value_type: str | UnsetType | None = wire('appliedDiscountValueType', 'Which order discount input applies, Percent (appliedDiscountPercent) or FixedCents (appliedDiscountCents); null when no discount is applied.', default=UNSET)
+    appointment_dates: list[str] = wire('appointmentDates', "Dates and times of the appointments linked to the order (UTC date-times). Decision: always an array; a single date-time string (as one of Shopmonkey's examples prints) is reported as a type error.")
+    archived: bool = wire('archived', 'Whether the order is archived.')
+    assigned_technician_ids: list[str] = wire('assignedTechnicianIds', 'Ids of the technicians assigned to the order.')
+    attribution_message_id: str | UnsetType | None = wire('attributionMessageId', 'Id of the message the order is attributed to (e.g. a campaign message); null when none.', default=UNSET)
+    attribution_source: str | UnsetType | None = wire('attributionSource', 'Where the order came from: WorkRequestForm, AppointmentScheduler, Manual, FuzzyCampaignSMSDelivered or FuzzyCampaignEmailRead; null when unknown.', default=UNSET)
+    authorized: bool = wire('authorized', 'Whether the customer has authorized the work on the order.')
+    authorized_date: str | None = wire('authorizedDate', 'When the customer authorized the order (UTC date-time); null until authorized.')
+    automated_campaign_id: str | UnsetType | None = wire('automatedCampaignId', 'Id of the automated marketing campaign the order came from; null when none.', default=UNSET)
+    coalesced_name: str | None = wire('coalescedName', 'Display name of the order: its name if set, else the generated name.')
+    company_id: str = wire('companyId', "Id of the Shopmonkey company (the shop's account) the order belongs to.")
+    complaint: str | None = wire('complaint', "The customer's complaint (the concern the vehicle came in for); null when not recorded.")
+    completed_authorized_labor_hours: float | UnsetType = wire('completedAuthorizedLaborHours', 'Labor hours completed on authorized services.', default=UNSET)
+    completed_date: str | None = wire('completedDate', 'When the work on the order was completed (UTC date-time); null until completed.')
+    completed_labor_hours: float | UnsetType = wire('completedLaborHours', 'Labor hours completed on the order.', default=UNSET)
+    conversation_id: str | None = wire('conversationId', 'Id of the message conversation with the customer about the order; null when none.')
+    created_date: str = wire('createdDate', 'When the order was created (UTC date-time).')
+    customer_id: str | None = wire('customerId', "Id of the order's customer; null when the order has no customer yet.")
+    deferred_service_count: int = wire('deferredServiceCount', 'Number of services of the order that were deferred, excluding hidden, revived and manually excluded ones.')
+    deleted: bool = wire('deleted', 'If the record has been deleted.')
+    deleted_date: str | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.')
+    deleted_reason: str | None = wire('deletedReason', 'The reason that the record was deleted.')
+    deleted_user_id: str | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.')
+    deposit_fully_paid: bool | UnsetType = wire('depositFullyPaid', 'Whether the requested deposit has been paid in full.', default=UNSET)
+    deposit_fully_paid_date: str | UnsetType | None = wire('depositFullyPaidDate', 'When the deposit was paid in full (UTC date-time); null until then.', default=UNSET)
+    discount_cents: int = wire('discountCents', 'Order-level discount amount in integer cents.')
+    discount_percent: float = wire('discountPercent', 'Order-level discount as a percent (scale undocumented: 0-100 or 0-1).')
+    due_date: str | None = wire('dueDate', 'When the order is promised to the customer (UTC date-time); null when not set.')
+    email_id: str | None = wire('emailId', "Id of the email to use instead of the customer's default email.")
+    epa_cents: int = wire('epaCents', 'Environmental (EPA) charges of the order in integer cents.')
+    external_number: str | UnsetType | None = wire('externalNumber', 'Allow user to override generated number.', default=UNSET)
+    fees_cents: int = wire('feesCents', 'Fees of the order in integer cents.')
+    fully_paid_date: str | UnsetType | None = wire('fullyPaidDate', 'When the order was paid in full (UTC date-time); null until then.', default=UNSET)
+    generated_customer_name: str | None = wire('generatedCustomerName', '"[firstName] [lastName]" pulled from the customer, if any.')
+    generated_name: str | None = wire('generatedName', 'Name Shopmonkey generates for the order from its services; null when none is generated.')
+    generated_vehicle_name: str | None = wire('generatedVehicleName', '"[year] [make] [model] [submodel]" pulled from the vehicle, if any.')
+    gst_cents: int = wire('gstCents', 'Canadian GST (goods and services tax) of the order in integer cents.')
+    has_payments: bool | UnsetType = wire('hasPayments', 'If the order has any payments associated with it.', default=UNSET)
+    hst_cents: int = wire('hstCents', 'Canadian HST (harmonised sales tax) of the order in integer cents.')
+    id: str = wire('id', 'Id of the order (an opaque string; live ids are lower-case UUIDs).')
+    imported: bool | UnsetType = wire('imported', 'Whether the order was imported from another system rather than created in Shopmonkey.', default=UNSET)
+    inspection_count: int = wire('inspectionCount', 'Number of inspections on the order.')
+    inspection_review_status: str | UnsetType | None = wire('inspectionReviewStatus', "Whether the order's inspections have been reviewed: None, Reviewed or NotReviewed; null when not set.", default=UNSET)
+    inspection_status: str = wire('inspectionStatus', "Whether the order's inspections are done: None, Completed or NotCompleted.")
+    invoiced: bool = wire('invoiced', 'Whether the order has been turned into an invoice.')
+    invoiced_date: str | None = wire('invoicedDate', 'When the order was invoiced (UTC date-time); null until invoiced.')
+    invoice_lock_state: str | UnsetType | None = wire('invoiceLockState', 'Whether the invoice is locked against edits: Unlocked, Locked or PreviouslyLocked; null when not set. Decision: optional, because live order reads do not carry it.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    labor_cents: int = wire('laborCents', 'Labor total of the order in integer cents.')
+    location_id: str = wire('locationId', 'Id of the shop location the order belongs to.')
+    message_count: int = wire('messageCount', 'Number of messages about the order.')
+    messaged_date: str | UnsetType | None = wire('messagedDate', 'When the customer was last messaged about the order (UTC date-time); null when never.', default=UNSET)
+    mileage_in: float | None = wire('mileageIn', "Odometer reading when the vehicle came in (a JSON number, unit as the vehicle's mileageUnit); null when not recorded.")
+    mileage_out: float | None = wire('mileageOut', "Odometer reading when the vehicle left (a JSON number, unit as the vehicle's mileageUnit); null when not recorded.")
+    name: str | None = wire('name', 'Name of the order as the shop typed it; null when not set (see generatedName).')
+    number: str | int = wire('number', 'COLLATE "en-u-kn-true". Decision: a string or an integer. Kept as sent; normalise with dealerbridge.shopmonkey.order_number().')
+    one_time_campaign_id: str | UnsetType | None = wire('oneTimeCampaignId', 'Id of the one-time marketing campaign the order came from; null when none.', default=UNSET)
+    order_created_date: str = wire('orderCreatedDate', 'Allow user to override created date.')
+    paid: bool = wire('paid', 'Whether the order is paid in full.')
+    paid_cost_cents: int = wire('paidCostCents', 'Amount paid so far on the order in integer cents.')
+    parts_cents: int = wire('partsCents', 'Parts total of the order in integer cents.')
+    payment_due_date: str | UnsetType | None = wire('paymentDueDate', 'When payment of the order is due (UTC date-time); null when no payment term applies.', default=UNSET)
+    payment_term_id: str | UnsetType | None = wire('paymentTermId', 'Id of the payment term for the order.', default=UNSET)
+    phone_number_id: str | None = wire('phoneNumberId', "Id of the phone number to use instead of the customer's default number.")
+    pst_cents: int = wire('pstCents', 'Canadian PST (provincial sales tax) of the order in integer cents.')
+    public_id: str = wire('publicId', 'Public id of the order, used in the link shared with the customer.')
+    purchase_order_number: str | None = wire('purchaseOrderNumber', "The customer's purchase-order number for the order; null when none.")
+    read_only: bool = wire('readOnly', 'If this order should not be editable in the UI.')
+    read_only_reason: str | None = wire('readOnlyReason', 'A friendly explanation of why the order is read-only (e.g. "migrated from previous system"); null when it is not read-only.')
+    recommendation: str | None = wire('recommendation', "The shop's recommendation to the customer; null when none.")
+    remaining_cost_cents: int | None = wire('remainingCostCents', 'Amount still to be paid on the order in integer cents; null when not computed.')
+    repair_order_date: str | UnsetType | None = wire('repairOrderDate', 'When the order was moved into repair-order status (UTC date-time); null while it is an estimate.', default=UNSET)
+    requested_deposit_cents: int | UnsetType = wire('requestedDepositCents', 'Deposit requested from the customer in integer cents (0 when none).', default=UNSET)
+    require_e_signature_on_authorization: bool | UnsetType = wire('requireESignatureOnAuthorization', 'Whether the customer must sign electronically to authorize work.', default=UNSET)
+    require_e_signature_on_inspection: bool | UnsetType = wire('requireESignatureOnInspection', 'Whether the customer must sign inspections electronically.', default=UNSET)
+    require_e_signature_on_invoice: bool | UnsetType = wire('requireESignatureOnInvoice', 'Whether the customer must sign the invoice electronically.', default=UNSET)
+    sent_to_carfax: bool = wire('sentToCarfax', "Whether the order's service record has been sent to Carfax.")
+    service_writer_id: str | None = wire('serviceWriterId', 'Id of the user who writes up the order (the service writer); null when not assigned.')
+    shop_supplies_cents: int = wire('shopSuppliesCents', 'Shop supplies charged on the order in integer cents.')
+    shop_unread_message_count: int = wire('shopUnreadMessageCount', 'Number of customer messages about the order the shop has not read.')
+    statement_id: str | None = wire('statementId', 'A statement this order included in.')
+    status: str | UnsetType = wire('status', 'Stage of the order: Estimate, RepairOrder or Invoice.', default=UNSET)
+    subcontracts_cents: int = wire('subcontractsCents', 'Subcontract (sublet) total of the order in integer cents.')
+    tax_cents: int = wire('taxCents', 'Tax of the order in integer cents.')
+    tax_config_id: str | None = wire('taxConfigId', 'Id of the tax configuration applied to the order; null when none.')
+    tires_cents: int = wire('tiresCents', 'Tire total of the order in integer cents.')
+    total_authorized_labor_hours: float | UnsetType = wire('totalAuthorizedLaborHours', "Labor hours on the order's authorized services.", default=UNSET)
+    total_cost_cents: int = wire('totalCostCents', 'Total of the order, taxes included, in integer cents.')
+    total_labor_hours: float | UnsetType = wire('totalLaborHours', 'Labor hours on the whole order.', default=UNSET)
+    transactional_fee_subtotal_cents: int | UnsetType = wire('transactionalFeeSubtotalCents', 'Transaction (card processing) fees of the order before taxes, in integer cents.', default=UNSET)
+    transactional_fee_total_cents: int | UnsetType = wire('transactionalFeeTotalCents', 'Transaction (card processing) fees of the order, taxes included, in integer cents.', default=UNSET)
+    transaction_fee_config_id: str | UnsetType | None = wire('transactionFeeConfigId', 'Id of the transaction-fee configuration applied to the order; null when none.', default=UNSET)
+    updated_date: str | None = wire('updatedDate', 'When the order was last changed (UTC date-time); null when never changed.')
+    updated_since_signed_invoice: bool | UnsetType = wire('updatedSinceSignedInvoice', 'Whether the order changed after the customer signed its invoice.', default=UNSET)
+    vehicle_id: str | None = wire('vehicleId', "Id of the order's vehicle; null when the order has no vehicle.")
+    workflow_status_date: str | UnsetType = wire('workflowStatusDate', 'When the order entered its current workflow status (UTC date-time).', default=UNSET)
+    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire('workflowStatusDuration', 'Stores how many time the order has been in each status. Any JSON object; nullable (no source gives its nullability).', default=UNSET)
+    workflow_status_id: str | None = wire('workflowStatusId', "Id of the order's workflow status (the shop's board column); null when none.")
+    workflow_status_position: float | None = wire('workflowStatusPosition', 'Position of the order within its workflow status column (a JSON number); null when not placed.')
+    appointments: list[Appointment] | UnsetType = wire('appointments', 'Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.', default=UNSET)
+    authorizations: list[Authorization] | UnsetType = wire('authorizations', 'Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it. Items: $defs/Authorization.', default=UNSET)
+    automated_campaign: AutomatedCampaign | UnsetType | None = wire('automatedCampaign', 'The automated marketing campaign that produced the order, embedded; null for an order that came from no campaign. May be absent.', default=UNSET)
+    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire('couponOrderDiscount', 'The coupon applied to the order, embedded; null when the order has no coupon. May be absent.', default=UNSET)
+    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object of any shape; optional.', default=UNSET)
+    customer: Customer | None = wire('customer', "The order's customer, embedded. Null when the order has no customer (customerId is null).")
+    files: list[JSON] | UnsetType = wire('files', 'Files attached to the order; the page gives no shape for them, so any JSON item is accepted.', default=UNSET)
+    inspections: list[Inspection] | UnsetType = wire('inspections', 'Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it. Items: $defs/Inspection.', default=UNSET)
+    one_time_campaign: OneTimeCampaign | UnsetType | None = wire('oneTimeCampaign', 'The one-time marketing campaign that produced the order, embedded; null for an order that came from no campaign. May be absent.', default=UNSET)
+    payment_term: PaymentTerm | UnsetType | None = wire('paymentTerm', 'The payment term the order is billed under, embedded; null when none (paymentTermId is null). May be absent.', default=UNSET)
+    profitability: Profitability | None = wire('profitability', 'Profit figures of the order by category; null when not computed.')
+    services: list[Service] | UnsetType = wire('services', "The order's services; Shopmonkey says this member will soon be deprecated. Decision: optional, because live order reads never carry services (read them with GET /v3/order/:orderId/service).", default=UNSET)
+    vehicle: Vehicle | None = wire('vehicle', "The order's vehicle, embedded. Null when the order has no vehicle (vehicleId is null).")
+    workflow_status: WorkflowStatus | None = wire('workflowStatus', "The order's workflow status (the shop's board column), embedded; null when the order has none (workflowStatusId is null).")
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+    show_bnpl_prequal_link: bool | UnsetType = wire('showBnplPrequalLink', 'Whether the buy-now-pay-later pre-qualification link is shown. Optional.', default=UNSET)
+    surcharging_enabled: bool | UnsetType = wire('surchargingEnabled', 'Whether card surcharging is enabled. Optional.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -970,25 +926,23 @@ class Order(Model):
 @attrs.define(kw_only=True)
 class WorkflowStatus(Model):
     """
-    The order's workflow status as embedded in data.order.workflowStatus. Decision: the
-    page's table (L2189-2197) documents only id and name, so only they are required; the
-    other keys come from the seed example (L2590 ff.) and GO v3/WorkflowStatus.go and are
-    optional. Open.
+    The order's workflow status (a column of the shop's order board) as embedded in
+    data.order.workflowStatus. Only id and name are required. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/WorkflowStatus')
     __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the workflow status. Page: string Required (L2190).')
-    created_date: str | UnsetType = wire('createdDate', "When the row was created (seed example, GO). Optional: the page's table lists only id and name.", default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null (seed example, GO). Optional.', default=UNSET)
-    company_id: str | UnsetType = wire('companyId', 'Id of the company (seed example, GO). Optional.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', 'Id of the location (seed example, GO). Optional.', default=UNSET)
-    name: str | None = wire('name', 'Name of the status. Page: string Required (L2194); nullable (GO *string; the seed example prints null).')
-    position: float | UnsetType = wire('position', "Position of the status (GO float64: 'will be changed to an Int'). Optional.", default=UNSET)
-    days_to_archive: int | UnsetType = wire('daysToArchive', 'Days after which inactive orders are archived (GO int64). Optional.', default=UNSET)
-    archive_when_inactive: bool | UnsetType = wire('archiveWhenInactive', 'Whether inactive orders are archived (GO). Optional.', default=UNSET)
-    invoice_workflow: bool | UnsetType = wire('invoiceWorkflow', 'Whether this is an invoice workflow status (GO). Optional.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    id: str = wire('id', 'Id of the workflow status.')
+    created_date: str | UnsetType = wire('createdDate', 'When the row was created.', default=UNSET)
+    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null. Optional.', default=UNSET)
+    company_id: str | UnsetType = wire('companyId', 'Id of the company. Optional.', default=UNSET)
+    location_id: str | UnsetType = wire('locationId', 'Id of the location. Optional.', default=UNSET)
+    name: str | None = wire('name', 'Name of the status.')
+    position: float | UnsetType = wire('position', 'Position of the status. Optional.', default=UNSET)
+    days_to_archive: int | UnsetType = wire('daysToArchive', 'Days after which inactive orders are archived. Optional.', default=UNSET)
+    archive_when_inactive: bool | UnsetType = wire('archiveWhenInactive', 'Whether inactive orders are archived. Optional.', default=UNSET)
+    invoice_workflow: bool | UnsetType = wire('invoiceWorkflow', 'Whether this is an invoice workflow status. Optional.', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -996,23 +950,21 @@ class WorkflowStatus(Model):
 @attrs.define(kw_only=True)
 class Profitability(Model):
     """
-    Profitability of the order as embedded in data.order.profitability (page table
-    L1723-1763; seed example L2330 ff.). Decision: every *Cents here is a JSON number, not
-    integer cents: the page types them number and the column is a JSON blob whose cents may
-    be fractional (notes §1.8, §2). Open.
+    Profit figures of the order, in total and per line-item category. Decision: every *Cents
+    here is a JSON number that may be fractional, not integer cents. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Profitability')
     __open__: ClassVar[bool] = True
-    labor: ProfitabilityCategory = wire('labor', 'Page: object Required (L1725).')
-    parts: ProfitabilityCategory = wire('parts', 'Page: object Required (L1729).')
-    subcontracts: ProfitabilityCategory = wire('subcontracts', 'Page: object Required (L1733).')
-    tires: ProfitabilityCategory = wire('tires', 'Page: object Required (L1737).')
-    total_discount_cents: float = wire('totalDiscountCents', 'Page: number Required (L1741).')
-    total_discount_percent: float = wire('totalDiscountPercent', 'Page: number Required (L1745).')
-    total_profit_cents: float = wire('totalProfitCents', 'Page: number Required (L1749).')
-    total_profit_percent: float = wire('totalProfitPercent', 'Page: number Required (L1753).')
-    total_retail_cents: float = wire('totalRetailCents', 'Page: number Required (L1757).')
-    total_wholesale_cents: float = wire('totalWholesaleCents', 'Page: number Required (L1761).')
+    labor: ProfitabilityCategory = wire('labor', "Profit figures of the order's labor.")
+    parts: ProfitabilityCategory = wire('parts', "Profit figures of the order's parts.")
+    subcontracts: ProfitabilityCategory = wire('subcontracts', "Profit figures of the order's subcontracts.")
+    tires: ProfitabilityCategory = wire('tires', "Profit figures of the order's tires.")
+    total_discount_cents: float = wire('totalDiscountCents', 'Discounts over all categories, in cents (a JSON number, may be fractional).')
+    total_discount_percent: float = wire('totalDiscountPercent', 'Discounts over all categories as a percent of retail.')
+    total_profit_cents: float = wire('totalProfitCents', 'Profit over all categories, in cents (a JSON number, may be fractional).')
+    total_profit_percent: float = wire('totalProfitPercent', 'Profit over all categories as a percent of retail.')
+    total_retail_cents: float = wire('totalRetailCents', 'Retail (sell) value over all categories, in cents (a JSON number, may be fractional).')
+    total_wholesale_cents: float = wire('totalWholesaleCents', 'Wholesale (cost) value over all categories, in cents (a JSON number, may be fractional).')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1020,20 +972,18 @@ class Profitability(Model):
 @attrs.define(kw_only=True)
 class ProfitabilityCategory(Model):
     """
-    Profitability of one line-item category (labor, parts, subcontracts or tires) in
-    data.order.profitability (page tables L1764-1863, identical for the four categories).
-    Decision: every *Cents here is a JSON number, not integer cents: the page types them
-    number and the column is a JSON blob whose cents may be fractional (notes §1.8, §2).
-    Open.
+    Profit figures of one line-item category (labor, parts, subcontracts or tires) of the
+    order. Decision: every *Cents here is a JSON number that may be fractional, not integer
+    cents. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/ProfitabilityCategory')
     __open__: ClassVar[bool] = True
-    discount_cents: float = wire('discountCents', 'Page: number Required (L1766).')
-    discount_percent: float = wire('discountPercent', 'Page: number Required (L1770).')
-    profit_cents: float = wire('profitCents', 'Page: number Required (L1774).')
-    profit_percent: float = wire('profitPercent', 'Page: number Required (L1778).')
-    retail_cents: float = wire('retailCents', 'Page: number Required (L1782).')
-    wholesale_cents: float = wire('wholesaleCents', 'Page: number Required (L1786).')
+    discount_cents: float = wire('discountCents', 'Discounts in this category, in cents (a JSON number, may be fractional).')
+    discount_percent: float = wire('discountPercent', 'Discounts in this category as a percent of retail.')
+    profit_cents: float = wire('profitCents', 'Profit in this category, in cents (a JSON number, may be fractional).')
+    profit_percent: float = wire('profitPercent', 'Profit in this category as a percent of retail.')
+    retail_cents: float = wire('retailCents', 'Retail (sell) value of this category, in cents (a JSON number, may be fractional).')
+    wholesale_cents: float = wire('wholesaleCents', 'Wholesale (cost) value of this category, in cents (a JSON number, may be fractional).')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1041,22 +991,22 @@ class ProfitabilityCategory(Model):
 @attrs.define(kw_only=True)
 class PaymentTerm(Model):
     """
-    The order's payment term as embedded in data.order.paymentTerm (page table L1714-1722:
-    id, name). The other keys come from GO v3/PaymentTerm.go and are optional. Open.
+    The payment term the order is billed under (e.g. Net 30), as embedded in
+    data.order.paymentTerm. Only id and name are required. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/PaymentTerm')
     __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Page: string Required (L1716).')
-    name: str = wire('name', 'Page: string Required (L1720).')
-    created_date: str | UnsetType = wire('createdDate', 'When the row was created (GO). Optional.', default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null (GO). Optional.', default=UNSET)
-    company_id: str | UnsetType = wire('companyId', 'Id of the company (GO). Optional.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', 'Id of the location (GO). Optional.', default=UNSET)
-    customer_default: bool | UnsetType = wire('customerDefault', 'Whether it is the default for new customers (GO). Optional.', default=UNSET)
-    fleet_default: bool | UnsetType = wire('fleetDefault', 'Whether it is the default for new fleets (GO). Optional.', default=UNSET)
-    due_in_days: float | UnsetType = wire('dueInDays', 'Days until payment is due (GO float64). Optional.', default=UNSET)
-    editable: bool | UnsetType = wire('editable', 'False for a built-in payment term such as On Receipt (GO). Optional.', default=UNSET)
-    note: str | UnsetType = wire('note', 'Note on the payment term (GO). Optional.', default=UNSET)
+    id: str = wire('id', 'Id of the payment term.')
+    name: str = wire('name', 'Name of the payment term as the shop shows it (e.g. "Net 30").')
+    created_date: str | UnsetType = wire('createdDate', 'When the row was created. Optional.', default=UNSET)
+    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null. Optional.', default=UNSET)
+    company_id: str | UnsetType = wire('companyId', 'Id of the company. Optional.', default=UNSET)
+    location_id: str | UnsetType = wire('locationId', 'Id of the location. Optional.', default=UNSET)
+    customer_default: bool | UnsetType = wire('customerDefault', 'Whether it is the default for new customers. Optional.', default=UNSET)
+    fleet_default: bool | UnsetType = wire('fleetDefault', 'Whether it is the default for new fleets. Optional.', default=UNSET)
+    due_in_days: float | UnsetType = wire('dueInDays', 'Days until payment is due. Optional.', default=UNSET)
+    editable: bool | UnsetType = wire('editable', 'False for a built-in payment term such as On Receipt. Optional.', default=UNSET)
+    note: str | UnsetType = wire('note', 'Note on the payment term. Optional.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1064,42 +1014,37 @@ class PaymentTerm(Model):
 @attrs.define(kw_only=True)
 class AutomatedCampaign(Model):
     """
-    The automated marketing campaign that produced the order, as embedded in
-    data.order.automatedCampaign (page table L1184-1284, 'AutomatedCampaign schema'). No
-    example or other source shows it, so every key the page marks Required is required.
-    Open. Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes
-    a field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
-    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
-    we receive; notes §1.0: Required means always present, not non-null).
+    The automated marketing campaign (e.g. a service reminder) that produced the order, as
+    embedded in data.order.automatedCampaign. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/AutomatedCampaign')
     __open__: ClassVar[bool] = True
-    activated_by_user_id: str | None = wire('activatedByUserId', 'Page: string Required (L1186).')
-    activated_date: str | None = wire('activatedDate', 'Page: string Required (L1190).')
-    campaign_content_id: str | None = wire('campaignContentId', 'Page: string Required (L1194).')
-    canned_service_id: str | None = wire('cannedServiceId', 'Page: string Required (L1198).')
-    company_id: str = wire('companyId', 'Page: string Required (L1202).')
-    contact_method: str = wire('contactMethod', 'Page: one of: SMS, Email, All Required (L1206).')
-    content_type: str = wire('contentType', 'Page: one of: PlainText, HTML Required (L1210).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1214).')
-    deferred_service_id: str | None = wire('deferredServiceId', 'Page: string Required (L1218).')
-    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1222).')
-    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1227).')
-    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1232).')
-    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1237).')
-    error_message: str | None = wire('errorMessage', 'Page: string Required (L1242).')
-    id: str = wire('id', 'Page: string Required (L1246).')
-    internal_scheduled_job_id: str | None = wire('internalScheduledJobId', 'Page: string Required (L1250).')
-    location_id: str = wire('locationId', 'Page: string Required (L1254).')
-    name: str = wire('name', 'Page: string Required (L1258).')
-    normalized_name: str = wire('normalizedName', 'Page: string Required (L1262).')
-    reminder_type: str | None = wire('reminderType', 'Page: one of: Days, Weeks, Months, Years Required (L1266).')
-    reminder_value: int | None = wire('reminderValue', 'Page: integer Required (L1270).')
-    status: str = wire('status', 'Page: one of: Draft, Error, Paused, Active Required (L1274).')
-    type: str = wire('type', 'Page: one of: CannedServiceReminder, DeferredServiceReminder, CustomerLastServiceDate, AnyServiceFollowUp Required (L1278).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1282).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    activated_by_user_id: str | None = wire('activatedByUserId', 'Id of the user who activated the campaign; null when never activated.')
+    activated_date: str | None = wire('activatedDate', 'When the campaign was activated (UTC date-time); null when never activated.')
+    campaign_content_id: str | None = wire('campaignContentId', "Id of the campaign's message content; null when none.")
+    canned_service_id: str | None = wire('cannedServiceId', 'Id of the canned service the campaign reminds about; null for other campaign types.')
+    company_id: str = wire('companyId', 'Id of the Shopmonkey company the campaign belongs to.')
+    contact_method: str = wire('contactMethod', 'How the campaign reaches customers: SMS, Email or All.')
+    content_type: str = wire('contentType', 'Format of the campaign message: PlainText or HTML.')
+    created_date: str = wire('createdDate', 'When the campaign was created (UTC date-time).')
+    deferred_service_id: str | None = wire('deferredServiceId', 'Id of the deferred service the campaign reminds about; null for other campaign types.')
+    deleted: bool = wire('deleted', 'If the record has been deleted.')
+    deleted_date: str | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.')
+    deleted_reason: str | None = wire('deletedReason', 'The reason that the record was deleted.')
+    deleted_user_id: str | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.')
+    error_message: str | None = wire('errorMessage', 'Why the campaign is in the Error status; null otherwise.')
+    id: str = wire('id', 'Id of the campaign.')
+    internal_scheduled_job_id: str | None = wire('internalScheduledJobId', "Id of Shopmonkey's scheduled job that sends the campaign; null when none.")
+    location_id: str = wire('locationId', 'Id of the shop location the campaign belongs to.')
+    name: str = wire('name', 'Name of the campaign.')
+    normalized_name: str = wire('normalizedName', 'The name normalised for search (lower case).')
+    reminder_type: str | None = wire('reminderType', 'Unit of the reminder delay: Days, Weeks, Months or Years; null when not a timed reminder.')
+    reminder_value: int | None = wire('reminderValue', 'Reminder delay, in reminderType units; null when not a timed reminder.')
+    status: str = wire('status', 'State of the campaign: Draft, Error, Paused or Active.')
+    type: str = wire('type', 'What the campaign reacts to: CannedServiceReminder, DeferredServiceReminder, CustomerLastServiceDate or AnyServiceFollowUp.')
+    updated_date: str | None = wire('updatedDate', 'When the campaign was last changed (UTC date-time); null when never changed.')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1108,36 +1053,31 @@ class AutomatedCampaign(Model):
 class OneTimeCampaign(Model):
     """
     The one-time marketing campaign that produced the order, as embedded in
-    data.order.oneTimeCampaign (page table L1633-1713, 'OneTimeCampaign schema'). No example
-    or other source shows it, so every key the page marks Required is required. Open.
-    Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes a
-    field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
-    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
-    we receive; notes §1.0: Required means always present, not non-null).
+    data.order.oneTimeCampaign. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/OneTimeCampaign')
     __open__: ClassVar[bool] = True
-    campaign_content_id: str | None = wire('campaignContentId', 'Page: string Required (L1635).')
-    campaign_segmentation_id: str | None = wire('campaignSegmentationId', 'Page: string Required (L1639).')
-    company_id: str = wire('companyId', 'Page: string Required (L1643).')
-    contact_method: str = wire('contactMethod', 'Page: one of: SMS, Email, All Required (L1647).')
-    content_type: str = wire('contentType', 'Page: one of: PlainText, HTML Required (L1651).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1655).')
-    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1659).')
-    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1664).')
-    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1669).')
-    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1674).')
-    error_message: str | None = wire('errorMessage', 'Page: string Required (L1679).')
-    id: str = wire('id', 'Page: string Required (L1683).')
-    location_id: str = wire('locationId', 'Page: string Required (L1687).')
-    name: str = wire('name', 'Page: string Required (L1691).')
-    normalized_name: str = wire('normalizedName', 'Page: string Required (L1695).')
-    sent_by_user_id: str | None = wire('sentByUserId', 'Page: string Required (L1699).')
-    sent_date: str | None = wire('sentDate', 'Page: string Required (L1703).')
-    status: str = wire('status', 'Page: one of: Draft, Error, Sending, Sent Required (L1707).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1711).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    campaign_content_id: str | None = wire('campaignContentId', "Id of the campaign's message content; null when none.")
+    campaign_segmentation_id: str | None = wire('campaignSegmentationId', 'Id of the customer segment the campaign is sent to; null when none.')
+    company_id: str = wire('companyId', 'Id of the Shopmonkey company the campaign belongs to.')
+    contact_method: str = wire('contactMethod', 'How the campaign reaches customers: SMS, Email or All.')
+    content_type: str = wire('contentType', 'Format of the campaign message: PlainText or HTML.')
+    created_date: str = wire('createdDate', 'When the campaign was created (UTC date-time).')
+    deleted: bool = wire('deleted', 'If the record has been deleted.')
+    deleted_date: str | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.')
+    deleted_reason: str | None = wire('deletedReason', 'The reason that the record was deleted.')
+    deleted_user_id: str | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.')
+    error_message: str | None = wire('errorMessage', 'Why the campaign is in the Error status; null otherwise.')
+    id: str = wire('id', 'Id of the campaign.')
+    location_id: str = wire('locationId', 'Id of the shop location the campaign belongs to.')
+    name: str = wire('name', 'Name of the campaign.')
+    normalized_name: str = wire('normalizedName', 'The name normalised for search (lower case).')
+    sent_by_user_id: str | None = wire('sentByUserId', 'Id of the user who sent the campaign; null until sent.')
+    sent_date: str | None = wire('sentDate', 'When the campaign was sent (UTC date-time); null until sent.')
+    status: str = wire('status', 'State of the campaign: Draft, Error, Sending or Sent.')
+    updated_date: str | None = wire('updatedDate', 'When the campaign was last changed (UTC date-time); null when never changed.')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1145,34 +1085,29 @@ class OneTimeCampaign(Model):
 @attrs.define(kw_only=True)
 class CouponOrderDiscount(Model):
     """
-    The coupon discount applied to the order, as embedded in data.order.couponOrderDiscount
-    (page table L1285-1355, 'CouponOrderDiscount schema'). No example or other source shows
-    it, so every key the page marks Required is required. Open. Nullability: a GO pointer,
-    an EDS 'nullable', or a null in the seed example makes a field nullable; a field newer
-    than GO 2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count
-    or a *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
-    means always present, not non-null).
+    A coupon applied to the order and its state, as embedded in
+    data.order.couponOrderDiscount. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/CouponOrderDiscount')
     __open__: ClassVar[bool] = True
-    applied_by_customer_id: str | None = wire('appliedByCustomerId', 'the customer that applied the discount. Page: string Required (L1287). Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
-    applied_by_user_id: str | None = wire('appliedByUserId', 'the user that applied the discount. Page: string Required (L1292). Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
-    applied_date: str = wire('appliedDate', 'the time the discount was applied. Page: string Required (L1297).')
-    applied_discount_cents: int = wire('appliedDiscountCents', 'The discount amount applied when the coupon was redeemed. Page: integer Required (L1302).')
-    company_id: str = wire('companyId', 'Page: string Required (L1307).')
-    coupon_id: str = wire('couponId', 'Page: string Required (L1311).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1315).')
-    id: str = wire('id', 'Page: string Required (L1319).')
-    location_id: str = wire('locationId', 'Page: string Required (L1323).')
-    order_id: str = wire('orderId', 'Page: string Required (L1327).')
-    redeemed_date: str | None = wire('redeemedDate', 'the time the discount was redeemed. Page: string Required (L1331).')
-    redeemed_order_total_cents: int | None = wire('redeemedOrderTotalCents', 'Page: integer Required (L1336). Decision: nullable until the coupon is redeemed.')
-    status: str = wire('status', 'Page: one of: Applied, Invalid, Redeemed Required (L1340).')
-    status_date: str = wire('statusDate', 'the time the status was last updated. Page: string Required (L1344).')
-    status_invalid_reason: str | None = wire('statusInvalidReason', 'Page: one of: Expired, NotStarted, NotApplicable, MinimumSpend, MaxRedemptions Required (L1349). Decision: nullable; only an Invalid coupon has a reason.')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1353).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    applied_by_customer_id: str | None = wire('appliedByCustomerId', 'The customer that applied the discount. Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
+    applied_by_user_id: str | None = wire('appliedByUserId', 'The user that applied the discount. Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
+    applied_date: str = wire('appliedDate', 'The time the discount was applied.')
+    applied_discount_cents: int = wire('appliedDiscountCents', 'The discount amount applied when the coupon was redeemed.')
+    company_id: str = wire('companyId', 'Id of the Shopmonkey company the coupon belongs to.')
+    coupon_id: str = wire('couponId', 'Id of the coupon applied.')
+    created_date: str = wire('createdDate', 'When the coupon was added to the order (UTC date-time).')
+    id: str = wire('id', 'Id of this coupon application.')
+    location_id: str = wire('locationId', 'Id of the shop location of the order.')
+    order_id: str = wire('orderId', 'Id of the order the coupon is applied to.')
+    redeemed_date: str | None = wire('redeemedDate', 'The time the discount was redeemed.')
+    redeemed_order_total_cents: int | None = wire('redeemedOrderTotalCents', 'Order total when the coupon was redeemed, in integer cents. Decision: nullable until the coupon is redeemed.')
+    status: str = wire('status', 'State of the coupon on the order: Applied, Invalid or Redeemed.')
+    status_date: str = wire('statusDate', 'The time the status was last updated.')
+    status_invalid_reason: str | None = wire('statusInvalidReason', 'Why the coupon is Invalid: Expired, NotStarted, NotApplicable, MinimumSpend or MaxRedemptions. Decision: nullable; only an Invalid coupon has a reason.')
+    updated_date: str | None = wire('updatedDate', 'When the coupon application was last changed (UTC date-time); null when never changed.')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1180,9 +1115,8 @@ class CouponOrderDiscount(Model):
 @attrs.define(kw_only=True)
 class Appointment(Model):
     """
-    An item of the deprecated data.order.appointments array ('Deprecated: will return []',
-    L1119-1123), shaped as the seed example prints it (L2528 ff.), typed by GO
-    v3/Appointment.go. Every example key is required. Open.
+    An appointment of the order, an item of the deprecated data.order.appointments array
+    (the page says it will return []). Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Appointment')
     __open__: ClassVar[bool] = True
@@ -1190,26 +1124,26 @@ class Appointment(Model):
     created_date: str = wire('createdDate', 'When the row was created.')
     updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
     company_id: str = wire('companyId', 'Id of the company.')
-    name: str = wire('name', "Name of the appointment, like 'Oil change' (GO).")
-    start_date: str | None = wire('startDate', 'Start date and time of the appointment, or null (GO *DateTime).')
-    end_date: str | None = wire('endDate', 'End date and time of the appointment, or null (GO *DateTime).')
-    rruleset: str | None = wire('rruleset', 'Recurrence rule set, or null (seed example only; type inferred from its null).')
+    name: str = wire('name', "Name of the appointment, like 'Oil change'.")
+    start_date: str | None = wire('startDate', 'Start date and time of the appointment, or null.')
+    end_date: str | None = wire('endDate', 'End date and time of the appointment, or null.')
+    rruleset: str | None = wire('rruleset', 'Recurrence rule set, or null.')
     customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
-    note: str = wire('note', 'Notes for the appointment (GO).')
+    note: str = wire('note', 'Notes for the appointment.')
     vehicle_id: str | None = wire('vehicleId', 'Id of the vehicle, or null.')
     order_id: str | None = wire('orderId', 'Id of the order, or null.')
-    color: str | None = wire('color', 'Colour for the appointment, or null (GO *string; free text).')
-    use_email: bool = wire('useEmail', 'Use email to send confirmation and/or reminder (GO).')
-    use_sms: bool = wire('useSMS', 'Use SMS to send confirmation and/or reminder (GO).')
-    send_confirmation: bool = wire('sendConfirmation', 'Send a confirmation when the appointment is saved (GO).')
-    send_reminder: bool = wire('sendReminder', 'Send a reminder one day before the appointment (GO).')
-    cancelation_note: str | None = wire('cancelationNote', 'Note given if the appointment was canceled, or null (GO).')
-    pending_confirmation: bool = wire('pendingConfirmation', 'Whether the appointment awaits confirmation (GO).')
-    confirmed: bool = wire('confirmed', 'Whether the appointment is confirmed (GO).')
-    all_day: bool = wire('allDay', 'Whether the appointment lasts all day (GO).')
-    removed_from_recurrency: bool = wire('removedFromRecurrency', 'Whether this occurrence was removed from its recurrence (GO).')
-    customer_email_id: str | None = wire('customerEmailId', 'Id of the customer email used, or null (seed example only).')
-    customer_phone_number_id: str | None = wire('customerPhoneNumberId', 'Id of the customer phone number used, or null (seed example only).')
+    color: str | None = wire('color', 'Colour for the appointment, or null.')
+    use_email: bool = wire('useEmail', 'Use email to send confirmation and/or reminder.')
+    use_sms: bool = wire('useSMS', 'Use SMS to send confirmation and/or reminder.')
+    send_confirmation: bool = wire('sendConfirmation', 'Send a confirmation when the appointment is saved.')
+    send_reminder: bool = wire('sendReminder', 'Send a reminder one day before the appointment.')
+    cancelation_note: str | None = wire('cancelationNote', 'Note given if the appointment was canceled, or null.')
+    pending_confirmation: bool = wire('pendingConfirmation', 'Whether the appointment awaits confirmation.')
+    confirmed: bool = wire('confirmed', 'Whether the appointment is confirmed.')
+    all_day: bool = wire('allDay', 'Whether the appointment lasts all day.')
+    removed_from_recurrency: bool = wire('removedFromRecurrency', 'Whether this occurrence was removed from its recurrence.')
+    customer_email_id: str | None = wire('customerEmailId', 'Id of the customer email used, or null.')
+    customer_phone_number_id: str | None = wire('customerPhoneNumberId', 'Id of the customer phone number used, or null.')
     location_id: str = wire('locationId', 'Id of the location.')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
@@ -1218,9 +1152,8 @@ class Appointment(Model):
 @attrs.define(kw_only=True)
 class Inspection(Model):
     """
-    An item of the deprecated data.order.inspections array ('Deprecated: will return []',
-    L1152-1156), shaped as the seed example prints it (L2557 ff.), typed by GO
-    v3/Inspection.go. Every example key is required. Open.
+    An inspection of the order, an item of the deprecated data.order.inspections array (the
+    page says it will return []). Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Inspection')
     __open__: ClassVar[bool] = True
@@ -1236,7 +1169,7 @@ class Inspection(Model):
     completed: bool = wire('completed', 'Whether the inspection is completed.')
     completed_date: str | None = wire('completedDate', 'When it was completed, or null.')
     completed_by_id: str | None = wire('completedById', 'Id of the user who completed it, or null.')
-    ordinal: float = wire('ordinal', 'Sort position (GO float64).')
+    ordinal: float = wire('ordinal', 'Sort position.')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1244,9 +1177,8 @@ class Inspection(Model):
 @attrs.define(kw_only=True)
 class Authorization(Model):
     """
-    An item of the deprecated data.order.authorizations array ('Deprecated: will return []',
-    L1124-1128), shaped as the seed example prints it (L2574 ff.), typed by GO
-    v3/Authorization.go. Every example key is required. Open.
+    A customer authorization of the order, an item of the deprecated
+    data.order.authorizations array (the page says it will return []). Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Authorization')
     __open__: ClassVar[bool] = True
@@ -1256,10 +1188,10 @@ class Authorization(Model):
     company_id: str = wire('companyId', 'Id of the company.')
     location_id: str = wire('locationId', 'Id of the location.')
     order_id: str = wire('orderId', 'Id of the order.')
-    date: str = wire('date', 'When the authorization was given (GO non-null DateTime).')
+    date: str = wire('date', 'When the authorization was given.')
     service_writer_id: str | None = wire('serviceWriterId', 'Id of the service writer, or null.')
     customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
-    method: str = wire('method', 'How the authorization was given: one of InPerson, Phone, Text, Email, InApp (GO AuthorizationMethodEnum; the seed prints the placeholder "method").')
+    method: str = wire('method', 'How the authorization was given: one of InPerson, Phone, Text, Email, InApp.')
     authorized_cost_cents: int = wire('authorizedCostCents', 'Authorized amount in integer cents.')
     note: str = wire('note', 'Note on the authorization.')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1269,69 +1201,67 @@ class Authorization(Model):
 @attrs.define(kw_only=True)
 class Part(Model):
     """
-    A part line item of a Service as received (services[].parts[]). Open. Required are the
-    keys present in every source (seed examples and the live key set, QUIRKS 10);
-    labelConnections (seed only), the live-only keys and the joins are optional. Nullability
-    from GO and PAGES.
+    A part line item of a service as received (services[].parts[]): the part, its quantity,
+    sell price and cost. Open: unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/part', 1)
     __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
+    id: str = wire('id', 'Primary key of the row. An opaque string id.')
+    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
     company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
     location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
     service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
     order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    quantity: float = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).')
-    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name (notes §1.4). Non-null integer (GO, PAGES).')
-    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).")
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
+    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
+    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
+    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
+    quantity: float = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).')
+    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null integer.')
+    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.")
+    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
     show_part_number: bool = wire('showPartNumber', 'Show the part number on estimates and invoices.')
     show_cost_and_quantity: bool = wire('showCostAndQuantity', 'Show the price and quantity on estimates and invoices (Tire calls this showPriceAndQuantity).')
     reduce_inventory_count: bool = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    name: str = wire('name', 'Name of the part (non-null string per GO and PAGES).')
-    note: str = wire('note', 'Free-text note (non-null string for Part, unlike Tire and Subcontract; GO, PAGES).')
-    part_number: str | None = wire('partNumber', 'Manufacturer / vendor part number, or null. Decision: nullable as in PAGES (current); GO 2023 had it non-null.')
-    bin_location: str = wire('binLocation', 'Where the item is stored in the shop. Non-null string for Part (GO, PAGES), unlike Tire.')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).')
+    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
+    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
+    name: str = wire('name', 'Name of the part.')
+    note: str = wire('note', 'Free-text note.')
+    part_number: str | None = wire('partNumber', "Manufacturer or vendor part number; null when the part has none. Decision: nullable, as Shopmonkey's current schema says (an older data model had it non-null).")
+    bin_location: str = wire('binLocation', 'Where the item is stored in the shop. Non-null string for Part, unlike Tire.')
+    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.')
     inventory_part_id: str | None = wire('inventoryPartId', 'Id of the inventory part this part was taken from, or null.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).')
-    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed (GO, PAGES). Nullable.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional (a join, notes §5).', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5).', default=UNSET)
-    calculated_cogs_cents: int | UnsetType | None = wire('calculatedCOGSCents', 'Calculated cost of goods sold in integer cents (e.g. $150.50 is 15050). Present live (QUIRKS 10) but not on the Part schema page; Decision: nullability unknown, so null is accepted.', default=UNSET)
-    fixed_price_limit_price_cents: int | UnsetType | None = wire('fixedPriceLimitPriceCents', 'Part prices exceeding the amount will have their difference charged in addition to the fixed price canned service (PAGES). Nullable, integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    fixed_price_limit_quantity: float | UnsetType | None = wire('fixedPriceLimitQuantity', 'Quantities exceeding the amount will be charged based on their individual part price as an addition to the fixed price canned service (PAGES). Nullable number.', default=UNSET)
-    fixed_price_limit_type: str | UnsetType | None = wire('fixedPriceLimitType', 'Which fixed-price limit applies: one of None, Quantity, Price, or null (PAGES).', default=UNSET)
-    inventory_status: str | UnsetType = wire('inventoryStatus', 'Inventory state of the part: one of OnEstimate, InventoryReduced, None (PAGES).', default=UNSET)
-    inventory_transfer_part_id: str | UnsetType | None = wire('inventoryTransferPartId', 'Id of the inventory transfer part, or null. Present live (QUIRKS 10); not on the schema page, type inferred from the Id suffix.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
-    motor_commercial_parts_id: JSON | UnsetType = wire('motorCommercialPartsId', 'MOTOR commercial parts id. Present live (QUIRKS 10) but its type is not documented anywhere, so any JSON is accepted.', default=UNSET)
-    pc_db_terminology_id: int | UnsetType | None = wire('pcDbTerminologyId', 'Product classification database terminology id for aftermarket parts, etc (PAGES). Nullable integer.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body\'s provider ("one of: Motor, Alldata", shopmonkey-order-services-api.txt L567, L3083); the line-item type itself is undocumented (present live, QUIRKS 10).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', "Provider application id as a string, or null (the page's body says motorApplicationId is superseded by providerApplicationId). Missing from the seed; present live.", default=UNSET)
-    purchase_order_part_id: str | UnsetType | None = wire('purchaseOrderPartId', 'Id of the purchase-order part, or null (PAGES).', default=UNSET)
-    purchase_status: str | UnsetType | None = wire('purchaseStatus', 'Purchase state: one of Cancelled, Draft, Fulfilled, Ordered, Received, or null (PAGES).', default=UNSET)
-    reserved: bool | UnsetType = wire('reserved', 'Whether the part is reserved (PAGES boolean; not described).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    url: str | UnsetType | None = wire('url', 'URL of the part (e.g. a supplier page), or null (PAGES).', default=UNSET)
-    inventory_part: JSON | UnsetType = wire('inventoryPart', 'Joined inventory part. Present live (QUIRKS 10) but its shape is not documented, so any JSON is accepted.', default=UNSET)
-    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item. Present live (QUIRKS 10) but its shape is not documented anywhere, so any JSON is accepted.', default=UNSET)
+    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
+    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.')
+    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.')
+    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
+    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional.', default=UNSET)
+    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional.', default=UNSET)
+    calculated_cogs_cents: int | UnsetType | None = wire('calculatedCOGSCents', 'Calculated cost of goods sold in integer cents (e.g. $150.50 is 15050). Decision: nullability unknown, so null is accepted.', default=UNSET)
+    fixed_price_limit_price_cents: int | UnsetType | None = wire('fixedPriceLimitPriceCents', 'Part prices exceeding the amount will have their difference charged in addition to the fixed price canned service. Nullable, integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    fixed_price_limit_quantity: float | UnsetType | None = wire('fixedPriceLimitQuantity', 'Quantities exceeding the amount will be charged based on their individual part price as an addition to the fixed price canned service. Nullable number.', default=UNSET)
+    fixed_price_limit_type: str | UnsetType | None = wire('fixedPriceLimitType', 'Which fixed-price limit applies: one of None, Quantity, Price, or null.', default=UNSET)
+    inventory_status: str | UnsetType = wire('inventoryStatus', 'Inventory state of the part: one of OnEstimate, InventoryReduced, None.', default=UNSET)
+    inventory_transfer_part_id: str | UnsetType | None = wire('inventoryTransferPartId', 'Id of the inventory transfer part, or null.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
+    motor_commercial_parts_id: JSON | UnsetType = wire('motorCommercialPartsId', 'MOTOR commercial parts id.', default=UNSET)
+    pc_db_terminology_id: int | UnsetType | None = wire('pcDbTerminologyId', 'Product classification database terminology id for aftermarket parts, etc. Nullable integer.', default=UNSET)
+    provider: str | UnsetType | None = wire('provider', "Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body's provider; the line-item type itself is undocumented.", default=UNSET)
+    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id as a string, or null.', default=UNSET)
+    purchase_order_part_id: str | UnsetType | None = wire('purchaseOrderPartId', 'Id of the purchase-order part, or null.', default=UNSET)
+    purchase_status: str | UnsetType | None = wire('purchaseStatus', 'Purchase state: one of Cancelled, Draft, Fulfilled, Ordered, Received, or null.', default=UNSET)
+    reserved: bool | UnsetType = wire('reserved', 'Whether the part is reserved.', default=UNSET)
+    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
+    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
+    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
+    url: str | UnsetType | None = wire('url', 'URL of the part, or null.', default=UNSET)
+    inventory_part: JSON | UnsetType = wire('inventoryPart', 'Joined inventory part.', default=UNSET)
+    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1339,89 +1269,84 @@ class Part(Model):
 @attrs.define(kw_only=True)
 class Service(Model):
     """
-    A Service object is a set of items that you perform as part of an Order. An Order can
-    have multiple Services associated with it (shopmonkey-order-services-api.txt L2). As
-    received: GET /v3/order/:orderId/service data[] and data.order.services[] of the
-    PUT/POST/DELETE responses. Open. The page has no item schema for data[] (L12-36), so
-    keys and types come from its examples, GO, PAGES and the live key set (QUIRKS 10).
-    Required are the 57 keys present in every seed example and live; the 14 live-only keys
-    are optional. Decision: the five line-item arrays are required even though GO/PAGES
-    table schemas do not list nested relations: every payload source (four seed examples,
-    the live key set) has them.
+    A service: a set of work items (labor, parts, tires, fees, subcontracts) performed as
+    part of an order, with its prices, discounts, taxes and totals. As received in GET
+    /v3/order/:orderId/service data[] and in data.order.services[] of the PUT/POST/DELETE
+    responses. The five line-item arrays are always present. Open: unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service', 1)
     __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
+    id: str = wire('id', 'Primary key of the row. An opaque string id.')
+    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
     company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
     location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    name: str = wire('name', 'Name of the service (non-null string per GO and PAGES; the body types it string).')
-    note: str = wire('note', 'Free-text note of the service (non-null string per GO and PAGES).')
+    name: str = wire('name', 'Name of the service.')
+    note: str = wire('note', 'Free-text note of the service.')
     order_id: str = wire('orderId', 'Id of the Order the service belongs to.')
     lump_sum: bool = wire('lumpSum', 'Whether the service is shown as one lump sum (no description in any source).')
     recommended: bool = wire('recommended', 'Whether the service is a recommendation (no description in any source).')
     epa_percent: float = wire('epaPercent', 'EPA (environmental) charge as a percent (JSON number); scale undocumented.')
     epa_cents: int = wire('epaCents', 'EPA (environmental) charge in integer cents (e.g. $150.50 is 15050).')
-    epa_value_type: str = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents (body: "one of: Percent, FixedCents"; the seed example prints the placeholder "epaValueType", L110).')
+    epa_value_type: str = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents.')
     discount_cents: int = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050).')
     discount_percent: float = wire('discountPercent', 'Service-level discount as a percent (JSON number); scale undocumented.')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (body table).')
+    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
     tax_cents: int = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050).')
     tax_percent: float = wire('taxPercent', 'Sales tax rate (US specific) as a percent (JSON number); scale undocumented.')
-    tax_value_type: str = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents (body table).')
+    tax_value_type: str = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents.')
     gst_cents: int = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050).')
     gst_percent: float = wire('gstPercent', 'GST rate (CA specific) as a percent (JSON number).')
-    gst_value_type: str = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents (body table).')
+    gst_value_type: str = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents.')
     pst_cents: int = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050).')
     pst_percent: float = wire('pstPercent', 'PST rate (CA specific) as a percent (JSON number).')
-    pst_value_type: str = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents (body table).')
+    pst_value_type: str = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents.')
     hst_cents: int = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050).')
     hst_percent: float = wire('hstPercent', 'HST rate (CA specific) as a percent (JSON number).')
-    hst_value_type: str = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents (body table).')
-    shop_supplies_applied: bool = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (shopmonkey-order-services-api.txt L599).')
+    hst_value_type: str = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents.')
+    shop_supplies_applied: bool = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap.')
     shop_supplies_cents: int = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050).')
     shop_supplies_percent: float = wire('shopSuppliesPercent', 'Shop supplies charge as a percent (JSON number); scale undocumented.')
-    shop_supplies_value_type: str = wire('shopSuppliesValueType', "Which shop-supplies input applies: one of Percent, FixedCents (PUT body L609; PAGES adds: no default cause it's determined by the company tax config).")
-    authorization_status: str = wire('authorizationStatus', 'Customer authorization of the service: one of NotAuthorized, Authorized, Declined (body table; GO).')
-    calculated_parts_cents: int = wire('calculatedPartsCents', 'Server-calculated parts amount of the service in integer cents (e.g. $150.50 is 15050) (non-null int64 per GO). How it is computed is not documented.')
+    shop_supplies_value_type: str = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents.')
+    authorization_status: str = wire('authorizationStatus', 'Customer authorization of the service: one of NotAuthorized, Authorized, Declined.')
+    calculated_parts_cents: int = wire('calculatedPartsCents', 'Server-calculated parts amount of the service in integer cents (e.g. $150.50 is 15050). How it is computed is not documented.')
     calculated_tires_cents: int = wire('calculatedTiresCents', 'Server-calculated tires amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
     calculated_labor_cents: int = wire('calculatedLaborCents', 'Server-calculated labor amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
     calculated_subcontracts_cents: int = wire('calculatedSubcontractsCents', 'Server-calculated subcontracts amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
     calculated_fee_cents: int = wire('calculatedFeeCents', 'Server-calculated fees amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
     calculated_epa_cents: int = wire('calculatedEpaCents', 'Server-calculated EPA amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
     calculated_discount_cents: int = wire('calculatedDiscountCents', 'Server-calculated discount amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_discount_percent: float = wire('calculatedDiscountPercent', 'Server-calculated discount percent (JSON number, GO float64).')
+    calculated_discount_percent: float = wire('calculatedDiscountPercent', 'Server-calculated discount percent.')
     calculated_shop_supplies_cents: int = wire('calculatedShopSuppliesCents', 'Server-calculated shop supplies amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
     calculated_tax_cents: int = wire('calculatedTaxCents', 'Server-calculated sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    ordinal: float = wire('ordinal', 'Sort position of the service within the order (JSON number, GO float64).')
+    ordinal: float = wire('ordinal', 'Sort position of the service within the order.')
     hidden: bool = wire('hidden', 'Whether the service is hidden (no description in any source).')
-    total_cents: int = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050) (non-null int64 per GO and PAGES). No source documents how it is computed from the line items (see notes/decisions-shopmonkey-services.md).')
-    source_service_id: str | None = wire('sourceServiceId', 'Id of the canned service this service was created from, or null (nullable per GO and PAGES; QUIRKS 10: the canned-service reference is sourceServiceId).')
-    deferred_date: str | None = wire('deferredDate', 'When the service was deferred, or null (nullable date-time per GO and PAGES).')
-    deferred_reason: str | None = wire('deferredReason', "Why the service was deferred: one of Archived, Declined, InvoicedNotAuthorized, or null (GO, PAGES; the seed prints null with no enum). Decision: GO 2023's empty-string constant is not accepted; PAGES (current) lists only the three values.")
-    excluded_from_deferred: bool = wire('excludedFromDeferred', 'Service that has been removed from the deferred list (shopmonkey-order-services-api.txt L499).')
-    revived: bool = wire('revived', 'If a deferred service is re-added (GO, PAGES).')
-    revived_from_id: str | None = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing (shopmonkey-order-services-api.txt L594). Nullable.')
+    total_cents: int = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050). No source documents how it is computed from the line items.')
+    source_service_id: str | None = wire('sourceServiceId', 'Id of the canned service this service was created from, or null.')
+    deferred_date: str | None = wire('deferredDate', 'When the service was deferred, or null.')
+    deferred_reason: str | None = wire('deferredReason', 'Why the service was deferred: Archived, Declined or InvoicedNotAuthorized; null when it is not deferred. Decision: the empty string is not accepted (an old Shopmonkey data model had an empty constant; the current schema lists only the three values).')
+    excluded_from_deferred: bool = wire('excludedFromDeferred', 'Service that has been removed from the deferred list.')
+    revived: bool = wire('revived', 'If a deferred service is re-added.')
+    revived_from_id: str | None = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing. Nullable.')
     fees: list[Fee] = wire('fees', 'Fee line items of the service.')
-    labors: list[Labor] = wire('labors', 'Labor line items of the service (plural labors, confirmed live, QUIRKS 10).')
+    labors: list[Labor] = wire('labors', 'Labor line items of the service.')
     parts: list[Part] = wire('parts', 'Part line items of the service.')
     subcontracts: list[Subcontract] = wire('subcontracts', 'Subcontract line items of the service.')
     tires: list[Tire] = wire('tires', 'Tire line items of the service.')
-    calculated_gst_cents: int | UnsetType = wire('calculatedGSTCents', 'Server-calculated GST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES; note the upper-case acronym, unlike gstCents). Missing from the seed; present live.', default=UNSET)
-    calculated_hst_cents: int | UnsetType = wire('calculatedHSTCents', 'Server-calculated HST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES). Missing from the seed; present live.', default=UNSET)
-    calculated_pst_cents: int | UnsetType = wire('calculatedPSTCents', 'Server-calculated PST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES). Missing from the seed; present live.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the category of the service, or null. In the body tables (string) and live (QUIRKS 10); Decision: nullable like every other categoryId (no source gives its nullability).', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice (shopmonkey-order-services-api.txt L504), integer cents (e.g. $150.50 is 15050). Non-null integer (PAGES). Body only in the page; returned live.', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents (body table boolean; present live; no description in any source).', default=UNSET)
-    line_item_inventory_status: str | UnsetType = wire('lineItemInventoryStatus', "Inventory state of the service's line items: one of OnEstimate, InventoryReduced, None (PAGES). Missing from the seed.", default=UNSET)
-    line_item_order: list[str] | str | UnsetType = wire('lineItemOrder', 'Order of the line-item kinds in the service; values Labor, Part, Tire, Fee, Subcontract (PAGES 45f9...). Decision: it is serialised after the nested arrays live, so it is probably an array of these values (inferred, notes §1.2); a single value is accepted too because the JSON form is unconfirmed.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id, or null (PAGES nullable integer). The body says: use providerApplicationId (L545).', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem (body table; PAGES). Body only in the page; returned live.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider of the service: one of Motor, Alldata (body table), or null. Decision: nullable in responses because custom services have no provider (inferred; no source gives its nullability).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id (body table string), or null in responses (inferred, as for provider).', default=UNSET)
+    calculated_gst_cents: int | UnsetType = wire('calculatedGSTCents', 'Server-calculated GST, CA specific, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    calculated_hst_cents: int | UnsetType = wire('calculatedHSTCents', 'Server-calculated HST, CA specific, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    calculated_pst_cents: int | UnsetType = wire('calculatedPSTCents', 'Server-calculated PST, CA specific, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    category_id: str | UnsetType | None = wire('categoryId', 'Id of the category of the service, or null. Decision: nullable like every other categoryId (no source gives its nullability).', default=UNSET)
+    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is 15050). Non-null integer.', default=UNSET)
+    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents.', default=UNSET)
+    line_item_inventory_status: str | UnsetType = wire('lineItemInventoryStatus', "Inventory state of the service's line items: one of OnEstimate, InventoryReduced, None.", default=UNSET)
+    line_item_order: list[str] | str | UnsetType = wire('lineItemOrder', 'Order of the line-item kinds in the service; values Labor, Part, Tire, Fee, Subcontract. Decision: it is serialised after the nested arrays live, so it is probably an array of these values; a single value is accepted too because the JSON form is unconfirmed.', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id, or null. The body says: use providerApplicationId.', default=UNSET)
+    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem.', default=UNSET)
+    provider: str | UnsetType | None = wire('provider', 'Repair-data provider of the service: one of Motor, Alldata, or null. Decision: nullable in responses because custom services have no provider (inferred; no source gives its nullability).', default=UNSET)
+    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null in responses (inferred, as for provider).', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1429,14 +1354,14 @@ class Service(Model):
 @attrs.define(kw_only=True)
 class RecordChangeMeta(Model):
     """
-    The metadata about the most recent change to a row (PAGES /resources/labor_matrix
-    'Properties for meta object'; GO datatypes/meta.go). Open.
+    Who changed a row last, and its version: the metadata about the most recent change to
+    the row. Open.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service', 1, '/$defs/RecordChangeMeta')
     __open__: ClassVar[bool] = True
-    user_id: str | UnsetType | None = wire('userId', 'The user id that made the most recent change (PAGES). Nullable: no source says it is always set.', default=UNSET)
-    session_id: str | UnsetType | None = wire('sessionId', 'The session id for the most recent change (PAGES). Nullable: no source says it is always set.', default=UNSET)
-    version: float | UnsetType | None = wire('version', 'A monotonically increasing number for the most recent change (PAGES type number).', default=UNSET)
+    user_id: str | UnsetType | None = wire('userId', 'The user id that made the most recent change. Nullable: no source says it is always set.', default=UNSET)
+    session_id: str | UnsetType | None = wire('sessionId', 'The session id for the most recent change. Nullable: no source says it is always set.', default=UNSET)
+    version: float | UnsetType | None = wire('version', 'A monotonically increasing number for the most recent change.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1450,50 +1375,49 @@ class ServiceQuery(Model):
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service-query', 1)
     __open__: ClassVar[bool] = False
-    order_id: str = wire('orderId', 'The id for the order (URL parameter of all four endpoints, string Required). Opaque, non-blank; no UUID pattern (notes §2).')
+    order_id: str = wire('orderId', 'The id for the order (URL parameter of all four endpoints, string Required). Opaque, non-blank; no UUID pattern.')
     id: str | UnsetType = wire('id', 'The id for service (URL parameter of PUT and DELETE /v3/order/:orderId/service/:id, string Required there; absent for GET and POST). Opaque, non-blank.', default=UNSET)
-    include_order: str | UnsetType = wire('includeOrder', 'Include the updated order in the response (default true). Query string parameter of PUT, POST and DELETE (L456-461, L2955-2960, L5509-5514), documented as boolean; carried in a URL as the string "true" or "false" (lower case).', default=UNSET)
+    include_order: str | UnsetType = wire('includeOrder', 'Include the updated order in the response (default true). Query string parameter of PUT, POST and DELETE, documented as boolean; carried in a URL as the string "true" or "false" (lower case).', default=UNSET)
 
 
 @attrs.define(kw_only=True)
 class Subcontract(Model):
     """
-    A subcontract line item of a Service as received (services[].subcontracts[]): work sent
-    out to another business. Open. Required are the keys present in the seed examples and in
-    the full live key set (QUIRKS 11); labelConnections (seed only), labels, meta, metadata,
-    the CA tax flags and the joins are optional.
+    A subcontract line item of a service as received (services[].subcontracts[]): work sent
+    out to another business, with what it costs the shop and what the customer is charged.
+    Open: unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/subcontract', 1)
     __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
+    id: str = wire('id', 'Primary key of the row. An opaque string id.')
+    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
     location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
     company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    name: str = wire('name', 'Name of the subcontracted work (non-null string per GO).')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
-    cost_cents: int = wire('costCents', 'What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: the key is costCents, as in the seed (L330), GO and every live subcontract (QUIRKS 11: 5 of 5; 07: 7 of 7). Part and Tire call the same concept wholesaleCostCents, but wholesaleCostCents never appears on a live subcontract, so it is not a Subcontract property (only the bulk export uses it, notes pitfall 4).')
-    retail_cost_cents: int = wire('retailCostCents', 'What the customer is charged, in integer cents (e.g. $150.50 is 15050) (non-null integer per GO; populated on every live subcontract, QUIRKS 11).')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
-    note: str | None = wire('note', 'Free-text note, or null (nullable for Subcontract per GO, unlike Part).')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).')
+    name: str = wire('name', 'Name of the subcontracted work.')
+    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
+    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
+    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
+    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
+    cost_cents: int = wire('costCents', 'What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: the key is costCents; Part and Tire call the same concept wholesaleCostCents, but a subcontract never carries that key, so wholesaleCostCents on a subcontract is kept as an unknown member, not read as the cost.')
+    retail_cost_cents: int = wire('retailCostCents', 'What the customer is charged, in integer cents (e.g. $150.50 is 15050).')
+    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
+    note: str | None = wire('note', 'Free-text note, or null.')
+    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.')
     service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
     order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
+    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
+    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
+    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional.', default=UNSET)
+    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
+    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
+    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1501,59 +1425,57 @@ class Subcontract(Model):
 @attrs.define(kw_only=True)
 class Tire(Model):
     """
-    A tire line item of a Service as received (services[].tires[]). Open. No live key set
-    and no schema page exist for Tire, so the seed examples and GO are the only sources
-    (notes §1.5): required are the keys in all four seed examples except labelConnections
-    and the joins. Decision: labels, meta and metadata are accepted optionally, expecting
-    Tire to follow the other line items (inferred).
+    A tire line item of a service as received (services[].tires[]): the tire, its size,
+    quantity, price and fees. Open: unknown members are kept. Decision: labels, meta and
+    metadata are accepted but optional, expecting tires to follow the other line items.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/tire', 1)
     __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
+    id: str = wire('id', 'Primary key of the row. An opaque string id.')
+    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
+    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
     location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
     company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    name: str = wire('name', 'Name of the tire line (non-null string per GO).')
-    note: str | None = wire('note', 'Free-text note, or null (nullable for Tire per GO, unlike Part).')
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).')
-    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed (GO, PAGES). Nullable.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    quantity: float = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).')
-    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name (notes §1.4). Non-null integer (GO, PAGES).')
-    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).")
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    size_format: str = wire('sizeFormat', 'How size is written: one of Conventional, OffRoadSAE (GO; the seed prints the placeholder "sizeFormat").')
+    name: str = wire('name', 'Name of the tire line.')
+    note: str | None = wire('note', 'Free-text note, or null.')
+    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.')
+    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.')
+    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
+    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
+    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
+    quantity: float = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).')
+    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null integer.')
+    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.")
+    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
+    size_format: str = wire('sizeFormat', 'How size is written: one of Conventional, OffRoadSAE.')
     size: str | None = wire('size', 'Tire size text (e.g. 225/65R17), or null.')
     part_number: str | None = wire('partNumber', 'Manufacturer / vendor part number, or null.')
-    bin_location: str | None = wire('binLocation', 'Where the item is stored in the shop. Nullable for Tire (GO), unlike Part.')
+    bin_location: str | None = wire('binLocation', 'Where the item is stored in the shop. Nullable for Tire, unlike Part.')
     brand_id: str | None = wire('brandId', 'Id of the tire brand, or null.')
     model: str | None = wire('model', 'Tire model name, or null.')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).')
-    seasonality: str | None = wire('seasonality', "Season of the tire: one of Summer, Winter, AllSeasons, or null (GO). Decision: GO's empty-string constant is not accepted (same reading as Labor.skillRequired).")
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
+    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.')
+    seasonality: str | None = wire('seasonality', 'Season the tire is made for: Summer, Winter or AllSeasons; null when not set. Decision: the empty string is not accepted (same reading as Labor.skillRequired).')
+    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
     show_part_number: bool = wire('showPartNumber', 'Show the part number on estimates and invoices.')
     show_price_and_quantity: bool = wire('showPriceAndQuantity', 'Show the price and quantity on estimates and invoices (Part calls this showCostAndQuantity).')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
+    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
+    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
     service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
     order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
     reduce_inventory_count: bool = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.')
-    federal_excise_tax_cents: int = wire('federalExciseTaxCents', 'Federal excise tax of the tire line in integer cents (e.g. $150.50 is 15050) (GO int64).')
-    waste_tire_fee: int = wire('wasteTireFee', 'Waste tire fee: an integer (GO int64) with no Cents suffix. Decision: its unit is undocumented (probably cents, compare federalExciseTaxCents), so it is typed integer, not the cents primitive.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    inventory_tire_id: str | UnsetType | None = wire('inventoryTireId', 'Id of the inventory tire this tire was taken from, or null (GO). Decision: optional; it is in the GET example (L402) but missing from the PUT, POST and DELETE examples.', default=UNSET)
-    tire_identification_numbers: list[str] | UnsetType = wire('tireIdentificationNumbers', 'Tire identification numbers (DOT TINs) of the tires on the line. Decision: optional; it is in the GET example (L403-405) but missing from the PUT, POST and DELETE examples and from GO.', default=UNSET)
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    brand: Brand | UnsetType | None = wire('brand', 'Joined brand {id, name}, or null when brandId is null. Optional (a join, notes §5).', default=UNSET)
-    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional (a join, notes §5).', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    federal_excise_tax_cents: int = wire('federalExciseTaxCents', 'Federal excise tax of the tire line in integer cents (e.g. $150.50 is 15050).')
+    waste_tire_fee: int = wire('wasteTireFee', 'Waste tire fee: an integer with no Cents suffix. Decision: its unit is undocumented (probably cents, compare federalExciseTaxCents), so it is typed integer, not the cents primitive.')
+    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
+    inventory_tire_id: str | UnsetType | None = wire('inventoryTireId', "Id of the inventory tire this tire was taken from; null when it was not taken from inventory. Decision: optional, because only some of Shopmonkey's examples carry it.", default=UNSET)
+    tire_identification_numbers: list[str] | UnsetType = wire('tireIdentificationNumbers', "Tire identification numbers (DOT TINs) of the tires on the line. Decision: optional, because only some of Shopmonkey's examples carry it.", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
+    brand: Brand | UnsetType | None = wire('brand', 'Joined brand {id, name}, or null when brandId is null. Optional.', default=UNSET)
+    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional.', default=UNSET)
+    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1561,81 +1483,80 @@ class Tire(Model):
 @attrs.define(kw_only=True)
 class UpdateServiceRequest(Model):
     """
-    Body of PUT /v3/order/:orderId/service/:id (Update a Service for an Order): every
-    documented body field (shopmonkey-order-services-api.txt L462-631), all optional (none
-    is marked Required; the page's example body is '{}', L2250-2255). Line items are not
-    part of this body (they have their own endpoints). Closed: unknown or misnamed keys are
-    rejected because Shopmonkey silently ignores them (notes pitfall 1).
+    Body of PUT /v3/order/:orderId/service/:id (update a service of an order): the
+    documented service fields, all optional; {} is valid. Line items are not part of this
+    body (they have their own endpoints). Closed: unknown or misnamed keys are rejected,
+    because Shopmonkey silently ignores them.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-request', 1)
     __open__: ClassVar[bool] = False
-    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined (body table).', default=UNSET)
-    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service (body table: string).', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent (body table: number). Scale undocumented; no range is enforced.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent (body table: number).', default=UNSET)
-    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list (body table).', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice (body table: integer), integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate (body table: number).', default=UNSET)
-    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden (body table: boolean).', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents (body table: boolean).', default=UNSET)
-    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate (body table: number).', default=UNSET)
-    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum (body table: boolean).', default=UNSET)
-    motor_application_id: int | UnsetType = wire('motorApplicationId', 'Use providerApplicationId (body table: integer; kept because it is documented).', default=UNSET)
-    name: str | UnsetType = wire('name', 'Name of the service (body table: string).', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note of the service (body table: string).', default=UNSET)
-    order_id: str | UnsetType = wire('orderId', 'Id of the order the service belongs to (PUT body table: string). The POST body has no orderId: the path carries it.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order (body table: number).', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem (body table).', default=UNSET)
-    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata (body table).', default=UNSET)
-    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id (body table: string).', default=UNSET)
-    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate (body table: number).', default=UNSET)
-    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation (body table: boolean).', default=UNSET)
-    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing (body table: string).', default=UNSET)
-    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (body table).', default=UNSET)
-    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent (body table: number).', default=UNSET)
-    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents (PUT body table, L609).', default=UNSET)
-    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from (body table: string).', default=UNSET)
-    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate (body table: number).', default=UNSET)
-    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050) (body table: integer). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
+    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined.', default=UNSET)
+    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service.', default=UNSET)
+    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent. Scale undocumented; no range is enforced.', default=UNSET)
+    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
+    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent.', default=UNSET)
+    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents.', default=UNSET)
+    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list.', default=UNSET)
+    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate.', default=UNSET)
+    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents.', default=UNSET)
+    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden.', default=UNSET)
+    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents.', default=UNSET)
+    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate.', default=UNSET)
+    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents.', default=UNSET)
+    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum.', default=UNSET)
+    motor_application_id: int | UnsetType = wire('motorApplicationId', 'MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use providerApplicationId.', default=UNSET)
+    name: str | UnsetType = wire('name', 'Name of the service.', default=UNSET)
+    note: str | UnsetType = wire('note', 'Free-text note of the service.', default=UNSET)
+    order_id: str | UnsetType = wire('orderId', 'Id of the order the service belongs to. The POST body has no orderId: the path carries it.', default=UNSET)
+    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order.', default=UNSET)
+    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem.', default=UNSET)
+    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata.', default=UNSET)
+    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id.', default=UNSET)
+    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate.', default=UNSET)
+    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents.', default=UNSET)
+    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation.', default=UNSET)
+    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing.', default=UNSET)
+    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap.', default=UNSET)
+    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent.', default=UNSET)
+    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents.', default=UNSET)
+    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from.', default=UNSET)
+    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
+    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate.', default=UNSET)
+    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents.', default=UNSET)
+    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
 
 
 @attrs.define(kw_only=True)
 class UpdateServiceResponse(Model):
     """
-    200 response of PUT /v3/order/:orderId/service/:id: the envelope {success, data} (page
-    L632-662; example L2256 ff.). Open: Shopmonkey adds fields without a new API version
-    (notes pitfall 9).
+    200 response of PUT /v3/order/:orderId/service/:id: {success, data}, where data holds
+    the order after the change. Open: Shopmonkey adds response fields without a new API
+    version, and unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1)
     __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L632-662).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: UpdateServiceData = wire('data', 'The response data: {order} (page: object Required).')
+    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
+    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
+    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
+    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
+    data: UpdateServiceData = wire('data', 'The response data: {order}.')
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
 class UpdateServiceData(Model):
-    """The response data (page: object Required, L632-662). Open."""
+    """The data of a successful PUT: the updated order, unless includeOrder=false. Open."""
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1, '/$defs/UpdateServiceData')
     __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
+    order: Order | UnsetType = wire('order', 'The order after the change, with its services. Absent when includeOrder=false.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1643,104 +1564,96 @@ class UpdateServiceData(Model):
 @attrs.define(kw_only=True)
 class Vehicle(Model):
     """
-    A Shopmonkey vehicle (or vessel) as embedded in data.order.vehicle of the
-    PUT/POST/DELETE service responses (page table L1864-2188; seed PUT example L2462 ff.).
-    Open. Required are the keys the page marks Required that the seed example also carries.
-    Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes a
-    field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
-    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
-    we receive; notes §1.0: Required means always present, not non-null).
+    A Shopmonkey vehicle (or vessel) as embedded in the order of the PUT/POST/DELETE service
+    responses (data.order.vehicle). Open: unknown members are kept.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1)
     __open__: ClassVar[bool] = True
-    appointment_count: int = wire('appointmentCount', 'Page: integer Required (L1866).')
-    base_id: int | UnsetType | None = wire('baseId', 'vcdb base id. Page: integer Required (L1870).', default=UNSET)
-    bed_length: str | UnsetType | None = wire('bedLength', 'Page: string Required (L1875).', default=UNSET)
-    body_style: str | UnsetType | None = wire('bodyStyle', 'Page: string Required (L1879).', default=UNSET)
-    body_style_id: int | UnsetType | None = wire('bodyStyleId', 'vcdb body style id. Page: integer Required (L1883).', default=UNSET)
-    coalesced_vi_nor_hin: str | UnsetType | None = wire('coalescedVINorHIN', 'Page: string Required (L1888).', default=UNSET)
-    color: str | None = wire('color', 'Page: one of: White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan, Gold, Green, Yellow, Orange, Pink, Purple, Other Required (L1892).')
-    company_id: str = wire('companyId', 'Page: string Required (L1896).')
-    computed_ymm: str | UnsetType | None = wire('computed_ymm', 'Page: string Required (L1900).', default=UNSET)
-    configuration_status: str | UnsetType | None = wire('configurationStatus', 'Page: one of: Custom, Incomplete, Invalid, NotSupported, Valid Required (L1904).', default=UNSET)
-    created_date: str = wire('createdDate', 'Page: string Required (L1908).')
-    custom_photo: bool = wire('customPhoto', 'Page: boolean Required (L1912).')
-    deferred_service_count: int = wire('deferredServiceCount', 'Page: integer Required (L1916).')
-    deleted: bool | UnsetType = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1920).', default=UNSET)
-    deleted_date: str | UnsetType | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1925).', default=UNSET)
-    deleted_reason: str | UnsetType | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1930).', default=UNSET)
-    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1935).', default=UNSET)
-    drivetrain: str | None = wire('drivetrain', 'Page: one of: RWD, FWD, FourWD, AWD Required (L1940).')
-    drivetype: str | UnsetType | None = wire('drivetype', 'Page: string Required (L1944).', default=UNSET)
-    drivetype_id: int | UnsetType | None = wire('drivetypeId', 'vcdb drivetype id. Page: integer Required (L1948).', default=UNSET)
-    driving_condition: str | UnsetType | None = wire('drivingCondition', 'Page: one of: Normal, Severe Required (L1953).', default=UNSET)
-    engine: str | None = wire('engine', 'Page: string Required (L1957).')
-    engine_hours_logs: JSON | UnsetType = wire('engineHoursLogs', 'an array of engine hours logs { engineId: string; inHours: number; outHours: number; orderId: string; }. Page: object Required (L1961). Decision: any JSON; the page types it object but describes an array (notes §1.9).', default=UNSET)
-    engine_id: int | UnsetType | None = wire('engineId', 'vcdb engine id. Page: integer Required (L1966).', default=UNSET)
-    engines: JSON | UnsetType = wire('engines', 'an array of engines { id: string; make: string; model: string; hours: number; noHoursMeter: boolean; horsepower: number; serial: string; productionYear: number; productionMonth: number; }. Page: object Required (L1971). Decision: any JSON; the page types it object but describes an array (notes §1.9).', default=UNSET)
-    external_id: str | UnsetType | None = wire('externalId', 'an id that can be used to reference the vehicle in an external system. Page: string Required (L1976).', default=UNSET)
-    front_tire_size: str | UnsetType | None = wire('frontTireSize', 'custom front tire size override value. Page: string Required (L1981).', default=UNSET)
-    hin: str | UnsetType | None = wire('hin', 'Vessel hull identification number. Page: string Required (L1986).', default=UNSET)
-    id: str = wire('id', 'Page: string Required (L1991).')
-    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L1995).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    last_serviced_date: str | UnsetType | None = wire('lastServicedDate', 'Page: string Required (L2003).', default=UNSET)
-    length: float | UnsetType | None = wire('length', 'Page: number Required (L2007).', default=UNSET)
-    length_unit: str | UnsetType | None = wire('lengthUnit', 'Page: one of: Ft, M Required (L2011).', default=UNSET)
-    license_plate: str | None = wire('licensePlate', 'Page: string Required (L2015).')
-    license_plate_country: str = wire('licensePlateCountry', 'Page: one of: 249 country codes Required (L2019).')
-    license_plate_state: str | None = wire('licensePlateState', 'Page: string Required (L2023).')
-    location_ids: list[str] | UnsetType = wire('locationIds', 'Page: array Required (L2027). Ids of the locations the vehicle belongs to.', default=UNSET)
-    make: str | None = wire('make', 'holds Hull make for vessel. Page: string Required (L2031).')
-    make_id: int | None = wire('makeId', 'vcdb make id. Page: integer Required (L2036).')
-    message_count: int = wire('messageCount', 'Page: integer Required (L2041).')
-    mileage: float | None = wire('mileage', 'Page: number Required (L2045). Decision: a JSON number (page); GO 2023 had an integer, notes §1.9 a float.')
-    mileage_log_count: int = wire('mileageLogCount', 'Page: integer Required (L2049).')
-    mileage_unit: str = wire('mileageUnit', 'Page: one of: Mile, Kilometer Required (L2053).')
-    model: str | None = wire('model', 'Page: string Required (L2057).')
-    model_id: int | None = wire('modelId', 'vcdb model id. Page: integer Required (L2061).')
-    name: str | UnsetType | None = wire('name', 'Custom vehicle name / Vessel registered name. Page: string Required (L2066).', default=UNSET)
-    note: str = wire('note', 'Page: string Required (L2071).')
-    odometer: bool = wire('odometer', 'Page: boolean Required (L2075).')
-    order_count: int = wire('orderCount', 'Page: integer Required (L2079).')
-    origin_location_id: str | UnsetType | None = wire('originLocationId', 'the location that created the vehicle. Page: string Required (L2083).', default=UNSET)
-    owner_count: int = wire('ownerCount', 'Page: integer Required (L2088).')
-    preferred_labor_guide: str | UnsetType | None = wire('preferredLaborGuide', 'Page: one of: HeavyDuty, LightDuty, Other Required (L2092).', default=UNSET)
-    production_date: str | None = wire('productionDate', 'Page: string Required (L2096). A free string (GO *string), not a date-time.')
-    rear_tire_size: str | UnsetType | None = wire('rearTireSize', 'custom rear tire size override value. Page: string Required (L2100).', default=UNSET)
-    region: str | UnsetType | None = wire('region', 'Page: one of: 249 country codes Required (L2105).', default=UNSET)
-    serial: str | UnsetType | None = wire('serial', 'Page: string Required (L2109).', default=UNSET)
-    size: str = wire('size', 'Page: one of: HeavyDuty, LightDuty, Other Required (L2113). SSW also names MediumDuty (unverified, notes §1.9); an unknown value is kept and reported inbound.')
-    stock_photo: bool | None = wire('stockPhoto', 'Page: boolean Required (L2117). Nullable (GO *bool, notes §1.9).')
-    submodel: str | None = wire('submodel', 'Page: string Required (L2121).')
-    submodel_id: int | None = wire('submodelId', 'vcdb submodel id. Page: integer Required (L2125).')
-    tire_pressure_log_count: int = wire('tirePressureLogCount', 'Page: integer Required (L2130).')
-    transmission: str | None = wire('transmission', 'Page: one of: Automatic, Manual, AutomaticCVT, AutomaticDualClutch Required (L2134).')
-    transmission_id: int | UnsetType | None = wire('transmissionId', 'vcdb transmission id. Page: integer Required (L2138).', default=UNSET)
-    transmission_mfr_code: str | UnsetType | None = wire('transmissionMfrCode', 'Page: string Required (L2143).', default=UNSET)
-    transmission_speed: str | UnsetType | None = wire('transmissionSpeed', 'Page: string Required (L2147).', default=UNSET)
-    type: str | None = wire('type', 'Page: one of: ATV, Bicycle, BigRig, Boat, CamperTopper, ClassAMotorhome, ClassBMotorhome, ClassCMotorhome, ClassSuperCMotorhome, Convertible, Coupe, FifthWheel, Hatchback, Jeep, Motorcycle, Other, PopUp, RV, SUV, Sedan, Trailer, TravelTrailer, Truck, TruckCamper, UTV, Van, Wagon Required (L2151). The enum grows (GO 2023 had 14 values, the page 27); an unknown value is kept and reported inbound.')
-    unit: str | None = wire('unit', 'Page: string Required (L2155).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L2159).')
-    vcdb_id: int | UnsetType | None = wire('vcdbId', 'vcdb id. Page: integer Required (L2163).', default=UNSET)
-    vcdb_vehicle_id: str | None = wire('vcdbVehicleId', 'id of vcdb_vehicle record. Page: string Required (L2168).')
-    vin: str | None = wire('vin', 'Page: string Required (L2173).')
-    year: int | None = wire('year', 'Page: integer Required (L2177).')
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L2181). Nullable JSON object of any shape; optional.', default=UNSET)
-    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire('tirePressureLogs', 'Page: array optional (L2186). Items: $defs/TirePressureLog (shape from the seed example); optional.', default=UNSET)
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    appointment_count: int = wire('appointmentCount', 'Number of appointments booked for the vehicle.')
+    base_id: int | UnsetType | None = wire('baseId', 'VCdb base id.', default=UNSET)
+    bed_length: str | UnsetType | None = wire('bedLength', 'Bed length of a truck, as text; null when not applicable or unknown.', default=UNSET)
+    body_style: str | UnsetType | None = wire('bodyStyle', 'Body style name (e.g. Sedan 4D); null when unknown.', default=UNSET)
+    body_style_id: int | UnsetType | None = wire('bodyStyleId', 'VCdb body style id.', default=UNSET)
+    coalesced_vi_nor_hin: str | UnsetType | None = wire('coalescedVINorHIN', "The vehicle's VIN, or the hull identification number (HIN) of a vessel; null when neither is recorded.", default=UNSET)
+    color: str | None = wire('color', 'Colour of the vehicle: one of White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan, Gold, Green, Yellow, Orange, Pink, Purple, Other; null when not recorded.')
+    company_id: str = wire('companyId', 'Id of the Shopmonkey company the vehicle belongs to.')
+    computed_ymm: str | UnsetType | None = wire('computed_ymm', 'Year, make and model joined into one display string; null when they are unknown.', default=UNSET)
+    configuration_status: str | UnsetType | None = wire('configurationStatus', "How complete the vehicle's configuration (year, make, model, ...) is: Custom, Incomplete, Invalid, NotSupported or Valid; null when not set.", default=UNSET)
+    created_date: str = wire('createdDate', 'When the vehicle record was created (UTC date-time).')
+    custom_photo: bool = wire('customPhoto', 'Whether the vehicle has a photo uploaded by the shop.')
+    deferred_service_count: int = wire('deferredServiceCount', 'Number of deferred (recommended but not yet done) services on the vehicle.')
+    deleted: bool | UnsetType = wire('deleted', 'If the record has been deleted.', default=UNSET)
+    deleted_date: str | UnsetType | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.', default=UNSET)
+    deleted_reason: str | UnsetType | None = wire('deletedReason', 'The reason that the record was deleted.', default=UNSET)
+    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.', default=UNSET)
+    drivetrain: str | None = wire('drivetrain', 'Drivetrain: RWD, FWD, FourWD or AWD; null when unknown.')
+    drivetype: str | UnsetType | None = wire('drivetype', 'Drive type name as text; null when unknown.', default=UNSET)
+    drivetype_id: int | UnsetType | None = wire('drivetypeId', 'VCdb drivetype id.', default=UNSET)
+    driving_condition: str | UnsetType | None = wire('drivingCondition', 'Driving condition used for maintenance schedules: Normal or Severe; null when not set.', default=UNSET)
+    engine: str | None = wire('engine', 'Engine description (e.g. 2.5L 4-cylinder); null when unknown.')
+    engine_hours_logs: JSON | UnsetType = wire('engineHoursLogs', 'An array of engine hours logs { engineId: string; inHours: number; outHours: number; orderId: string; }. Decision: any JSON; the page types it object but describes an array.', default=UNSET)
+    engine_id: int | UnsetType | None = wire('engineId', 'VCdb engine id.', default=UNSET)
+    engines: JSON | UnsetType = wire('engines', 'An array of engines { id: string; make: string; model: string; hours: number; noHoursMeter: boolean; horsepower: number; serial: string; productionYear: number; productionMonth: number; }. Decision: any JSON; the page types it object but describes an array.', default=UNSET)
+    external_id: str | UnsetType | None = wire('externalId', 'An id that can be used to reference the vehicle in an external system.', default=UNSET)
+    front_tire_size: str | UnsetType | None = wire('frontTireSize', 'Custom front tire size override value.', default=UNSET)
+    hin: str | UnsetType | None = wire('hin', 'Vessel hull identification number.', default=UNSET)
+    id: str = wire('id', 'Id of the vehicle record (an opaque string).')
+    imported: bool | UnsetType = wire('imported', 'Whether the vehicle was imported from another system rather than created in Shopmonkey.', default=UNSET)
+    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
+    last_serviced_date: str | UnsetType | None = wire('lastServicedDate', 'When the vehicle was last serviced (UTC date-time); null when never.', default=UNSET)
+    length: float | UnsetType | None = wire('length', 'Length of a vessel or trailer, in lengthUnit; null when not recorded.', default=UNSET)
+    length_unit: str | UnsetType | None = wire('lengthUnit', 'Unit of length: Ft (feet) or M (metres); null when no length is recorded.', default=UNSET)
+    license_plate: str | None = wire('licensePlate', 'Licence plate number; null when not recorded.')
+    license_plate_country: str = wire('licensePlateCountry', 'Country that issued the licence plate, as an ISO 3166-1 alpha-2 code.')
+    license_plate_state: str | None = wire('licensePlateState', 'State or province that issued the licence plate; null when not recorded.')
+    location_ids: list[str] | UnsetType = wire('locationIds', 'Ids of the shop locations the vehicle belongs to.', default=UNSET)
+    make: str | None = wire('make', 'Make of the vehicle (e.g. Toyota), or the hull make of a vessel; null when unknown.')
+    make_id: int | None = wire('makeId', 'VCdb make id.')
+    message_count: int = wire('messageCount', 'Number of messages about the vehicle.')
+    mileage: float | None = wire('mileage', 'Last known odometer reading, in mileageUnit (a JSON number, so fractions are allowed); null when not recorded.')
+    mileage_log_count: int = wire('mileageLogCount', 'Number of odometer readings logged for the vehicle.')
+    mileage_unit: str = wire('mileageUnit', 'Unit of mileage: Mile or Kilometer.')
+    model: str | None = wire('model', 'Model name (e.g. Camry); null when unknown.')
+    model_id: int | None = wire('modelId', 'VCdb model id.')
+    name: str | UnsetType | None = wire('name', 'Custom vehicle name / Vessel registered name.', default=UNSET)
+    note: str = wire('note', 'Free-text note about the vehicle ("" when none).')
+    odometer: bool = wire('odometer', 'Whether the vehicle has a working odometer.')
+    order_count: int = wire('orderCount', 'Number of orders of the vehicle.')
+    origin_location_id: str | UnsetType | None = wire('originLocationId', 'The location that created the vehicle.', default=UNSET)
+    owner_count: int = wire('ownerCount', 'Number of customers linked to the vehicle as owners.')
+    preferred_labor_guide: str | UnsetType | None = wire('preferredLaborGuide', 'Labor guide to use for the vehicle: HeavyDuty, LightDuty or Other; null when not set.', default=UNSET)
+    production_date: str | None = wire('productionDate', 'Production date of the vehicle as free text (not a date-time); null when unknown.')
+    rear_tire_size: str | UnsetType | None = wire('rearTireSize', 'Custom rear tire size override value.', default=UNSET)
+    region: str | UnsetType | None = wire('region', 'Region (country) the vehicle is configured for, as an ISO 3166-1 alpha-2 code; null when not set.', default=UNSET)
+    serial: str | UnsetType | None = wire('serial', 'Serial number (e.g. of equipment or a vessel); null when none.', default=UNSET)
+    size: str = wire('size', 'Size class of the vehicle: HeavyDuty, LightDuty or Other. An unknown value is kept and reported when the vehicle is read.')
+    stock_photo: bool | None = wire('stockPhoto', 'Whether the vehicle shows a stock photo; null when not decided.')
+    submodel: str | None = wire('submodel', 'Submodel or trim name (e.g. LE); null when unknown.')
+    submodel_id: int | None = wire('submodelId', 'VCdb submodel id.')
+    tire_pressure_log_count: int = wire('tirePressureLogCount', 'Number of tire-pressure readings logged for the vehicle.')
+    transmission: str | None = wire('transmission', 'Transmission: Automatic, Manual, AutomaticCVT or AutomaticDualClutch; null when unknown.')
+    transmission_id: int | UnsetType | None = wire('transmissionId', 'VCdb transmission id.', default=UNSET)
+    transmission_mfr_code: str | UnsetType | None = wire('transmissionMfrCode', "Manufacturer's code of the transmission; null when unknown.", default=UNSET)
+    transmission_speed: str | UnsetType | None = wire('transmissionSpeed', 'Number of transmission speeds as text (e.g. 6); null when unknown.', default=UNSET)
+    type: str | None = wire('type', 'Kind of vehicle (e.g. Sedan, Truck, Boat, RV): one of the 27 values the page lists; null when not set. The list grows: an unknown value is kept and reported when the vehicle is read.')
+    unit: str | None = wire('unit', "The shop's or fleet's unit number for the vehicle; null when none.")
+    updated_date: str | None = wire('updatedDate', 'When the vehicle record was last changed (UTC date-time); null when never changed.')
+    vcdb_id: int | UnsetType | None = wire('vcdbId', 'VCdb id.', default=UNSET)
+    vcdb_vehicle_id: str | None = wire('vcdbVehicleId', 'Id of vcdb_vehicle record.')
+    vin: str | None = wire('vin', 'Vehicle identification number; null when not recorded.')
+    year: int | None = wire('year', 'Model year (e.g. 2019); null when unknown.')
+    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object of any shape; optional.', default=UNSET)
+    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire('tirePressureLogs', 'Tire-pressure readings logged for the vehicle. May be absent.', default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True)
 class TirePressureLog(Model):
-    """
-    A tire-pressure reading as embedded in data.order.vehicle.tirePressureLogs[] (seed PUT
-    example L2511 ff.; GO v3/TirePressureLog.go). Every example key is required. Open.
-    """
+    """One tire-pressure reading of a vehicle (data.order.vehicle.tirePressureLogs[]). Open."""
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1, '/$defs/TirePressureLog')
     __open__: ClassVar[bool] = True
     id: str = wire('id', 'Id of the tire-pressure log.')
@@ -1750,12 +1663,12 @@ class TirePressureLog(Model):
     location_id: str = wire('locationId', 'Id of the location that owns the row.')
     order_id: str = wire('orderId', 'Id of the order the reading was taken on.')
     vehicle_id: str = wire('vehicleId', 'Id of the vehicle.')
-    front_left: float | None = wire('frontLeft', 'Front-left pressure reading, or null (GO *float64; unit undocumented).')
-    front_right: float | None = wire('frontRight', 'Front-right pressure reading, or null (GO *float64; unit undocumented).')
-    rear_left: float | None = wire('rearLeft', 'Rear-left pressure reading, or null (GO *float64; unit undocumented).')
-    rear_right: float | None = wire('rearRight', 'Rear-right pressure reading, or null (GO *float64; unit undocumented).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+    front_left: float | None = wire('frontLeft', 'Front-left tire pressure reading (unit not documented); null when not measured.')
+    front_right: float | None = wire('frontRight', 'Front-right tire pressure reading (unit not documented); null when not measured.')
+    rear_left: float | None = wire('rearLeft', 'Rear-left tire pressure reading (unit not documented); null when not measured.')
+    rear_right: float | None = wire('rearRight', 'Rear-right tire pressure reading (unit not documented); null when not measured.')
+    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
@@ -1763,9 +1676,8 @@ class TirePressureLog(Model):
 @attrs.define(kw_only=True)
 class Vendor(Model):
     """
-    Vendor reference embedded in parts, tires and subcontracts (the vendor join): {id, name}
-    as the page's examples show (shopmonkey-order-services-api.txt L312-315, L359-362,
-    L433-436). As received: open, so a fuller vendor record is also accepted.
+    The vendor a part, tire or subcontract is bought from, as embedded in it (the vendor
+    join): its id and name. Open: a fuller vendor record is also accepted.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vendor', 1)
     __open__: ClassVar[bool] = True
@@ -1798,13 +1710,12 @@ class WebhookEvent(Model):
 
 class CreateServicesRequest(ArrayModel[CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService]):
     """
-    Body of POST /v3/order/:orderId/service (Add Service(s) to an Order): a top-level JSON
-    array ('Array with the following properties', shopmonkey-order-services-api.txt L2962).
-    Each item is one of three shapes, chosen by its discriminating key: fromCannedServiceId
-    -> CreateServiceFromCanned, else fromDeferredServiceId -> CreateServiceFromDeferred,
-    else CreateCustomService. The page's own example body is the placeholder '{}'
-    (L4799-4804), which is not an array. Decision: no minItems (none documented). Closed
-    everywhere.
+    Body of POST /v3/order/:orderId/service (add services to an order): a JSON array. Each
+    item is one of three shapes, chosen by its key: with fromCannedServiceId it copies a
+    canned service (CreateServiceFromCanned), else with fromDeferredServiceId it revives a
+    deferred service (CreateServiceFromDeferred), else it is a custom service
+    (CreateCustomService). An empty array is valid (no minimum is documented). Closed
+    everywhere: unknown keys are rejected.
     """
     __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1)
     __item__: ClassVar[Any] = CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService
