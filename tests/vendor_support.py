@@ -20,6 +20,35 @@ except ImportError:  # pragma: no cover - before the Shopmonkey schemas exist
     pass
 
 
+def strict_json(value: Any) -> Any:
+    """*value* with the JSON type of every scalar spelled out, for comparing with ``==``.
+
+    ``1``, ``1.0`` and ``true`` come out different (Python's ``==`` says ``1 == 1.0 == True``);
+    object member order does not matter; anything that is not a JSON value (a Decimal, a
+    model, a tuple, a non-string key) raises TypeError rather than comparing by accident.
+    """
+    if value is None or isinstance(value, bool):
+        return ("literal", value)
+    if type(value) is int:
+        return ("integer", value)
+    if type(value) is float:
+        return ("float", value)
+    if type(value) is str:
+        return ("string", value)
+    if type(value) is list:
+        return ("array", [strict_json(item) for item in value])
+    if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            raise TypeError(f"not a JSON object (a key is not a str): {value!r}")
+        return ("object", {key: strict_json(item) for key, item in value.items()})
+    raise TypeError(f"not a JSON value: {value!r} ({type(value).__name__})")
+
+
+def json_equal(left: Any, right: Any) -> bool:
+    """Whether two JSON values are equal with their types told apart (see `strict_json`)."""
+    return bool(strict_json(left) == strict_json(right))
+
+
 def vendor_schema_names() -> list[str]:
     return [n for n in db.schema_names() if n.split("/")[0] in ("mykaarma", "shopmonkey")]
 

@@ -30,6 +30,9 @@ Fixup = Callable[[Any], Any]
 Breaker = Callable[[Any], "st.SearchStrategy[tuple[Any, ExpectedIssue]]"]
 _fixups: dict[str, list[Fixup]] = {}
 _breakers: dict[str, list[Breaker]] = {}
+# Strategies already built, by schema version and options (see `payloads`). Registering a
+# fixup or breaker empties it, so a strategy never misses one registered after it was built.
+_built: dict[tuple[Any, ...], st.SearchStrategy[Any]] = {}
 
 
 @attrs.frozen
@@ -45,11 +48,13 @@ def register_fixup(schema: str, fixup: Fixup) -> None:
     """After generation, pass payloads of *schema* through *fixup* (for rules outside the
     generic generator, such as cross-field conditions)."""
     _fixups.setdefault(schema, []).append(fixup)
+    _built.clear()
 
 
 def register_breaker(schema: str, breaker: Breaker) -> None:
     """Add a strategy factory: given a valid payload, draw (broken payload, expected issue)."""
     _breakers.setdefault(schema, []).append(breaker)
+    _built.clear()
 
 
 _ANY_JSON: st.SearchStrategy[Any] = st.recursive(
@@ -251,18 +256,40 @@ def payloads(
     present, possibly null) or ``"containers"`` (optional objects and arrays always present
     and non-null, arrays non-empty, scalars random) or ``"sparse"`` (like containers, but
     optional objects and arrays may be absent or null), to reach deep fields quickly.
-    ``nulls="always"`` makes every nullable scalar null."""
+    ``nulls="always"`` makes every nullable scalar null.
+
+    The strategy is built once per schema version and options, and the same object is
+    returned on later calls (building one walks the whole schema; drawing from it is cheap)."""
     if optional not in ("random", "all", "containers", "sparse"):
         raise ValueError(f"optional must be random, all, containers or sparse, not {optional!r}")
-    reg = registry or default_registry()
-    document = reg.document(schema, version)
     if nulls not in ("random", "always"):
         raise ValueError(f"nulls must be 'random' or 'always', not {nulls!r}")
+    reg = registry or default_registry()
+    resolved = reg.resolve_version(schema, version)
+    key = ("payloads", reg, schema, resolved, max_items, unknown_fields, optional, nulls)
+    found = _built.get(key)
+    if found is None:
+        found = _built[key] = _build_payloads(
+            reg, schema, version, max_items, unknown_fields, optional, nulls
+        )
+    return found
+
+
+def _build_payloads(
+    reg: SchemaRegistry,
+    schema: str,
+    version: int | None,
+    max_items: int,
+    unknown_fields: bool,
+    optional: str,
+    nulls: str,
+) -> st.SearchStrategy[Any]:
+    document = reg.document(schema, version)
     builder = _Builder(reg, max_items, unknown_fields, optional, nulls)
     strat = builder.strategy(document, document["$id"])
     for fixup in _fixups.get(schema, []):
         strat = strat.map(fixup)
-    check = compiled(schema, version, registry=registry)
+    check = compiled(schema, version, registry=reg)
     return strat.filter(lambda value: not check.issues(value))
 
 
@@ -271,9 +298,13 @@ def models(cls: type[Model], *, max_items: int = 2) -> st.SearchStrategy[Any]:
     ref = cls.__schema__
     if ref.fragment is not None:
         raise TypeError(f"{cls.__name__} is a nested class; use its top-level schema's class")
-    return payloads(ref.name, version=ref.version, max_items=max_items).map(
-        lambda value: load(cls, value)
-    )
+    key = ("models", cls, max_items)
+    found = _built.get(key)
+    if found is None:
+        found = _built[key] = payloads(ref.name, version=ref.version, max_items=max_items).map(
+            lambda value: load(cls, value)
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- invalid
@@ -391,65 +422,72 @@ def invalid_payloads(
     member added to a closed object, a value of the wrong type, outside an enum or not
     matching a pattern) and from the vendor breakers registered for *schema*."""
     reg = registry or default_registry()
+    key = ("invalid", reg, schema, reg.resolve_version(schema, version), max_items)
+    found = _built.get(key)
+    if found is None:
+        found = _built[key] = _build_invalid(reg, schema, version, max_items)
+    return found
+
+
+def _build_invalid(
+    reg: SchemaRegistry, schema: str, version: int | None, max_items: int
+) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
     document = reg.document(schema, version)
     builder = _Builder(reg, max_items, False)
     rs_registry = _rs_registry(reg)
-    leaf_cache: dict[tuple[str, str], Any] = {}
+    valid_payloads = payloads(
+        schema, version=version, max_items=max_items, unknown_fields=False, registry=reg
+    )
+    vendor = _breakers.get(schema, [])
+    leaf_cache: dict[tuple[str, str], list[tuple[Any, str]]] = {}
 
-    def leaf_validator(sub: Any, base: str) -> Any:
+    def leaf_breaks(sub: Any, base: str) -> list[tuple[Any, str]]:
+        """The candidates that break the leaf schema *sub* with one issue at its root, each
+        with that issue's code (computed once per leaf schema: it does not depend on the
+        payload)."""
         key = (base, json.dumps(sub, sort_keys=True))
-        if key not in leaf_cache:
+        found = leaf_cache.get(key)
+        if found is None:
             if isinstance(sub, dict) and set(sub) - {"description"} == {"$ref"}:
                 root: dict[str, Any] = {"$schema": DRAFT, "$ref": _abs(base, sub["$ref"])}
             else:
                 root = {"$schema": DRAFT, **_absolutise(sub, base)}
-            leaf_cache[key] = jsonschema_rs.validator_for(
+            validator = jsonschema_rs.validator_for(
                 root, registry=rs_registry, validate_formats=True, offline=True
             )
-        return leaf_cache[key]
+            found = []
+            for candidate in _CANDIDATES:
+                errs = list(validator.iter_errors(candidate))
+                if len(errs) == 1 and not list(errs[0].instance_path):
+                    code = errs[0].kind.name
+                    if code not in ("anyOf", "oneOf"):
+                        found.append((candidate, code))
+            leaf_cache[key] = found
+        return found
 
     @st.composite
     def broken(draw: st.DrawFn) -> tuple[Any, ExpectedIssue]:
-        valid = draw(
-            payloads(
-                schema,
-                version=version,
-                max_items=max_items,
-                unknown_fields=False,
-                registry=registry,
-            )
-        )
-        vendor = _breakers.get(schema, [])
+        valid = draw(valid_payloads)
         flip: bool = draw(st.booleans()) if vendor else False
         if flip:
             chosen: tuple[Any, ExpectedIssue] = draw(st.one_of([b(valid) for b in vendor]))
             return chosen
         sites = _Sites(builder)
         sites.walk(document, document["$id"], valid, (), True)
-        options: list[tuple[Any, ExpectedIssue]] = []
+        # (path, new value or _DELETE, code); only the one drawn is applied.
+        options: list[tuple[tuple[Any, ...], Any, str]] = []
         for kind, path, _parent, sub, base in sites.out:
             if path in sites.frozen:
                 continue
             if kind == "required":
-                options.append((_edit(valid, path, _DELETE), ExpectedIssue(_ptr(path), "required")))
+                options.append((path, _DELETE, "required"))
             elif kind == "additionalProperties":
-                options.append(
-                    (_edit(valid, path, 1), ExpectedIssue(_ptr(path), "additionalProperties"))
-                )
+                options.append((path, 1, "additionalProperties"))
             else:
-                validator = leaf_validator(sub, base)
-                for candidate in _CANDIDATES:
-                    errs = list(validator.iter_errors(candidate))
-                    if len(errs) == 1 and not list(errs[0].instance_path):
-                        code = errs[0].kind.name
-                        if code in ("anyOf", "oneOf"):
-                            continue
-                        options.append(
-                            (_edit(valid, path, candidate), ExpectedIssue(_ptr(path), code))
-                        )
+                options.extend((path, new, code) for new, code in leaf_breaks(sub, base))
         assume(bool(options))
-        picked: tuple[Any, ExpectedIssue] = draw(st.sampled_from(options))
-        return picked
+        path, new, code = options[draw(st.integers(0, len(options) - 1))]
+        return _edit(valid, path, new), ExpectedIssue(_ptr(path), code)
 
     return broken()
 
