@@ -2,7 +2,7 @@
 
 from fractions import Fraction
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 import dealerbridge as db
 from dealerbridge.testing import payloads, shopmonkey_service_totals
@@ -77,7 +77,7 @@ def services_in(payload, name):
     return list(order.get("services", [])) + list(payload["data"].get("services", []))
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=40)
 
 
 @SETTINGS

@@ -16,6 +16,7 @@ from .vendor_support import (
     json_equal,
     model_for,
     strict_json,
+    stubs_for,
     vendor_schema_names,
 )
 
@@ -53,7 +54,7 @@ def test_every_vendor_schema_has_valid_fixtures():
 @pytest.mark.parametrize("name", NAMES)
 @given(data=st.data())
 def test_generated_payloads_validate_and_round_trip(name, data):
-    payload = data.draw(payloads(name))
+    payload = data.draw(payloads(name, stubs=stubs_for(name)))
     assert db.errors(payload, name) == []
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -66,7 +67,7 @@ def test_generated_payloads_validate_and_round_trip(name, data):
 @pytest.mark.parametrize("name", NAMES)
 @given(data=st.data())
 def test_each_broken_rule_gives_exactly_its_issue(name, data):
-    payload, expected = data.draw(invalid_payloads(name))
+    payload, expected = data.draw(invalid_payloads(name, stubs=stubs_for(name)))
     assert issue_pairs(payload, name) == [(expected.path, expected.code)]
 
 
@@ -107,7 +108,7 @@ def test_every_field_is_reached_absent_null_and_present(name):
     for mode in MODES:
         # A fixed draw is the point here: coverage must not depend on the run's seed.
         @settings(max_examples=100, database=None, derandomize=True)
-        @given(payloads(name, max_items=2, **mode))
+        @given(payloads(name, max_items=2, stubs=stubs_for(name), **mode))
         def observe(payload):
             coverage.observe(payload)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from hypothesis import strategies as st
 
 import dealerbridge as db
 from dealerbridge._generated import mykaarma as _mk
@@ -47,6 +52,40 @@ def strict_json(value: Any) -> Any:
 def json_equal(left: Any, right: Any) -> bool:
     """Whether two JSON values are equal with their types told apart (see `strict_json`)."""
     return bool(strict_json(left) == strict_json(right))
+
+
+def embedded_documents(name: str) -> list[str]:
+    """The other named schemas *name* embeds whole (a ``$ref`` to the document itself, not to
+    one of its ``$defs``), such as the Shopmonkey order inside the service responses."""
+    registry = db._default_registry()
+    names = {registry.document(other)["$id"]: other for other in registry.names()}
+    own = registry.document(name)["$id"]
+    refs = re.findall(r'"\$ref": "([^"#]+)"', json.dumps(registry.document(name)))
+    return sorted({names[ref] for ref in refs if ref != own})
+
+
+@cache
+def _fixture_documents(name: str) -> Any:
+    valid = [
+        db.parse_json(path.read_bytes())
+        for path in fixture_files(name)
+        if not path.name.startswith("invalid-")
+    ]
+    assert valid, f"{name} has no valid fixture to stub it with"
+    # A copy per draw: fixups may change the payload they get.
+    return st.sampled_from(valid).map(copy.deepcopy)
+
+
+def stubs_for(name: str) -> dict[str, Any]:
+    """The ``stubs`` argument of dealerbridge.testing strategies for the generated-payload tests
+    of *name*: every document it embeds whole is drawn from that document's valid fixtures.
+
+    Each embedded document has generated tests of its own (validity, round trip, single-rule
+    breaks, field coverage, which leaves members of embedded documents to their own test), so
+    its envelope's tests need not generate it in full for every example; the envelope's own
+    members are still generated.
+    """
+    return {inner: _fixture_documents(inner) for inner in embedded_documents(name)}
 
 
 def vendor_schema_names() -> list[str]:
@@ -92,6 +131,8 @@ class Coverage:
         for path in self.fields:
             parent, _, prop = path.rpartition("/")
             self.children.setdefault(parent, []).append((path, prop))
+        # Paths with fields somewhere beneath: nothing else is worth walking into.
+        self.inside = {parent[:end] for parent in self.children for end in range(len(parent) + 1)}
 
     def resolve(self, base: str, ref: str) -> tuple[str, Any]:
         return self.registry.resolve(base, ref)
@@ -158,8 +199,10 @@ class Coverage:
                 else:
                     self.absent.add(path)
             for key, child in value.items():
-                self.observe(child, f"{where}/{key}")
-        elif isinstance(value, list):
+                path = f"{where}/{key}"
+                if path in self.inside:
+                    self.observe(child, path)
+        elif isinstance(value, list) and f"{where}/*" in self.inside:
             for child in value:
                 self.observe(child, f"{where}/*")
 

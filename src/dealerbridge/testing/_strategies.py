@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -249,6 +249,7 @@ def payloads(
     optional: str = "random",
     nulls: str = "random",
     registry: SchemaRegistry | None = None,
+    stubs: Mapping[str, st.SearchStrategy[Any]] | None = None,
 ) -> st.SearchStrategy[Any]:
     """Valid wire payloads of *schema*. Inbound schemas also get members the vendor might add
     later (``unknown_fields``); arrays hold at most ``max_items`` items. ``optional`` is
@@ -258,6 +259,11 @@ def payloads(
     optional objects and arrays may be absent or null), to reach deep fields quickly.
     ``nulls="always"`` makes every nullable scalar null.
 
+    ``stubs`` maps names of other schemas to strategies that stand in for them wherever
+    *schema* embeds that whole document (a ``$ref`` to the document itself, not to one of its
+    ``$defs``): an envelope's test can draw its inner document from a few known-valid values
+    while the inner document's own tests cover it in full. The stub must give valid documents.
+
     The strategy is built once per schema version and options, and the same object is
     returned on later calls (building one walks the whole schema; drawing from it is cheap)."""
     if optional not in ("random", "all", "containers", "sparse"):
@@ -266,13 +272,50 @@ def payloads(
         raise ValueError(f"nulls must be 'random' or 'always', not {nulls!r}")
     reg = registry or default_registry()
     resolved = reg.resolve_version(schema, version)
+    by_id = _stubs_by_id(reg, stubs)
     key = ("payloads", reg, schema, resolved, max_items, unknown_fields, optional, nulls)
+    key += _stubs_key(by_id)
     found = _built.get(key)
     if found is None:
         found = _built[key] = _build_payloads(
-            reg, schema, version, max_items, unknown_fields, optional, nulls
+            reg, schema, version, max_items, unknown_fields, optional, nulls, by_id
         )
     return found
+
+
+def _stubs_by_id(
+    reg: SchemaRegistry, stubs: Mapping[str, st.SearchStrategy[Any]] | None
+) -> dict[str, st.SearchStrategy[Any]]:
+    return {reg.document(name)["$id"]: strategy for name, strategy in (stubs or {}).items()}
+
+
+def _stubs_key(by_id: dict[str, st.SearchStrategy[Any]]) -> tuple[Any, ...]:
+    # By identity: the built strategy holds the stubs, so their ids are not reused meanwhile.
+    return tuple(sorted((doc_id, id(strategy)) for doc_id, strategy in by_id.items()))
+
+
+class _StubbingBuilder(_Builder):
+    """A `_Builder` that answers each whole-document ``$ref`` to a stubbed document with the
+    stub (see ``stubs`` in `payloads`)."""
+
+    def __init__(
+        self,
+        registry: SchemaRegistry,
+        max_items: int,
+        extras: bool,
+        optional: str,
+        nulls: str,
+        stubs: dict[str, st.SearchStrategy[Any]],
+    ) -> None:
+        super().__init__(registry, max_items, extras, optional, nulls)
+        self.stubs = stubs
+
+    def strategy(self, node: Any, base: str, depth: int = 0) -> st.SearchStrategy[Any]:
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            stub = self.stubs.get(node["$ref"])
+            if stub is not None:
+                return stub
+        return super().strategy(node, base, depth)
 
 
 def _build_payloads(
@@ -283,9 +326,13 @@ def _build_payloads(
     unknown_fields: bool,
     optional: str,
     nulls: str,
+    stubs: dict[str, st.SearchStrategy[Any]],
 ) -> st.SearchStrategy[Any]:
     document = reg.document(schema, version)
-    builder = _Builder(reg, max_items, unknown_fields, optional, nulls)
+    if stubs:
+        builder: _Builder = _StubbingBuilder(reg, max_items, unknown_fields, optional, nulls, stubs)
+    else:
+        builder = _Builder(reg, max_items, unknown_fields, optional, nulls)
     strat = builder.strategy(document, document["$id"])
     for fixup in _fixups.get(schema, []):
         strat = strat.map(fixup)
@@ -416,27 +463,39 @@ def invalid_payloads(
     version: int | None = None,
     max_items: int = 2,
     registry: SchemaRegistry | None = None,
+    stubs: Mapping[str, st.SearchStrategy[Any]] | None = None,
 ) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
     """``(payload, expected)``: a valid payload with exactly one rule broken, and the issue
     it must produce. Rules come from the schema (a required member removed, an unknown
     member added to a closed object, a value of the wrong type, outside an enum or not
-    matching a pattern) and from the vendor breakers registered for *schema*."""
+    matching a pattern) and from the vendor breakers registered for *schema*. ``stubs`` stand
+    in for embedded documents of the valid payloads broken, as in `payloads`."""
     reg = registry or default_registry()
     key = ("invalid", reg, schema, reg.resolve_version(schema, version), max_items)
+    key += _stubs_key(_stubs_by_id(reg, stubs))
     found = _built.get(key)
     if found is None:
-        found = _built[key] = _build_invalid(reg, schema, version, max_items)
+        found = _built[key] = _build_invalid(reg, schema, version, max_items, stubs)
     return found
 
 
 def _build_invalid(
-    reg: SchemaRegistry, schema: str, version: int | None, max_items: int
+    reg: SchemaRegistry,
+    schema: str,
+    version: int | None,
+    max_items: int,
+    stubs: Mapping[str, st.SearchStrategy[Any]] | None,
 ) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
     document = reg.document(schema, version)
     builder = _Builder(reg, max_items, False)
     rs_registry = _rs_registry(reg)
     valid_payloads = payloads(
-        schema, version=version, max_items=max_items, unknown_fields=False, registry=reg
+        schema,
+        version=version,
+        max_items=max_items,
+        unknown_fields=False,
+        registry=reg,
+        stubs=stubs,
     )
     vendor = _breakers.get(schema, [])
     leaf_cache: dict[tuple[str, str], list[tuple[Any, str]]] = {}
@@ -460,7 +519,9 @@ def _build_invalid(
                 errs = list(validator.iter_errors(candidate))
                 if len(errs) == 1 and not list(errs[0].instance_path):
                     code = errs[0].kind.name
-                    if code not in ("anyOf", "oneOf"):
+                    # A union's error is not one issue; a missing member (a candidate {} for
+                    # an object requiring one member) is reported at the member, not here.
+                    if code not in ("anyOf", "oneOf", "required"):
                         found.append((candidate, code))
             leaf_cache[key] = found
         return found
