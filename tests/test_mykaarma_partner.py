@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, find, given, settings
 
 import dealerbridge as db
 from dealerbridge import mykaarma as mk
@@ -176,3 +176,16 @@ def test_each_rule_finds_breaks_and_repairs_only_itself(rule):
 def test_non_dict_input_is_a_validation_error():
     with pytest.raises(db.ValidationError):
         mk.partner_request_errors([1, 2])
+
+
+def test_a_web_request_may_have_a_creator_user_without_uuid():
+    def without_uuid(body):
+        creator = body["appointmentInformation"].get("creatorUser")
+        return isinstance(creator, dict) and "uuid" not in creator
+
+    body = find(
+        partner_requests(source="WEB"),
+        without_uuid,
+        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]),
+    )
+    assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []

@@ -43,6 +43,8 @@ def schema_verdict(name, instance):
 # starts with the simplest payload and then draws random ones, so DRAWS examples per run).
 SEED = 20261129
 DRAWS = 5
+# Schemas with exactly one valid value (the DELETE body must be exactly {}).
+SINGLE_VALID_VALUE = {"shopmonkey/delete-service-request"}
 
 
 @cache
@@ -74,9 +76,14 @@ def test_generated_cases_are_varied():
     for name, instance in generated_cases():
         by_name.setdefault(name, set()).add(json.dumps(instance, sort_keys=True))
     assert set(by_name) == set(NAMES)
-    assert all(len(seen) >= 3 for seen in by_name.values()), {
-        name: len(seen) for name, seen in by_name.items()
+    # One seeded run gives the simplest payload and then random ones; the old fixed draw gave
+    # one valid and one broken payload per schema, whatever the seed.
+    too_few = {
+        name: len(seen)
+        for name, seen in by_name.items()
+        if len(seen) < (2 if name in SINGLE_VALID_VALUE else 3)
     }
+    assert too_few == {}
 
 
 def test_python_jsonschema_agrees_on_fixtures_and_generated_payloads():

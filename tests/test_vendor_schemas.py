@@ -10,6 +10,7 @@ import dealerbridge as db
 from dealerbridge.testing import invalid_payloads, payloads
 
 from .vendor_support import (
+    FIXTURES,
     Coverage,
     expected_for,
     fixture_files,
@@ -76,8 +77,11 @@ def test_each_broken_rule_gives_exactly_its_issue(name, data):
 RULE_EXEMPT = {
     "mykaarma/partner-appointment-request": {
         # DROPOFF_RIDE_TIME_REQUIRED
-        "absent": {"/dropTripInformation/rideTime"},
+        "absent": {"/dropTripInformation/rideTime", "/appointmentInformation/creatorUser/uuid"},
         "null": {"/dropTripInformation/rideTime"},
+        # VALID_CREATOR_USER_UUID_REQUIRED allows creatorUser without uuid only when source is
+        # WEB, too rare a combination for these fixed draws; test_mykaarma_partner's
+        # test_a_web_request_may_have_a_creator_user_without_uuid searches for it instead.
     },
 }
 
@@ -143,3 +147,27 @@ def test_json_equal_tells_json_types_apart(left, right, equal):
 def test_json_equal_refuses_what_is_not_json(value):
     with pytest.raises(TypeError):
         json_equal(value, value)
+
+
+def test_a_stub_stands_in_for_an_embedded_document():
+    name = "mykaarma/read-order-response"
+    order = db.parse_json((FIXTURES / "mykaarma" / "order" / "valid-closed-full.json").read_bytes())
+
+    @settings(max_examples=20, database=None)
+    @given(payloads(name, optional="containers", stubs={"mykaarma/order": st.just(order)}))
+    def check(payload):
+        assert db.errors(payload, name) == []
+        # optional="containers": the wrapper object is always there, with the order inside.
+        assert payload["order"]["order"] is order
+
+    check()
+
+
+def test_strategies_are_built_once_per_schema_and_options():
+    name = "shopmonkey/fee"
+    assert payloads(name) is payloads(name)
+    assert payloads(name) is not payloads(name, max_items=3)
+    assert invalid_payloads(name) is invalid_payloads(name)
+    stubs = stubs_for(name)
+    assert payloads(name, stubs=stubs) is payloads(name, stubs=stubs_for(name))
+    assert payloads(name, stubs=stubs) is not payloads(name)
