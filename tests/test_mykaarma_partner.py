@@ -189,3 +189,11 @@ def test_a_web_request_may_have_a_creator_user_without_uuid():
         settings=settings(database=None, max_examples=2000, phases=[Phase.generate]),
     )
     assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []
+
+
+def test_an_empty_pickup_trip_still_gets_the_start_time_check():
+    body = json.loads((REQUESTS / "doc-minimal.json").read_text())
+    body["pickupTripInformation"] = {}
+    body["appointmentDateTime"] = "2026-02-30T13:00:00-0700"
+    found = mk.partner_request_errors(body, dealer_uuid="d-1")
+    assert [(e.code, e.path) for e in found] == [("MISSING_START_TIME", "/appointmentDateTime")]

@@ -312,8 +312,9 @@ def _start_time() -> _Rule:
 
     def find(s: PartnerSubject) -> list[str]:
         when = s.body.get("appointmentDateTime")
-        applies = isinstance(when, str) and not _blank(when) and s.trip("pickupTripInformation")
-        return [path] if applies and unreadable(when) else []
+        if not isinstance(when, str) or _blank(when) or s.trip("pickupTripInformation") is None:
+            return []
+        return [path] if unreadable(when) else []
 
     def repair(s: PartnerSubject) -> None:
         s.body["appointmentDateTime"] = _WHEN
