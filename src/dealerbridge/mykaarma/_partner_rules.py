@@ -6,6 +6,10 @@ given). These rules live here, not in the schema, because they answer with the v
 codes; run `dealerbridge.validate(body, "mykaarma/partner-appointment-request")` as well for the
 field rules.
 
+Each rule is defined once, in `PARTNER_RULES` (a `dealerbridge._rules.Rule` per code, in the
+page's order): `partner_request_errors` reports from it, and `dealerbridge.testing` repairs
+generated requests and breaks valid ones from the same definitions.
+
 Not decidable locally (the server decides them from data the request does not carry):
 `UNDECIDABLE_CODES` lists them with the reason.
 """
