@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dealerbridge as db
-from dealerbridge.testing import invalid_payloads, payloads
+from dealerbridge.testing import invalid_payloads, models, payloads
 
 from .vendor_support import (
     FIXTURES,
@@ -171,3 +171,16 @@ def test_strategies_are_built_once_per_schema_and_options():
     stubs = stubs_for(name)
     assert payloads(name, stubs=stubs) is payloads(name, stubs=stubs_for(name))
     assert payloads(name, stubs=stubs) is not payloads(name)
+
+
+def test_models_draws_loaded_instances_of_a_top_level_class():
+    cls = model_for("shopmonkey/fee")
+    assert models(cls) is models(cls)
+
+    @settings(max_examples=20, database=None)
+    @given(models(cls))
+    def check(instance):
+        assert type(instance) is cls
+        assert db.errors(db.dump(instance), "shopmonkey/fee") == []
+
+    check()

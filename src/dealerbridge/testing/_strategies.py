@@ -345,7 +345,7 @@ def models(cls: type[Model], *, max_items: int = 2) -> st.SearchStrategy[Any]:
     ref = cls.__schema__
     if ref.fragment is not None:
         raise TypeError(f"{cls.__name__} is a nested class; use its top-level schema's class")
-    key = ("models", cls, max_items)
+    key = ("models", default_registry(), cls, max_items)
     found = _built.get(key)
     if found is None:
         found = _built[key] = payloads(ref.name, version=ref.version, max_items=max_items).map(
