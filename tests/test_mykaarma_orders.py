@@ -2,7 +2,7 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 import dealerbridge as db
 from dealerbridge import mykaarma as mk
@@ -110,7 +110,7 @@ def test_create_request_raises_only_when_the_result_is_invalid():
     assert [(i.path, i.code) for i in info.value.issues] == [("/order/jobs/0/laborSale", "pattern")]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40)
 @given(payloads("mykaarma/order"))
 def test_any_order_gives_a_valid_request_or_a_validation_error(payload):
     order = db.load(mk.Order, payload)

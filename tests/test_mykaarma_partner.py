@@ -3,10 +3,11 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import Phase, find, given, settings
 
 import dealerbridge as db
 from dealerbridge import mykaarma as mk
+from dealerbridge.mykaarma._partner_rules import PARTNER_RULES, PartnerSubject
 from dealerbridge.testing import partner_requests, partner_rule_breaks, payloads
 from dealerbridge.testing._mykaarma import partner_break_options
 
@@ -90,7 +91,7 @@ def test_every_code_on_the_page_is_decided_or_documented_as_undecidable():
         assert " ".join(description.split()) in flat
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=80)
 @given(payloads(SCHEMA))
 def test_generated_valid_requests_pass_every_local_check(body):
     assert db.errors(body, SCHEMA) == []
@@ -101,7 +102,7 @@ def test_generated_valid_requests_pass_every_local_check(body):
 @pytest.mark.parametrize("source", ["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER", None])
 @pytest.mark.parametrize("dropoff", [True, False])
 def test_valid_requests_for_each_source_with_and_without_dropoff(source, dropoff):
-    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=15)
     @given(partner_requests(source=source, dropoff=dropoff))
     def check(body):
         assert body["source"] == source
@@ -112,7 +113,7 @@ def test_valid_requests_for_each_source_with_and_without_dropoff(source, dropoff
     check()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=120)
 @given(partner_rule_breaks())
 def test_each_broken_partner_rule_gives_exactly_its_code(pair):
     body, code = pair
@@ -120,8 +121,8 @@ def test_each_broken_partner_rule_gives_exactly_its_code(pair):
     assert [e.code for e in mk.partner_request_errors(body, dealer_uuid=dealer)] == [code]
 
 
-def test_every_decidable_code_is_reachable_by_a_breaker():
-    seen = set()
+def doc_requests():
+    """The page's three curl bodies, each made valid for a WEB and a non-WEB source."""
     for name in ("doc-minimal", "doc-minimal-with-dropoff", "doc-complete"):
         body = json.loads((REQUESTS / f"{name}.json").read_text())
         for source in ("WEB", "DEALER_APP"):
@@ -131,15 +132,68 @@ def test_every_decidable_code_is_reachable_by_a_breaker():
                 "creatorUser": {"uuid": "u-1"},
             }
             assert mk.partner_request_errors(valid, dealer_uuid="d-1") == []
-            for broken, code in partner_break_options(valid):
-                dealer = "" if code == "INVALID_DEALER_UUID" else "d-1"
-                assert [e.code for e in mk.partner_request_errors(broken, dealer_uuid=dealer)] == [
-                    code
-                ]
-                seen.add(code)
+            yield valid
+
+
+def test_every_decidable_code_is_reachable_by_a_breaker():
+    seen = set()
+    for valid in doc_requests():
+        for broken, code in partner_break_options(valid):
+            dealer = "" if code == "INVALID_DEALER_UUID" else "d-1"
+            assert [e.code for e in mk.partner_request_errors(broken, dealer_uuid=dealer)] == [code]
+            seen.add(code)
     assert seen == set(mk.PARTNER_ERROR_CODES)
+
+
+def test_the_rule_table_is_the_one_definition():
+    assert [rule.code for rule in PARTNER_RULES] == list(mk.PARTNER_ERROR_CODES)
+    assert len({rule.name for rule in PARTNER_RULES}) == len(PARTNER_RULES)
+    for rule in PARTNER_RULES:
+        assert rule.description == mk.PARTNER_ERROR_CODES[rule.code]
+        assert rule.name == rule.code.lower().replace("_", "-")
+
+
+@pytest.mark.parametrize("rule", PARTNER_RULES, ids=lambda rule: rule.code)
+def test_each_rule_finds_breaks_and_repairs_only_itself(rule):
+    broken_any = False
+    for valid in doc_requests():
+        subject = PartnerSubject(valid, "d-1")
+        assert not rule.violated(subject)
+        for broken in rule.breaks(subject):
+            broken_any = True
+            assert valid == PartnerSubject(valid, "d-1").body  # breaking copies
+            found = mk.partner_request_errors(broken.body, dealer_uuid=broken.dealer_uuid)
+            assert [(e.code, e.path) for e in found] == [
+                (rule.code, path) for path in rule.find(broken)
+            ]
+            assert found and all(e.path in rule.paths for e in found)
+            if rule.repair is not None:
+                rule.repair(broken)
+                assert mk.partner_request_errors(broken.body, dealer_uuid=broken.dealer_uuid) == []
+    assert broken_any
 
 
 def test_non_dict_input_is_a_validation_error():
     with pytest.raises(db.ValidationError):
         mk.partner_request_errors([1, 2])
+
+
+def test_a_web_request_may_have_a_creator_user_without_uuid():
+    def without_uuid(body):
+        creator = body["appointmentInformation"].get("creatorUser")
+        return isinstance(creator, dict) and "uuid" not in creator
+
+    body = find(
+        partner_requests(source="WEB"),
+        without_uuid,
+        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]),
+    )
+    assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []
+
+
+def test_an_empty_pickup_trip_still_gets_the_start_time_check():
+    body = json.loads((REQUESTS / "doc-minimal.json").read_text())
+    body["pickupTripInformation"] = {}
+    body["appointmentDateTime"] = "2026-02-30T13:00:00-0700"
+    found = mk.partner_request_errors(body, dealer_uuid="d-1")
+    assert [(e.code, e.path) for e in found] == [("MISSING_START_TIME", "/appointmentDateTime")]

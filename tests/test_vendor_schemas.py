@@ -1,20 +1,29 @@
 """Every vendor schema: fixtures, generated valid and invalid payloads, round trips, coverage."""
 
-import json
 import warnings
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dealerbridge as db
-from dealerbridge.testing import invalid_payloads, payloads
+from dealerbridge.testing import invalid_payloads, models, payloads
 
-from .strictjson import tagged
-from .vendor_support import Coverage, expected_for, fixture_files, model_for, vendor_schema_names
+from .vendor_support import (
+    FIXTURES,
+    Coverage,
+    expected_for,
+    fixture_files,
+    json_equal,
+    model_for,
+    strict_json,
+    stubs_for,
+    vendor_schema_names,
+)
 
 NAMES = vendor_schema_names()
 FIXTURE_CASES = [(name, path) for name in NAMES for path in fixture_files(name)]
+VALID_CASES = [(name, path) for name, path in FIXTURE_CASES if not path.name.startswith("invalid-")]
 
 
 def issue_pairs(instance, name):
@@ -30,50 +39,36 @@ def test_fixture_verdicts(name, path):
         assert issue_pairs(instance, name) == []
 
 
-@pytest.mark.parametrize(("name", "path"), FIXTURE_CASES, ids=lambda v: getattr(v, "name", v))
+@pytest.mark.parametrize(("name", "path"), VALID_CASES, ids=lambda v: getattr(v, "name", v))
 def test_valid_fixtures_round_trip_through_models(name, path):
-    if path.name.startswith("invalid-"):
-        return
     instance = db.parse_json(path.read_bytes())
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         loaded = db.load(model_for(name), instance)
-    assert tagged(db.dump(loaded)) == tagged(_integral(instance, name))
+    assert strict_json(db.dump(loaded)) == strict_json(instance)
 
 
-def _integral(instance, name):
-    """The one documented normalisation: integral floats in integer fields become ints."""
-    return json.loads(json.dumps(db.dump(db.load(model_for(name), instance))))
+def test_every_vendor_schema_has_valid_fixtures():
+    assert sorted(NAMES) == sorted({name for name, _ in VALID_CASES})
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(suppress_health_check=list(HealthCheck), deadline=None)
 @given(data=st.data())
 def test_generated_payloads_validate_and_round_trip(name, data):
-    payload = data.draw(payloads(name))
+    payload = data.draw(payloads(name, stubs=stubs_for(name)))
     assert db.errors(payload, name) == []
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         loaded = db.load(model_for(name), payload)
-    dumped = db.dump(loaded)
-    assert tagged(_normalise(dumped)) == tagged(_normalise(payload))
-
-
-def _normalise(value):
-    # Integral floats in integer fields come back as ints (documented); compare numbers by
-    # value and type otherwise.
-    if isinstance(value, dict):
-        return {k: _normalise(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalise(v) for v in value]
-    return value
+    # Exactly the payload: generated integer fields hold ints, so the one documented
+    # normalisation (an integral float in an integer field is loaded as an int) never applies.
+    assert strict_json(db.dump(loaded)) == strict_json(payload)
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(suppress_health_check=list(HealthCheck), deadline=None)
 @given(data=st.data())
 def test_each_broken_rule_gives_exactly_its_issue(name, data):
-    payload, expected = data.draw(invalid_payloads(name))
+    payload, expected = data.draw(invalid_payloads(name, stubs=stubs_for(name)))
     assert issue_pairs(payload, name) == [(expected.path, expected.code)]
 
 
@@ -82,8 +77,11 @@ def test_each_broken_rule_gives_exactly_its_issue(name, data):
 RULE_EXEMPT = {
     "mykaarma/partner-appointment-request": {
         # DROPOFF_RIDE_TIME_REQUIRED
-        "absent": {"/dropTripInformation/rideTime"},
+        "absent": {"/dropTripInformation/rideTime", "/appointmentInformation/creatorUser/uuid"},
         "null": {"/dropTripInformation/rideTime"},
+        # VALID_CREATOR_USER_UUID_REQUIRED allows creatorUser without uuid only when source is
+        # WEB, too rare a combination for these fixed draws; test_mykaarma_partner's
+        # test_a_web_request_may_have_a_creator_user_without_uuid searches for it instead.
     },
 }
 
@@ -112,15 +110,9 @@ def test_every_field_is_reached_absent_null_and_present(name):
         }
 
     for mode in MODES:
-
-        @settings(
-            max_examples=100,
-            database=None,
-            derandomize=True,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(payloads(name, max_items=2, **mode))
+        # A fixed draw is the point here: coverage must not depend on the run's seed.
+        @settings(max_examples=100, database=None, derandomize=True)
+        @given(payloads(name, max_items=2, stubs=stubs_for(name), **mode))
         def observe(payload):
             coverage.observe(payload)
 
@@ -128,3 +120,67 @@ def test_every_field_is_reached_absent_null_and_present(name):
         if missing() == {"present": [], "null": [], "absent": []}:
             break
     assert missing() == {"present": [], "null": [], "absent": []}
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "equal"),
+    [
+        (1, 1, True),
+        (1, 1.0, False),
+        (1, True, False),
+        (0, False, False),
+        (None, False, False),
+        ("1", 1, False),
+        ({"a": 1, "b": [1, 2.5]}, {"b": [1, 2.5], "a": 1}, True),
+        ({"a": [1, 2]}, {"a": [2, 1]}, False),
+        ({"a": {"b": 1}}, {"a": {"b": 1.0}}, False),
+        ({"a": 1}, {"a": 1, "b": None}, False),
+        ([], {}, False),
+    ],
+)
+def test_json_equal_tells_json_types_apart(left, right, equal):
+    assert json_equal(left, right) is equal
+    assert json_equal(right, left) is equal
+
+
+@pytest.mark.parametrize("value", [(1, 2), {1: "a"}, 1.5j, object()])
+def test_json_equal_refuses_what_is_not_json(value):
+    with pytest.raises(TypeError):
+        json_equal(value, value)
+
+
+def test_a_stub_stands_in_for_an_embedded_document():
+    name = "mykaarma/read-order-response"
+    order = db.parse_json((FIXTURES / "mykaarma" / "order" / "valid-closed-full.json").read_bytes())
+
+    @settings(max_examples=20, database=None)
+    @given(payloads(name, optional="containers", stubs={"mykaarma/order": st.just(order)}))
+    def check(payload):
+        assert db.errors(payload, name) == []
+        # optional="containers": the wrapper object is always there, with the order inside.
+        assert payload["order"]["order"] is order
+
+    check()
+
+
+def test_strategies_are_built_once_per_schema_and_options():
+    name = "shopmonkey/fee"
+    assert payloads(name) is payloads(name)
+    assert payloads(name) is not payloads(name, max_items=3)
+    assert invalid_payloads(name) is invalid_payloads(name)
+    stubs = stubs_for(name)
+    assert payloads(name, stubs=stubs) is payloads(name, stubs=stubs_for(name))
+    assert payloads(name, stubs=stubs) is not payloads(name)
+
+
+def test_models_draws_loaded_instances_of_a_top_level_class():
+    cls = model_for("shopmonkey/fee")
+    assert models(cls) is models(cls)
+
+    @settings(max_examples=20, database=None)
+    @given(models(cls))
+    def check(instance):
+        assert type(instance) is cls
+        assert db.errors(db.dump(instance), "shopmonkey/fee") == []
+
+    check()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from hypothesis import strategies as st
 
 import dealerbridge as db
 from dealerbridge._generated import mykaarma as _mk
@@ -18,6 +23,69 @@ try:
     MODULES.append(_sm)
 except ImportError:  # pragma: no cover - before the Shopmonkey schemas exist
     pass
+
+
+def strict_json(value: Any) -> Any:
+    """*value* with the JSON type of every scalar spelled out, for comparing with ``==``.
+
+    ``1``, ``1.0`` and ``true`` come out different (Python's ``==`` says ``1 == 1.0 == True``);
+    object member order does not matter; anything that is not a JSON value (a Decimal, a
+    model, a tuple, a non-string key) raises TypeError rather than comparing by accident.
+    """
+    if value is None or isinstance(value, bool):
+        return ("literal", value)
+    if type(value) is int:
+        return ("integer", value)
+    if type(value) is float:
+        return ("float", value)
+    if type(value) is str:
+        return ("string", value)
+    if type(value) is list:
+        return ("array", [strict_json(item) for item in value])
+    if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            raise TypeError(f"not a JSON object (a key is not a str): {value!r}")
+        return ("object", {key: strict_json(item) for key, item in value.items()})
+    raise TypeError(f"not a JSON value: {value!r} ({type(value).__name__})")
+
+
+def json_equal(left: Any, right: Any) -> bool:
+    """Whether two JSON values are equal with their types told apart (see `strict_json`)."""
+    return bool(strict_json(left) == strict_json(right))
+
+
+def embedded_documents(name: str) -> list[str]:
+    """The other named schemas *name* embeds whole (a ``$ref`` to the document itself, not to
+    one of its ``$defs``), such as the Shopmonkey order inside the service responses."""
+    registry = db._default_registry()
+    names = {registry.document(other)["$id"]: other for other in registry.names()}
+    own = registry.document(name)["$id"]
+    refs = re.findall(r'"\$ref": "([^"#]+)"', json.dumps(registry.document(name)))
+    return sorted({names[ref] for ref in refs if ref != own})
+
+
+@cache
+def _fixture_documents(name: str) -> Any:
+    valid = [
+        db.parse_json(path.read_bytes())
+        for path in fixture_files(name)
+        if not path.name.startswith("invalid-")
+    ]
+    assert valid, f"{name} has no valid fixture to stub it with"
+    # A copy per draw: fixups may change the payload they get.
+    return st.sampled_from(valid).map(copy.deepcopy)
+
+
+def stubs_for(name: str) -> dict[str, Any]:
+    """The ``stubs`` argument of dealerbridge.testing strategies for the generated-payload tests
+    of *name*: every document it embeds whole is drawn from that document's valid fixtures.
+
+    Each embedded document has generated tests of its own (validity, round trip, single-rule
+    breaks, field coverage, which leaves members of embedded documents to their own test), so
+    its envelope's tests need not generate it in full for every example; the envelope's own
+    members are still generated.
+    """
+    return {inner: _fixture_documents(inner) for inner in embedded_documents(name)}
 
 
 def vendor_schema_names() -> list[str]:
@@ -63,6 +131,8 @@ class Coverage:
         for path in self.fields:
             parent, _, prop = path.rpartition("/")
             self.children.setdefault(parent, []).append((path, prop))
+        # Paths with fields somewhere beneath: nothing else is worth walking into.
+        self.inside = {parent[:end] for parent in self.children for end in range(len(parent) + 1)}
 
     def resolve(self, base: str, ref: str) -> tuple[str, Any]:
         return self.registry.resolve(base, ref)
@@ -129,8 +199,10 @@ class Coverage:
                 else:
                     self.absent.add(path)
             for key, child in value.items():
-                self.observe(child, f"{where}/{key}")
-        elif isinstance(value, list):
+                path = f"{where}/{key}"
+                if path in self.inside:
+                    self.observe(child, path)
+        elif isinstance(value, list) and f"{where}/*" in self.inside:
             for child in value:
                 self.observe(child, f"{where}/*")
 

@@ -13,8 +13,12 @@ totals that add up under one documented, unverified reading (`shopmonkey_service
 its module docstring for the formula and its sources).
 
 Strategies are built from the same schemas the validator uses, with size knobs that default
-small (Hypothesis health checks fire on large JSON). Vendor modules register extra rules
-(`register_fixup`, `register_breaker`) for checks that live outside the schemas.
+small (Hypothesis health checks fire on large JSON). Each is built once per schema version and
+options and then reused, so calling a factory again costs nothing; ``stubs=`` lets an envelope's
+tests draw the documents it embeds from a few known values. Vendor modules register extra rules
+(`register_fixup`, `register_breaker`) for checks that live outside the schemas; the myKaarma
+partner rules are repaired and broken from their one definition in
+``dealerbridge.mykaarma._partner_rules``.
 """
 
 from . import (

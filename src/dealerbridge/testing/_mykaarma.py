@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..mykaarma._partner_rules import _blank
+from ..mykaarma._partner_rules import PARTNER_RULES, PartnerSubject, _blank
 from ._strategies import ExpectedIssue, register_breaker, register_fixup
 
 
@@ -54,52 +54,16 @@ for _name in ("mykaarma/create-order-request", "mykaarma/update-order-request"):
 
 _PARTNER = "mykaarma/partner-appointment-request"
 _ANY: Any = object()
-_WHEN = "2026-04-06T13:00:00-0700"
 
 
 def _partner_valid(payload: Any) -> Any:
-    """Make a schema-valid partner request pass every partner rule too."""
-    from dealerbridge.mykaarma import split_appointment_datetime
-
-    body = copy.deepcopy(payload)
-    for key in ("customerUUID", "dealerDepartmentUUID"):
-        if _blank(body.get(key)):
-            body[key] = f"{key}-0001"
-    try:
-        split_appointment_datetime(body["appointmentDateTime"])
-    except Exception:
-        body["appointmentDateTime"] = _WHEN
-    for key, ride in (
-        ("pickupTripInformation", "PICKUP_VEHICLE"),
-        ("dropTripInformation", "DROPOFF_VEHICLE"),
-    ):
-        trip = body.get(key)
-        if not isinstance(trip, dict):
-            continue
-        if trip.get("rideType") is not None:
-            trip["rideType"] = ride
-        if trip.get("loanerVehicleRequired") is True and trip.get("isDropCar") is True:
-            trip["isDropCar"] = False
-        first = trip.get("primaryDriverUUID")
-        if not _blank(first) and first == trip.get("secondaryDriverUUID"):
-            trip["secondaryDriverUUID"] = f"{first}-2"
-        if key == "dropTripInformation" and _blank(trip.get("rideTime")):
-            trip["rideTime"] = "2026-04-08T15:00:00-0700"
-    not_web = body.get("source") != "WEB"
-    appointment = body["appointmentInformation"]
-    if not_web:
-        creator = appointment.get("creatorUser")
-        if not isinstance(creator, dict):
-            creator = appointment["creatorUser"] = {}
-        if _blank(creator.get("uuid")):
-            creator["uuid"] = "creator-user-0001"
-    if (
-        not_web
-        and isinstance(body.get("dropTripInformation"), dict)
-        and _blank(body.get("requesterUserUUID"))
-    ):
-        body["requesterUserUUID"] = "requester-user-0001"
-    return body
+    """Make a schema-valid partner request pass every partner rule too: each rule it breaks is
+    repaired, in the order of `PARTNER_RULES`."""
+    subject = PartnerSubject(copy.deepcopy(payload))
+    for rule in PARTNER_RULES:
+        if rule.repair is not None and rule.violated(subject):
+            rule.repair(subject)
+    return subject.body
 
 
 register_fixup(_PARTNER, _partner_valid)
@@ -143,59 +107,8 @@ def partner_requests(
 
 
 def partner_break_options(valid: Any) -> list[tuple[Any, str]]:
-    """Every single-rule break of a valid partner request, with the code it must produce."""
-
-    def edit(fn: Any, code: str) -> tuple[Any, str]:
-        body = copy.deepcopy(valid)
-        fn(body)
-        return body, code
-
-    options: list[tuple[Any, str]] = [
-        ({**valid}, "INVALID_DEALER_UUID"),
-        edit(lambda b: b.pop("dealerDepartmentUUID"), "INVALID_DEPT_UUID"),
-        edit(lambda b: b.__setitem__("customerUUID", "  "), "CUSTOMER_INFO_MISSING"),
-        edit(lambda b: b.pop("appointmentDateTime"), "PARTNER_APPOINTMENT_DATETIME_REQUIRED"),
-        edit(
-            lambda b: b.__setitem__("appointmentDateTime", "2026-02-30T13:00:00-0700"),
-            "MISSING_START_TIME",
-        ),
-        edit(lambda b: b.pop("pickupTripInformation"), "PARTNER_TRIP_INFORMATION_REQUIRED"),
-        edit(
-            lambda b: b["pickupTripInformation"].__setitem__("rideType", "DROPOFF_VEHICLE"),
-            "PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE",
-        ),
-        edit(
-            lambda b: b["pickupTripInformation"].update(loanerVehicleRequired=True, isDropCar=True),
-            "LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE",
-        ),
-        edit(
-            lambda b: b["pickupTripInformation"].update(
-                primaryDriverUUID="driver-1", secondaryDriverUUID="driver-1"
-            ),
-            "PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME",
-        ),
-    ]
-    options.append(
-        edit(lambda b: b.pop("appointmentInformation"), "INVALID_APPOINTMENT_INFORMATION")
-    )
-    if valid.get("source") != "WEB":
-        options.append(
-            edit(
-                lambda b: b["appointmentInformation"].__setitem__("creatorUser", None),
-                "VALID_CREATOR_USER_UUID_REQUIRED",
-            )
-        )
-    drop = valid.get("dropTripInformation")
-    if isinstance(drop, dict):
-        options.append(
-            edit(
-                lambda b: b["dropTripInformation"].__setitem__("rideType", "PICKUP_VEHICLE"),
-                "DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE",
-            )
-        )
-        options.append(
-            edit(lambda b: b["dropTripInformation"].pop("rideTime"), "DROPOFF_RIDE_TIME_REQUIRED")
-        )
-        if valid.get("source") != "WEB":
-            options.append(edit(lambda b: b.pop("requesterUserUUID"), "USER_TOKEN_IS_BLANK"))
-    return options
+    """Every single-rule break of a valid partner request, with the code it must produce (a
+    body breaking INVALID_DEALER_UUID is the valid body itself: the caller passes a blank
+    dealer UUID)."""
+    subject = PartnerSubject(valid)
+    return [(broken.body, rule.code) for rule in PARTNER_RULES for broken in rule.breaks(subject)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -30,6 +30,9 @@ Fixup = Callable[[Any], Any]
 Breaker = Callable[[Any], "st.SearchStrategy[tuple[Any, ExpectedIssue]]"]
 _fixups: dict[str, list[Fixup]] = {}
 _breakers: dict[str, list[Breaker]] = {}
+# Strategies already built, by schema version and options (see `payloads`). Registering a
+# fixup or breaker empties it, so a strategy never misses one registered after it was built.
+_built: dict[tuple[Any, ...], st.SearchStrategy[Any]] = {}
 
 
 @attrs.frozen
@@ -45,11 +48,13 @@ def register_fixup(schema: str, fixup: Fixup) -> None:
     """After generation, pass payloads of *schema* through *fixup* (for rules outside the
     generic generator, such as cross-field conditions)."""
     _fixups.setdefault(schema, []).append(fixup)
+    _built.clear()
 
 
 def register_breaker(schema: str, breaker: Breaker) -> None:
     """Add a strategy factory: given a valid payload, draw (broken payload, expected issue)."""
     _breakers.setdefault(schema, []).append(breaker)
+    _built.clear()
 
 
 _ANY_JSON: st.SearchStrategy[Any] = st.recursive(
@@ -244,6 +249,7 @@ def payloads(
     optional: str = "random",
     nulls: str = "random",
     registry: SchemaRegistry | None = None,
+    stubs: Mapping[str, st.SearchStrategy[Any]] | None = None,
 ) -> st.SearchStrategy[Any]:
     """Valid wire payloads of *schema*. Inbound schemas also get members the vendor might add
     later (``unknown_fields``); arrays hold at most ``max_items`` items. ``optional`` is
@@ -251,18 +257,86 @@ def payloads(
     present, possibly null) or ``"containers"`` (optional objects and arrays always present
     and non-null, arrays non-empty, scalars random) or ``"sparse"`` (like containers, but
     optional objects and arrays may be absent or null), to reach deep fields quickly.
-    ``nulls="always"`` makes every nullable scalar null."""
+    ``nulls="always"`` makes every nullable scalar null.
+
+    ``stubs`` maps names of other schemas to strategies that stand in for them wherever
+    *schema* embeds that whole document (a ``$ref`` to the document itself, not to one of its
+    ``$defs``): an envelope's test can draw its inner document from a few known-valid values
+    while the inner document's own tests cover it in full. The stub must give valid documents.
+
+    The strategy is built once per schema version and options, and the same object is
+    returned on later calls (building one walks the whole schema; drawing from it is cheap)."""
     if optional not in ("random", "all", "containers", "sparse"):
         raise ValueError(f"optional must be random, all, containers or sparse, not {optional!r}")
-    reg = registry or default_registry()
-    document = reg.document(schema, version)
     if nulls not in ("random", "always"):
         raise ValueError(f"nulls must be 'random' or 'always', not {nulls!r}")
-    builder = _Builder(reg, max_items, unknown_fields, optional, nulls)
+    reg = registry or default_registry()
+    resolved = reg.resolve_version(schema, version)
+    by_id = _stubs_by_id(reg, stubs)
+    key = ("payloads", reg, schema, resolved, max_items, unknown_fields, optional, nulls)
+    key += _stubs_key(by_id)
+    found = _built.get(key)
+    if found is None:
+        found = _built[key] = _build_payloads(
+            reg, schema, version, max_items, unknown_fields, optional, nulls, by_id
+        )
+    return found
+
+
+def _stubs_by_id(
+    reg: SchemaRegistry, stubs: Mapping[str, st.SearchStrategy[Any]] | None
+) -> dict[str, st.SearchStrategy[Any]]:
+    return {reg.document(name)["$id"]: strategy for name, strategy in (stubs or {}).items()}
+
+
+def _stubs_key(by_id: dict[str, st.SearchStrategy[Any]]) -> tuple[Any, ...]:
+    # By identity: the built strategy holds the stubs, so their ids are not reused meanwhile.
+    return tuple(sorted((doc_id, id(strategy)) for doc_id, strategy in by_id.items()))
+
+
+class _StubbingBuilder(_Builder):
+    """A `_Builder` that answers each whole-document ``$ref`` to a stubbed document with the
+    stub (see ``stubs`` in `payloads`)."""
+
+    def __init__(
+        self,
+        registry: SchemaRegistry,
+        max_items: int,
+        extras: bool,
+        optional: str,
+        nulls: str,
+        stubs: dict[str, st.SearchStrategy[Any]],
+    ) -> None:
+        super().__init__(registry, max_items, extras, optional, nulls)
+        self.stubs = stubs
+
+    def strategy(self, node: Any, base: str, depth: int = 0) -> st.SearchStrategy[Any]:
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            stub = self.stubs.get(node["$ref"])
+            if stub is not None:
+                return stub
+        return super().strategy(node, base, depth)
+
+
+def _build_payloads(
+    reg: SchemaRegistry,
+    schema: str,
+    version: int | None,
+    max_items: int,
+    unknown_fields: bool,
+    optional: str,
+    nulls: str,
+    stubs: dict[str, st.SearchStrategy[Any]],
+) -> st.SearchStrategy[Any]:
+    document = reg.document(schema, version)
+    if stubs:
+        builder: _Builder = _StubbingBuilder(reg, max_items, unknown_fields, optional, nulls, stubs)
+    else:
+        builder = _Builder(reg, max_items, unknown_fields, optional, nulls)
     strat = builder.strategy(document, document["$id"])
     for fixup in _fixups.get(schema, []):
         strat = strat.map(fixup)
-    check = compiled(schema, version, registry=registry)
+    check = compiled(schema, version, registry=reg)
     return strat.filter(lambda value: not check.issues(value))
 
 
@@ -271,9 +345,13 @@ def models(cls: type[Model], *, max_items: int = 2) -> st.SearchStrategy[Any]:
     ref = cls.__schema__
     if ref.fragment is not None:
         raise TypeError(f"{cls.__name__} is a nested class; use its top-level schema's class")
-    return payloads(ref.name, version=ref.version, max_items=max_items).map(
-        lambda value: load(cls, value)
-    )
+    key = ("models", default_registry(), cls, max_items)
+    found = _built.get(key)
+    if found is None:
+        found = _built[key] = payloads(ref.name, version=ref.version, max_items=max_items).map(
+            lambda value: load(cls, value)
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- invalid
@@ -385,71 +463,92 @@ def invalid_payloads(
     version: int | None = None,
     max_items: int = 2,
     registry: SchemaRegistry | None = None,
+    stubs: Mapping[str, st.SearchStrategy[Any]] | None = None,
 ) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
     """``(payload, expected)``: a valid payload with exactly one rule broken, and the issue
     it must produce. Rules come from the schema (a required member removed, an unknown
     member added to a closed object, a value of the wrong type, outside an enum or not
-    matching a pattern) and from the vendor breakers registered for *schema*."""
+    matching a pattern) and from the vendor breakers registered for *schema*. ``stubs`` stand
+    in for embedded documents of the valid payloads broken, as in `payloads`."""
     reg = registry or default_registry()
+    key = ("invalid", reg, schema, reg.resolve_version(schema, version), max_items)
+    key += _stubs_key(_stubs_by_id(reg, stubs))
+    found = _built.get(key)
+    if found is None:
+        found = _built[key] = _build_invalid(reg, schema, version, max_items, stubs)
+    return found
+
+
+def _build_invalid(
+    reg: SchemaRegistry,
+    schema: str,
+    version: int | None,
+    max_items: int,
+    stubs: Mapping[str, st.SearchStrategy[Any]] | None,
+) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
     document = reg.document(schema, version)
     builder = _Builder(reg, max_items, False)
     rs_registry = _rs_registry(reg)
-    leaf_cache: dict[tuple[str, str], Any] = {}
+    valid_payloads = payloads(
+        schema,
+        version=version,
+        max_items=max_items,
+        unknown_fields=False,
+        registry=reg,
+        stubs=stubs,
+    )
+    vendor = _breakers.get(schema, [])
+    leaf_cache: dict[tuple[str, str], list[tuple[Any, str]]] = {}
 
-    def leaf_validator(sub: Any, base: str) -> Any:
+    def leaf_breaks(sub: Any, base: str) -> list[tuple[Any, str]]:
+        """The candidates that break the leaf schema *sub* with one issue at its root, each
+        with that issue's code (computed once per leaf schema: it does not depend on the
+        payload)."""
         key = (base, json.dumps(sub, sort_keys=True))
-        if key not in leaf_cache:
+        found = leaf_cache.get(key)
+        if found is None:
             if isinstance(sub, dict) and set(sub) - {"description"} == {"$ref"}:
                 root: dict[str, Any] = {"$schema": DRAFT, "$ref": _abs(base, sub["$ref"])}
             else:
                 root = {"$schema": DRAFT, **_absolutise(sub, base)}
-            leaf_cache[key] = jsonschema_rs.validator_for(
+            validator = jsonschema_rs.validator_for(
                 root, registry=rs_registry, validate_formats=True, offline=True
             )
-        return leaf_cache[key]
+            found = []
+            for candidate in _CANDIDATES:
+                errs = list(validator.iter_errors(candidate))
+                if len(errs) == 1 and not list(errs[0].instance_path):
+                    code = errs[0].kind.name
+                    # A union's error is not one issue; a missing member (a candidate {} for
+                    # an object requiring one member) is reported at the member, not here.
+                    if code not in ("anyOf", "oneOf", "required"):
+                        found.append((candidate, code))
+            leaf_cache[key] = found
+        return found
 
     @st.composite
     def broken(draw: st.DrawFn) -> tuple[Any, ExpectedIssue]:
-        valid = draw(
-            payloads(
-                schema,
-                version=version,
-                max_items=max_items,
-                unknown_fields=False,
-                registry=registry,
-            )
-        )
-        vendor = _breakers.get(schema, [])
+        valid = draw(valid_payloads)
         flip: bool = draw(st.booleans()) if vendor else False
         if flip:
             chosen: tuple[Any, ExpectedIssue] = draw(st.one_of([b(valid) for b in vendor]))
             return chosen
         sites = _Sites(builder)
         sites.walk(document, document["$id"], valid, (), True)
-        options: list[tuple[Any, ExpectedIssue]] = []
+        # (path, new value or _DELETE, code); only the one drawn is applied.
+        options: list[tuple[tuple[Any, ...], Any, str]] = []
         for kind, path, _parent, sub, base in sites.out:
             if path in sites.frozen:
                 continue
             if kind == "required":
-                options.append((_edit(valid, path, _DELETE), ExpectedIssue(_ptr(path), "required")))
+                options.append((path, _DELETE, "required"))
             elif kind == "additionalProperties":
-                options.append(
-                    (_edit(valid, path, 1), ExpectedIssue(_ptr(path), "additionalProperties"))
-                )
+                options.append((path, 1, "additionalProperties"))
             else:
-                validator = leaf_validator(sub, base)
-                for candidate in _CANDIDATES:
-                    errs = list(validator.iter_errors(candidate))
-                    if len(errs) == 1 and not list(errs[0].instance_path):
-                        code = errs[0].kind.name
-                        if code in ("anyOf", "oneOf"):
-                            continue
-                        options.append(
-                            (_edit(valid, path, candidate), ExpectedIssue(_ptr(path), code))
-                        )
+                options.extend((path, new, code) for new, code in leaf_breaks(sub, base))
         assume(bool(options))
-        picked: tuple[Any, ExpectedIssue] = draw(st.sampled_from(options))
-        return picked
+        path, new, code = options[draw(st.integers(0, len(options) - 1))]
+        return _edit(valid, path, new), ExpectedIssue(_ptr(path), code)
 
     return broken()
 
