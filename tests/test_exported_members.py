@@ -17,7 +17,6 @@ EXPECTED = {
     "UnsetType",
     "ValidationError",
     "__version__",
-    "converter",
     "dump",
     "errors",
     "load",

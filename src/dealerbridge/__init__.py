@@ -3,6 +3,8 @@
 The public surface is re-exported here; implementation modules are private (``_name``).
 """
 
+import contextlib
+
 from ._errors import (
     DealerbridgeUsageError,
     DealerbridgeWarning,
@@ -13,7 +15,7 @@ from ._errors import (
     redaction,
 )
 from ._json import MAX_DEPTH, parse_json
-from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load
+from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, dump, load
 from ._registry import default_registry as _default_registry
 from ._validation import ISSUE_CODES, errors, validate
 
@@ -50,7 +52,6 @@ __all__ = [
     "UnsetType",
     "ValidationError",
     "__version__",
-    "converter",
     "dump",
     "errors",
     "load",
@@ -61,3 +62,23 @@ __all__ = [
     "schema_versions",
     "validate",
 ]
+
+
+def _public_home(namespace: dict[str, object], home: str) -> None:
+    """Make the classes and functions of *namespace*'s ``__all__`` report *home* as their
+    ``__module__`` (tracebacks and docs show ``dealerbridge.ValidationError``)."""
+    exported = namespace["__all__"]
+    assert isinstance(exported, list)
+    for name in exported:
+        obj = namespace.get(name)
+        module = getattr(obj, "__module__", None)
+        if (
+            (isinstance(obj, type) or callable(obj))
+            and isinstance(module, str)
+            and module.startswith("dealerbridge.")
+        ):
+            with contextlib.suppress(AttributeError, TypeError):  # builtins, aliases
+                obj.__module__ = home
+
+
+_public_home(globals(), __name__)

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -19,1774 +19,6252 @@ from dealerbridge._models import (
 )
 
 __all__ = [
-    'Appointment',
-    'Authorization',
-    'AutomatedCampaign',
-    'Brand',
-    'Category',
-    'CategoryParent',
-    'CouponOrderDiscount',
-    'CreateCustomService',
-    'CreateFee',
-    'CreateLabor',
-    'CreatePart',
-    'CreateServiceFromCanned',
-    'CreateServiceFromDeferred',
-    'CreateServicesData',
-    'CreateServicesRequest',
-    'CreateServicesResponse',
-    'CreateSubcontract',
-    'CreateTire',
-    'Customer',
-    'DeleteServiceData',
-    'DeleteServiceRequest',
-    'DeleteServiceResponse',
-    'Email',
-    'ErrorResponse',
-    'Fee',
-    'GetServicesResponse',
-    'Inspection',
-    'Label',
-    'LabelConnection',
-    'Labor',
-    'LaborRateReference',
-    'Matrix',
-    'OneTimeCampaign',
-    'Order',
-    'Part',
-    'PaymentTerm',
-    'PhoneNumber',
-    'Profitability',
-    'ProfitabilityCategory',
-    'RecordChangeMeta',
-    'Service',
-    'ServiceQuery',
-    'Subcontract',
-    'Tire',
-    'TirePressureLog',
-    'UpdateServiceData',
-    'UpdateServiceRequest',
-    'UpdateServiceResponse',
-    'Vehicle',
-    'Vendor',
-    'WorkflowStatus',
+    "Appointment",
+    "Authorization",
+    "AutomatedCampaign",
+    "Brand",
+    "Category",
+    "CategoryParent",
+    "CouponOrderDiscount",
+    "CreateCustomService",
+    "CreateFee",
+    "CreateLabor",
+    "CreatePart",
+    "CreateServiceFromCanned",
+    "CreateServiceFromDeferred",
+    "CreateServicesData",
+    "CreateServicesRequest",
+    "CreateServicesResponse",
+    "CreateSubcontract",
+    "CreateTire",
+    "Customer",
+    "DeleteServiceData",
+    "DeleteServiceRequest",
+    "DeleteServiceResponse",
+    "Email",
+    "ErrorResponse",
+    "Fee",
+    "GetServicesResponse",
+    "Inspection",
+    "Label",
+    "LabelConnection",
+    "Labor",
+    "LaborRateReference",
+    "Matrix",
+    "OneTimeCampaign",
+    "Order",
+    "Part",
+    "PaymentTerm",
+    "PhoneNumber",
+    "Profitability",
+    "ProfitabilityCategory",
+    "RecordChangeMeta",
+    "Service",
+    "ServiceQuery",
+    "Subcontract",
+    "Tire",
+    "TirePressureLog",
+    "UpdateServiceData",
+    "UpdateServiceRequest",
+    "UpdateServiceResponse",
+    "Vehicle",
+    "Vendor",
+    "WorkflowStatus",
 ]
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Brand(Model):
     """
-    Tire brand reference embedded in tires (the brand join): {id, name} as the page's
-    example shows (shopmonkey-order-services-api.txt L425-428). As received: open.
+    Tire brand reference embedded in tires (the brand join): {id, name} as the page's example
+    shows (shopmonkey-order-services-api.txt L425-428). As received: open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/brand', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the brand (the tire's brandId).")
-    name: str = wire('name', 'Name of the brand.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/brand", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the brand (the tire's brandId)."""
+
+    name: str = wire("name")
+    """Name of the brand."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Category(Model):
     """
-    Inventory category reference embedded in line items (the category join): {id, name,
-    parent} as the page's examples show (shopmonkey-order-services-api.txt L183-189). As
-    received: open.
+    Inventory category reference embedded in line items (the category join): {id, name, parent}
+    as the page's examples show (shopmonkey-order-services-api.txt L183-189). As received: open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/category', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the category (the line item's categoryId).")
-    name: str = wire('name', 'Name of the category.')
-    parent: CategoryParent | UnsetType | None = wire('parent', 'The parent category {id, name}, or null for a top-level category. Decision: optional and nullable; the seed always prints a parent but categories need not be nested.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/category", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the category (the line item's categoryId)."""
+
+    name: str = wire("name")
+    """Name of the category."""
+
+    parent: CategoryParent | UnsetType | None = wire("parent", default=UNSET)
+    """
+    The parent category {id, name}, or null for a top-level category. Decision: optional and
+    nullable; the seed always prints a parent but categories need not be nested.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CategoryParent(Model):
     """
     The parent category of an inventory category as embedded in line items: {id, name}
     (shopmonkey-order-services-api.txt L186-189). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/category', 1, '/$defs/CategoryParent')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the parent category.')
-    name: str = wire('name', 'Name of the parent category.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/category", 1, "/$defs/CategoryParent"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the parent category."""
+
+    name: str = wire("name")
+    """Name of the parent category."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServiceFromCanned(Model):
     """
     POST item that creates a service from a canned service: {fromCannedServiceId, ordinal?}
     (shopmonkey-order-services-api.txt L2963-2972). Closed: any other key is rejected.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateServiceFromCanned')
-    __open__: ClassVar[bool] = False
-    from_canned_service_id: str = wire('fromCannedServiceId', 'The id for the service (the canned service to copy). String, Required (L2963-2967); must not be blank. Ids are opaque (no UUID pattern).')
-    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a canned service (L2968-2972).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateServiceFromCanned"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    from_canned_service_id: str = wire("fromCannedServiceId")
+    """
+    The id for the service (the canned service to copy). String, Required (L2963-2967); must not
+    be blank. Ids are opaque (no UUID pattern).
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """The desired ordinal for the service created from a canned service (L2968-2972)."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServiceFromDeferred(Model):
     """
     POST item that re-adds a deferred service: {fromDeferredServiceId, ordinal?}
     (shopmonkey-order-services-api.txt L2973-2982). Closed: any other key is rejected.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateServiceFromDeferred')
-    __open__: ClassVar[bool] = False
-    from_deferred_service_id: str = wire('fromDeferredServiceId', 'The id for the service (the deferred service to revive). String, Required (L2973-2977); must not be blank.')
-    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a deferred service (L2978-2982).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateServiceFromDeferred"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    from_deferred_service_id: str = wire("fromDeferredServiceId")
+    """
+    The id for the service (the deferred service to revive). String, Required (L2973-2977); must
+    not be blank.
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """The desired ordinal for the service created from a deferred service (L2978-2982)."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateCustomService(Model):
     """
-    POST item that creates a custom service: every documented body field (shopmonkey-order-
-    services-api.txt L2983-3176), all optional (the page marks none Required), with its line
-    items. The POST list omits orderId (the path carries it) and shopSuppliesValueType
-    (accepted here, see its Decision). Closed: unknown or misnamed keys are rejected because
-    Shopmonkey silently ignores them and applies defaults (notes pitfall 1).
+    POST item that creates a custom service: every documented body field
+    (shopmonkey-order-services-api.txt L2983-3176), all optional (the page marks none Required),
+    with its line items. The POST list omits orderId (the path carries it) and
+    shopSuppliesValueType (accepted here, see its Decision). Closed: unknown or misnamed keys
+    are rejected because Shopmonkey silently ignores them and applies defaults (notes pitfall
+    1).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateCustomService')
-    __open__: ClassVar[bool] = False
-    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined (body table).', default=UNSET)
-    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service (body table: string).', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent (body table: number). Scale undocumented; no range is enforced.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent (body table: number).', default=UNSET)
-    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list (body table).', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice (body table: integer), integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate (body table: number).', default=UNSET)
-    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden (body table: boolean).', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents (body table: boolean).', default=UNSET)
-    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate (body table: number).', default=UNSET)
-    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum (body table: boolean).', default=UNSET)
-    motor_application_id: int | UnsetType = wire('motorApplicationId', 'Use providerApplicationId (body table: integer; kept because it is documented).', default=UNSET)
-    name: str | UnsetType = wire('name', 'Name of the service (body table: string).', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note of the service (body table: string).', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order (body table: number).', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem (body table).', default=UNSET)
-    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata (body table).', default=UNSET)
-    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id (body table: string).', default=UNSET)
-    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate (body table: number).', default=UNSET)
-    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation (body table: boolean).', default=UNSET)
-    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing (body table: string).', default=UNSET)
-    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (body table).', default=UNSET)
-    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent (body table: number).', default=UNSET)
-    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', "Which shop-supplies input applies: one of Percent, FixedCents. Decision: accepted although the POST body list omits it (notes §1.2 'seed contradiction'): the PUT body (L609), every response example and live services carry it, and every other Cents/Percent pair of the body has its ValueType.", default=UNSET)
-    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from (body table: string).', default=UNSET)
-    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate (body table: number).', default=UNSET)
-    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050) (body table: integer). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
-    fees: list[CreateFee] | UnsetType = wire('fees', 'Fee line items to create with the service (body: array, L3145; item shape from the Fee response).', default=UNSET)
-    labors: list[CreateLabor] | UnsetType = wire('labors', 'Labor line items to create with the service (body: array, L3149; item shape from the Labor response). Note the plural: labor is rejected.', default=UNSET)
-    parts: list[CreatePart] | UnsetType = wire('parts', 'Part line items to create with the service (body: array, L3153).', default=UNSET)
-    subcontracts: list[CreateSubcontract] | UnsetType = wire('subcontracts', 'Subcontract line items to create with the service (body: array, L3157).', default=UNSET)
-    tires: list[CreateTire] | UnsetType = wire('tires', 'Tire line items to create with the service (body: array, L3161).', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', "The id for the location (L3165-3168). Decision: a service-level key, as the page lists it; it may belong to the line items, the page's flat list cannot tell.", default=UNSET)
-    canned_service_id: str | UnsetType = wire('cannedServiceId', 'Canned service id (L3170; no description). Decision: a service-level key as listed. Live services do not return it (QUIRKS 10: serviceHasCannedServiceId false).', default=UNSET)
-    from_canned_service_line_item_id: str | UnsetType = wire('fromCannedServiceLineItemId', 'Canned service line item id (L3174; no description). Decision: a service-level key as listed, though it reads like a line-item key.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateCustomService"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | UnsetType = wire(
+        "authorizationStatus", default=UNSET
+    )
+    """Customer authorization: one of NotAuthorized, Authorized, Declined (body table)."""
+
+    category_id: str | UnsetType = wire("categoryId", default=UNSET)
+    """Id of the category of the service (body table: string)."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """Service-level discount in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """
+    Service-level discount percent (body table: number). Scale undocumented; no range is
+    enforced.
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents (body table)."""
+
+    epa_cents: int | UnsetType = wire("epaCents", default=UNSET)
+    """EPA charge in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    epa_percent: float | UnsetType = wire("epaPercent", default=UNSET)
+    """EPA charge percent (body table: number)."""
+
+    epa_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "epaValueType", default=UNSET
+    )
+    """Which EPA input applies: one of Percent, FixedCents (body table)."""
+
+    excluded_from_deferred: bool | UnsetType = wire("excludedFromDeferred", default=UNSET)
+    """Service that has been removed from the deferred list (body table)."""
+
+    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    """
+    The pre-tax cost of the service when pricing is FixedPrice (body table: integer), integer
+    cents (e.g. $150.50 is 15050).
+    """
+
+    gst_cents: int | UnsetType = wire("gstCents", default=UNSET)
+    """GST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    gst_percent: float | UnsetType = wire("gstPercent", default=UNSET)
+    """GST rate (body table: number)."""
+
+    gst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "gstValueType", default=UNSET
+    )
+    """Which GST input applies: one of Percent, FixedCents (body table)."""
+
+    hidden: bool | UnsetType = wire("hidden", default=UNSET)
+    """Whether the service is hidden (body table: boolean)."""
+
+    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    """Whether line-item prices are hidden on customer documents (body table: boolean)."""
+
+    hst_cents: int | UnsetType = wire("hstCents", default=UNSET)
+    """HST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    hst_percent: float | UnsetType = wire("hstPercent", default=UNSET)
+    """HST rate (body table: number)."""
+
+    hst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "hstValueType", default=UNSET
+    )
+    """Which HST input applies: one of Percent, FixedCents (body table)."""
+
+    lump_sum: bool | UnsetType = wire("lumpSum", default=UNSET)
+    """Show the service as one lump sum (body table: boolean)."""
+
+    motor_application_id: int | UnsetType = wire("motorApplicationId", default=UNSET)
+    """Use providerApplicationId (body table: integer; kept because it is documented)."""
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the service (body table: string)."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note of the service (body table: string)."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the service within the order (body table: number)."""
+
+    pricing: Literal["FixedPrice", "LineItem"] | UnsetType = wire("pricing", default=UNSET)
+    """How the service is priced: one of FixedPrice, LineItem (body table)."""
+
+    provider: Literal["Motor", "Alldata"] | UnsetType = wire("provider", default=UNSET)
+    """Repair-data provider: one of Motor, Alldata (body table)."""
+
+    provider_application_id: str | UnsetType = wire("providerApplicationId", default=UNSET)
+    """Provider application id (body table: string)."""
+
+    pst_cents: int | UnsetType = wire("pstCents", default=UNSET)
+    """PST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    pst_percent: float | UnsetType = wire("pstPercent", default=UNSET)
+    """PST rate (body table: number)."""
+
+    pst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "pstValueType", default=UNSET
+    )
+    """Which PST input applies: one of Percent, FixedCents (body table)."""
+
+    recommended: bool | UnsetType = wire("recommended", default=UNSET)
+    """Whether the service is a recommendation (body table: boolean)."""
+
+    revived_from_id: str | UnsetType = wire("revivedFromId", default=UNSET)
+    """
+    Service that was deferred and then re-added, used for chain of deferment tracing (body
+    table: string).
+    """
+
+    shop_supplies_applied: bool | UnsetType = wire("shopSuppliesApplied", default=UNSET)
+    """
+    If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (body
+    table).
+    """
+
+    shop_supplies_cents: int | UnsetType = wire("shopSuppliesCents", default=UNSET)
+    """Shop supplies charge in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    shop_supplies_percent: float | UnsetType = wire("shopSuppliesPercent", default=UNSET)
+    """Shop supplies percent (body table: number)."""
+
+    shop_supplies_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "shopSuppliesValueType", default=UNSET
+    )
+    """
+    Which shop-supplies input applies: one of Percent, FixedCents. Decision: accepted although
+    the POST body list omits it (notes §1.2 'seed contradiction'): the PUT body (L609), every
+    response example and live services carry it, and every other Cents/Percent pair of the body
+    has its ValueType.
+    """
+
+    source_service_id: str | UnsetType = wire("sourceServiceId", default=UNSET)
+    """Id of the canned service the service comes from (body table: string)."""
+
+    tax_cents: int | UnsetType = wire("taxCents", default=UNSET)
+    """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    tax_percent: float | UnsetType = wire("taxPercent", default=UNSET)
+    """Sales tax rate (body table: number)."""
+
+    tax_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "taxValueType", default=UNSET
+    )
+    """Which tax input applies: one of Percent, FixedCents (body table)."""
+
+    total_cents: int | UnsetType = wire("totalCents", default=UNSET)
+    """
+    Total of the service in integer cents (e.g. $150.50 is 15050) (body table: integer).
+    Documented as writable; how the server treats it against the calculated totals is not
+    documented.
+    """
+
+    fees: list[CreateFee] | UnsetType = wire("fees", default=UNSET)
+    """
+    Fee line items to create with the service (body: array, L3145; item shape from the Fee
+    response).
+    """
+
+    labors: list[CreateLabor] | UnsetType = wire("labors", default=UNSET)
+    """
+    Labor line items to create with the service (body: array, L3149; item shape from the Labor
+    response). Note the plural: labor is rejected.
+    """
+
+    parts: list[CreatePart] | UnsetType = wire("parts", default=UNSET)
+    """Part line items to create with the service (body: array, L3153)."""
+
+    subcontracts: list[CreateSubcontract] | UnsetType = wire("subcontracts", default=UNSET)
+    """Subcontract line items to create with the service (body: array, L3157)."""
+
+    tires: list[CreateTire] | UnsetType = wire("tires", default=UNSET)
+    """Tire line items to create with the service (body: array, L3161)."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """
+    The id for the location (L3165-3168). Decision: a service-level key, as the page lists it;
+    it may belong to the line items, the page's flat list cannot tell.
+    """
+
+    canned_service_id: str | UnsetType = wire("cannedServiceId", default=UNSET)
+    """
+    Canned service id (L3170; no description). Decision: a service-level key as listed. Live
+    services do not return it (QUIRKS 10: serviceHasCannedServiceId false).
+    """
+
+    from_canned_service_line_item_id: str | UnsetType = wire(
+        "fromCannedServiceLineItemId", default=UNSET
+    )
+    """
+    Canned service line item id (L3174; no description). Decision: a service-level key as
+    listed, though it reads like a line-item key.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateLabor(Model):
     """
-    A labor line item of a custom service in the POST body: the response Labor minus server-
-    assigned keys. The page gives no item schema for the labors array (L3149), so the keys
-    and types come from the Labor response shape. Server-assigned keys are not accepted (id,
-    createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta, sourceItemId,
-    the *MatrixDate stamps, calculated values and joins); neither are
-    labels/labelConnections (no documented write shape), nor completedDate (stamped on
-    completion, inferred) or the deprecated applicationId. No key is required (none
-    documented). Closed.
-    """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateLabor')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType | None = wire('name', 'Name of the labor line, or null (Labor.name is nullable).', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note.', default=UNSET)
-    hours: float | UnsetType = wire('hours', 'Billed hours (number). Pitfall: a misnamed key is silently ignored and hours defaults to 1 (notes pitfall 1).', default=UNSET)
-    rate_cents: int | UnsetType = wire('rateCents', 'Billed rate per hour in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    rate_id: str | UnsetType | None = wire('rateId', 'Id of the labor rate, or null.', default=UNSET)
-    technician_id: str | UnsetType | None = wire('technicianId', 'Id of the technician (user) to assign, or null.', default=UNSET)
-    show_hours: bool | UnsetType = wire('showHours', 'Show the hours on estimates and invoices.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    cost_hours: float | UnsetType | None = wire('costHours', 'Shop-cost hours, or null (not the billed hours).', default=UNSET)
-    cost_rate_cents: int | UnsetType | None = wire('costRateCents', 'Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
-    cost_total_cents: int | UnsetType | None = wire('costTotalCents', 'Shop-cost total in integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
-    multiplier: float | UnsetType = wire('multiplier', 'Labor multiplier (number).', default=UNSET)
-    multiplier_type: str | UnsetType = wire('multiplierType', 'What the multiplier applies to: one of Hours, Rate.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    completed: bool | UnsetType = wire('completed', 'Whether the labor is completed.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
-    skill_required: str | UnsetType | None = wire('skillRequired', 'Skill level required: one of General, Maintenance, Precision, or null.', default=UNSET)
-    skill_required_description: str | UnsetType | None = wire('skillRequiredDescription', 'Free-text description of the skill required, or null.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    labor_matrix_id: str | UnsetType | None = wire('laborMatrixId', 'Id of the labor matrix to price with, or null.', default=UNSET)
-    inventory_labor_id: str | UnsetType | None = wire('inventoryLaborId', 'Id of the inventory labor item to take the labor from, or null.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', "Repair-data provider: one of Motor, Alldata, or null (same enum as the service body's provider; inferred).", default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null.', default=UNSET)
-
-
-@attrs.define(kw_only=True)
-class CreatePart(Model):
-    """
-    A part line item of a custom service in the POST body: the response Part minus server-
-    assigned keys (no item schema in the page, L3153). Server-assigned keys are not accepted
+    A labor line item of a custom service in the POST body: the response Labor minus
+    server-assigned keys. The page gives no item schema for the labors array (L3149), so the
+    keys and types come from the Labor response shape. Server-assigned keys are not accepted
     (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
     sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
-    labels/labelConnections (no documented write shape), nor the inventory/purchasing state
-    keys (inventoryStatus, reserved, purchaseStatus, purchaseOrderPartId,
-    inventoryTransferPartId), calculatedCOGSCents or motorCommercialPartsId (type
-    undocumented). No key is required. Closed.
+    labels/labelConnections (no documented write shape), nor completedDate (stamped on
+    completion, inferred) or the deprecated applicationId. No key is required (none documented).
+    Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreatePart')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the part.', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note (Part.note is a non-null string).', default=UNSET)
-    part_number: str | UnsetType | None = wire('partNumber', 'Manufacturer / vendor part number, or null.', default=UNSET)
-    bin_location: str | UnsetType = wire('binLocation', 'Where the item is stored in the shop. (Part.binLocation is a non-null string).', default=UNSET)
-    quantity: float | UnsetType = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).', default=UNSET)
-    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050). Pitfall: a misnamed key is silently ignored and the price defaults to 0 (notes pitfall 1).', default=UNSET)
-    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).", default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
-    show_part_number: bool | UnsetType = wire('showPartNumber', 'Show the part number on estimates and invoices.', default=UNSET)
-    show_cost_and_quantity: bool | UnsetType = wire('showCostAndQuantity', 'Show the price and quantity on estimates and invoices.', default=UNSET)
-    reduce_inventory_count: bool | UnsetType = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).', default=UNSET)
-    inventory_part_id: str | UnsetType | None = wire('inventoryPartId', 'Id of the inventory part to take the part from, or null.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
-    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).', default=UNSET)
-    fixed_price_limit_price_cents: int | UnsetType | None = wire('fixedPriceLimitPriceCents', 'Part prices exceeding the amount will have their difference charged in addition to the fixed price canned service; integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
-    fixed_price_limit_quantity: float | UnsetType | None = wire('fixedPriceLimitQuantity', 'Quantities exceeding the amount will be charged based on their individual part price as an addition to the fixed price canned service; or null.', default=UNSET)
-    fixed_price_limit_type: str | UnsetType | None = wire('fixedPriceLimitType', 'Which fixed-price limit applies: one of None, Quantity, Price, or null.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
-    pc_db_terminology_id: int | UnsetType | None = wire('pcDbTerminologyId', 'Product classification database terminology id for aftermarket parts, etc; or null.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider: one of Motor, Alldata, or null (inferred, as for labor).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null.', default=UNSET)
-    url: str | UnsetType | None = wire('url', 'URL of the part, or null.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateLabor"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType | None = wire("name", default=UNSET)
+    """Name of the labor line, or null (Labor.name is nullable)."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note."""
+
+    hours: float | UnsetType = wire("hours", default=UNSET)
+    """
+    Billed hours (number). Pitfall: a misnamed key is silently ignored and hours defaults to 1
+    (notes pitfall 1).
+    """
+
+    rate_cents: int | UnsetType = wire("rateCents", default=UNSET)
+    """Billed rate per hour in integer cents (e.g. $150.50 is 15050)."""
+
+    rate_id: str | UnsetType | None = wire("rateId", default=UNSET)
+    """Id of the labor rate, or null."""
+
+    technician_id: str | UnsetType | None = wire("technicianId", default=UNSET)
+    """Id of the technician (user) to assign, or null."""
+
+    show_hours: bool | UnsetType = wire("showHours", default=UNSET)
+    """Show the hours on estimates and invoices."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    cost_hours: float | UnsetType | None = wire("costHours", default=UNSET)
+    """Shop-cost hours, or null (not the billed hours)."""
+
+    cost_rate_cents: int | UnsetType | None = wire("costRateCents", default=UNSET)
+    """Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null."""
+
+    cost_total_cents: int | UnsetType | None = wire("costTotalCents", default=UNSET)
+    """Shop-cost total in integer cents (e.g. $150.50 is 15050), or null."""
+
+    multiplier: float | UnsetType = wire("multiplier", default=UNSET)
+    """Labor multiplier (number)."""
+
+    multiplier_type: Literal["Hours", "Rate"] | UnsetType = wire("multiplierType", default=UNSET)
+    """What the multiplier applies to: one of Hours, Rate."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    completed: bool | UnsetType = wire("completed", default=UNSET)
+    """Whether the labor is completed."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    skill_required: Literal["General", "Maintenance", "Precision"] | UnsetType | None = wire(
+        "skillRequired", default=UNSET
+    )
+    """Skill level required: one of General, Maintenance, Precision, or null."""
+
+    skill_required_description: str | UnsetType | None = wire(
+        "skillRequiredDescription", default=UNSET
+    )
+    """Free-text description of the skill required, or null."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """
+    Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """
+    Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """
+    Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    labor_matrix_id: str | UnsetType | None = wire("laborMatrixId", default=UNSET)
+    """Id of the labor matrix to price with, or null."""
+
+    inventory_labor_id: str | UnsetType | None = wire("inventoryLaborId", default=UNSET)
+    """Id of the inventory labor item to take the labor from, or null."""
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """
+    MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from
+    the seed; present live.
+    """
+
+    provider: Literal["Motor", "Alldata"] | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider: one of Motor, Alldata, or null (same enum as the service body's
+    provider; inferred).
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """Provider application id, or null."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
+class CreatePart(Model):
+    """
+    A part line item of a custom service in the POST body: the response Part minus
+    server-assigned keys (no item schema in the page, L3153). Server-assigned keys are not
+    accepted (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
+    sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
+    labels/labelConnections (no documented write shape), nor the inventory/purchasing state keys
+    (inventoryStatus, reserved, purchaseStatus, purchaseOrderPartId, inventoryTransferPartId),
+    calculatedCOGSCents or motorCommercialPartsId (type undocumented). No key is required.
+    Closed.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreatePart"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the part."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note (Part.note is a non-null string)."""
+
+    part_number: str | UnsetType | None = wire("partNumber", default=UNSET)
+    """Manufacturer / vendor part number, or null."""
+
+    bin_location: str | UnsetType = wire("binLocation", default=UNSET)
+    """Where the item is stored in the shop. (Part.binLocation is a non-null string)."""
+
+    quantity: float | UnsetType = wire("quantity", default=UNSET)
+    """Quantity (JSON number, GO float64, so fractional quantities are possible)."""
+
+    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    """
+    Sell price per unit in integer cents (e.g. $150.50 is 15050). Pitfall: a misnamed key is
+    silently ignored and the price defaults to 0 (notes pitfall 1).
+    """
+
+    wholesale_cost_cents: int | UnsetType | None = wire("wholesaleCostCents", default=UNSET)
+    """
+    Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable
+    integer per GO and PAGES).
+    """
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    show_part_number: bool | UnsetType = wire("showPartNumber", default=UNSET)
+    """Show the part number on estimates and invoices."""
+
+    show_cost_and_quantity: bool | UnsetType = wire("showCostAndQuantity", default=UNSET)
+    """Show the price and quantity on estimates and invoices."""
+
+    reduce_inventory_count: bool | UnsetType = wire("reduceInventoryCount", default=UNSET)
+    """Whether adding the item reduces the inventory count."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """
+    Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """
+    Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """
+    Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    """Id of the vendor the item is bought from, or null (nullable per GO and PAGES)."""
+
+    inventory_part_id: str | UnsetType | None = wire("inventoryPartId", default=UNSET)
+    """Id of the inventory part to take the part from, or null."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    pricing_matrix_id: str | UnsetType | None = wire("pricingMatrixId", default=UNSET)
+    """Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES)."""
+
+    fixed_price_limit_price_cents: int | UnsetType | None = wire(
+        "fixedPriceLimitPriceCents", default=UNSET
+    )
+    """
+    Part prices exceeding the amount will have their difference charged in addition to the fixed
+    price canned service; integer cents (e.g. $150.50 is 15050), or null.
+    """
+
+    fixed_price_limit_quantity: float | UnsetType | None = wire(
+        "fixedPriceLimitQuantity", default=UNSET
+    )
+    """
+    Quantities exceeding the amount will be charged based on their individual part price as an
+    addition to the fixed price canned service; or null.
+    """
+
+    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | UnsetType | None = wire(
+        "fixedPriceLimitType", default=UNSET
+    )
+    """Which fixed-price limit applies: one of None, Quantity, Price, or null."""
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """
+    MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from
+    the seed; present live.
+    """
+
+    pc_db_terminology_id: int | UnsetType | None = wire("pcDbTerminologyId", default=UNSET)
+    """Product classification database terminology id for aftermarket parts, etc; or null."""
+
+    provider: Literal["Motor", "Alldata"] | UnsetType | None = wire("provider", default=UNSET)
+    """Repair-data provider: one of Motor, Alldata, or null (inferred, as for labor)."""
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """Provider application id, or null."""
+
+    url: str | UnsetType | None = wire("url", default=UNSET)
+    """URL of the part, or null."""
+
+
+@attrs.define(kw_only=True, repr=False)
 class CreateTire(Model):
     """
-    A tire line item of a custom service in the POST body: the response Tire minus server-
-    assigned keys (no item schema in the page, L3161). Server-assigned keys are not accepted
-    (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
+    A tire line item of a custom service in the POST body: the response Tire minus
+    server-assigned keys (no item schema in the page, L3161). Server-assigned keys are not
+    accepted (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
     sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
     labels/labelConnections (no documented write shape). No key is required. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateTire')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the tire line.', default=UNSET)
-    note: str | UnsetType | None = wire('note', 'Free-text note, or null.', default=UNSET)
-    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    quantity: float | UnsetType = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).', default=UNSET)
-    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'Sell price per tire in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).", default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    size_format: str | UnsetType = wire('sizeFormat', 'How size is written: one of Conventional, OffRoadSAE.', default=UNSET)
-    size: str | UnsetType | None = wire('size', 'Tire size text (e.g. 225/65R17), or null.', default=UNSET)
-    part_number: str | UnsetType | None = wire('partNumber', 'Manufacturer / vendor part number, or null.', default=UNSET)
-    bin_location: str | UnsetType | None = wire('binLocation', 'Where the item is stored in the shop. Nullable for tires.', default=UNSET)
-    brand_id: str | UnsetType | None = wire('brandId', 'Id of the tire brand, or null.', default=UNSET)
-    model: str | UnsetType | None = wire('model', 'Tire model name, or null.', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).', default=UNSET)
-    seasonality: str | UnsetType | None = wire('seasonality', 'Season: one of Summer, Winter, AllSeasons, or null.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
-    show_part_number: bool | UnsetType = wire('showPartNumber', 'Show the part number on estimates and invoices.', default=UNSET)
-    show_price_and_quantity: bool | UnsetType = wire('showPriceAndQuantity', 'Show the price and quantity on estimates and invoices.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
-    reduce_inventory_count: bool | UnsetType = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.', default=UNSET)
-    federal_excise_tax_cents: int | UnsetType = wire('federalExciseTaxCents', 'Federal excise tax in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    waste_tire_fee: int | UnsetType = wire('wasteTireFee', 'Waste tire fee: an integer with no Cents suffix; unit undocumented (probably cents).', default=UNSET)
-    inventory_tire_id: str | UnsetType | None = wire('inventoryTireId', 'Id of the inventory tire to take the tire from, or null.', default=UNSET)
-    tire_identification_numbers: list[str] | UnsetType = wire('tireIdentificationNumbers', 'Tire identification numbers (DOT TINs).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateTire"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the tire line."""
+
+    note: str | UnsetType | None = wire("note", default=UNSET)
+    """Free-text note, or null."""
+
+    pricing_matrix_id: str | UnsetType | None = wire("pricingMatrixId", default=UNSET)
+    """Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES)."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    quantity: float | UnsetType = wire("quantity", default=UNSET)
+    """Quantity (JSON number, GO float64, so fractional quantities are possible)."""
+
+    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    """Sell price per tire in integer cents (e.g. $150.50 is 15050)."""
+
+    wholesale_cost_cents: int | UnsetType | None = wire("wholesaleCostCents", default=UNSET)
+    """
+    Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable
+    integer per GO and PAGES).
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    size_format: Literal["Conventional", "OffRoadSAE"] | UnsetType = wire(
+        "sizeFormat", default=UNSET
+    )
+    """How size is written: one of Conventional, OffRoadSAE."""
+
+    size: str | UnsetType | None = wire("size", default=UNSET)
+    """Tire size text (e.g. 225/65R17), or null."""
+
+    part_number: str | UnsetType | None = wire("partNumber", default=UNSET)
+    """Manufacturer / vendor part number, or null."""
+
+    bin_location: str | UnsetType | None = wire("binLocation", default=UNSET)
+    """Where the item is stored in the shop. Nullable for tires."""
+
+    brand_id: str | UnsetType | None = wire("brandId", default=UNSET)
+    """Id of the tire brand, or null."""
+
+    model: str | UnsetType | None = wire("model", default=UNSET)
+    """Tire model name, or null."""
+
+    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    """Id of the vendor the item is bought from, or null (nullable per GO and PAGES)."""
+
+    seasonality: Literal["Summer", "Winter", "AllSeasons"] | UnsetType | None = wire(
+        "seasonality", default=UNSET
+    )
+    """Season: one of Summer, Winter, AllSeasons, or null."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    show_part_number: bool | UnsetType = wire("showPartNumber", default=UNSET)
+    """Show the part number on estimates and invoices."""
+
+    show_price_and_quantity: bool | UnsetType = wire("showPriceAndQuantity", default=UNSET)
+    """Show the price and quantity on estimates and invoices."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    reduce_inventory_count: bool | UnsetType = wire("reduceInventoryCount", default=UNSET)
+    """Whether adding the item reduces the inventory count."""
+
+    federal_excise_tax_cents: int | UnsetType = wire("federalExciseTaxCents", default=UNSET)
+    """Federal excise tax in integer cents (e.g. $150.50 is 15050)."""
+
+    waste_tire_fee: int | UnsetType = wire("wasteTireFee", default=UNSET)
+    """Waste tire fee: an integer with no Cents suffix; unit undocumented (probably cents)."""
+
+    inventory_tire_id: str | UnsetType | None = wire("inventoryTireId", default=UNSET)
+    """Id of the inventory tire to take the tire from, or null."""
+
+    tire_identification_numbers: list[str] | UnsetType = wire(
+        "tireIdentificationNumbers", default=UNSET
+    )
+    """Tire identification numbers (DOT TINs)."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateFee(Model):
     """
-    A fee line item of a custom service in the POST body: the response Fee minus server-
-    assigned keys (no item schema in the page, L3145). Server-assigned keys are not accepted
-    (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
-    sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
-    labels/labelConnections (no documented write shape), nor subtotalCents (a calculated
-    subtotal, inferred from the name). No key is required. Closed.
+    A fee line item of a custom service in the POST body: the response Fee minus server-assigned
+    keys (no item schema in the page, L3145). Server-assigned keys are not accepted (id,
+    createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta, sourceItemId, the
+    *MatrixDate stamps, calculated values and joins); neither are labels/labelConnections (no
+    documented write shape), nor subtotalCents (a calculated subtotal, inferred from the name).
+    No key is required. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateFee')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the fee.', default=UNSET)
-    fee_type: str | UnsetType = wire('feeType', 'How the fee is computed: one of PercentLineItem, PercentService, FixedCents.', default=UNSET)
-    percent: float | UnsetType = wire('percent', 'Fee percent for the Percent* fee types (the key is percent, not percentValue as in the bulk export).', default=UNSET)
-    amount_cents: int | UnsetType = wire('amountCents', 'Fee amount in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    line_item_entity: str | UnsetType | None = wire('lineItemEntity', 'For a PercentLineItem fee: the kind of line item charged on, one of Labor, Part, Subcontract, Tire, or null.', default=UNSET)
-    part_id: str | UnsetType | None = wire('partId', 'Id of the part the fee is charged on, or null.', default=UNSET)
-    labor_id: str | UnsetType | None = wire('laborId', 'Id of the labor the fee is charged on, or null.', default=UNSET)
-    subcontract_id: str | UnsetType | None = wire('subcontractId', 'Id of the subcontract the fee is charged on, or null.', default=UNSET)
-    tire_id: str | UnsetType | None = wire('tireId', 'Id of the tire the fee is charged on, or null.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
-    inventory_fee_id: str | UnsetType | None = wire('inventoryFeeId', 'Id of the inventory fee to take the fee from, or null.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateFee"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the fee."""
+
+    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | UnsetType = wire(
+        "feeType", default=UNSET
+    )
+    """How the fee is computed: one of PercentLineItem, PercentService, FixedCents."""
+
+    percent: float | UnsetType = wire("percent", default=UNSET)
+    """
+    Fee percent for the Percent* fee types (the key is percent, not percentValue as in the bulk
+    export).
+    """
+
+    amount_cents: int | UnsetType = wire("amountCents", default=UNSET)
+    """Fee amount in integer cents (e.g. $150.50 is 15050)."""
+
+    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | UnsetType | None = wire(
+        "lineItemEntity", default=UNSET
+    )
+    """
+    For a PercentLineItem fee: the kind of line item charged on, one of Labor, Part,
+    Subcontract, Tire, or null.
+    """
+
+    part_id: str | UnsetType | None = wire("partId", default=UNSET)
+    """Id of the part the fee is charged on, or null."""
+
+    labor_id: str | UnsetType | None = wire("laborId", default=UNSET)
+    """Id of the labor the fee is charged on, or null."""
+
+    subcontract_id: str | UnsetType | None = wire("subcontractId", default=UNSET)
+    """Id of the subcontract the fee is charged on, or null."""
+
+    tire_id: str | UnsetType | None = wire("tireId", default=UNSET)
+    """Id of the tire the fee is charged on, or null."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    inventory_fee_id: str | UnsetType | None = wire("inventoryFeeId", default=UNSET)
+    """Id of the inventory fee to take the fee from, or null."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateSubcontract(Model):
     """
-    A subcontract line item of a custom service in the POST body: the response Subcontract
-    minus server-assigned keys (no item schema in the page, L3157; /resources/subcontract's
-    PUT body lists the same keys plus path ids, sourceItemId and labels). Server-assigned
-    keys are not accepted (id, createdDate, updatedDate, companyId, locationId, serviceId,
-    orderId, meta, sourceItemId, the *MatrixDate stamps, calculated values and joins);
-    neither are labels/labelConnections (no documented write shape). No key is required.
-    Closed.
+    A subcontract line item of a custom service in the POST body: the response Subcontract minus
+    server-assigned keys (no item schema in the page, L3157; /resources/subcontract's PUT body
+    lists the same keys plus path ids, sourceItemId and labels). Server-assigned keys are not
+    accepted (id, createdDate, updatedDate, companyId, locationId, serviceId, orderId, meta,
+    sourceItemId, the *MatrixDate stamps, calculated values and joins); neither are
+    labels/labelConnections (no documented write shape). No key is required. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateSubcontract')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the subcontracted work.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    cost_cents: int | UnsetType = wire('costCents', "What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: costCents, not wholesaleCostCents (which Part and Tire use): live subcontracts carry only costCents (QUIRKS 11, 07) and /resources/subcontract's body lists costCents; wholesaleCostCents is rejected here.", default=UNSET)
-    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'What the customer is charged, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").', default=UNSET)
-    note: str | UnsetType | None = wire('note', 'Free-text note, or null.', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateSubcontract"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the subcontracted work."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """
+    Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """
+    Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """
+    Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    cost_cents: int | UnsetType = wire("costCents", default=UNSET)
+    """
+    What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision:
+    costCents, not wholesaleCostCents (which Part and Tire use): live subcontracts carry only
+    costCents (QUIRKS 11, 07) and /resources/subcontract's body lists costCents;
+    wholesaleCostCents is rejected here.
+    """
+
+    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    """What the customer is charged, in integer cents (e.g. $150.50 is 15050)."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    note: str | UnsetType | None = wire("note", default=UNSET)
+    """Free-text note, or null."""
+
+    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    """Id of the vendor the item is bought from, or null (nullable per GO and PAGES)."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServicesResponse(Model):
     """
     200 response of POST /v3/order/:orderId/service: the envelope {success, data} (page
     L3177-3211; example L4805 ff.). Open: Shopmonkey adds fields without a new API version
     (notes pitfall 9).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L3177-3211).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: CreateServicesData = wire('data', 'The response data: {order} (page: object Required).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message. Page: boolean Required (L3177-3211).
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """
+    The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error
+    body is public, notes §1.1).
+    """
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Page: string, optional. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """
+    An optional link to the documentation for the error. Page: string, optional. Decision: null
+    accepted too.
+    """
+
+    data: CreateServicesData = wire("data")
+    """The response data: {order} (page: object Required)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServicesData(Model):
     """The response data (page: object Required, L3177-3211). Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1, '/$defs/CreateServicesData')
-    __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
-    services: list[Service] | UnsetType = wire('services', "The services created. Page: array Required (L3208). Decision: optional, because the page's own POST example has no data.services (L4805 ff., notes §1.1).", default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-response", 1, "/$defs/CreateServicesData"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    order: Order | UnsetType = wire("order", default=UNSET)
+    """
+    The order after the change, with its services (page: object, optional, 'Order schema').
+    Absent when includeOrder=false (unverified live, notes §1.1).
+    """
+
+    services: list[Service] | UnsetType = wire("services", default=UNSET)
+    """
+    The services created. Page: array Required (L3208). Decision: optional, because the page's
+    own POST example has no data.services (L4805 ff., notes §1.1).
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Customer(Model):
     """
     A Shopmonkey customer as embedded in data.order.customer of the PUT/POST/DELETE service
-    responses (page table L1356-1632; seed PUT example L2381 ff.). Open. Required are the
-    keys the page marks Required that the seed example also carries (labelConnections is the
-    seed's name for labels; customFields is deprecated). Nullability: a GO pointer, an EDS
-    'nullable', or a null in the seed example makes a field nullable; a field newer than GO
-    2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count or a
-    *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
-    means always present, not non-null).
+    responses (page table L1356-1632; seed PUT example L2381 ff.). Open. Required are the keys
+    the page marks Required that the seed example also carries (labelConnections is the seed's
+    name for labels; customFields is deprecated). Nullability: a GO pointer, an EDS 'nullable',
+    or a null in the seed example makes a field nullable; a field newer than GO 2023 and EDS
+    2024 (no source says) is nullable unless it is a boolean, a *Count or a *Cents integer
+    (Decision: tolerant reading of data we receive; notes §1.0: Required means always present,
+    not non-null).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1)
-    __open__: ClassVar[bool] = True
-    address1: str | None = wire('address1', 'Page: string Required (L1358).')
-    address2: str | None = wire('address2', 'Page: string Required (L1362).')
-    appointment_count: int = wire('appointmentCount', 'Page: integer Required (L1366).')
-    city: str | None = wire('city', 'Page: string Required (L1370).')
-    coalesced_first_name_or_company_name: str | UnsetType | None = wire('coalescedFirstNameOrCompanyName', 'Page: string Required (L1374).', default=UNSET)
-    company_id: str = wire('companyId', 'Page: string Required (L1378).')
-    company_name: str | None = wire('companyName', 'Page: string Required (L1382).')
-    country: str | None = wire('country', 'Page: one of: 249 country codes Required (L1386). Values: ISO 3166-1 alpha-2 codes as the page lists them ($defs/countryCode).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1390).')
-    customer_type: str = wire('customerType', 'Page: one of: Customer, Fleet Required (L1394).')
-    deferred_service_count: int = wire('deferredServiceCount', 'Page: integer Required (L1398).')
-    deleted: bool | UnsetType = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1402).', default=UNSET)
-    deleted_date: str | UnsetType | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1407).', default=UNSET)
-    deleted_reason: str | UnsetType | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1412).', default=UNSET)
-    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1417).', default=UNSET)
-    discount_percent: float = wire('discountPercent', 'Page: number Required (L1422).')
-    dot_number: str | None = wire('dotNumber', 'Page: string Required (L1426).')
-    external_id: str | UnsetType | None = wire('externalId', 'an id that can be used to reference the customer in an external system. Page: string Required (L1430).', default=UNSET)
-    finix_identity_id: str | UnsetType | None = wire('finixIdentityId', 'Page: string Required (L1435).', default=UNSET)
-    first_name: str | None = wire('firstName', 'Page: string Required (L1439).')
-    fleet_id: str | None = wire('fleetId', 'Page: string Required (L1443).')
-    gst_exempt: bool | UnsetType = wire('gstExempt', 'CA specific. Page: boolean Required (L1447).', default=UNSET)
-    hst_exempt: bool | UnsetType = wire('hstExempt', 'CA specific. Page: boolean Required (L1452).', default=UNSET)
-    id: str = wire('id', 'Page: string Required (L1457).')
-    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L1461).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    labor_matrix_id: str | None = wire('laborMatrixId', 'Page: string Required (L1469).')
-    labor_rate_id: str | None = wire('laborRateId', 'Page: string Required (L1473).')
-    last_name: str | None = wire('lastName', 'Page: string Required (L1477).')
-    last_time_order_worked: str | None = wire('lastTimeOrderWorked', 'Page: string Required (L1481).')
-    location_ids: list[str] | UnsetType = wire('locationIds', 'Page: array Required (L1485). Ids of the locations the customer belongs to.', default=UNSET)
-    marketing_opt_in: bool = wire('marketingOptIn', 'was never used. Page: boolean Required (L1489).')
-    message_count: int = wire('messageCount', 'Page: integer Required (L1494).')
-    normalized_first_name: str | UnsetType | None = wire('normalizedFirstName', 'Page: string Required (L1498).', default=UNSET)
-    normalized_last_name: str | UnsetType | None = wire('normalizedLastName', 'Page: string Required (L1502).', default=UNSET)
-    normalized_name: str | UnsetType | None = wire('normalizedName', 'if fleet, contains the normalized companyName, else normalized firstName lastName. Page: string Required (L1506).', default=UNSET)
-    note: str = wire('note', 'Page: string Required (L1511).')
-    order_count: int | UnsetType = wire('orderCount', 'Page: integer Required (L1515).', default=UNSET)
-    origin_location_id: str | UnsetType | None = wire('originLocationId', 'the location that created the customer. Page: string Required (L1519).', default=UNSET)
-    payment_term_id: str | None = wire('paymentTermId', "Page: string Required (L1524). Decision: nullable. GO 2023 had it non-null, but notes §1.9 lists it nullable and the order's paymentTermId is nullable in EDS 2024.")
-    postal_code: str | None = wire('postalCode', 'Page: string Required (L1528).')
-    preferred_contact_method: str | None = wire('preferredContactMethod', 'Page: one of: SMS, Email, All Required (L1532).')
-    preferred_language: str | UnsetType | None = wire('preferredLanguage', 'Page: one of: en, en_US, fr_CA, es_MX Required (L1536).', default=UNSET)
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Page: string Required (L1540).')
-    pst_exempt: bool | UnsetType = wire('pstExempt', 'CA specific. Page: boolean Required (L1544).', default=UNSET)
-    public_id: str | UnsetType | None = wire('publicId', 'Page: string Required (L1549).', default=UNSET)
-    referral_source_id: str | None = wire('referralSourceId', 'Page: string Required (L1553).')
-    show_labor_hours: bool | UnsetType | None = wire('showLaborHours', 'visibility overrides for labor hours, taking precedence over location configuration settings. Page: boolean Required (L1557). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_labor_note: bool | UnsetType | None = wire('showLaborNote', 'visibility overrides for labor note, taking precedence over location configuration settings. Page: boolean Required (L1562). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_cost_and_quantity: bool | UnsetType | None = wire('showPartCostAndQuantity', 'visibility overrides for part and tire price and quantity, taking precedence over location configuration settings. Page: boolean Required (L1567). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_note: bool | UnsetType | None = wire('showPartNote', 'visibility overrides for part and tire note, taking precedence over location configuration settings. Page: boolean Required (L1572). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_number: bool | UnsetType | None = wire('showPartNumber', 'visibility overrides for part and tire part number, taking precedence over location configuration settings. Page: boolean Required (L1577). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_subcontract_note: bool | UnsetType | None = wire('showSubcontractNote', 'visibility overrides for subcontract note, taking precedence over location configuration settings. Page: boolean Required (L1582). Decision: nullable; an override that is not set has no value.', default=UNSET)
-    state: str | None = wire('state', 'Page: string Required (L1587).')
-    statement_count: int = wire('statementCount', 'Page: integer Required (L1591).')
-    tax_exempt: bool = wire('taxExempt', 'US specific. Page: boolean Required (L1595).')
-    transaction_count: int = wire('transactionCount', 'Page: integer Required (L1600).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1604).')
-    vehicle_count: int | UnsetType = wire('vehicleCount', 'Page: integer Required (L1608).', default=UNSET)
-    website: str | UnsetType | None = wire('website', 'Page: string Required (L1612).', default=UNSET)
-    bnpl_prequalification_data: JSON | UnsetType = wire('bnplPrequalificationData', "Sunbit pre-qualification results; amount, date, etc. Page: one of: any, null, any optional (L1616). Any JSON (the page's type is 'one of: any, null, any'); optional.", default=UNSET)
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L1621). Nullable JSON object of any shape; optional.', default=UNSET)
-    emails: list[Email] = wire('emails', 'Page: array Required (L1626). Items: $defs/Email (shape from the seed example).')
-    phone_numbers: list[PhoneNumber] = wire('phoneNumbers', 'Page: array Required (L1630). Items: $defs/PhoneNumber (shape from the seed example).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    discount_status: bool | UnsetType = wire('discountStatus', 'Whether the customer discount is on (GO v3/Customer.go, 2023). Not on the page; optional.', default=UNSET)
-    labor_rate_override: bool | UnsetType = wire('laborRateOverride', 'Whether the customer overrides the labor rate (GO v3/Customer.go, 2023). Not on the page; optional.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/customer", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    address1: str | None = wire("address1")
+    """Page: string Required (L1358)."""
+
+    address2: str | None = wire("address2")
+    """Page: string Required (L1362)."""
+
+    appointment_count: int = wire("appointmentCount")
+    """Page: integer Required (L1366)."""
+
+    city: str | None = wire("city")
+    """Page: string Required (L1370)."""
+
+    coalesced_first_name_or_company_name: str | UnsetType | None = wire(
+        "coalescedFirstNameOrCompanyName", default=UNSET
+    )
+    """Page: string Required (L1374)."""
+
+    company_id: str = wire("companyId")
+    """Page: string Required (L1378)."""
+
+    company_name: str | None = wire("companyName")
+    """Page: string Required (L1382)."""
+
+    country: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+        | None
+    ) = wire("country")
+    """
+    Page: one of: 249 country codes Required (L1386). Values: ISO 3166-1 alpha-2 codes as the
+    page lists them ($defs/countryCode).
+    """
+
+    created_date: str = wire("createdDate")
+    """Page: string Required (L1390)."""
+
+    customer_type: Literal["Customer", "Fleet"] | str = wire("customerType")
+    """Page: one of: Customer, Fleet Required (L1394)."""
+
+    deferred_service_count: int = wire("deferredServiceCount")
+    """Page: integer Required (L1398)."""
+
+    deleted: bool | UnsetType = wire("deleted", default=UNSET)
+    """if the record has been deleted. Page: boolean Required (L1402)."""
+
+    deleted_date: str | UnsetType | None = wire("deletedDate", default=UNSET)
+    """
+    the date that the record was deleted or null if not deleted. Page: string Required (L1407).
+    """
+
+    deleted_reason: str | UnsetType | None = wire("deletedReason", default=UNSET)
+    """the reason that the record was deleted. Page: string Required (L1412)."""
+
+    deleted_user_id: str | UnsetType | None = wire("deletedUserId", default=UNSET)
+    """the user that deleted the record or null if not deleted. Page: string Required (L1417)."""
+
+    discount_percent: float = wire("discountPercent")
+    """Page: number Required (L1422)."""
+
+    dot_number: str | None = wire("dotNumber")
+    """Page: string Required (L1426)."""
+
+    external_id: str | UnsetType | None = wire("externalId", default=UNSET)
+    """
+    an id that can be used to reference the customer in an external system. Page: string
+    Required (L1430).
+    """
+
+    finix_identity_id: str | UnsetType | None = wire("finixIdentityId", default=UNSET)
+    """Page: string Required (L1435)."""
+
+    first_name: str | None = wire("firstName")
+    """Page: string Required (L1439)."""
+
+    fleet_id: str | None = wire("fleetId")
+    """Page: string Required (L1443)."""
+
+    gst_exempt: bool | UnsetType = wire("gstExempt", default=UNSET)
+    """CA specific. Page: boolean Required (L1447)."""
+
+    hst_exempt: bool | UnsetType = wire("hstExempt", default=UNSET)
+    """CA specific. Page: boolean Required (L1452)."""
+
+    id: str = wire("id")
+    """Page: string Required (L1457)."""
+
+    imported: bool | UnsetType = wire("imported", default=UNSET)
+    """Page: boolean Required (L1461)."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    labor_matrix_id: str | None = wire("laborMatrixId")
+    """Page: string Required (L1469)."""
+
+    labor_rate_id: str | None = wire("laborRateId")
+    """Page: string Required (L1473)."""
+
+    last_name: str | None = wire("lastName")
+    """Page: string Required (L1477)."""
+
+    last_time_order_worked: str | None = wire("lastTimeOrderWorked")
+    """Page: string Required (L1481)."""
+
+    location_ids: list[str] | UnsetType = wire("locationIds", default=UNSET)
+    """Page: array Required (L1485). Ids of the locations the customer belongs to."""
+
+    marketing_opt_in: bool = wire("marketingOptIn")
+    """was never used. Page: boolean Required (L1489)."""
+
+    message_count: int = wire("messageCount")
+    """Page: integer Required (L1494)."""
+
+    normalized_first_name: str | UnsetType | None = wire("normalizedFirstName", default=UNSET)
+    """Page: string Required (L1498)."""
+
+    normalized_last_name: str | UnsetType | None = wire("normalizedLastName", default=UNSET)
+    """Page: string Required (L1502)."""
+
+    normalized_name: str | UnsetType | None = wire("normalizedName", default=UNSET)
+    """
+    if fleet, contains the normalized companyName, else normalized firstName lastName. Page:
+    string Required (L1506).
+    """
+
+    note: str = wire("note")
+    """Page: string Required (L1511)."""
+
+    order_count: int | UnsetType = wire("orderCount", default=UNSET)
+    """Page: integer Required (L1515)."""
+
+    origin_location_id: str | UnsetType | None = wire("originLocationId", default=UNSET)
+    """the location that created the customer. Page: string Required (L1519)."""
+
+    payment_term_id: str | None = wire("paymentTermId")
+    """
+    Page: string Required (L1524). Decision: nullable. GO 2023 had it non-null, but notes §1.9
+    lists it nullable and the order's paymentTermId is nullable in EDS 2024.
+    """
+
+    postal_code: str | None = wire("postalCode")
+    """Page: string Required (L1528)."""
+
+    preferred_contact_method: Literal["SMS", "Email", "All"] | str | None = wire(
+        "preferredContactMethod"
+    )
+    """Page: one of: SMS, Email, All Required (L1532)."""
+
+    preferred_language: Literal["en", "en_US", "fr_CA", "es_MX"] | str | UnsetType | None = wire(
+        "preferredLanguage", default=UNSET
+    )
+    """Page: one of: en, en_US, fr_CA, es_MX Required (L1536)."""
+
+    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    """Page: string Required (L1540)."""
+
+    pst_exempt: bool | UnsetType = wire("pstExempt", default=UNSET)
+    """CA specific. Page: boolean Required (L1544)."""
+
+    public_id: str | UnsetType | None = wire("publicId", default=UNSET)
+    """Page: string Required (L1549)."""
+
+    referral_source_id: str | None = wire("referralSourceId")
+    """Page: string Required (L1553)."""
+
+    show_labor_hours: bool | UnsetType | None = wire("showLaborHours", default=UNSET)
+    """
+    visibility overrides for labor hours, taking precedence over location configuration
+    settings. Page: boolean Required (L1557). Decision: nullable; an override that is not set
+    has no value.
+    """
+
+    show_labor_note: bool | UnsetType | None = wire("showLaborNote", default=UNSET)
+    """
+    visibility overrides for labor note, taking precedence over location configuration settings.
+    Page: boolean Required (L1562). Decision: nullable; an override that is not set has no
+    value.
+    """
+
+    show_part_cost_and_quantity: bool | UnsetType | None = wire(
+        "showPartCostAndQuantity", default=UNSET
+    )
+    """
+    visibility overrides for part and tire price and quantity, taking precedence over location
+    configuration settings. Page: boolean Required (L1567). Decision: nullable; an override that
+    is not set has no value.
+    """
+
+    show_part_note: bool | UnsetType | None = wire("showPartNote", default=UNSET)
+    """
+    visibility overrides for part and tire note, taking precedence over location configuration
+    settings. Page: boolean Required (L1572). Decision: nullable; an override that is not set
+    has no value.
+    """
+
+    show_part_number: bool | UnsetType | None = wire("showPartNumber", default=UNSET)
+    """
+    visibility overrides for part and tire part number, taking precedence over location
+    configuration settings. Page: boolean Required (L1577). Decision: nullable; an override that
+    is not set has no value.
+    """
+
+    show_subcontract_note: bool | UnsetType | None = wire("showSubcontractNote", default=UNSET)
+    """
+    visibility overrides for subcontract note, taking precedence over location configuration
+    settings. Page: boolean Required (L1582). Decision: nullable; an override that is not set
+    has no value.
+    """
+
+    state: str | None = wire("state")
+    """Page: string Required (L1587)."""
+
+    statement_count: int = wire("statementCount")
+    """Page: integer Required (L1591)."""
+
+    tax_exempt: bool = wire("taxExempt")
+    """US specific. Page: boolean Required (L1595)."""
+
+    transaction_count: int = wire("transactionCount")
+    """Page: integer Required (L1600)."""
+
+    updated_date: str | None = wire("updatedDate")
+    """Page: string Required (L1604)."""
+
+    vehicle_count: int | UnsetType = wire("vehicleCount", default=UNSET)
+    """Page: integer Required (L1608)."""
+
+    website: str | UnsetType | None = wire("website", default=UNSET)
+    """Page: string Required (L1612)."""
+
+    bnpl_prequalification_data: JSON | UnsetType = wire("bnplPrequalificationData", default=UNSET)
+    """
+    Sunbit pre-qualification results; amount, date, etc. Page: one of: any, null, any optional
+    (L1616). Any JSON (the page's type is 'one of: any, null, any'); optional.
+    """
+
+    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    """
+    DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object
+    Deprecated (L1621). Nullable JSON object of any shape; optional.
+    """
+
+    emails: list[Email] = wire("emails")
+    """Page: array Required (L1626). Items: $defs/Email (shape from the seed example)."""
+
+    phone_numbers: list[PhoneNumber] = wire("phoneNumbers")
+    """Page: array Required (L1630). Items: $defs/PhoneNumber (shape from the seed example)."""
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live
+    responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and
+    pitfall 5).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
+    discount_status: bool | UnsetType = wire("discountStatus", default=UNSET)
+    """Whether the customer discount is on (GO v3/Customer.go, 2023). Not on the page; optional."""
+
+    labor_rate_override: bool | UnsetType = wire("laborRateOverride", default=UNSET)
+    """
+    Whether the customer overrides the labor rate (GO v3/Customer.go, 2023). Not on the page;
+    optional.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Email(Model):
     """
-    A customer email as embedded in data.order.customer.emails[] (seed PUT example L2425
-    ff.). Known only from the seed example and GO v3/Email.go; every example key is
-    required. Open.
+    A customer email as embedded in data.order.customer.emails[] (seed PUT example L2425 ff.).
+    Known only from the seed example and GO v3/Email.go; every example key is required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/Email')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the email row.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    location_id: str = wire('locationId', 'Id of the location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company that owns the row.')
-    email: str = wire('email', 'The email address as stored. Decision: no format check; Shopmonkey stores what shops typed.')
-    subscribed: bool = wire('subscribed', 'Whether the address is subscribed to messages.')
-    customer_id: str = wire('customerId', 'Id of the customer the email belongs to.')
-    primary: bool = wire('primary', "Whether this is the customer's primary email.")
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/customer", 1, "/$defs/Email"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the email row."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    location_id: str = wire("locationId")
+    """Id of the location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company that owns the row."""
+
+    email: str = wire("email")
+    """
+    The email address as stored. Decision: no format check; Shopmonkey stores what shops typed.
+    """
+
+    subscribed: bool = wire("subscribed")
+    """Whether the address is subscribed to messages."""
+
+    customer_id: str = wire("customerId")
+    """Id of the customer the email belongs to."""
+
+    primary: bool = wire("primary")
+    """Whether this is the customer's primary email."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PhoneNumber(Model):
     """
-    A customer phone number as embedded in data.order.customer.phoneNumbers[] (seed PUT
-    example L2438 ff.). Known only from the seed example and GO v3/PhoneNumber.go (types,
-    nullability, enums; notes §1.9); every example key is required. Open.
+    A customer phone number as embedded in data.order.customer.phoneNumbers[] (seed PUT example
+    L2438 ff.). Known only from the seed example and GO v3/PhoneNumber.go (types, nullability,
+    enums; notes §1.9); every example key is required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/PhoneNumber')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the phone-number row.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    location_id: str = wire('locationId', 'Id of the location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company that owns the row.')
-    customer_id: str = wire('customerId', 'Id of the customer the number belongs to.')
-    number: str = wire('number', 'The phone number as stored (no format check: the format is undocumented).')
-    extension: str | None = wire('extension', 'Extension, or null.')
-    country: str | None = wire('country', 'Country of the number (ISO 3166-1 alpha-2), or null.')
-    type: str | None = wire('type', 'Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null (GO PhoneNumberTypeEnum; the seed prints null).')
-    user_defined_type: str | None = wire('userDefinedType', 'Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null (GO PhoneNumberUserDefinedTypeEnum).')
-    carrier_name: str | None = wire('carrierName', 'Carrier name, or null.')
-    opt_in_verified_date: str | None = wire('optInVerifiedDate', 'When the SMS opt-in was verified, or null.')
-    opt_in: bool = wire('optIn', 'Whether the customer opted in to SMS.')
-    last_verified_date: str | None = wire('lastVerifiedDate', 'When the number was last verified, or null.')
-    primary: bool = wire('primary', "Whether this is the customer's primary number.")
-    mobile_country_code: str | None = wire('mobileCountryCode', 'If a mobile number, the mobile country code (GO), or null.')
-    mobile_network_code: str | None = wire('mobileNetworkCode', 'If a mobile number, the mobile network code (GO), or null.')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/customer", 1, "/$defs/PhoneNumber"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the phone-number row."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    location_id: str = wire("locationId")
+    """Id of the location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company that owns the row."""
+
+    customer_id: str = wire("customerId")
+    """Id of the customer the number belongs to."""
+
+    number: str = wire("number")
+    """The phone number as stored (no format check: the format is undocumented)."""
+
+    extension: str | None = wire("extension")
+    """Extension, or null."""
+
+    country: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+        | None
+    ) = wire("country")
+    """Country of the number (ISO 3166-1 alpha-2), or null."""
+
+    type: Literal["Mobile", "Landline", "VoIP", "Other"] | str | None = wire("type")
+    """
+    Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null (GO
+    PhoneNumberTypeEnum; the seed prints null).
+    """
+
+    user_defined_type: (
+        Literal["Mobile", "Work", "Home", "Office", "Fax", "VoIP", "Landline", "Other"] | str | None
+    ) = wire("userDefinedType")
+    """
+    Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null
+    (GO PhoneNumberUserDefinedTypeEnum).
+    """
+
+    carrier_name: str | None = wire("carrierName")
+    """Carrier name, or null."""
+
+    opt_in_verified_date: str | None = wire("optInVerifiedDate")
+    """When the SMS opt-in was verified, or null."""
+
+    opt_in: bool = wire("optIn")
+    """Whether the customer opted in to SMS."""
+
+    last_verified_date: str | None = wire("lastVerifiedDate")
+    """When the number was last verified, or null."""
+
+    primary: bool = wire("primary")
+    """Whether this is the customer's primary number."""
+
+    mobile_country_code: str | None = wire("mobileCountryCode")
+    """If a mobile number, the mobile country code (GO), or null."""
+
+    mobile_network_code: str | None = wire("mobileNetworkCode")
+    """If a mobile number, the mobile network code (GO), or null."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class DeleteServiceRequest(Model):
     """
-    Body of DELETE /v3/order/:orderId/service/:id. The page documents no body parameters but
-    its example sends --data '{}' (shopmonkey-order-services-api.txt L7133-7138), and a
-    DELETE with Content-Type and an empty body is rejected by the server (notes pitfall 6;
-    SSW shopmonkey_client.py L407-408). So the body must be exactly the empty object {}:
-    closed, with no properties.
+    Body of DELETE /v3/order/:orderId/service/:id. The page documents no body parameters but its
+    example sends --data '{}' (shopmonkey-order-services-api.txt L7133-7138), and a DELETE with
+    Content-Type and an empty body is rejected by the server (notes pitfall 6; SSW
+    shopmonkey_client.py L407-408). So the body must be exactly the empty object {}: closed,
+    with no properties.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-request', 1)
-    __open__: ClassVar[bool] = False
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/delete-service-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class DeleteServiceResponse(Model):
     """
-    200 response of DELETE /v3/order/:orderId/service/:id: the envelope {success, data}
-    (page L5515-5545; example L7139 ff.). Open: Shopmonkey adds fields without a new API
-    version (notes pitfall 9).
+    200 response of DELETE /v3/order/:orderId/service/:id: the envelope {success, data} (page
+    L5515-5545; example L7139 ff.). Open: Shopmonkey adds fields without a new API version
+    (notes pitfall 9).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L5515-5545).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: DeleteServiceData = wire('data', 'The response data: {order} (page: object Required).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/delete-service-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message. Page: boolean Required (L5515-5545).
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """
+    The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error
+    body is public, notes §1.1).
+    """
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Page: string, optional. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """
+    An optional link to the documentation for the error. Page: string, optional. Decision: null
+    accepted too.
+    """
+
+    data: DeleteServiceData = wire("data")
+    """The response data: {order} (page: object Required)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class DeleteServiceData(Model):
     """The response data (page: object Required, L5515-5545). Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1, '/$defs/DeleteServiceData')
-    __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/delete-service-response", 1, "/$defs/DeleteServiceData"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    order: Order | UnsetType = wire("order", default=UNSET)
+    """
+    The order after the change, with its services (page: object, optional, 'Order schema').
+    Absent when includeOrder=false (unverified live, notes §1.1).
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ErrorResponse(Model):
     """
     The 4xx and 5xx envelope of every /v3/order/:orderId/service endpoint (page L37-88,
-    identical for all four endpoints and both classes). Only success is guaranteed (notes
-    §3); no real error body is public, third-party mocks show {success:false,
-    code:'API-12345', message:'Vehicle VIN is invalid'} and {success:false,
-    message:'Internal error'} (notes §1.1). Open.
+    identical for all four endpoints and both classes). Only success is guaranteed (notes §3);
+    no real error body is public, third-party mocks show {success:false, code:'API-12345',
+    message:'Vehicle VIN is invalid'} and {success:false, message:'Internal error'} (notes
+    §1.1). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/error-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L53-57, L79-83). Decision: typed boolean as the page says, not const false; a caller decides success by the HTTP status and this flag together.')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: dict[str, JSON] | UnsetType | None = wire('data', 'An optional object containing relevant error data. Page: object, optional. Decision: null accepted too.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/error-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message. Page: boolean Required (L53-57, L79-83). Decision: typed
+    boolean as the page says, not const false; a caller decides success by the HTTP status and
+    this flag together.
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """
+    The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error
+    body is public, notes §1.1).
+    """
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Page: string, optional. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """
+    An optional link to the documentation for the error. Page: string, optional. Decision: null
+    accepted too.
+    """
+
+    data: dict[str, JSON] | UnsetType | None = wire("data", default=UNSET)
+    """
+    An optional object containing relevant error data. Page: object, optional. Decision: null
+    accepted too.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Fee(Model):
     """
-    A fee line item of a Service as received (services[].fees[]). Open. There is no live key
-    set for Fee; required are the keys of the seed examples that PAGES also lists, except
+    A fee line item of a Service as received (services[].fees[]). Open. There is no live key set
+    for Fee; required are the keys of the seed examples that PAGES also lists, except
     labelConnections and the category join. Nullability from GO and PAGES.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/fee', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    fee_type: str = wire('feeType', 'How the fee is computed: one of PercentLineItem, PercentService, FixedCents (GO, PAGES; the seed prints the placeholder "feeType").')
-    percent: float = wire('percent', 'Fee percent (JSON number, GO float64) for the Percent* fee types. Named percent, not *Percent; the bulk export calls it percentValue (notes §1.6). Scale undocumented.')
-    amount_cents: int = wire('amountCents', 'Fee amount in integer cents (e.g. $150.50 is 15050) (non-null integer per GO and PAGES).')
-    subtotal_cents: int | None = wire('subtotalCents', 'Fee subtotal in integer cents (e.g. $150.50 is 15050), or null (nullable integer per PAGES). Not described by any source.')
-    line_item_entity: str | None = wire('lineItemEntity', 'For a PercentLineItem fee, the kind of line item it is charged on: one of Labor, Part, Subcontract, Tire, or null; the matching laborId / partId / subcontractId / tireId names the item (GO, PAGES).')
-    part_id: str | None = wire('partId', 'Id of the part the fee is charged on, or null (see lineItemEntity).')
-    labor_id: str | None = wire('laborId', 'Id of the labor the fee is charged on, or null (see lineItemEntity).')
-    subcontract_id: str | None = wire('subcontractId', 'Id of the subcontract the fee is charged on, or null (see lineItemEntity).')
-    tire_id: str | None = wire('tireId', 'Id of the tire the fee is charged on, or null (see lineItemEntity).')
-    name: str = wire('name', 'Name of the fee (non-null string per GO and PAGES).')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    inventory_fee_id: str | UnsetType | None = wire('inventoryFeeId', 'Id of the inventory fee this fee was taken from, or null (PAGES). Missing from the seed.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/fee", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """
+    Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern
+    is enforced: notes §2 'Treat all ids as opaque strings').
+    """
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds
+    (PAGES type date-time; the seed examples print the placeholder "createdDate").
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """
+    When the row was last updated, or null if it never was (nullable date-time per GO and
+    PAGES).
+    """
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | str = wire("feeType")
+    """
+    How the fee is computed: one of PercentLineItem, PercentService, FixedCents (GO, PAGES; the
+    seed prints the placeholder "feeType").
+    """
+
+    percent: float = wire("percent")
+    """
+    Fee percent (JSON number, GO float64) for the Percent* fee types. Named percent, not
+    *Percent; the bulk export calls it percentValue (notes §1.6). Scale undocumented.
+    """
+
+    amount_cents: int = wire("amountCents")
+    """Fee amount in integer cents (e.g. $150.50 is 15050) (non-null integer per GO and PAGES)."""
+
+    subtotal_cents: int | None = wire("subtotalCents")
+    """
+    Fee subtotal in integer cents (e.g. $150.50 is 15050), or null (nullable integer per PAGES).
+    Not described by any source.
+    """
+
+    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | str | None = wire(
+        "lineItemEntity"
+    )
+    """
+    For a PercentLineItem fee, the kind of line item it is charged on: one of Labor, Part,
+    Subcontract, Tire, or null; the matching laborId / partId / subcontractId / tireId names the
+    item (GO, PAGES).
+    """
+
+    part_id: str | None = wire("partId")
+    """Id of the part the fee is charged on, or null (see lineItemEntity)."""
+
+    labor_id: str | None = wire("laborId")
+    """Id of the labor the fee is charged on, or null (see lineItemEntity)."""
+
+    subcontract_id: str | None = wire("subcontractId")
+    """Id of the subcontract the fee is charged on, or null (see lineItemEntity)."""
+
+    tire_id: str | None = wire("tireId")
+    """Id of the tire the fee is charged on, or null (see lineItemEntity)."""
+
+    name: str = wire("name")
+    """Name of the fee (non-null string per GO and PAGES)."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    source_item_id: str | None = wire("sourceItemId")
+    """
+    Id of the canned-service / inventory item this line item was copied from, or null (nullable
+    per GO and PAGES; not described in the page).
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live
+    responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and
+    pitfall 5).
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join
+    (notes §5), nullable because categoryId is nullable.
+    """
+
+    inventory_fee_id: str | UnsetType | None = wire("inventoryFeeId", default=UNSET)
+    """Id of the inventory fee this fee was taken from, or null (PAGES). Missing from the seed."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class GetServicesResponse(Model):
     """
-    200 response of GET /v3/order/:orderId/service: the envelope {success, data} whose data
-    is the order's services (page L12-36, example L93 ff.). Open: Shopmonkey adds fields
-    without a new API version (notes pitfall 9). There is no meta/pagination on this
-    endpoint (notes §1.1).
+    200 response of GET /v3/order/:orderId/service: the envelope {success, data} whose data is
+    the order's services (page L12-36, example L93 ff.). Open: Shopmonkey adds fields without a
+    new API version (notes pitfall 9). There is no meta/pagination on this endpoint (notes
+    §1.1).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/get-services-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L30-35).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: list[Service] = wire('data', "The order's services. Page: array Required (L31-35); the page gives no item schema, so items are shopmonkey/service (the shape of its example, L94 ff.).")
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/get-services-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message. Page: boolean Required (L30-35).
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """
+    The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error
+    body is public, notes §1.1).
+    """
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Page: string, optional. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """
+    An optional link to the documentation for the error. Page: string, optional. Decision: null
+    accepted too.
+    """
+
+    data: list[Service] = wire("data")
+    """
+    The order's services. Page: array Required (L31-35); the page gives no item schema, so items
+    are shopmonkey/service (the shape of its example, L94 ff.).
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Label(Model):
     """
-    A label (tag) as embedded in Shopmonkey rows: the seed's labelConnections[].label, and
-    the items of the labels list real payloads carry. As received: open. Decision: only name
-    is required; it is the only key every source shows (the seed shows id, name, color,
-    entity, saved; SSW reads only name; GO adds createdDate, updatedDate, companyId,
-    locationId, meta, metadata).
+    A label (tag) as embedded in Shopmonkey rows: the seed's labelConnections[].label, and the
+    items of the labels list real payloads carry. As received: open. Decision: only name is
+    required; it is the only key every source shows (the seed shows id, name, color, entity,
+    saved; SSW reads only name; GO adds createdDate, updatedDate, companyId, locationId, meta,
+    metadata).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/label', 1)
-    __open__: ClassVar[bool] = True
-    id: str | UnsetType = wire('id', 'Id of the label (GO v3/Label.go; seed labelConnections[].label.id).', default=UNSET)
-    name: str = wire('name', 'Display name of the label. The only key every source shows (seed, GO, and SSW which reads labels[0].name).')
-    color: str | UnsetType = wire('color', 'Label colour, lower case: one of aqua, black, blue, brown, gray, green, orange, purple, red, yellow (GO v3/Label.go, notes §1.9; the seed prints the placeholder "color").', default=UNSET)
-    entity: str | UnsetType = wire('entity', 'Which kind of row the label is for: a table name, one of CannedService, Customer, Fee, Labor, Order, Part, Service, Subcontract, Tire, Vehicle (GO v3/Label.go; the seed prints the placeholder "entity").', default=UNSET)
-    saved: bool | UnsetType = wire('saved', 'Whether the label is saved for reuse (seed; GO non-null boolean).', default=UNSET)
-    created_date: str | UnsetType = wire('createdDate', "When the label was created (GO). Not in the seed's label.", default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', "When the label was last updated, or null (GO). Not in the seed's label.", default=UNSET)
-    company_id: str | UnsetType = wire('companyId', "Id of the company that owns the label (GO). Not in the seed's label.", default=UNSET)
-    location_id: str | UnsetType = wire('locationId', "Id of the location that owns the label (GO). Not in the seed's label.", default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/label", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str | UnsetType = wire("id", default=UNSET)
+    """Id of the label (GO v3/Label.go; seed labelConnections[].label.id)."""
+
+    name: str = wire("name")
+    """
+    Display name of the label. The only key every source shows (seed, GO, and SSW which reads
+    labels[0].name).
+    """
+
+    color: (
+        Literal[
+            "aqua", "black", "blue", "brown", "gray", "green", "orange", "purple", "red", "yellow"
+        ]
+        | str
+        | UnsetType
+    ) = wire("color", default=UNSET)
+    """
+    Label colour, lower case: one of aqua, black, blue, brown, gray, green, orange, purple, red,
+    yellow (GO v3/Label.go, notes §1.9; the seed prints the placeholder "color").
+    """
+
+    entity: (
+        Literal[
+            "CannedService",
+            "Customer",
+            "Fee",
+            "Labor",
+            "Order",
+            "Part",
+            "Service",
+            "Subcontract",
+            "Tire",
+            "Vehicle",
+        ]
+        | str
+        | UnsetType
+    ) = wire("entity", default=UNSET)
+    """
+    Which kind of row the label is for: a table name, one of CannedService, Customer, Fee,
+    Labor, Order, Part, Service, Subcontract, Tire, Vehicle (GO v3/Label.go; the seed prints the
+    placeholder "entity").
+    """
+
+    saved: bool | UnsetType = wire("saved", default=UNSET)
+    """Whether the label is saved for reuse (seed; GO non-null boolean)."""
+
+    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    """When the label was created (GO). Not in the seed's label."""
+
+    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    """When the label was last updated, or null (GO). Not in the seed's label."""
+
+    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    """Id of the company that owns the label (GO). Not in the seed's label."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """Id of the location that owns the label (GO). Not in the seed's label."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class LabelConnection(Model):
     """
-    One entry of the seed's labelConnections lists: a wrapper holding one label (shopmonkey-
-    order-services-api.txt L172-182 and every other line item). Live responses use labels
-    instead.
+    One entry of the seed's labelConnections lists: a wrapper holding one label
+    (shopmonkey-order-services-api.txt L172-182 and every other line item). Live responses use
+    labels instead.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/label', 1, '/$defs/LabelConnection')
-    __open__: ClassVar[bool] = True
-    label: Label = wire('label', 'The connected label.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/label", 1, "/$defs/LabelConnection"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    label: Label = wire("label")
+    """The connected label."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Labor(Model):
     """
     A labor line item of a Service as received (services[].labors[] of the four
-    /v3/order/:orderId/service endpoints). Open. Required are the keys present in every
-    source (the seed examples and the live key set, QUIRKS 10); labelConnections (seed
-    only), labels and the other live-only keys, and the joins are optional. Nullability from
-    GO and PAGES: 'Required' in the page means always present, not non-null.
+    /v3/order/:orderId/service endpoints). Open. Required are the keys present in every source
+    (the seed examples and the live key set, QUIRKS 10); labelConnections (seed only), labels
+    and the other live-only keys, and the joins are optional. Nullability from GO and PAGES:
+    'Required' in the page means always present, not non-null.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/labor', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    name: str | None = wire('name', 'Name of the labor line, or null: nullable for Labor (GO, PAGES), unlike Part, Tire and Fee names.')
-    hours: float = wire('hours', "Billed hours (JSON number, GO float64). The bill side: hours x rateCents; compare costHours for the shop's cost (QUIRKS 10 'labors carry both shop-cost and bill-rate').")
-    rate_cents: int = wire('rateCents', 'Billed labor rate per hour in integer cents (e.g. $150.50 is 15050). Non-null integer (GO, PAGES).')
-    rate_id: str | None = wire('rateId', 'Id of the labor rate used, or null (nullable per GO and PAGES).')
-    technician_id: str | None = wire('technicianId', 'Id of the technician (user) assigned, or null.')
-    show_hours: bool = wire('showHours', 'Show the hours on estimates and invoices.')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    cost_hours: float | None = wire('costHours', 'Shop-cost hours (what the technician is paid for), or null. Not the billed hours (notes §1.3).')
-    cost_rate_cents: int | None = wire('costRateCents', "Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill (notes §1.3).")
-    cost_total_cents: int | None = wire('costTotalCents', "Shop-cost total in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill (notes §1.3).")
-    multiplier: float = wire('multiplier', 'Labor multiplier (JSON number, GO float64); multiplierType says whether it scales hours or rate (inferred from the enum).')
-    multiplier_type: str = wire('multiplierType', 'What the multiplier applies to: one of Hours, Rate (GO, PAGES; the seed prints the placeholder "multiplierType").')
-    note: str = wire('note', 'Free-text note of the labor line (non-null string per GO and PAGES).')
-    completed: bool = wire('completed', 'Whether the labor has been completed.')
-    completed_date: str | None = wire('completedDate', 'When the labor was completed, or null.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    skill_required: str | None = wire('skillRequired', 'Skill level required: one of General, Maintenance, Precision, or null (GO, PAGES). Decision: GO 2023 also has an empty-string constant; PAGES (current) lists only the three values, so "" is not accepted.')
-    skill_required_description: str | None = wire('skillRequiredDescription', 'Free-text description of the skill required, or null.')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
-    labor_matrix_id: str | None = wire('laborMatrixId', 'Id of the labor matrix used to price the labor, or null.')
-    labor_matrix_date: str | None = wire('laborMatrixDate', 'Datetime when laborMatrixId was set, for determining if matrix has been changed (GO, PAGES). Nullable.')
-    application_id: int | None = wire('applicationId', 'Deprecated: use motorApplicationId (PAGES). Nullable integer (GO int64).')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    labor_matrix: Matrix | UnsetType | None = wire('laborMatrix', 'Joined labor matrix {id, name}, or null when laborMatrixId is null. Optional (a join, notes §5).', default=UNSET)
-    labor_rate: LaborRateReference | UnsetType | None = wire('laborRate', 'Joined labor rate {id, name}, or null when rateId is null. Optional (a join, notes §5).', default=UNSET)
-    inventory_labor_id: str | UnsetType | None = wire('inventoryLaborId', 'Id of the inventory labor item this labor was taken from, or null (PAGES). Missing from the seed; present live.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body\'s provider ("one of: Motor, Alldata", shopmonkey-order-services-api.txt L567, L3083); the line-item type itself is undocumented (present live, QUIRKS 10).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', "Provider application id as a string, or null (the page's body says motorApplicationId is superseded by providerApplicationId). Missing from the seed; present live.", default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item. Present live (QUIRKS 10) but its shape is not documented anywhere, so any JSON is accepted.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/labor", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """
+    Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern
+    is enforced: notes §2 'Treat all ids as opaque strings').
+    """
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds
+    (PAGES type date-time; the seed examples print the placeholder "createdDate").
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """
+    When the row was last updated, or null if it never was (nullable date-time per GO and
+    PAGES).
+    """
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """
+    Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints
+    the placeholder "discountValueType").
+    """
+
+    name: str | None = wire("name")
+    """
+    Name of the labor line, or null: nullable for Labor (GO, PAGES), unlike Part, Tire and Fee
+    names.
+    """
+
+    hours: float = wire("hours")
+    """
+    Billed hours (JSON number, GO float64). The bill side: hours x rateCents; compare costHours
+    for the shop's cost (QUIRKS 10 'labors carry both shop-cost and bill-rate').
+    """
+
+    rate_cents: int = wire("rateCents")
+    """
+    Billed labor rate per hour in integer cents (e.g. $150.50 is 15050). Non-null integer (GO,
+    PAGES).
+    """
+
+    rate_id: str | None = wire("rateId")
+    """Id of the labor rate used, or null (nullable per GO and PAGES)."""
+
+    technician_id: str | None = wire("technicianId")
+    """Id of the technician (user) assigned, or null."""
+
+    show_hours: bool = wire("showHours")
+    """Show the hours on estimates and invoices."""
+
+    show_note: bool = wire("showNote")
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    cost_hours: float | None = wire("costHours")
+    """
+    Shop-cost hours (what the technician is paid for), or null. Not the billed hours (notes
+    §1.3).
+    """
+
+    cost_rate_cents: int | None = wire("costRateCents")
+    """
+    Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null. The shop's cost,
+    not the bill (notes §1.3).
+    """
+
+    cost_total_cents: int | None = wire("costTotalCents")
+    """
+    Shop-cost total in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the
+    bill (notes §1.3).
+    """
+
+    multiplier: float = wire("multiplier")
+    """
+    Labor multiplier (JSON number, GO float64); multiplierType says whether it scales hours or
+    rate (inferred from the enum).
+    """
+
+    multiplier_type: Literal["Hours", "Rate"] | str = wire("multiplierType")
+    """
+    What the multiplier applies to: one of Hours, Rate (GO, PAGES; the seed prints the
+    placeholder "multiplierType").
+    """
+
+    note: str = wire("note")
+    """Free-text note of the labor line (non-null string per GO and PAGES)."""
+
+    completed: bool = wire("completed")
+    """Whether the labor has been completed."""
+
+    completed_date: str | None = wire("completedDate")
+    """When the labor was completed, or null."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    skill_required: Literal["General", "Maintenance", "Precision"] | str | None = wire(
+        "skillRequired"
+    )
+    """
+    Skill level required: one of General, Maintenance, Precision, or null (GO, PAGES). Decision:
+    GO 2023 also has an empty-string constant; PAGES (current) lists only the three values, so
+    "" is not accepted.
+    """
+
+    skill_required_description: str | None = wire("skillRequiredDescription")
+    """Free-text description of the skill required, or null."""
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    labor_matrix_id: str | None = wire("laborMatrixId")
+    """Id of the labor matrix used to price the labor, or null."""
+
+    labor_matrix_date: str | None = wire("laborMatrixDate")
+    """
+    Datetime when laborMatrixId was set, for determining if matrix has been changed (GO, PAGES).
+    Nullable.
+    """
+
+    application_id: int | None = wire("applicationId")
+    """Deprecated: use motorApplicationId (PAGES). Nullable integer (GO int64)."""
+
+    source_item_id: str | None = wire("sourceItemId")
+    """
+    Id of the canned-service / inventory item this line item was copied from, or null (nullable
+    per GO and PAGES; not described in the page).
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live
+    responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and
+    pitfall 5).
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join
+    (notes §5), nullable because categoryId is nullable.
+    """
+
+    labor_matrix: Matrix | UnsetType | None = wire("laborMatrix", default=UNSET)
+    """
+    Joined labor matrix {id, name}, or null when laborMatrixId is null. Optional (a join, notes
+    §5).
+    """
+
+    labor_rate: LaborRateReference | UnsetType | None = wire("laborRate", default=UNSET)
+    """Joined labor rate {id, name}, or null when rateId is null. Optional (a join, notes §5)."""
+
+    inventory_labor_id: str | UnsetType | None = wire("inventoryLaborId", default=UNSET)
+    """
+    Id of the inventory labor item this labor was taken from, or null (PAGES). Missing from the
+    seed; present live.
+    """
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """
+    MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from
+    the seed; present live.
+    """
+
+    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum
+    as the Service body's provider ("one of: Motor, Alldata", shopmonkey-order-services-api.txt
+    L567, L3083); the line-item type itself is undocumented (present live, QUIRKS 10).
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """
+    Provider application id as a string, or null (the page's body says motorApplicationId is
+    superseded by providerApplicationId). Missing from the seed; present live.
+    """
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """
+    Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """
+    Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """
+    Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    line_item_assignments: JSON | UnsetType = wire("lineItemAssignments", default=UNSET)
+    """
+    Technician assignments of the line item. Present live (QUIRKS 10) but its shape is not
+    documented anywhere, so any JSON is accepted.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class LaborRateReference(Model):
     """
     Labor rate reference embedded in labors (the laborRate join): {id, name} as the page's
     example shows (shopmonkey-order-services-api.txt L252-255). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/labor', 1, '/$defs/LaborRateReference')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the labor rate (the labor's rateId).")
-    name: str = wire('name', 'Name of the labor rate.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/labor", 1, "/$defs/LaborRateReference"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the labor rate (the labor's rateId)."""
+
+    name: str = wire("name")
+    """Name of the labor rate."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Matrix(Model):
     """
     Pricing or labor matrix reference as the page's examples show it: parts' and tires'
-    pricingMatrix and labors' laborMatrix, each {id, name} (shopmonkey-order-services-
-    api.txt L248-251, L308-311, L429-432). As received: open, so a fuller matrix record is
-    also accepted.
+    pricingMatrix and labors' laborMatrix, each {id, name} (shopmonkey-order-services-api.txt
+    L248-251, L308-311, L429-432). As received: open, so a fuller matrix record is also
+    accepted.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/matrix', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the matrix (pricingMatrixId / laborMatrixId of the line item).')
-    name: str = wire('name', 'Name of the matrix.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/matrix", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the matrix (pricingMatrixId / laborMatrixId of the line item)."""
+
+    name: str = wire("name")
+    """Name of the matrix."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Order(Model):
     """
     A Shopmonkey order as embedded in data.order of the PUT/POST/DELETE
-    /v3/order/:orderId/service responses (page table L663-1183, 'Order schema'; seed PUT
-    example L2260 ff.). Open. Required are the keys present in every source: marked Required
-    by the page, printed by the seed example and returned by live GET /v3/order/:id (QUIRKS
-    09 detailResponseTopKeys). Keys the page marks Required but the seed example or live
-    reads lack (the deprecated arrays, invoiceLockState, the newer fields the 2023 example
-    predates, the joins the example lacks) are optional. Nullability: a GO pointer, an EDS
-    'nullable', or a null in the seed example makes a field nullable; a field newer than GO
-    2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count or a
-    *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
-    means always present, not non-null).
+    /v3/order/:orderId/service responses (page table L663-1183, 'Order schema'; seed PUT example
+    L2260 ff.). Open. Required are the keys present in every source: marked Required by the
+    page, printed by the seed example and returned by live GET /v3/order/:id (QUIRKS 09
+    detailResponseTopKeys). Keys the page marks Required but the seed example or live reads lack
+    (the deprecated arrays, invoiceLockState, the newer fields the 2023 example predates, the
+    joins the example lacks) are optional. Nullability: a GO pointer, an EDS 'nullable', or a
+    null in the seed example makes a field nullable; a field newer than GO 2023 and EDS 2024 (no
+    source says) is nullable unless it is a boolean, a *Count or a *Cents integer (Decision:
+    tolerant reading of data we receive; notes §1.0: Required means always present, not
+    non-null).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1)
-    __open__: ClassVar[bool] = True
-    allow_collect_payment: bool | UnsetType = wire('allowCollectPayment', 'Page: boolean Required (L665).', default=UNSET)
-    allow_customer_apply_coupon: bool | UnsetType = wire('allowCustomerApplyCoupon', 'Page: boolean Required (L669).', default=UNSET)
-    allow_customer_authorization: bool | UnsetType = wire('allowCustomerAuthorization', 'Page: boolean Required (L673).', default=UNSET)
-    allow_customer_view_activity: bool | UnsetType = wire('allowCustomerViewActivity', 'Page: boolean Required (L677).', default=UNSET)
-    allow_customer_view_authorizations: bool | UnsetType = wire('allowCustomerViewAuthorizations', 'Page: boolean Required (L681).', default=UNSET)
-    allow_customer_view_inspections: bool | UnsetType = wire('allowCustomerViewInspections', 'Page: boolean Required (L685).', default=UNSET)
-    allow_customer_view_messages: bool | UnsetType = wire('allowCustomerViewMessages', 'Page: boolean Required (L689).', default=UNSET)
-    applied_discount_cents: int | UnsetType = wire('appliedDiscountCents', 'the total discount applied to the order in cents. Page: integer Required (L693).', default=UNSET)
-    applied_discount_percent: float | UnsetType | None = wire('appliedDiscountPercent', 'the total discount applied to the order in percent. Page: number Required (L698).', default=UNSET)
-    applied_discount_value_type: str | UnsetType | None = wire('appliedDiscountValueType', 'Page: one of: Percent, FixedCents Required (L703).', default=UNSET)
-    appointment_dates: list[str] = wire('appointmentDates', "Page: array Required (L707). Decision: an array of date-time strings (EDS, GO StringArray, the page's type). The seed example prints a single string (L2290); such a payload is reported as a type error.")
-    archived: bool = wire('archived', 'Page: boolean Required (L711).')
-    assigned_technician_ids: list[str] = wire('assignedTechnicianIds', 'Page: array Required (L715).')
-    attribution_message_id: str | UnsetType | None = wire('attributionMessageId', 'Page: string Required (L719).', default=UNSET)
-    attribution_source: str | UnsetType | None = wire('attributionSource', 'Page: one of: WorkRequestForm, AppointmentScheduler, Manual, FuzzyCampaignSMSDelivered, FuzzyCampaignEmailRead Required (L723).', default=UNSET)
-    authorized: bool = wire('authorized', 'Page: boolean Required (L727).')
-    authorized_date: str | None = wire('authorizedDate', 'Page: string Required (L731).')
-    automated_campaign_id: str | UnsetType | None = wire('automatedCampaignId', 'Page: string Required (L735).', default=UNSET)
-    coalesced_name: str | None = wire('coalescedName', ', "generatedName". Page: string Required (L739).')
-    company_id: str = wire('companyId', 'Page: string Required (L744).')
-    complaint: str | None = wire('complaint', 'Page: string Required (L748).')
-    completed_authorized_labor_hours: float | UnsetType = wire('completedAuthorizedLaborHours', 'Page: number Required (L752).', default=UNSET)
-    completed_date: str | None = wire('completedDate', 'Page: string Required (L756).')
-    completed_labor_hours: float | UnsetType = wire('completedLaborHours', 'Page: number Required (L760).', default=UNSET)
-    conversation_id: str | None = wire('conversationId', 'Page: string Required (L764).')
-    created_date: str = wire('createdDate', 'Page: string Required (L768).')
-    customer_id: str | None = wire('customerId', 'Page: string Required (L772).')
-    deferred_service_count: int = wire('deferredServiceCount', '// number of services that were deferred, excluding hidden, revived, and maually excluded. Page: integer Required (L776).')
-    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L781).')
-    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L786).')
-    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L791).')
-    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L796).')
-    deposit_fully_paid: bool | UnsetType = wire('depositFullyPaid', 'Page: boolean Required (L801).', default=UNSET)
-    deposit_fully_paid_date: str | UnsetType | None = wire('depositFullyPaidDate', 'Page: string Required (L805).', default=UNSET)
-    discount_cents: int = wire('discountCents', 'Page: integer Required (L809).')
-    discount_percent: float = wire('discountPercent', 'Page: number Required (L813).')
-    due_date: str | None = wire('dueDate', 'Page: string Required (L817).')
-    email_id: str | None = wire('emailId', "id of the email to use instead of the customer's default email. Page: string Required (L821).")
-    epa_cents: int = wire('epaCents', 'Page: integer Required (L826).')
-    external_number: str | UnsetType | None = wire('externalNumber', 'allow user to override generated number. Page: string Required (L830).', default=UNSET)
-    fees_cents: int = wire('feesCents', 'Page: integer Required (L835).')
-    fully_paid_date: str | UnsetType | None = wire('fullyPaidDate', 'Page: string Required (L839).', default=UNSET)
-    generated_customer_name: str | None = wire('generatedCustomerName', '"[firstName] [lastName]" pulled from the customer, if any. Page: string Required (L843).')
-    generated_name: str | None = wire('generatedName', 'Page: string Required (L848).')
-    generated_vehicle_name: str | None = wire('generatedVehicleName', '"[year] [make] [model] [submodel]" pulled from the vehicle, if any. Page: string Required (L852).')
-    gst_cents: int = wire('gstCents', 'Page: integer Required (L857).')
-    has_payments: bool | UnsetType = wire('hasPayments', 'if the order has any payments associated with it. Page: boolean Required (L861).', default=UNSET)
-    hst_cents: int = wire('hstCents', 'Page: integer Required (L866).')
-    id: str = wire('id', 'Page: string Required (L870).')
-    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L874).', default=UNSET)
-    inspection_count: int = wire('inspectionCount', 'Page: integer Required (L878).')
-    inspection_review_status: str | UnsetType | None = wire('inspectionReviewStatus', 'Page: one of: None, Reviewed, NotReviewed Required (L882).', default=UNSET)
-    inspection_status: str = wire('inspectionStatus', 'Page: one of: None, Completed, NotCompleted Required (L886). EDS types it an array of enum, an artefact of its generator; a plain string here (notes §1.8).')
-    invoiced: bool = wire('invoiced', 'Page: boolean Required (L890).')
-    invoiced_date: str | None = wire('invoicedDate', 'Page: string Required (L894).')
-    invoice_lock_state: str | UnsetType | None = wire('invoiceLockState', 'Page: one of: Unlocked, Locked, PreviouslyLocked Required (L898). Decision: optional; not in live order reads (notes §1.8).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    labor_cents: int = wire('laborCents', 'Page: integer Required (L906).')
-    location_id: str = wire('locationId', 'Page: string Required (L910).')
-    message_count: int = wire('messageCount', 'Page: integer Required (L914).')
-    messaged_date: str | UnsetType | None = wire('messagedDate', 'Page: string Required (L918).', default=UNSET)
-    mileage_in: float | None = wire('mileageIn', 'Page: number Required (L922). JSON number, nullable (EDS).')
-    mileage_out: float | None = wire('mileageOut', 'Page: number Required (L926). JSON number, nullable (EDS).')
-    name: str | None = wire('name', 'Page: string Required (L930).')
-    number: str | int = wire('number', 'COLLATE "en-u-kn-true". Page: string Required (L934). Decision: a string or an integer. The page types it string and EDS 2024 agrees, but every seed example prints 1 and GO 2023 had int64 (notes §1.8). Kept as sent; normalise with dealerbridge.shopmonkey.order_number().')
-    one_time_campaign_id: str | UnsetType | None = wire('oneTimeCampaignId', 'Page: string Required (L939).', default=UNSET)
-    order_created_date: str = wire('orderCreatedDate', 'allow user to override created date. Page: string Required (L943).')
-    paid: bool = wire('paid', 'Page: boolean Required (L948).')
-    paid_cost_cents: int = wire('paidCostCents', 'Page: integer Required (L952).')
-    parts_cents: int = wire('partsCents', 'Page: integer Required (L956).')
-    payment_due_date: str | UnsetType | None = wire('paymentDueDate', 'Page: string Required (L960).', default=UNSET)
-    payment_term_id: str | UnsetType | None = wire('paymentTermId', 'id of the payment term for the order. Page: string Required (L964).', default=UNSET)
-    phone_number_id: str | None = wire('phoneNumberId', "id of the phone number to use instead of the customer's default number. Page: string Required (L969).")
-    pst_cents: int = wire('pstCents', 'Page: integer Required (L974).')
-    public_id: str = wire('publicId', 'Page: string Required (L978).')
-    purchase_order_number: str | None = wire('purchaseOrderNumber', 'Page: string Required (L982).')
-    read_only: bool = wire('readOnly', 'if this order should not be editable in the UI. Page: boolean Required (L986).')
-    read_only_reason: str | None = wire('readOnlyReason', 'a friendly explanation of why (eg. "migrated from previous system". Page: string Required (L991).')
-    recommendation: str | None = wire('recommendation', 'Page: string Required (L996).')
-    remaining_cost_cents: int | None = wire('remainingCostCents', 'Page: integer Required (L1000).')
-    repair_order_date: str | UnsetType | None = wire('repairOrderDate', '// the date the order was moved into repair order status. Page: string Required (L1004).', default=UNSET)
-    requested_deposit_cents: int | UnsetType = wire('requestedDepositCents', 'Page: integer Required (L1009).', default=UNSET)
-    require_e_signature_on_authorization: bool | UnsetType = wire('requireESignatureOnAuthorization', 'Page: boolean Required (L1013).', default=UNSET)
-    require_e_signature_on_inspection: bool | UnsetType = wire('requireESignatureOnInspection', 'Page: boolean Required (L1017).', default=UNSET)
-    require_e_signature_on_invoice: bool | UnsetType = wire('requireESignatureOnInvoice', 'Page: boolean Required (L1021).', default=UNSET)
-    sent_to_carfax: bool = wire('sentToCarfax', 'Page: boolean Required (L1025).')
-    service_writer_id: str | None = wire('serviceWriterId', 'Page: string Required (L1029).')
-    shop_supplies_cents: int = wire('shopSuppliesCents', 'Page: integer Required (L1033).')
-    shop_unread_message_count: int = wire('shopUnreadMessageCount', 'Page: integer Required (L1037).')
-    statement_id: str | None = wire('statementId', 'a statement this order included in. Page: string Required (L1041).')
-    status: str | UnsetType = wire('status', 'Page: one of: Estimate, RepairOrder, Invoice Required (L1046). EDS types it an array of enum, an artefact of its generator; a plain string here (notes §1.8).', default=UNSET)
-    subcontracts_cents: int = wire('subcontractsCents', 'Page: integer Required (L1050).')
-    tax_cents: int = wire('taxCents', 'Page: integer Required (L1054).')
-    tax_config_id: str | None = wire('taxConfigId', 'Page: string Required (L1058).')
-    tires_cents: int = wire('tiresCents', 'Page: integer Required (L1062).')
-    total_authorized_labor_hours: float | UnsetType = wire('totalAuthorizedLaborHours', 'Page: number Required (L1066).', default=UNSET)
-    total_cost_cents: int = wire('totalCostCents', 'Page: integer Required (L1070).')
-    total_labor_hours: float | UnsetType = wire('totalLaborHours', 'Page: number Required (L1074).', default=UNSET)
-    transactional_fee_subtotal_cents: int | UnsetType = wire('transactionalFeeSubtotalCents', '// value before taxes. Page: integer Required (L1078).', default=UNSET)
-    transactional_fee_total_cents: int | UnsetType = wire('transactionalFeeTotalCents', 'Page: integer Required (L1083).', default=UNSET)
-    transaction_fee_config_id: str | UnsetType | None = wire('transactionFeeConfigId', 'Page: string Required (L1087).', default=UNSET)
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1091).')
-    updated_since_signed_invoice: bool | UnsetType = wire('updatedSinceSignedInvoice', 'Page: boolean Required (L1095).', default=UNSET)
-    vehicle_id: str | None = wire('vehicleId', 'Page: string Required (L1099).')
-    workflow_status_date: str | UnsetType = wire('workflowStatusDate', 'Page: string Required (L1103).', default=UNSET)
-    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire('workflowStatusDuration', 'Stores how many time the order has been in each status. Page: object Required (L1107). Any JSON object; nullable (no source gives its nullability).', default=UNSET)
-    workflow_status_id: str | None = wire('workflowStatusId', 'Page: string Required (L1112).')
-    workflow_status_position: float | None = wire('workflowStatusPosition', 'Page: number Required (L1116).')
-    appointments: list[Appointment] | UnsetType = wire('appointments', 'Deprecated: will return []. Page: array Required (L1120). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Appointment, shaped as the seed example.', default=UNSET)
-    authorizations: list[Authorization] | UnsetType = wire('authorizations', 'Deprecated: will return []. Page: array Required (L1125). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Authorization.', default=UNSET)
-    automated_campaign: AutomatedCampaign | UnsetType | None = wire('automatedCampaign', 'AutomatedCampaign schema. Page: object Required (L1130). Nullable: most orders come from no campaign. Optional: the seed example lacks it.', default=UNSET)
-    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire('couponOrderDiscount', 'CouponOrderDiscount schema. Page: object Required (L1135). Nullable: most orders have no coupon. Optional: the seed example lacks it.', default=UNSET)
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L1140). Nullable JSON object of any shape (EDS); optional.', default=UNSET)
-    customer: Customer | None = wire('customer', 'Page: object Required (L1145). Nullable: an order may have no customer (customerId is nullable). Required: the seed example and live order reads carry it.')
-    files: list[JSON] | UnsetType = wire('files', 'Page: array optional (L1149). Items: any JSON (the page gives no item shape).', default=UNSET)
-    inspections: list[Inspection] | UnsetType = wire('inspections', 'Deprecated: will return []. Page: array Required (L1153). Decision: optional; live GET /v3/order/:id does not return it (notes §1.8). Items: $defs/Inspection.', default=UNSET)
-    one_time_campaign: OneTimeCampaign | UnsetType | None = wire('oneTimeCampaign', 'OneTimeCampaign schema. Page: object Required (L1158). Nullable: most orders come from no campaign. Optional: the seed example lacks it.', default=UNSET)
-    payment_term: PaymentTerm | UnsetType | None = wire('paymentTerm', 'Page: object optional (L1163). Nullable (paymentTermId is nullable). Optional (the page does not mark it Required).', default=UNSET)
-    profitability: Profitability | None = wire('profitability', 'Page: object Required (L1167). Nullable (EDS).')
-    services: list[Service] | UnsetType = wire('services', 'Soon will be deprecated!. Page: array Required (L1171). Decision: optional; live order reads never carry services (notes §1.8, pitfall 2). Items: shopmonkey/service.', default=UNSET)
-    vehicle: Vehicle | None = wire('vehicle', 'Page: object Required (L1176). Nullable: an order may have no vehicle (vehicleId is nullable). Required: the seed example and live order reads carry it.')
-    workflow_status: WorkflowStatus | None = wire('workflowStatus', 'WorkflowStatus schema. Page: object Required (L1180). Nullable (workflowStatusId is nullable).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed example prints them: a list of {label: Label} (L2359 ff.). Decision: optional. Live order reads return labels instead (notes §1.8, pitfall 5).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    show_bnpl_prequal_link: bool | UnsetType = wire('showBnplPrequalLink', 'Whether the buy-now-pay-later pre-qualification link is shown (EDS 2024 required boolean). Not on the page and not in the 2026 live key set (notes §1.8); optional.', default=UNSET)
-    surcharging_enabled: bool | UnsetType = wire('surchargingEnabled', 'Whether card surcharging is enabled (EDS 2024 required boolean). Not on the page and not in the 2026 live key set (notes §1.8); optional.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/order", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    allow_collect_payment: bool | UnsetType = wire("allowCollectPayment", default=UNSET)
+    """Page: boolean Required (L665)."""
+
+    allow_customer_apply_coupon: bool | UnsetType = wire("allowCustomerApplyCoupon", default=UNSET)
+    """Page: boolean Required (L669)."""
+
+    allow_customer_authorization: bool | UnsetType = wire(
+        "allowCustomerAuthorization", default=UNSET
+    )
+    """Page: boolean Required (L673)."""
+
+    allow_customer_view_activity: bool | UnsetType = wire(
+        "allowCustomerViewActivity", default=UNSET
+    )
+    """Page: boolean Required (L677)."""
+
+    allow_customer_view_authorizations: bool | UnsetType = wire(
+        "allowCustomerViewAuthorizations", default=UNSET
+    )
+    """Page: boolean Required (L681)."""
+
+    allow_customer_view_inspections: bool | UnsetType = wire(
+        "allowCustomerViewInspections", default=UNSET
+    )
+    """Page: boolean Required (L685)."""
+
+    allow_customer_view_messages: bool | UnsetType = wire(
+        "allowCustomerViewMessages", default=UNSET
+    )
+    """Page: boolean Required (L689)."""
+
+    applied_discount_cents: int | UnsetType = wire("appliedDiscountCents", default=UNSET)
+    """the total discount applied to the order in cents. Page: integer Required (L693)."""
+
+    applied_discount_percent: float | UnsetType | None = wire(
+        "appliedDiscountPercent", default=UNSET
+    )
+    """the total discount applied to the order in percent. Page: number Required (L698)."""
+
+    applied_discount_value_type: Literal["Percent", "FixedCents"] | str | UnsetType | None = wire(
+        "appliedDiscountValueType", default=UNSET
+    )
+    """Page: one of: Percent, FixedCents Required (L703)."""
+
+    appointment_dates: list[str] = wire("appointmentDates")
+    """
+    Page: array Required (L707). Decision: an array of date-time strings (EDS, GO StringArray,
+    the page's type). The seed example prints a single string (L2290); such a payload is
+    reported as a type error.
+    """
+
+    archived: bool = wire("archived")
+    """Page: boolean Required (L711)."""
+
+    assigned_technician_ids: list[str] = wire("assignedTechnicianIds")
+    """Page: array Required (L715)."""
+
+    attribution_message_id: str | UnsetType | None = wire("attributionMessageId", default=UNSET)
+    """Page: string Required (L719)."""
+
+    attribution_source: (
+        Literal[
+            "WorkRequestForm",
+            "AppointmentScheduler",
+            "Manual",
+            "FuzzyCampaignSMSDelivered",
+            "FuzzyCampaignEmailRead",
+        ]
+        | str
+        | UnsetType
+        | None
+    ) = wire("attributionSource", default=UNSET)
+    """
+    Page: one of: WorkRequestForm, AppointmentScheduler, Manual, FuzzyCampaignSMSDelivered,
+    FuzzyCampaignEmailRead Required (L723).
+    """
+
+    authorized: bool = wire("authorized")
+    """Page: boolean Required (L727)."""
+
+    authorized_date: str | None = wire("authorizedDate")
+    """Page: string Required (L731)."""
+
+    automated_campaign_id: str | UnsetType | None = wire("automatedCampaignId", default=UNSET)
+    """Page: string Required (L735)."""
+
+    coalesced_name: str | None = wire("coalescedName")
+    """, "generatedName". Page: string Required (L739)."""
+
+    company_id: str = wire("companyId")
+    """Page: string Required (L744)."""
+
+    complaint: str | None = wire("complaint")
+    """Page: string Required (L748)."""
+
+    completed_authorized_labor_hours: float | UnsetType = wire(
+        "completedAuthorizedLaborHours", default=UNSET
+    )
+    """Page: number Required (L752)."""
+
+    completed_date: str | None = wire("completedDate")
+    """Page: string Required (L756)."""
+
+    completed_labor_hours: float | UnsetType = wire("completedLaborHours", default=UNSET)
+    """Page: number Required (L760)."""
+
+    conversation_id: str | None = wire("conversationId")
+    """Page: string Required (L764)."""
+
+    created_date: str = wire("createdDate")
+    """Page: string Required (L768)."""
+
+    customer_id: str | None = wire("customerId")
+    """Page: string Required (L772)."""
+
+    deferred_service_count: int = wire("deferredServiceCount")
+    """
+    // number of services that were deferred, excluding hidden, revived, and maually excluded.
+    Page: integer Required (L776).
+    """
+
+    deleted: bool = wire("deleted")
+    """if the record has been deleted. Page: boolean Required (L781)."""
+
+    deleted_date: str | None = wire("deletedDate")
+    """the date that the record was deleted or null if not deleted. Page: string Required (L786)."""
+
+    deleted_reason: str | None = wire("deletedReason")
+    """the reason that the record was deleted. Page: string Required (L791)."""
+
+    deleted_user_id: str | None = wire("deletedUserId")
+    """the user that deleted the record or null if not deleted. Page: string Required (L796)."""
+
+    deposit_fully_paid: bool | UnsetType = wire("depositFullyPaid", default=UNSET)
+    """Page: boolean Required (L801)."""
+
+    deposit_fully_paid_date: str | UnsetType | None = wire("depositFullyPaidDate", default=UNSET)
+    """Page: string Required (L805)."""
+
+    discount_cents: int = wire("discountCents")
+    """Page: integer Required (L809)."""
+
+    discount_percent: float = wire("discountPercent")
+    """Page: number Required (L813)."""
+
+    due_date: str | None = wire("dueDate")
+    """Page: string Required (L817)."""
+
+    email_id: str | None = wire("emailId")
+    """
+    id of the email to use instead of the customer's default email. Page: string Required
+    (L821).
+    """
+
+    epa_cents: int = wire("epaCents")
+    """Page: integer Required (L826)."""
+
+    external_number: str | UnsetType | None = wire("externalNumber", default=UNSET)
+    """allow user to override generated number. Page: string Required (L830)."""
+
+    fees_cents: int = wire("feesCents")
+    """Page: integer Required (L835)."""
+
+    fully_paid_date: str | UnsetType | None = wire("fullyPaidDate", default=UNSET)
+    """Page: string Required (L839)."""
+
+    generated_customer_name: str | None = wire("generatedCustomerName")
+    """"[firstName] [lastName]" pulled from the customer, if any. Page: string Required (L843)."""
+
+    generated_name: str | None = wire("generatedName")
+    """Page: string Required (L848)."""
+
+    generated_vehicle_name: str | None = wire("generatedVehicleName")
+    """
+    "[year] [make] [model] [submodel]" pulled from the vehicle, if any. Page: string Required
+    (L852).
+    """
+
+    gst_cents: int = wire("gstCents")
+    """Page: integer Required (L857)."""
+
+    has_payments: bool | UnsetType = wire("hasPayments", default=UNSET)
+    """if the order has any payments associated with it. Page: boolean Required (L861)."""
+
+    hst_cents: int = wire("hstCents")
+    """Page: integer Required (L866)."""
+
+    id: str = wire("id")
+    """Page: string Required (L870)."""
+
+    imported: bool | UnsetType = wire("imported", default=UNSET)
+    """Page: boolean Required (L874)."""
+
+    inspection_count: int = wire("inspectionCount")
+    """Page: integer Required (L878)."""
+
+    inspection_review_status: (
+        Literal["None", "Reviewed", "NotReviewed"] | str | UnsetType | None
+    ) = wire("inspectionReviewStatus", default=UNSET)
+    """Page: one of: None, Reviewed, NotReviewed Required (L882)."""
+
+    inspection_status: Literal["None", "Completed", "NotCompleted"] | str = wire("inspectionStatus")
+    """
+    Page: one of: None, Completed, NotCompleted Required (L886). EDS types it an array of enum,
+    an artefact of its generator; a plain string here (notes §1.8).
+    """
+
+    invoiced: bool = wire("invoiced")
+    """Page: boolean Required (L890)."""
+
+    invoiced_date: str | None = wire("invoicedDate")
+    """Page: string Required (L894)."""
+
+    invoice_lock_state: (
+        Literal["Unlocked", "Locked", "PreviouslyLocked"] | str | UnsetType | None
+    ) = wire("invoiceLockState", default=UNSET)
+    """
+    Page: one of: Unlocked, Locked, PreviouslyLocked Required (L898). Decision: optional; not in
+    live order reads (notes §1.8).
+    """
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    labor_cents: int = wire("laborCents")
+    """Page: integer Required (L906)."""
+
+    location_id: str = wire("locationId")
+    """Page: string Required (L910)."""
+
+    message_count: int = wire("messageCount")
+    """Page: integer Required (L914)."""
+
+    messaged_date: str | UnsetType | None = wire("messagedDate", default=UNSET)
+    """Page: string Required (L918)."""
+
+    mileage_in: float | None = wire("mileageIn")
+    """Page: number Required (L922). JSON number, nullable (EDS)."""
+
+    mileage_out: float | None = wire("mileageOut")
+    """Page: number Required (L926). JSON number, nullable (EDS)."""
+
+    name: str | None = wire("name")
+    """Page: string Required (L930)."""
+
+    number: str | int = wire("number")
+    """
+    COLLATE "en-u-kn-true". Page: string Required (L934). Decision: a string or an integer. The
+    page types it string and EDS 2024 agrees, but every seed example prints 1 and GO 2023 had
+    int64 (notes §1.8). Kept as sent; normalise with dealerbridge.shopmonkey.order_number().
+    """
+
+    one_time_campaign_id: str | UnsetType | None = wire("oneTimeCampaignId", default=UNSET)
+    """Page: string Required (L939)."""
+
+    order_created_date: str = wire("orderCreatedDate")
+    """allow user to override created date. Page: string Required (L943)."""
+
+    paid: bool = wire("paid")
+    """Page: boolean Required (L948)."""
+
+    paid_cost_cents: int = wire("paidCostCents")
+    """Page: integer Required (L952)."""
+
+    parts_cents: int = wire("partsCents")
+    """Page: integer Required (L956)."""
+
+    payment_due_date: str | UnsetType | None = wire("paymentDueDate", default=UNSET)
+    """Page: string Required (L960)."""
+
+    payment_term_id: str | UnsetType | None = wire("paymentTermId", default=UNSET)
+    """id of the payment term for the order. Page: string Required (L964)."""
+
+    phone_number_id: str | None = wire("phoneNumberId")
+    """
+    id of the phone number to use instead of the customer's default number. Page: string
+    Required (L969).
+    """
+
+    pst_cents: int = wire("pstCents")
+    """Page: integer Required (L974)."""
+
+    public_id: str = wire("publicId")
+    """Page: string Required (L978)."""
+
+    purchase_order_number: str | None = wire("purchaseOrderNumber")
+    """Page: string Required (L982)."""
+
+    read_only: bool = wire("readOnly")
+    """if this order should not be editable in the UI. Page: boolean Required (L986)."""
+
+    read_only_reason: str | None = wire("readOnlyReason")
+    """
+    a friendly explanation of why (eg. "migrated from previous system". Page: string Required
+    (L991).
+    """
+
+    recommendation: str | None = wire("recommendation")
+    """Page: string Required (L996)."""
+
+    remaining_cost_cents: int | None = wire("remainingCostCents")
+    """Page: integer Required (L1000)."""
+
+    repair_order_date: str | UnsetType | None = wire("repairOrderDate", default=UNSET)
+    """// the date the order was moved into repair order status. Page: string Required (L1004)."""
+
+    requested_deposit_cents: int | UnsetType = wire("requestedDepositCents", default=UNSET)
+    """Page: integer Required (L1009)."""
+
+    require_e_signature_on_authorization: bool | UnsetType = wire(
+        "requireESignatureOnAuthorization", default=UNSET
+    )
+    """Page: boolean Required (L1013)."""
+
+    require_e_signature_on_inspection: bool | UnsetType = wire(
+        "requireESignatureOnInspection", default=UNSET
+    )
+    """Page: boolean Required (L1017)."""
+
+    require_e_signature_on_invoice: bool | UnsetType = wire(
+        "requireESignatureOnInvoice", default=UNSET
+    )
+    """Page: boolean Required (L1021)."""
+
+    sent_to_carfax: bool = wire("sentToCarfax")
+    """Page: boolean Required (L1025)."""
+
+    service_writer_id: str | None = wire("serviceWriterId")
+    """Page: string Required (L1029)."""
+
+    shop_supplies_cents: int = wire("shopSuppliesCents")
+    """Page: integer Required (L1033)."""
+
+    shop_unread_message_count: int = wire("shopUnreadMessageCount")
+    """Page: integer Required (L1037)."""
+
+    statement_id: str | None = wire("statementId")
+    """a statement this order included in. Page: string Required (L1041)."""
+
+    status: Literal["Estimate", "RepairOrder", "Invoice"] | str | UnsetType = wire(
+        "status", default=UNSET
+    )
+    """
+    Page: one of: Estimate, RepairOrder, Invoice Required (L1046). EDS types it an array of
+    enum, an artefact of its generator; a plain string here (notes §1.8).
+    """
+
+    subcontracts_cents: int = wire("subcontractsCents")
+    """Page: integer Required (L1050)."""
+
+    tax_cents: int = wire("taxCents")
+    """Page: integer Required (L1054)."""
+
+    tax_config_id: str | None = wire("taxConfigId")
+    """Page: string Required (L1058)."""
+
+    tires_cents: int = wire("tiresCents")
+    """Page: integer Required (L1062)."""
+
+    total_authorized_labor_hours: float | UnsetType = wire(
+        "totalAuthorizedLaborHours", default=UNSET
+    )
+    """Page: number Required (L1066)."""
+
+    total_cost_cents: int = wire("totalCostCents")
+    """Page: integer Required (L1070)."""
+
+    total_labor_hours: float | UnsetType = wire("totalLaborHours", default=UNSET)
+    """Page: number Required (L1074)."""
+
+    transactional_fee_subtotal_cents: int | UnsetType = wire(
+        "transactionalFeeSubtotalCents", default=UNSET
+    )
+    """// value before taxes. Page: integer Required (L1078)."""
+
+    transactional_fee_total_cents: int | UnsetType = wire(
+        "transactionalFeeTotalCents", default=UNSET
+    )
+    """Page: integer Required (L1083)."""
+
+    transaction_fee_config_id: str | UnsetType | None = wire(
+        "transactionFeeConfigId", default=UNSET
+    )
+    """Page: string Required (L1087)."""
+
+    updated_date: str | None = wire("updatedDate")
+    """Page: string Required (L1091)."""
+
+    updated_since_signed_invoice: bool | UnsetType = wire(
+        "updatedSinceSignedInvoice", default=UNSET
+    )
+    """Page: boolean Required (L1095)."""
+
+    vehicle_id: str | None = wire("vehicleId")
+    """Page: string Required (L1099)."""
+
+    workflow_status_date: str | UnsetType = wire("workflowStatusDate", default=UNSET)
+    """Page: string Required (L1103)."""
+
+    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire(
+        "workflowStatusDuration", default=UNSET
+    )
+    """
+    Stores how many time the order has been in each status. Page: object Required (L1107). Any
+    JSON object; nullable (no source gives its nullability).
+    """
+
+    workflow_status_id: str | None = wire("workflowStatusId")
+    """Page: string Required (L1112)."""
+
+    workflow_status_position: float | None = wire("workflowStatusPosition")
+    """Page: number Required (L1116)."""
+
+    appointments: list[Appointment] | UnsetType = wire("appointments", default=UNSET)
+    """
+    Deprecated: will return []. Page: array Required (L1120). Decision: optional; live GET
+    /v3/order/:id does not return it (notes §1.8). Items: $defs/Appointment, shaped as the seed
+    example.
+    """
+
+    authorizations: list[Authorization] | UnsetType = wire("authorizations", default=UNSET)
+    """
+    Deprecated: will return []. Page: array Required (L1125). Decision: optional; live GET
+    /v3/order/:id does not return it (notes §1.8). Items: $defs/Authorization.
+    """
+
+    automated_campaign: AutomatedCampaign | UnsetType | None = wire(
+        "automatedCampaign", default=UNSET
+    )
+    """
+    AutomatedCampaign schema. Page: object Required (L1130). Nullable: most orders come from no
+    campaign. Optional: the seed example lacks it.
+    """
+
+    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire(
+        "couponOrderDiscount", default=UNSET
+    )
+    """
+    CouponOrderDiscount schema. Page: object Required (L1135). Nullable: most orders have no
+    coupon. Optional: the seed example lacks it.
+    """
+
+    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    """
+    DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object
+    Deprecated (L1140). Nullable JSON object of any shape (EDS); optional.
+    """
+
+    customer: Customer | None = wire("customer")
+    """
+    Page: object Required (L1145). Nullable: an order may have no customer (customerId is
+    nullable). Required: the seed example and live order reads carry it.
+    """
+
+    files: list[JSON] | UnsetType = wire("files", default=UNSET)
+    """Page: array optional (L1149). Items: any JSON (the page gives no item shape)."""
+
+    inspections: list[Inspection] | UnsetType = wire("inspections", default=UNSET)
+    """
+    Deprecated: will return []. Page: array Required (L1153). Decision: optional; live GET
+    /v3/order/:id does not return it (notes §1.8). Items: $defs/Inspection.
+    """
+
+    one_time_campaign: OneTimeCampaign | UnsetType | None = wire("oneTimeCampaign", default=UNSET)
+    """
+    OneTimeCampaign schema. Page: object Required (L1158). Nullable: most orders come from no
+    campaign. Optional: the seed example lacks it.
+    """
+
+    payment_term: PaymentTerm | UnsetType | None = wire("paymentTerm", default=UNSET)
+    """
+    Page: object optional (L1163). Nullable (paymentTermId is nullable). Optional (the page does
+    not mark it Required).
+    """
+
+    profitability: Profitability | None = wire("profitability")
+    """Page: object Required (L1167). Nullable (EDS)."""
+
+    services: list[Service] | UnsetType = wire("services", default=UNSET)
+    """
+    Soon will be deprecated!. Page: array Required (L1171). Decision: optional; live order reads
+    never carry services (notes §1.8, pitfall 2). Items: shopmonkey/service.
+    """
+
+    vehicle: Vehicle | None = wire("vehicle")
+    """
+    Page: object Required (L1176). Nullable: an order may have no vehicle (vehicleId is
+    nullable). Required: the seed example and live order reads carry it.
+    """
+
+    workflow_status: WorkflowStatus | None = wire("workflowStatus")
+    """
+    WorkflowStatus schema. Page: object Required (L1180). Nullable (workflowStatusId is
+    nullable).
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed example prints them: a list of {label: Label} (L2359 ff.). Decision:
+    optional. Live order reads return labels instead (notes §1.8, pitfall 5).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
+    show_bnpl_prequal_link: bool | UnsetType = wire("showBnplPrequalLink", default=UNSET)
+    """
+    Whether the buy-now-pay-later pre-qualification link is shown (EDS 2024 required boolean).
+    Not on the page and not in the 2026 live key set (notes §1.8); optional.
+    """
+
+    surcharging_enabled: bool | UnsetType = wire("surchargingEnabled", default=UNSET)
+    """
+    Whether card surcharging is enabled (EDS 2024 required boolean). Not on the page and not in
+    the 2026 live key set (notes §1.8); optional.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class WorkflowStatus(Model):
     """
-    The order's workflow status as embedded in data.order.workflowStatus. Decision: the
-    page's table (L2189-2197) documents only id and name, so only they are required; the
-    other keys come from the seed example (L2590 ff.) and GO v3/WorkflowStatus.go and are
-    optional. Open.
+    The order's workflow status as embedded in data.order.workflowStatus. Decision: the page's
+    table (L2189-2197) documents only id and name, so only they are required; the other keys
+    come from the seed example (L2590 ff.) and GO v3/WorkflowStatus.go and are optional. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/WorkflowStatus')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the workflow status. Page: string Required (L2190).')
-    created_date: str | UnsetType = wire('createdDate', "When the row was created (seed example, GO). Optional: the page's table lists only id and name.", default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null (seed example, GO). Optional.', default=UNSET)
-    company_id: str | UnsetType = wire('companyId', 'Id of the company (seed example, GO). Optional.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', 'Id of the location (seed example, GO). Optional.', default=UNSET)
-    name: str | None = wire('name', 'Name of the status. Page: string Required (L2194); nullable (GO *string; the seed example prints null).')
-    position: float | UnsetType = wire('position', "Position of the status (GO float64: 'will be changed to an Int'). Optional.", default=UNSET)
-    days_to_archive: int | UnsetType = wire('daysToArchive', 'Days after which inactive orders are archived (GO int64). Optional.', default=UNSET)
-    archive_when_inactive: bool | UnsetType = wire('archiveWhenInactive', 'Whether inactive orders are archived (GO). Optional.', default=UNSET)
-    invoice_workflow: bool | UnsetType = wire('invoiceWorkflow', 'Whether this is an invoice workflow status (GO). Optional.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/WorkflowStatus"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the workflow status. Page: string Required (L2190)."""
+
+    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    """
+    When the row was created (seed example, GO). Optional: the page's table lists only id and
+    name.
+    """
+
+    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    """When the row was last updated, or null (seed example, GO). Optional."""
+
+    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    """Id of the company (seed example, GO). Optional."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """Id of the location (seed example, GO). Optional."""
+
+    name: str | None = wire("name")
+    """
+    Name of the status. Page: string Required (L2194); nullable (GO *string; the seed example
+    prints null).
+    """
+
+    position: float | UnsetType = wire("position", default=UNSET)
+    """Position of the status (GO float64: 'will be changed to an Int'). Optional."""
+
+    days_to_archive: int | UnsetType = wire("daysToArchive", default=UNSET)
+    """Days after which inactive orders are archived (GO int64). Optional."""
+
+    archive_when_inactive: bool | UnsetType = wire("archiveWhenInactive", default=UNSET)
+    """Whether inactive orders are archived (GO). Optional."""
+
+    invoice_workflow: bool | UnsetType = wire("invoiceWorkflow", default=UNSET)
+    """Whether this is an invoice workflow status (GO). Optional."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Profitability(Model):
     """
-    Profitability of the order as embedded in data.order.profitability (page table
-    L1723-1763; seed example L2330 ff.). Decision: every *Cents here is a JSON number, not
-    integer cents: the page types them number and the column is a JSON blob whose cents may
-    be fractional (notes §1.8, §2). Open.
+    Profitability of the order as embedded in data.order.profitability (page table L1723-1763;
+    seed example L2330 ff.). Decision: every *Cents here is a JSON number, not integer cents:
+    the page types them number and the column is a JSON blob whose cents may be fractional
+    (notes §1.8, §2). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Profitability')
-    __open__: ClassVar[bool] = True
-    labor: ProfitabilityCategory = wire('labor', 'Page: object Required (L1725).')
-    parts: ProfitabilityCategory = wire('parts', 'Page: object Required (L1729).')
-    subcontracts: ProfitabilityCategory = wire('subcontracts', 'Page: object Required (L1733).')
-    tires: ProfitabilityCategory = wire('tires', 'Page: object Required (L1737).')
-    total_discount_cents: float = wire('totalDiscountCents', 'Page: number Required (L1741).')
-    total_discount_percent: float = wire('totalDiscountPercent', 'Page: number Required (L1745).')
-    total_profit_cents: float = wire('totalProfitCents', 'Page: number Required (L1749).')
-    total_profit_percent: float = wire('totalProfitPercent', 'Page: number Required (L1753).')
-    total_retail_cents: float = wire('totalRetailCents', 'Page: number Required (L1757).')
-    total_wholesale_cents: float = wire('totalWholesaleCents', 'Page: number Required (L1761).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Profitability"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    labor: ProfitabilityCategory = wire("labor")
+    """Page: object Required (L1725)."""
+
+    parts: ProfitabilityCategory = wire("parts")
+    """Page: object Required (L1729)."""
+
+    subcontracts: ProfitabilityCategory = wire("subcontracts")
+    """Page: object Required (L1733)."""
+
+    tires: ProfitabilityCategory = wire("tires")
+    """Page: object Required (L1737)."""
+
+    total_discount_cents: float = wire("totalDiscountCents")
+    """Page: number Required (L1741)."""
+
+    total_discount_percent: float = wire("totalDiscountPercent")
+    """Page: number Required (L1745)."""
+
+    total_profit_cents: float = wire("totalProfitCents")
+    """Page: number Required (L1749)."""
+
+    total_profit_percent: float = wire("totalProfitPercent")
+    """Page: number Required (L1753)."""
+
+    total_retail_cents: float = wire("totalRetailCents")
+    """Page: number Required (L1757)."""
+
+    total_wholesale_cents: float = wire("totalWholesaleCents")
+    """Page: number Required (L1761)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ProfitabilityCategory(Model):
     """
     Profitability of one line-item category (labor, parts, subcontracts or tires) in
     data.order.profitability (page tables L1764-1863, identical for the four categories).
-    Decision: every *Cents here is a JSON number, not integer cents: the page types them
-    number and the column is a JSON blob whose cents may be fractional (notes §1.8, §2).
-    Open.
+    Decision: every *Cents here is a JSON number, not integer cents: the page types them number
+    and the column is a JSON blob whose cents may be fractional (notes §1.8, §2). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/ProfitabilityCategory')
-    __open__: ClassVar[bool] = True
-    discount_cents: float = wire('discountCents', 'Page: number Required (L1766).')
-    discount_percent: float = wire('discountPercent', 'Page: number Required (L1770).')
-    profit_cents: float = wire('profitCents', 'Page: number Required (L1774).')
-    profit_percent: float = wire('profitPercent', 'Page: number Required (L1778).')
-    retail_cents: float = wire('retailCents', 'Page: number Required (L1782).')
-    wholesale_cents: float = wire('wholesaleCents', 'Page: number Required (L1786).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/ProfitabilityCategory"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    discount_cents: float = wire("discountCents")
+    """Page: number Required (L1766)."""
+
+    discount_percent: float = wire("discountPercent")
+    """Page: number Required (L1770)."""
+
+    profit_cents: float = wire("profitCents")
+    """Page: number Required (L1774)."""
+
+    profit_percent: float = wire("profitPercent")
+    """Page: number Required (L1778)."""
+
+    retail_cents: float = wire("retailCents")
+    """Page: number Required (L1782)."""
+
+    wholesale_cents: float = wire("wholesaleCents")
+    """Page: number Required (L1786)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PaymentTerm(Model):
     """
-    The order's payment term as embedded in data.order.paymentTerm (page table L1714-1722:
-    id, name). The other keys come from GO v3/PaymentTerm.go and are optional. Open.
+    The order's payment term as embedded in data.order.paymentTerm (page table L1714-1722: id,
+    name). The other keys come from GO v3/PaymentTerm.go and are optional. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/PaymentTerm')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Page: string Required (L1716).')
-    name: str = wire('name', 'Page: string Required (L1720).')
-    created_date: str | UnsetType = wire('createdDate', 'When the row was created (GO). Optional.', default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null (GO). Optional.', default=UNSET)
-    company_id: str | UnsetType = wire('companyId', 'Id of the company (GO). Optional.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', 'Id of the location (GO). Optional.', default=UNSET)
-    customer_default: bool | UnsetType = wire('customerDefault', 'Whether it is the default for new customers (GO). Optional.', default=UNSET)
-    fleet_default: bool | UnsetType = wire('fleetDefault', 'Whether it is the default for new fleets (GO). Optional.', default=UNSET)
-    due_in_days: float | UnsetType = wire('dueInDays', 'Days until payment is due (GO float64). Optional.', default=UNSET)
-    editable: bool | UnsetType = wire('editable', 'False for a built-in payment term such as On Receipt (GO). Optional.', default=UNSET)
-    note: str | UnsetType = wire('note', 'Note on the payment term (GO). Optional.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/PaymentTerm"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Page: string Required (L1716)."""
+
+    name: str = wire("name")
+    """Page: string Required (L1720)."""
+
+    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    """When the row was created (GO). Optional."""
+
+    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    """When the row was last updated, or null (GO). Optional."""
+
+    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    """Id of the company (GO). Optional."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """Id of the location (GO). Optional."""
+
+    customer_default: bool | UnsetType = wire("customerDefault", default=UNSET)
+    """Whether it is the default for new customers (GO). Optional."""
+
+    fleet_default: bool | UnsetType = wire("fleetDefault", default=UNSET)
+    """Whether it is the default for new fleets (GO). Optional."""
+
+    due_in_days: float | UnsetType = wire("dueInDays", default=UNSET)
+    """Days until payment is due (GO float64). Optional."""
+
+    editable: bool | UnsetType = wire("editable", default=UNSET)
+    """False for a built-in payment term such as On Receipt (GO). Optional."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Note on the payment term (GO). Optional."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class AutomatedCampaign(Model):
     """
     The automated marketing campaign that produced the order, as embedded in
-    data.order.automatedCampaign (page table L1184-1284, 'AutomatedCampaign schema'). No
-    example or other source shows it, so every key the page marks Required is required.
-    Open. Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes
-    a field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
-    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
-    we receive; notes §1.0: Required means always present, not non-null).
+    data.order.automatedCampaign (page table L1184-1284, 'AutomatedCampaign schema'). No example
+    or other source shows it, so every key the page marks Required is required. Open.
+    Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes a field
+    nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable unless it is
+    a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data we receive;
+    notes §1.0: Required means always present, not non-null).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/AutomatedCampaign')
-    __open__: ClassVar[bool] = True
-    activated_by_user_id: str | None = wire('activatedByUserId', 'Page: string Required (L1186).')
-    activated_date: str | None = wire('activatedDate', 'Page: string Required (L1190).')
-    campaign_content_id: str | None = wire('campaignContentId', 'Page: string Required (L1194).')
-    canned_service_id: str | None = wire('cannedServiceId', 'Page: string Required (L1198).')
-    company_id: str = wire('companyId', 'Page: string Required (L1202).')
-    contact_method: str = wire('contactMethod', 'Page: one of: SMS, Email, All Required (L1206).')
-    content_type: str = wire('contentType', 'Page: one of: PlainText, HTML Required (L1210).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1214).')
-    deferred_service_id: str | None = wire('deferredServiceId', 'Page: string Required (L1218).')
-    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1222).')
-    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1227).')
-    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1232).')
-    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1237).')
-    error_message: str | None = wire('errorMessage', 'Page: string Required (L1242).')
-    id: str = wire('id', 'Page: string Required (L1246).')
-    internal_scheduled_job_id: str | None = wire('internalScheduledJobId', 'Page: string Required (L1250).')
-    location_id: str = wire('locationId', 'Page: string Required (L1254).')
-    name: str = wire('name', 'Page: string Required (L1258).')
-    normalized_name: str = wire('normalizedName', 'Page: string Required (L1262).')
-    reminder_type: str | None = wire('reminderType', 'Page: one of: Days, Weeks, Months, Years Required (L1266).')
-    reminder_value: int | None = wire('reminderValue', 'Page: integer Required (L1270).')
-    status: str = wire('status', 'Page: one of: Draft, Error, Paused, Active Required (L1274).')
-    type: str = wire('type', 'Page: one of: CannedServiceReminder, DeferredServiceReminder, CustomerLastServiceDate, AnyServiceFollowUp Required (L1278).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1282).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/AutomatedCampaign"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    activated_by_user_id: str | None = wire("activatedByUserId")
+    """Page: string Required (L1186)."""
+
+    activated_date: str | None = wire("activatedDate")
+    """Page: string Required (L1190)."""
+
+    campaign_content_id: str | None = wire("campaignContentId")
+    """Page: string Required (L1194)."""
+
+    canned_service_id: str | None = wire("cannedServiceId")
+    """Page: string Required (L1198)."""
+
+    company_id: str = wire("companyId")
+    """Page: string Required (L1202)."""
+
+    contact_method: Literal["SMS", "Email", "All"] | str = wire("contactMethod")
+    """Page: one of: SMS, Email, All Required (L1206)."""
+
+    content_type: Literal["PlainText", "HTML"] | str = wire("contentType")
+    """Page: one of: PlainText, HTML Required (L1210)."""
+
+    created_date: str = wire("createdDate")
+    """Page: string Required (L1214)."""
+
+    deferred_service_id: str | None = wire("deferredServiceId")
+    """Page: string Required (L1218)."""
+
+    deleted: bool = wire("deleted")
+    """if the record has been deleted. Page: boolean Required (L1222)."""
+
+    deleted_date: str | None = wire("deletedDate")
+    """
+    the date that the record was deleted or null if not deleted. Page: string Required (L1227).
+    """
+
+    deleted_reason: str | None = wire("deletedReason")
+    """the reason that the record was deleted. Page: string Required (L1232)."""
+
+    deleted_user_id: str | None = wire("deletedUserId")
+    """the user that deleted the record or null if not deleted. Page: string Required (L1237)."""
+
+    error_message: str | None = wire("errorMessage")
+    """Page: string Required (L1242)."""
+
+    id: str = wire("id")
+    """Page: string Required (L1246)."""
+
+    internal_scheduled_job_id: str | None = wire("internalScheduledJobId")
+    """Page: string Required (L1250)."""
+
+    location_id: str = wire("locationId")
+    """Page: string Required (L1254)."""
+
+    name: str = wire("name")
+    """Page: string Required (L1258)."""
+
+    normalized_name: str = wire("normalizedName")
+    """Page: string Required (L1262)."""
+
+    reminder_type: Literal["Days", "Weeks", "Months", "Years"] | str | None = wire("reminderType")
+    """Page: one of: Days, Weeks, Months, Years Required (L1266)."""
+
+    reminder_value: int | None = wire("reminderValue")
+    """Page: integer Required (L1270)."""
+
+    status: Literal["Draft", "Error", "Paused", "Active"] | str = wire("status")
+    """Page: one of: Draft, Error, Paused, Active Required (L1274)."""
+
+    type: (
+        Literal[
+            "CannedServiceReminder",
+            "DeferredServiceReminder",
+            "CustomerLastServiceDate",
+            "AnyServiceFollowUp",
+        ]
+        | str
+    ) = wire("type")
+    """
+    Page: one of: CannedServiceReminder, DeferredServiceReminder, CustomerLastServiceDate,
+    AnyServiceFollowUp Required (L1278).
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """Page: string Required (L1282)."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OneTimeCampaign(Model):
     """
     The one-time marketing campaign that produced the order, as embedded in
-    data.order.oneTimeCampaign (page table L1633-1713, 'OneTimeCampaign schema'). No example
-    or other source shows it, so every key the page marks Required is required. Open.
-    Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes a
-    field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
-    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
-    we receive; notes §1.0: Required means always present, not non-null).
+    data.order.oneTimeCampaign (page table L1633-1713, 'OneTimeCampaign schema'). No example or
+    other source shows it, so every key the page marks Required is required. Open. Nullability:
+    a GO pointer, an EDS 'nullable', or a null in the seed example makes a field nullable; a
+    field newer than GO 2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a
+    *Count or a *Cents integer (Decision: tolerant reading of data we receive; notes §1.0:
+    Required means always present, not non-null).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/OneTimeCampaign')
-    __open__: ClassVar[bool] = True
-    campaign_content_id: str | None = wire('campaignContentId', 'Page: string Required (L1635).')
-    campaign_segmentation_id: str | None = wire('campaignSegmentationId', 'Page: string Required (L1639).')
-    company_id: str = wire('companyId', 'Page: string Required (L1643).')
-    contact_method: str = wire('contactMethod', 'Page: one of: SMS, Email, All Required (L1647).')
-    content_type: str = wire('contentType', 'Page: one of: PlainText, HTML Required (L1651).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1655).')
-    deleted: bool = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1659).')
-    deleted_date: str | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1664).')
-    deleted_reason: str | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1669).')
-    deleted_user_id: str | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1674).')
-    error_message: str | None = wire('errorMessage', 'Page: string Required (L1679).')
-    id: str = wire('id', 'Page: string Required (L1683).')
-    location_id: str = wire('locationId', 'Page: string Required (L1687).')
-    name: str = wire('name', 'Page: string Required (L1691).')
-    normalized_name: str = wire('normalizedName', 'Page: string Required (L1695).')
-    sent_by_user_id: str | None = wire('sentByUserId', 'Page: string Required (L1699).')
-    sent_date: str | None = wire('sentDate', 'Page: string Required (L1703).')
-    status: str = wire('status', 'Page: one of: Draft, Error, Sending, Sent Required (L1707).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1711).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/OneTimeCampaign"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    campaign_content_id: str | None = wire("campaignContentId")
+    """Page: string Required (L1635)."""
+
+    campaign_segmentation_id: str | None = wire("campaignSegmentationId")
+    """Page: string Required (L1639)."""
+
+    company_id: str = wire("companyId")
+    """Page: string Required (L1643)."""
+
+    contact_method: Literal["SMS", "Email", "All"] | str = wire("contactMethod")
+    """Page: one of: SMS, Email, All Required (L1647)."""
+
+    content_type: Literal["PlainText", "HTML"] | str = wire("contentType")
+    """Page: one of: PlainText, HTML Required (L1651)."""
+
+    created_date: str = wire("createdDate")
+    """Page: string Required (L1655)."""
+
+    deleted: bool = wire("deleted")
+    """if the record has been deleted. Page: boolean Required (L1659)."""
+
+    deleted_date: str | None = wire("deletedDate")
+    """
+    the date that the record was deleted or null if not deleted. Page: string Required (L1664).
+    """
+
+    deleted_reason: str | None = wire("deletedReason")
+    """the reason that the record was deleted. Page: string Required (L1669)."""
+
+    deleted_user_id: str | None = wire("deletedUserId")
+    """the user that deleted the record or null if not deleted. Page: string Required (L1674)."""
+
+    error_message: str | None = wire("errorMessage")
+    """Page: string Required (L1679)."""
+
+    id: str = wire("id")
+    """Page: string Required (L1683)."""
+
+    location_id: str = wire("locationId")
+    """Page: string Required (L1687)."""
+
+    name: str = wire("name")
+    """Page: string Required (L1691)."""
+
+    normalized_name: str = wire("normalizedName")
+    """Page: string Required (L1695)."""
+
+    sent_by_user_id: str | None = wire("sentByUserId")
+    """Page: string Required (L1699)."""
+
+    sent_date: str | None = wire("sentDate")
+    """Page: string Required (L1703)."""
+
+    status: Literal["Draft", "Error", "Sending", "Sent"] | str = wire("status")
+    """Page: one of: Draft, Error, Sending, Sent Required (L1707)."""
+
+    updated_date: str | None = wire("updatedDate")
+    """Page: string Required (L1711)."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CouponOrderDiscount(Model):
     """
     The coupon discount applied to the order, as embedded in data.order.couponOrderDiscount
-    (page table L1285-1355, 'CouponOrderDiscount schema'). No example or other source shows
-    it, so every key the page marks Required is required. Open. Nullability: a GO pointer,
-    an EDS 'nullable', or a null in the seed example makes a field nullable; a field newer
-    than GO 2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count
-    or a *Cents integer (Decision: tolerant reading of data we receive; notes §1.0: Required
-    means always present, not non-null).
+    (page table L1285-1355, 'CouponOrderDiscount schema'). No example or other source shows it,
+    so every key the page marks Required is required. Open. Nullability: a GO pointer, an EDS
+    'nullable', or a null in the seed example makes a field nullable; a field newer than GO 2023
+    and EDS 2024 (no source says) is nullable unless it is a boolean, a *Count or a *Cents
+    integer (Decision: tolerant reading of data we receive; notes §1.0: Required means always
+    present, not non-null).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/CouponOrderDiscount')
-    __open__: ClassVar[bool] = True
-    applied_by_customer_id: str | None = wire('appliedByCustomerId', 'the customer that applied the discount. Page: string Required (L1287). Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
-    applied_by_user_id: str | None = wire('appliedByUserId', 'the user that applied the discount. Page: string Required (L1292). Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
-    applied_date: str = wire('appliedDate', 'the time the discount was applied. Page: string Required (L1297).')
-    applied_discount_cents: int = wire('appliedDiscountCents', 'The discount amount applied when the coupon was redeemed. Page: integer Required (L1302).')
-    company_id: str = wire('companyId', 'Page: string Required (L1307).')
-    coupon_id: str = wire('couponId', 'Page: string Required (L1311).')
-    created_date: str = wire('createdDate', 'Page: string Required (L1315).')
-    id: str = wire('id', 'Page: string Required (L1319).')
-    location_id: str = wire('locationId', 'Page: string Required (L1323).')
-    order_id: str = wire('orderId', 'Page: string Required (L1327).')
-    redeemed_date: str | None = wire('redeemedDate', 'the time the discount was redeemed. Page: string Required (L1331).')
-    redeemed_order_total_cents: int | None = wire('redeemedOrderTotalCents', 'Page: integer Required (L1336). Decision: nullable until the coupon is redeemed.')
-    status: str = wire('status', 'Page: one of: Applied, Invalid, Redeemed Required (L1340).')
-    status_date: str = wire('statusDate', 'the time the status was last updated. Page: string Required (L1344).')
-    status_invalid_reason: str | None = wire('statusInvalidReason', 'Page: one of: Expired, NotStarted, NotApplicable, MinimumSpend, MaxRedemptions Required (L1349). Decision: nullable; only an Invalid coupon has a reason.')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L1353).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/CouponOrderDiscount"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    applied_by_customer_id: str | None = wire("appliedByCustomerId")
+    """
+    the customer that applied the discount. Page: string Required (L1287). Decision: nullable; a
+    coupon is applied by a customer or by a user, so one of the two is empty.
+    """
+
+    applied_by_user_id: str | None = wire("appliedByUserId")
+    """
+    the user that applied the discount. Page: string Required (L1292). Decision: nullable; a
+    coupon is applied by a customer or by a user, so one of the two is empty.
+    """
+
+    applied_date: str = wire("appliedDate")
+    """the time the discount was applied. Page: string Required (L1297)."""
+
+    applied_discount_cents: int = wire("appliedDiscountCents")
+    """The discount amount applied when the coupon was redeemed. Page: integer Required (L1302)."""
+
+    company_id: str = wire("companyId")
+    """Page: string Required (L1307)."""
+
+    coupon_id: str = wire("couponId")
+    """Page: string Required (L1311)."""
+
+    created_date: str = wire("createdDate")
+    """Page: string Required (L1315)."""
+
+    id: str = wire("id")
+    """Page: string Required (L1319)."""
+
+    location_id: str = wire("locationId")
+    """Page: string Required (L1323)."""
+
+    order_id: str = wire("orderId")
+    """Page: string Required (L1327)."""
+
+    redeemed_date: str | None = wire("redeemedDate")
+    """the time the discount was redeemed. Page: string Required (L1331)."""
+
+    redeemed_order_total_cents: int | None = wire("redeemedOrderTotalCents")
+    """Page: integer Required (L1336). Decision: nullable until the coupon is redeemed."""
+
+    status: Literal["Applied", "Invalid", "Redeemed"] | str = wire("status")
+    """Page: one of: Applied, Invalid, Redeemed Required (L1340)."""
+
+    status_date: str = wire("statusDate")
+    """the time the status was last updated. Page: string Required (L1344)."""
+
+    status_invalid_reason: (
+        Literal["Expired", "NotStarted", "NotApplicable", "MinimumSpend", "MaxRedemptions"]
+        | str
+        | None
+    ) = wire("statusInvalidReason")
+    """
+    Page: one of: Expired, NotStarted, NotApplicable, MinimumSpend, MaxRedemptions Required
+    (L1349). Decision: nullable; only an Invalid coupon has a reason.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """Page: string Required (L1353)."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Appointment(Model):
     """
     An item of the deprecated data.order.appointments array ('Deprecated: will return []',
     L1119-1123), shaped as the seed example prints it (L2528 ff.), typed by GO
     v3/Appointment.go. Every example key is required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Appointment')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the appointment.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company.')
-    name: str = wire('name', "Name of the appointment, like 'Oil change' (GO).")
-    start_date: str | None = wire('startDate', 'Start date and time of the appointment, or null (GO *DateTime).')
-    end_date: str | None = wire('endDate', 'End date and time of the appointment, or null (GO *DateTime).')
-    rruleset: str | None = wire('rruleset', 'Recurrence rule set, or null (seed example only; type inferred from its null).')
-    customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
-    note: str = wire('note', 'Notes for the appointment (GO).')
-    vehicle_id: str | None = wire('vehicleId', 'Id of the vehicle, or null.')
-    order_id: str | None = wire('orderId', 'Id of the order, or null.')
-    color: str | None = wire('color', 'Colour for the appointment, or null (GO *string; free text).')
-    use_email: bool = wire('useEmail', 'Use email to send confirmation and/or reminder (GO).')
-    use_sms: bool = wire('useSMS', 'Use SMS to send confirmation and/or reminder (GO).')
-    send_confirmation: bool = wire('sendConfirmation', 'Send a confirmation when the appointment is saved (GO).')
-    send_reminder: bool = wire('sendReminder', 'Send a reminder one day before the appointment (GO).')
-    cancelation_note: str | None = wire('cancelationNote', 'Note given if the appointment was canceled, or null (GO).')
-    pending_confirmation: bool = wire('pendingConfirmation', 'Whether the appointment awaits confirmation (GO).')
-    confirmed: bool = wire('confirmed', 'Whether the appointment is confirmed (GO).')
-    all_day: bool = wire('allDay', 'Whether the appointment lasts all day (GO).')
-    removed_from_recurrency: bool = wire('removedFromRecurrency', 'Whether this occurrence was removed from its recurrence (GO).')
-    customer_email_id: str | None = wire('customerEmailId', 'Id of the customer email used, or null (seed example only).')
-    customer_phone_number_id: str | None = wire('customerPhoneNumberId', 'Id of the customer phone number used, or null (seed example only).')
-    location_id: str = wire('locationId', 'Id of the location.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Appointment"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the appointment."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company."""
+
+    name: str = wire("name")
+    """Name of the appointment, like 'Oil change' (GO)."""
+
+    start_date: str | None = wire("startDate")
+    """Start date and time of the appointment, or null (GO *DateTime)."""
+
+    end_date: str | None = wire("endDate")
+    """End date and time of the appointment, or null (GO *DateTime)."""
+
+    rruleset: str | None = wire("rruleset")
+    """Recurrence rule set, or null (seed example only; type inferred from its null)."""
+
+    customer_id: str | None = wire("customerId")
+    """Id of the customer, or null."""
+
+    note: str = wire("note")
+    """Notes for the appointment (GO)."""
+
+    vehicle_id: str | None = wire("vehicleId")
+    """Id of the vehicle, or null."""
+
+    order_id: str | None = wire("orderId")
+    """Id of the order, or null."""
+
+    color: str | None = wire("color")
+    """Colour for the appointment, or null (GO *string; free text)."""
+
+    use_email: bool = wire("useEmail")
+    """Use email to send confirmation and/or reminder (GO)."""
+
+    use_sms: bool = wire("useSMS")
+    """Use SMS to send confirmation and/or reminder (GO)."""
+
+    send_confirmation: bool = wire("sendConfirmation")
+    """Send a confirmation when the appointment is saved (GO)."""
+
+    send_reminder: bool = wire("sendReminder")
+    """Send a reminder one day before the appointment (GO)."""
+
+    cancelation_note: str | None = wire("cancelationNote")
+    """Note given if the appointment was canceled, or null (GO)."""
+
+    pending_confirmation: bool = wire("pendingConfirmation")
+    """Whether the appointment awaits confirmation (GO)."""
+
+    confirmed: bool = wire("confirmed")
+    """Whether the appointment is confirmed (GO)."""
+
+    all_day: bool = wire("allDay")
+    """Whether the appointment lasts all day (GO)."""
+
+    removed_from_recurrency: bool = wire("removedFromRecurrency")
+    """Whether this occurrence was removed from its recurrence (GO)."""
+
+    customer_email_id: str | None = wire("customerEmailId")
+    """Id of the customer email used, or null (seed example only)."""
+
+    customer_phone_number_id: str | None = wire("customerPhoneNumberId")
+    """Id of the customer phone number used, or null (seed example only)."""
+
+    location_id: str = wire("locationId")
+    """Id of the location."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Inspection(Model):
     """
     An item of the deprecated data.order.inspections array ('Deprecated: will return []',
-    L1152-1156), shaped as the seed example prints it (L2557 ff.), typed by GO
-    v3/Inspection.go. Every example key is required. Open.
+    L1152-1156), shaped as the seed example prints it (L2557 ff.), typed by GO v3/Inspection.go.
+    Every example key is required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Inspection')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the inspection.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company.')
-    location_id: str = wire('locationId', 'Id of the location.')
-    order_id: str = wire('orderId', 'Id of the order.')
-    name: str = wire('name', 'Name of the inspection.')
-    created_by_id: str | None = wire('createdById', 'Id of the user who created it, or null.')
-    template_id: str | None = wire('templateId', 'Id of the inspection template, or null.')
-    completed: bool = wire('completed', 'Whether the inspection is completed.')
-    completed_date: str | None = wire('completedDate', 'When it was completed, or null.')
-    completed_by_id: str | None = wire('completedById', 'Id of the user who completed it, or null.')
-    ordinal: float = wire('ordinal', 'Sort position (GO float64).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Inspection"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the inspection."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company."""
+
+    location_id: str = wire("locationId")
+    """Id of the location."""
+
+    order_id: str = wire("orderId")
+    """Id of the order."""
+
+    name: str = wire("name")
+    """Name of the inspection."""
+
+    created_by_id: str | None = wire("createdById")
+    """Id of the user who created it, or null."""
+
+    template_id: str | None = wire("templateId")
+    """Id of the inspection template, or null."""
+
+    completed: bool = wire("completed")
+    """Whether the inspection is completed."""
+
+    completed_date: str | None = wire("completedDate")
+    """When it was completed, or null."""
+
+    completed_by_id: str | None = wire("completedById")
+    """Id of the user who completed it, or null."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position (GO float64)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Authorization(Model):
     """
     An item of the deprecated data.order.authorizations array ('Deprecated: will return []',
     L1124-1128), shaped as the seed example prints it (L2574 ff.), typed by GO
     v3/Authorization.go. Every example key is required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Authorization')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the authorization.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company.')
-    location_id: str = wire('locationId', 'Id of the location.')
-    order_id: str = wire('orderId', 'Id of the order.')
-    date: str = wire('date', 'When the authorization was given (GO non-null DateTime).')
-    service_writer_id: str | None = wire('serviceWriterId', 'Id of the service writer, or null.')
-    customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
-    method: str = wire('method', 'How the authorization was given: one of InPerson, Phone, Text, Email, InApp (GO AuthorizationMethodEnum; the seed prints the placeholder "method").')
-    authorized_cost_cents: int = wire('authorizedCostCents', 'Authorized amount in integer cents.')
-    note: str = wire('note', 'Note on the authorization.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Authorization"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the authorization."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company."""
+
+    location_id: str = wire("locationId")
+    """Id of the location."""
+
+    order_id: str = wire("orderId")
+    """Id of the order."""
+
+    date: str = wire("date")
+    """When the authorization was given (GO non-null DateTime)."""
+
+    service_writer_id: str | None = wire("serviceWriterId")
+    """Id of the service writer, or null."""
+
+    customer_id: str | None = wire("customerId")
+    """Id of the customer, or null."""
+
+    method: Literal["InPerson", "Phone", "Text", "Email", "InApp"] | str = wire("method")
+    """
+    How the authorization was given: one of InPerson, Phone, Text, Email, InApp (GO
+    AuthorizationMethodEnum; the seed prints the placeholder "method").
+    """
+
+    authorized_cost_cents: int = wire("authorizedCostCents")
+    """Authorized amount in integer cents."""
+
+    note: str = wire("note")
+    """Note on the authorization."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Part(Model):
     """
-    A part line item of a Service as received (services[].parts[]). Open. Required are the
-    keys present in every source (seed examples and the live key set, QUIRKS 10);
-    labelConnections (seed only), the live-only keys and the joins are optional. Nullability
-    from GO and PAGES.
+    A part line item of a Service as received (services[].parts[]). Open. Required are the keys
+    present in every source (seed examples and the live key set, QUIRKS 10); labelConnections
+    (seed only), the live-only keys and the joins are optional. Nullability from GO and PAGES.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/part', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    quantity: float = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).')
-    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name (notes §1.4). Non-null integer (GO, PAGES).')
-    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).")
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
-    show_part_number: bool = wire('showPartNumber', 'Show the part number on estimates and invoices.')
-    show_cost_and_quantity: bool = wire('showCostAndQuantity', 'Show the price and quantity on estimates and invoices (Tire calls this showPriceAndQuantity).')
-    reduce_inventory_count: bool = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    name: str = wire('name', 'Name of the part (non-null string per GO and PAGES).')
-    note: str = wire('note', 'Free-text note (non-null string for Part, unlike Tire and Subcontract; GO, PAGES).')
-    part_number: str | None = wire('partNumber', 'Manufacturer / vendor part number, or null. Decision: nullable as in PAGES (current); GO 2023 had it non-null.')
-    bin_location: str = wire('binLocation', 'Where the item is stored in the shop. Non-null string for Part (GO, PAGES), unlike Tire.')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).')
-    inventory_part_id: str | None = wire('inventoryPartId', 'Id of the inventory part this part was taken from, or null.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).')
-    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed (GO, PAGES). Nullable.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional (a join, notes §5).', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5).', default=UNSET)
-    calculated_cogs_cents: int | UnsetType | None = wire('calculatedCOGSCents', 'Calculated cost of goods sold in integer cents (e.g. $150.50 is 15050). Present live (QUIRKS 10) but not on the Part schema page; Decision: nullability unknown, so null is accepted.', default=UNSET)
-    fixed_price_limit_price_cents: int | UnsetType | None = wire('fixedPriceLimitPriceCents', 'Part prices exceeding the amount will have their difference charged in addition to the fixed price canned service (PAGES). Nullable, integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    fixed_price_limit_quantity: float | UnsetType | None = wire('fixedPriceLimitQuantity', 'Quantities exceeding the amount will be charged based on their individual part price as an addition to the fixed price canned service (PAGES). Nullable number.', default=UNSET)
-    fixed_price_limit_type: str | UnsetType | None = wire('fixedPriceLimitType', 'Which fixed-price limit applies: one of None, Quantity, Price, or null (PAGES).', default=UNSET)
-    inventory_status: str | UnsetType = wire('inventoryStatus', 'Inventory state of the part: one of OnEstimate, InventoryReduced, None (PAGES).', default=UNSET)
-    inventory_transfer_part_id: str | UnsetType | None = wire('inventoryTransferPartId', 'Id of the inventory transfer part, or null. Present live (QUIRKS 10); not on the schema page, type inferred from the Id suffix.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from the seed; present live.', default=UNSET)
-    motor_commercial_parts_id: JSON | UnsetType = wire('motorCommercialPartsId', 'MOTOR commercial parts id. Present live (QUIRKS 10) but its type is not documented anywhere, so any JSON is accepted.', default=UNSET)
-    pc_db_terminology_id: int | UnsetType | None = wire('pcDbTerminologyId', 'Product classification database terminology id for aftermarket parts, etc (PAGES). Nullable integer.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body\'s provider ("one of: Motor, Alldata", shopmonkey-order-services-api.txt L567, L3083); the line-item type itself is undocumented (present live, QUIRKS 10).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', "Provider application id as a string, or null (the page's body says motorApplicationId is superseded by providerApplicationId). Missing from the seed; present live.", default=UNSET)
-    purchase_order_part_id: str | UnsetType | None = wire('purchaseOrderPartId', 'Id of the purchase-order part, or null (PAGES).', default=UNSET)
-    purchase_status: str | UnsetType | None = wire('purchaseStatus', 'Purchase state: one of Cancelled, Draft, Fulfilled, Ordered, Received, or null (PAGES).', default=UNSET)
-    reserved: bool | UnsetType = wire('reserved', 'Whether the part is reserved (PAGES boolean; not described).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    url: str | UnsetType | None = wire('url', 'URL of the part (e.g. a supplier page), or null (PAGES).', default=UNSET)
-    inventory_part: JSON | UnsetType = wire('inventoryPart', 'Joined inventory part. Present live (QUIRKS 10) but its shape is not documented, so any JSON is accepted.', default=UNSET)
-    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item. Present live (QUIRKS 10) but its shape is not documented anywhere, so any JSON is accepted.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/part", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """
+    Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern
+    is enforced: notes §2 'Treat all ids as opaque strings').
+    """
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds
+    (PAGES type date-time; the seed examples print the placeholder "createdDate").
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """
+    When the row was last updated, or null if it never was (nullable date-time per GO and
+    PAGES).
+    """
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """
+    Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints
+    the placeholder "discountValueType").
+    """
+
+    quantity: float = wire("quantity")
+    """Quantity (JSON number, GO float64, so fractional quantities are possible)."""
+
+    retail_cost_cents: int = wire("retailCostCents")
+    """
+    Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name (notes §1.4).
+    Non-null integer (GO, PAGES).
+    """
+
+    wholesale_cost_cents: int | None = wire("wholesaleCostCents")
+    """
+    Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable
+    integer per GO and PAGES).
+    """
+
+    show_note: bool = wire("showNote")
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    show_part_number: bool = wire("showPartNumber")
+    """Show the part number on estimates and invoices."""
+
+    show_cost_and_quantity: bool = wire("showCostAndQuantity")
+    """
+    Show the price and quantity on estimates and invoices (Tire calls this
+    showPriceAndQuantity).
+    """
+
+    reduce_inventory_count: bool = wire("reduceInventoryCount")
+    """Whether adding the item reduces the inventory count."""
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    name: str = wire("name")
+    """Name of the part (non-null string per GO and PAGES)."""
+
+    note: str = wire("note")
+    """Free-text note (non-null string for Part, unlike Tire and Subcontract; GO, PAGES)."""
+
+    part_number: str | None = wire("partNumber")
+    """
+    Manufacturer / vendor part number, or null. Decision: nullable as in PAGES (current); GO
+    2023 had it non-null.
+    """
+
+    bin_location: str = wire("binLocation")
+    """Where the item is stored in the shop. Non-null string for Part (GO, PAGES), unlike Tire."""
+
+    vendor_id: str | None = wire("vendorId")
+    """Id of the vendor the item is bought from, or null (nullable per GO and PAGES)."""
+
+    inventory_part_id: str | None = wire("inventoryPartId")
+    """Id of the inventory part this part was taken from, or null."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    """Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES)."""
+
+    pricing_matrix_date: str | None = wire("pricingMatrixDate")
+    """
+    Datetime when pricingMatrixId was set, for determining if matrix has been changed (GO,
+    PAGES). Nullable.
+    """
+
+    source_item_id: str | None = wire("sourceItemId")
+    """
+    Id of the canned-service / inventory item this line item was copied from, or null (nullable
+    per GO and PAGES; not described in the page).
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live
+    responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and
+    pitfall 5).
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join
+    (notes §5), nullable because categoryId is nullable.
+    """
+
+    pricing_matrix: Matrix | UnsetType | None = wire("pricingMatrix", default=UNSET)
+    """
+    Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional (a join,
+    notes §5).
+    """
+
+    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    """Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5)."""
+
+    calculated_cogs_cents: int | UnsetType | None = wire("calculatedCOGSCents", default=UNSET)
+    """
+    Calculated cost of goods sold in integer cents (e.g. $150.50 is 15050). Present live (QUIRKS
+    10) but not on the Part schema page; Decision: nullability unknown, so null is accepted.
+    """
+
+    fixed_price_limit_price_cents: int | UnsetType | None = wire(
+        "fixedPriceLimitPriceCents", default=UNSET
+    )
+    """
+    Part prices exceeding the amount will have their difference charged in addition to the fixed
+    price canned service (PAGES). Nullable, integer cents (e.g. $150.50 is 15050).
+    """
+
+    fixed_price_limit_quantity: float | UnsetType | None = wire(
+        "fixedPriceLimitQuantity", default=UNSET
+    )
+    """
+    Quantities exceeding the amount will be charged based on their individual part price as an
+    addition to the fixed price canned service (PAGES). Nullable number.
+    """
+
+    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | str | UnsetType | None = wire(
+        "fixedPriceLimitType", default=UNSET
+    )
+    """Which fixed-price limit applies: one of None, Quantity, Price, or null (PAGES)."""
+
+    inventory_status: Literal["OnEstimate", "InventoryReduced", "None"] | str | UnsetType = wire(
+        "inventoryStatus", default=UNSET
+    )
+    """Inventory state of the part: one of OnEstimate, InventoryReduced, None (PAGES)."""
+
+    inventory_transfer_part_id: str | UnsetType | None = wire(
+        "inventoryTransferPartId", default=UNSET
+    )
+    """
+    Id of the inventory transfer part, or null. Present live (QUIRKS 10); not on the schema
+    page, type inferred from the Id suffix.
+    """
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """
+    MOTOR application id (a VCdb-style integer), or null (PAGES nullable integer). Missing from
+    the seed; present live.
+    """
+
+    motor_commercial_parts_id: JSON | UnsetType = wire("motorCommercialPartsId", default=UNSET)
+    """
+    MOTOR commercial parts id. Present live (QUIRKS 10) but its type is not documented anywhere,
+    so any JSON is accepted.
+    """
+
+    pc_db_terminology_id: int | UnsetType | None = wire("pcDbTerminologyId", default=UNSET)
+    """
+    Product classification database terminology id for aftermarket parts, etc (PAGES). Nullable
+    integer.
+    """
+
+    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum
+    as the Service body's provider ("one of: Motor, Alldata", shopmonkey-order-services-api.txt
+    L567, L3083); the line-item type itself is undocumented (present live, QUIRKS 10).
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """
+    Provider application id as a string, or null (the page's body says motorApplicationId is
+    superseded by providerApplicationId). Missing from the seed; present live.
+    """
+
+    purchase_order_part_id: str | UnsetType | None = wire("purchaseOrderPartId", default=UNSET)
+    """Id of the purchase-order part, or null (PAGES)."""
+
+    purchase_status: (
+        Literal["Cancelled", "Draft", "Fulfilled", "Ordered", "Received"] | str | UnsetType | None
+    ) = wire("purchaseStatus", default=UNSET)
+    """Purchase state: one of Cancelled, Draft, Fulfilled, Ordered, Received, or null (PAGES)."""
+
+    reserved: bool | UnsetType = wire("reserved", default=UNSET)
+    """Whether the part is reserved (PAGES boolean; not described)."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """
+    Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """
+    Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """
+    Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    url: str | UnsetType | None = wire("url", default=UNSET)
+    """URL of the part (e.g. a supplier page), or null (PAGES)."""
+
+    inventory_part: JSON | UnsetType = wire("inventoryPart", default=UNSET)
+    """
+    Joined inventory part. Present live (QUIRKS 10) but its shape is not documented, so any JSON
+    is accepted.
+    """
+
+    line_item_assignments: JSON | UnsetType = wire("lineItemAssignments", default=UNSET)
+    """
+    Technician assignments of the line item. Present live (QUIRKS 10) but its shape is not
+    documented anywhere, so any JSON is accepted.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Service(Model):
     """
-    A Service object is a set of items that you perform as part of an Order. An Order can
-    have multiple Services associated with it (shopmonkey-order-services-api.txt L2). As
-    received: GET /v3/order/:orderId/service data[] and data.order.services[] of the
-    PUT/POST/DELETE responses. Open. The page has no item schema for data[] (L12-36), so
-    keys and types come from its examples, GO, PAGES and the live key set (QUIRKS 10).
-    Required are the 57 keys present in every seed example and live; the 14 live-only keys
-    are optional. Decision: the five line-item arrays are required even though GO/PAGES
-    table schemas do not list nested relations: every payload source (four seed examples,
-    the live key set) has them.
+    A Service object is a set of items that you perform as part of an Order. An Order can have
+    multiple Services associated with it (shopmonkey-order-services-api.txt L2). As received:
+    GET /v3/order/:orderId/service data[] and data.order.services[] of the PUT/POST/DELETE
+    responses. Open. The page has no item schema for data[] (L12-36), so keys and types come
+    from its examples, GO, PAGES and the live key set (QUIRKS 10). Required are the 57 keys
+    present in every seed example and live; the 14 live-only keys are optional. Decision: the
+    five line-item arrays are required even though GO/PAGES table schemas do not list nested
+    relations: every payload source (four seed examples, the live key set) has them.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    name: str = wire('name', 'Name of the service (non-null string per GO and PAGES; the body types it string).')
-    note: str = wire('note', 'Free-text note of the service (non-null string per GO and PAGES).')
-    order_id: str = wire('orderId', 'Id of the Order the service belongs to.')
-    lump_sum: bool = wire('lumpSum', 'Whether the service is shown as one lump sum (no description in any source).')
-    recommended: bool = wire('recommended', 'Whether the service is a recommendation (no description in any source).')
-    epa_percent: float = wire('epaPercent', 'EPA (environmental) charge as a percent (JSON number); scale undocumented.')
-    epa_cents: int = wire('epaCents', 'EPA (environmental) charge in integer cents (e.g. $150.50 is 15050).')
-    epa_value_type: str = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents (body: "one of: Percent, FixedCents"; the seed example prints the placeholder "epaValueType", L110).')
-    discount_cents: int = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050).')
-    discount_percent: float = wire('discountPercent', 'Service-level discount as a percent (JSON number); scale undocumented.')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (body table).')
-    tax_cents: int = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050).')
-    tax_percent: float = wire('taxPercent', 'Sales tax rate (US specific) as a percent (JSON number); scale undocumented.')
-    tax_value_type: str = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents (body table).')
-    gst_cents: int = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050).')
-    gst_percent: float = wire('gstPercent', 'GST rate (CA specific) as a percent (JSON number).')
-    gst_value_type: str = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents (body table).')
-    pst_cents: int = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050).')
-    pst_percent: float = wire('pstPercent', 'PST rate (CA specific) as a percent (JSON number).')
-    pst_value_type: str = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents (body table).')
-    hst_cents: int = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050).')
-    hst_percent: float = wire('hstPercent', 'HST rate (CA specific) as a percent (JSON number).')
-    hst_value_type: str = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents (body table).')
-    shop_supplies_applied: bool = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (shopmonkey-order-services-api.txt L599).')
-    shop_supplies_cents: int = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050).')
-    shop_supplies_percent: float = wire('shopSuppliesPercent', 'Shop supplies charge as a percent (JSON number); scale undocumented.')
-    shop_supplies_value_type: str = wire('shopSuppliesValueType', "Which shop-supplies input applies: one of Percent, FixedCents (PUT body L609; PAGES adds: no default cause it's determined by the company tax config).")
-    authorization_status: str = wire('authorizationStatus', 'Customer authorization of the service: one of NotAuthorized, Authorized, Declined (body table; GO).')
-    calculated_parts_cents: int = wire('calculatedPartsCents', 'Server-calculated parts amount of the service in integer cents (e.g. $150.50 is 15050) (non-null int64 per GO). How it is computed is not documented.')
-    calculated_tires_cents: int = wire('calculatedTiresCents', 'Server-calculated tires amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_labor_cents: int = wire('calculatedLaborCents', 'Server-calculated labor amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_subcontracts_cents: int = wire('calculatedSubcontractsCents', 'Server-calculated subcontracts amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_fee_cents: int = wire('calculatedFeeCents', 'Server-calculated fees amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_epa_cents: int = wire('calculatedEpaCents', 'Server-calculated EPA amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_discount_cents: int = wire('calculatedDiscountCents', 'Server-calculated discount amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_discount_percent: float = wire('calculatedDiscountPercent', 'Server-calculated discount percent (JSON number, GO float64).')
-    calculated_shop_supplies_cents: int = wire('calculatedShopSuppliesCents', 'Server-calculated shop supplies amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_tax_cents: int = wire('calculatedTaxCents', 'Server-calculated sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    ordinal: float = wire('ordinal', 'Sort position of the service within the order (JSON number, GO float64).')
-    hidden: bool = wire('hidden', 'Whether the service is hidden (no description in any source).')
-    total_cents: int = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050) (non-null int64 per GO and PAGES). No source documents how it is computed from the line items (see notes/decisions-shopmonkey-services.md).')
-    source_service_id: str | None = wire('sourceServiceId', 'Id of the canned service this service was created from, or null (nullable per GO and PAGES; QUIRKS 10: the canned-service reference is sourceServiceId).')
-    deferred_date: str | None = wire('deferredDate', 'When the service was deferred, or null (nullable date-time per GO and PAGES).')
-    deferred_reason: str | None = wire('deferredReason', "Why the service was deferred: one of Archived, Declined, InvoicedNotAuthorized, or null (GO, PAGES; the seed prints null with no enum). Decision: GO 2023's empty-string constant is not accepted; PAGES (current) lists only the three values.")
-    excluded_from_deferred: bool = wire('excludedFromDeferred', 'Service that has been removed from the deferred list (shopmonkey-order-services-api.txt L499).')
-    revived: bool = wire('revived', 'If a deferred service is re-added (GO, PAGES).')
-    revived_from_id: str | None = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing (shopmonkey-order-services-api.txt L594). Nullable.')
-    fees: list[Fee] = wire('fees', 'Fee line items of the service.')
-    labors: list[Labor] = wire('labors', 'Labor line items of the service (plural labors, confirmed live, QUIRKS 10).')
-    parts: list[Part] = wire('parts', 'Part line items of the service.')
-    subcontracts: list[Subcontract] = wire('subcontracts', 'Subcontract line items of the service.')
-    tires: list[Tire] = wire('tires', 'Tire line items of the service.')
-    calculated_gst_cents: int | UnsetType = wire('calculatedGSTCents', 'Server-calculated GST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES; note the upper-case acronym, unlike gstCents). Missing from the seed; present live.', default=UNSET)
-    calculated_hst_cents: int | UnsetType = wire('calculatedHSTCents', 'Server-calculated HST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES). Missing from the seed; present live.', default=UNSET)
-    calculated_pst_cents: int | UnsetType = wire('calculatedPSTCents', 'Server-calculated PST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES). Missing from the seed; present live.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the category of the service, or null. In the body tables (string) and live (QUIRKS 10); Decision: nullable like every other categoryId (no source gives its nullability).', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice (shopmonkey-order-services-api.txt L504), integer cents (e.g. $150.50 is 15050). Non-null integer (PAGES). Body only in the page; returned live.', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents (body table boolean; present live; no description in any source).', default=UNSET)
-    line_item_inventory_status: str | UnsetType = wire('lineItemInventoryStatus', "Inventory state of the service's line items: one of OnEstimate, InventoryReduced, None (PAGES). Missing from the seed.", default=UNSET)
-    line_item_order: list[str] | str | UnsetType = wire('lineItemOrder', 'Order of the line-item kinds in the service; values Labor, Part, Tire, Fee, Subcontract (PAGES 45f9...). Decision: it is serialised after the nested arrays live, so it is probably an array of these values (inferred, notes §1.2); a single value is accepted too because the JSON form is unconfirmed.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id, or null (PAGES nullable integer). The body says: use providerApplicationId (L545).', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem (body table; PAGES). Body only in the page; returned live.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider of the service: one of Motor, Alldata (body table), or null. Decision: nullable in responses because custom services have no provider (inferred; no source gives its nullability).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id (body table string), or null in responses (inferred, as for provider).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/service", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """
+    Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern
+    is enforced: notes §2 'Treat all ids as opaque strings').
+    """
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds
+    (PAGES type date-time; the seed examples print the placeholder "createdDate").
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """
+    When the row was last updated, or null if it never was (nullable date-time per GO and
+    PAGES).
+    """
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    name: str = wire("name")
+    """Name of the service (non-null string per GO and PAGES; the body types it string)."""
+
+    note: str = wire("note")
+    """Free-text note of the service (non-null string per GO and PAGES)."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order the service belongs to."""
+
+    lump_sum: bool = wire("lumpSum")
+    """Whether the service is shown as one lump sum (no description in any source)."""
+
+    recommended: bool = wire("recommended")
+    """Whether the service is a recommendation (no description in any source)."""
+
+    epa_percent: float = wire("epaPercent")
+    """EPA (environmental) charge as a percent (JSON number); scale undocumented."""
+
+    epa_cents: int = wire("epaCents")
+    """EPA (environmental) charge in integer cents (e.g. $150.50 is 15050)."""
+
+    epa_value_type: Literal["Percent", "FixedCents"] | str = wire("epaValueType")
+    """
+    Which EPA input applies: one of Percent, FixedCents (body: "one of: Percent, FixedCents";
+    the seed example prints the placeholder "epaValueType", L110).
+    """
+
+    discount_cents: int = wire("discountCents")
+    """Service-level discount in integer cents (e.g. $150.50 is 15050)."""
+
+    discount_percent: float = wire("discountPercent")
+    """Service-level discount as a percent (JSON number); scale undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """Which discount input applies: one of Percent, FixedCents (body table)."""
+
+    tax_cents: int = wire("taxCents")
+    """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    tax_percent: float = wire("taxPercent")
+    """Sales tax rate (US specific) as a percent (JSON number); scale undocumented."""
+
+    tax_value_type: Literal["Percent", "FixedCents"] | str = wire("taxValueType")
+    """Which tax input applies: one of Percent, FixedCents (body table)."""
+
+    gst_cents: int = wire("gstCents")
+    """GST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    gst_percent: float = wire("gstPercent")
+    """GST rate (CA specific) as a percent (JSON number)."""
+
+    gst_value_type: Literal["Percent", "FixedCents"] | str = wire("gstValueType")
+    """Which GST input applies: one of Percent, FixedCents (body table)."""
+
+    pst_cents: int = wire("pstCents")
+    """PST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    pst_percent: float = wire("pstPercent")
+    """PST rate (CA specific) as a percent (JSON number)."""
+
+    pst_value_type: Literal["Percent", "FixedCents"] | str = wire("pstValueType")
+    """Which PST input applies: one of Percent, FixedCents (body table)."""
+
+    hst_cents: int = wire("hstCents")
+    """HST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    hst_percent: float = wire("hstPercent")
+    """HST rate (CA specific) as a percent (JSON number)."""
+
+    hst_value_type: Literal["Percent", "FixedCents"] | str = wire("hstValueType")
+    """Which HST input applies: one of Percent, FixedCents (body table)."""
+
+    shop_supplies_applied: bool = wire("shopSuppliesApplied")
+    """
+    If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap
+    (shopmonkey-order-services-api.txt L599).
+    """
+
+    shop_supplies_cents: int = wire("shopSuppliesCents")
+    """Shop supplies charge in integer cents (e.g. $150.50 is 15050)."""
+
+    shop_supplies_percent: float = wire("shopSuppliesPercent")
+    """Shop supplies charge as a percent (JSON number); scale undocumented."""
+
+    shop_supplies_value_type: Literal["Percent", "FixedCents"] | str = wire("shopSuppliesValueType")
+    """
+    Which shop-supplies input applies: one of Percent, FixedCents (PUT body L609; PAGES adds: no
+    default cause it's determined by the company tax config).
+    """
+
+    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | str = wire(
+        "authorizationStatus"
+    )
+    """
+    Customer authorization of the service: one of NotAuthorized, Authorized, Declined (body
+    table; GO).
+    """
+
+    calculated_parts_cents: int = wire("calculatedPartsCents")
+    """
+    Server-calculated parts amount of the service in integer cents (e.g. $150.50 is 15050)
+    (non-null int64 per GO). How it is computed is not documented.
+    """
+
+    calculated_tires_cents: int = wire("calculatedTiresCents")
+    """
+    Server-calculated tires amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_labor_cents: int = wire("calculatedLaborCents")
+    """
+    Server-calculated labor amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_subcontracts_cents: int = wire("calculatedSubcontractsCents")
+    """
+    Server-calculated subcontracts amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_fee_cents: int = wire("calculatedFeeCents")
+    """
+    Server-calculated fees amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_epa_cents: int = wire("calculatedEpaCents")
+    """
+    Server-calculated EPA amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_discount_cents: int = wire("calculatedDiscountCents")
+    """
+    Server-calculated discount amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_discount_percent: float = wire("calculatedDiscountPercent")
+    """Server-calculated discount percent (JSON number, GO float64)."""
+
+    calculated_shop_supplies_cents: int = wire("calculatedShopSuppliesCents")
+    """
+    Server-calculated shop supplies amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_tax_cents: int = wire("calculatedTaxCents")
+    """
+    Server-calculated sales tax (US specific) in integer cents (e.g. $150.50 is 15050)
+    (non-null). Computation not documented.
+    """
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the service within the order (JSON number, GO float64)."""
+
+    hidden: bool = wire("hidden")
+    """Whether the service is hidden (no description in any source)."""
+
+    total_cents: int = wire("totalCents")
+    """
+    Total of the service in integer cents (e.g. $150.50 is 15050) (non-null int64 per GO and
+    PAGES). No source documents how it is computed from the line items (see
+    notes/decisions-shopmonkey-services.md).
+    """
+
+    source_service_id: str | None = wire("sourceServiceId")
+    """
+    Id of the canned service this service was created from, or null (nullable per GO and PAGES;
+    QUIRKS 10: the canned-service reference is sourceServiceId).
+    """
+
+    deferred_date: str | None = wire("deferredDate")
+    """When the service was deferred, or null (nullable date-time per GO and PAGES)."""
+
+    deferred_reason: Literal["Archived", "Declined", "InvoicedNotAuthorized"] | str | None = wire(
+        "deferredReason"
+    )
+    """
+    Why the service was deferred: one of Archived, Declined, InvoicedNotAuthorized, or null (GO,
+    PAGES; the seed prints null with no enum). Decision: GO 2023's empty-string constant is not
+    accepted; PAGES (current) lists only the three values.
+    """
+
+    excluded_from_deferred: bool = wire("excludedFromDeferred")
+    """
+    Service that has been removed from the deferred list (shopmonkey-order-services-api.txt
+    L499).
+    """
+
+    revived: bool = wire("revived")
+    """If a deferred service is re-added (GO, PAGES)."""
+
+    revived_from_id: str | None = wire("revivedFromId")
+    """
+    Service that was deferred and then re-added, used for chain of deferment tracing
+    (shopmonkey-order-services-api.txt L594). Nullable.
+    """
+
+    fees: list[Fee] = wire("fees")
+    """Fee line items of the service."""
+
+    labors: list[Labor] = wire("labors")
+    """Labor line items of the service (plural labors, confirmed live, QUIRKS 10)."""
+
+    parts: list[Part] = wire("parts")
+    """Part line items of the service."""
+
+    subcontracts: list[Subcontract] = wire("subcontracts")
+    """Subcontract line items of the service."""
+
+    tires: list[Tire] = wire("tires")
+    """Tire line items of the service."""
+
+    calculated_gst_cents: int | UnsetType = wire("calculatedGSTCents", default=UNSET)
+    """
+    Server-calculated GST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES; note
+    the upper-case acronym, unlike gstCents). Missing from the seed; present live.
+    """
+
+    calculated_hst_cents: int | UnsetType = wire("calculatedHSTCents", default=UNSET)
+    """
+    Server-calculated HST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES).
+    Missing from the seed; present live.
+    """
+
+    calculated_pst_cents: int | UnsetType = wire("calculatedPSTCents", default=UNSET)
+    """
+    Server-calculated PST, CA specific, in integer cents (e.g. $150.50 is 15050) (PAGES).
+    Missing from the seed; present live.
+    """
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """
+    Id of the category of the service, or null. In the body tables (string) and live (QUIRKS
+    10); Decision: nullable like every other categoryId (no source gives its nullability).
+    """
+
+    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    """
+    The pre-tax cost of the service when pricing is FixedPrice
+    (shopmonkey-order-services-api.txt L504), integer cents (e.g. $150.50 is 15050). Non-null
+    integer (PAGES). Body only in the page; returned live.
+    """
+
+    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    """
+    Whether line-item prices are hidden on customer documents (body table boolean; present live;
+    no description in any source).
+    """
+
+    line_item_inventory_status: (
+        Literal["OnEstimate", "InventoryReduced", "None"] | str | UnsetType
+    ) = wire("lineItemInventoryStatus", default=UNSET)
+    """
+    Inventory state of the service's line items: one of OnEstimate, InventoryReduced, None
+    (PAGES). Missing from the seed.
+    """
+
+    line_item_order: (
+        list[Literal["Labor", "Part", "Tire", "Fee", "Subcontract"] | str]
+        | Literal["Labor", "Part", "Tire", "Fee", "Subcontract"]
+        | str
+        | UnsetType
+    ) = wire("lineItemOrder", default=UNSET)
+    """
+    Order of the line-item kinds in the service; values Labor, Part, Tire, Fee, Subcontract
+    (PAGES 45f9...). Decision: it is serialised after the nested arrays live, so it is probably
+    an array of these values (inferred, notes §1.2); a single value is accepted too because the
+    JSON form is unconfirmed.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """
+    MOTOR application id, or null (PAGES nullable integer). The body says: use
+    providerApplicationId (L545).
+    """
+
+    pricing: Literal["FixedPrice", "LineItem"] | str | UnsetType = wire("pricing", default=UNSET)
+    """
+    How the service is priced: one of FixedPrice, LineItem (body table; PAGES). Body only in the
+    page; returned live.
+    """
+
+    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider of the service: one of Motor, Alldata (body table), or null. Decision:
+    nullable in responses because custom services have no provider (inferred; no source gives
+    its nullability).
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """
+    Provider application id (body table string), or null in responses (inferred, as for
+    provider).
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class RecordChangeMeta(Model):
     """
     The metadata about the most recent change to a row (PAGES /resources/labor_matrix
     'Properties for meta object'; GO datatypes/meta.go). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service', 1, '/$defs/RecordChangeMeta')
-    __open__: ClassVar[bool] = True
-    user_id: str | UnsetType | None = wire('userId', 'The user id that made the most recent change (PAGES). Nullable: no source says it is always set.', default=UNSET)
-    session_id: str | UnsetType | None = wire('sessionId', 'The session id for the most recent change (PAGES). Nullable: no source says it is always set.', default=UNSET)
-    version: float | UnsetType | None = wire('version', 'A monotonically increasing number for the most recent change (PAGES type number).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/service", 1, "/$defs/RecordChangeMeta"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    user_id: str | UnsetType | None = wire("userId", default=UNSET)
+    """
+    The user id that made the most recent change (PAGES). Nullable: no source says it is always
+    set.
+    """
+
+    session_id: str | UnsetType | None = wire("sessionId", default=UNSET)
+    """
+    The session id for the most recent change (PAGES). Nullable: no source says it is always
+    set.
+    """
+
+    version: float | UnsetType | None = wire("version", default=UNSET)
+    """A monotonically increasing number for the most recent change (PAGES type number)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ServiceQuery(Model):
     """
     The URL parameters of the four /v3/order/:orderId/service endpoints: the path parameters
-    orderId (all) and id (PUT, DELETE) and the query parameter includeOrder (PUT, POST,
-    DELETE), as strings. Closed.
+    orderId (all) and id (PUT, DELETE) and the query parameter includeOrder (PUT, POST, DELETE),
+    as strings. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service-query', 1)
-    __open__: ClassVar[bool] = False
-    order_id: str = wire('orderId', 'The id for the order (URL parameter of all four endpoints, string Required). Opaque, non-blank; no UUID pattern (notes §2).')
-    id: str | UnsetType = wire('id', 'The id for service (URL parameter of PUT and DELETE /v3/order/:orderId/service/:id, string Required there; absent for GET and POST). Opaque, non-blank.', default=UNSET)
-    include_order: str | UnsetType = wire('includeOrder', 'Include the updated order in the response (default true). Query string parameter of PUT, POST and DELETE (L456-461, L2955-2960, L5509-5514), documented as boolean; carried in a URL as the string "true" or "false" (lower case).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/service-query", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    order_id: str = wire("orderId")
+    """
+    The id for the order (URL parameter of all four endpoints, string Required). Opaque,
+    non-blank; no UUID pattern (notes §2).
+    """
+
+    id: str | UnsetType = wire("id", default=UNSET)
+    """
+    The id for service (URL parameter of PUT and DELETE /v3/order/:orderId/service/:id, string
+    Required there; absent for GET and POST). Opaque, non-blank.
+    """
+
+    include_order: Literal["true", "false"] | UnsetType = wire("includeOrder", default=UNSET)
+    """
+    Include the updated order in the response (default true). Query string parameter of PUT,
+    POST and DELETE (L456-461, L2955-2960, L5509-5514), documented as boolean; carried in a URL
+    as the string "true" or "false" (lower case).
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Subcontract(Model):
     """
-    A subcontract line item of a Service as received (services[].subcontracts[]): work sent
-    out to another business. Open. Required are the keys present in the seed examples and in
-    the full live key set (QUIRKS 11); labelConnections (seed only), labels, meta, metadata,
-    the CA tax flags and the joins are optional.
+    A subcontract line item of a Service as received (services[].subcontracts[]): work sent out
+    to another business. Open. Required are the keys present in the seed examples and in the
+    full live key set (QUIRKS 11); labelConnections (seed only), labels, meta, metadata, the CA
+    tax flags and the joins are optional.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/subcontract', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    name: str = wire('name', 'Name of the subcontracted work (non-null string per GO).')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
-    cost_cents: int = wire('costCents', 'What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: the key is costCents, as in the seed (L330), GO and every live subcontract (QUIRKS 11: 5 of 5; 07: 7 of 7). Part and Tire call the same concept wholesaleCostCents, but wholesaleCostCents never appears on a live subcontract, so it is not a Subcontract property (only the bulk export uses it, notes pitfall 4).')
-    retail_cost_cents: int = wire('retailCostCents', 'What the customer is charged, in integer cents (e.g. $150.50 is 15050) (non-null integer per GO; populated on every live subcontract, QUIRKS 11).')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
-    note: str | None = wire('note', 'Free-text note, or null (nullable for Subcontract per GO, unlike Part).')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5).', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present live (QUIRKS 10/11).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/subcontract", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """
+    Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern
+    is enforced: notes §2 'Treat all ids as opaque strings').
+    """
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds
+    (PAGES type date-time; the seed examples print the placeholder "createdDate").
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """
+    When the row was last updated, or null if it never was (nullable date-time per GO and
+    PAGES).
+    """
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    name: str = wire("name")
+    """Name of the subcontracted work (non-null string per GO)."""
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """
+    Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints
+    the placeholder "discountValueType").
+    """
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    cost_cents: int = wire("costCents")
+    """
+    What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision:
+    the key is costCents, as in the seed (L330), GO and every live subcontract (QUIRKS 11: 5 of
+    5; 07: 7 of 7). Part and Tire call the same concept wholesaleCostCents, but
+    wholesaleCostCents never appears on a live subcontract, so it is not a Subcontract property
+    (only the bulk export uses it, notes pitfall 4).
+    """
+
+    retail_cost_cents: int = wire("retailCostCents")
+    """
+    What the customer is charged, in integer cents (e.g. $150.50 is 15050) (non-null integer per
+    GO; populated on every live subcontract, QUIRKS 11).
+    """
+
+    show_note: bool = wire("showNote")
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    note: str | None = wire("note")
+    """Free-text note, or null (nullable for Subcontract per GO, unlike Part)."""
+
+    vendor_id: str | None = wire("vendorId")
+    """Id of the vendor the item is bought from, or null (nullable per GO and PAGES)."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    source_item_id: str | None = wire("sourceItemId")
+    """
+    Id of the canned-service / inventory item this line item was copied from, or null (nullable
+    per GO and PAGES; not described in the page).
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live
+    responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and
+    pitfall 5).
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join
+    (notes §5), nullable because categoryId is nullable.
+    """
+
+    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    """Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5)."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """
+    Whether GST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """
+    Whether HST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """
+    Whether PST applies to the line item. CA specific (PAGES). Missing from the seed; present
+    live (QUIRKS 10/11).
+    """
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Tire(Model):
     """
-    A tire line item of a Service as received (services[].tires[]). Open. No live key set
-    and no schema page exist for Tire, so the seed examples and GO are the only sources
-    (notes §1.5): required are the keys in all four seed examples except labelConnections
-    and the joins. Decision: labels, meta and metadata are accepted optionally, expecting
-    Tire to follow the other line items (inferred).
+    A tire line item of a Service as received (services[].tires[]). Open. No live key set and no
+    schema page exist for Tire, so the seed examples and GO are the only sources (notes §1.5):
+    required are the keys in all four seed examples except labelConnections and the joins.
+    Decision: labels, meta and metadata are accepted optionally, expecting Tire to follow the
+    other line items (inferred).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/tire', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern is enforced: notes §2 'Treat all ids as opaque strings').")
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds (PAGES type date-time; the seed examples print the placeholder "createdDate").')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was (nullable date-time per GO and PAGES).')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    name: str = wire('name', 'Name of the tire line (non-null string per GO).')
-    note: str | None = wire('note', 'Free-text note, or null (nullable for Tire per GO, unlike Part).')
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES).')
-    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed (GO, PAGES). Nullable.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description; whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes §2).')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints the placeholder "discountValueType").')
-    quantity: float = wire('quantity', 'Quantity (JSON number, GO float64, so fractional quantities are possible).')
-    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name (notes §1.4). Non-null integer (GO, PAGES).')
-    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable integer per GO and PAGES).")
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent (JSON number; GO float64).')
-    size_format: str = wire('sizeFormat', 'How size is written: one of Conventional, OffRoadSAE (GO; the seed prints the placeholder "sizeFormat").')
-    size: str | None = wire('size', 'Tire size text (e.g. 225/65R17), or null.')
-    part_number: str | None = wire('partNumber', 'Manufacturer / vendor part number, or null.')
-    bin_location: str | None = wire('binLocation', 'Where the item is stored in the shop. Nullable for Tire (GO), unlike Part.')
-    brand_id: str | None = wire('brandId', 'Id of the tire brand, or null.')
-    model: str | None = wire('model', 'Tire model name, or null.')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null (nullable per GO and PAGES).')
-    seasonality: str | None = wire('seasonality', "Season of the tire: one of Summer, Winter, AllSeasons, or null (GO). Decision: GO's empty-string constant is not accepted (same reading as Labor.skillRequired).")
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific (PAGES).')
-    show_part_number: bool = wire('showPartNumber', 'Show the part number on estimates and invoices.')
-    show_price_and_quantity: bool = wire('showPriceAndQuantity', 'Show the price and quantity on estimates and invoices (Part calls this showCostAndQuantity).')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on estimates and invoices").')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null (nullable per GO and PAGES).')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    reduce_inventory_count: bool = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.')
-    federal_excise_tax_cents: int = wire('federalExciseTaxCents', 'Federal excise tax of the tire line in integer cents (e.g. $150.50 is 15050) (GO int64).')
-    waste_tire_fee: int = wire('wasteTireFee', 'Waste tire fee: an integer (GO int64) with no Cents suffix. Decision: its unit is undocumented (probably cents, compare federalExciseTaxCents), so it is typed integer, not the cents primitive.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null (nullable per GO and PAGES; not described in the page).')
-    inventory_tire_id: str | UnsetType | None = wire('inventoryTireId', 'Id of the inventory tire this tire was taken from, or null (GO). Decision: optional; it is in the GET example (L402) but missing from the PUT, POST and DELETE examples.', default=UNSET)
-    tire_identification_numbers: list[str] | UnsetType = wire('tireIdentificationNumbers', 'Tire identification numbers (DOT TINs) of the tires on the line. Decision: optional; it is in the GET example (L403-405) but missing from the PUT, POST and DELETE examples and from GO.', default=UNSET)
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join (notes §5), nullable because categoryId is nullable.', default=UNSET)
-    brand: Brand | UnsetType | None = wire('brand', 'Joined brand {id, name}, or null when brandId is null. Optional (a join, notes §5).', default=UNSET)
-    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional (a join, notes §5).', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/tire", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """
+    Primary key of the row. An opaque string id (live ids are lower-case UUIDs, but no pattern
+    is enforced: notes §2 'Treat all ids as opaque strings').
+    """
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds
+    (PAGES type date-time; the seed examples print the placeholder "createdDate").
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """
+    When the row was last updated, or null if it never was (nullable date-time per GO and
+    PAGES).
+    """
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    name: str = wire("name")
+    """Name of the tire line (non-null string per GO)."""
+
+    note: str | None = wire("note")
+    """Free-text note, or null (nullable for Tire per GO, unlike Part)."""
+
+    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    """Id of the pricing matrix used to price the item, or null (nullable per GO and PAGES)."""
+
+    pricing_matrix_date: str | None = wire("pricingMatrixDate")
+    """
+    Datetime when pricingMatrixId was set, for determining if matrix has been changed (GO,
+    PAGES). Nullable.
+    """
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). The page gives no description;
+    whether it or discountPercent applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """
+    Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented (notes
+    §2).
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """
+    Which discount input applies: one of Percent, FixedCents (GO, PAGES; the seed example prints
+    the placeholder "discountValueType").
+    """
+
+    quantity: float = wire("quantity")
+    """Quantity (JSON number, GO float64, so fractional quantities are possible)."""
+
+    retail_cost_cents: int = wire("retailCostCents")
+    """
+    Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name (notes §1.4).
+    Non-null integer (GO, PAGES).
+    """
+
+    wholesale_cost_cents: int | None = wire("wholesaleCostCents")
+    """
+    Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null (nullable
+    integer per GO and PAGES).
+    """
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent (JSON number; GO float64)."""
+
+    size_format: Literal["Conventional", "OffRoadSAE"] | str = wire("sizeFormat")
+    """
+    How size is written: one of Conventional, OffRoadSAE (GO; the seed prints the placeholder
+    "sizeFormat").
+    """
+
+    size: str | None = wire("size")
+    """Tire size text (e.g. 225/65R17), or null."""
+
+    part_number: str | None = wire("partNumber")
+    """Manufacturer / vendor part number, or null."""
+
+    bin_location: str | None = wire("binLocation")
+    """Where the item is stored in the shop. Nullable for Tire (GO), unlike Part."""
+
+    brand_id: str | None = wire("brandId")
+    """Id of the tire brand, or null."""
+
+    model: str | None = wire("model")
+    """Tire model name, or null."""
+
+    vendor_id: str | None = wire("vendorId")
+    """Id of the vendor the item is bought from, or null (nullable per GO and PAGES)."""
+
+    seasonality: Literal["Summer", "Winter", "AllSeasons"] | str | None = wire("seasonality")
+    """
+    Season of the tire: one of Summer, Winter, AllSeasons, or null (GO). Decision: GO's
+    empty-string constant is not accepted (same reading as Labor.skillRequired).
+    """
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific (PAGES)."""
+
+    show_part_number: bool = wire("showPartNumber")
+    """Show the part number on estimates and invoices."""
+
+    show_price_and_quantity: bool = wire("showPriceAndQuantity")
+    """
+    Show the price and quantity on estimates and invoices (Part calls this showCostAndQuantity).
+    """
+
+    show_note: bool = wire("showNote")
+    """
+    Show the note on estimates and invoices (PAGES /resources/subcontract body: "Show note on
+    estimates and invoices").
+    """
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null (nullable per GO and PAGES)."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    reduce_inventory_count: bool = wire("reduceInventoryCount")
+    """Whether adding the item reduces the inventory count."""
+
+    federal_excise_tax_cents: int = wire("federalExciseTaxCents")
+    """Federal excise tax of the tire line in integer cents (e.g. $150.50 is 15050) (GO int64)."""
+
+    waste_tire_fee: int = wire("wasteTireFee")
+    """
+    Waste tire fee: an integer (GO int64) with no Cents suffix. Decision: its unit is
+    undocumented (probably cents, compare federalExciseTaxCents), so it is typed integer, not
+    the cents primitive.
+    """
+
+    source_item_id: str | None = wire("sourceItemId")
+    """
+    Id of the canned-service / inventory item this line item was copied from, or null (nullable
+    per GO and PAGES; not described in the page).
+    """
+
+    inventory_tire_id: str | UnsetType | None = wire("inventoryTireId", default=UNSET)
+    """
+    Id of the inventory tire this tire was taken from, or null (GO). Decision: optional; it is
+    in the GET example (L402) but missing from the PUT, POST and DELETE examples.
+    """
+
+    tire_identification_numbers: list[str] | UnsetType = wire(
+        "tireIdentificationNumbers", default=UNSET
+    )
+    """
+    Tire identification numbers (DOT TINs) of the tires on the line. Decision: optional; it is
+    in the GET example (L403-405) but missing from the PUT, POST and DELETE examples and from
+    GO.
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live
+    responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and
+    pitfall 5).
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join
+    (notes §5), nullable because categoryId is nullable.
+    """
+
+    brand: Brand | UnsetType | None = wire("brand", default=UNSET)
+    """Joined brand {id, name}, or null when brandId is null. Optional (a join, notes §5)."""
+
+    pricing_matrix: Matrix | UnsetType | None = wire("pricingMatrix", default=UNSET)
+    """
+    Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional (a join,
+    notes §5).
+    """
+
+    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    """Joined vendor {id, name}, or null when vendorId is null. Optional (a join, notes §5)."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateServiceRequest(Model):
     """
-    Body of PUT /v3/order/:orderId/service/:id (Update a Service for an Order): every
-    documented body field (shopmonkey-order-services-api.txt L462-631), all optional (none
-    is marked Required; the page's example body is '{}', L2250-2255). Line items are not
-    part of this body (they have their own endpoints). Closed: unknown or misnamed keys are
-    rejected because Shopmonkey silently ignores them (notes pitfall 1).
+    Body of PUT /v3/order/:orderId/service/:id (Update a Service for an Order): every documented
+    body field (shopmonkey-order-services-api.txt L462-631), all optional (none is marked
+    Required; the page's example body is '{}', L2250-2255). Line items are not part of this body
+    (they have their own endpoints). Closed: unknown or misnamed keys are rejected because
+    Shopmonkey silently ignores them (notes pitfall 1).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-request', 1)
-    __open__: ClassVar[bool] = False
-    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined (body table).', default=UNSET)
-    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service (body table: string).', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent (body table: number). Scale undocumented; no range is enforced.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent (body table: number).', default=UNSET)
-    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list (body table).', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice (body table: integer), integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate (body table: number).', default=UNSET)
-    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden (body table: boolean).', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents (body table: boolean).', default=UNSET)
-    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate (body table: number).', default=UNSET)
-    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum (body table: boolean).', default=UNSET)
-    motor_application_id: int | UnsetType = wire('motorApplicationId', 'Use providerApplicationId (body table: integer; kept because it is documented).', default=UNSET)
-    name: str | UnsetType = wire('name', 'Name of the service (body table: string).', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note of the service (body table: string).', default=UNSET)
-    order_id: str | UnsetType = wire('orderId', 'Id of the order the service belongs to (PUT body table: string). The POST body has no orderId: the path carries it.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order (body table: number).', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem (body table).', default=UNSET)
-    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata (body table).', default=UNSET)
-    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id (body table: string).', default=UNSET)
-    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate (body table: number).', default=UNSET)
-    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation (body table: boolean).', default=UNSET)
-    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing (body table: string).', default=UNSET)
-    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (body table).', default=UNSET)
-    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent (body table: number).', default=UNSET)
-    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents (PUT body table, L609).', default=UNSET)
-    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from (body table: string).', default=UNSET)
-    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (body table: integer).', default=UNSET)
-    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate (body table: number).', default=UNSET)
-    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents (body table).', default=UNSET)
-    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050) (body table: integer). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/update-service-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | UnsetType = wire(
+        "authorizationStatus", default=UNSET
+    )
+    """Customer authorization: one of NotAuthorized, Authorized, Declined (body table)."""
+
+    category_id: str | UnsetType = wire("categoryId", default=UNSET)
+    """Id of the category of the service (body table: string)."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """Service-level discount in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """
+    Service-level discount percent (body table: number). Scale undocumented; no range is
+    enforced.
+    """
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents (body table)."""
+
+    epa_cents: int | UnsetType = wire("epaCents", default=UNSET)
+    """EPA charge in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    epa_percent: float | UnsetType = wire("epaPercent", default=UNSET)
+    """EPA charge percent (body table: number)."""
+
+    epa_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "epaValueType", default=UNSET
+    )
+    """Which EPA input applies: one of Percent, FixedCents (body table)."""
+
+    excluded_from_deferred: bool | UnsetType = wire("excludedFromDeferred", default=UNSET)
+    """Service that has been removed from the deferred list (body table)."""
+
+    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    """
+    The pre-tax cost of the service when pricing is FixedPrice (body table: integer), integer
+    cents (e.g. $150.50 is 15050).
+    """
+
+    gst_cents: int | UnsetType = wire("gstCents", default=UNSET)
+    """GST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    gst_percent: float | UnsetType = wire("gstPercent", default=UNSET)
+    """GST rate (body table: number)."""
+
+    gst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "gstValueType", default=UNSET
+    )
+    """Which GST input applies: one of Percent, FixedCents (body table)."""
+
+    hidden: bool | UnsetType = wire("hidden", default=UNSET)
+    """Whether the service is hidden (body table: boolean)."""
+
+    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    """Whether line-item prices are hidden on customer documents (body table: boolean)."""
+
+    hst_cents: int | UnsetType = wire("hstCents", default=UNSET)
+    """HST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    hst_percent: float | UnsetType = wire("hstPercent", default=UNSET)
+    """HST rate (body table: number)."""
+
+    hst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "hstValueType", default=UNSET
+    )
+    """Which HST input applies: one of Percent, FixedCents (body table)."""
+
+    lump_sum: bool | UnsetType = wire("lumpSum", default=UNSET)
+    """Show the service as one lump sum (body table: boolean)."""
+
+    motor_application_id: int | UnsetType = wire("motorApplicationId", default=UNSET)
+    """Use providerApplicationId (body table: integer; kept because it is documented)."""
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the service (body table: string)."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note of the service (body table: string)."""
+
+    order_id: str | UnsetType = wire("orderId", default=UNSET)
+    """
+    Id of the order the service belongs to (PUT body table: string). The POST body has no
+    orderId: the path carries it.
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the service within the order (body table: number)."""
+
+    pricing: Literal["FixedPrice", "LineItem"] | UnsetType = wire("pricing", default=UNSET)
+    """How the service is priced: one of FixedPrice, LineItem (body table)."""
+
+    provider: Literal["Motor", "Alldata"] | UnsetType = wire("provider", default=UNSET)
+    """Repair-data provider: one of Motor, Alldata (body table)."""
+
+    provider_application_id: str | UnsetType = wire("providerApplicationId", default=UNSET)
+    """Provider application id (body table: string)."""
+
+    pst_cents: int | UnsetType = wire("pstCents", default=UNSET)
+    """PST (CA specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    pst_percent: float | UnsetType = wire("pstPercent", default=UNSET)
+    """PST rate (body table: number)."""
+
+    pst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "pstValueType", default=UNSET
+    )
+    """Which PST input applies: one of Percent, FixedCents (body table)."""
+
+    recommended: bool | UnsetType = wire("recommended", default=UNSET)
+    """Whether the service is a recommendation (body table: boolean)."""
+
+    revived_from_id: str | UnsetType = wire("revivedFromId", default=UNSET)
+    """
+    Service that was deferred and then re-added, used for chain of deferment tracing (body
+    table: string).
+    """
+
+    shop_supplies_applied: bool | UnsetType = wire("shopSuppliesApplied", default=UNSET)
+    """
+    If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap (body
+    table).
+    """
+
+    shop_supplies_cents: int | UnsetType = wire("shopSuppliesCents", default=UNSET)
+    """Shop supplies charge in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    shop_supplies_percent: float | UnsetType = wire("shopSuppliesPercent", default=UNSET)
+    """Shop supplies percent (body table: number)."""
+
+    shop_supplies_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "shopSuppliesValueType", default=UNSET
+    )
+    """Which shop-supplies input applies: one of Percent, FixedCents (PUT body table, L609)."""
+
+    source_service_id: str | UnsetType = wire("sourceServiceId", default=UNSET)
+    """Id of the canned service the service comes from (body table: string)."""
+
+    tax_cents: int | UnsetType = wire("taxCents", default=UNSET)
+    """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (body table: integer)."""
+
+    tax_percent: float | UnsetType = wire("taxPercent", default=UNSET)
+    """Sales tax rate (body table: number)."""
+
+    tax_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "taxValueType", default=UNSET
+    )
+    """Which tax input applies: one of Percent, FixedCents (body table)."""
+
+    total_cents: int | UnsetType = wire("totalCents", default=UNSET)
+    """
+    Total of the service in integer cents (e.g. $150.50 is 15050) (body table: integer).
+    Documented as writable; how the server treats it against the calculated totals is not
+    documented.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateServiceResponse(Model):
     """
     200 response of PUT /v3/order/:orderId/service/:id: the envelope {success, data} (page
-    L632-662; example L2256 ff.). Open: Shopmonkey adds fields without a new API version
-    (notes pitfall 9).
+    L632-662; example L2256 ff.). Open: Shopmonkey adds fields without a new API version (notes
+    pitfall 9).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Page: boolean Required (L632-662).')
-    code: str | UnsetType | None = wire('code', 'The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error body is public, notes §1.1).', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Page: string, optional. Decision: null accepted too.', default=UNSET)
-    data: UpdateServiceData = wire('data', 'The response data: {order} (page: object Required).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/update-service-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message. Page: boolean Required (L632-662).
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """
+    The error code. Page: string, optional. Decision: null accepted too (tolerant: no real error
+    body is public, notes §1.1).
+    """
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Page: string, optional. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """
+    An optional link to the documentation for the error. Page: string, optional. Decision: null
+    accepted too.
+    """
+
+    data: UpdateServiceData = wire("data")
+    """The response data: {order} (page: object Required)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateServiceData(Model):
     """The response data (page: object Required, L632-662). Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1, '/$defs/UpdateServiceData')
-    __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', "The order after the change, with its services (page: object, optional, 'Order schema'). Absent when includeOrder=false (unverified live, notes §1.1).", default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/update-service-response", 1, "/$defs/UpdateServiceData"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    order: Order | UnsetType = wire("order", default=UNSET)
+    """
+    The order after the change, with its services (page: object, optional, 'Order schema').
+    Absent when includeOrder=false (unverified live, notes §1.1).
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Vehicle(Model):
     """
-    A Shopmonkey vehicle (or vessel) as embedded in data.order.vehicle of the
-    PUT/POST/DELETE service responses (page table L1864-2188; seed PUT example L2462 ff.).
-    Open. Required are the keys the page marks Required that the seed example also carries.
-    Nullability: a GO pointer, an EDS 'nullable', or a null in the seed example makes a
-    field nullable; a field newer than GO 2023 and EDS 2024 (no source says) is nullable
-    unless it is a boolean, a *Count or a *Cents integer (Decision: tolerant reading of data
-    we receive; notes §1.0: Required means always present, not non-null).
+    A Shopmonkey vehicle (or vessel) as embedded in data.order.vehicle of the PUT/POST/DELETE
+    service responses (page table L1864-2188; seed PUT example L2462 ff.). Open. Required are
+    the keys the page marks Required that the seed example also carries. Nullability: a GO
+    pointer, an EDS 'nullable', or a null in the seed example makes a field nullable; a field
+    newer than GO 2023 and EDS 2024 (no source says) is nullable unless it is a boolean, a
+    *Count or a *Cents integer (Decision: tolerant reading of data we receive; notes §1.0:
+    Required means always present, not non-null).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1)
-    __open__: ClassVar[bool] = True
-    appointment_count: int = wire('appointmentCount', 'Page: integer Required (L1866).')
-    base_id: int | UnsetType | None = wire('baseId', 'vcdb base id. Page: integer Required (L1870).', default=UNSET)
-    bed_length: str | UnsetType | None = wire('bedLength', 'Page: string Required (L1875).', default=UNSET)
-    body_style: str | UnsetType | None = wire('bodyStyle', 'Page: string Required (L1879).', default=UNSET)
-    body_style_id: int | UnsetType | None = wire('bodyStyleId', 'vcdb body style id. Page: integer Required (L1883).', default=UNSET)
-    coalesced_vi_nor_hin: str | UnsetType | None = wire('coalescedVINorHIN', 'Page: string Required (L1888).', default=UNSET)
-    color: str | None = wire('color', 'Page: one of: White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan, Gold, Green, Yellow, Orange, Pink, Purple, Other Required (L1892).')
-    company_id: str = wire('companyId', 'Page: string Required (L1896).')
-    computed_ymm: str | UnsetType | None = wire('computed_ymm', 'Page: string Required (L1900).', default=UNSET)
-    configuration_status: str | UnsetType | None = wire('configurationStatus', 'Page: one of: Custom, Incomplete, Invalid, NotSupported, Valid Required (L1904).', default=UNSET)
-    created_date: str = wire('createdDate', 'Page: string Required (L1908).')
-    custom_photo: bool = wire('customPhoto', 'Page: boolean Required (L1912).')
-    deferred_service_count: int = wire('deferredServiceCount', 'Page: integer Required (L1916).')
-    deleted: bool | UnsetType = wire('deleted', 'if the record has been deleted. Page: boolean Required (L1920).', default=UNSET)
-    deleted_date: str | UnsetType | None = wire('deletedDate', 'the date that the record was deleted or null if not deleted. Page: string Required (L1925).', default=UNSET)
-    deleted_reason: str | UnsetType | None = wire('deletedReason', 'the reason that the record was deleted. Page: string Required (L1930).', default=UNSET)
-    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'the user that deleted the record or null if not deleted. Page: string Required (L1935).', default=UNSET)
-    drivetrain: str | None = wire('drivetrain', 'Page: one of: RWD, FWD, FourWD, AWD Required (L1940).')
-    drivetype: str | UnsetType | None = wire('drivetype', 'Page: string Required (L1944).', default=UNSET)
-    drivetype_id: int | UnsetType | None = wire('drivetypeId', 'vcdb drivetype id. Page: integer Required (L1948).', default=UNSET)
-    driving_condition: str | UnsetType | None = wire('drivingCondition', 'Page: one of: Normal, Severe Required (L1953).', default=UNSET)
-    engine: str | None = wire('engine', 'Page: string Required (L1957).')
-    engine_hours_logs: JSON | UnsetType = wire('engineHoursLogs', 'an array of engine hours logs { engineId: string; inHours: number; outHours: number; orderId: string; }. Page: object Required (L1961). Decision: any JSON; the page types it object but describes an array (notes §1.9).', default=UNSET)
-    engine_id: int | UnsetType | None = wire('engineId', 'vcdb engine id. Page: integer Required (L1966).', default=UNSET)
-    engines: JSON | UnsetType = wire('engines', 'an array of engines { id: string; make: string; model: string; hours: number; noHoursMeter: boolean; horsepower: number; serial: string; productionYear: number; productionMonth: number; }. Page: object Required (L1971). Decision: any JSON; the page types it object but describes an array (notes §1.9).', default=UNSET)
-    external_id: str | UnsetType | None = wire('externalId', 'an id that can be used to reference the vehicle in an external system. Page: string Required (L1976).', default=UNSET)
-    front_tire_size: str | UnsetType | None = wire('frontTireSize', 'custom front tire size override value. Page: string Required (L1981).', default=UNSET)
-    hin: str | UnsetType | None = wire('hin', 'Vessel hull identification number. Page: string Required (L1986).', default=UNSET)
-    id: str = wire('id', 'Page: string Required (L1991).')
-    imported: bool | UnsetType = wire('imported', 'Page: boolean Required (L1995).', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column). Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5), nullable because the column is JSON. Optional: the seed has labelConnections instead.', default=UNSET)
-    last_serviced_date: str | UnsetType | None = wire('lastServicedDate', 'Page: string Required (L2003).', default=UNSET)
-    length: float | UnsetType | None = wire('length', 'Page: number Required (L2007).', default=UNSET)
-    length_unit: str | UnsetType | None = wire('lengthUnit', 'Page: one of: Ft, M Required (L2011).', default=UNSET)
-    license_plate: str | None = wire('licensePlate', 'Page: string Required (L2015).')
-    license_plate_country: str = wire('licensePlateCountry', 'Page: one of: 249 country codes Required (L2019).')
-    license_plate_state: str | None = wire('licensePlateState', 'Page: string Required (L2023).')
-    location_ids: list[str] | UnsetType = wire('locationIds', 'Page: array Required (L2027). Ids of the locations the vehicle belongs to.', default=UNSET)
-    make: str | None = wire('make', 'holds Hull make for vessel. Page: string Required (L2031).')
-    make_id: int | None = wire('makeId', 'vcdb make id. Page: integer Required (L2036).')
-    message_count: int = wire('messageCount', 'Page: integer Required (L2041).')
-    mileage: float | None = wire('mileage', 'Page: number Required (L2045). Decision: a JSON number (page); GO 2023 had an integer, notes §1.9 a float.')
-    mileage_log_count: int = wire('mileageLogCount', 'Page: integer Required (L2049).')
-    mileage_unit: str = wire('mileageUnit', 'Page: one of: Mile, Kilometer Required (L2053).')
-    model: str | None = wire('model', 'Page: string Required (L2057).')
-    model_id: int | None = wire('modelId', 'vcdb model id. Page: integer Required (L2061).')
-    name: str | UnsetType | None = wire('name', 'Custom vehicle name / Vessel registered name. Page: string Required (L2066).', default=UNSET)
-    note: str = wire('note', 'Page: string Required (L2071).')
-    odometer: bool = wire('odometer', 'Page: boolean Required (L2075).')
-    order_count: int = wire('orderCount', 'Page: integer Required (L2079).')
-    origin_location_id: str | UnsetType | None = wire('originLocationId', 'the location that created the vehicle. Page: string Required (L2083).', default=UNSET)
-    owner_count: int = wire('ownerCount', 'Page: integer Required (L2088).')
-    preferred_labor_guide: str | UnsetType | None = wire('preferredLaborGuide', 'Page: one of: HeavyDuty, LightDuty, Other Required (L2092).', default=UNSET)
-    production_date: str | None = wire('productionDate', 'Page: string Required (L2096). A free string (GO *string), not a date-time.')
-    rear_tire_size: str | UnsetType | None = wire('rearTireSize', 'custom rear tire size override value. Page: string Required (L2100).', default=UNSET)
-    region: str | UnsetType | None = wire('region', 'Page: one of: 249 country codes Required (L2105).', default=UNSET)
-    serial: str | UnsetType | None = wire('serial', 'Page: string Required (L2109).', default=UNSET)
-    size: str = wire('size', 'Page: one of: HeavyDuty, LightDuty, Other Required (L2113). SSW also names MediumDuty (unverified, notes §1.9); an unknown value is kept and reported inbound.')
-    stock_photo: bool | None = wire('stockPhoto', 'Page: boolean Required (L2117). Nullable (GO *bool, notes §1.9).')
-    submodel: str | None = wire('submodel', 'Page: string Required (L2121).')
-    submodel_id: int | None = wire('submodelId', 'vcdb submodel id. Page: integer Required (L2125).')
-    tire_pressure_log_count: int = wire('tirePressureLogCount', 'Page: integer Required (L2130).')
-    transmission: str | None = wire('transmission', 'Page: one of: Automatic, Manual, AutomaticCVT, AutomaticDualClutch Required (L2134).')
-    transmission_id: int | UnsetType | None = wire('transmissionId', 'vcdb transmission id. Page: integer Required (L2138).', default=UNSET)
-    transmission_mfr_code: str | UnsetType | None = wire('transmissionMfrCode', 'Page: string Required (L2143).', default=UNSET)
-    transmission_speed: str | UnsetType | None = wire('transmissionSpeed', 'Page: string Required (L2147).', default=UNSET)
-    type: str | None = wire('type', 'Page: one of: ATV, Bicycle, BigRig, Boat, CamperTopper, ClassAMotorhome, ClassBMotorhome, ClassCMotorhome, ClassSuperCMotorhome, Convertible, Coupe, FifthWheel, Hatchback, Jeep, Motorcycle, Other, PopUp, RV, SUV, Sedan, Trailer, TravelTrailer, Truck, TruckCamper, UTV, Van, Wagon Required (L2151). The enum grows (GO 2023 had 14 values, the page 27); an unknown value is kept and reported inbound.')
-    unit: str | None = wire('unit', 'Page: string Required (L2155).')
-    updated_date: str | None = wire('updatedDate', 'Page: string Required (L2159).')
-    vcdb_id: int | UnsetType | None = wire('vcdbId', 'vcdb id. Page: integer Required (L2163).', default=UNSET)
-    vcdb_vehicle_id: str | None = wire('vcdbVehicleId', 'id of vcdb_vehicle record. Page: string Required (L2168).')
-    vin: str | None = wire('vin', 'Page: string Required (L2173).')
-    year: int | None = wire('year', 'Page: integer Required (L2177).')
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object Deprecated (L2181). Nullable JSON object of any shape; optional.', default=UNSET)
-    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire('tirePressureLogs', 'Page: array optional (L2186). Items: $defs/TirePressureLog (shape from the seed example); optional.', default=UNSET)
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', 'Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and pitfall 5).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/vehicle", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    appointment_count: int = wire("appointmentCount")
+    """Page: integer Required (L1866)."""
+
+    base_id: int | UnsetType | None = wire("baseId", default=UNSET)
+    """vcdb base id. Page: integer Required (L1870)."""
+
+    bed_length: str | UnsetType | None = wire("bedLength", default=UNSET)
+    """Page: string Required (L1875)."""
+
+    body_style: str | UnsetType | None = wire("bodyStyle", default=UNSET)
+    """Page: string Required (L1879)."""
+
+    body_style_id: int | UnsetType | None = wire("bodyStyleId", default=UNSET)
+    """vcdb body style id. Page: integer Required (L1883)."""
+
+    coalesced_vi_nor_hin: str | UnsetType | None = wire("coalescedVINorHIN", default=UNSET)
+    """Page: string Required (L1888)."""
+
+    color: (
+        Literal[
+            "White",
+            "Silver",
+            "Gray",
+            "Black",
+            "Blue",
+            "Red",
+            "Brown",
+            "Burgundy",
+            "Tan",
+            "Gold",
+            "Green",
+            "Yellow",
+            "Orange",
+            "Pink",
+            "Purple",
+            "Other",
+        ]
+        | str
+        | None
+    ) = wire("color")
+    """
+    Page: one of: White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan, Gold, Green,
+    Yellow, Orange, Pink, Purple, Other Required (L1892).
+    """
+
+    company_id: str = wire("companyId")
+    """Page: string Required (L1896)."""
+
+    computed_ymm: str | UnsetType | None = wire("computed_ymm", default=UNSET)
+    """Page: string Required (L1900)."""
+
+    configuration_status: (
+        Literal["Custom", "Incomplete", "Invalid", "NotSupported", "Valid"] | str | UnsetType | None
+    ) = wire("configurationStatus", default=UNSET)
+    """Page: one of: Custom, Incomplete, Invalid, NotSupported, Valid Required (L1904)."""
+
+    created_date: str = wire("createdDate")
+    """Page: string Required (L1908)."""
+
+    custom_photo: bool = wire("customPhoto")
+    """Page: boolean Required (L1912)."""
+
+    deferred_service_count: int = wire("deferredServiceCount")
+    """Page: integer Required (L1916)."""
+
+    deleted: bool | UnsetType = wire("deleted", default=UNSET)
+    """if the record has been deleted. Page: boolean Required (L1920)."""
+
+    deleted_date: str | UnsetType | None = wire("deletedDate", default=UNSET)
+    """
+    the date that the record was deleted or null if not deleted. Page: string Required (L1925).
+    """
+
+    deleted_reason: str | UnsetType | None = wire("deletedReason", default=UNSET)
+    """the reason that the record was deleted. Page: string Required (L1930)."""
+
+    deleted_user_id: str | UnsetType | None = wire("deletedUserId", default=UNSET)
+    """the user that deleted the record or null if not deleted. Page: string Required (L1935)."""
+
+    drivetrain: Literal["RWD", "FWD", "FourWD", "AWD"] | str | None = wire("drivetrain")
+    """Page: one of: RWD, FWD, FourWD, AWD Required (L1940)."""
+
+    drive_type: str | UnsetType | None = wire("drivetype", default=UNSET)
+    """Page: string Required (L1944)."""
+
+    drivetype_id: int | UnsetType | None = wire("drivetypeId", default=UNSET)
+    """vcdb drivetype id. Page: integer Required (L1948)."""
+
+    driving_condition: Literal["Normal", "Severe"] | str | UnsetType | None = wire(
+        "drivingCondition", default=UNSET
+    )
+    """Page: one of: Normal, Severe Required (L1953)."""
+
+    engine: str | None = wire("engine")
+    """Page: string Required (L1957)."""
+
+    engine_hours_logs: JSON | UnsetType = wire("engineHoursLogs", default=UNSET)
+    """
+    an array of engine hours logs { engineId: string; inHours: number; outHours: number;
+    orderId: string; }. Page: object Required (L1961). Decision: any JSON; the page types it
+    object but describes an array (notes §1.9).
+    """
+
+    engine_id: int | UnsetType | None = wire("engineId", default=UNSET)
+    """vcdb engine id. Page: integer Required (L1966)."""
+
+    engines: JSON | UnsetType = wire("engines", default=UNSET)
+    """
+    an array of engines { id: string; make: string; model: string; hours: number; noHoursMeter:
+    boolean; horsepower: number; serial: string; productionYear: number; productionMonth:
+    number; }. Page: object Required (L1971). Decision: any JSON; the page types it object but
+    describes an array (notes §1.9).
+    """
+
+    external_id: str | UnsetType | None = wire("externalId", default=UNSET)
+    """
+    an id that can be used to reference the vehicle in an external system. Page: string Required
+    (L1976).
+    """
+
+    front_tire_size: str | UnsetType | None = wire("frontTireSize", default=UNSET)
+    """custom front tire size override value. Page: string Required (L1981)."""
+
+    hin: str | UnsetType | None = wire("hin", default=UNSET)
+    """Vessel hull identification number. Page: string Required (L1986)."""
+
+    id: str = wire("id")
+    """Page: string Required (L1991)."""
+
+    imported: bool | UnsetType = wire("imported", default=UNSET)
+    """Page: boolean Required (L1995)."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as real payloads carry them (PAGES type object, a JSON column).
+    Decision: read as a list of Label objects (SSW reads labels[0].name; notes pitfall 5),
+    nullable because the column is JSON. Optional: the seed has labelConnections instead.
+    """
+
+    last_serviced_date: str | UnsetType | None = wire("lastServicedDate", default=UNSET)
+    """Page: string Required (L2003)."""
+
+    length: float | UnsetType | None = wire("length", default=UNSET)
+    """Page: number Required (L2007)."""
+
+    length_unit: Literal["Ft", "M"] | str | UnsetType | None = wire("lengthUnit", default=UNSET)
+    """Page: one of: Ft, M Required (L2011)."""
+
+    license_plate: str | None = wire("licensePlate")
+    """Page: string Required (L2015)."""
+
+    license_plate_country: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+    ) = wire("licensePlateCountry")
+    """Page: one of: 249 country codes Required (L2019)."""
+
+    license_plate_state: str | None = wire("licensePlateState")
+    """Page: string Required (L2023)."""
+
+    location_ids: list[str] | UnsetType = wire("locationIds", default=UNSET)
+    """Page: array Required (L2027). Ids of the locations the vehicle belongs to."""
+
+    make: str | None = wire("make")
+    """holds Hull make for vessel. Page: string Required (L2031)."""
+
+    make_id: int | None = wire("makeId")
+    """vcdb make id. Page: integer Required (L2036)."""
+
+    message_count: int = wire("messageCount")
+    """Page: integer Required (L2041)."""
+
+    mileage: float | None = wire("mileage")
+    """
+    Page: number Required (L2045). Decision: a JSON number (page); GO 2023 had an integer, notes
+    §1.9 a float.
+    """
+
+    mileage_log_count: int = wire("mileageLogCount")
+    """Page: integer Required (L2049)."""
+
+    mileage_unit: Literal["Mile", "Kilometer"] | str = wire("mileageUnit")
+    """Page: one of: Mile, Kilometer Required (L2053)."""
+
+    model: str | None = wire("model")
+    """Page: string Required (L2057)."""
+
+    model_id: int | None = wire("modelId")
+    """vcdb model id. Page: integer Required (L2061)."""
+
+    name: str | UnsetType | None = wire("name", default=UNSET)
+    """Custom vehicle name / Vessel registered name. Page: string Required (L2066)."""
+
+    note: str = wire("note")
+    """Page: string Required (L2071)."""
+
+    odometer: bool = wire("odometer")
+    """Page: boolean Required (L2075)."""
+
+    order_count: int = wire("orderCount")
+    """Page: integer Required (L2079)."""
+
+    origin_location_id: str | UnsetType | None = wire("originLocationId", default=UNSET)
+    """the location that created the vehicle. Page: string Required (L2083)."""
+
+    owner_count: int = wire("ownerCount")
+    """Page: integer Required (L2088)."""
+
+    preferred_labor_guide: Literal["HeavyDuty", "LightDuty", "Other"] | str | UnsetType | None = (
+        wire("preferredLaborGuide", default=UNSET)
+    )
+    """Page: one of: HeavyDuty, LightDuty, Other Required (L2092)."""
+
+    production_date: str | None = wire("productionDate")
+    """Page: string Required (L2096). A free string (GO *string), not a date-time."""
+
+    rear_tire_size: str | UnsetType | None = wire("rearTireSize", default=UNSET)
+    """custom rear tire size override value. Page: string Required (L2100)."""
+
+    region: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+        | UnsetType
+        | None
+    ) = wire("region", default=UNSET)
+    """Page: one of: 249 country codes Required (L2105)."""
+
+    serial: str | UnsetType | None = wire("serial", default=UNSET)
+    """Page: string Required (L2109)."""
+
+    size: Literal["HeavyDuty", "LightDuty", "Other"] | str = wire("size")
+    """
+    Page: one of: HeavyDuty, LightDuty, Other Required (L2113). SSW also names MediumDuty
+    (unverified, notes §1.9); an unknown value is kept and reported inbound.
+    """
+
+    stock_photo: bool | None = wire("stockPhoto")
+    """Page: boolean Required (L2117). Nullable (GO *bool, notes §1.9)."""
+
+    submodel: str | None = wire("submodel")
+    """Page: string Required (L2121)."""
+
+    submodel_id: int | None = wire("submodelId")
+    """vcdb submodel id. Page: integer Required (L2125)."""
+
+    tire_pressure_log_count: int = wire("tirePressureLogCount")
+    """Page: integer Required (L2130)."""
+
+    transmission: (
+        Literal["Automatic", "Manual", "AutomaticCVT", "AutomaticDualClutch"] | str | None
+    ) = wire("transmission")
+    """Page: one of: Automatic, Manual, AutomaticCVT, AutomaticDualClutch Required (L2134)."""
+
+    transmission_id: int | UnsetType | None = wire("transmissionId", default=UNSET)
+    """vcdb transmission id. Page: integer Required (L2138)."""
+
+    transmission_mfr_code: str | UnsetType | None = wire("transmissionMfrCode", default=UNSET)
+    """Page: string Required (L2143)."""
+
+    transmission_speed: str | UnsetType | None = wire("transmissionSpeed", default=UNSET)
+    """Page: string Required (L2147)."""
+
+    type: (
+        Literal[
+            "ATV",
+            "Bicycle",
+            "BigRig",
+            "Boat",
+            "CamperTopper",
+            "ClassAMotorhome",
+            "ClassBMotorhome",
+            "ClassCMotorhome",
+            "ClassSuperCMotorhome",
+            "Convertible",
+            "Coupe",
+            "FifthWheel",
+            "Hatchback",
+            "Jeep",
+            "Motorcycle",
+            "Other",
+            "PopUp",
+            "RV",
+            "SUV",
+            "Sedan",
+            "Trailer",
+            "TravelTrailer",
+            "Truck",
+            "TruckCamper",
+            "UTV",
+            "Van",
+            "Wagon",
+        ]
+        | str
+        | None
+    ) = wire("type")
+    """
+    Page: one of: ATV, Bicycle, BigRig, Boat, CamperTopper, ClassAMotorhome, ClassBMotorhome,
+    ClassCMotorhome, ClassSuperCMotorhome, Convertible, Coupe, FifthWheel, Hatchback, Jeep,
+    Motorcycle, Other, PopUp, RV, SUV, Sedan, Trailer, TravelTrailer, Truck, TruckCamper, UTV,
+    Van, Wagon Required (L2151). The enum grows (GO 2023 had 14 values, the page 27); an unknown
+    value is kept and reported inbound.
+    """
+
+    unit: str | None = wire("unit")
+    """Page: string Required (L2155)."""
+
+    updated_date: str | None = wire("updatedDate")
+    """Page: string Required (L2159)."""
+
+    vcdb_id: int | UnsetType | None = wire("vcdbId", default=UNSET)
+    """vcdb id. Page: integer Required (L2163)."""
+
+    vcdb_vehicle_id: str | None = wire("vcdbVehicleId")
+    """id of vcdb_vehicle record. Page: string Required (L2168)."""
+
+    vin: str | None = wire("vin")
+    """Page: string Required (L2173)."""
+
+    year: int | None = wire("year")
+    """Page: integer Required (L2177)."""
+
+    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    """
+    DEPRECATED: custom fields as JSON object. This is no longer supported. Page: object
+    Deprecated (L2181). Nullable JSON object of any shape; optional.
+    """
+
+    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire("tirePressureLogs", default=UNSET)
+    """
+    Page: array optional (L2186). Items: $defs/TirePressureLog (shape from the seed example);
+    optional.
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as the seed examples print them: a list of {label: Label}. Decision: optional. Live
+    responses do not return this key; they return labels instead (QUIRKS 10/11, notes §1.3 and
+    pitfall 5).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class TirePressureLog(Model):
     """
     A tire-pressure reading as embedded in data.order.vehicle.tirePressureLogs[] (seed PUT
     example L2511 ff.; GO v3/TirePressureLog.go). Every example key is required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1, '/$defs/TirePressureLog')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the tire-pressure log.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company that owns the row.')
-    location_id: str = wire('locationId', 'Id of the location that owns the row.')
-    order_id: str = wire('orderId', 'Id of the order the reading was taken on.')
-    vehicle_id: str = wire('vehicleId', 'Id of the vehicle.')
-    front_left: float | None = wire('frontLeft', 'Front-left pressure reading, or null (GO *float64; unit undocumented).')
-    front_right: float | None = wire('frontRight', 'Front-right pressure reading, or null (GO *float64; unit undocumented).')
-    rear_left: float | None = wire('rearLeft', 'Rear-left pressure reading, or null (GO *float64; unit undocumented).')
-    rear_right: float | None = wire('rearRight', 'Rear-right pressure reading, or null (GO *float64; unit undocumented).')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent from every seed example, present in live responses (QUIRKS 10/11); optional here.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape; absent from the seed examples, present live.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/vehicle", 1, "/$defs/TirePressureLog"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the tire-pressure log."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the location that owns the row."""
+
+    order_id: str = wire("orderId")
+    """Id of the order the reading was taken on."""
+
+    vehicle_id: str = wire("vehicleId")
+    """Id of the vehicle."""
+
+    front_left: float | None = wire("frontLeft")
+    """Front-left pressure reading, or null (GO *float64; unit undocumented)."""
+
+    front_right: float | None = wire("frontRight")
+    """Front-right pressure reading, or null (GO *float64; unit undocumented)."""
+
+    rear_left: float | None = wire("rearLeft")
+    """Rear-left pressure reading, or null (GO *float64; unit undocumented)."""
+
+    rear_right: float | None = wire("rearRight")
+    """Rear-right pressure reading, or null (GO *float64; unit undocumented)."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """
+    The metadata about the most recent change to the row (PAGES; GO datatypes/meta.go). Absent
+    from every seed example, present in live responses (QUIRKS 10/11); optional here.
+    """
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """
+    Metadata reserved for customers to control (PAGES). Nullable JSON object of any shape;
+    absent from the seed examples, present live.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Vendor(Model):
     """
-    Vendor reference embedded in parts, tires and subcontracts (the vendor join): {id, name}
-    as the page's examples show (shopmonkey-order-services-api.txt L312-315, L359-362,
-    L433-436). As received: open, so a fuller vendor record is also accepted.
+    Vendor reference embedded in parts, tires and subcontracts (the vendor join): {id, name} as
+    the page's examples show (shopmonkey-order-services-api.txt L312-315, L359-362, L433-436).
+    As received: open, so a fuller vendor record is also accepted.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vendor', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the vendor (the line item's vendorId).")
-    name: str = wire('name', 'Name of the vendor.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/vendor", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the vendor (the line item's vendorId)."""
+
+    name: str = wire("name")
+    """Name of the vendor."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-class CreateServicesRequest(ArrayModel[CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService]):
+class CreateServicesRequest(
+    ArrayModel[CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService]
+):
     """
-    Body of POST /v3/order/:orderId/service (Add Service(s) to an Order): a top-level JSON
-    array ('Array with the following properties', shopmonkey-order-services-api.txt L2962).
-    Each item is one of three shapes, chosen by its discriminating key: fromCannedServiceId
-    -> CreateServiceFromCanned, else fromDeferredServiceId -> CreateServiceFromDeferred,
-    else CreateCustomService. The page's own example body is the placeholder '{}'
-    (L4799-4804), which is not an array. Decision: no minItems (none documented). Closed
-    everywhere.
+    Body of POST /v3/order/:orderId/service (Add Service(s) to an Order): a top-level JSON array
+    ('Array with the following properties', shopmonkey-order-services-api.txt L2962). Each item
+    is one of three shapes, chosen by its discriminating key: fromCannedServiceId ->
+    CreateServiceFromCanned, else fromDeferredServiceId -> CreateServiceFromDeferred, else
+    CreateCustomService. The page's own example body is the placeholder '{}' (L4799-4804), which
+    is not an array. Decision: no minItems (none documented). Closed everywhere.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1)
-    __item__: ClassVar[Any] = CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1
+    )
+    __dealerbridge_item__: ClassVar[object] = (
+        CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService
+    )
 
 
-CreateServiceFromCanned.__discriminator__ = 'fromCannedServiceId'
-CreateServiceFromDeferred.__discriminator__ = 'fromDeferredServiceId'
+CreateServiceFromCanned.__dealerbridge_discriminator__ = "fromCannedServiceId"
+CreateServiceFromDeferred.__dealerbridge_discriminator__ = "fromDeferredServiceId"

@@ -13,7 +13,7 @@ import jsonschema_rs
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .._models import Model, load
+from .._models import M, load
 from .._registry import SchemaRegistry, default_registry
 from .._validation import DRAFT, _rs_registry, compiled
 
@@ -266,9 +266,9 @@ def payloads(
     return strat.filter(lambda value: not check.issues(value))
 
 
-def models(cls: type[Model], *, max_items: int = 2) -> st.SearchStrategy[Any]:
+def models(cls: type[M], *, max_items: int = 2) -> st.SearchStrategy[M]:
     """Model instances of *cls* (a top-level generated class), loaded from valid payloads."""
-    ref = cls.__schema__
+    ref = cls.__dealerbridge_schema__
     if ref.fragment is not None:
         raise TypeError(f"{cls.__name__} is a nested class; use its top-level schema's class")
     return payloads(ref.name, version=ref.version, max_items=max_items).map(
