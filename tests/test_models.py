@@ -3,9 +3,11 @@ import warnings
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dealerbridge as db
+from dealerbridge import mykaarma as mk
 from dealerbridge.testing import invalid_payloads, payloads
 
 from . import generated_test_models as tm
@@ -165,3 +167,67 @@ def test_each_broken_request_rule_gives_exactly_its_issue(pair):
     assert [(i.path, i.code) for i in db.errors(payload, "test/order-form-request")] == [
         (expected.path, expected.code)
     ]
+
+
+# --------------------------------------------------------------------------- one verdict
+
+
+def _assert_one_verdict(cls, schema, payload):
+    """`load` succeeds exactly when `validate` does and raises the same issues (strict);
+    non-strict, inbound, it tolerates exactly the enum issues."""
+    found = db.errors(payload, schema)
+    try:
+        db.load(cls, payload, strict=True)
+    except db.ValidationError as exc:
+        assert found and list(exc.issues) == found
+    else:
+        assert found == []
+    tolerated = [i for i in found if i.code != "enum"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", db.UnknownEnumValueWarning)
+        try:
+            db.load(cls, payload)
+        except db.ValidationError as exc:
+            assert tolerated and list(exc.issues) == tolerated
+        else:
+            assert tolerated == []
+
+
+_CONTENT_BREAKS = st.sampled_from(
+    [
+        lambda body: json.dumps(json.dumps(body)),  # stringified twice
+        lambda body: "{not json",
+        lambda body: json.dumps({**body, "partNumber": 7}),
+        lambda body: json.dumps([body]),
+        lambda body: json.dumps(body),
+        lambda body: body,
+    ]
+)
+
+
+@st.composite
+def _widget_wire_forms(draw):
+    payload = draw(payloads("test/widget"))
+    if draw(st.booleans()):
+        payload, _ = draw(invalid_payloads("test/widget"))
+    if isinstance(payload, dict) and draw(st.booleans()):
+        payload = {**payload, "body": draw(_CONTENT_BREAKS)({"partNumber": "B"})}
+    if isinstance(payload, dict) and draw(st.booleans()):
+        payload = {k: v for k, v in payload.items() if k != "id"}
+    return payload
+
+
+@given(_widget_wire_forms())
+def test_load_and_validate_give_one_verdict(payload):
+    _assert_one_verdict(tm.Widget, "test/widget", payload)
+
+
+@settings(max_examples=30)
+@given(
+    st.one_of(
+        payloads("mykaarma/order-event"),
+        invalid_payloads("mykaarma/order-event").map(lambda pair: pair[0]),
+    )
+)
+def test_order_events_get_one_verdict_from_load_and_validate(payload):
+    _assert_one_verdict(mk.OrderEvent, "mykaarma/order-event", payload)

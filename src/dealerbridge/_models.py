@@ -46,7 +46,13 @@ __all__ = [
     "wire",
 ]
 
-JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
+if typing.TYPE_CHECKING:
+    JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
+else:
+    # The forward reference names its module, so `typing.get_type_hints` resolves it from any
+    # namespace (the generated classes report their public module).
+    _SELF = typing.ForwardRef("JSON", module=__name__)
+    JSON = dict[str, _SELF] | list[_SELF] | str | int | float | bool | None
 
 
 class UnsetType(enum.Enum):
