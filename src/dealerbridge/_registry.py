@@ -145,6 +145,17 @@ class SchemaRegistry:
             self._models[key] = found
         return found
 
+    def model_by_id(self, document_id: str) -> SchemaDocument:
+        """The schema model of the bundled document with this ``$id``."""
+        for (name, version), doc in self._documents.items():
+            if doc["$id"] == document_id:
+                return self.model(name, version)
+        raise UnknownSchemaError(f"no bundled schema has $id {document_id!r}")
+
+    def raw_at(self, location: Location) -> Any:
+        """The raw schema node at a model location."""
+        return self.locate(location.document_id, "#" + location.pointer)[1]
+
     def model_at(self, name: str, version: int | None, pointer: str = "") -> Node:
         """The model node at JSON Pointer *pointer* of a document (``""``: its root)."""
         document = self.model(name, version)

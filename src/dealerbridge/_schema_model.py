@@ -133,11 +133,13 @@ class Field:
 
 @attrs.frozen
 class ObjectRule:
-    """A rule spanning fields (an ``allOf`` entry); ``name`` is its ``x-rule-name``."""
+    """A rule spanning fields (an ``allOf`` entry); ``name`` is its ``x-rule-name``,
+    ``members`` the wire keys its ``if``/``then``/``else`` mention."""
 
     name: str | None
     rule: str | None
     location: Location
+    members: tuple[str, ...] = ()
 
 
 @attrs.frozen(eq=False)
@@ -202,13 +204,11 @@ class ContentSchema:
 
 @attrs.frozen
 class Nullable:
-    """``null`` or a value following ``schema``."""
+    """``null`` or a value following ``schema``; ``location`` is where nullability is said
+    (the ``anyOf`` holding ``{"type": "null"}``, or the node whose ``type`` lists ``null``)."""
 
     schema: Node
-
-    @property
-    def location(self) -> Location:
-        return self.schema.location
+    location: Location
 
 
 Node: TypeAlias = (
@@ -357,7 +357,7 @@ class _Builder:
             )
         else:
             inner = self._scalar(raw, where, tuple(type_list))
-        return Nullable(inner) if nullable else inner
+        return Nullable(inner, where) if nullable else inner
 
     def _any_of(self, branches: list[object], where: Location) -> Node:
         located = [(b, where.child("anyOf", str(i))) for i, b in enumerate(branches)]
@@ -373,7 +373,7 @@ class _Builder:
             inner = built[0]
         else:
             inner = UnionSchema(where, tuple(UnionOption(n) for n in built))
-        return Nullable(inner) if nullable else inner
+        return Nullable(inner, where) if nullable else inner
 
     def _chain(self, raw: dict[str, object], where: Location) -> Node:
         options: list[UnionOption] = []
@@ -427,6 +427,7 @@ class _Builder:
                     name=_str_or_none(rule.get("x-rule-name")),
                     rule=_str_or_none(rule.get("x-rule")),
                     location=where.child("allOf", str(i)),
+                    members=_members(rule),
                 )
                 for i, rule in enumerate(rules)
                 if isinstance(rule, dict)
@@ -461,6 +462,18 @@ _ANNOTATIONS = frozenset(
 
 def _shape_keys(raw: dict[str, object]) -> bool:
     return any(k not in _ANNOTATIONS for k in raw)
+
+
+def _members(rule: dict[str, object]) -> tuple[str, ...]:
+    keys: dict[str, None] = {}
+    for part in ("if", "then", "else"):
+        sub = rule.get(part)
+        if isinstance(sub, dict):
+            properties = sub.get("properties", {})
+            required = sub.get("required", [])
+            keys.update(dict.fromkeys(properties if isinstance(properties, dict) else []))
+            keys.update(dict.fromkeys(required if isinstance(required, list) else []))
+    return tuple(keys)
 
 
 def _str_or_none(value: object) -> str | None:
