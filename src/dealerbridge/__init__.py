@@ -4,6 +4,7 @@ The public surface is re-exported here; implementation modules are private (``_n
 """
 
 import contextlib
+import inspect
 import typing
 
 from ._errors import (
@@ -87,7 +88,7 @@ def _public_home(namespace: dict[str, object], home: str) -> None:
 
 
 def _resolve_annotations(klass: type) -> None:
-    own = klass.__dict__.get("__annotations__")
+    own = inspect.get_annotations(klass)
     if not own or not any(isinstance(v, str) for v in own.values()):
         return
     hints = typing.get_type_hints(klass, include_extras=True)
