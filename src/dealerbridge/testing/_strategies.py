@@ -430,8 +430,10 @@ def invalid_payloads(
                         code = errs[0].kind.name
                         if code in ("anyOf", "oneOf"):
                             continue
+                        # A "required" issue names the missing member in its path.
+                        where = (*path, errs[0].kind.property) if code == "required" else path
                         options.append(
-                            (_edit(valid, path, candidate), ExpectedIssue(_ptr(path), code))
+                            (_edit(valid, path, candidate), ExpectedIssue(_ptr(where), code))
                         )
         assume(bool(options))
         picked: tuple[Any, ExpectedIssue] = draw(st.sampled_from(options))
