@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -19,73 +19,118 @@ from dealerbridge._models import (
 )
 
 __all__ = [
-    'Custom',
-    'FromCanned',
-    'OrderFormRequest',
-    'Widget',
-    'WidgetPart',
+    "Custom",
+    "FromCanned",
+    "OrderFormRequest",
+    "Widget",
+    "WidgetPart",
 ]
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class FromCanned(Model):
     """From a canned item."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('test/order-form-request', 1, '/$defs/FromCanned')
-    __open__: ClassVar[bool] = False
-    canned_id: str = wire('cannedId', 'Canned id.')
-    ordinal: float | UnsetType = wire('ordinal', 'Position.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "test/order-form-request", 1, "/$defs/FromCanned"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    canned_id: str = wire("cannedId")
+    """Canned id."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Position."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Custom(Model):
     """A custom item."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('test/order-form-request', 1, '/$defs/Custom')
-    __open__: ClassVar[bool] = False
-    name: str = wire('name', 'Name.')
-    status: str | UnsetType = wire('status', 'Status.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "test/order-form-request", 1, "/$defs/Custom"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str = wire("name")
+    """Name."""
+
+    status: Literal["A", "B"] | UnsetType = wire("status", default=UNSET)
+    """Status."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Widget(Model):
     """A small test schema exercising every construct the generator supports (inbound, open)."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('test/widget', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Identifier.')
-    price: str = wire('price', 'Amount.')
-    count: int = wire('count', 'How many.')
-    weight: float | UnsetType | None = wire('weight', 'Nullable number.', default=UNSET)
-    kind: str | UnsetType | None = wire('kind', 'Nullable enum.', default=UNSET)
-    made_on: str | UnsetType = wire('madeOn', 'Date.', default=UNSET)
-    is_active: bool | UnsetType = wire('isActive', 'Flag.', default=UNSET)
-    original_associate_uuid: str | UnsetType = wire('originalAssociateUUID', 'Awkward wire key.', default=UNSET)
-    part: WidgetPart | UnsetType | None = wire('part', 'Nullable nested object.', default=UNSET)
-    parts: list[WidgetPart] | UnsetType = wire('parts', 'List of nested objects.', default=UNSET)
-    tags: dict[str, str] | UnsetType = wire('tags', 'Map of strings.', default=UNSET)
-    meta: JSON | UnsetType = wire('meta', 'Any JSON.', default=UNSET)
-    body: WidgetPart | UnsetType = wire('body', 'JSON carried in a string, or the object itself.', content_json=True, default=UNSET)
-    body_as_string: bool = attrs.field(default=True, repr=False)
-    """Whether 'body' travels as a string holding JSON."""
-    body_raw: str | None = attrs.field(default=None, repr=False, eq=False)
-    """The exact string received for 'body', written back unless changed."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("test/widget", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Identifier."""
+
+    price: str = wire("price")
+    """Amount."""
+
+    count: int = wire("count")
+    """How many."""
+
+    weight: float | UnsetType | None = wire("weight", default=UNSET)
+    """Nullable number."""
+
+    kind: Literal["small", "large"] | str | UnsetType | None = wire("kind", default=UNSET)
+    """Nullable enum."""
+
+    made_on: str | UnsetType = wire("madeOn", default=UNSET)
+    """Date."""
+
+    is_active: bool | UnsetType = wire("isActive", default=UNSET)
+    """Flag."""
+
+    original_associate_uuid: str | UnsetType = wire("originalAssociateUUID", default=UNSET)
+    """Awkward wire key."""
+
+    part: WidgetPart | UnsetType | None = wire("part", default=UNSET)
+    """Nullable nested object."""
+
+    parts: list[WidgetPart] | UnsetType = wire("parts", default=UNSET)
+    """List of nested objects."""
+
+    tags: dict[str, str] | UnsetType = wire("tags", default=UNSET)
+    """Map of strings."""
+
+    meta: JSON | UnsetType = wire("meta", default=UNSET)
+    """Any JSON."""
+
+    body: WidgetPart | UnsetType = wire("body", content_json=True, default=UNSET)
+    """JSON carried in a string, or the object itself."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class WidgetPart(Model):
     """A part of a widget."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('test/widget', 1, '/$defs/WidgetPart')
-    __open__: ClassVar[bool] = True
-    part_number: str = wire('partNumber', 'Part number.')
-    cents: int | UnsetType = wire('cents', 'Price in cents.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("test/widget", 1, "/$defs/WidgetPart")
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    part_number: str = wire("partNumber")
+    """Part number."""
+
+    cents: int | UnsetType = wire("cents", default=UNSET)
+    """Price in cents."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
 class OrderFormRequest(ArrayModel[FromCanned | Custom]):
     """A closed test request: an array of discriminated items."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('test/order-form-request', 1)
-    __item__: ClassVar[Any] = FromCanned | Custom
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("test/order-form-request", 1)
+    __dealerbridge_item__: ClassVar[object] = FromCanned | Custom
 
 
-FromCanned.__discriminator__ = 'cannedId'
+FromCanned.__dealerbridge_discriminator__ = "cannedId"

@@ -1,10 +1,13 @@
 import json
 import warnings
 
+import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dealerbridge as db
+from dealerbridge import mykaarma as mk
 from dealerbridge.testing import invalid_payloads, payloads
 
 from . import generated_test_models as tm
@@ -32,8 +35,44 @@ def test_load_gives_typed_objects_with_snake_case_names():
     widget = db.load(tm.Widget, FULL)
     assert widget.original_associate_uuid == "x"
     assert widget.parts[0].part_number == "A-1" and widget.parts[0].extras == {"vendorAdded": [1]}
-    assert widget.body.part_number == "B" and widget.body_as_string
+    assert widget.body.part_number == "B"
     assert widget.extras == {"unknownTop": 5}
+
+
+def test_wire_state_is_kept_off_the_model():
+    as_string = db.load(tm.Widget, FULL)
+    as_object = db.load(tm.Widget, {**FULL, "body": {"partNumber": "B"}})
+    # Same values, different wire form: equal, same repr, no extra attributes.
+    assert as_string == as_object
+    assert repr(as_string) == repr(as_object)
+    assert [f.name for f in attrs.fields(tm.Widget)][-2:] == ["body", "extras"]
+    assert db.dump(as_string)["body"] == FULL["body"]
+    assert db.dump(as_object)["body"] == {"partNumber": "B"}
+
+
+def test_content_string_is_written_back_exactly_unless_changed():
+    spaced = '{ "partNumber" : "B" }'
+    widget = db.load(tm.Widget, {**FULL, "body": spaced})
+    assert db.dump(widget)["body"] == spaced
+    widget.body.part_number = "C"
+    assert json.loads(db.dump(widget)["body"]) == {"partNumber": "C"}
+    # A value of another JSON type is a change even where Python calls it equal.
+    widget = db.load(tm.Widget, {**FULL, "body": '{"partNumber": "B", "cents": 1}'})
+    widget.body.cents = True
+    assert tagged(json.loads(db.dump(widget, validate=False)["body"])["cents"]) == ("lit", True)
+
+
+def test_repr_shows_only_set_members():
+    widget = db.load(tm.Widget, {"id": "a", "price": "1", "count": 1, "weight": None})
+    assert repr(widget) == "Widget(id='a', price='1', count=1, weight=None)"
+
+
+def test_model_metadata_uses_prefixed_names():
+    assert tm.Widget.__dealerbridge_schema__.name == "test/widget"
+    assert tm.Widget.__dealerbridge_open__ and not tm.Custom.__dealerbridge_open__
+    assert tm.FromCanned.__dealerbridge_discriminator__ == "cannedId"
+    for cls in (tm.Widget, tm.Custom, tm.OrderFormRequest):
+        assert not {"__schema__", "__open__", "__item__", "__discriminator__"} & set(vars(cls))
 
 
 def test_absent_and_null_differ():
@@ -56,7 +95,6 @@ def test_integral_float_in_integer_field_comes_back_as_int():
 def test_content_given_as_object_stays_an_object():
     payload = {**FULL, "body": {"partNumber": "B"}}
     widget = db.load(tm.Widget, payload)
-    assert not widget.body_as_string
     assert db.dump(widget)["body"] == {"partNumber": "B"}
 
 
@@ -97,9 +135,8 @@ def test_dump_checks_hand_built_objects():
     assert db.dump(tm.Custom(name="n")) == {"name": "n"}
 
 
-def test_converter_is_the_cattrs_converter():
-    widget = db.converter.structure({"id": "a", "price": "1", "count": 1}, tm.Widget)
-    assert db.converter.unstructure(widget) == {"id": "a", "price": "1", "count": 1}
+def test_there_is_no_back_door_around_validation():
+    assert not hasattr(db, "converter")
 
 
 @given(payloads("test/widget"))
@@ -130,3 +167,85 @@ def test_each_broken_request_rule_gives_exactly_its_issue(pair):
     assert [(i.path, i.code) for i in db.errors(payload, "test/order-form-request")] == [
         (expected.path, expected.code)
     ]
+
+
+# --------------------------------------------------------------------------- one verdict
+
+
+def _assert_one_verdict(cls, schema, payload):
+    """`load` succeeds exactly when `validate` does and raises the same issues (strict);
+    non-strict, inbound, it tolerates exactly the enum issues."""
+    found = db.errors(payload, schema)
+    try:
+        db.load(cls, payload, strict=True)
+    except db.ValidationError as exc:
+        assert found and list(exc.issues) == found
+    else:
+        assert found == []
+    tolerated = [i for i in found if i.code != "enum"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", db.UnknownEnumValueWarning)
+        try:
+            db.load(cls, payload)
+        except db.ValidationError as exc:
+            assert tolerated and list(exc.issues) == tolerated
+        else:
+            assert tolerated == []
+
+
+_CONTENT_BREAKS = st.sampled_from(
+    [
+        lambda body: json.dumps(json.dumps(body)),  # stringified twice
+        lambda body: "{not json",
+        lambda body: json.dumps({**body, "partNumber": 7}),
+        lambda body: json.dumps([body]),
+        lambda body: json.dumps(body),
+        lambda body: body,
+    ]
+)
+
+
+@st.composite
+def _widget_wire_forms(draw):
+    payload = draw(payloads("test/widget"))
+    if draw(st.booleans()):
+        payload, _ = draw(invalid_payloads("test/widget"))
+    if isinstance(payload, dict) and draw(st.booleans()):
+        payload = {**payload, "body": draw(_CONTENT_BREAKS)({"partNumber": "B"})}
+    if isinstance(payload, dict) and draw(st.booleans()):
+        payload = {k: v for k, v in payload.items() if k != "id"}
+    return payload
+
+
+@given(_widget_wire_forms())
+def test_load_and_validate_give_one_verdict(payload):
+    _assert_one_verdict(tm.Widget, "test/widget", payload)
+
+
+@settings(max_examples=30)
+@given(
+    st.one_of(
+        payloads("mykaarma/order-event"),
+        invalid_payloads("mykaarma/order-event").map(lambda pair: pair[0]),
+    )
+)
+def test_order_events_get_one_verdict_from_load_and_validate(payload):
+    _assert_one_verdict(mk.OrderEvent, "mykaarma/order-event", payload)
+
+
+def test_json_valued_fields_keep_integral_floats():
+    """A member typed as any JSON keeps 1.0 as a float (only integer fields normalise)."""
+    import dealerbridge as db
+    from dealerbridge import shopmonkey as sm
+
+    raw = {
+        "apiVersion": "v3",
+        "operation": "INSERT",
+        "table": "appointment",
+        "data": {"id": "a1", "x": 1.0, "n": [2.0]},
+    }
+    event = db.load(sm.WebhookEvent, raw)
+    assert type(event.data["x"]) is float
+    dumped = db.dump(event)
+    assert isinstance(dumped, dict) and dumped["data"] == raw["data"]
+    assert type(dumped["data"]["x"]) is float  # type: ignore[index]

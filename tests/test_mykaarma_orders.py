@@ -24,8 +24,42 @@ def test_doc_event_validates_as_printed_and_as_delivered():
         assert event.payload.order.header.is_internal is False
         assert event.payload.order.jobs[0].tech_nos == "109072"
         assert mk.event_key(event) == ("a7b9c1d3-e5f7-4891-ab23-cd45ef678901", "service-orders")
-    assert mk.parse_order_event(json.dumps(delivered)).payload_as_string
     assert db.dump(mk.parse_order_event(json.dumps(delivered).encode())) == delivered
+    assert db.dump(mk.parse_order_event(json.dumps(printed).encode())) == printed
+    # The wire form is not part of the value: both forms load to equal events.
+    assert mk.parse_order_event(json.dumps(delivered)) == mk.parse_order_event(json.dumps(printed))
+
+
+def test_payload_stringified_twice_gets_one_verdict():
+    """Regression: validate rejected it while load decoded the string twice and accepted it."""
+    printed = json.loads((EVENT_DIR / "doc-event.json").read_text())
+    twice = {**printed, "payload": json.dumps(json.dumps(printed["payload"]))}
+    expected = [("/payload", "type")]
+    assert [(i.path, i.code) for i in db.errors(twice, "mykaarma/order-event")] == expected
+    with pytest.raises(db.ValidationError) as info:
+        mk.parse_order_event(json.dumps(twice))
+    assert [(i.path, i.code) for i in info.value.issues] == expected
+    with pytest.raises(db.ValidationError):
+        db.load(mk.OrderEvent, twice)
+
+
+def test_missing_id_and_bad_payload_string_give_the_same_issues_everywhere():
+    """Regression: errors() found 2 issues, load 1 and without the schema label."""
+    printed = json.loads((EVENT_DIR / "doc-event.json").read_text())
+    bad = {k: v for k, v in printed.items() if k != "id"}
+    bad["payload"] = "{not json"
+    found = db.errors(bad, "mykaarma/order-event")
+    assert [(i.path, i.code) for i in found] == [
+        ("/id", "required"),
+        ("/payload", "contentMediaType"),
+    ]
+    with pytest.raises(db.ValidationError) as info:
+        db.load(mk.OrderEvent, bad)
+    assert list(info.value.issues) == found
+    assert info.value.schema == "mykaarma/order-event v1"
+    with pytest.raises(db.ValidationError) as info:
+        mk.parse_order_event(json.dumps(bad))
+    assert list(info.value.issues) == found
 
 
 def test_inner_payload_issues_continue_under_payload():

@@ -96,7 +96,7 @@ def model_for(name: str) -> Any:
     for module in MODULES:
         for attr in module.__all__:
             cls = getattr(module, attr)
-            ref = getattr(cls, "__schema__", None)
+            ref = getattr(cls, "__dealerbridge_schema__", None)
             if ref is not None and ref.name == name and ref.fragment is None:
                 return cls
     raise LookupError(name)

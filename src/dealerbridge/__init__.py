@@ -3,6 +3,10 @@
 The public surface is re-exported here; implementation modules are private (``_name``).
 """
 
+import contextlib
+import inspect
+import typing
+
 from ._errors import (
     DealerbridgeError,
     DealerbridgeUsageError,
@@ -14,7 +18,7 @@ from ._errors import (
     redaction,
 )
 from ._json import MAX_DEPTH, parse_json
-from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load
+from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, dump, load
 from ._registry import default_registry as _default_registry
 from ._validation import ISSUE_CODES, errors, validate
 
@@ -52,7 +56,6 @@ __all__ = [
     "UnsetType",
     "ValidationError",
     "__version__",
-    "converter",
     "dump",
     "errors",
     "load",
@@ -63,3 +66,36 @@ __all__ = [
     "schema_versions",
     "validate",
 ]
+
+
+def _public_home(namespace: dict[str, object], home: str) -> None:
+    """Make the classes and functions of *namespace*'s ``__all__`` report *home* as their
+    ``__module__`` (tracebacks and docs show ``dealerbridge.ValidationError``).
+
+    A class's string annotations are resolved first, in the module that defines them, so
+    ``typing.get_type_hints`` (attrs, Hypothesis' ``st.builds``) keeps working."""
+    exported = namespace["__all__"]
+    assert isinstance(exported, list)
+    for name in exported:
+        obj = namespace.get(name)
+        module = getattr(obj, "__module__", None)
+        if not isinstance(module, str) or not any(p.startswith("_") for p in module.split(".")):
+            continue
+        if isinstance(obj, type):
+            for klass in reversed(obj.__mro__):
+                _resolve_annotations(klass)
+        if isinstance(obj, type) or callable(obj):
+            with contextlib.suppress(AttributeError, TypeError):  # builtins, aliases
+                obj.__module__ = home
+
+
+def _resolve_annotations(klass: type) -> None:
+    own = inspect.get_annotations(klass)
+    if not own or not any(isinstance(v, str) for v in own.values()):
+        return
+    hints = typing.get_type_hints(klass, include_extras=True)
+    with contextlib.suppress(AttributeError, TypeError):
+        klass.__annotations__ = {key: hints.get(key, value) for key, value in own.items()}
+
+
+_public_home(globals(), __name__)

@@ -1,8 +1,9 @@
-"""The registry of bundled, versioned JSON Schemas.
+"""The registry of bundled, versioned JSON Schemas, and the one ``$ref`` resolver.
 
 Schemas live in ``schemas/<vendor>/<name>/v<N>.json`` (inside the wheel at
 ``dealerbridge/schemas``). Every ``$ref`` resolves from these files only: retrieval of any
-other URI is refused, so validation never touches the network.
+other URI is refused, so validation never touches the network. `SchemaRegistry.model` gives
+each document's schema model (`dealerbridge._schema_model`), built once.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ._errors import UnknownSchemaError
 from ._render import render_value
+from ._schema_model import Location, Node, SchemaDocument, build_document
 
-__all__ = ["ID_PREFIX", "SchemaRegistry", "default_registry", "schema_root"]
+__all__ = ["ID_PREFIX", "SchemaRegistry", "default_registry", "pointer_parts", "schema_root"]
 
 ID_PREFIX = "https://schemas.dealerbridge.dev/"
 _FILE = re.compile(r"v([1-9][0-9]*)\.json\Z")
@@ -100,17 +103,82 @@ class SchemaRegistry:
     def _by_id(self) -> dict[str, dict[str, Any]]:
         return {doc["$id"]: doc for doc in self._documents.values()}
 
-    def resolve(self, base: str, ref: str) -> tuple[str, Any]:
-        """``(document $id, node)`` that *ref* points at, read relative to document *base*."""
+    def locate(self, base: str, ref: str) -> tuple[Location, Any]:
+        """``(location, node)`` that *ref* points at, read relative to document *base*: the
+        one resolver every module uses (JSON Pointer ``~0``/``~1`` and ``%xx`` unescaped)."""
         target, _, fragment = ref.partition("#")
         doc_id = target or base
         try:
             node: Any = self._by_id[doc_id]
         except KeyError:
             raise UnknownSchemaError(f"no bundled schema has $id {doc_id!r}") from None
-        for part in fragment.strip("/").split("/") if fragment else []:
-            node = node[part.replace("~1", "/").replace("~0", "~")]
-        return doc_id, node
+        pointer = unquote(fragment)
+        try:
+            for part in pointer_parts(pointer):
+                node = node[int(part)] if isinstance(node, list) else node[part]
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise UnknownSchemaError(f"{ref!r} points at nothing in {doc_id}") from None
+        return Location(doc_id, pointer), node
+
+    def resolve(self, base: str, ref: str) -> tuple[str, Any]:
+        """``(document $id, node)`` that *ref* points at, read relative to document *base*."""
+        location, node = self.locate(base, ref)
+        return location.document_id, node
+
+    def node_at(self, name: str, version: int | None, pointer: str) -> Any:
+        """The raw node at JSON Pointer *pointer* of a document (``""``: the document)."""
+        return self.locate(self.document(name, version)["$id"], "#" + pointer)[1]
+
+    @cached_property
+    def _model_cache(self) -> dict[Location, Node]:
+        return {}
+
+    @cached_property
+    def _models(self) -> dict[tuple[str, int], SchemaDocument]:
+        return {}
+
+    def model(self, name: str, version: int | None = None) -> SchemaDocument:
+        """The schema model of a document (``version=None``: the newest), built once."""
+        key = (name, self.resolve_version(name, version))
+        found = self._models.get(key)
+        if found is None:
+            found = build_document(
+                self._documents[key], key[0], key[1], self.locate, self._model_cache
+            )
+            self._models[key] = found
+        return found
+
+    def model_by_id(self, document_id: str) -> SchemaDocument:
+        """The schema model of the bundled document with this ``$id``."""
+        for (name, version), doc in self._documents.items():
+            if doc["$id"] == document_id:
+                return self.model(name, version)
+        raise UnknownSchemaError(f"no bundled schema has $id {document_id!r}")
+
+    def raw_at(self, location: Location) -> Any:
+        """The raw schema node at a model location."""
+        return self.locate(location.document_id, "#" + location.pointer)[1]
+
+    def model_at(self, name: str, version: int | None, pointer: str = "") -> Node:
+        """The model node at JSON Pointer *pointer* of a document (``""``: its root)."""
+        document = self.model(name, version)
+        if not pointer:
+            return document.root
+        location, _ = self.locate(document.document_id, "#" + pointer)
+        found = self._model_cache.get(location)
+        if found is None:
+            raise UnknownSchemaError(f"{name}: no schema node at {pointer!r}")
+        return found
+
+
+def pointer_parts(pointer: str) -> list[str]:
+    """The unescaped reference tokens of a JSON Pointer (RFC 6901): ``~1`` is ``/``, then
+    ``~0`` is ``~`` (in that order, so ``~01`` is ``~1``)."""
+    if not pointer:
+        return []
+    if not pointer.startswith("/"):
+        raise UnknownSchemaError(f"{pointer!r} is not a JSON Pointer")
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
 
 
 _default: SchemaRegistry | None = None

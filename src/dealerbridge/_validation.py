@@ -5,26 +5,31 @@ jsonschema-rs (a compiled engine with ECMA-262 regular expressions) behind `Comp
 One documented extension: a string whose schema says ``contentMediaType: application/json``
 with a ``contentSchema`` is decoded with the strict reader and validated against that
 schema, its issues continuing under the string's path.
+
+`CompiledSchema.decode` is the one wire step every entry point shares (`validate`, `errors`,
+`dealerbridge.load`): it returns the instance with such strings decoded, every issue, and the
+original strings, so the verdict of `load` is the verdict of `validate`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin
 
+import attrs
 import jsonschema_rs
 
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
 from ._json import check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
 from ._render import defined_names, redact_names
+from ._schema_model import ContentSchema, Node, iter_objects, unwrap
 
-__all__ = ["ISSUE_CODES", "CompiledSchema", "compiled", "errors", "validate"]
+__all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "validate"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-OUTBOUND_SUFFIXES = ("-request", "-query", "-headers")
+
+Path = tuple[str | int, ...]
 
 #: Every issue code dealerbridge produces, with what it means. Schema keywords first, then the
 #: strict JSON reader, money helpers and vendor rules (named functions outside the schemas).
@@ -72,6 +77,17 @@ ISSUE_CODES: dict[str, str] = {
 }
 
 
+@attrs.frozen
+class Decoded:
+    """The result of the one decode step: the instance with every string holding JSON
+    (``contentMediaType``) replaced by its decoded value, every issue (sorted), and the
+    original string of each decoded member, keyed by its instance path."""
+
+    value: object
+    issues: list[Issue]
+    originals: dict[Path, str]
+
+
 class CompiledSchema:
     """One schema (or a `$defs` fragment of it) compiled once, used many times."""
 
@@ -82,11 +98,12 @@ class CompiledSchema:
         self.version = version
         self.fragment = fragment
         document = registry.document(name, version)
+        model = registry.model(name, version)
         self.document_id: str = document["$id"]
-        target = document if fragment is None else _follow(document, fragment)
-        #: Schemas named ``*-request``, ``*-query`` and ``*-headers`` describe what we send;
-        #: every other schema is inbound (responses, events), where `load` is tolerant.
-        self.inbound = not name.endswith(OUTBOUND_SUFFIXES)
+        #: From the document's ``x-direction``: inbound schemas (responses, events) are read
+        #: tolerantly by `load`; outbound ones (requests we send) strictly.
+        self.inbound = model.inbound
+        target = registry.model_at(name, version, fragment or "")
         if fragment is None:
             root: dict[str, Any] = document
         else:
@@ -97,19 +114,9 @@ class CompiledSchema:
             root, registry=rs_registry, validate_formats=True, offline=True
         )
         self._contents = [
-            (path, self._compile_content(rs_registry, content))
-            for path, content in _content_locations(registry, document, target)
+            (path, _compile_ref(rs_registry, content.schema))
+            for path, content in _content_locations(target)
         ]
-
-    def _compile_content(self, rs_registry: Any, content: dict[str, Any]) -> Any:
-        if set(content) == {"$ref"}:
-            content = {"$schema": DRAFT, "$ref": urljoin(self.document_id, content["$ref"])}
-        return jsonschema_rs.validator_for(
-            content,
-            registry=rs_registry,
-            validate_formats=True,
-            offline=True,
-        )
 
     @property
     def label(self) -> str:
@@ -134,21 +141,97 @@ class CompiledSchema:
             return [_not_json(exc)]
         return _translate_all(found, ())
 
-    def issues(self, instance: object) -> list[Issue]:
+    def decode(self, instance: object) -> Decoded:
+        """Validate *instance* and decode its strings holding JSON, in one pass."""
         if not_json := check_value(instance):  # before the engine, which may crash on them
-            return redact_names(not_json, instance, self._names)
+            return Decoded(instance, redact_names(not_json, instance, self._names), {})
         try:
             valid = self._validator.is_valid(instance)
         except Exception as exc:
-            return [_not_json(exc)]
+            return Decoded(instance, [_not_json(exc)], {})
         if valid and not self._contents:
-            return []
+            return Decoded(instance, [], {})
         found = [] if valid else self._engine_issues(instance)
+        value = instance
+        originals: dict[Path, str] = {}
         for path, validator in self._contents:
-            value = _at(instance, path)
+            for where, text in _strings_at(instance, path):
+                try:
+                    inner = parse_json(text)
+                except ValidationError as exc:
+                    found.append(
+                        Issue(
+                            path=pointer(where),
+                            code="contentMediaType",
+                            message=f"{_label(where)} must hold a JSON document: "
+                            f"{exc.issues[0].message}",
+                            value=text,
+                        )
+                    )
+                    continue
+                if not validator.is_valid(inner):
+                    found.extend(_translate_all(list(validator.iter_errors(inner)), where))
+                value = _replace(value, where, inner)
+                originals[where] = text
+        return Decoded(value, redact_names(_sorted(found), instance, self._names), originals)
+
+    def issues(self, instance: object) -> list[Issue]:
+        """Every issue of *instance* (`decode` without keeping the decoded value)."""
+        return self.decode(instance).issues
+
+
+def _compile_ref(rs_registry: Any, node: Node) -> Any:
+    return jsonschema_rs.validator_for(
+        {"$schema": DRAFT, "$ref": node.location.uri},
+        registry=rs_registry,
+        validate_formats=True,
+        offline=True,
+    )
+
+
+def _content_locations(target: Node) -> list[tuple[Path, ContentSchema]]:
+    """Instance paths of strings holding JSON (``0`` in a path: every item of an array)."""
+    found: list[tuple[Path, ContentSchema]] = []
+    for path, obj in iter_objects(target):
+        for field in obj.fields:
+            value = unwrap(field.schema)
+            if isinstance(value, ContentSchema):
+                found.append(((*path, field.wire_name), value))
+    return found
+
+
+def _strings_at(instance: object, path: Path) -> list[tuple[Path, str]]:
+    """``(concrete path, string)`` of every string at *path* in *instance*."""
+    out: list[tuple[Path, str]] = []
+
+    def walk(value: object, rest: Path, where: Path) -> None:
+        if not rest:
             if isinstance(value, str):
-                found.extend(_content_issues(value, path, validator))
-        return redact_names(_sorted(found), instance, self._names)
+                out.append((where, value))
+            return
+        head, tail = rest[0], rest[1:]
+        if isinstance(head, int):
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(item, tail, (*where, i))
+        elif isinstance(value, dict) and head in value:
+            walk(value[head], tail, (*where, head))
+
+    walk(instance, path, ())
+    return out
+
+
+def _replace(value: object, path: Path, new: object) -> object:
+    """A copy of *value* with *new* at *path* (copies only the containers along the path)."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, list) and isinstance(head, int):
+        copy_list = list(value)
+        copy_list[head] = _replace(value[head], rest, new)
+        return copy_list
+    assert isinstance(value, dict) and isinstance(head, str)
+    return {**value, head: _replace(value[head], rest, new)}
 
 
 def _not_json(exc: BaseException) -> Issue:
@@ -158,65 +241,6 @@ def _not_json(exc: BaseException) -> Issue:
         message=f"the value is not a JSON value: {str(exc).splitlines()[0][:120]}",
         value=None,
     )
-
-
-def _content_issues(text: str, path: tuple[str, ...], validator: Any) -> list[Issue]:
-    where = pointer(path)
-    try:
-        inner = parse_json(text)
-    except ValidationError as exc:
-        return [
-            Issue(
-                path=where,
-                code="contentMediaType",
-                message=f"'{path[-1]}' must hold a JSON document: {exc.issues[0].message}",
-                value=text,
-            )
-        ]
-    if validator.is_valid(inner):
-        return []
-    return _translate_all(list(validator.iter_errors(inner)), path)
-
-
-def _at(instance: object, path: tuple[str, ...]) -> object:
-    value = instance
-    for key in path:
-        if not isinstance(value, dict) or key not in value:
-            return None
-        value = value[key]
-    return value
-
-
-def _follow(document: dict[str, Any], fragment: str) -> dict[str, Any]:
-    node: Any = document
-    for part in fragment.strip("/").split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    if not isinstance(node, dict):
-        raise DealerbridgeUsageError(f"{fragment} is not a schema object")
-    return node
-
-
-def _content_locations(
-    registry: SchemaRegistry, document: dict[str, Any], node: dict[str, Any]
-) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-    """Instance paths (through fixed properties only) of strings holding JSON documents."""
-
-    def walk(
-        doc: dict[str, Any], schema: Any, path: tuple[str, ...], depth: int
-    ) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-        if not isinstance(schema, dict) or depth > 12:
-            return
-        if schema.get("contentMediaType") == "application/json" and "contentSchema" in schema:
-            yield path, schema["contentSchema"]
-        ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/"):
-            yield from walk(doc, _follow(doc, ref[1:]), path, depth + 1)
-        for branch in schema.get("anyOf", []) + schema.get("allOf", []):
-            yield from walk(doc, branch, path, depth + 1)
-        for key, sub in schema.get("properties", {}).items():
-            yield from walk(doc, sub, (*path, key), depth + 1)
-
-    yield from walk(document, node, (), 0)
 
 
 _rs_lock = threading.Lock()
@@ -280,7 +304,7 @@ def _sorted(issues: list[Issue]) -> list[Issue]:
     return sorted(unique.values(), key=lambda i: (i.path, i.code))
 
 
-def _translate_all(found: list[Any], prefix: tuple[str | int, ...]) -> list[Issue]:
+def _translate_all(found: list[Any], prefix: Path) -> list[Issue]:
     out: list[Issue] = []
     for error in found:
         out.extend(_translate(error, prefix))

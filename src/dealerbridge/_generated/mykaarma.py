@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -18,959 +18,2632 @@ from dealerbridge._models import (
 )
 
 __all__ = [
-    'CreateOrder',
-    'CreateOrderCcc',
-    'CreateOrderComment',
-    'CreateOrderCustomer',
-    'CreateOrderGog',
-    'CreateOrderHeader',
-    'CreateOrderJob',
-    'CreateOrderMls',
-    'CreateOrderPart',
-    'CreateOrderRequest',
-    'CreateOrderResponse',
-    'CreateOrderTechHours',
-    'CreateOrderVehicle',
-    'Order',
-    'OrderApiError',
-    'OrderApiWarning',
-    'OrderCcc',
-    'OrderComment',
-    'OrderCustomer',
-    'OrderEvent',
-    'OrderEventPayload',
-    'OrderGog',
-    'OrderHeader',
-    'OrderJob',
-    'OrderJobEstimates',
-    'OrderMls',
-    'OrderPart',
-    'OrderTechHours',
-    'OrderVehicle',
-    'PartnerApiError',
-    'PartnerApiWarning',
-    'PartnerAppointmentInformation',
-    'PartnerAppointmentQuery',
-    'PartnerAppointmentRequest',
-    'PartnerAppointmentResponse',
-    'PartnerCustomerAppointmentPreference',
-    'PartnerDealerAssociate',
-    'PartnerDropTripInformation',
-    'PartnerPickupDeliveryTripMetadata',
-    'PartnerPickupTripInformation',
-    'PartnerService',
-    'PartnerTransportOption',
-    'PartnerVehicleInformation',
-    'ReadOrderEnvelope',
-    'ReadOrderResponse',
-    'UpdateOrderHeaders',
-    'UpdateOrderRequest',
+    "CreateOrder",
+    "CreateOrderComment",
+    "CreateOrderComplaintCauseCorrection",
+    "CreateOrderCustomer",
+    "CreateOrderGasOilGrease",
+    "CreateOrderHeader",
+    "CreateOrderJob",
+    "CreateOrderMls",
+    "CreateOrderPart",
+    "CreateOrderRequest",
+    "CreateOrderResponse",
+    "CreateOrderTechHours",
+    "CreateOrderVehicle",
+    "Order",
+    "OrderApiError",
+    "OrderApiWarning",
+    "OrderComment",
+    "OrderComplaintCauseCorrection",
+    "OrderCustomer",
+    "OrderEvent",
+    "OrderEventPayload",
+    "OrderGasOilGrease",
+    "OrderHeader",
+    "OrderJob",
+    "OrderJobEstimates",
+    "OrderMls",
+    "OrderPart",
+    "OrderTechHours",
+    "OrderVehicle",
+    "PartnerApiError",
+    "PartnerApiWarning",
+    "PartnerAppointmentInformation",
+    "PartnerAppointmentQuery",
+    "PartnerAppointmentRequest",
+    "PartnerAppointmentResponse",
+    "PartnerCustomerAppointmentPreference",
+    "PartnerDealerAssociate",
+    "PartnerDropTripInformation",
+    "PartnerPickupDeliveryTripMetadata",
+    "PartnerPickupTripInformation",
+    "PartnerService",
+    "PartnerTransportOption",
+    "PartnerVehicleInformation",
+    "ReadOrderEnvelope",
+    "ReadOrderResponse",
+    "UpdateOrderHeaders",
+    "UpdateOrderRequest",
 ]
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderRequest(Model):
     """
     Body of create service order: PUT
     https://api.mykaarma.com/order/v2/department/{departmentUUID}/order (scope order.create,
-    Content-Type application/json). Closed. Optional members may be absent or null (null is
-    read as not sent). An order is identified by orderNumber plus creation date-time: re-
-    creating the same orderNumber within ±30 days of an existing order is rejected (use
-    update).
+    Content-Type application/json). Closed. Optional members may be absent or null (null is read
+    as not sent). An order is identified by orderNumber plus creation date-time: re-creating the
+    same orderNumber within ±30 days of an existing order is rejected (use update).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1)
-    __open__: ClassVar[bool] = False
-    order: CreateOrder = wire('order', 'The repair order to create.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-order-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    order: CreateOrder = wire("order")
+    """The repair order to create."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrder(Model):
     """The repair order to create (or, in an update, the order's new state)."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrder')
-    __open__: ClassVar[bool] = False
-    type: str = wire('type', '"RO" for service/repair order. Required. Decision: only RO; parts orders (PO) have their own page.')
-    header: CreateOrderHeader = wire('header', 'Order details.')
-    vehicle: CreateOrderVehicle | UnsetType | None = wire('vehicle', 'Vehicle information. Optional: not sending vehicle.uuid creates an order without a vehicle in mykaarma (contact myKaarma API support before relying on that).', default=UNSET)
-    customer: CreateOrderCustomer = wire('customer', 'Customer information. Required.')
-    jobs: list[CreateOrderJob] | UnsetType | None = wire('jobs', 'Job details (labor lines).', default=UNSET)
-    mls: list[CreateOrderMls] | UnsetType | None = wire('mls', 'MLS information.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrder"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    type: Literal["RO"] = wire("type")
+    """
+    "RO" for service/repair order. Required. Decision: only RO; parts orders (PO) have their own
+    page.
+    """
+
+    header: CreateOrderHeader = wire("header")
+    """Order details."""
+
+    vehicle: CreateOrderVehicle | UnsetType | None = wire("vehicle", default=UNSET)
+    """
+    Vehicle information. Optional: not sending vehicle.uuid creates an order without a vehicle
+    in mykaarma (contact myKaarma API support before relying on that).
+    """
+
+    customer: CreateOrderCustomer = wire("customer")
+    """Customer information. Required."""
+
+    jobs: list[CreateOrderJob] | UnsetType | None = wire("jobs", default=UNSET)
+    """Job details (labor lines)."""
+
+    mls: list[CreateOrderMls] | UnsetType | None = wire("mls", default=UNSET)
+    """MLS information."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderHeader(Model):
     """Order details of a create/update service order request."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderHeader')
-    __open__: ClassVar[bool] = False
-    order_number: str = wire('orderNumber', "Unique identifier for the order. Ordernumber should match regex ^[a-zA-Z0-9-#_\\s]*$ (required). Decision: \\s is read as Java's ASCII whitespace [ \\t\\n\\x0B\\f\\r] (the server is Java), so NBSP and other Unicode spaces and non-ASCII letters are rejected; a blank value (empty or whitespace only) is rejected although the regex alone matches it.")
-    service_account: str | UnsetType | None = wire('serviceAccount', 'Account associated with the service in the DMS.', default=UNSET)
-    accounting_account: str | UnsetType | None = wire('accountingAccount', 'Account used for accounting purposes in the DMS.', default=UNSET)
-    status: str = wire('status', 'Current status of the order. Required; allowed values are OPENED, PRE-INVOICED, CLOSED. Decision: reads, events and search use the letters O/P/C instead; never send letters here (dealerbridge.mykaarma.status_to_letter / letter_to_status map them).')
-    dept_type: str | UnsetType | None = wire('deptType', 'Type of department handling the order.', default=UNSET)
-    advisor_number: str | UnsetType | None = wire('advisorNumber', 'Identifier for the service advisor in the DMS to which RO is being assigned. Required, and not blank, only if assignedUserUuid is blank (blank = absent, null, empty or ASCII whitespace only).', default=UNSET)
-    advisor_name: str | UnsetType | None = wire('advisorName', 'Name of the service advisor.', default=UNSET)
-    assigned_user_uuid: str | UnsetType | None = wire('assignedUserUuid', "Unique token issued by mykaarma of the dealer associate to which RO is being assigned. Required only if advisorNumber is blank (the same rule as advisorNumber's, seen from the other side: at least one of the two must be non-blank).", default=UNSET)
-    creator_user_uuid: str | UnsetType | None = wire('creatorUserUuid', 'Unique token issued by mykaarma of the dealer associate which is creating the RO.', default=UNSET)
-    appointment_number: str | UnsetType | None = wire('appointmentNumber', 'Appointment Number (generated in the DMS) associated with RO.', default=UNSET)
-    tag_number: str | UnsetType | None = wire('tagNumber', 'Identifier for the vehicle tag.', default=UNSET)
-    mileage_in: str | UnsetType | None = wire('mileageIn', 'Mileage of the vehicle when it arrived. A string like every field of the docs\' template (send "25000", not 25000).', default=UNSET)
-    mileage_out: str | UnsetType | None = wire('mileageOut', 'Mileage of the vehicle when it left. A string (send "25012", not 25012).', default=UNSET)
-    create_date: str = wire('createDate', 'Date when the order was created. yyyy-MM-dd format in UTC timezone. Required. Decision: reads and events return it as header.orderDate; with createTime it is the creation moment of the ±30-day same-order rule.')
-    create_time: str = wire('createTime', 'Time when the order was created. HH:mm:ss in UTC timezone. Required. Decision: reads and events return it as header.orderTime.')
-    promised_date: str | UnsetType | None = wire('promisedDate', 'Date by which the service is promised to be completed. yyyy-MM-dd format in UTC timezone.', default=UNSET)
-    promised_time: str | UnsetType | None = wire('promisedTime', 'Time by which the service is promised to be completed. HH:mm:ss format in UTC timezone.', default=UNSET)
-    void_date: str | UnsetType | None = wire('voidDate', 'Date when the order was voided. yyyy-MM-dd HH:mm:ss format in UTC timezone. Decision: followed as written although every other date is yyyy-MM-dd (the calendar is checked only to month 01-12 / day 01-31).', default=UNSET)
-    close_date: str | UnsetType | None = wire('closeDate', 'Date when the order was closed. yyyy-MM-dd format in UTC timezone.', default=UNSET)
-    close_time: str | UnsetType | None = wire('closeTime', 'Time when the order was closed. HH:mm:ss format (the docs give no timezone here, unlike the other times; send UTC).', default=UNSET)
-    waiter: str | UnsetType | None = wire('waiter', 'Indicates if the customer is waiting for the service. "Y"/"N" (the ynFlag values; null allowed).', default=UNSET)
-    rental: str | UnsetType | None = wire('rental', 'Indicates if a rental vehicle is provided. "Y"/"N" (the ynFlag values; null allowed).', default=UNSET)
-    sold_hours: str | UnsetType | None = wire('soldHours', 'Number of hours sold for the service (no format documented).', default=UNSET)
-    actual_hours: str | UnsetType | None = wire('actualHours', 'Actual hours spent on the service (no format documented).', default=UNSET)
-    labor_cost: str | UnsetType | None = wire('laborCost', 'Cost of labor for the service. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    labor_sale: str | UnsetType | None = wire('laborSale', 'Sale amount for labor. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    labor_sale_customer: str | UnsetType | None = wire('laborSaleCustomer', 'Sale amount for labor charged to the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    labor_sale_internal: str | UnsetType | None = wire('laborSaleInternal', 'Sale amount for internal labor. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    labor_sale_warranty: str | UnsetType | None = wire('laborSaleWarranty', 'Sale amount for labor under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_cost: str | UnsetType | None = wire('partsCost', 'Cost of parts used in the service. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_cost_customer: str | UnsetType | None = wire('partsCostCustomer', 'Cost of parts charged to the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_cost_internal: str | UnsetType | None = wire('partsCostInternal', 'Cost of parts for internal use. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_cost_warranty: str | UnsetType | None = wire('partsCostWarranty', 'Cost of parts under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_sale: str | UnsetType | None = wire('partsSale', 'Sale amount for parts. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_sale_customer: str | UnsetType | None = wire('partsSaleCustomer', 'Sale amount for parts charged to the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_sale_internal: str | UnsetType | None = wire('partsSaleInternal', 'Sale amount for internal parts. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    parts_sale_warranty: str | UnsetType | None = wire('partsSaleWarranty', 'Sale amount for parts under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    lube_sale: str | UnsetType | None = wire('lubeSale', 'Sale amount for lubricants. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    lube_sale_customer: str | UnsetType | None = wire('lubeSaleCustomer', 'Sale amount for lubricants charged to the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    lube_sale_internal: str | UnsetType | None = wire('lubeSaleInternal', 'Sale amount for internal lubricants. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    lube_sale_warranty: str | UnsetType | None = wire('lubeSaleWarranty', 'Sale amount for lubricants under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    misc_sale: str | UnsetType | None = wire('miscSale', 'Sale amount for miscellaneous items. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    misc_sale_customer: str | UnsetType | None = wire('miscSaleCustomer', 'Sale amount for miscellaneous items charged to the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    misc_sale_internal: str | UnsetType | None = wire('miscSaleInternal', 'Sale amount for internal miscellaneous items. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    misc_sale_warranty: str | UnsetType | None = wire('miscSaleWarranty', 'Sale amount for miscellaneous items under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    sublet_sale: str | UnsetType | None = wire('subletSale', 'Sale amount for miscellaneous items under warranty. (sic: the docs repeat miscSaleWarranty\'s text here; the field is the sublet sale amount.) (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    sublet_sale_customer: str | UnsetType | None = wire('subletSaleCustomer', 'Sale amount for sublet services charged to the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    sublet_sale_internal: str | UnsetType | None = wire('subletSaleInternal', 'Sale amount for internal sublet services. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    sublet_sale_warranty: str | UnsetType | None = wire('subletSaleWarranty', 'Sale amount for sublet services under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    customer_pay_amount: str | UnsetType | None = wire('customerPayAmount', 'Total amount payable by the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    customer_pay_state_tax: str | UnsetType | None = wire('customerPayStateTax', 'State tax amount payable by the customer. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    internal_pay_amount: str | UnsetType | None = wire('internalPayAmount', 'Total internal charges. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    warranty_pay_amount: str | UnsetType | None = wire('warrantyPayAmount', 'Total amount covered by warranty. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    description: str | UnsetType | None = wire('description', 'Description of the order.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderHeader"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    order_number: str = wire("orderNumber")
+    """
+    Unique identifier for the order. Ordernumber should match regex ^[a-zA-Z0-9-#_\\s]*$
+    (required). Decision: \\s is read as Java's ASCII whitespace [ \\t\\n\\x0B\\f\\r] (the
+    server is Java), so NBSP and other Unicode spaces and non-ASCII letters are rejected; a
+    blank value (empty or whitespace only) is rejected although the regex alone matches it.
+    """
+
+    service_account: str | UnsetType | None = wire("serviceAccount", default=UNSET)
+    """Account associated with the service in the DMS."""
+
+    accounting_account: str | UnsetType | None = wire("accountingAccount", default=UNSET)
+    """Account used for accounting purposes in the DMS."""
+
+    status: Literal["OPENED", "PRE-INVOICED", "CLOSED"] = wire("status")
+    """
+    Current status of the order. Required; allowed values are OPENED, PRE-INVOICED, CLOSED.
+    Decision: reads, events and search use the letters O/P/C instead; never send letters here
+    (dealerbridge.mykaarma.status_to_letter / letter_to_status map them).
+    """
+
+    dept_type: str | UnsetType | None = wire("deptType", default=UNSET)
+    """Type of department handling the order."""
+
+    advisor_number: str | UnsetType | None = wire("advisorNumber", default=UNSET)
+    """
+    Identifier for the service advisor in the DMS to which RO is being assigned. Required, and
+    not blank, only if assignedUserUuid is blank (blank = absent, null, empty or ASCII
+    whitespace only).
+    """
+
+    advisor_name: str | UnsetType | None = wire("advisorName", default=UNSET)
+    """Name of the service advisor."""
+
+    assigned_user_uuid: str | UnsetType | None = wire("assignedUserUuid", default=UNSET)
+    """
+    Unique token issued by mykaarma of the dealer associate to which RO is being assigned.
+    Required only if advisorNumber is blank (the same rule as advisorNumber's, seen from the
+    other side: at least one of the two must be non-blank).
+    """
+
+    creator_user_uuid: str | UnsetType | None = wire("creatorUserUuid", default=UNSET)
+    """Unique token issued by mykaarma of the dealer associate which is creating the RO."""
+
+    appointment_number: str | UnsetType | None = wire("appointmentNumber", default=UNSET)
+    """Appointment Number (generated in the DMS) associated with RO."""
+
+    tag_number: str | UnsetType | None = wire("tagNumber", default=UNSET)
+    """Identifier for the vehicle tag."""
+
+    mileage_in: str | UnsetType | None = wire("mileageIn", default=UNSET)
+    """
+    Mileage of the vehicle when it arrived. A string like every field of the docs' template
+    (send "25000", not 25000).
+    """
+
+    mileage_out: str | UnsetType | None = wire("mileageOut", default=UNSET)
+    """Mileage of the vehicle when it left. A string (send "25012", not 25012)."""
+
+    create_date: str = wire("createDate")
+    """
+    Date when the order was created. yyyy-MM-dd format in UTC timezone. Required. Decision:
+    reads and events return it as header.orderDate; with createTime it is the creation moment of
+    the ±30-day same-order rule.
+    """
+
+    create_time: str = wire("createTime")
+    """
+    Time when the order was created. HH:mm:ss in UTC timezone. Required. Decision: reads and
+    events return it as header.orderTime.
+    """
+
+    promised_date: str | UnsetType | None = wire("promisedDate", default=UNSET)
+    """Date by which the service is promised to be completed. yyyy-MM-dd format in UTC timezone."""
+
+    promised_time: str | UnsetType | None = wire("promisedTime", default=UNSET)
+    """Time by which the service is promised to be completed. HH:mm:ss format in UTC timezone."""
+
+    void_date: str | UnsetType | None = wire("voidDate", default=UNSET)
+    """
+    Date when the order was voided. yyyy-MM-dd HH:mm:ss format in UTC timezone. Decision:
+    followed as written although every other date is yyyy-MM-dd (the calendar is checked only to
+    month 01-12 / day 01-31).
+    """
+
+    close_date: str | UnsetType | None = wire("closeDate", default=UNSET)
+    """Date when the order was closed. yyyy-MM-dd format in UTC timezone."""
+
+    close_time: str | UnsetType | None = wire("closeTime", default=UNSET)
+    """
+    Time when the order was closed. HH:mm:ss format (the docs give no timezone here, unlike the
+    other times; send UTC).
+    """
+
+    waiter: Literal["Y", "N"] | UnsetType | None = wire("waiter", default=UNSET)
+    """
+    Indicates if the customer is waiting for the service. "Y"/"N" (the ynFlag values; null
+    allowed).
+    """
+
+    rental: Literal["Y", "N"] | UnsetType | None = wire("rental", default=UNSET)
+    """Indicates if a rental vehicle is provided. "Y"/"N" (the ynFlag values; null allowed)."""
+
+    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    """Number of hours sold for the service (no format documented)."""
+
+    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    """Actual hours spent on the service (no format documented)."""
+
+    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    """Cost of labor for the service. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    """Sale amount for labor. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    labor_sale_customer: str | UnsetType | None = wire("laborSaleCustomer", default=UNSET)
+    """
+    Sale amount for labor charged to the customer. (Only numerics alowed upto 2 decimal places
+    like "12.56" )
+    """
+
+    labor_sale_internal: str | UnsetType | None = wire("laborSaleInternal", default=UNSET)
+    """Sale amount for internal labor. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    labor_sale_warranty: str | UnsetType | None = wire("laborSaleWarranty", default=UNSET)
+    """
+    Sale amount for labor under warranty. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    parts_cost: str | UnsetType | None = wire("partsCost", default=UNSET)
+    """
+    Cost of parts used in the service. (Only numerics alowed upto 2 decimal places like "12.56"
+    )
+    """
+
+    parts_cost_customer: str | UnsetType | None = wire("partsCostCustomer", default=UNSET)
+    """
+    Cost of parts charged to the customer. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    parts_cost_internal: str | UnsetType | None = wire("partsCostInternal", default=UNSET)
+    """Cost of parts for internal use. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    parts_cost_warranty: str | UnsetType | None = wire("partsCostWarranty", default=UNSET)
+    """Cost of parts under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    """Sale amount for parts. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    parts_sale_customer: str | UnsetType | None = wire("partsSaleCustomer", default=UNSET)
+    """
+    Sale amount for parts charged to the customer. (Only numerics alowed upto 2 decimal places
+    like "12.56" )
+    """
+
+    parts_sale_internal: str | UnsetType | None = wire("partsSaleInternal", default=UNSET)
+    """Sale amount for internal parts. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    parts_sale_warranty: str | UnsetType | None = wire("partsSaleWarranty", default=UNSET)
+    """
+    Sale amount for parts under warranty. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    lube_sale: str | UnsetType | None = wire("lubeSale", default=UNSET)
+    """Sale amount for lubricants. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    lube_sale_customer: str | UnsetType | None = wire("lubeSaleCustomer", default=UNSET)
+    """
+    Sale amount for lubricants charged to the customer. (Only numerics alowed upto 2 decimal
+    places like "12.56" )
+    """
+
+    lube_sale_internal: str | UnsetType | None = wire("lubeSaleInternal", default=UNSET)
+    """
+    Sale amount for internal lubricants. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    lube_sale_warranty: str | UnsetType | None = wire("lubeSaleWarranty", default=UNSET)
+    """
+    Sale amount for lubricants under warranty. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    """
+    Sale amount for miscellaneous items. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    misc_sale_customer: str | UnsetType | None = wire("miscSaleCustomer", default=UNSET)
+    """
+    Sale amount for miscellaneous items charged to the customer. (Only numerics alowed upto 2
+    decimal places like "12.56" )
+    """
+
+    misc_sale_internal: str | UnsetType | None = wire("miscSaleInternal", default=UNSET)
+    """
+    Sale amount for internal miscellaneous items. (Only numerics alowed upto 2 decimal places
+    like "12.56" )
+    """
+
+    misc_sale_warranty: str | UnsetType | None = wire("miscSaleWarranty", default=UNSET)
+    """
+    Sale amount for miscellaneous items under warranty. (Only numerics alowed upto 2 decimal
+    places like "12.56" )
+    """
+
+    sublet_sale: str | UnsetType | None = wire("subletSale", default=UNSET)
+    """
+    Sale amount for miscellaneous items under warranty. (sic: the docs repeat miscSaleWarranty's
+    text here; the field is the sublet sale amount.) (Only numerics alowed upto 2 decimal places
+    like "12.56" )
+    """
+
+    sublet_sale_customer: str | UnsetType | None = wire("subletSaleCustomer", default=UNSET)
+    """
+    Sale amount for sublet services charged to the customer. (Only numerics alowed upto 2
+    decimal places like "12.56" )
+    """
+
+    sublet_sale_internal: str | UnsetType | None = wire("subletSaleInternal", default=UNSET)
+    """
+    Sale amount for internal sublet services. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    sublet_sale_warranty: str | UnsetType | None = wire("subletSaleWarranty", default=UNSET)
+    """
+    Sale amount for sublet services under warranty. (Only numerics alowed upto 2 decimal places
+    like "12.56" )
+    """
+
+    customer_pay_amount: str | UnsetType | None = wire("customerPayAmount", default=UNSET)
+    """
+    Total amount payable by the customer. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    customer_pay_state_tax: str | UnsetType | None = wire("customerPayStateTax", default=UNSET)
+    """
+    State tax amount payable by the customer. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    internal_pay_amount: str | UnsetType | None = wire("internalPayAmount", default=UNSET)
+    """Total internal charges. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    warranty_pay_amount: str | UnsetType | None = wire("warrantyPayAmount", default=UNSET)
+    """
+    Total amount covered by warranty. (Only numerics alowed upto 2 decimal places like "12.56" )
+    """
+
+    description: str | UnsetType | None = wire("description", default=UNSET)
+    """Description of the order."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderVehicle(Model):
     """Vehicle information of a create/update request."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderVehicle')
-    __open__: ClassVar[bool] = False
-    uuid: str | UnsetType | None = wire('uuid', 'Unique identifier issued by mykaarma for the vehicle for which the order is being created. Not required: not sending vehicle.uuid will create an order without a vehicle in mykaarma; please contact your API support representative at mykaarma before making any decision on this. Not blank when sent.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderVehicle"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    """
+    Unique identifier issued by mykaarma for the vehicle for which the order is being created.
+    Not required: not sending vehicle.uuid will create an order without a vehicle in mykaarma;
+    please contact your API support representative at mykaarma before making any decision on
+    this. Not blank when sent.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderCustomer(Model):
     """Customer information of a create/update request."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderCustomer')
-    __open__: ClassVar[bool] = False
-    uuid: str = wire('uuid', 'Unique identifier issued by mykaarma for the customer for which the order is being created. Required.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderCustomer"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    uuid: str = wire("uuid")
+    """
+    Unique identifier issued by mykaarma for the customer for which the order is being created.
+    Required.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderJob(Model):
     """Job details: one line + labor operation."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderJob')
-    __open__: ClassVar[bool] = False
-    job_identifier: str | UnsetType | None = wire('jobIdentifier', 'Unique identifier for the line + labor operation. Example "A-1","B-2".', default=UNSET)
-    job_number_string: str = wire('jobNumberString', 'Unique identifier for the line. Example "A","B","C". Required (not blank).')
-    lop_seq_number: str | UnsetType | None = wire('lopSeqNumber', 'Sequence number for the labor operation. Example "1","2","3".', default=UNSET)
-    labor_op_code: str = wire('laborOpCode', 'Code for the labor operation. Example "OIL". Required (not blank).')
-    labor_op_code_desc: str | UnsetType | None = wire('laborOpCodeDesc', 'Description of the labor operation.', default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor performed. Perferred allowed values are "C"/"W"/"I" (preferred, so not enforced).', default=UNSET)
-    labor_sale: str | UnsetType | None = wire('laborSale', 'Sale amount for the labor. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    sold_hours: str | UnsetType | None = wire('soldHours', 'Number of hours sold for the job (no format documented).', default=UNSET)
-    actual_hours: str | UnsetType | None = wire('actualHours', 'Actual hours spent on the job (no format documented).', default=UNSET)
-    parts_sale: str | UnsetType | None = wire('partsSale', 'Sale amount for parts used in the job. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    misc_sale: str | UnsetType | None = wire('miscSale', 'Sale amount for miscellaneous items in the job. (Only numerics alowed upto 2 decimal places like "12.56" )', default=UNSET)
-    booker_no: str | UnsetType | None = wire('bookerNo', 'Booker number for the job.', default=UNSET)
-    dispatch_line_status: str | UnsetType | None = wire('dispatchLineStatus', 'Status of the dispatch line (a free-form DMS code).', default=UNSET)
-    tech_no: str | UnsetType | None = wire('techNo', 'Identifier for the technician in the DMS who performed the job. Decision: create takes the singular techNo; reads and events return techNos (possibly several numbers in one string) instead, so techNos is rejected here.', default=UNSET)
-    campaign_code: str | UnsetType | None = wire('campaignCode', 'Code for any applicable campaign.', default=UNSET)
-    parts: list[CreateOrderPart] | UnsetType | None = wire('parts', 'Parts information; partNumber is required on every part sent.', default=UNSET)
-    gog: list[CreateOrderGog] | UnsetType | None = wire('gog', 'GOG (gas, oil and grease) information.', default=UNSET)
-    tech_hours: list[CreateOrderTechHours] | UnsetType | None = wire('techHours', 'Tech hours: one entry per technician.', default=UNSET)
-    comments: list[CreateOrderComment] | UnsetType | None = wire('comments', 'Comments.', default=UNSET)
-    ccc: CreateOrderCcc | UnsetType | None = wire('ccc', 'Complaint cause correction.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderJob"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    job_identifier: str | UnsetType | None = wire("jobIdentifier", default=UNSET)
+    """Unique identifier for the line + labor operation. Example "A-1","B-2"."""
+
+    job_number_string: str = wire("jobNumberString")
+    """Unique identifier for the line. Example "A","B","C". Required (not blank)."""
+
+    lop_seq_number: str | UnsetType | None = wire("lopSeqNumber", default=UNSET)
+    """Sequence number for the labor operation. Example "1","2","3"."""
+
+    labor_op_code: str = wire("laborOpCode")
+    """Code for the labor operation. Example "OIL". Required (not blank)."""
+
+    labor_op_code_desc: str | UnsetType | None = wire("laborOpCodeDesc", default=UNSET)
+    """Description of the labor operation."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """
+    Type of labor performed. Perferred allowed values are "C"/"W"/"I" (preferred, so not
+    enforced).
+    """
+
+    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    """Sale amount for the labor. (Only numerics alowed upto 2 decimal places like "12.56" )"""
+
+    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    """Number of hours sold for the job (no format documented)."""
+
+    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    """Actual hours spent on the job (no format documented)."""
+
+    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    """
+    Sale amount for parts used in the job. (Only numerics alowed upto 2 decimal places like
+    "12.56" )
+    """
+
+    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    """
+    Sale amount for miscellaneous items in the job. (Only numerics alowed upto 2 decimal places
+    like "12.56" )
+    """
+
+    booker_no: str | UnsetType | None = wire("bookerNo", default=UNSET)
+    """Booker number for the job."""
+
+    dispatch_line_status: str | UnsetType | None = wire("dispatchLineStatus", default=UNSET)
+    """Status of the dispatch line (a free-form DMS code)."""
+
+    tech_no: str | UnsetType | None = wire("techNo", default=UNSET)
+    """
+    Identifier for the technician in the DMS who performed the job. Decision: create takes the
+    singular techNo; reads and events return techNos (possibly several numbers in one string)
+    instead, so techNos is rejected here.
+    """
+
+    campaign_code: str | UnsetType | None = wire("campaignCode", default=UNSET)
+    """Code for any applicable campaign."""
+
+    parts: list[CreateOrderPart] | UnsetType | None = wire("parts", default=UNSET)
+    """Parts information; partNumber is required on every part sent."""
+
+    gog: list[CreateOrderGasOilGrease] | UnsetType | None = wire("gog", default=UNSET)
+    """GOG (gas, oil and grease) information."""
+
+    tech_hours: list[CreateOrderTechHours] | UnsetType | None = wire("techHours", default=UNSET)
+    """Tech hours: one entry per technician."""
+
+    comments: list[CreateOrderComment] | UnsetType | None = wire("comments", default=UNSET)
+    """Comments."""
+
+    ccc: CreateOrderComplaintCauseCorrection | UnsetType | None = wire("ccc", default=UNSET)
+    """Complaint cause correction."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderPart(Model):
     """Parts information of a job."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderPart')
-    __open__: ClassVar[bool] = False
-    part_number: str = wire('partNumber', 'Number identifying the part. Required only if one is sending parts along with job, i.e. on every part sent (not blank).')
-    description: str | UnsetType | None = wire('description', 'Description of the part.', default=UNSET)
-    seq_no: str | UnsetType | None = wire('seqNo', 'Sequence number for the part.', default=UNSET)
-    quantity_ordered: str | UnsetType | None = wire('quantityOrdered', 'Quantity of the part ordered.', default=UNSET)
-    quantity_sold: str | UnsetType | None = wire('quantitySold', 'Quantity of the part sold.', default=UNSET)
-    cost: str | UnsetType | None = wire('cost', 'Cost of the part (no format documented; the 2-decimal rule is not stated for parts).', default=UNSET)
-    sale_price: str | UnsetType | None = wire('salePrice', 'Sale price of the part (no format documented).', default=UNSET)
-    sale_total: str | UnsetType | None = wire('saleTotal', 'Total sale amount for the part (no format documented).', default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor associated with the part.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderPart"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    part_number: str = wire("partNumber")
+    """
+    Number identifying the part. Required only if one is sending parts along with job, i.e. on
+    every part sent (not blank).
+    """
+
+    description: str | UnsetType | None = wire("description", default=UNSET)
+    """Description of the part."""
+
+    seq_no: str | UnsetType | None = wire("seqNo", default=UNSET)
+    """Sequence number for the part."""
+
+    quantity_ordered: str | UnsetType | None = wire("quantityOrdered", default=UNSET)
+    """Quantity of the part ordered."""
+
+    quantity_sold: str | UnsetType | None = wire("quantitySold", default=UNSET)
+    """Quantity of the part sold."""
+
+    cost: str | UnsetType | None = wire("cost", default=UNSET)
+    """Cost of the part (no format documented; the 2-decimal rule is not stated for parts)."""
+
+    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    """Sale price of the part (no format documented)."""
+
+    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    """Total sale amount for the part (no format documented)."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor associated with the part."""
 
 
-@attrs.define(kw_only=True)
-class CreateOrderGog(Model):
+@attrs.define(kw_only=True, repr=False)
+class CreateOrderGasOilGrease(Model):
     """GOG information of a job."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderGog')
-    __open__: ClassVar[bool] = False
-    item_type: str | UnsetType | None = wire('itemType', 'Type of item in the GOG.', default=UNSET)
-    item_description: str | UnsetType | None = wire('itemDescription', 'Description of the item.', default=UNSET)
-    job_number: str | UnsetType | None = wire('jobNumber', 'Job number associated with the item.', default=UNSET)
-    quantity: str | UnsetType | None = wire('quantity', 'Quantity of the item.', default=UNSET)
-    sale_total: str | UnsetType | None = wire('saleTotal', 'Total sale amount for the item (no format documented).', default=UNSET)
-    sale_price: str | UnsetType | None = wire('salePrice', 'Sale price of the item (no format documented; the docs list this row twice).', default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor associated with the item.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderGog"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    item_type: str | UnsetType | None = wire("itemType", default=UNSET)
+    """Type of item in the GOG."""
+
+    item_description: str | UnsetType | None = wire("itemDescription", default=UNSET)
+    """Description of the item."""
+
+    job_number: str | UnsetType | None = wire("jobNumber", default=UNSET)
+    """Job number associated with the item."""
+
+    quantity: str | UnsetType | None = wire("quantity", default=UNSET)
+    """Quantity of the item."""
+
+    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    """Total sale amount for the item (no format documented)."""
+
+    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    """Sale price of the item (no format documented; the docs list this row twice)."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor associated with the item."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderTechHours(Model):
     """Tech hours of a job: one technician's work."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderTechHours')
-    __open__: ClassVar[bool] = False
-    tech_no: str | UnsetType | None = wire('techNo', 'Identifier for the technician in the DMS who performed the job.', default=UNSET)
-    part_seq_no: str | UnsetType | None = wire('partSeqNo', 'Sequence number for the part.', default=UNSET)
-    labor_cost: str | UnsetType | None = wire('laborCost', 'Cost of labor for the technician (no format documented).', default=UNSET)
-    labor_sale: str | UnsetType | None = wire('laborSale', 'Sale amount for the labor (no format documented).', default=UNSET)
-    sold_hours: str | UnsetType | None = wire('soldHours', "Number of hours sold for the technician's work.", default=UNSET)
-    other_hours: str | UnsetType | None = wire('otherHours', "Additional hours associated with the technician's work.", default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor performed by the technician.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderTechHours"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    tech_no: str | UnsetType | None = wire("techNo", default=UNSET)
+    """Identifier for the technician in the DMS who performed the job."""
+
+    part_seq_no: str | UnsetType | None = wire("partSeqNo", default=UNSET)
+    """Sequence number for the part."""
+
+    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    """Cost of labor for the technician (no format documented)."""
+
+    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    """Sale amount for the labor (no format documented)."""
+
+    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    """Number of hours sold for the technician's work."""
+
+    other_hours: str | UnsetType | None = wire("otherHours", default=UNSET)
+    """Additional hours associated with the technician's work."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor performed by the technician."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderComment(Model):
     """A comment on a job."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderComment')
-    __open__: ClassVar[bool] = False
-    comment: str | UnsetType | None = wire('comment', 'Text of the comment.', default=UNSET)
-    last_updated_by: str | UnsetType | None = wire('lastUpdatedBy', 'Identifier for the person who last updated the comment.', default=UNSET)
-    update_date: str | UnsetType | None = wire('updateDate', 'Date when the comment was last updated. yyyy-MM-dd format in UTC timezone.', default=UNSET)
-    update_time: str | UnsetType | None = wire('updateTime', 'Time when the comment was last updated. HH:mm:ss format in UTC timezone.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderComment"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    comment: str | UnsetType | None = wire("comment", default=UNSET)
+    """Text of the comment."""
+
+    last_updated_by: str | UnsetType | None = wire("lastUpdatedBy", default=UNSET)
+    """Identifier for the person who last updated the comment."""
+
+    update_date: str | UnsetType | None = wire("updateDate", default=UNSET)
+    """Date when the comment was last updated. yyyy-MM-dd format in UTC timezone."""
+
+    update_time: str | UnsetType | None = wire("updateTime", default=UNSET)
+    """Time when the comment was last updated. HH:mm:ss format in UTC timezone."""
 
 
-@attrs.define(kw_only=True)
-class CreateOrderCcc(Model):
+@attrs.define(kw_only=True, repr=False)
+class CreateOrderComplaintCauseCorrection(Model):
     """Complaint cause correction of a job."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderCcc')
-    __open__: ClassVar[bool] = False
-    complaint: str | UnsetType | None = wire('complaint', "Description of the customer's complaint.", default=UNSET)
-    complaint_code: str | UnsetType | None = wire('complaintCode', 'Code for the complaint.', default=UNSET)
-    cause: str | UnsetType | None = wire('cause', 'Cause of the job.', default=UNSET)
-    correction: str | UnsetType | None = wire('correction', 'Correction made to address the complaint.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderCcc"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    complaint: str | UnsetType | None = wire("complaint", default=UNSET)
+    """Description of the customer's complaint."""
+
+    complaint_code: str | UnsetType | None = wire("complaintCode", default=UNSET)
+    """Code for the complaint."""
+
+    cause: str | UnsetType | None = wire("cause", default=UNSET)
+    """Cause of the job."""
+
+    correction: str | UnsetType | None = wire("correction", default=UNSET)
+    """Correction made to address the complaint."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderMls(Model):
     """MLS information of the order."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-request', 1, '/$defs/CreateOrderMls')
-    __open__: ClassVar[bool] = False
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor in the MLS.', default=UNSET)
-    op_code: str | UnsetType | None = wire('opCode', 'Operation code in the MLS.', default=UNSET)
-    op_code_desc: str | UnsetType | None = wire('opCodeDesc', 'Description of the operation code.', default=UNSET)
-    failure_code: str | UnsetType | None = wire('failureCode', 'Code for any failure.', default=UNSET)
-    sale_price: str | UnsetType | None = wire('salePrice', 'Sale price in the MLS (no format documented).', default=UNSET)
-    cost_price: str | UnsetType | None = wire('costPrice', 'Cost price in the MLS (no format documented).', default=UNSET)
-    sale_company: str | UnsetType | None = wire('saleCompany', 'Company responsible for the sale.', default=UNSET)
-    source_company: str | UnsetType | None = wire('sourceCompany', 'Company that sourced the item.', default=UNSET)
-    line_code: str | UnsetType | None = wire('lineCode', 'Code for the line item.', default=UNSET)
-    po_number: str | UnsetType | None = wire('poNumber', 'Purchase order number.', default=UNSET)
-    po_create_date: str | UnsetType | None = wire('poCreateDate', 'Date when the purchase order was created in UTC timezone (no format documented, so not checked).', default=UNSET)
-    po_line_id: str | UnsetType | None = wire('poLineID', 'Line ID for the purchase order.', default=UNSET)
-    mls_type: str | UnsetType | None = wire('mlsType', 'Type of MLS entry.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-request", 1, "/$defs/CreateOrderMls"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor in the MLS."""
+
+    op_code: str | UnsetType | None = wire("opCode", default=UNSET)
+    """Operation code in the MLS."""
+
+    op_code_desc: str | UnsetType | None = wire("opCodeDesc", default=UNSET)
+    """Description of the operation code."""
+
+    failure_code: str | UnsetType | None = wire("failureCode", default=UNSET)
+    """Code for any failure."""
+
+    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    """Sale price in the MLS (no format documented)."""
+
+    cost_price: str | UnsetType | None = wire("costPrice", default=UNSET)
+    """Cost price in the MLS (no format documented)."""
+
+    sale_company: str | UnsetType | None = wire("saleCompany", default=UNSET)
+    """Company responsible for the sale."""
+
+    source_company: str | UnsetType | None = wire("sourceCompany", default=UNSET)
+    """Company that sourced the item."""
+
+    line_code: str | UnsetType | None = wire("lineCode", default=UNSET)
+    """Code for the line item."""
+
+    po_number: str | UnsetType | None = wire("poNumber", default=UNSET)
+    """Purchase order number."""
+
+    po_create_date: str | UnsetType | None = wire("poCreateDate", default=UNSET)
+    """
+    Date when the purchase order was created in UTC timezone (no format documented, so not
+    checked).
+    """
+
+    po_line_id: str | UnsetType | None = wire("poLineID", default=UNSET)
+    """Line ID for the purchase order."""
+
+    mls_type: str | UnsetType | None = wire("mlsType", default=UNSET)
+    """Type of MLS entry."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateOrderResponse(Model):
     """
     Response of create (PUT /order/v2/department/{departmentUUID}/order) and update (POST
-    .../order/{orderUUID}) service order. Open. A create whose orderNumber matches an
-    existing order created within ±30 days is rejected with an error naming the closest
-    existing order uuid in errorDescription; use the update endpoint then.
+    .../order/{orderUUID}) service order. Open. A create whose orderNumber matches an existing
+    order created within ±30 days is rejected with an error naming the closest existing order
+    uuid in errorDescription; use the update endpoint then.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-response', 1)
-    __open__: ClassVar[bool] = True
-    errors: list[OrderApiError] | UnsetType | None = wire('errors', 'An array of error objects detailing issues encountered during order creation or update.', default=UNSET)
-    warnings: list[OrderApiWarning] | UnsetType | None = wire('warnings', 'An array of warning objects providing non-critical alerts encountered during order creation or update.', default=UNSET)
-    order_uuid: str | UnsetType | None = wire('orderUUID', 'uuid of the order which was created/updated. Note the wire spelling orderUUID.', default=UNSET)
-    status_code: int | str | UnsetType | None = wire('statusCode', 'Status code of the call. Decision: the create page prints the placeholder "Integer" and the read page "string"; until a real response settles it, an integer (e.g. 200) or a string (e.g. "200") is accepted.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-order-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[OrderApiError] | UnsetType | None = wire("errors", default=UNSET)
+    """An array of error objects detailing issues encountered during order creation or update."""
+
+    warnings: list[OrderApiWarning] | UnsetType | None = wire("warnings", default=UNSET)
+    """
+    An array of warning objects providing non-critical alerts encountered during order creation
+    or update.
+    """
+
+    order_uuid: str | UnsetType | None = wire("orderUUID", default=UNSET)
+    """uuid of the order which was created/updated. Note the wire spelling orderUUID."""
+
+    status_code: int | str | UnsetType | None = wire("statusCode", default=UNSET)
+    """
+    Status code of the call. Decision: the create page prints the placeholder "Integer" and the
+    read page "string"; until a real response settles it, an integer (e.g. 200) or a string
+    (e.g. "200") is accepted.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderApiError(Model):
     """An error of the myKaarma order API (create, update, read)."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-response', 1, '/$defs/OrderApiError')
-    __open__: ClassVar[bool] = True
-    error_code: str = wire('errorCode', 'Code indicating the specific error encountered during order creation or update; refer to the API reference for a list of possible error codes. An open string (no list is published; e.g. ORDER_NOT_FOUND).')
-    error_title: str | UnsetType | None = wire('errorTitle', "Title describing the specific error encountered during order creation or update. Named in the docs' response explanation but absent from the response example.", default=UNSET)
-    error_description: str | UnsetType | None = wire('errorDescription', 'Detailed message describing the specific error encountered during order creation or update (for the ±30-day duplicate it names the closest existing order uuid).', default=UNSET)
-    error_uid: str | UnsetType | None = wire('errorUID', 'Unique identifier of this error occurrence. Note the wire spelling UID.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-response", 1, "/$defs/OrderApiError"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    error_code: str = wire("errorCode")
+    """
+    Code indicating the specific error encountered during order creation or update; refer to the
+    API reference for a list of possible error codes. An open string (no list is published; e.g.
+    ORDER_NOT_FOUND).
+    """
+
+    error_title: str | UnsetType | None = wire("errorTitle", default=UNSET)
+    """
+    Title describing the specific error encountered during order creation or update. Named in
+    the docs' response explanation but absent from the response example.
+    """
+
+    error_description: str | UnsetType | None = wire("errorDescription", default=UNSET)
+    """
+    Detailed message describing the specific error encountered during order creation or update
+    (for the ±30-day duplicate it names the closest existing order uuid).
+    """
+
+    error_uid: str | UnsetType | None = wire("errorUID", default=UNSET)
+    """Unique identifier of this error occurrence. Note the wire spelling UID."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderApiWarning(Model):
     """A warning of the myKaarma order API (create, update, read)."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/create-order-response', 1, '/$defs/OrderApiWarning')
-    __open__: ClassVar[bool] = True
-    warning_code: int | str | UnsetType | None = wire('warningCode', 'Code indicating the specific warning encountered during order creation or update. Decision: the example prints an integer (0) while errorCode is a string, so an integer or a string is accepted.', default=UNSET)
-    warning_description: str | UnsetType | None = wire('warningDescription', 'Detailed message describing the specific warning encountered during order creation or update.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-order-response", 1, "/$defs/OrderApiWarning"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    warning_code: int | str | UnsetType | None = wire("warningCode", default=UNSET)
+    """
+    Code indicating the specific warning encountered during order creation or update. Decision:
+    the example prints an integer (0) while errorCode is a string, so an integer or a string is
+    accepted.
+    """
+
+    warning_description: str | UnsetType | None = wire("warningDescription", default=UNSET)
+    """
+    Detailed message describing the specific warning encountered during order creation or
+    update.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Order(Model):
     """
-    A myKaarma repair order as myKaarma sends it: the `order` of the order-event payload and
-    of the read-order response (GET
-    /order/v2/department/{departmentUUID}/global_order/{orderUUID}). Open: unknown members
-    are kept, and null members may be omitted (treat a missing key as null); only what every
-    source shows is required.
+    A myKaarma repair order as myKaarma sends it: the `order` of the order-event payload and of
+    the read-order response (GET
+    /order/v2/department/{departmentUUID}/global_order/{orderUUID}). Open: unknown members are
+    kept, and null members may be omitted (treat a missing key as null); only what every source
+    shows is required.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1)
-    __open__: ClassVar[bool] = True
-    type: str = wire('type', 'Order type: "RO" for a service/repair order; "PO" (parts order) exists in the search API. A value outside this list is kept on load and reported as a warning.')
-    header: OrderHeader = wire('header', 'Header metadata of the order.')
-    vehicle: OrderVehicle | UnsetType | None = wire('vehicle', 'The vehicle of the order; null or absent for an order created without a vehicle.', default=UNSET)
-    customer: OrderCustomer | UnsetType | None = wire('customer', 'The customer of the order. Decision: optional and nullable inbound (required on create, but a missing key is read as null).', default=UNSET)
-    jobs: list[OrderJob] | UnsetType | None = wire('jobs', 'Labor lines (jobs) of the order.', default=UNSET)
-    mls: list[OrderMls] | UnsetType | None = wire('mls', 'MLS entries of the order.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    type: Literal["RO", "PO"] | str = wire("type")
+    """
+    Order type: "RO" for a service/repair order; "PO" (parts order) exists in the search API. A
+    value outside this list is kept on load and reported as a warning.
+    """
+
+    header: OrderHeader = wire("header")
+    """Header metadata of the order."""
+
+    vehicle: OrderVehicle | UnsetType | None = wire("vehicle", default=UNSET)
+    """The vehicle of the order; null or absent for an order created without a vehicle."""
+
+    customer: OrderCustomer | UnsetType | None = wire("customer", default=UNSET)
+    """
+    The customer of the order. Decision: optional and nullable inbound (required on create, but
+    a missing key is read as null).
+    """
+
+    jobs: list[OrderJob] | UnsetType | None = wire("jobs", default=UNSET)
+    """Labor lines (jobs) of the order."""
+
+    mls: list[OrderMls] | UnsetType | None = wire("mls", default=UNSET)
+    """MLS entries of the order."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderHeader(Model):
     """
-    Header metadata of a repair order as myKaarma returns it in reads and order events.
-    Open: fields may be added, and null fields may be omitted (treat a missing key as null).
+    Header metadata of a repair order as myKaarma returns it in reads and order events. Open:
+    fields may be added, and null fields may be omitted (treat a missing key as null).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderHeader')
-    __open__: ClassVar[bool] = True
-    order_number: str = wire('orderNumber', 'Unique identifier for the order (the repair-order number in the DMS), e.g. "mykTestRO1122". Always present.')
-    service_account: str | UnsetType | None = wire('serviceAccount', 'Account associated with the service in the DMS.', default=UNSET)
-    accounting_account: str | UnsetType | None = wire('accountingAccount', 'Account used for accounting purposes in the DMS.', default=UNSET)
-    status: str = wire('status', 'myKaarma status of the order as a letter: O (opened), P (pre-invoiced), C (closed). Decision: reads, events and search use these letters while the create request takes OPENED/PRE-INVOICED/CLOSED; dealerbridge.mykaarma.letter_to_status / status_to_letter map the two vocabularies. A letter outside this list is kept on load and reported as a warning.')
-    dms_status: str | UnsetType | None = wire('dmsStatus', 'Status of the order in the DMS: a free-form DMS code (e.g. "O", "C97"), not an enum. It can disagree with status (the event example has status "C" with dmsStatus "O").', default=UNSET)
-    dept_type: str | UnsetType | None = wire('deptType', 'Type of department handling the order.', default=UNSET)
-    advisor_number: str | UnsetType | None = wire('advisorNumber', 'Identifier for the service advisor in the DMS to which the RO is assigned.', default=UNSET)
-    advisor_name: str | UnsetType | None = wire('advisorName', 'Name of the service advisor.', default=UNSET)
-    dealer_associate_uuid: str | UnsetType | None = wire('dealerAssociateUuid', "myKaarma identifier of the dealer associate the RO is assigned to (64 lowercase hex characters in the examples; the format is undocumented and not validated). The create request's assignedUserUuid is returned here.", default=UNSET)
-    original_associate_uuid: str | UnsetType | None = wire('originalAssociateUUID', 'Identifier of the originally assigned dealer associate (undocumented; null in the event example). Note the wire spelling UUID.', default=UNSET)
-    tag_number: str | UnsetType | None = wire('tagNumber', 'Identifier for the vehicle tag.', default=UNSET)
-    appointment_number: str | UnsetType | None = wire('appointmentNumber', 'Appointment Number (generated in the DMS) associated with RO.', default=UNSET)
-    mileage_in: str | UnsetType | None = wire('mileageIn', 'Mileage of the vehicle when it arrived, as a string (e.g. "25000").', default=UNSET)
-    mileage_out: str | UnsetType | None = wire('mileageOut', 'Mileage of the vehicle when it left, as a string (e.g. "25012").', default=UNSET)
-    order_date: str | UnsetType | None = wire('orderDate', 'Date when the order was created, yyyy-MM-dd (UTC). Decision: reads and events call this orderDate while the create request calls it createDate; the two are the same instant and are mapped explicitly.', default=UNSET)
-    order_time: str | UnsetType | None = wire('orderTime', 'Time when the order was created, HH:mm:ss (UTC). Decision: the create request calls this createTime (see orderDate).', default=UNSET)
-    close_date: str | UnsetType | None = wire('closeDate', 'Date when the order was closed, yyyy-MM-dd (UTC).', default=UNSET)
-    close_time: str | UnsetType | None = wire('closeTime', 'Time when the order was closed, HH:mm:ss.', default=UNSET)
-    promised_date: str | UnsetType | None = wire('promisedDate', 'Date by which the service is promised to be completed, yyyy-MM-dd (UTC).', default=UNSET)
-    promised_time: str | UnsetType | None = wire('promisedTime', 'Time by which the service is promised to be completed, HH:mm:ss (UTC).', default=UNSET)
-    void_date: str | UnsetType | None = wire('voidDate', 'Date when the order was voided (null in the event example). Decision: the create page specifies voidDate as "yyyy-MM-dd HH:mm:ss" while every other date is yyyy-MM-dd, so inbound either form is accepted (the calendar is checked only to month 01-12 / day 01-31).', default=UNSET)
-    waiter: str | UnsetType | None = wire('waiter', 'Indicates if the customer is waiting for the service. "Y"/"N" (the ynFlag values; null allowed).', default=UNSET)
-    rental: str | UnsetType | None = wire('rental', 'Indicates if a rental vehicle is provided. "Y"/"N" (the ynFlag values; null allowed).', default=UNSET)
-    pay_types: str | UnsetType | None = wire('payTypes', 'Pay types present on the order, e.g. "C--" (undocumented; it looks like a positional C/W/I mask, unverified). Kept as a free string.', default=UNSET)
-    invoice_total: str | UnsetType | None = wire('invoiceTotal', 'Invoice total of the order (undocumented; null in the event example). A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    estimate: str | UnsetType | None = wire('estimate', 'Estimate for the order (undocumented; null in the event example). A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    sold_hours: str | UnsetType | None = wire('soldHours', 'Number of hours sold for the service (no format documented; examples use decimals such as "1.50").', default=UNSET)
-    actual_hours: str | UnsetType | None = wire('actualHours', 'Actual hours spent on the service (no format documented).', default=UNSET)
-    labor_cost: str | UnsetType | None = wire('laborCost', 'Cost of labor for the service. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    labor_sale: str | UnsetType | None = wire('laborSale', 'Sale amount for labor. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    labor_sale_customer: str | UnsetType | None = wire('laborSaleCustomer', 'Sale amount for labor charged to the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    labor_sale_internal: str | UnsetType | None = wire('laborSaleInternal', 'Sale amount for internal labor. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    labor_sale_warranty: str | UnsetType | None = wire('laborSaleWarranty', 'Sale amount for labor under warranty. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_cost: str | UnsetType | None = wire('partsCost', 'Cost of parts used in the service. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_cost_customer: str | UnsetType | None = wire('partsCostCustomer', 'Cost of parts charged to the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_cost_internal: str | UnsetType | None = wire('partsCostInternal', 'Cost of parts for internal use. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_cost_warranty: str | UnsetType | None = wire('partsCostWarranty', 'Cost of parts under warranty. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_sale: str | UnsetType | None = wire('partsSale', 'Sale amount for parts. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_sale_customer: str | UnsetType | None = wire('partsSaleCustomer', 'Sale amount for parts charged to the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_sale_internal: str | UnsetType | None = wire('partsSaleInternal', 'Sale amount for internal parts. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_sale_warranty: str | UnsetType | None = wire('partsSaleWarranty', 'Sale amount for parts under warranty. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    lube_sale: str | UnsetType | None = wire('lubeSale', 'Sale amount for lubricants. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    lube_sale_customer: str | UnsetType | None = wire('lubeSaleCustomer', 'Sale amount for lubricants charged to the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    lube_sale_internal: str | UnsetType | None = wire('lubeSaleInternal', 'Sale amount for internal lubricants. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    lube_sale_warranty: str | UnsetType | None = wire('lubeSaleWarranty', 'Sale amount for lubricants under warranty. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    misc_sale: str | UnsetType | None = wire('miscSale', 'Sale amount for miscellaneous items. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    misc_sale_customer: str | UnsetType | None = wire('miscSaleCustomer', 'Sale amount for miscellaneous items charged to the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    misc_sale_internal: str | UnsetType | None = wire('miscSaleInternal', 'Sale amount for internal miscellaneous items. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    misc_sale_warranty: str | UnsetType | None = wire('miscSaleWarranty', 'Sale amount for miscellaneous items under warranty. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    sublet_sale: str | UnsetType | None = wire('subletSale', 'Sale amount for miscellaneous items under warranty. (sic: the docs repeat miscSaleWarranty\'s text here; the field is the sublet sale amount.) A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    sublet_sale_customer: str | UnsetType | None = wire('subletSaleCustomer', 'Sale amount for sublet services charged to the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    sublet_sale_internal: str | UnsetType | None = wire('subletSaleInternal', 'Sale amount for internal sublet services. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    sublet_sale_warranty: str | UnsetType | None = wire('subletSaleWarranty', 'Sale amount for sublet services under warranty. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    customer_pay_amount: str | UnsetType | None = wire('customerPayAmount', 'Total amount payable by the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    customer_pay_state_tax: str | UnsetType | None = wire('customerPayStateTax', 'State tax amount payable by the customer. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    internal_pay_amount: str | UnsetType | None = wire('internalPayAmount', 'Total internal charges. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    warranty_pay_amount: str | UnsetType | None = wire('warrantyPayAmount', 'Total amount covered by warranty. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    description: str | UnsetType | None = wire('description', 'Description of the order.', default=UNSET)
-    stock_number: str | UnsetType | None = wire('stockNumber', 'Stock number (undocumented; null in the event example).', default=UNSET)
-    invoice_url: str | UnsetType | None = wire('invoiceURL', 'URL of the invoice (undocumented; null in the event example). Note the wire spelling URL.', default=UNSET)
-    is_internal: bool | UnsetType | None = wire('isInternal', 'Whether the order is internal. A JSON boolean, not "Y"/"N".', default=UNSET)
-    is_voided: bool | UnsetType | None = wire('isVoided', 'Whether the order is voided. A JSON boolean, not "Y"/"N".', default=UNSET)
-    myk_created_date: str | UnsetType | None = wire('mykCreatedDate', 'When the order was created in myKaarma, "yyyy-MM-dd HH:mm:ss" with a space (e.g. "2025-09-27 23:28:53"; timezone undocumented; the calendar is checked only to month 01-12 / day 01-31).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order", 1, "/$defs/OrderHeader"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    order_number: str = wire("orderNumber")
+    """
+    Unique identifier for the order (the repair-order number in the DMS), e.g. "mykTestRO1122".
+    Always present.
+    """
+
+    service_account: str | UnsetType | None = wire("serviceAccount", default=UNSET)
+    """Account associated with the service in the DMS."""
+
+    accounting_account: str | UnsetType | None = wire("accountingAccount", default=UNSET)
+    """Account used for accounting purposes in the DMS."""
+
+    status: Literal["O", "P", "C"] | str = wire("status")
+    """
+    myKaarma status of the order as a letter: O (opened), P (pre-invoiced), C (closed).
+    Decision: reads, events and search use these letters while the create request takes
+    OPENED/PRE-INVOICED/CLOSED; dealerbridge.mykaarma.letter_to_status / status_to_letter map
+    the two vocabularies. A letter outside this list is kept on load and reported as a warning.
+    """
+
+    dms_status: str | UnsetType | None = wire("dmsStatus", default=UNSET)
+    """
+    Status of the order in the DMS: a free-form DMS code (e.g. "O", "C97"), not an enum. It can
+    disagree with status (the event example has status "C" with dmsStatus "O").
+    """
+
+    dept_type: str | UnsetType | None = wire("deptType", default=UNSET)
+    """Type of department handling the order."""
+
+    advisor_number: str | UnsetType | None = wire("advisorNumber", default=UNSET)
+    """Identifier for the service advisor in the DMS to which the RO is assigned."""
+
+    advisor_name: str | UnsetType | None = wire("advisorName", default=UNSET)
+    """Name of the service advisor."""
+
+    dealer_associate_uuid: str | UnsetType | None = wire("dealerAssociateUuid", default=UNSET)
+    """
+    myKaarma identifier of the dealer associate the RO is assigned to (64 lowercase hex
+    characters in the examples; the format is undocumented and not validated). The create
+    request's assignedUserUuid is returned here.
+    """
+
+    original_associate_uuid: str | UnsetType | None = wire("originalAssociateUUID", default=UNSET)
+    """
+    Identifier of the originally assigned dealer associate (undocumented; null in the event
+    example). Note the wire spelling UUID.
+    """
+
+    tag_number: str | UnsetType | None = wire("tagNumber", default=UNSET)
+    """Identifier for the vehicle tag."""
+
+    appointment_number: str | UnsetType | None = wire("appointmentNumber", default=UNSET)
+    """Appointment Number (generated in the DMS) associated with RO."""
+
+    mileage_in: str | UnsetType | None = wire("mileageIn", default=UNSET)
+    """Mileage of the vehicle when it arrived, as a string (e.g. "25000")."""
+
+    mileage_out: str | UnsetType | None = wire("mileageOut", default=UNSET)
+    """Mileage of the vehicle when it left, as a string (e.g. "25012")."""
+
+    order_date: str | UnsetType | None = wire("orderDate", default=UNSET)
+    """
+    Date when the order was created, yyyy-MM-dd (UTC). Decision: reads and events call this
+    orderDate while the create request calls it createDate; the two are the same instant and are
+    mapped explicitly.
+    """
+
+    order_time: str | UnsetType | None = wire("orderTime", default=UNSET)
+    """
+    Time when the order was created, HH:mm:ss (UTC). Decision: the create request calls this
+    createTime (see orderDate).
+    """
+
+    close_date: str | UnsetType | None = wire("closeDate", default=UNSET)
+    """Date when the order was closed, yyyy-MM-dd (UTC)."""
+
+    close_time: str | UnsetType | None = wire("closeTime", default=UNSET)
+    """Time when the order was closed, HH:mm:ss."""
+
+    promised_date: str | UnsetType | None = wire("promisedDate", default=UNSET)
+    """Date by which the service is promised to be completed, yyyy-MM-dd (UTC)."""
+
+    promised_time: str | UnsetType | None = wire("promisedTime", default=UNSET)
+    """Time by which the service is promised to be completed, HH:mm:ss (UTC)."""
+
+    void_date: str | UnsetType | None = wire("voidDate", default=UNSET)
+    """
+    Date when the order was voided (null in the event example). Decision: the create page
+    specifies voidDate as "yyyy-MM-dd HH:mm:ss" while every other date is yyyy-MM-dd, so inbound
+    either form is accepted (the calendar is checked only to month 01-12 / day 01-31).
+    """
+
+    waiter: Literal["Y", "N"] | str | UnsetType | None = wire("waiter", default=UNSET)
+    """
+    Indicates if the customer is waiting for the service. "Y"/"N" (the ynFlag values; null
+    allowed).
+    """
+
+    rental: Literal["Y", "N"] | str | UnsetType | None = wire("rental", default=UNSET)
+    """Indicates if a rental vehicle is provided. "Y"/"N" (the ynFlag values; null allowed)."""
+
+    pay_types: str | UnsetType | None = wire("payTypes", default=UNSET)
+    """
+    Pay types present on the order, e.g. "C--" (undocumented; it looks like a positional C/W/I
+    mask, unverified). Kept as a free string.
+    """
+
+    invoice_total: str | UnsetType | None = wire("invoiceTotal", default=UNSET)
+    """
+    Invoice total of the order (undocumented; null in the event example). A decimal string such
+    as "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
+    send; orders that come from the DMS are not promised to follow it, so no pattern is enforced
+    inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    estimate: str | UnsetType | None = wire("estimate", default=UNSET)
+    """
+    Estimate for the order (undocumented; null in the event example). A decimal string such as
+    "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
+    send; orders that come from the DMS are not promised to follow it, so no pattern is enforced
+    inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    """
+    Number of hours sold for the service (no format documented; examples use decimals such as
+    "1.50").
+    """
+
+    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    """Actual hours spent on the service (no format documented)."""
+
+    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    """
+    Cost of labor for the service. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    """
+    Sale amount for labor. A decimal string such as "488.14". Decision: the create page's "up to
+    2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    labor_sale_customer: str | UnsetType | None = wire("laborSaleCustomer", default=UNSET)
+    """
+    Sale amount for labor charged to the customer. A decimal string such as "488.14". Decision:
+    the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    labor_sale_internal: str | UnsetType | None = wire("laborSaleInternal", default=UNSET)
+    """
+    Sale amount for internal labor. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    labor_sale_warranty: str | UnsetType | None = wire("laborSaleWarranty", default=UNSET)
+    """
+    Sale amount for labor under warranty. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    parts_cost: str | UnsetType | None = wire("partsCost", default=UNSET)
+    """
+    Cost of parts used in the service. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    parts_cost_customer: str | UnsetType | None = wire("partsCostCustomer", default=UNSET)
+    """
+    Cost of parts charged to the customer. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    parts_cost_internal: str | UnsetType | None = wire("partsCostInternal", default=UNSET)
+    """
+    Cost of parts for internal use. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    parts_cost_warranty: str | UnsetType | None = wire("partsCostWarranty", default=UNSET)
+    """
+    Cost of parts under warranty. A decimal string such as "488.14". Decision: the create page's
+    "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are
+    not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    """
+    Sale amount for parts. A decimal string such as "488.14". Decision: the create page's "up to
+    2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    parts_sale_customer: str | UnsetType | None = wire("partsSaleCustomer", default=UNSET)
+    """
+    Sale amount for parts charged to the customer. A decimal string such as "488.14". Decision:
+    the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    parts_sale_internal: str | UnsetType | None = wire("partsSaleInternal", default=UNSET)
+    """
+    Sale amount for internal parts. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    parts_sale_warranty: str | UnsetType | None = wire("partsSaleWarranty", default=UNSET)
+    """
+    Sale amount for parts under warranty. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    lube_sale: str | UnsetType | None = wire("lubeSale", default=UNSET)
+    """
+    Sale amount for lubricants. A decimal string such as "488.14". Decision: the create page's
+    "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are
+    not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    lube_sale_customer: str | UnsetType | None = wire("lubeSaleCustomer", default=UNSET)
+    """
+    Sale amount for lubricants charged to the customer. A decimal string such as "488.14".
+    Decision: the create page's "up to 2 decimal places" rule is a rule for what we send; orders
+    that come from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    lube_sale_internal: str | UnsetType | None = wire("lubeSaleInternal", default=UNSET)
+    """
+    Sale amount for internal lubricants. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    lube_sale_warranty: str | UnsetType | None = wire("lubeSaleWarranty", default=UNSET)
+    """
+    Sale amount for lubricants under warranty. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    """
+    Sale amount for miscellaneous items. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    misc_sale_customer: str | UnsetType | None = wire("miscSaleCustomer", default=UNSET)
+    """
+    Sale amount for miscellaneous items charged to the customer. A decimal string such as
+    "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
+    send; orders that come from the DMS are not promised to follow it, so no pattern is enforced
+    inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    misc_sale_internal: str | UnsetType | None = wire("miscSaleInternal", default=UNSET)
+    """
+    Sale amount for internal miscellaneous items. A decimal string such as "488.14". Decision:
+    the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    misc_sale_warranty: str | UnsetType | None = wire("miscSaleWarranty", default=UNSET)
+    """
+    Sale amount for miscellaneous items under warranty. A decimal string such as "488.14".
+    Decision: the create page's "up to 2 decimal places" rule is a rule for what we send; orders
+    that come from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    sublet_sale: str | UnsetType | None = wire("subletSale", default=UNSET)
+    """
+    Sale amount for miscellaneous items under warranty. (sic: the docs repeat miscSaleWarranty's
+    text here; the field is the sublet sale amount.) A decimal string such as "488.14".
+    Decision: the create page's "up to 2 decimal places" rule is a rule for what we send; orders
+    that come from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    sublet_sale_customer: str | UnsetType | None = wire("subletSaleCustomer", default=UNSET)
+    """
+    Sale amount for sublet services charged to the customer. A decimal string such as "488.14".
+    Decision: the create page's "up to 2 decimal places" rule is a rule for what we send; orders
+    that come from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    sublet_sale_internal: str | UnsetType | None = wire("subletSaleInternal", default=UNSET)
+    """
+    Sale amount for internal sublet services. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    sublet_sale_warranty: str | UnsetType | None = wire("subletSaleWarranty", default=UNSET)
+    """
+    Sale amount for sublet services under warranty. A decimal string such as "488.14". Decision:
+    the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    customer_pay_amount: str | UnsetType | None = wire("customerPayAmount", default=UNSET)
+    """
+    Total amount payable by the customer. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    customer_pay_state_tax: str | UnsetType | None = wire("customerPayStateTax", default=UNSET)
+    """
+    State tax amount payable by the customer. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    internal_pay_amount: str | UnsetType | None = wire("internalPayAmount", default=UNSET)
+    """
+    Total internal charges. A decimal string such as "488.14". Decision: the create page's "up
+    to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    warranty_pay_amount: str | UnsetType | None = wire("warrantyPayAmount", default=UNSET)
+    """
+    Total amount covered by warranty. A decimal string such as "488.14". Decision: the create
+    page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
+    DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    description: str | UnsetType | None = wire("description", default=UNSET)
+    """Description of the order."""
+
+    stock_number: str | UnsetType | None = wire("stockNumber", default=UNSET)
+    """Stock number (undocumented; null in the event example)."""
+
+    invoice_url: str | UnsetType | None = wire("invoiceURL", default=UNSET)
+    """URL of the invoice (undocumented; null in the event example). Note the wire spelling URL."""
+
+    is_internal: bool | UnsetType | None = wire("isInternal", default=UNSET)
+    """Whether the order is internal. A JSON boolean, not "Y"/"N"."""
+
+    is_voided: bool | UnsetType | None = wire("isVoided", default=UNSET)
+    """Whether the order is voided. A JSON boolean, not "Y"/"N"."""
+
+    myk_created_date: str | UnsetType | None = wire("mykCreatedDate", default=UNSET)
+    """
+    When the order was created in myKaarma, "yyyy-MM-dd HH:mm:ss" with a space (e.g. "2025-09-27
+    23:28:53"; timezone undocumented; the calendar is checked only to month 01-12 / day 01-31).
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderVehicle(Model):
     """The vehicle of a repair order as myKaarma returns it."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderVehicle')
-    __open__: ClassVar[bool] = True
-    uuid: str = wire('uuid', 'Unique identifier issued by mykaarma for the vehicle (43-45 alphanumeric characters in examples; not validated).')
-    key: str | UnsetType | None = wire('key', 'Key of the vehicle in the DMS.', default=UNSET)
-    vin: str | UnsetType | None = wire('vin', 'Vehicle identification number (not validated: myKaarma and DMS data may carry non-standard VINs).', default=UNSET)
-    make: str | UnsetType | None = wire('make', 'Make of the vehicle, e.g. "GMC".', default=UNSET)
-    model: str | UnsetType | None = wire('model', 'Model of the vehicle, e.g. "Sierra 3500HD".', default=UNSET)
-    color: str | UnsetType | None = wire('color', 'Color of the vehicle.', default=UNSET)
-    license_plate: str | UnsetType | None = wire('licensePlate', 'License plate of the vehicle.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order", 1, "/$defs/OrderVehicle"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    uuid: str = wire("uuid")
+    """
+    Unique identifier issued by mykaarma for the vehicle (43-45 alphanumeric characters in
+    examples; not validated).
+    """
+
+    key: str | UnsetType | None = wire("key", default=UNSET)
+    """Key of the vehicle in the DMS."""
+
+    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    """
+    Vehicle identification number (not validated: myKaarma and DMS data may carry non-standard
+    VINs).
+    """
+
+    make: str | UnsetType | None = wire("make", default=UNSET)
+    """Make of the vehicle, e.g. "GMC"."""
+
+    model: str | UnsetType | None = wire("model", default=UNSET)
+    """Model of the vehicle, e.g. "Sierra 3500HD"."""
+
+    color: str | UnsetType | None = wire("color", default=UNSET)
+    """Color of the vehicle."""
+
+    license_plate: str | UnsetType | None = wire("licensePlate", default=UNSET)
+    """License plate of the vehicle."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderCustomer(Model):
     """The customer of a repair order as myKaarma returns it."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderCustomer')
-    __open__: ClassVar[bool] = True
-    uuid: str = wire('uuid', 'Unique identifier issued by mykaarma for the customer (not validated beyond being a string).')
-    first_name: str | UnsetType | None = wire('firstName', 'First name of the customer.', default=UNSET)
-    last_name: str | UnsetType | None = wire('lastName', 'Last name of the customer.', default=UNSET)
-    key: str | UnsetType | None = wire('key', 'Key of the customer in the DMS.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order", 1, "/$defs/OrderCustomer"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    uuid: str = wire("uuid")
+    """
+    Unique identifier issued by mykaarma for the customer (not validated beyond being a string).
+    """
+
+    first_name: str | UnsetType | None = wire("firstName", default=UNSET)
+    """First name of the customer."""
+
+    last_name: str | UnsetType | None = wire("lastName", default=UNSET)
+    """Last name of the customer."""
+
+    key: str | UnsetType | None = wire("key", default=UNSET)
+    """Key of the customer in the DMS."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderJob(Model):
     """A job (line + labor operation) of a repair order as myKaarma returns it."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderJob')
-    __open__: ClassVar[bool] = True
-    job_identifier: str | UnsetType | None = wire('jobIdentifier', 'Unique identifier for the line + labor operation. Example "A-1","B-2".', default=UNSET)
-    job_number_string: str = wire('jobNumberString', 'Unique identifier for the line. Example "A","B","C" (required on create, so always present).')
-    lop_seq_number: str | UnsetType | None = wire('lopSeqNumber', 'Sequence number for the labor operation. Example "1","2","3".', default=UNSET)
-    labor_op_code: str = wire('laborOpCode', 'Code for the labor operation. Example "OIL", "10K" (required on create, so always present).')
-    labor_op_code_desc: str | UnsetType | None = wire('laborOpCodeDesc', 'Description of the labor operation.', default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor performed. Preferred values are "C"/"W"/"I" (customer pay, warranty, internal); not enforced.', default=UNSET)
-    dms_labor_type: str | UnsetType | None = wire('dmsLaborType', 'Raw labor type of the DMS, e.g. "CPM" (free-form; laborType carries the C/W/I letter).', default=UNSET)
-    service_type: str | UnsetType | None = wire('serviceType', 'Service type of the job (undocumented; "" in the event example).', default=UNSET)
-    job_total: str | UnsetType | None = wire('jobTotal', 'Total of the job (in the event example jobTotal = laborSale + partsSale + miscSale: 256.50 + 231.64 + 0.00 = 488.14). A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    labor_sale: str | UnsetType | None = wire('laborSale', 'Sale amount for the labor. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    sold_hours: str | UnsetType | None = wire('soldHours', 'Number of hours sold for the job (no format documented; e.g. "1.50").', default=UNSET)
-    actual_hours: str | UnsetType | None = wire('actualHours', 'Actual hours spent on the job (no format documented; e.g. "1.11").', default=UNSET)
-    parts_sale: str | UnsetType | None = wire('partsSale', 'Sale amount for parts used in the job. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    misc_sale: str | UnsetType | None = wire('miscSale', 'Sale amount for miscellaneous items in the job. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    shop_charge: str | UnsetType | None = wire('shopCharge', 'Shop charge of the job (undocumented; null in the event example). A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    booker_no: str | UnsetType | None = wire('bookerNo', 'Booker number for the job.', default=UNSET)
-    dispatch_line_status: str | UnsetType | None = wire('dispatchLineStatus', 'Status of the dispatch line: a free-form DMS code (e.g. "C93"), not an enum.', default=UNSET)
-    tech_nos: str | UnsetType | None = wire('techNos', 'Identifier(s) of the technician(s) in the DMS who performed the job. Decision: reads and events carry techNos (plural) where the create request takes techNo; it may hold several numbers in one string (third-party code splits on "," and "/") and may be blank. techHours[].techNo, when sent, gives one technician per entry.', default=UNSET)
-    campaign_code: str | UnsetType | None = wire('campaignCode', 'Code for any applicable campaign.', default=UNSET)
-    add_on_line: str | UnsetType | None = wire('addOnLine', 'Whether the job is an add-on line. "Y"/"N" (the ynFlag values; null allowed).', default=UNSET)
-    estimates: OrderJobEstimates | UnsetType | None = wire('estimates', 'Estimated amounts of the job.', default=UNSET)
-    parts: list[OrderPart] | UnsetType | None = wire('parts', 'Parts of the job.', default=UNSET)
-    gog: list[OrderGog] | UnsetType | None = wire('gog', 'Gas, oil and grease (GOG) items of the job.', default=UNSET)
-    tech_hours: list[OrderTechHours] | UnsetType | None = wire('techHours', 'Hours per technician of the job.', default=UNSET)
-    ccc: OrderCcc | UnsetType | None = wire('ccc', 'Complaint, cause and correction of the job.', default=UNSET)
-    comments: list[OrderComment] | UnsetType | None = wire('comments', 'Comments on the job.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderJob")
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    job_identifier: str | UnsetType | None = wire("jobIdentifier", default=UNSET)
+    """Unique identifier for the line + labor operation. Example "A-1","B-2"."""
+
+    job_number_string: str = wire("jobNumberString")
+    """
+    Unique identifier for the line. Example "A","B","C" (required on create, so always present).
+    """
+
+    lop_seq_number: str | UnsetType | None = wire("lopSeqNumber", default=UNSET)
+    """Sequence number for the labor operation. Example "1","2","3"."""
+
+    labor_op_code: str = wire("laborOpCode")
+    """
+    Code for the labor operation. Example "OIL", "10K" (required on create, so always present).
+    """
+
+    labor_op_code_desc: str | UnsetType | None = wire("laborOpCodeDesc", default=UNSET)
+    """Description of the labor operation."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """
+    Type of labor performed. Preferred values are "C"/"W"/"I" (customer pay, warranty,
+    internal); not enforced.
+    """
+
+    dms_labor_type: str | UnsetType | None = wire("dmsLaborType", default=UNSET)
+    """Raw labor type of the DMS, e.g. "CPM" (free-form; laborType carries the C/W/I letter)."""
+
+    service_type: str | UnsetType | None = wire("serviceType", default=UNSET)
+    """Service type of the job (undocumented; "" in the event example)."""
+
+    job_total: str | UnsetType | None = wire("jobTotal", default=UNSET)
+    """
+    Total of the job (in the event example jobTotal = laborSale + partsSale + miscSale: 256.50 +
+    231.64 + 0.00 = 488.14). A decimal string such as "488.14". Decision: the create page's "up
+    to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    """
+    Sale amount for the labor. A decimal string such as "488.14". Decision: the create page's
+    "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are
+    not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    """Number of hours sold for the job (no format documented; e.g. "1.50")."""
+
+    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    """Actual hours spent on the job (no format documented; e.g. "1.11")."""
+
+    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    """
+    Sale amount for parts used in the job. A decimal string such as "488.14". Decision: the
+    create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    """
+    Sale amount for miscellaneous items in the job. A decimal string such as "488.14". Decision:
+    the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
+    from the DMS are not promised to follow it, so no pattern is enforced inbound
+    (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    shop_charge: str | UnsetType | None = wire("shopCharge", default=UNSET)
+    """
+    Shop charge of the job (undocumented; null in the event example). A decimal string such as
+    "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
+    send; orders that come from the DMS are not promised to follow it, so no pattern is enforced
+    inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
+    """
+
+    booker_no: str | UnsetType | None = wire("bookerNo", default=UNSET)
+    """Booker number for the job."""
+
+    dispatch_line_status: str | UnsetType | None = wire("dispatchLineStatus", default=UNSET)
+    """Status of the dispatch line: a free-form DMS code (e.g. "C93"), not an enum."""
+
+    tech_nos: str | UnsetType | None = wire("techNos", default=UNSET)
+    """
+    Identifier(s) of the technician(s) in the DMS who performed the job. Decision: reads and
+    events carry techNos (plural) where the create request takes techNo; it may hold several
+    numbers in one string (third-party code splits on "," and "/") and may be blank.
+    techHours[].techNo, when sent, gives one technician per entry.
+    """
+
+    campaign_code: str | UnsetType | None = wire("campaignCode", default=UNSET)
+    """Code for any applicable campaign."""
+
+    add_on_line: Literal["Y", "N"] | str | UnsetType | None = wire("addOnLine", default=UNSET)
+    """Whether the job is an add-on line. "Y"/"N" (the ynFlag values; null allowed)."""
+
+    estimates: OrderJobEstimates | UnsetType | None = wire("estimates", default=UNSET)
+    """Estimated amounts of the job."""
+
+    parts: list[OrderPart] | UnsetType | None = wire("parts", default=UNSET)
+    """Parts of the job."""
+
+    gog: list[OrderGasOilGrease] | UnsetType | None = wire("gog", default=UNSET)
+    """Gas, oil and grease (GOG) items of the job."""
+
+    tech_hours: list[OrderTechHours] | UnsetType | None = wire("techHours", default=UNSET)
+    """Hours per technician of the job."""
+
+    ccc: OrderComplaintCauseCorrection | UnsetType | None = wire("ccc", default=UNSET)
+    """Complaint, cause and correction of the job."""
+
+    comments: list[OrderComment] | UnsetType | None = wire("comments", default=UNSET)
+    """Comments on the job."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderJobEstimates(Model):
     """Estimated amounts of a job (all null in the event example)."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderJobEstimates')
-    __open__: ClassVar[bool] = True
-    labor_estimate: str | UnsetType | None = wire('laborEstimate', 'Labor estimate. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    parts_estimate: str | UnsetType | None = wire('partsEstimate', 'Parts estimate. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    service_estimate: str | UnsetType | None = wire('serviceEstimate', 'Service estimate. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    tax_estimate: str | UnsetType | None = wire('taxEstimate', 'Tax estimate. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    lube_estimate: str | UnsetType | None = wire('lubeEstimate', 'Lubricants estimate. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    misc_estimate: str | UnsetType | None = wire('miscEstimate', 'Miscellaneous estimate. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
-    sublet_estimate: str | UnsetType | None = wire('subletEstimate', 'Sublet estimate. A decimal string such as "488.14". Decision: the create page\'s "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order", 1, "/$defs/OrderJobEstimates"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    labor_estimate: str | UnsetType | None = wire("laborEstimate", default=UNSET)
+    """
+    Labor estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
+    decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    parts_estimate: str | UnsetType | None = wire("partsEstimate", default=UNSET)
+    """
+    Parts estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
+    decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    service_estimate: str | UnsetType | None = wire("serviceEstimate", default=UNSET)
+    """
+    Service estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
+    decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    tax_estimate: str | UnsetType | None = wire("taxEstimate", default=UNSET)
+    """
+    Tax estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
+    decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    lube_estimate: str | UnsetType | None = wire("lubeEstimate", default=UNSET)
+    """
+    Lubricants estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
+    decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    misc_estimate: str | UnsetType | None = wire("miscEstimate", default=UNSET)
+    """
+    Miscellaneous estimate. A decimal string such as "488.14". Decision: the create page's "up
+    to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
+    sublet_estimate: str | UnsetType | None = wire("subletEstimate", default=UNSET)
+    """
+    Sublet estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
+    decimal places" rule is a rule for what we send; orders that come from the DMS are not
+    promised to follow it, so no pattern is enforced inbound (dealerbridge.money.amount_to_cents
+    reports money.amount if it cannot convert).
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderPart(Model):
     """A part of a job as myKaarma returns it."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderPart')
-    __open__: ClassVar[bool] = True
-    part_number: str = wire('partNumber', 'Number identifying the part (required on create for every part, so always present).')
-    description: str | UnsetType | None = wire('description', 'Description of the part.', default=UNSET)
-    seq_no: str | UnsetType | None = wire('seqNo', 'Sequence number for the part.', default=UNSET)
-    quantity_ordered: str | UnsetType | None = wire('quantityOrdered', 'Quantity of the part ordered, as a string (e.g. "1").', default=UNSET)
-    quantity_sold: str | UnsetType | None = wire('quantitySold', 'Quantity of the part sold, as a string.', default=UNSET)
-    cost: str | UnsetType | None = wire('cost', 'Cost of the part (no format documented).', default=UNSET)
-    sale_price: str | UnsetType | None = wire('salePrice', 'Sale price of the part (no format documented; e.g. "12.50").', default=UNSET)
-    sale_total: str | UnsetType | None = wire('saleTotal', 'Total sale amount for the part (no format documented).', default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor associated with the part (e.g. "C").', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order", 1, "/$defs/OrderPart"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    part_number: str = wire("partNumber")
+    """Number identifying the part (required on create for every part, so always present)."""
+
+    description: str | UnsetType | None = wire("description", default=UNSET)
+    """Description of the part."""
+
+    seq_no: str | UnsetType | None = wire("seqNo", default=UNSET)
+    """Sequence number for the part."""
+
+    quantity_ordered: str | UnsetType | None = wire("quantityOrdered", default=UNSET)
+    """Quantity of the part ordered, as a string (e.g. "1")."""
+
+    quantity_sold: str | UnsetType | None = wire("quantitySold", default=UNSET)
+    """Quantity of the part sold, as a string."""
+
+    cost: str | UnsetType | None = wire("cost", default=UNSET)
+    """Cost of the part (no format documented)."""
+
+    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    """Sale price of the part (no format documented; e.g. "12.50")."""
+
+    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    """Total sale amount for the part (no format documented)."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor associated with the part (e.g. "C")."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
-class OrderGog(Model):
+@attrs.define(kw_only=True, repr=False)
+class OrderGasOilGrease(Model):
     """A gas, oil and grease (GOG) item of a job, as listed on the create page."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderGog')
-    __open__: ClassVar[bool] = True
-    item_type: str | UnsetType | None = wire('itemType', 'Type of item in the GOG.', default=UNSET)
-    item_description: str | UnsetType | None = wire('itemDescription', 'Description of the item.', default=UNSET)
-    job_number: str | UnsetType | None = wire('jobNumber', 'Job number associated with the item.', default=UNSET)
-    quantity: str | UnsetType | None = wire('quantity', 'Quantity of the item.', default=UNSET)
-    sale_total: str | UnsetType | None = wire('saleTotal', 'Total sale amount for the item (no format documented).', default=UNSET)
-    sale_price: str | UnsetType | None = wire('salePrice', 'Sale price of the item (no format documented).', default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor associated with the item.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderGog")
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    item_type: str | UnsetType | None = wire("itemType", default=UNSET)
+    """Type of item in the GOG."""
+
+    item_description: str | UnsetType | None = wire("itemDescription", default=UNSET)
+    """Description of the item."""
+
+    job_number: str | UnsetType | None = wire("jobNumber", default=UNSET)
+    """Job number associated with the item."""
+
+    quantity: str | UnsetType | None = wire("quantity", default=UNSET)
+    """Quantity of the item."""
+
+    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    """Total sale amount for the item (no format documented)."""
+
+    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    """Sale price of the item (no format documented)."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor associated with the item."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderTechHours(Model):
     """Hours of one technician on a job, as listed on the create page."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderTechHours')
-    __open__: ClassVar[bool] = True
-    tech_no: str | UnsetType | None = wire('techNo', 'Identifier for the technician in the DMS who performed the job.', default=UNSET)
-    part_seq_no: str | UnsetType | None = wire('partSeqNo', 'Sequence number for the part.', default=UNSET)
-    labor_cost: str | UnsetType | None = wire('laborCost', 'Cost of labor for the technician (no format documented).', default=UNSET)
-    labor_sale: str | UnsetType | None = wire('laborSale', 'Sale amount for the labor (no format documented).', default=UNSET)
-    sold_hours: str | UnsetType | None = wire('soldHours', "Number of hours sold for the technician's work.", default=UNSET)
-    other_hours: str | UnsetType | None = wire('otherHours', "Additional hours associated with the technician's work.", default=UNSET)
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor performed by the technician.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order", 1, "/$defs/OrderTechHours"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    tech_no: str | UnsetType | None = wire("techNo", default=UNSET)
+    """Identifier for the technician in the DMS who performed the job."""
+
+    part_seq_no: str | UnsetType | None = wire("partSeqNo", default=UNSET)
+    """Sequence number for the part."""
+
+    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    """Cost of labor for the technician (no format documented)."""
+
+    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    """Sale amount for the labor (no format documented)."""
+
+    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    """Number of hours sold for the technician's work."""
+
+    other_hours: str | UnsetType | None = wire("otherHours", default=UNSET)
+    """Additional hours associated with the technician's work."""
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor performed by the technician."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
-class OrderCcc(Model):
+@attrs.define(kw_only=True, repr=False)
+class OrderComplaintCauseCorrection(Model):
     """Complaint, cause and correction of a job."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderCcc')
-    __open__: ClassVar[bool] = True
-    complaint: str | UnsetType | None = wire('complaint', "Description of the customer's complaint.", default=UNSET)
-    complaint_code: str | UnsetType | None = wire('complaintCode', 'Code for the complaint.', default=UNSET)
-    cause: str | UnsetType | None = wire('cause', 'Cause of the job.', default=UNSET)
-    correction: str | UnsetType | None = wire('correction', 'Correction made to address the complaint.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderCcc")
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    complaint: str | UnsetType | None = wire("complaint", default=UNSET)
+    """Description of the customer's complaint."""
+
+    complaint_code: str | UnsetType | None = wire("complaintCode", default=UNSET)
+    """Code for the complaint."""
+
+    cause: str | UnsetType | None = wire("cause", default=UNSET)
+    """Cause of the job."""
+
+    correction: str | UnsetType | None = wire("correction", default=UNSET)
+    """Correction made to address the complaint."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderComment(Model):
     """A comment on a job."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderComment')
-    __open__: ClassVar[bool] = True
-    comment: str | UnsetType | None = wire('comment', 'Text of the comment.', default=UNSET)
-    last_updated_by: str | UnsetType | None = wire('lastUpdatedBy', 'Identifier for the person who last updated the comment.', default=UNSET)
-    update_date: str | UnsetType | None = wire('updateDate', 'Date when the comment was last updated. yyyy-MM-dd format in UTC timezone.', default=UNSET)
-    update_time: str | UnsetType | None = wire('updateTime', 'Time when the comment was last updated. HH:mm:ss format in UTC timezone.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order", 1, "/$defs/OrderComment"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    comment: str | UnsetType | None = wire("comment", default=UNSET)
+    """Text of the comment."""
+
+    last_updated_by: str | UnsetType | None = wire("lastUpdatedBy", default=UNSET)
+    """Identifier for the person who last updated the comment."""
+
+    update_date: str | UnsetType | None = wire("updateDate", default=UNSET)
+    """Date when the comment was last updated. yyyy-MM-dd format in UTC timezone."""
+
+    update_time: str | UnsetType | None = wire("updateTime", default=UNSET)
+    """Time when the comment was last updated. HH:mm:ss format in UTC timezone."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderMls(Model):
     """An MLS entry of a repair order (e.g. a towing service)."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order', 1, '/$defs/OrderMls')
-    __open__: ClassVar[bool] = True
-    labor_type: str | UnsetType | None = wire('laborType', 'Type of labor in the MLS.', default=UNSET)
-    op_code: str | UnsetType | None = wire('opCode', 'Operation code in the MLS.', default=UNSET)
-    op_code_desc: str | UnsetType | None = wire('opCodeDesc', 'Description of the operation code.', default=UNSET)
-    failure_code: str | UnsetType | None = wire('failureCode', 'Code for any failure.', default=UNSET)
-    sale_price: str | UnsetType | None = wire('salePrice', 'Sale price in the MLS (no format documented; e.g. "75.00").', default=UNSET)
-    cost_price: str | UnsetType | None = wire('costPrice', 'Cost price in the MLS (no format documented).', default=UNSET)
-    sale_company: str | UnsetType | None = wire('saleCompany', 'Company responsible for the sale.', default=UNSET)
-    source_company: str | UnsetType | None = wire('sourceCompany', 'Company that sourced the item.', default=UNSET)
-    line_code: str | UnsetType | None = wire('lineCode', 'Code for the line item.', default=UNSET)
-    po_number: str | UnsetType | None = wire('poNumber', 'Purchase order number.', default=UNSET)
-    po_create_date: str | UnsetType | None = wire('poCreateDate', 'Date when the purchase order was created in UTC timezone (no format documented, so not checked).', default=UNSET)
-    po_line_id: str | UnsetType | None = wire('poLineID', 'Line ID for the purchase order. Note the wire spelling ID.', default=UNSET)
-    mls_type: str | UnsetType | None = wire('mlsType', 'Type of MLS entry.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderMls")
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    """Type of labor in the MLS."""
+
+    op_code: str | UnsetType | None = wire("opCode", default=UNSET)
+    """Operation code in the MLS."""
+
+    op_code_desc: str | UnsetType | None = wire("opCodeDesc", default=UNSET)
+    """Description of the operation code."""
+
+    failure_code: str | UnsetType | None = wire("failureCode", default=UNSET)
+    """Code for any failure."""
+
+    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    """Sale price in the MLS (no format documented; e.g. "75.00")."""
+
+    cost_price: str | UnsetType | None = wire("costPrice", default=UNSET)
+    """Cost price in the MLS (no format documented)."""
+
+    sale_company: str | UnsetType | None = wire("saleCompany", default=UNSET)
+    """Company responsible for the sale."""
+
+    source_company: str | UnsetType | None = wire("sourceCompany", default=UNSET)
+    """Company that sourced the item."""
+
+    line_code: str | UnsetType | None = wire("lineCode", default=UNSET)
+    """Code for the line item."""
+
+    po_number: str | UnsetType | None = wire("poNumber", default=UNSET)
+    """Purchase order number."""
+
+    po_create_date: str | UnsetType | None = wire("poCreateDate", default=UNSET)
+    """
+    Date when the purchase order was created in UTC timezone (no format documented, so not
+    checked).
+    """
+
+    po_line_id: str | UnsetType | None = wire("poLineID", default=UNSET)
+    """Line ID for the purchase order. Note the wire spelling ID."""
+
+    mls_type: str | UnsetType | None = wire("mlsType", default=UNSET)
+    """Type of MLS entry."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderEvent(Model):
     """
-    The myKaarma Order Event webhook delivery: fires every time a service order (Repair
-    Order) is created or updated in myKaarma. POSTed as JSON with content-type text/plain;
-    verify the mykaarma-signature-token HMAC over the raw body before parsing, acknowledge
-    with 2xx within 5 s, and deduplicate on (id, type) because failed calls are retried 5
-    times. Open.
+    The myKaarma Order Event webhook delivery: fires every time a service order (Repair Order)
+    is created or updated in myKaarma. POSTed as JSON with content-type text/plain; verify the
+    mykaarma-signature-token HMAC over the raw body before parsing, acknowledge with 2xx within
+    5 s, and deduplicate on (id, type) because failed calls are retried 5 times. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order-event', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Unique event ID (an RFC 4122 UUID in the example; not validated). Deduplicate on id together with type.')
-    timestamp: int = wire('timestamp', 'When the event was produced: unix epoch milliseconds, UTC (e.g. 1728542293678); use it to order events that arrive out of order.')
-    dealeruuid: str = wire('dealeruuid', 'Unique 64-character identifier of the dealer (not validated beyond being a string). Note the all-lowercase wire key.')
-    departmentuuid: str = wire('departmentuuid', 'Unique 64-character identifier of the dealer department (not validated beyond being a string). Note the all-lowercase wire key.')
-    type: str = wire('type', 'Event type: "service-orders" for order events; the webhook also sends appointments, customers, mpis and (QA docs) messages. Older pages called this field dataType. A value outside this list is kept on load and reported as a warning.')
-    payload: OrderEventPayload = wire('payload', 'Top-level payload for the order event: {uuid, order}. Decision: real deliveries carry it as a string holding (escaped, stringified) JSON, while the docs print it parsed "for readability"; both forms are accepted, and the string is decoded and validated against the same shape.', content_json=True)
-    payload_as_string: bool = attrs.field(default=True, repr=False)
-    """Whether 'payload' travels as a string holding JSON."""
-    payload_raw: str | None = attrs.field(default=None, repr=False, eq=False)
-    """The exact string received for 'payload', written back unless changed."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order-event", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """
+    Unique event ID (an RFC 4122 UUID in the example; not validated). Deduplicate on id together
+    with type.
+    """
+
+    timestamp: int = wire("timestamp")
+    """
+    When the event was produced: unix epoch milliseconds, UTC (e.g. 1728542293678); use it to
+    order events that arrive out of order.
+    """
+
+    dealer_uuid: str = wire("dealeruuid")
+    """
+    Unique 64-character identifier of the dealer (not validated beyond being a string). Note the
+    all-lowercase wire key.
+    """
+
+    department_uuid: str = wire("departmentuuid")
+    """
+    Unique 64-character identifier of the dealer department (not validated beyond being a
+    string). Note the all-lowercase wire key.
+    """
+
+    type: Literal["service-orders", "appointments", "customers", "mpis", "messages"] | str = wire(
+        "type"
+    )
+    """
+    Event type: "service-orders" for order events; the webhook also sends appointments,
+    customers, mpis and (QA docs) messages. Older pages called this field dataType. A value
+    outside this list is kept on load and reported as a warning.
+    """
+
+    payload: OrderEventPayload = wire("payload", content_json=True)
+    """
+    Top-level payload for the order event: {uuid, order}. Decision: real deliveries carry it as
+    a string holding (escaped, stringified) JSON, while the docs print it parsed "for
+    readability"; both forms are accepted, and the string is decoded and validated against the
+    same shape.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OrderEventPayload(Model):
     """
-    Top-level payload for the order event: the order's uuid and the order. It mirrors the
-    inner {uuid, order} of the read-order response.
+    Top-level payload for the order event: the order's uuid and the order. It mirrors the inner
+    {uuid, order} of the read-order response.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/order-event', 1, '/$defs/OrderEventPayload')
-    __open__: ClassVar[bool] = True
-    uuid: str = wire('uuid', 'Unique identifier issued by mykaarma for the order (e.g. "Gl2eDoAmUjXl9hL4sMrPbIi0QfZwN8OvCdGkBcHntE3"; not validated beyond being a string).')
-    order: Order = wire('order', 'The repair order: type, header metadata, vehicle, customer, and labor lines.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/order-event", 1, "/$defs/OrderEventPayload"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    uuid: str = wire("uuid")
+    """
+    Unique identifier issued by mykaarma for the order (e.g.
+    "Gl2eDoAmUjXl9hL4sMrPbIi0QfZwN8OvCdGkBcHntE3"; not validated beyond being a string).
+    """
+
+    order: Order = wire("order")
+    """The repair order: type, header metadata, vehicle, customer, and labor lines."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerAppointmentQuery(Model):
     """
     Query parameters of the partner appointment-with-trip create call, as the strings a URL
     carries. Closed. The dealerUuid path parameter is not a query parameter.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-query', 1)
-    __open__: ClassVar[bool] = False
-    mobile_service_appt_uuid: str | UnsetType = wire('mobileServiceApptUuid', 'UUID of an existing mobile service appointment to delete after creating the new appointment with trip.', default=UNSET)
-    regular_service_appt_uuid: str | UnsetType = wire('regularServiceApptUuid', 'UUID of an existing regular service appointment to delete after creating the new appointment with trip.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-query", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    mobile_service_appt_uuid: str | UnsetType = wire("mobileServiceApptUuid", default=UNSET)
+    """
+    UUID of an existing mobile service appointment to delete after creating the new appointment
+    with trip.
+    """
+
+    regular_service_appt_uuid: str | UnsetType = wire("regularServiceApptUuid", default=UNSET)
+    """
+    UUID of an existing regular service appointment to delete after creating the new appointment
+    with trip.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerAppointmentRequest(Model):
     """
     CreateAppointmentWithTripPartnerRequest: body of POST
-    https://api.mykaarma.com/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-
-    trip (scope appointment.create). A flat contract merging trip and appointment details.
-    Closed: unknown members are errors; dealerUuid is sourced from the URL path only and
-    must not be in the body (it is rejected as an unknown member).
+    https://api.mykaarma.com/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-trip
+    (scope appointment.create). A flat contract merging trip and appointment details. Closed:
+    unknown members are errors; dealerUuid is sourced from the URL path only and must not be in
+    the body (it is rejected as an unknown member).
     appointmentStartDateTime/appointmentEndDateTime are not accepted (derived from
     appointmentDateTime and the dealer's slot size). The endpoint's own validation codes are
     checked by dealerbridge.mykaarma.partner_request_errors.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1)
-    __open__: ClassVar[bool] = False
-    customer_uuid: str = wire('customerUUID', 'Unique token assigned to each customer in myKaarma. Required (missing: CUSTOMER_INFO_MISSING).')
-    appointment_date_time: str = wire('appointmentDateTime', "Preferred appointment date-time in ISO-8601 format with timezone offset (e.g., 2026-04-06T13:00:00-0700). The full value is the trip's appointmentTime; the time without timezone is the appointment's appointmentStartDateTime. Required. Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.")
-    dealer_department_uuid: str = wire('dealerDepartmentUUID', 'UUID of the dealer department. Required (missing: INVALID_DEPT_UUID).')
-    pickup_trip_information: PartnerPickupTripInformation = wire('pickupTripInformation', 'Details of the pickup trip event. On create, this must represent PICKUP_VEHICLE. Required.')
-    drop_trip_information: PartnerDropTripInformation | UnsetType | None = wire('dropTripInformation', 'Details of the linked dropoff vehicle trip event. Include only when the appointment should be created with both pickup and dropoff trips.', default=UNSET)
-    appointment_information: PartnerAppointmentInformation = wire('appointmentInformation', 'Details of the appointment to be created. Required.')
-    vehicle_information: PartnerVehicleInformation | UnsetType | None = wire('vehicleInformation', 'Details of the vehicle for which the appointment is created. None of its fields are required, but pass one of vehicleUuid, vin or vehicleKey to associate a vehicle.', default=UNSET)
-    requester_user_uuid: str | UnsetType | None = wire('requesterUserUUID', 'UUID of the user making the request. Passed to the downstream PnD service, which requires it whenever source is not WEB (USER_TOKEN_IS_BLANK on the with-dropoff flow).', default=UNSET)
-    source: str | UnsetType | None = wire('source', 'Platform source of the request. If WEB, some downstream validations are relaxed. No explicit default is applied; null counts as not WEB.', default=UNSET)
-    appointment_meta_data: dict[str, JSON] | UnsetType | None = wire('appointmentMetaData', 'Meta data of the appointment. The page gives no shape, so any JSON object (or null) is accepted.', default=UNSET)
-    pickup_delivery_trip_metadata: PartnerPickupDeliveryTripMetadata | UnsetType | None = wire('pickupDeliveryTripMetadata', 'Metadata for pickup and delivery appointment handling, such as sub-transport option details. Trip UUIDs are returned in the response and are not sent here on create.', default=UNSET)
-    locale: str | UnsetType | None = wire('locale', "Customer's language preference (e.g., en-US, fr-CA).", default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    customer_uuid: str = wire("customerUUID")
+    """
+    Unique token assigned to each customer in myKaarma. Required (missing:
+    CUSTOMER_INFO_MISSING).
+    """
+
+    appointment_date_time: str = wire("appointmentDateTime")
+    """
+    Preferred appointment date-time in ISO-8601 format with timezone offset (e.g.,
+    2026-04-06T13:00:00-0700). The full value is the trip's appointmentTime; the time without
+    timezone is the appointment's appointmentStartDateTime. Required. Written
+    YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the
+    calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the
+    pattern.
+    """
+
+    dealer_department_uuid: str = wire("dealerDepartmentUUID")
+    """UUID of the dealer department. Required (missing: INVALID_DEPT_UUID)."""
+
+    pickup_trip_information: PartnerPickupTripInformation = wire("pickupTripInformation")
+    """Details of the pickup trip event. On create, this must represent PICKUP_VEHICLE. Required."""
+
+    drop_trip_information: PartnerDropTripInformation | UnsetType | None = wire(
+        "dropTripInformation", default=UNSET
+    )
+    """
+    Details of the linked dropoff vehicle trip event. Include only when the appointment should
+    be created with both pickup and dropoff trips.
+    """
+
+    appointment_information: PartnerAppointmentInformation = wire("appointmentInformation")
+    """Details of the appointment to be created. Required."""
+
+    vehicle_information: PartnerVehicleInformation | UnsetType | None = wire(
+        "vehicleInformation", default=UNSET
+    )
+    """
+    Details of the vehicle for which the appointment is created. None of its fields are
+    required, but pass one of vehicleUuid, vin or vehicleKey to associate a vehicle.
+    """
+
+    requester_user_uuid: str | UnsetType | None = wire("requesterUserUUID", default=UNSET)
+    """
+    UUID of the user making the request. Passed to the downstream PnD service, which requires it
+    whenever source is not WEB (USER_TOKEN_IS_BLANK on the with-dropoff flow).
+    """
+
+    source: Literal["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER"] | UnsetType | None = (
+        wire("source", default=UNSET)
+    )
+    """
+    Platform source of the request. If WEB, some downstream validations are relaxed. No explicit
+    default is applied; null counts as not WEB.
+    """
+
+    appointment_meta_data: dict[str, JSON] | UnsetType | None = wire(
+        "appointmentMetaData", default=UNSET
+    )
+    """
+    Meta data of the appointment. The page gives no shape, so any JSON object (or null) is
+    accepted.
+    """
+
+    pickup_delivery_trip_metadata: PartnerPickupDeliveryTripMetadata | UnsetType | None = wire(
+        "pickupDeliveryTripMetadata", default=UNSET
+    )
+    """
+    Metadata for pickup and delivery appointment handling, such as sub-transport option details.
+    Trip UUIDs are returned in the response and are not sent here on create.
+    """
+
+    locale: str | UnsetType | None = wire("locale", default=UNSET)
+    """Customer's language preference (e.g., en-US, fr-CA)."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerPickupTripInformation(Model):
     """
-    pickupTripInformation: the pickup trip details in a flat structure. serviceAdvisorUUID
-    and assignedByDealerAssociateUUID are derived from appointmentInformation.assignedUser
-    and creatorUser; they are not accepted here.
+    pickupTripInformation: the pickup trip details in a flat structure. serviceAdvisorUUID and
+    assignedByDealerAssociateUUID are derived from appointmentInformation.assignedUser and
+    creatorUser; they are not accepted here.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerPickupTripInformation')
-    __open__: ClassVar[bool] = False
-    ride_type: str | UnsetType | None = wire('rideType', "Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE / DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE, checked by partner_request_errors). If omitted, the API defaults it. Decision: a free string here, so the partner check can answer with the vendor's code.", default=UNSET)
-    loaner_vehicle_required: bool | UnsetType | None = wire('loanerVehicleRequired', 'Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).', default=UNSET)
-    must_start_by: str | UnsetType | None = wire('mustStartBy', 'Latest start time for the trip in ISO-8601 format with timezone offset. Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.', default=UNSET)
-    trip_status: str | UnsetType | None = wire('tripStatus', 'Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed.', default=UNSET)
-    service_advisor_name: str | UnsetType | None = wire('serviceAdvisorName', 'Display name of the service advisor. The service advisor UUID is derived from appointmentInformation.assignedUser.', default=UNSET)
-    origin_address: str | UnsetType | None = wire('originAddress', 'Pickup address for the trip (for the dropoff trip: the dropoff origin address).', default=UNSET)
-    origin_location_lat: float | UnsetType | None = wire('originLocationLat', 'Latitude of the pickup location (Double).', default=UNSET)
-    origin_location_lon: float | UnsetType | None = wire('originLocationLon', 'Longitude of the pickup location (Double).', default=UNSET)
-    destination_address: str | UnsetType | None = wire('destinationAddress', 'Delivery address for the trip.', default=UNSET)
-    dest_location_lat: float | UnsetType | None = wire('destLocationLat', 'Latitude of the delivery location (Double).', default=UNSET)
-    dest_location_lon: float | UnsetType | None = wire('destLocationLon', 'Longitude of the delivery location (Double).', default=UNSET)
-    is_drop_car: bool | UnsetType | None = wire('isDropCar', 'Whether the customer is dropping off their car. Cannot be true simultaneously with loanerVehicleRequired. Defaults to false.', default=UNSET)
-    loaner_vehicle_uuid: str | UnsetType | None = wire('loanerVehicleUuid', 'UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.', default=UNSET)
-    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire('swappedLoanerVehicleUuid', 'UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only).', default=UNSET)
-    loaner_description: str | UnsetType | None = wire('loanerDescription', 'Description of the loaner vehicle.', default=UNSET)
-    loaner_model: str | UnsetType | None = wire('loanerModel', 'Model of the loaner vehicle (e.g., 2026 Camry).', default=UNSET)
-    ro_number: str | UnsetType | None = wire('roNumber', 'Repair order number associated with the trip.', default=UNSET)
-    dealer_order_uuid: str | UnsetType | None = wire('dealerOrderUUID', 'UUID of the dealer order.', default=UNSET)
-    primary_driver_uuid: str | UnsetType | None = wire('primaryDriverUUID', 'UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if secondaryDriverUUID is present.', default=UNSET)
-    secondary_driver_uuid: str | UnsetType | None = wire('secondaryDriverUUID', 'UUID of the secondary driver. Cannot be the same as primaryDriverUUID (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).', default=UNSET)
-    linked_appointment_uuid: str | UnsetType | None = wire('linkedAppointmentUuid', 'UUID of a linked appointment.', default=UNSET)
-    linked_trip_uuids: list[str] | UnsetType | None = wire('linkedTripUuids', 'UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not send for normal partner create requests: the API links the dropoff trip to the pickup trip itself.', default=UNSET)
-    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire('subTrips', 'List of sub-trips associated with this trip event (List<Object>). The page gives no shape for the items, so any JSON object is accepted.', default=UNSET)
-    optional_fields: dict[str, str] | UnsetType | None = wire('optionalFields', 'Additional optional key-value pairs (Map<String, String>).', default=UNSET)
-    send_message_to_customer: bool | UnsetType | None = wire('sendMessageToCustomer', 'Accepted but overridden: the system forces it to false during trip creation regardless of what the caller sends.', default=UNSET)
-    is_valid: bool | UnsetType | None = wire('isValid', 'Accepted but overridden: the system forces it to false during trip creation; the trip is marked valid later during the SAR-Trip mapping step.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerPickupTripInformation"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    ride_type: str | UnsetType | None = wire("rideType", default=UNSET)
+    """
+    Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and
+    the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE /
+    DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE, checked by partner_request_errors). If omitted,
+    the API defaults it. Decision: a free string here, so the partner check can answer with the
+    vendor's code.
+    """
+
+    loaner_vehicle_required: bool | UnsetType | None = wire("loanerVehicleRequired", default=UNSET)
+    """
+    Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar
+    (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).
+    """
+
+    must_start_by: str | UnsetType | None = wire("mustStartBy", default=UNSET)
+    """
+    Latest start time for the trip in ISO-8601 format with timezone offset. Written
+    YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the
+    calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the
+    pattern.
+    """
+
+    trip_status: str | UnsetType | None = wire("tripStatus", default=UNSET)
+    """Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed."""
+
+    service_advisor_name: str | UnsetType | None = wire("serviceAdvisorName", default=UNSET)
+    """
+    Display name of the service advisor. The service advisor UUID is derived from
+    appointmentInformation.assignedUser.
+    """
+
+    origin_address: str | UnsetType | None = wire("originAddress", default=UNSET)
+    """Pickup address for the trip (for the dropoff trip: the dropoff origin address)."""
+
+    origin_location_lat: float | UnsetType | None = wire("originLocationLat", default=UNSET)
+    """Latitude of the pickup location (Double)."""
+
+    origin_location_lon: float | UnsetType | None = wire("originLocationLon", default=UNSET)
+    """Longitude of the pickup location (Double)."""
+
+    destination_address: str | UnsetType | None = wire("destinationAddress", default=UNSET)
+    """Delivery address for the trip."""
+
+    dest_location_lat: float | UnsetType | None = wire("destLocationLat", default=UNSET)
+    """Latitude of the delivery location (Double)."""
+
+    dest_location_lon: float | UnsetType | None = wire("destLocationLon", default=UNSET)
+    """Longitude of the delivery location (Double)."""
+
+    is_drop_car: bool | UnsetType | None = wire("isDropCar", default=UNSET)
+    """
+    Whether the customer is dropping off their car. Cannot be true simultaneously with
+    loanerVehicleRequired. Defaults to false.
+    """
+
+    loaner_vehicle_uuid: str | UnsetType | None = wire("loanerVehicleUuid", default=UNSET)
+    """
+    UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.
+    """
+
+    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire(
+        "swappedLoanerVehicleUuid", default=UNSET
+    )
+    """UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only)."""
+
+    loaner_description: str | UnsetType | None = wire("loanerDescription", default=UNSET)
+    """Description of the loaner vehicle."""
+
+    loaner_model: str | UnsetType | None = wire("loanerModel", default=UNSET)
+    """Model of the loaner vehicle (e.g., 2026 Camry)."""
+
+    ro_number: str | UnsetType | None = wire("roNumber", default=UNSET)
+    """Repair order number associated with the trip."""
+
+    dealer_order_uuid: str | UnsetType | None = wire("dealerOrderUUID", default=UNSET)
+    """UUID of the dealer order."""
+
+    primary_driver_uuid: str | UnsetType | None = wire("primaryDriverUUID", default=UNSET)
+    """
+    UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if
+    secondaryDriverUUID is present.
+    """
+
+    secondary_driver_uuid: str | UnsetType | None = wire("secondaryDriverUUID", default=UNSET)
+    """
+    UUID of the secondary driver. Cannot be the same as primaryDriverUUID
+    (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).
+    """
+
+    linked_appointment_uuid: str | UnsetType | None = wire("linkedAppointmentUuid", default=UNSET)
+    """UUID of a linked appointment."""
+
+    linked_trip_uuids: list[str] | UnsetType | None = wire("linkedTripUuids", default=UNSET)
+    """
+    UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not
+    send for normal partner create requests: the API links the dropoff trip to the pickup trip
+    itself.
+    """
+
+    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire("subTrips", default=UNSET)
+    """
+    List of sub-trips associated with this trip event (List<Object>). The page gives no shape
+    for the items, so any JSON object is accepted.
+    """
+
+    optional_fields: dict[str, str] | UnsetType | None = wire("optionalFields", default=UNSET)
+    """Additional optional key-value pairs (Map<String, String>)."""
+
+    send_message_to_customer: bool | UnsetType | None = wire("sendMessageToCustomer", default=UNSET)
+    """
+    Accepted but overridden: the system forces it to false during trip creation regardless of
+    what the caller sends.
+    """
+
+    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    """
+    Accepted but overridden: the system forces it to false during trip creation; the trip is
+    marked valid later during the SAR-Trip mapping step.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerDropTripInformation(Model):
     """
     dropTripInformation: the linked dropoff vehicle trip. Same field structure as
-    pickupTripInformation plus rideTime. Decision: parentEventUUID is not a documented field
-    and is rejected (the page says not to send it).
+    pickupTripInformation plus rideTime. Decision: parentEventUUID is not a documented field and
+    is rejected (the page says not to send it).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerDropTripInformation')
-    __open__: ClassVar[bool] = False
-    ride_type: str | UnsetType | None = wire('rideType', "Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE / DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE, checked by partner_request_errors). If omitted, the API defaults it. Decision: a free string here, so the partner check can answer with the vendor's code.", default=UNSET)
-    loaner_vehicle_required: bool | UnsetType | None = wire('loanerVehicleRequired', 'Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).', default=UNSET)
-    must_start_by: str | UnsetType | None = wire('mustStartBy', 'Latest start time for the trip in ISO-8601 format with timezone offset. Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.', default=UNSET)
-    trip_status: str | UnsetType | None = wire('tripStatus', 'Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed.', default=UNSET)
-    service_advisor_name: str | UnsetType | None = wire('serviceAdvisorName', 'Display name of the service advisor. The service advisor UUID is derived from appointmentInformation.assignedUser.', default=UNSET)
-    origin_address: str | UnsetType | None = wire('originAddress', 'Pickup address for the trip (for the dropoff trip: the dropoff origin address).', default=UNSET)
-    origin_location_lat: float | UnsetType | None = wire('originLocationLat', 'Latitude of the pickup location (Double).', default=UNSET)
-    origin_location_lon: float | UnsetType | None = wire('originLocationLon', 'Longitude of the pickup location (Double).', default=UNSET)
-    destination_address: str | UnsetType | None = wire('destinationAddress', 'Delivery address for the trip.', default=UNSET)
-    dest_location_lat: float | UnsetType | None = wire('destLocationLat', 'Latitude of the delivery location (Double).', default=UNSET)
-    dest_location_lon: float | UnsetType | None = wire('destLocationLon', 'Longitude of the delivery location (Double).', default=UNSET)
-    is_drop_car: bool | UnsetType | None = wire('isDropCar', 'Whether the customer is dropping off their car. Cannot be true simultaneously with loanerVehicleRequired. Defaults to false.', default=UNSET)
-    loaner_vehicle_uuid: str | UnsetType | None = wire('loanerVehicleUuid', 'UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.', default=UNSET)
-    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire('swappedLoanerVehicleUuid', 'UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only).', default=UNSET)
-    loaner_description: str | UnsetType | None = wire('loanerDescription', 'Description of the loaner vehicle.', default=UNSET)
-    loaner_model: str | UnsetType | None = wire('loanerModel', 'Model of the loaner vehicle (e.g., 2026 Camry).', default=UNSET)
-    ro_number: str | UnsetType | None = wire('roNumber', 'Repair order number associated with the trip.', default=UNSET)
-    dealer_order_uuid: str | UnsetType | None = wire('dealerOrderUUID', 'UUID of the dealer order.', default=UNSET)
-    primary_driver_uuid: str | UnsetType | None = wire('primaryDriverUUID', 'UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if secondaryDriverUUID is present.', default=UNSET)
-    secondary_driver_uuid: str | UnsetType | None = wire('secondaryDriverUUID', 'UUID of the secondary driver. Cannot be the same as primaryDriverUUID (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).', default=UNSET)
-    linked_appointment_uuid: str | UnsetType | None = wire('linkedAppointmentUuid', 'UUID of a linked appointment.', default=UNSET)
-    linked_trip_uuids: list[str] | UnsetType | None = wire('linkedTripUuids', 'UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not send for normal partner create requests: the API links the dropoff trip to the pickup trip itself.', default=UNSET)
-    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire('subTrips', 'List of sub-trips associated with this trip event (List<Object>). The page gives no shape for the items, so any JSON object is accepted.', default=UNSET)
-    optional_fields: dict[str, str] | UnsetType | None = wire('optionalFields', 'Additional optional key-value pairs (Map<String, String>).', default=UNSET)
-    send_message_to_customer: bool | UnsetType | None = wire('sendMessageToCustomer', 'Accepted but overridden: the system forces it to false during trip creation regardless of what the caller sends.', default=UNSET)
-    is_valid: bool | UnsetType | None = wire('isValid', 'Accepted but overridden: the system forces it to false during trip creation; the trip is marked valid later during the SAR-Trip mapping step.', default=UNSET)
-    ride_time: str | UnsetType | None = wire('rideTime', 'Scheduled time for the dropoff trip in ISO-8601 format with timezone offset. Required for dropoff ride types (DROPOFF_RIDE_TIME_REQUIRED, checked by partner_request_errors). Written YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the pattern.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerDropTripInformation"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    ride_type: str | UnsetType | None = wire("rideType", default=UNSET)
+    """
+    Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and
+    the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE /
+    DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE, checked by partner_request_errors). If omitted,
+    the API defaults it. Decision: a free string here, so the partner check can answer with the
+    vendor's code.
+    """
+
+    loaner_vehicle_required: bool | UnsetType | None = wire("loanerVehicleRequired", default=UNSET)
+    """
+    Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar
+    (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).
+    """
+
+    must_start_by: str | UnsetType | None = wire("mustStartBy", default=UNSET)
+    """
+    Latest start time for the trip in ISO-8601 format with timezone offset. Written
+    YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the
+    calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the
+    pattern.
+    """
+
+    trip_status: str | UnsetType | None = wire("tripStatus", default=UNSET)
+    """Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed."""
+
+    service_advisor_name: str | UnsetType | None = wire("serviceAdvisorName", default=UNSET)
+    """
+    Display name of the service advisor. The service advisor UUID is derived from
+    appointmentInformation.assignedUser.
+    """
+
+    origin_address: str | UnsetType | None = wire("originAddress", default=UNSET)
+    """Pickup address for the trip (for the dropoff trip: the dropoff origin address)."""
+
+    origin_location_lat: float | UnsetType | None = wire("originLocationLat", default=UNSET)
+    """Latitude of the pickup location (Double)."""
+
+    origin_location_lon: float | UnsetType | None = wire("originLocationLon", default=UNSET)
+    """Longitude of the pickup location (Double)."""
+
+    destination_address: str | UnsetType | None = wire("destinationAddress", default=UNSET)
+    """Delivery address for the trip."""
+
+    dest_location_lat: float | UnsetType | None = wire("destLocationLat", default=UNSET)
+    """Latitude of the delivery location (Double)."""
+
+    dest_location_lon: float | UnsetType | None = wire("destLocationLon", default=UNSET)
+    """Longitude of the delivery location (Double)."""
+
+    is_drop_car: bool | UnsetType | None = wire("isDropCar", default=UNSET)
+    """
+    Whether the customer is dropping off their car. Cannot be true simultaneously with
+    loanerVehicleRequired. Defaults to false.
+    """
+
+    loaner_vehicle_uuid: str | UnsetType | None = wire("loanerVehicleUuid", default=UNSET)
+    """
+    UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.
+    """
+
+    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire(
+        "swappedLoanerVehicleUuid", default=UNSET
+    )
+    """UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only)."""
+
+    loaner_description: str | UnsetType | None = wire("loanerDescription", default=UNSET)
+    """Description of the loaner vehicle."""
+
+    loaner_model: str | UnsetType | None = wire("loanerModel", default=UNSET)
+    """Model of the loaner vehicle (e.g., 2026 Camry)."""
+
+    ro_number: str | UnsetType | None = wire("roNumber", default=UNSET)
+    """Repair order number associated with the trip."""
+
+    dealer_order_uuid: str | UnsetType | None = wire("dealerOrderUUID", default=UNSET)
+    """UUID of the dealer order."""
+
+    primary_driver_uuid: str | UnsetType | None = wire("primaryDriverUUID", default=UNSET)
+    """
+    UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if
+    secondaryDriverUUID is present.
+    """
+
+    secondary_driver_uuid: str | UnsetType | None = wire("secondaryDriverUUID", default=UNSET)
+    """
+    UUID of the secondary driver. Cannot be the same as primaryDriverUUID
+    (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).
+    """
+
+    linked_appointment_uuid: str | UnsetType | None = wire("linkedAppointmentUuid", default=UNSET)
+    """UUID of a linked appointment."""
+
+    linked_trip_uuids: list[str] | UnsetType | None = wire("linkedTripUuids", default=UNSET)
+    """
+    UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not
+    send for normal partner create requests: the API links the dropoff trip to the pickup trip
+    itself.
+    """
+
+    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire("subTrips", default=UNSET)
+    """
+    List of sub-trips associated with this trip event (List<Object>). The page gives no shape
+    for the items, so any JSON object is accepted.
+    """
+
+    optional_fields: dict[str, str] | UnsetType | None = wire("optionalFields", default=UNSET)
+    """Additional optional key-value pairs (Map<String, String>)."""
+
+    send_message_to_customer: bool | UnsetType | None = wire("sendMessageToCustomer", default=UNSET)
+    """
+    Accepted but overridden: the system forces it to false during trip creation regardless of
+    what the caller sends.
+    """
+
+    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    """
+    Accepted but overridden: the system forces it to false during trip creation; the trip is
+    marked valid later during the SAR-Trip mapping step.
+    """
+
+    ride_time: str | UnsetType | None = wire("rideTime", default=UNSET)
+    """
+    Scheduled time for the dropoff trip in ISO-8601 format with timezone offset. Required for
+    dropoff ride types (DROPOFF_RIDE_TIME_REQUIRED, checked by partner_request_errors). Written
+    YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the
+    calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the
+    pattern.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerAppointmentInformation(Model):
     """
     appointmentInformation: the core appointment details (no
     appointmentStartDateTime/appointmentEndDateTime on this endpoint).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerAppointmentInformation')
-    __open__: ClassVar[bool] = False
-    customer_appointment_preference: PartnerCustomerAppointmentPreference = wire('customerAppointmentPreference', 'Preferences for customer communication. Must be provided (can be empty {}).')
-    assigned_user: PartnerDealerAssociate | UnsetType | None = wire('assignedUser', 'Dealer associate to whom the appointment is assigned. Also drives the service advisor UUID on the trip.', default=UNSET)
-    creator_user: PartnerDealerAssociate | UnsetType | None = wire('creatorUser', "Dealer associate who created the appointment. Drives the trip's assignedByDealerAssociateUUID. Required unless source is WEB (VALID_CREATOR_USER_UUID_REQUIRED, checked by partner_request_errors).", default=UNSET)
-    transport_option: PartnerTransportOption | UnsetType | None = wire('transportOption', 'Transport option details. Whether it is pickup-and-delivery is decided by the server from transportOptionUuid (PICKUP_AND_DELIVERY_TRANSPORT_OPTION_REQUIRED cannot be checked locally).', default=UNSET)
-    service_list: list[PartnerService] | UnsetType | None = wire('serviceList', 'List of services/opcodes for the appointment.', default=UNSET)
-    appointment_key: str | UnsetType | None = wire('appointmentKey', 'Unique token assigned to each appointment in DMS.', default=UNSET)
-    mileage_text: str | UnsetType | None = wire('mileageText', 'Vehicle mileage at time of appointment (in miles).', default=UNSET)
-    comments: str | UnsetType | None = wire('comments', 'Customer-facing notes for the appointment.', default=UNSET)
-    internal_notes: str | UnsetType | None = wire('internalNotes', 'Internal notes for dealership personnel only; not visible to customers.', default=UNSET)
-    status: str | UnsetType | None = wire('status', 'Status of the appointment. To create an appointment, send as null.', default=UNSET)
-    recall: bool | UnsetType | None = wire('recall', 'Whether the appointment includes a recall.', default=UNSET)
-    push_to_dms: bool | UnsetType | None = wire('pushToDms', 'Whether the appointment should be pushed to DMS. Defaults to true.', default=UNSET)
-    should_auto_compute_slot: bool | UnsetType | None = wire('shouldAutoComputeSlot', 'Whether to auto-compute slot if dates are not provided.', default=UNSET)
-    skip_brand_validation: bool | UnsetType | None = wire('skipBrandValidation', 'Whether to skip vehicle make validation.', default=UNSET)
-    is_diagnostic: bool | UnsetType | None = wire('isDiagnostic', 'Whether this is a diagnostic appointment.', default=UNSET)
-    error_on_duplicate: bool | UnsetType | None = wire('errorOnDuplicate', 'Whether to error if a duplicate appointment is found. Defaults to false.', default=UNSET)
-    override_existing_appointment: bool | UnsetType | None = wire('overrideExistingAppointment', 'Whether to override an existing appointment. Defaults to true.', default=UNSET)
-    draft_uuid: str | UnsetType | None = wire('draftUuid', 'UUID of a linked draft appointment.', default=UNSET)
-    sd_session_id: str | UnsetType | None = wire('sdSessionId', 'Shift Digital analytics session ID.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerAppointmentInformation"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    customer_appointment_preference: PartnerCustomerAppointmentPreference = wire(
+        "customerAppointmentPreference"
+    )
+    """Preferences for customer communication. Must be provided (can be empty {})."""
+
+    assigned_user: PartnerDealerAssociate | UnsetType | None = wire("assignedUser", default=UNSET)
+    """
+    Dealer associate to whom the appointment is assigned. Also drives the service advisor UUID
+    on the trip.
+    """
+
+    creator_user: PartnerDealerAssociate | UnsetType | None = wire("creatorUser", default=UNSET)
+    """
+    Dealer associate who created the appointment. Drives the trip's
+    assignedByDealerAssociateUUID. Required unless source is WEB
+    (VALID_CREATOR_USER_UUID_REQUIRED, checked by partner_request_errors).
+    """
+
+    transport_option: PartnerTransportOption | UnsetType | None = wire(
+        "transportOption", default=UNSET
+    )
+    """
+    Transport option details. Whether it is pickup-and-delivery is decided by the server from
+    transportOptionUuid (PICKUP_AND_DELIVERY_TRANSPORT_OPTION_REQUIRED cannot be checked
+    locally).
+    """
+
+    service_list: list[PartnerService] | UnsetType | None = wire("serviceList", default=UNSET)
+    """List of services/opcodes for the appointment."""
+
+    appointment_key: str | UnsetType | None = wire("appointmentKey", default=UNSET)
+    """Unique token assigned to each appointment in DMS."""
+
+    mileage_text: str | UnsetType | None = wire("mileageText", default=UNSET)
+    """Vehicle mileage at time of appointment (in miles)."""
+
+    comments: str | UnsetType | None = wire("comments", default=UNSET)
+    """Customer-facing notes for the appointment."""
+
+    internal_notes: str | UnsetType | None = wire("internalNotes", default=UNSET)
+    """Internal notes for dealership personnel only; not visible to customers."""
+
+    status: str | UnsetType | None = wire("status", default=UNSET)
+    """Status of the appointment. To create an appointment, send as null."""
+
+    recall: bool | UnsetType | None = wire("recall", default=UNSET)
+    """Whether the appointment includes a recall."""
+
+    push_to_dms: bool | UnsetType | None = wire("pushToDms", default=UNSET)
+    """Whether the appointment should be pushed to DMS. Defaults to true."""
+
+    should_auto_compute_slot: bool | UnsetType | None = wire("shouldAutoComputeSlot", default=UNSET)
+    """Whether to auto-compute slot if dates are not provided."""
+
+    skip_brand_validation: bool | UnsetType | None = wire("skipBrandValidation", default=UNSET)
+    """Whether to skip vehicle make validation."""
+
+    is_diagnostic: bool | UnsetType | None = wire("isDiagnostic", default=UNSET)
+    """Whether this is a diagnostic appointment."""
+
+    error_on_duplicate: bool | UnsetType | None = wire("errorOnDuplicate", default=UNSET)
+    """Whether to error if a duplicate appointment is found. Defaults to false."""
+
+    override_existing_appointment: bool | UnsetType | None = wire(
+        "overrideExistingAppointment", default=UNSET
+    )
+    """Whether to override an existing appointment. Defaults to true."""
+
+    draft_uuid: str | UnsetType | None = wire("draftUuid", default=UNSET)
+    """UUID of a linked draft appointment."""
+
+    sd_session_id: str | UnsetType | None = wire("sdSessionId", default=UNSET)
+    """Shift Digital analytics session ID."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerCustomerAppointmentPreference(Model):
     """
     customerAppointmentPreference: preferences for customer communication (may be empty {}).
     Decision: the fields are those of the page's complete example; the page has no table for
     them.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerCustomerAppointmentPreference')
-    __open__: ClassVar[bool] = False
-    email_confirmation: bool | UnsetType | None = wire('emailConfirmation', 'Send a confirmation email.', default=UNSET)
-    text_confirmation: bool | UnsetType | None = wire('textConfirmation', 'Send a confirmation text.', default=UNSET)
-    email_reminder: bool | UnsetType | None = wire('emailReminder', 'Send a reminder email.', default=UNSET)
-    text_reminder: bool | UnsetType | None = wire('textReminder', 'Send a reminder text.', default=UNSET)
-    confirmation_email: str | UnsetType | None = wire('confirmationEmail', 'Email address for confirmations.', default=UNSET)
-    confirmation_phone_number: str | UnsetType | None = wire('confirmationPhoneNumber', "Phone number for confirmations (the page's example is not E.164).", default=UNSET)
-    notify_customer: bool | UnsetType | None = wire('notifyCustomer', 'Whether to notify the customer.', default=UNSET)
-    send_communication_to_da: bool | UnsetType | None = wire('sendCommunicationToDA', 'Whether to send communication to the dealer associate.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerCustomerAppointmentPreference"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    email_confirmation: bool | UnsetType | None = wire("emailConfirmation", default=UNSET)
+    """Send a confirmation email."""
+
+    text_confirmation: bool | UnsetType | None = wire("textConfirmation", default=UNSET)
+    """Send a confirmation text."""
+
+    email_reminder: bool | UnsetType | None = wire("emailReminder", default=UNSET)
+    """Send a reminder email."""
+
+    text_reminder: bool | UnsetType | None = wire("textReminder", default=UNSET)
+    """Send a reminder text."""
+
+    confirmation_email: str | UnsetType | None = wire("confirmationEmail", default=UNSET)
+    """Email address for confirmations."""
+
+    confirmation_phone_number: str | UnsetType | None = wire(
+        "confirmationPhoneNumber", default=UNSET
+    )
+    """Phone number for confirmations (the page's example is not E.164)."""
+
+    notify_customer: bool | UnsetType | None = wire("notifyCustomer", default=UNSET)
+    """Whether to notify the customer."""
+
+    send_communication_to_da: bool | UnsetType | None = wire("sendCommunicationToDA", default=UNSET)
+    """Whether to send communication to the dealer associate."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerDealerAssociate(Model):
     """
-    A dealer associate reference (assignedUser, creatorUser), shaped as in the page's
-    complete example.
+    A dealer associate reference (assignedUser, creatorUser), shaped as in the page's complete
+    example.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerDealerAssociate')
-    __open__: ClassVar[bool] = False
-    uuid: str | UnsetType | None = wire('uuid', 'UUID of the dealer associate.', default=UNSET)
-    dept_uuid: str | UnsetType | None = wire('deptUUID', "UUID of the dealer associate's department.", default=UNSET)
-    team_uuid: str | UnsetType | None = wire('teamUuid', "UUID of the dealer associate's team.", default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerDealerAssociate"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    """UUID of the dealer associate."""
+
+    dept_uuid: str | UnsetType | None = wire("deptUUID", default=UNSET)
+    """UUID of the dealer associate's department."""
+
+    team_uuid: str | UnsetType | None = wire("teamUuid", default=UNSET)
+    """UUID of the dealer associate's team."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerTransportOption(Model):
     """
     Transport option details (appointmentInformation.transportOption and
     pickupDeliveryTripMetadata.subTransportOptionRequest share this shape).
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerTransportOption')
-    __open__: ClassVar[bool] = False
-    transportation: str | UnsetType | None = wire('transportation', 'Name of transport option (e.g., Loaner).', default=UNSET)
-    transport_option_uuid: str | UnsetType | None = wire('transportOptionUuid', 'Unique token assigned to each transport option in myKaarma.', default=UNSET)
-    alt_transportation: str | UnsetType | None = wire('altTransportation', 'Custom name for the transport option.', default=UNSET)
-    booking_id: str | UnsetType | None = wire('bookingID', 'Third party booking ID. Only valid for Loaners.', default=UNSET)
-    book_in_third_party: bool | UnsetType | None = wire('bookInThirdParty', 'Indicator if booking was made in third party. Only valid for Loaners.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerTransportOption"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    transportation: str | UnsetType | None = wire("transportation", default=UNSET)
+    """Name of transport option (e.g., Loaner)."""
+
+    transport_option_uuid: str | UnsetType | None = wire("transportOptionUuid", default=UNSET)
+    """Unique token assigned to each transport option in myKaarma."""
+
+    alt_transportation: str | UnsetType | None = wire("altTransportation", default=UNSET)
+    """Custom name for the transport option."""
+
+    booking_id: str | UnsetType | None = wire("bookingID", default=UNSET)
+    """Third party booking ID. Only valid for Loaners."""
+
+    book_in_third_party: bool | UnsetType | None = wire("bookInThirdParty", default=UNSET)
+    """Indicator if booking was made in third party. Only valid for Loaners."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerService(Model):
     """
-    A serviceList item: one service/opcode for the appointment, shaped as in the page's
-    complete example.
+    A serviceList item: one service/opcode for the appointment, shaped as in the page's complete
+    example.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerService')
-    __open__: ClassVar[bool] = False
-    title: str | UnsetType | None = wire('title', 'Title of the service / opcode (e.g. CECOIL).', default=UNSET)
-    description: str | UnsetType | None = wire('description', 'Description of the service.', default=UNSET)
-    op_code_name: str | UnsetType | None = wire('opCodeName', 'Opcode name.', default=UNSET)
-    price: float | str | UnsetType | None = wire('price', 'Price of the service. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
-    labor_total: float | str | UnsetType | None = wire('laborTotal', 'Labor total. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
-    parts_total: float | str | UnsetType | None = wire('partsTotal', 'Parts total. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
-    shop_fees: float | str | UnsetType | None = wire('shopFees', 'Shop fees. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
-    taxes: float | str | UnsetType | None = wire('taxes', 'Taxes. Decision: the page only shows null, so a number or a string is accepted.', default=UNSET)
-    pay_type: str | UnsetType | None = wire('payType', 'Pay type.', default=UNSET)
-    sort_order: int | UnsetType | None = wire('sortOrder', 'Sort order of the service in the list (an integer in the example).', default=UNSET)
-    recall_id: str | UnsetType | None = wire('recallID', 'Recall identifier, when the service is a recall.', default=UNSET)
-    parent_title: str | UnsetType | None = wire('parentTitle', 'Title of the parent service.', default=UNSET)
-    menu_uuid: str | UnsetType | None = wire('menuUuid', 'UUID of the service menu.', default=UNSET)
-    operation_type: str | UnsetType | None = wire('operationType', 'Type of operation (e.g. OPCODE).', default=UNSET)
-    operation_uuid: str | UnsetType | None = wire('operationUuid', 'UUID of the operation.', default=UNSET)
-    is_custom_concern: bool | UnsetType | None = wire('isCustomConcern', 'Whether this is a custom concern.', default=UNSET)
-    duration_in_mins: int | UnsetType | None = wire('durationInMins', 'Duration in minutes.', default=UNSET)
-    parent_opcode_uuid: str | UnsetType | None = wire('parentOpcodeUuid', 'UUID of the parent opcode.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerService"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    title: str | UnsetType | None = wire("title", default=UNSET)
+    """Title of the service / opcode (e.g. CECOIL)."""
+
+    description: str | UnsetType | None = wire("description", default=UNSET)
+    """Description of the service."""
+
+    op_code_name: str | UnsetType | None = wire("opCodeName", default=UNSET)
+    """Opcode name."""
+
+    price: float | str | UnsetType | None = wire("price", default=UNSET)
+    """
+    Price of the service. Decision: the page only shows null, so a number or a string is
+    accepted.
+    """
+
+    labor_total: float | str | UnsetType | None = wire("laborTotal", default=UNSET)
+    """Labor total. Decision: the page only shows null, so a number or a string is accepted."""
+
+    parts_total: float | str | UnsetType | None = wire("partsTotal", default=UNSET)
+    """Parts total. Decision: the page only shows null, so a number or a string is accepted."""
+
+    shop_fees: float | str | UnsetType | None = wire("shopFees", default=UNSET)
+    """Shop fees. Decision: the page only shows null, so a number or a string is accepted."""
+
+    taxes: float | str | UnsetType | None = wire("taxes", default=UNSET)
+    """Taxes. Decision: the page only shows null, so a number or a string is accepted."""
+
+    pay_type: str | UnsetType | None = wire("payType", default=UNSET)
+    """Pay type."""
+
+    sort_order: int | UnsetType | None = wire("sortOrder", default=UNSET)
+    """Sort order of the service in the list (an integer in the example)."""
+
+    recall_id: str | UnsetType | None = wire("recallID", default=UNSET)
+    """Recall identifier, when the service is a recall."""
+
+    parent_title: str | UnsetType | None = wire("parentTitle", default=UNSET)
+    """Title of the parent service."""
+
+    menu_uuid: str | UnsetType | None = wire("menuUuid", default=UNSET)
+    """UUID of the service menu."""
+
+    operation_type: str | UnsetType | None = wire("operationType", default=UNSET)
+    """Type of operation (e.g. OPCODE)."""
+
+    operation_uuid: str | UnsetType | None = wire("operationUuid", default=UNSET)
+    """UUID of the operation."""
+
+    is_custom_concern: bool | UnsetType | None = wire("isCustomConcern", default=UNSET)
+    """Whether this is a custom concern."""
+
+    duration_in_mins: int | UnsetType | None = wire("durationInMins", default=UNSET)
+    """Duration in minutes."""
+
+    parent_opcode_uuid: str | UnsetType | None = wire("parentOpcodeUuid", default=UNSET)
+    """UUID of the parent opcode."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerVehicleInformation(Model):
     """vehicleInformation: the vehicle for which the appointment is created."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerVehicleInformation')
-    __open__: ClassVar[bool] = False
-    vehicle_uuid: str | UnsetType | None = wire('vehicleUuid', 'Unique identifier of vehicle in myKaarma (recommended and fastest option).', default=UNSET)
-    vin: str | UnsetType | None = wire('vin', 'Vehicle Identification Number (supported but slower: the UUID is searched for).', default=UNSET)
-    vehicle_key: str | UnsetType | None = wire('vehicleKey', 'Unique key of vehicle in the DMS.', default=UNSET)
-    vehicle_year: str | UnsetType | None = wire('vehicleYear', 'Model year of the vehicle (e.g., 2026).', default=UNSET)
-    vehicle_make: str | UnsetType | None = wire('vehicleMake', 'Make of the vehicle (e.g., Toyota).', default=UNSET)
-    vehicle_model: str | UnsetType | None = wire('vehicleModel', 'Model of the vehicle (e.g., Camry).', default=UNSET)
-    estimated_mileage: str | UnsetType | None = wire('estimatedMileage', 'Estimated mileage of the vehicle.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerVehicleInformation"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    vehicle_uuid: str | UnsetType | None = wire("vehicleUuid", default=UNSET)
+    """Unique identifier of vehicle in myKaarma (recommended and fastest option)."""
+
+    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    """Vehicle Identification Number (supported but slower: the UUID is searched for)."""
+
+    vehicle_key: str | UnsetType | None = wire("vehicleKey", default=UNSET)
+    """Unique key of vehicle in the DMS."""
+
+    vehicle_year: str | UnsetType | None = wire("vehicleYear", default=UNSET)
+    """Model year of the vehicle (e.g., 2026)."""
+
+    vehicle_make: str | UnsetType | None = wire("vehicleMake", default=UNSET)
+    """Make of the vehicle (e.g., Toyota)."""
+
+    vehicle_model: str | UnsetType | None = wire("vehicleModel", default=UNSET)
+    """Model of the vehicle (e.g., Camry)."""
+
+    estimated_mileage: str | UnsetType | None = wire("estimatedMileage", default=UNSET)
+    """Estimated mileage of the vehicle."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerPickupDeliveryTripMetadata(Model):
     """pickupDeliveryTripMetadata."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-request', 1, '/$defs/PartnerPickupDeliveryTripMetadata')
-    __open__: ClassVar[bool] = False
-    sub_transport_option_request: PartnerTransportOption | UnsetType | None = wire('subTransportOptionRequest', 'Details of the sub transport option.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerPickupDeliveryTripMetadata"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    sub_transport_option_request: PartnerTransportOption | UnsetType | None = wire(
+        "subTransportOptionRequest", default=UNSET
+    )
+    """Details of the sub transport option."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerAppointmentResponse(Model):
     """
-    SaveAppointmentWithTripResponse. Open to members myKaarma adds later. On failure the
-    UUIDs are null, statusCode carries the HTTP status and errors lists the codes.
+    SaveAppointmentWithTripResponse. Open to members myKaarma adds later. On failure the UUIDs
+    are null, statusCode carries the HTTP status and errors lists the codes.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-response', 1)
-    __open__: ClassVar[bool] = True
-    event_uuid: str | UnsetType | None = wire('eventUUID', 'UUID of the created pickup and delivery trip event.', default=UNSET)
-    pickup_event_uuid: str | UnsetType | None = wire('pickupEventUUID', 'Alias for eventUUID, returned for newer partner integrations.', default=UNSET)
-    dropoff_event_uuid: str | UnsetType | None = wire('dropoffEventUUID', 'UUID of the created dropoff trip event, when dropTripInformation was provided.', default=UNSET)
-    appointment_uuid: str | UnsetType | None = wire('appointmentUUID', 'UUID of the created appointment.', default=UNSET)
-    status_code: int | UnsetType | None = wire('statusCode', 'HTTP status code of the response (Integer).', default=UNSET)
-    errors: list[PartnerApiError] | UnsetType | None = wire('errors', 'List of errors, if any (null when none).', default=UNSET)
-    warnings: list[PartnerApiWarning] | UnsetType | None = wire('warnings', 'List of warnings, if any (null when none).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    event_uuid: str | UnsetType | None = wire("eventUUID", default=UNSET)
+    """UUID of the created pickup and delivery trip event."""
+
+    pickup_event_uuid: str | UnsetType | None = wire("pickupEventUUID", default=UNSET)
+    """Alias for eventUUID, returned for newer partner integrations."""
+
+    dropoff_event_uuid: str | UnsetType | None = wire("dropoffEventUUID", default=UNSET)
+    """UUID of the created dropoff trip event, when dropTripInformation was provided."""
+
+    appointment_uuid: str | UnsetType | None = wire("appointmentUUID", default=UNSET)
+    """UUID of the created appointment."""
+
+    status_code: int | UnsetType | None = wire("statusCode", default=UNSET)
+    """HTTP status code of the response (Integer)."""
+
+    errors: list[PartnerApiError] | UnsetType | None = wire("errors", default=UNSET)
+    """List of errors, if any (null when none)."""
+
+    warnings: list[PartnerApiWarning] | UnsetType | None = wire("warnings", default=UNSET)
+    """List of warnings, if any (null when none)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerApiError(Model):
     """
     An error item. errorCode is an open string: partner, downstream trip-service and
     appointment-service codes all appear here.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-response', 1, '/$defs/PartnerApiError')
-    __open__: ClassVar[bool] = True
-    error_code: str = wire('errorCode', 'Error code, e.g. PARTNER_TRIP_INFORMATION_REQUIRED.')
-    error_description: str | UnsetType | None = wire('errorDescription', 'Human-readable description of the error.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-response", 1, "/$defs/PartnerApiError"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    error_code: str = wire("errorCode")
+    """Error code, e.g. PARTNER_TRIP_INFORMATION_REQUIRED."""
+
+    error_description: str | UnsetType | None = wire("errorDescription", default=UNSET)
+    """Human-readable description of the error."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PartnerApiWarning(Model):
     """
-    A warning item. Decision: the page gives no shape; warningCode/warningDescription are
-    taken from the order API's warnings.
+    A warning item. Decision: the page gives no shape; warningCode/warningDescription are taken
+    from the order API's warnings.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/partner-appointment-response', 1, '/$defs/PartnerApiWarning')
-    __open__: ClassVar[bool] = True
-    warning_code: int | str | UnsetType | None = wire('warningCode', 'Warning code (an integer or a string).', default=UNSET)
-    warning_description: str | UnsetType | None = wire('warningDescription', 'Human-readable description of the warning.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/partner-appointment-response", 1, "/$defs/PartnerApiWarning"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    warning_code: int | str | UnsetType | None = wire("warningCode", default=UNSET)
+    """Warning code (an integer or a string)."""
+
+    warning_description: str | UnsetType | None = wire("warningDescription", default=UNSET)
+    """Human-readable description of the warning."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ReadOrderResponse(Model):
     """
     Response of read service order (GET
     /order/v2/department/{departmentUUID}/global_order/{orderUUID}, scope order.fetch). The
     order is nested twice: order.order. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/read-order-response', 1)
-    __open__: ClassVar[bool] = True
-    status_code: int | str | UnsetType | None = wire('statusCode', 'Status code of the call. Decision: the create page prints the placeholder "Integer" and the read page "string"; until a real response settles it, an integer (e.g. 200) or a string (e.g. "200") is accepted.', default=UNSET)
-    order_read_checksum: str | UnsetType | None = wire('orderReadChecksum', 'Checksum of the order as read. Send it unchanged as the orderReadChecksum request header of the next update (see mykaarma/update-order-headers).', default=UNSET)
-    errors: list[OrderApiError] | UnsetType | None = wire('errors', 'Errors of the read (e.g. ORDER_NOT_FOUND for an unknown order uuid).', default=UNSET)
-    warnings: list[OrderApiWarning] | UnsetType | None = wire('warnings', 'Warnings of the read.', default=UNSET)
-    order: ReadOrderEnvelope | UnsetType | None = wire('order', 'The order envelope {uuid, order}; the same shape as the order-event payload.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/read-order-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    status_code: int | str | UnsetType | None = wire("statusCode", default=UNSET)
+    """
+    Status code of the call. Decision: the create page prints the placeholder "Integer" and the
+    read page "string"; until a real response settles it, an integer (e.g. 200) or a string
+    (e.g. "200") is accepted.
+    """
+
+    order_read_checksum: str | UnsetType | None = wire("orderReadChecksum", default=UNSET)
+    """
+    Checksum of the order as read. Send it unchanged as the orderReadChecksum request header of
+    the next update (see mykaarma/update-order-headers).
+    """
+
+    errors: list[OrderApiError] | UnsetType | None = wire("errors", default=UNSET)
+    """Errors of the read (e.g. ORDER_NOT_FOUND for an unknown order uuid)."""
+
+    warnings: list[OrderApiWarning] | UnsetType | None = wire("warnings", default=UNSET)
+    """Warnings of the read."""
+
+    order: ReadOrderEnvelope | UnsetType | None = wire("order", default=UNSET)
+    """The order envelope {uuid, order}; the same shape as the order-event payload."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ReadOrderEnvelope(Model):
     """The outer order object of a read response: the order's uuid and the order itself."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/read-order-response', 1, '/$defs/ReadOrderEnvelope')
-    __open__: ClassVar[bool] = True
-    uuid: str = wire('uuid', 'Unique identifier issued by mykaarma for the order (not validated beyond being a string).')
-    order: Order = wire('order', 'The repair order: type, header, vehicle, customer, jobs, mls.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/read-order-response", 1, "/$defs/ReadOrderEnvelope"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    uuid: str = wire("uuid")
+    """Unique identifier issued by mykaarma for the order (not validated beyond being a string)."""
+
+    order: Order = wire("order")
+    """The repair order: type, header, vehicle, customer, jobs, mls."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateOrderHeaders(Model):
     """
     The order-specific request header(s) of update service order, as a name -> value map.
-    Authorization and Content-Type are sent as for every call and are not part of this
-    schema. Closed.
+    Authorization and Content-Type are sent as for every call and are not part of this schema.
+    Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/update-order-headers', 1)
-    __open__: ClassVar[bool] = False
-    order_read_checksum: str = wire('orderReadChecksum', "orderReadChecksum is a required header value that must be included in update requests. It should be the same value that the vendor received from the previous read order response (ReadOrderResponse.orderReadChecksum), ensuring data integrity and consistency during the update process. Decision: the header is named orderReadChecksum as in the parameter table; the page's prose and curl spell it orderReadorderReadChecksum, which reads as a copy-paste slip (unconfirmed).")
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-order-headers", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    order_read_checksum: str = wire("orderReadChecksum")
+    """
+    orderReadChecksum is a required header value that must be included in update requests. It
+    should be the same value that the vendor received from the previous read order response
+    (ReadOrderResponse.orderReadChecksum), ensuring data integrity and consistency during the
+    update process. Decision: the header is named orderReadChecksum as in the parameter table;
+    the page's prose and curl spell it orderReadorderReadChecksum, which reads as a copy-paste
+    slip (unconfirmed).
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateOrderRequest(Model):
     """
     Body of update service order: POST
@@ -980,6 +2653,9 @@ class UpdateOrderRequest(Model):
     update page's template repeats the create template), with the same required fields and
     rules. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('mykaarma/update-order-request', 1)
-    __open__: ClassVar[bool] = False
-    order: CreateOrder = wire('order', "The order's new state (same shape as the create request's order).")
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-order-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    order: CreateOrder = wire("order")
+    """The order's new state (same shape as the create request's order)."""

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -19,1707 +19,5670 @@ from dealerbridge._models import (
 )
 
 __all__ = [
-    'Appointment',
-    'Authorization',
-    'AutomatedCampaign',
-    'Brand',
-    'Category',
-    'CategoryParent',
-    'CouponOrderDiscount',
-    'CreateCustomService',
-    'CreateFee',
-    'CreateLabor',
-    'CreatePart',
-    'CreateServiceFromCanned',
-    'CreateServiceFromDeferred',
-    'CreateServicesData',
-    'CreateServicesRequest',
-    'CreateServicesResponse',
-    'CreateSubcontract',
-    'CreateTire',
-    'Customer',
-    'DeleteServiceData',
-    'DeleteServiceRequest',
-    'DeleteServiceResponse',
-    'Email',
-    'ErrorResponse',
-    'Fee',
-    'GetServicesResponse',
-    'Inspection',
-    'Label',
-    'LabelConnection',
-    'Labor',
-    'LaborRateReference',
-    'Matrix',
-    'OneTimeCampaign',
-    'Order',
-    'Part',
-    'PaymentTerm',
-    'PhoneNumber',
-    'Profitability',
-    'ProfitabilityCategory',
-    'RecordChangeMeta',
-    'Service',
-    'ServiceQuery',
-    'Subcontract',
-    'Tire',
-    'TirePressureLog',
-    'UpdateServiceData',
-    'UpdateServiceRequest',
-    'UpdateServiceResponse',
-    'Vehicle',
-    'Vendor',
-    'WebhookEvent',
-    'WorkflowStatus',
+    "Appointment",
+    "Authorization",
+    "AutomatedCampaign",
+    "Brand",
+    "Category",
+    "CategoryParent",
+    "CouponOrderDiscount",
+    "CreateCustomService",
+    "CreateFee",
+    "CreateLabor",
+    "CreatePart",
+    "CreateServiceFromCanned",
+    "CreateServiceFromDeferred",
+    "CreateServicesData",
+    "CreateServicesRequest",
+    "CreateServicesResponse",
+    "CreateSubcontract",
+    "CreateTire",
+    "Customer",
+    "DeleteServiceData",
+    "DeleteServiceRequest",
+    "DeleteServiceResponse",
+    "Email",
+    "ErrorResponse",
+    "Fee",
+    "GetServicesResponse",
+    "Inspection",
+    "Label",
+    "LabelConnection",
+    "Labor",
+    "LaborRateReference",
+    "Matrix",
+    "OneTimeCampaign",
+    "Order",
+    "Part",
+    "PaymentTerm",
+    "PhoneNumber",
+    "Profitability",
+    "ProfitabilityCategory",
+    "RecordChangeMeta",
+    "Service",
+    "ServiceQuery",
+    "Subcontract",
+    "Tire",
+    "TirePressureLog",
+    "UpdateServiceData",
+    "UpdateServiceRequest",
+    "UpdateServiceResponse",
+    "Vehicle",
+    "Vendor",
+    "WebhookEvent",
+    "WorkflowStatus",
 ]
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Brand(Model):
     """
-    A tire brand as embedded in a tire (the brand join): its id and name. Open: a fuller
-    brand record is also accepted.
+    A tire brand as embedded in a tire (the brand join): its id and name. Open: a fuller brand
+    record is also accepted.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/brand', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the brand (the tire's brandId).")
-    name: str = wire('name', 'Name of the brand.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/brand", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the brand (the tire's brandId)."""
+
+    name: str = wire("name")
+    """Name of the brand."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Category(Model):
     """
     An inventory category as embedded in a line item (the category join): id, name and its
     parent category. Open: a fuller record is also accepted.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/category', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the category (the line item's categoryId).")
-    name: str = wire('name', 'Name of the category.')
-    parent: CategoryParent | UnsetType | None = wire('parent', 'The parent category {id, name}, or null for a top-level category. Decision: optional and nullable; the seed always prints a parent but categories need not be nested.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/category", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the category (the line item's categoryId)."""
+
+    name: str = wire("name")
+    """Name of the category."""
+
+    parent: CategoryParent | UnsetType | None = wire("parent", default=UNSET)
+    """
+    The parent category {id, name}, or null for a top-level category. Decision: optional and
+    nullable; the seed always prints a parent but categories need not be nested.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CategoryParent(Model):
     """The parent of an inventory category, as embedded in a line item: its id and name. Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/category', 1, '/$defs/CategoryParent')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the parent category.')
-    name: str = wire('name', 'Name of the parent category.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/category", 1, "/$defs/CategoryParent"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the parent category."""
+
+    name: str = wire("name")
+    """Name of the parent category."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServiceFromCanned(Model):
     """
     POST item that creates a service by copying a canned service: {fromCannedServiceId,
     ordinal?}. Closed: any other key is rejected.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateServiceFromCanned')
-    __open__: ClassVar[bool] = False
-    from_canned_service_id: str = wire('fromCannedServiceId', 'The id for the service (the canned service to copy). String, Required; must not be blank. Ids are opaque (no UUID pattern).')
-    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a canned service.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateServiceFromCanned"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    from_canned_service_id: str = wire("fromCannedServiceId")
+    """
+    The id for the service (the canned service to copy). String, Required; must not be blank.
+    Ids are opaque (no UUID pattern).
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """The desired ordinal for the service created from a canned service."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServiceFromDeferred(Model):
     """
-    POST item that re-adds a deferred service to the order: {fromDeferredServiceId,
-    ordinal?}. Closed: any other key is rejected.
+    POST item that re-adds a deferred service to the order: {fromDeferredServiceId, ordinal?}.
+    Closed: any other key is rejected.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateServiceFromDeferred')
-    __open__: ClassVar[bool] = False
-    from_deferred_service_id: str = wire('fromDeferredServiceId', 'The id for the service (the deferred service to revive). String, Required; must not be blank.')
-    ordinal: float | UnsetType = wire('ordinal', 'The desired ordinal for the service created from a deferred service.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateServiceFromDeferred"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    from_deferred_service_id: str = wire("fromDeferredServiceId")
+    """
+    The id for the service (the deferred service to revive). String, Required; must not be
+    blank.
+    """
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """The desired ordinal for the service created from a deferred service."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateCustomService(Model):
     """
-    POST item that creates a custom service: the documented service fields, all optional,
-    with its line items. orderId is not accepted (the path carries it);
-    shopSuppliesValueType is (see its Decision). Closed: unknown or misnamed keys are
-    rejected, because Shopmonkey silently ignores them and applies defaults.
+    POST item that creates a custom service: the documented service fields, all optional, with
+    its line items. orderId is not accepted (the path carries it); shopSuppliesValueType is (see
+    its Decision). Closed: unknown or misnamed keys are rejected, because Shopmonkey silently
+    ignores them and applies defaults.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateCustomService')
-    __open__: ClassVar[bool] = False
-    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined.', default=UNSET)
-    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent. Scale undocumented; no range is enforced.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent.', default=UNSET)
-    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents.', default=UNSET)
-    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list.', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate.', default=UNSET)
-    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents.', default=UNSET)
-    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden.', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents.', default=UNSET)
-    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate.', default=UNSET)
-    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents.', default=UNSET)
-    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum.', default=UNSET)
-    motor_application_id: int | UnsetType = wire('motorApplicationId', 'MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use providerApplicationId.', default=UNSET)
-    name: str | UnsetType = wire('name', 'Name of the service.', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note of the service.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order.', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem.', default=UNSET)
-    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata.', default=UNSET)
-    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id.', default=UNSET)
-    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate.', default=UNSET)
-    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents.', default=UNSET)
-    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation.', default=UNSET)
-    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing.', default=UNSET)
-    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap.', default=UNSET)
-    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent.', default=UNSET)
-    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents. Decision: accepted although the POST body list omits it: the PUT body, every response example and live services carry it, and every other Cents/Percent pair of the body has its ValueType.', default=UNSET)
-    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from.', default=UNSET)
-    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate.', default=UNSET)
-    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents.', default=UNSET)
-    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
-    fees: list[CreateFee] | UnsetType = wire('fees', 'Fee line items to create with the service.', default=UNSET)
-    labors: list[CreateLabor] | UnsetType = wire('labors', 'Labor line items to create with the service. Note the plural: labor is rejected.', default=UNSET)
-    parts: list[CreatePart] | UnsetType = wire('parts', 'Part line items to create with the service.', default=UNSET)
-    subcontracts: list[CreateSubcontract] | UnsetType = wire('subcontracts', 'Subcontract line items to create with the service.', default=UNSET)
-    tires: list[CreateTire] | UnsetType = wire('tires', 'Tire line items to create with the service.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', "The id for the location. Decision: a service-level key, as the page lists it; it may belong to the line items, the page's flat list cannot tell.", default=UNSET)
-    canned_service_id: str | UnsetType = wire('cannedServiceId', 'Canned service id. Decision: a service-level key as listed. Live services do not return it.', default=UNSET)
-    from_canned_service_line_item_id: str | UnsetType = wire('fromCannedServiceLineItemId', 'Canned service line item id. Decision: a service-level key as listed, though it reads like a line-item key.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateCustomService"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | UnsetType = wire(
+        "authorizationStatus", default=UNSET
+    )
+    """Customer authorization: one of NotAuthorized, Authorized, Declined."""
+
+    category_id: str | UnsetType = wire("categoryId", default=UNSET)
+    """Id of the category of the service."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """Service-level discount in integer cents (e.g. $150.50 is 15050)."""
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """Service-level discount percent. Scale undocumented; no range is enforced."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    epa_cents: int | UnsetType = wire("epaCents", default=UNSET)
+    """EPA charge in integer cents (e.g. $150.50 is 15050)."""
+
+    epa_percent: float | UnsetType = wire("epaPercent", default=UNSET)
+    """EPA charge percent."""
+
+    epa_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "epaValueType", default=UNSET
+    )
+    """Which EPA input applies: one of Percent, FixedCents."""
+
+    excluded_from_deferred: bool | UnsetType = wire("excludedFromDeferred", default=UNSET)
+    """Service that has been removed from the deferred list."""
+
+    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    """
+    The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is
+    15050).
+    """
+
+    gst_cents: int | UnsetType = wire("gstCents", default=UNSET)
+    """GST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    gst_percent: float | UnsetType = wire("gstPercent", default=UNSET)
+    """GST rate."""
+
+    gst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "gstValueType", default=UNSET
+    )
+    """Which GST input applies: one of Percent, FixedCents."""
+
+    hidden: bool | UnsetType = wire("hidden", default=UNSET)
+    """Whether the service is hidden."""
+
+    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    """Whether line-item prices are hidden on customer documents."""
+
+    hst_cents: int | UnsetType = wire("hstCents", default=UNSET)
+    """HST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    hst_percent: float | UnsetType = wire("hstPercent", default=UNSET)
+    """HST rate."""
+
+    hst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "hstValueType", default=UNSET
+    )
+    """Which HST input applies: one of Percent, FixedCents."""
+
+    lump_sum: bool | UnsetType = wire("lumpSum", default=UNSET)
+    """Show the service as one lump sum."""
+
+    motor_application_id: int | UnsetType = wire("motorApplicationId", default=UNSET)
+    """
+    MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use
+    providerApplicationId.
+    """
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the service."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note of the service."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the service within the order."""
+
+    pricing: Literal["FixedPrice", "LineItem"] | UnsetType = wire("pricing", default=UNSET)
+    """How the service is priced: one of FixedPrice, LineItem."""
+
+    provider: Literal["Motor", "Alldata"] | UnsetType = wire("provider", default=UNSET)
+    """Repair-data provider: one of Motor, Alldata."""
+
+    provider_application_id: str | UnsetType = wire("providerApplicationId", default=UNSET)
+    """Provider application id."""
+
+    pst_cents: int | UnsetType = wire("pstCents", default=UNSET)
+    """PST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    pst_percent: float | UnsetType = wire("pstPercent", default=UNSET)
+    """PST rate."""
+
+    pst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "pstValueType", default=UNSET
+    )
+    """Which PST input applies: one of Percent, FixedCents."""
+
+    recommended: bool | UnsetType = wire("recommended", default=UNSET)
+    """Whether the service is a recommendation."""
+
+    revived_from_id: str | UnsetType = wire("revivedFromId", default=UNSET)
+    """Service that was deferred and then re-added, used for chain of deferment tracing."""
+
+    shop_supplies_applied: bool | UnsetType = wire("shopSuppliesApplied", default=UNSET)
+    """If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap."""
+
+    shop_supplies_cents: int | UnsetType = wire("shopSuppliesCents", default=UNSET)
+    """Shop supplies charge in integer cents (e.g. $150.50 is 15050)."""
+
+    shop_supplies_percent: float | UnsetType = wire("shopSuppliesPercent", default=UNSET)
+    """Shop supplies percent."""
+
+    shop_supplies_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "shopSuppliesValueType", default=UNSET
+    )
+    """
+    Which shop-supplies input applies: one of Percent, FixedCents. Decision: accepted although
+    the POST body list omits it: the PUT body, every response example and live services carry
+    it, and every other Cents/Percent pair of the body has its ValueType.
+    """
+
+    source_service_id: str | UnsetType = wire("sourceServiceId", default=UNSET)
+    """Id of the canned service the service comes from."""
+
+    tax_cents: int | UnsetType = wire("taxCents", default=UNSET)
+    """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    tax_percent: float | UnsetType = wire("taxPercent", default=UNSET)
+    """Sales tax rate."""
+
+    tax_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "taxValueType", default=UNSET
+    )
+    """Which tax input applies: one of Percent, FixedCents."""
+
+    total_cents: int | UnsetType = wire("totalCents", default=UNSET)
+    """
+    Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how
+    the server treats it against the calculated totals is not documented.
+    """
+
+    fees: list[CreateFee] | UnsetType = wire("fees", default=UNSET)
+    """Fee line items to create with the service."""
+
+    labors: list[CreateLabor] | UnsetType = wire("labors", default=UNSET)
+    """Labor line items to create with the service. Note the plural: labor is rejected."""
+
+    parts: list[CreatePart] | UnsetType = wire("parts", default=UNSET)
+    """Part line items to create with the service."""
+
+    subcontracts: list[CreateSubcontract] | UnsetType = wire("subcontracts", default=UNSET)
+    """Subcontract line items to create with the service."""
+
+    tires: list[CreateTire] | UnsetType = wire("tires", default=UNSET)
+    """Tire line items to create with the service."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """
+    The id for the location. Decision: a service-level key, as the page lists it; it may belong
+    to the line items, the page's flat list cannot tell.
+    """
+
+    canned_service_id: str | UnsetType = wire("cannedServiceId", default=UNSET)
+    """
+    Canned service id. Decision: a service-level key as listed. Live services do not return it.
+    """
+
+    from_canned_service_line_item_id: str | UnsetType = wire(
+        "fromCannedServiceLineItemId", default=UNSET
+    )
+    """
+    Canned service line item id. Decision: a service-level key as listed, though it reads like a
+    line-item key.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateLabor(Model):
     """
     A labor line item to create with a custom service: the fields of a received Labor that a
     client may set. Keys the server assigns or computes are rejected (id, dates,
-    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps,
-    calculated values, joins), as are labels/labelConnections (no documented write shape),
-    completedDate (stamped on completion) and the deprecated applicationId. No key is
-    required. Closed.
+    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps, calculated
+    values, joins), as are labels/labelConnections (no documented write shape), completedDate
+    (stamped on completion) and the deprecated applicationId. No key is required. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateLabor')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType | None = wire('name', 'Name of the labor line, or null (Labor.name is nullable).', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note.', default=UNSET)
-    hours: float | UnsetType = wire('hours', 'Billed hours (number). Pitfall: a misnamed key is silently ignored and hours defaults to 1.', default=UNSET)
-    rate_cents: int | UnsetType = wire('rateCents', 'Billed rate per hour in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    rate_id: str | UnsetType | None = wire('rateId', 'Id of the labor rate, or null.', default=UNSET)
-    technician_id: str | UnsetType | None = wire('technicianId', 'Id of the technician (user) to assign, or null.', default=UNSET)
-    show_hours: bool | UnsetType = wire('showHours', 'Show the hours on estimates and invoices.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
-    cost_hours: float | UnsetType | None = wire('costHours', 'Shop-cost hours, or null (not the billed hours).', default=UNSET)
-    cost_rate_cents: int | UnsetType | None = wire('costRateCents', 'Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
-    cost_total_cents: int | UnsetType | None = wire('costTotalCents', 'Shop-cost total in integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
-    multiplier: float | UnsetType = wire('multiplier', 'Labor multiplier (number).', default=UNSET)
-    multiplier_type: str | UnsetType = wire('multiplierType', 'What the multiplier applies to: one of Hours, Rate.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    completed: bool | UnsetType = wire('completed', 'Whether the labor is completed.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
-    skill_required: str | UnsetType | None = wire('skillRequired', 'Skill level required: one of General, Maintenance, Precision, or null.', default=UNSET)
-    skill_required_description: str | UnsetType | None = wire('skillRequiredDescription', 'Free-text description of the skill required, or null.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
-    labor_matrix_id: str | UnsetType | None = wire('laborMatrixId', 'Id of the labor matrix to price with, or null.', default=UNSET)
-    inventory_labor_id: str | UnsetType | None = wire('inventoryLaborId', 'Id of the inventory labor item to take the labor from, or null.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', "Repair-data provider: one of Motor, Alldata, or null (same enum as the service body's provider; inferred).", default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateLabor"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType | None = wire("name", default=UNSET)
+    """Name of the labor line, or null (Labor.name is nullable)."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note."""
+
+    hours: float | UnsetType = wire("hours", default=UNSET)
+    """
+    Billed hours (number). Pitfall: a misnamed key is silently ignored and hours defaults to 1.
+    """
+
+    rate_cents: int | UnsetType = wire("rateCents", default=UNSET)
+    """Billed rate per hour in integer cents (e.g. $150.50 is 15050)."""
+
+    rate_id: str | UnsetType | None = wire("rateId", default=UNSET)
+    """Id of the labor rate, or null."""
+
+    technician_id: str | UnsetType | None = wire("technicianId", default=UNSET)
+    """Id of the technician (user) to assign, or null."""
+
+    show_hours: bool | UnsetType = wire("showHours", default=UNSET)
+    """Show the hours on estimates and invoices."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """Show the note on estimates and invoices."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent."""
+
+    cost_hours: float | UnsetType | None = wire("costHours", default=UNSET)
+    """Shop-cost hours, or null (not the billed hours)."""
+
+    cost_rate_cents: int | UnsetType | None = wire("costRateCents", default=UNSET)
+    """Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null."""
+
+    cost_total_cents: int | UnsetType | None = wire("costTotalCents", default=UNSET)
+    """Shop-cost total in integer cents (e.g. $150.50 is 15050), or null."""
+
+    multiplier: float | UnsetType = wire("multiplier", default=UNSET)
+    """Labor multiplier (number)."""
+
+    multiplier_type: Literal["Hours", "Rate"] | UnsetType = wire("multiplierType", default=UNSET)
+    """What the multiplier applies to: one of Hours, Rate."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    completed: bool | UnsetType = wire("completed", default=UNSET)
+    """Whether the labor is completed."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null."""
+
+    skill_required: Literal["General", "Maintenance", "Precision"] | UnsetType | None = wire(
+        "skillRequired", default=UNSET
+    )
+    """Skill level required: one of General, Maintenance, Precision, or null."""
+
+    skill_required_description: str | UnsetType | None = wire(
+        "skillRequiredDescription", default=UNSET
+    )
+    """Free-text description of the skill required, or null."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """Whether GST applies to the line item. CA specific."""
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """Whether HST applies to the line item. CA specific."""
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """Whether PST applies to the line item. CA specific."""
+
+    labor_matrix_id: str | UnsetType | None = wire("laborMatrixId", default=UNSET)
+    """Id of the labor matrix to price with, or null."""
+
+    inventory_labor_id: str | UnsetType | None = wire("inventoryLaborId", default=UNSET)
+    """Id of the inventory labor item to take the labor from, or null."""
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """MOTOR application id (a VCdb-style integer), or null."""
+
+    provider: Literal["Motor", "Alldata"] | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider: one of Motor, Alldata, or null (same enum as the service body's
+    provider; inferred).
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """Provider application id, or null."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreatePart(Model):
     """
     A part line item to create with a custom service: the fields of a received Part that a
     client may set. Keys the server assigns or computes are rejected (id, dates,
-    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps,
-    calculated values, joins), as are labels/labelConnections, the inventory and purchasing
-    state (inventoryStatus, reserved, purchaseStatus, purchaseOrderPartId,
-    inventoryTransferPartId), calculatedCOGSCents and motorCommercialPartsId (type
-    undocumented). No key is required. Closed.
+    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps, calculated
+    values, joins), as are labels/labelConnections, the inventory and purchasing state
+    (inventoryStatus, reserved, purchaseStatus, purchaseOrderPartId, inventoryTransferPartId),
+    calculatedCOGSCents and motorCommercialPartsId (type undocumented). No key is required.
+    Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreatePart')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the part.', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note (Part.note is a non-null string).', default=UNSET)
-    part_number: str | UnsetType | None = wire('partNumber', 'Manufacturer / vendor part number, or null.', default=UNSET)
-    bin_location: str | UnsetType = wire('binLocation', 'Where the item is stored in the shop. (Part.binLocation is a non-null string).', default=UNSET)
-    quantity: float | UnsetType = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).', default=UNSET)
-    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050). Pitfall: a misnamed key is silently ignored and the price defaults to 0.', default=UNSET)
-    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.", default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
-    show_part_number: bool | UnsetType = wire('showPartNumber', 'Show the part number on estimates and invoices.', default=UNSET)
-    show_cost_and_quantity: bool | UnsetType = wire('showCostAndQuantity', 'Show the price and quantity on estimates and invoices.', default=UNSET)
-    reduce_inventory_count: bool | UnsetType = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.', default=UNSET)
-    inventory_part_id: str | UnsetType | None = wire('inventoryPartId', 'Id of the inventory part to take the part from, or null.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
-    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.', default=UNSET)
-    fixed_price_limit_price_cents: int | UnsetType | None = wire('fixedPriceLimitPriceCents', 'Part prices exceeding the amount will have their difference charged in addition to the fixed price canned service; integer cents (e.g. $150.50 is 15050), or null.', default=UNSET)
-    fixed_price_limit_quantity: float | UnsetType | None = wire('fixedPriceLimitQuantity', 'Quantities exceeding the amount will be charged based on their individual part price as an addition to the fixed price canned service; or null.', default=UNSET)
-    fixed_price_limit_type: str | UnsetType | None = wire('fixedPriceLimitType', 'Which fixed-price limit applies: one of None, Quantity, Price, or null.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
-    pc_db_terminology_id: int | UnsetType | None = wire('pcDbTerminologyId', 'Product classification database terminology id for aftermarket parts, etc; or null.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider: one of Motor, Alldata, or null (inferred, as for labor).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null.', default=UNSET)
-    url: str | UnsetType | None = wire('url', 'URL of the part, or null.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreatePart"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the part."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note (Part.note is a non-null string)."""
+
+    part_number: str | UnsetType | None = wire("partNumber", default=UNSET)
+    """Manufacturer / vendor part number, or null."""
+
+    bin_location: str | UnsetType = wire("binLocation", default=UNSET)
+    """Where the item is stored in the shop. (Part.binLocation is a non-null string)."""
+
+    quantity: float | UnsetType = wire("quantity", default=UNSET)
+    """Quantity on the line (a JSON number: fractional quantities are possible)."""
+
+    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    """
+    Sell price per unit in integer cents (e.g. $150.50 is 15050). Pitfall: a misnamed key is
+    silently ignored and the price defaults to 0.
+    """
+
+    wholesale_cost_cents: int | UnsetType | None = wire("wholesaleCostCents", default=UNSET)
+    """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """Show the note on estimates and invoices."""
+
+    show_part_number: bool | UnsetType = wire("showPartNumber", default=UNSET)
+    """Show the part number on estimates and invoices."""
+
+    show_cost_and_quantity: bool | UnsetType = wire("showCostAndQuantity", default=UNSET)
+    """Show the price and quantity on estimates and invoices."""
+
+    reduce_inventory_count: bool | UnsetType = wire("reduceInventoryCount", default=UNSET)
+    """Whether adding the item reduces the inventory count."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """Whether GST applies to the line item. CA specific."""
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """Whether HST applies to the line item. CA specific."""
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """Whether PST applies to the line item. CA specific."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent."""
+
+    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    """Id of the vendor the item is bought from, or null."""
+
+    inventory_part_id: str | UnsetType | None = wire("inventoryPartId", default=UNSET)
+    """Id of the inventory part to take the part from, or null."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null."""
+
+    pricing_matrix_id: str | UnsetType | None = wire("pricingMatrixId", default=UNSET)
+    """Id of the pricing matrix used to price the item, or null."""
+
+    fixed_price_limit_price_cents: int | UnsetType | None = wire(
+        "fixedPriceLimitPriceCents", default=UNSET
+    )
+    """
+    Part prices exceeding the amount will have their difference charged in addition to the fixed
+    price canned service; integer cents (e.g. $150.50 is 15050), or null.
+    """
+
+    fixed_price_limit_quantity: float | UnsetType | None = wire(
+        "fixedPriceLimitQuantity", default=UNSET
+    )
+    """
+    Quantities exceeding the amount will be charged based on their individual part price as an
+    addition to the fixed price canned service; or null.
+    """
+
+    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | UnsetType | None = wire(
+        "fixedPriceLimitType", default=UNSET
+    )
+    """Which fixed-price limit applies: one of None, Quantity, Price, or null."""
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """MOTOR application id (a VCdb-style integer), or null."""
+
+    pc_db_terminology_id: int | UnsetType | None = wire("pcDbTerminologyId", default=UNSET)
+    """Product classification database terminology id for aftermarket parts, etc; or null."""
+
+    provider: Literal["Motor", "Alldata"] | UnsetType | None = wire("provider", default=UNSET)
+    """Repair-data provider: one of Motor, Alldata, or null (inferred, as for labor)."""
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """Provider application id, or null."""
+
+    url: str | UnsetType | None = wire("url", default=UNSET)
+    """URL of the part, or null."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateTire(Model):
     """
     A tire line item to create with a custom service: the fields of a received Tire that a
     client may set. Keys the server assigns or computes are rejected (id, dates,
-    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps,
-    calculated values, joins), as are labels/labelConnections. No key is required. Closed.
+    company/location/service/order ids, meta, sourceItemId, the *MatrixDate stamps, calculated
+    values, joins), as are labels/labelConnections. No key is required. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateTire')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the tire line.', default=UNSET)
-    note: str | UnsetType | None = wire('note', 'Free-text note, or null.', default=UNSET)
-    pricing_matrix_id: str | UnsetType | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    quantity: float | UnsetType = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).', default=UNSET)
-    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'Sell price per tire in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    wholesale_cost_cents: int | UnsetType | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.", default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
-    size_format: str | UnsetType = wire('sizeFormat', 'How size is written: one of Conventional, OffRoadSAE.', default=UNSET)
-    size: str | UnsetType | None = wire('size', 'Tire size text (e.g. 225/65R17), or null.', default=UNSET)
-    part_number: str | UnsetType | None = wire('partNumber', 'Manufacturer / vendor part number, or null.', default=UNSET)
-    bin_location: str | UnsetType | None = wire('binLocation', 'Where the item is stored in the shop. Nullable for tires.', default=UNSET)
-    brand_id: str | UnsetType | None = wire('brandId', 'Id of the tire brand, or null.', default=UNSET)
-    model: str | UnsetType | None = wire('model', 'Tire model name, or null.', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.', default=UNSET)
-    seasonality: str | UnsetType | None = wire('seasonality', 'Season: one of Summer, Winter, AllSeasons, or null.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
-    show_part_number: bool | UnsetType = wire('showPartNumber', 'Show the part number on estimates and invoices.', default=UNSET)
-    show_price_and_quantity: bool | UnsetType = wire('showPriceAndQuantity', 'Show the price and quantity on estimates and invoices.', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
-    reduce_inventory_count: bool | UnsetType = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.', default=UNSET)
-    federal_excise_tax_cents: int | UnsetType = wire('federalExciseTaxCents', 'Federal excise tax in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    waste_tire_fee: int | UnsetType = wire('wasteTireFee', 'Waste tire fee: an integer with no Cents suffix; unit undocumented (probably cents).', default=UNSET)
-    inventory_tire_id: str | UnsetType | None = wire('inventoryTireId', 'Id of the inventory tire to take the tire from, or null.', default=UNSET)
-    tire_identification_numbers: list[str] | UnsetType = wire('tireIdentificationNumbers', 'Tire identification numbers (DOT TINs).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateTire"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the tire line."""
+
+    note: str | UnsetType | None = wire("note", default=UNSET)
+    """Free-text note, or null."""
+
+    pricing_matrix_id: str | UnsetType | None = wire("pricingMatrixId", default=UNSET)
+    """Id of the pricing matrix used to price the item, or null."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    quantity: float | UnsetType = wire("quantity", default=UNSET)
+    """Quantity on the line (a JSON number: fractional quantities are possible)."""
+
+    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    """Sell price per tire in integer cents (e.g. $150.50 is 15050)."""
+
+    wholesale_cost_cents: int | UnsetType | None = wire("wholesaleCostCents", default=UNSET)
+    """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent."""
+
+    size_format: Literal["Conventional", "OffRoadSAE"] | UnsetType = wire(
+        "sizeFormat", default=UNSET
+    )
+    """How size is written: one of Conventional, OffRoadSAE."""
+
+    size: str | UnsetType | None = wire("size", default=UNSET)
+    """Tire size text (e.g. 225/65R17), or null."""
+
+    part_number: str | UnsetType | None = wire("partNumber", default=UNSET)
+    """Manufacturer / vendor part number, or null."""
+
+    bin_location: str | UnsetType | None = wire("binLocation", default=UNSET)
+    """Where the item is stored in the shop. Nullable for tires."""
+
+    brand_id: str | UnsetType | None = wire("brandId", default=UNSET)
+    """Id of the tire brand, or null."""
+
+    model: str | UnsetType | None = wire("model", default=UNSET)
+    """Tire model name, or null."""
+
+    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    """Id of the vendor the item is bought from, or null."""
+
+    seasonality: Literal["Summer", "Winter", "AllSeasons"] | UnsetType | None = wire(
+        "seasonality", default=UNSET
+    )
+    """Season: one of Summer, Winter, AllSeasons, or null."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific."""
+
+    show_part_number: bool | UnsetType = wire("showPartNumber", default=UNSET)
+    """Show the part number on estimates and invoices."""
+
+    show_price_and_quantity: bool | UnsetType = wire("showPriceAndQuantity", default=UNSET)
+    """Show the price and quantity on estimates and invoices."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """Show the note on estimates and invoices."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null."""
+
+    reduce_inventory_count: bool | UnsetType = wire("reduceInventoryCount", default=UNSET)
+    """Whether adding the item reduces the inventory count."""
+
+    federal_excise_tax_cents: int | UnsetType = wire("federalExciseTaxCents", default=UNSET)
+    """Federal excise tax in integer cents (e.g. $150.50 is 15050)."""
+
+    waste_tire_fee: int | UnsetType = wire("wasteTireFee", default=UNSET)
+    """Waste tire fee: an integer with no Cents suffix; unit undocumented (probably cents)."""
+
+    inventory_tire_id: str | UnsetType | None = wire("inventoryTireId", default=UNSET)
+    """Id of the inventory tire to take the tire from, or null."""
+
+    tire_identification_numbers: list[str] | UnsetType = wire(
+        "tireIdentificationNumbers", default=UNSET
+    )
+    """Tire identification numbers (DOT TINs)."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateFee(Model):
     """
-    A fee line item to create with a custom service: the fields of a received Fee that a
-    client may set. Keys the server assigns or computes are rejected (id, dates,
-    company/location/service/order ids, meta, sourceItemId, calculated values, joins), as
-    are labels/labelConnections and subtotalCents (a computed subtotal, inferred from its
-    name). No key is required. Closed.
+    A fee line item to create with a custom service: the fields of a received Fee that a client
+    may set. Keys the server assigns or computes are rejected (id, dates,
+    company/location/service/order ids, meta, sourceItemId, calculated values, joins), as are
+    labels/labelConnections and subtotalCents (a computed subtotal, inferred from its name). No
+    key is required. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateFee')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the fee.', default=UNSET)
-    fee_type: str | UnsetType = wire('feeType', 'How the fee is computed: one of PercentLineItem, PercentService, FixedCents.', default=UNSET)
-    percent: float | UnsetType = wire('percent', 'Fee percent for the Percent* fee types (the key is percent, not percentValue as in the bulk export).', default=UNSET)
-    amount_cents: int | UnsetType = wire('amountCents', 'Fee amount in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    line_item_entity: str | UnsetType | None = wire('lineItemEntity', 'For a PercentLineItem fee: the kind of line item charged on, one of Labor, Part, Subcontract, Tire, or null.', default=UNSET)
-    part_id: str | UnsetType | None = wire('partId', 'Id of the part the fee is charged on, or null.', default=UNSET)
-    labor_id: str | UnsetType | None = wire('laborId', 'Id of the labor the fee is charged on, or null.', default=UNSET)
-    subcontract_id: str | UnsetType | None = wire('subcontractId', 'Id of the subcontract the fee is charged on, or null.', default=UNSET)
-    tire_id: str | UnsetType | None = wire('tireId', 'Id of the tire the fee is charged on, or null.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
-    inventory_fee_id: str | UnsetType | None = wire('inventoryFeeId', 'Id of the inventory fee to take the fee from, or null.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateFee"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the fee."""
+
+    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | UnsetType = wire(
+        "feeType", default=UNSET
+    )
+    """How the fee is computed: one of PercentLineItem, PercentService, FixedCents."""
+
+    percent: float | UnsetType = wire("percent", default=UNSET)
+    """
+    Fee percent for the Percent* fee types (the key is percent, not percentValue as in the bulk
+    export).
+    """
+
+    amount_cents: int | UnsetType = wire("amountCents", default=UNSET)
+    """Fee amount in integer cents (e.g. $150.50 is 15050)."""
+
+    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | UnsetType | None = wire(
+        "lineItemEntity", default=UNSET
+    )
+    """
+    For a PercentLineItem fee: the kind of line item charged on, one of Labor, Part,
+    Subcontract, Tire, or null.
+    """
+
+    part_id: str | UnsetType | None = wire("partId", default=UNSET)
+    """Id of the part the fee is charged on, or null."""
+
+    labor_id: str | UnsetType | None = wire("laborId", default=UNSET)
+    """Id of the labor the fee is charged on, or null."""
+
+    subcontract_id: str | UnsetType | None = wire("subcontractId", default=UNSET)
+    """Id of the subcontract the fee is charged on, or null."""
+
+    tire_id: str | UnsetType | None = wire("tireId", default=UNSET)
+    """Id of the tire the fee is charged on, or null."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null."""
+
+    inventory_fee_id: str | UnsetType | None = wire("inventoryFeeId", default=UNSET)
+    """Id of the inventory fee to take the fee from, or null."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateSubcontract(Model):
     """
     A subcontract line item to create with a custom service: the fields of a received
     Subcontract that a client may set. Keys the server assigns or computes are rejected (id,
-    dates, company/location/service/order ids, meta, sourceItemId, calculated values,
-    joins), as are labels/labelConnections. No key is required. Closed.
+    dates, company/location/service/order ids, meta, sourceItemId, calculated values, joins), as
+    are labels/labelConnections. No key is required. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1, '/$defs/CreateSubcontract')
-    __open__: ClassVar[bool] = False
-    name: str | UnsetType = wire('name', 'Name of the subcontracted work.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    taxable: bool | UnsetType = wire('taxable', 'Whether the line item is taxed. US specific.', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
-    cost_cents: int | UnsetType = wire('costCents', "What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: costCents, not wholesaleCostCents (which Part and Tire use): live subcontracts carry only costCents and /resources/subcontract's body lists costCents; wholesaleCostCents is rejected here.", default=UNSET)
-    retail_cost_cents: int | UnsetType = wire('retailCostCents', 'What the customer is charged, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    show_note: bool | UnsetType = wire('showNote', 'Show the note on estimates and invoices.', default=UNSET)
-    note: str | UnsetType | None = wire('note', 'Free-text note, or null.', default=UNSET)
-    vendor_id: str | UnsetType | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the row within its parent.', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the inventory category, or null.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1, "/$defs/CreateSubcontract"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the subcontracted work."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    """Whether the line item is taxed. US specific."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """Whether GST applies to the line item. CA specific."""
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """Whether HST applies to the line item. CA specific."""
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """Whether PST applies to the line item. CA specific."""
+
+    cost_cents: int | UnsetType = wire("costCents", default=UNSET)
+    """
+    What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision:
+    costCents, not wholesaleCostCents (which Part and Tire use): live subcontracts carry only
+    costCents and /resources/subcontract's body lists costCents; wholesaleCostCents is rejected
+    here.
+    """
+
+    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    """What the customer is charged, in integer cents (e.g. $150.50 is 15050)."""
+
+    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    """Show the note on estimates and invoices."""
+
+    note: str | UnsetType | None = wire("note", default=UNSET)
+    """Free-text note, or null."""
+
+    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    """Id of the vendor the item is bought from, or null."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the row within its parent."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """Id of the inventory category, or null."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServicesResponse(Model):
     """
-    200 response of POST /v3/order/:orderId/service: {success, data}, where data holds the
-    order after the change. Open: Shopmonkey adds response fields without a new API version,
-    and unknown members are kept.
+    200 response of POST /v3/order/:orderId/service: {success, data}, where data holds the order
+    after the change. Open: Shopmonkey adds response fields without a new API version, and
+    unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
-    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
-    data: CreateServicesData = wire('data', 'The response data: {order}.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message.
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """The error code. Decision: null accepted too."""
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """An optional link to the documentation for the error. Decision: null accepted too."""
+
+    data: CreateServicesData = wire("data")
+    """The response data: {order}."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CreateServicesData(Model):
     """
     The data of a successful POST: the updated order (unless includeOrder=false) and the
     services created. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-response', 1, '/$defs/CreateServicesData')
-    __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', 'The order after the change, with its services. Absent when includeOrder=false.', default=UNSET)
-    services: list[Service] | UnsetType = wire('services', "The services created. Decision: optional, because the page's own POST example has no data.services.", default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-response", 1, "/$defs/CreateServicesData"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    order: Order | UnsetType = wire("order", default=UNSET)
+    """The order after the change, with its services. Absent when includeOrder=false."""
+
+    services: list[Service] | UnsetType = wire("services", default=UNSET)
+    """
+    The services created. Decision: optional, because the page's own POST example has no
+    data.services.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Customer(Model):
     """
     A Shopmonkey customer as embedded in the order of the PUT/POST/DELETE service responses
     (data.order.customer). Open: unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1)
-    __open__: ClassVar[bool] = True
-    address1: str | None = wire('address1', "First line of the customer's street address; null when not recorded.")
-    address2: str | None = wire('address2', "Second line of the customer's street address (suite, unit); null when not recorded.")
-    appointment_count: int = wire('appointmentCount', 'Number of appointments booked for the customer.')
-    city: str | None = wire('city', "City of the customer's address; null when not recorded.")
-    coalesced_first_name_or_company_name: str | UnsetType | None = wire('coalescedFirstNameOrCompanyName', 'The name to show for the customer: the first name, or the company name for a business; null when neither is set.', default=UNSET)
-    company_id: str = wire('companyId', "Id of the Shopmonkey company (the shop's account) the customer belongs to.")
-    company_name: str | None = wire('companyName', 'Business name of a fleet or company customer; null for a person.')
-    country: str | None = wire('country', "Country of the customer's address as an ISO 3166-1 alpha-2 code (e.g. US, CA); null when not recorded.")
-    created_date: str = wire('createdDate', 'When the customer record was created (UTC date-time).')
-    customer_type: str = wire('customerType', 'Whether the customer is a person (Customer) or a fleet account (Fleet).')
-    deferred_service_count: int = wire('deferredServiceCount', "Number of deferred (recommended but not yet done) services on the customer's record.")
-    deleted: bool | UnsetType = wire('deleted', 'If the record has been deleted.', default=UNSET)
-    deleted_date: str | UnsetType | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.', default=UNSET)
-    deleted_reason: str | UnsetType | None = wire('deletedReason', 'The reason that the record was deleted.', default=UNSET)
-    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.', default=UNSET)
-    discount_percent: float = wire('discountPercent', 'Standing discount for the customer, as a percent (scale undocumented: 0-100 or 0-1).')
-    dot_number: str | None = wire('dotNumber', 'US Department of Transportation number of a commercial customer; null when none.')
-    external_id: str | UnsetType | None = wire('externalId', 'An id that can be used to reference the customer in an external system.', default=UNSET)
-    finix_identity_id: str | UnsetType | None = wire('finixIdentityId', "Id of the customer's identity at Finix, Shopmonkey's payment processor; null when none.", default=UNSET)
-    first_name: str | None = wire('firstName', "Customer's first name; null when not recorded (e.g. a company customer).")
-    fleet_id: str | None = wire('fleetId', 'Id of the fleet the customer belongs to; null when not in a fleet.')
-    gst_exempt: bool | UnsetType = wire('gstExempt', 'Whether the customer is exempt from Canadian GST.', default=UNSET)
-    hst_exempt: bool | UnsetType = wire('hstExempt', 'Whether the customer is exempt from Canadian HST.', default=UNSET)
-    id: str = wire('id', 'Id of the customer record (an opaque string).')
-    imported: bool | UnsetType = wire('imported', 'Whether the customer was imported from another system rather than created in Shopmonkey.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    labor_matrix_id: str | None = wire('laborMatrixId', 'Id of the labor pricing matrix used for this customer; null to use the shop default.')
-    labor_rate_id: str | None = wire('laborRateId', 'Id of the labor rate used for this customer; null to use the shop default.')
-    last_name: str | None = wire('lastName', "Customer's last name; null when not recorded.")
-    last_time_order_worked: str | None = wire('lastTimeOrderWorked', 'When an order of this customer was last worked on (UTC date-time); null when never.')
-    location_ids: list[str] | UnsetType = wire('locationIds', 'Ids of the shop locations the customer belongs to.', default=UNSET)
-    marketing_opt_in: bool = wire('marketingOptIn', 'Marketing opt-in flag; the page says it was never used.')
-    message_count: int = wire('messageCount', 'Number of messages exchanged with the customer.')
-    normalized_first_name: str | UnsetType | None = wire('normalizedFirstName', 'The first name normalised for search (lower case); null when firstName is null.', default=UNSET)
-    normalized_last_name: str | UnsetType | None = wire('normalizedLastName', 'The last name normalised for search (lower case); null when lastName is null.', default=UNSET)
-    normalized_name: str | UnsetType | None = wire('normalizedName', 'If fleet, contains the normalized companyName, else normalized firstName lastName.', default=UNSET)
-    note: str = wire('note', 'Free-text note about the customer ("" when none).')
-    order_count: int | UnsetType = wire('orderCount', 'Number of orders of the customer.', default=UNSET)
-    origin_location_id: str | UnsetType | None = wire('originLocationId', 'The location that created the customer.', default=UNSET)
-    payment_term_id: str | None = wire('paymentTermId', 'Id of the payment term the customer is billed under; null when none. Decision: nullable.')
-    postal_code: str | None = wire('postalCode', "Postal or ZIP code of the customer's address; null when not recorded.")
-    preferred_contact_method: str | None = wire('preferredContactMethod', 'How the customer prefers to be contacted: SMS, Email or All; null when not set.')
-    preferred_language: str | UnsetType | None = wire('preferredLanguage', 'Language for messages to the customer: en, en_US, fr_CA or es_MX; null when not set.', default=UNSET)
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the parts pricing matrix used for this customer; null to use the shop default.')
-    pst_exempt: bool | UnsetType = wire('pstExempt', 'Whether the customer is exempt from Canadian PST.', default=UNSET)
-    public_id: str | UnsetType | None = wire('publicId', 'Public id of the customer, used in links shared with the customer; null when not assigned.', default=UNSET)
-    referral_source_id: str | None = wire('referralSourceId', 'Id of the referral source (how the customer heard of the shop); null when not recorded.')
-    show_labor_hours: bool | UnsetType | None = wire('showLaborHours', 'Visibility overrides for labor hours, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_labor_note: bool | UnsetType | None = wire('showLaborNote', 'Visibility overrides for labor note, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_cost_and_quantity: bool | UnsetType | None = wire('showPartCostAndQuantity', 'Visibility overrides for part and tire price and quantity, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_note: bool | UnsetType | None = wire('showPartNote', 'Visibility overrides for part and tire note, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_part_number: bool | UnsetType | None = wire('showPartNumber', 'Visibility overrides for part and tire part number, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
-    show_subcontract_note: bool | UnsetType | None = wire('showSubcontractNote', 'Visibility overrides for subcontract note, taking precedence over location configuration settings. Decision: nullable; an override that is not set has no value.', default=UNSET)
-    state: str | None = wire('state', "State or province of the customer's address; null when not recorded.")
-    statement_count: int = wire('statementCount', 'Number of statements issued to the customer.')
-    tax_exempt: bool = wire('taxExempt', 'Whether the customer is exempt from (US) sales tax.')
-    transaction_count: int = wire('transactionCount', 'Number of payment transactions of the customer.')
-    updated_date: str | None = wire('updatedDate', 'When the customer record was last changed (UTC date-time); null when never changed.')
-    vehicle_count: int | UnsetType = wire('vehicleCount', 'Number of vehicles linked to the customer.', default=UNSET)
-    website: str | UnsetType | None = wire('website', 'Website of the customer (usually a company); null when none.', default=UNSET)
-    bnpl_prequalification_data: JSON | UnsetType = wire('bnplPrequalificationData', 'Sunbit pre-qualification results; amount, date, etc. Any JSON; optional.', default=UNSET)
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object of any shape; optional.', default=UNSET)
-    emails: list[Email] = wire('emails', "The customer's email addresses.")
-    phone_numbers: list[PhoneNumber] = wire('phoneNumbers', "The customer's phone numbers.")
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
-    discount_status: bool | UnsetType = wire('discountStatus', 'Whether the customer discount is on. Optional.', default=UNSET)
-    labor_rate_override: bool | UnsetType = wire('laborRateOverride', 'Whether the customer overrides the labor rate. Optional.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/customer", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    address1: str | None = wire("address1")
+    """First line of the customer's street address; null when not recorded."""
+
+    address2: str | None = wire("address2")
+    """Second line of the customer's street address (suite, unit); null when not recorded."""
+
+    appointment_count: int = wire("appointmentCount")
+    """Number of appointments booked for the customer."""
+
+    city: str | None = wire("city")
+    """City of the customer's address; null when not recorded."""
+
+    coalesced_first_name_or_company_name: str | UnsetType | None = wire(
+        "coalescedFirstNameOrCompanyName", default=UNSET
+    )
+    """
+    The name to show for the customer: the first name, or the company name for a business; null
+    when neither is set.
+    """
+
+    company_id: str = wire("companyId")
+    """Id of the Shopmonkey company (the shop's account) the customer belongs to."""
+
+    company_name: str | None = wire("companyName")
+    """Business name of a fleet or company customer; null for a person."""
+
+    country: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+        | None
+    ) = wire("country")
+    """
+    Country of the customer's address as an ISO 3166-1 alpha-2 code (e.g. US, CA); null when not
+    recorded.
+    """
+
+    created_date: str = wire("createdDate")
+    """When the customer record was created (UTC date-time)."""
+
+    customer_type: Literal["Customer", "Fleet"] | str = wire("customerType")
+    """Whether the customer is a person (Customer) or a fleet account (Fleet)."""
+
+    deferred_service_count: int = wire("deferredServiceCount")
+    """Number of deferred (recommended but not yet done) services on the customer's record."""
+
+    deleted: bool | UnsetType = wire("deleted", default=UNSET)
+    """If the record has been deleted."""
+
+    deleted_date: str | UnsetType | None = wire("deletedDate", default=UNSET)
+    """The date that the record was deleted or null if not deleted."""
+
+    deleted_reason: str | UnsetType | None = wire("deletedReason", default=UNSET)
+    """The reason that the record was deleted."""
+
+    deleted_user_id: str | UnsetType | None = wire("deletedUserId", default=UNSET)
+    """The user that deleted the record or null if not deleted."""
+
+    discount_percent: float = wire("discountPercent")
+    """Standing discount for the customer, as a percent (scale undocumented: 0-100 or 0-1)."""
+
+    dot_number: str | None = wire("dotNumber")
+    """US Department of Transportation number of a commercial customer; null when none."""
+
+    external_id: str | UnsetType | None = wire("externalId", default=UNSET)
+    """An id that can be used to reference the customer in an external system."""
+
+    finix_identity_id: str | UnsetType | None = wire("finixIdentityId", default=UNSET)
+    """Id of the customer's identity at Finix, Shopmonkey's payment processor; null when none."""
+
+    first_name: str | None = wire("firstName")
+    """Customer's first name; null when not recorded (e.g. a company customer)."""
+
+    fleet_id: str | None = wire("fleetId")
+    """Id of the fleet the customer belongs to; null when not in a fleet."""
+
+    gst_exempt: bool | UnsetType = wire("gstExempt", default=UNSET)
+    """Whether the customer is exempt from Canadian GST."""
+
+    hst_exempt: bool | UnsetType = wire("hstExempt", default=UNSET)
+    """Whether the customer is exempt from Canadian HST."""
+
+    id: str = wire("id")
+    """Id of the customer record (an opaque string)."""
+
+    imported: bool | UnsetType = wire("imported", default=UNSET)
+    """Whether the customer was imported from another system rather than created in Shopmonkey."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    labor_matrix_id: str | None = wire("laborMatrixId")
+    """Id of the labor pricing matrix used for this customer; null to use the shop default."""
+
+    labor_rate_id: str | None = wire("laborRateId")
+    """Id of the labor rate used for this customer; null to use the shop default."""
+
+    last_name: str | None = wire("lastName")
+    """Customer's last name; null when not recorded."""
+
+    last_time_order_worked: str | None = wire("lastTimeOrderWorked")
+    """When an order of this customer was last worked on (UTC date-time); null when never."""
+
+    location_ids: list[str] | UnsetType = wire("locationIds", default=UNSET)
+    """Ids of the shop locations the customer belongs to."""
+
+    marketing_opt_in: bool = wire("marketingOptIn")
+    """Marketing opt-in flag; the page says it was never used."""
+
+    message_count: int = wire("messageCount")
+    """Number of messages exchanged with the customer."""
+
+    normalized_first_name: str | UnsetType | None = wire("normalizedFirstName", default=UNSET)
+    """The first name normalised for search (lower case); null when firstName is null."""
+
+    normalized_last_name: str | UnsetType | None = wire("normalizedLastName", default=UNSET)
+    """The last name normalised for search (lower case); null when lastName is null."""
+
+    normalized_name: str | UnsetType | None = wire("normalizedName", default=UNSET)
+    """If fleet, contains the normalized companyName, else normalized firstName lastName."""
+
+    note: str = wire("note")
+    """Free-text note about the customer ("" when none)."""
+
+    order_count: int | UnsetType = wire("orderCount", default=UNSET)
+    """Number of orders of the customer."""
+
+    origin_location_id: str | UnsetType | None = wire("originLocationId", default=UNSET)
+    """The location that created the customer."""
+
+    payment_term_id: str | None = wire("paymentTermId")
+    """Id of the payment term the customer is billed under; null when none. Decision: nullable."""
+
+    postal_code: str | None = wire("postalCode")
+    """Postal or ZIP code of the customer's address; null when not recorded."""
+
+    preferred_contact_method: Literal["SMS", "Email", "All"] | str | None = wire(
+        "preferredContactMethod"
+    )
+    """How the customer prefers to be contacted: SMS, Email or All; null when not set."""
+
+    preferred_language: Literal["en", "en_US", "fr_CA", "es_MX"] | str | UnsetType | None = wire(
+        "preferredLanguage", default=UNSET
+    )
+    """Language for messages to the customer: en, en_US, fr_CA or es_MX; null when not set."""
+
+    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    """Id of the parts pricing matrix used for this customer; null to use the shop default."""
+
+    pst_exempt: bool | UnsetType = wire("pstExempt", default=UNSET)
+    """Whether the customer is exempt from Canadian PST."""
+
+    public_id: str | UnsetType | None = wire("publicId", default=UNSET)
+    """Public id of the customer, used in links shared with the customer; null when not assigned."""
+
+    referral_source_id: str | None = wire("referralSourceId")
+    """Id of the referral source (how the customer heard of the shop); null when not recorded."""
+
+    show_labor_hours: bool | UnsetType | None = wire("showLaborHours", default=UNSET)
+    """
+    Visibility overrides for labor hours, taking precedence over location configuration
+    settings. Decision: nullable; an override that is not set has no value.
+    """
+
+    show_labor_note: bool | UnsetType | None = wire("showLaborNote", default=UNSET)
+    """
+    Visibility overrides for labor note, taking precedence over location configuration settings.
+    Decision: nullable; an override that is not set has no value.
+    """
+
+    show_part_cost_and_quantity: bool | UnsetType | None = wire(
+        "showPartCostAndQuantity", default=UNSET
+    )
+    """
+    Visibility overrides for part and tire price and quantity, taking precedence over location
+    configuration settings. Decision: nullable; an override that is not set has no value.
+    """
+
+    show_part_note: bool | UnsetType | None = wire("showPartNote", default=UNSET)
+    """
+    Visibility overrides for part and tire note, taking precedence over location configuration
+    settings. Decision: nullable; an override that is not set has no value.
+    """
+
+    show_part_number: bool | UnsetType | None = wire("showPartNumber", default=UNSET)
+    """
+    Visibility overrides for part and tire part number, taking precedence over location
+    configuration settings. Decision: nullable; an override that is not set has no value.
+    """
+
+    show_subcontract_note: bool | UnsetType | None = wire("showSubcontractNote", default=UNSET)
+    """
+    Visibility overrides for subcontract note, taking precedence over location configuration
+    settings. Decision: nullable; an override that is not set has no value.
+    """
+
+    state: str | None = wire("state")
+    """State or province of the customer's address; null when not recorded."""
+
+    statement_count: int = wire("statementCount")
+    """Number of statements issued to the customer."""
+
+    tax_exempt: bool = wire("taxExempt")
+    """Whether the customer is exempt from (US) sales tax."""
+
+    transaction_count: int = wire("transactionCount")
+    """Number of payment transactions of the customer."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the customer record was last changed (UTC date-time); null when never changed."""
+
+    vehicle_count: int | UnsetType = wire("vehicleCount", default=UNSET)
+    """Number of vehicles linked to the customer."""
+
+    website: str | UnsetType | None = wire("website", default=UNSET)
+    """Website of the customer (usually a company); null when none."""
+
+    bnpl_prequalification_data: JSON | UnsetType = wire("bnplPrequalificationData", default=UNSET)
+    """Sunbit pre-qualification results; amount, date, etc. Any JSON; optional."""
+
+    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    """
+    DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object
+    of any shape; optional.
+    """
+
+    emails: list[Email] = wire("emails")
+    """The customer's email addresses."""
+
+    phone_numbers: list[PhoneNumber] = wire("phoneNumbers")
+    """The customer's phone numbers."""
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
+    discount_status: bool | UnsetType = wire("discountStatus", default=UNSET)
+    """Whether the customer discount is on. Optional."""
+
+    labor_rate_override: bool | UnsetType = wire("laborRateOverride", default=UNSET)
+    """Whether the customer overrides the labor rate. Optional."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Email(Model):
     """One email address of a customer (data.order.customer.emails[]). Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/Email')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the email row.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    location_id: str = wire('locationId', 'Id of the location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company that owns the row.')
-    email: str = wire('email', 'The email address as stored. Decision: no format check; Shopmonkey stores what shops typed.')
-    subscribed: bool = wire('subscribed', 'Whether the address is subscribed to messages.')
-    customer_id: str = wire('customerId', 'Id of the customer the email belongs to.')
-    primary: bool = wire('primary', "Whether this is the customer's primary email.")
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/customer", 1, "/$defs/Email"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the email row."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    location_id: str = wire("locationId")
+    """Id of the location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company that owns the row."""
+
+    email: str = wire("email")
+    """
+    The email address as stored. Decision: no format check; Shopmonkey stores what shops typed.
+    """
+
+    subscribed: bool = wire("subscribed")
+    """Whether the address is subscribed to messages."""
+
+    customer_id: str = wire("customerId")
+    """Id of the customer the email belongs to."""
+
+    primary: bool = wire("primary")
+    """Whether this is the customer's primary email."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PhoneNumber(Model):
     """One phone number of a customer (data.order.customer.phoneNumbers[]). Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/customer', 1, '/$defs/PhoneNumber')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the phone-number row.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    location_id: str = wire('locationId', 'Id of the location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company that owns the row.')
-    customer_id: str = wire('customerId', 'Id of the customer the number belongs to.')
-    number: str = wire('number', 'The phone number as stored (no format check: the format is undocumented).')
-    extension: str | None = wire('extension', 'Extension, or null.')
-    country: str | None = wire('country', 'Country of the number (ISO 3166-1 alpha-2), or null.')
-    type: str | None = wire('type', 'Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null.')
-    user_defined_type: str | None = wire('userDefinedType', 'Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null.')
-    carrier_name: str | None = wire('carrierName', 'Carrier name, or null.')
-    opt_in_verified_date: str | None = wire('optInVerifiedDate', 'When the SMS opt-in was verified, or null.')
-    opt_in: bool = wire('optIn', 'Whether the customer opted in to SMS.')
-    last_verified_date: str | None = wire('lastVerifiedDate', 'When the number was last verified, or null.')
-    primary: bool = wire('primary', "Whether this is the customer's primary number.")
-    mobile_country_code: str | None = wire('mobileCountryCode', 'If a mobile number, the mobile country code, or null.')
-    mobile_network_code: str | None = wire('mobileNetworkCode', 'If a mobile number, the mobile network code, or null.')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/customer", 1, "/$defs/PhoneNumber"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the phone-number row."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    location_id: str = wire("locationId")
+    """Id of the location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company that owns the row."""
+
+    customer_id: str = wire("customerId")
+    """Id of the customer the number belongs to."""
+
+    number: str = wire("number")
+    """The phone number as stored (no format check: the format is undocumented)."""
+
+    extension: str | None = wire("extension")
+    """Extension, or null."""
+
+    country: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+        | None
+    ) = wire("country")
+    """Country of the number (ISO 3166-1 alpha-2), or null."""
+
+    type: Literal["Mobile", "Landline", "VoIP", "Other"] | str | None = wire("type")
+    """Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null."""
+
+    user_defined_type: (
+        Literal["Mobile", "Work", "Home", "Office", "Fax", "VoIP", "Landline", "Other"] | str | None
+    ) = wire("userDefinedType")
+    """
+    Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null.
+    """
+
+    carrier_name: str | None = wire("carrierName")
+    """Carrier name, or null."""
+
+    opt_in_verified_date: str | None = wire("optInVerifiedDate")
+    """When the SMS opt-in was verified, or null."""
+
+    opt_in: bool = wire("optIn")
+    """Whether the customer opted in to SMS."""
+
+    last_verified_date: str | None = wire("lastVerifiedDate")
+    """When the number was last verified, or null."""
+
+    primary: bool = wire("primary")
+    """Whether this is the customer's primary number."""
+
+    mobile_country_code: str | None = wire("mobileCountryCode")
+    """If a mobile number, the mobile country code, or null."""
+
+    mobile_network_code: str | None = wire("mobileNetworkCode")
+    """If a mobile number, the mobile network code, or null."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class DeleteServiceRequest(Model):
     """
     Body of DELETE /v3/order/:orderId/service/:id: exactly the empty object {}. Send it: the
-    server rejects a DELETE with an empty body. Closed, with no properties; null, [] and any
-    key are rejected.
+    server rejects a DELETE with an empty body. Closed, with no properties; null, [] and any key
+    are rejected.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-request', 1)
-    __open__: ClassVar[bool] = False
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/delete-service-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class DeleteServiceResponse(Model):
     """
-    200 response of DELETE /v3/order/:orderId/service/:id: {success, data}, where data holds
-    the order after the change. Open: Shopmonkey adds response fields without a new API
-    version, and unknown members are kept.
+    200 response of DELETE /v3/order/:orderId/service/:id: {success, data}, where data holds the
+    order after the change. Open: Shopmonkey adds response fields without a new API version, and
+    unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
-    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
-    data: DeleteServiceData = wire('data', 'The response data: {order}.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/delete-service-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message.
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """The error code. Decision: null accepted too."""
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """An optional link to the documentation for the error. Decision: null accepted too."""
+
+    data: DeleteServiceData = wire("data")
+    """The response data: {order}."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class DeleteServiceData(Model):
     """The data of a successful DELETE: the updated order, unless includeOrder=false. Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/delete-service-response', 1, '/$defs/DeleteServiceData')
-    __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', 'The order after the change, with its services. Absent when includeOrder=false.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/delete-service-response", 1, "/$defs/DeleteServiceData"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    order: Order | UnsetType = wire("order", default=UNSET)
+    """The order after the change, with its services. Absent when includeOrder=false."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ErrorResponse(Model):
     """
     The body of a 4xx or 5xx answer from any /v3/order/:orderId/service endpoint: success
-    (false) with optional code, message, documentation_url and data. Only success is
-    guaranteed. Open.
+    (false) with optional code, message, documentation_url and data. Only success is guaranteed.
+    Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/error-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message. Decision: typed boolean as the page says, not const false; a caller decides success by the HTTP status and this flag together.')
-    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
-    data: dict[str, JSON] | UnsetType | None = wire('data', 'An optional object containing relevant error data. Decision: null accepted too.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/error-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message. Decision: typed boolean as the page says, not const false; a
+    caller decides success by the HTTP status and this flag together.
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """The error code. Decision: null accepted too."""
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """An optional link to the documentation for the error. Decision: null accepted too."""
+
+    data: dict[str, JSON] | UnsetType | None = wire("data", default=UNSET)
+    """An optional object containing relevant error data. Decision: null accepted too."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Fee(Model):
     """
-    A fee line item of a service as received (services[].fees[]): a fixed or percentage
-    charge. Open: unknown members are kept.
+    A fee line item of a service as received (services[].fees[]): a fixed or percentage charge.
+    Open: unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/fee', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Primary key of the row. An opaque string id.')
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    fee_type: str = wire('feeType', 'How the fee is computed: one of PercentLineItem, PercentService, FixedCents.')
-    percent: float = wire('percent', 'Fee percent for the Percent* fee types. Named percent, not *Percent; the bulk export calls it percentValue. Scale undocumented.')
-    amount_cents: int = wire('amountCents', 'Fee amount in integer cents (e.g. $150.50 is 15050).')
-    subtotal_cents: int | None = wire('subtotalCents', 'Fee subtotal in integer cents (e.g. $150.50 is 15050), or null. Not described by any source.')
-    line_item_entity: str | None = wire('lineItemEntity', 'For a PercentLineItem fee, the kind of line item it is charged on: one of Labor, Part, Subcontract, Tire, or null; the matching laborId / partId / subcontractId / tireId names the item.')
-    part_id: str | None = wire('partId', 'Id of the part the fee is charged on, or null (see lineItemEntity).')
-    labor_id: str | None = wire('laborId', 'Id of the labor the fee is charged on, or null (see lineItemEntity).')
-    subcontract_id: str | None = wire('subcontractId', 'Id of the subcontract the fee is charged on, or null (see lineItemEntity).')
-    tire_id: str | None = wire('tireId', 'Id of the tire the fee is charged on, or null (see lineItemEntity).')
-    name: str = wire('name', 'Name of the fee.')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
-    inventory_fee_id: str | UnsetType | None = wire('inventoryFeeId', 'Id of the inventory fee this fee was taken from, or null.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/fee", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Primary key of the row. An opaque string id."""
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null if it never was."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | str = wire("feeType")
+    """How the fee is computed: one of PercentLineItem, PercentService, FixedCents."""
+
+    percent: float = wire("percent")
+    """
+    Fee percent for the Percent* fee types. Named percent, not *Percent; the bulk export calls
+    it percentValue. Scale undocumented.
+    """
+
+    amount_cents: int = wire("amountCents")
+    """Fee amount in integer cents (e.g. $150.50 is 15050)."""
+
+    subtotal_cents: int | None = wire("subtotalCents")
+    """
+    Fee subtotal in integer cents (e.g. $150.50 is 15050), or null. Not described by any source.
+    """
+
+    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | str | None = wire(
+        "lineItemEntity"
+    )
+    """
+    For a PercentLineItem fee, the kind of line item it is charged on: one of Labor, Part,
+    Subcontract, Tire, or null; the matching laborId / partId / subcontractId / tireId names the
+    item.
+    """
+
+    part_id: str | None = wire("partId")
+    """Id of the part the fee is charged on, or null (see lineItemEntity)."""
+
+    labor_id: str | None = wire("laborId")
+    """Id of the labor the fee is charged on, or null (see lineItemEntity)."""
+
+    subcontract_id: str | None = wire("subcontractId")
+    """Id of the subcontract the fee is charged on, or null (see lineItemEntity)."""
+
+    tire_id: str | None = wire("tireId")
+    """Id of the tire the fee is charged on, or null (see lineItemEntity)."""
+
+    name: str = wire("name")
+    """Name of the fee."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null."""
+
+    source_item_id: str | None = wire("sourceItemId")
+    """Id of the canned-service / inventory item this line item was copied from, or null."""
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
+    nullable because categoryId is nullable.
+    """
+
+    inventory_fee_id: str | UnsetType | None = wire("inventoryFeeId", default=UNSET)
+    """Id of the inventory fee this fee was taken from, or null."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class GetServicesResponse(Model):
     """
-    200 response of GET /v3/order/:orderId/service: {success, data}, where data is the list
-    of the order's services. This endpoint has no pagination. Open: Shopmonkey adds response
-    fields without a new API version, and unknown members are kept.
+    200 response of GET /v3/order/:orderId/service: {success, data}, where data is the list of
+    the order's services. This endpoint has no pagination. Open: Shopmonkey adds response fields
+    without a new API version, and unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/get-services-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
-    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
-    data: list[Service] = wire('data', "The order's services.")
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/get-services-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message.
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """The error code. Decision: null accepted too."""
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """An optional link to the documentation for the error. Decision: null accepted too."""
+
+    data: list[Service] = wire("data")
+    """The order's services."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Label(Model):
     """
-    A label (tag) on a Shopmonkey row: the label inside an entry of the seed's
-    labelConnections, and an item of the labels list real payloads carry. Decision: only
-    name is required; it is the only key every source shows. Open.
+    A label (tag) on a Shopmonkey row: the label inside an entry of the seed's labelConnections,
+    and an item of the labels list real payloads carry. Decision: only name is required; it is
+    the only key every source shows. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/label', 1)
-    __open__: ClassVar[bool] = True
-    id: str | UnsetType = wire('id', 'Id of the label.', default=UNSET)
-    name: str = wire('name', 'Display name of the label. The only key every source shows.')
-    color: str | UnsetType = wire('color', 'Label colour, lower case: one of aqua, black, blue, brown, gray, green, orange, purple, red, yellow.', default=UNSET)
-    entity: str | UnsetType = wire('entity', 'Which kind of row the label is for: a table name, one of CannedService, Customer, Fee, Labor, Order, Part, Service, Subcontract, Tire, Vehicle.', default=UNSET)
-    saved: bool | UnsetType = wire('saved', 'Whether the label is saved for reuse.', default=UNSET)
-    created_date: str | UnsetType = wire('createdDate', 'When the label was created.', default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', 'When the label was last updated, or null.', default=UNSET)
-    company_id: str | UnsetType = wire('companyId', 'Id of the company that owns the label.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', 'Id of the location that owns the label.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/label", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str | UnsetType = wire("id", default=UNSET)
+    """Id of the label."""
+
+    name: str = wire("name")
+    """Display name of the label. The only key every source shows."""
+
+    color: (
+        Literal[
+            "aqua", "black", "blue", "brown", "gray", "green", "orange", "purple", "red", "yellow"
+        ]
+        | str
+        | UnsetType
+    ) = wire("color", default=UNSET)
+    """
+    Label colour, lower case: one of aqua, black, blue, brown, gray, green, orange, purple, red,
+    yellow.
+    """
+
+    entity: (
+        Literal[
+            "CannedService",
+            "Customer",
+            "Fee",
+            "Labor",
+            "Order",
+            "Part",
+            "Service",
+            "Subcontract",
+            "Tire",
+            "Vehicle",
+        ]
+        | str
+        | UnsetType
+    ) = wire("entity", default=UNSET)
+    """
+    Which kind of row the label is for: a table name, one of CannedService, Customer, Fee,
+    Labor, Order, Part, Service, Subcontract, Tire, Vehicle.
+    """
+
+    saved: bool | UnsetType = wire("saved", default=UNSET)
+    """Whether the label is saved for reuse."""
+
+    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    """When the label was created."""
+
+    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    """When the label was last updated, or null."""
+
+    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    """Id of the company that owns the label."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """Id of the location that owns the label."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class LabelConnection(Model):
     """
-    One entry of a labelConnections list: a wrapper holding one label. Payloads from the
-    live API use a labels list instead. Open.
+    One entry of a labelConnections list: a wrapper holding one label. Payloads from the live
+    API use a labels list instead. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/label', 1, '/$defs/LabelConnection')
-    __open__: ClassVar[bool] = True
-    label: Label = wire('label', 'The connected label.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/label", 1, "/$defs/LabelConnection"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    label: Label = wire("label")
+    """The connected label."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Labor(Model):
     """
     A labor line item of a service as received (services[].labors[] of the four
-    /v3/order/:orderId/service endpoints): the work, its billed hours and rate, and the
-    shop's cost. Open: unknown members are kept.
+    /v3/order/:orderId/service endpoints): the work, its billed hours and rate, and the shop's
+    cost. Open: unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/labor', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Primary key of the row. An opaque string id.')
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
-    name: str | None = wire('name', 'Name of the labor line, or null: nullable for Labor, unlike Part, Tire and Fee names.')
-    hours: float = wire('hours', "Billed hours. The bill side: hours x rateCents; compare costHours for the shop's cost.")
-    rate_cents: int = wire('rateCents', 'Billed labor rate per hour in integer cents (e.g. $150.50 is 15050). Non-null integer.')
-    rate_id: str | None = wire('rateId', 'Id of the labor rate used, or null.')
-    technician_id: str | None = wire('technicianId', 'Id of the technician (user) assigned, or null.')
-    show_hours: bool = wire('showHours', 'Show the hours on estimates and invoices.')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
-    cost_hours: float | None = wire('costHours', 'Shop-cost hours (what the technician is paid for), or null. Not the billed hours.')
-    cost_rate_cents: int | None = wire('costRateCents', "Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill.")
-    cost_total_cents: int | None = wire('costTotalCents', "Shop-cost total in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the bill.")
-    multiplier: float = wire('multiplier', 'Labor multiplier; multiplierType says whether it scales hours or rate (inferred from the enum).')
-    multiplier_type: str = wire('multiplierType', 'What the multiplier applies to: one of Hours, Rate.')
-    note: str = wire('note', 'Free-text note of the labor line.')
-    completed: bool = wire('completed', 'Whether the labor has been completed.')
-    completed_date: str | None = wire('completedDate', 'When the labor was completed, or null.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
-    skill_required: str | None = wire('skillRequired', 'Skill level the labor requires: General, Maintenance or Precision; null when not set. Decision: the empty string is not accepted (an old Shopmonkey data model had an empty constant; the current schema lists only the three values).')
-    skill_required_description: str | None = wire('skillRequiredDescription', 'Free-text description of the skill required, or null.')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
-    labor_matrix_id: str | None = wire('laborMatrixId', 'Id of the labor matrix used to price the labor, or null.')
-    labor_matrix_date: str | None = wire('laborMatrixDate', 'Datetime when laborMatrixId was set, for determining if matrix has been changed. Nullable.')
-    application_id: int | None = wire('applicationId', 'Deprecated: use motorApplicationId. Nullable integer.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
-    labor_matrix: Matrix | UnsetType | None = wire('laborMatrix', 'Joined labor matrix {id, name}, or null when laborMatrixId is null. Optional.', default=UNSET)
-    labor_rate: LaborRateReference | UnsetType | None = wire('laborRate', 'Joined labor rate {id, name}, or null when rateId is null. Optional.', default=UNSET)
-    inventory_labor_id: str | UnsetType | None = wire('inventoryLaborId', 'Id of the inventory labor item this labor was taken from, or null.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', "Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body's provider; the line-item type itself is undocumented.", default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id as a string, or null.', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
-    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/labor", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Primary key of the row. An opaque string id."""
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null if it never was."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    name: str | None = wire("name")
+    """Name of the labor line, or null: nullable for Labor, unlike Part, Tire and Fee names."""
+
+    hours: float = wire("hours")
+    """Billed hours. The bill side: hours x rateCents; compare costHours for the shop's cost."""
+
+    rate_cents: int = wire("rateCents")
+    """Billed labor rate per hour in integer cents (e.g. $150.50 is 15050). Non-null integer."""
+
+    rate_id: str | None = wire("rateId")
+    """Id of the labor rate used, or null."""
+
+    technician_id: str | None = wire("technicianId")
+    """Id of the technician (user) assigned, or null."""
+
+    show_hours: bool = wire("showHours")
+    """Show the hours on estimates and invoices."""
+
+    show_note: bool = wire("showNote")
+    """Show the note on estimates and invoices."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent."""
+
+    cost_hours: float | None = wire("costHours")
+    """Shop-cost hours (what the technician is paid for), or null. Not the billed hours."""
+
+    cost_rate_cents: int | None = wire("costRateCents")
+    """
+    Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null. The shop's cost,
+    not the bill.
+    """
+
+    cost_total_cents: int | None = wire("costTotalCents")
+    """
+    Shop-cost total in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the
+    bill.
+    """
+
+    multiplier: float = wire("multiplier")
+    """
+    Labor multiplier; multiplierType says whether it scales hours or rate (inferred from the
+    enum).
+    """
+
+    multiplier_type: Literal["Hours", "Rate"] | str = wire("multiplierType")
+    """What the multiplier applies to: one of Hours, Rate."""
+
+    note: str = wire("note")
+    """Free-text note of the labor line."""
+
+    completed: bool = wire("completed")
+    """Whether the labor has been completed."""
+
+    completed_date: str | None = wire("completedDate")
+    """When the labor was completed, or null."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null."""
+
+    skill_required: Literal["General", "Maintenance", "Precision"] | str | None = wire(
+        "skillRequired"
+    )
+    """
+    Skill level the labor requires: General, Maintenance or Precision; null when not set.
+    Decision: the empty string is not accepted (an old Shopmonkey data model had an empty
+    constant; the current schema lists only the three values).
+    """
+
+    skill_required_description: str | None = wire("skillRequiredDescription")
+    """Free-text description of the skill required, or null."""
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific."""
+
+    labor_matrix_id: str | None = wire("laborMatrixId")
+    """Id of the labor matrix used to price the labor, or null."""
+
+    labor_matrix_date: str | None = wire("laborMatrixDate")
+    """Datetime when laborMatrixId was set, for determining if matrix has been changed. Nullable."""
+
+    application_id: int | None = wire("applicationId")
+    """Deprecated: use motorApplicationId. Nullable integer."""
+
+    source_item_id: str | None = wire("sourceItemId")
+    """Id of the canned-service / inventory item this line item was copied from, or null."""
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
+    nullable because categoryId is nullable.
+    """
+
+    labor_matrix: Matrix | UnsetType | None = wire("laborMatrix", default=UNSET)
+    """Joined labor matrix {id, name}, or null when laborMatrixId is null. Optional."""
+
+    labor_rate: LaborRateReference | UnsetType | None = wire("laborRate", default=UNSET)
+    """Joined labor rate {id, name}, or null when rateId is null. Optional."""
+
+    inventory_labor_id: str | UnsetType | None = wire("inventoryLaborId", default=UNSET)
+    """Id of the inventory labor item this labor was taken from, or null."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """MOTOR application id (a VCdb-style integer), or null."""
+
+    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum
+    as the Service body's provider; the line-item type itself is undocumented.
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """Provider application id as a string, or null."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """Whether GST applies to the line item. CA specific."""
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """Whether HST applies to the line item. CA specific."""
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """Whether PST applies to the line item. CA specific."""
+
+    line_item_assignments: JSON | UnsetType = wire("lineItemAssignments", default=UNSET)
+    """Technician assignments of the line item."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class LaborRateReference(Model):
     """
     The labor rate of a labor line as embedded in it (the laborRate join): its id and name.
     Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/labor', 1, '/$defs/LaborRateReference')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the labor rate (the labor's rateId).")
-    name: str = wire('name', 'Name of the labor rate.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/labor", 1, "/$defs/LaborRateReference"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the labor rate (the labor's rateId)."""
+
+    name: str = wire("name")
+    """Name of the labor rate."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Matrix(Model):
     """
-    A pricing or labor matrix as embedded in a line item (a part's or tire's pricingMatrix,
-    a labor's laborMatrix): its id and name. Open: a fuller matrix record is also accepted.
+    A pricing or labor matrix as embedded in a line item (a part's or tire's pricingMatrix, a
+    labor's laborMatrix): its id and name. Open: a fuller matrix record is also accepted.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/matrix', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the matrix (pricingMatrixId / laborMatrixId of the line item).')
-    name: str = wire('name', 'Name of the matrix.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/matrix", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the matrix (pricingMatrixId / laborMatrixId of the line item)."""
+
+    name: str = wire("name")
+    """Name of the matrix."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Order(Model):
     """
-    A Shopmonkey order as embedded in the PUT/POST/DELETE /v3/order/:orderId/service
-    responses (data.order). Keys that not every payload carries (the deprecated arrays,
-    invoiceLockState, newer fields, most joins) are optional. Open: unknown members are
-    kept.
+    A Shopmonkey order as embedded in the PUT/POST/DELETE /v3/order/:orderId/service responses
+    (data.order). Keys that not every payload carries (the deprecated arrays, invoiceLockState,
+    newer fields, most joins) are optional. Open: unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1)
-    __open__: ClassVar[bool] = True
-    allow_collect_payment: bool | UnsetType = wire('allowCollectPayment', 'Whether the customer may pay the order online (through the shared order link).', default=UNSET)
-    allow_customer_apply_coupon: bool | UnsetType = wire('allowCustomerApplyCoupon', 'Whether the customer may apply a coupon to the order online.', default=UNSET)
-    allow_customer_authorization: bool | UnsetType = wire('allowCustomerAuthorization', 'Whether the customer may authorize or decline services online.', default=UNSET)
-    allow_customer_view_activity: bool | UnsetType = wire('allowCustomerViewActivity', "Whether the customer may see the order's activity online.", default=UNSET)
-    allow_customer_view_authorizations: bool | UnsetType = wire('allowCustomerViewAuthorizations', 'Whether the customer may see past authorizations online.', default=UNSET)
-    allow_customer_view_inspections: bool | UnsetType = wire('allowCustomerViewInspections', "Whether the customer may see the order's inspections online.", default=UNSET)
-    allow_customer_view_messages: bool | UnsetType = wire('allowCustomerViewMessages', "Whether the customer may see the order's messages online.", default=UNSET)
-    applied_discount_cents: int | UnsetType = wire('appliedDiscountCents', 'The total discount applied to the order in cents.', default=UNSET)
-    applied_discount_percent: float | UnsetType | None = wire('appliedDiscountPercent', 'The total discount applied to the order in percent.', default=UNSET)
-    applied_discount_value_type: str | UnsetType | None = wire('appliedDiscountValueType', 'Which order discount input applies, Percent (appliedDiscountPercent) or FixedCents (appliedDiscountCents); null when no discount is applied.', default=UNSET)
-    appointment_dates: list[str] = wire('appointmentDates', "Dates and times of the appointments linked to the order (UTC date-times). Decision: always an array; a single date-time string (as one of Shopmonkey's examples prints) is reported as a type error.")
-    archived: bool = wire('archived', 'Whether the order is archived.')
-    assigned_technician_ids: list[str] = wire('assignedTechnicianIds', 'Ids of the technicians assigned to the order.')
-    attribution_message_id: str | UnsetType | None = wire('attributionMessageId', 'Id of the message the order is attributed to (e.g. a campaign message); null when none.', default=UNSET)
-    attribution_source: str | UnsetType | None = wire('attributionSource', 'Where the order came from: WorkRequestForm, AppointmentScheduler, Manual, FuzzyCampaignSMSDelivered or FuzzyCampaignEmailRead; null when unknown.', default=UNSET)
-    authorized: bool = wire('authorized', 'Whether the customer has authorized the work on the order.')
-    authorized_date: str | None = wire('authorizedDate', 'When the customer authorized the order (UTC date-time); null until authorized.')
-    automated_campaign_id: str | UnsetType | None = wire('automatedCampaignId', 'Id of the automated marketing campaign the order came from; null when none.', default=UNSET)
-    coalesced_name: str | None = wire('coalescedName', 'Display name of the order: its name if set, else the generated name.')
-    company_id: str = wire('companyId', "Id of the Shopmonkey company (the shop's account) the order belongs to.")
-    complaint: str | None = wire('complaint', "The customer's complaint (the concern the vehicle came in for); null when not recorded.")
-    completed_authorized_labor_hours: float | UnsetType = wire('completedAuthorizedLaborHours', 'Labor hours completed on authorized services.', default=UNSET)
-    completed_date: str | None = wire('completedDate', 'When the work on the order was completed (UTC date-time); null until completed.')
-    completed_labor_hours: float | UnsetType = wire('completedLaborHours', 'Labor hours completed on the order.', default=UNSET)
-    conversation_id: str | None = wire('conversationId', 'Id of the message conversation with the customer about the order; null when none.')
-    created_date: str = wire('createdDate', 'When the order was created (UTC date-time).')
-    customer_id: str | None = wire('customerId', "Id of the order's customer; null when the order has no customer yet.")
-    deferred_service_count: int = wire('deferredServiceCount', 'Number of services of the order that were deferred, excluding hidden, revived and manually excluded ones.')
-    deleted: bool = wire('deleted', 'If the record has been deleted.')
-    deleted_date: str | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.')
-    deleted_reason: str | None = wire('deletedReason', 'The reason that the record was deleted.')
-    deleted_user_id: str | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.')
-    deposit_fully_paid: bool | UnsetType = wire('depositFullyPaid', 'Whether the requested deposit has been paid in full.', default=UNSET)
-    deposit_fully_paid_date: str | UnsetType | None = wire('depositFullyPaidDate', 'When the deposit was paid in full (UTC date-time); null until then.', default=UNSET)
-    discount_cents: int = wire('discountCents', 'Order-level discount amount in integer cents.')
-    discount_percent: float = wire('discountPercent', 'Order-level discount as a percent (scale undocumented: 0-100 or 0-1).')
-    due_date: str | None = wire('dueDate', 'When the order is promised to the customer (UTC date-time); null when not set.')
-    email_id: str | None = wire('emailId', "Id of the email to use instead of the customer's default email.")
-    epa_cents: int = wire('epaCents', 'Environmental (EPA) charges of the order in integer cents.')
-    external_number: str | UnsetType | None = wire('externalNumber', 'Allow user to override generated number.', default=UNSET)
-    fees_cents: int = wire('feesCents', 'Fees of the order in integer cents.')
-    fully_paid_date: str | UnsetType | None = wire('fullyPaidDate', 'When the order was paid in full (UTC date-time); null until then.', default=UNSET)
-    generated_customer_name: str | None = wire('generatedCustomerName', '"[firstName] [lastName]" pulled from the customer, if any.')
-    generated_name: str | None = wire('generatedName', 'Name Shopmonkey generates for the order from its services; null when none is generated.')
-    generated_vehicle_name: str | None = wire('generatedVehicleName', '"[year] [make] [model] [submodel]" pulled from the vehicle, if any.')
-    gst_cents: int = wire('gstCents', 'Canadian GST (goods and services tax) of the order in integer cents.')
-    has_payments: bool | UnsetType = wire('hasPayments', 'If the order has any payments associated with it.', default=UNSET)
-    hst_cents: int = wire('hstCents', 'Canadian HST (harmonised sales tax) of the order in integer cents.')
-    id: str = wire('id', 'Id of the order (an opaque string; live ids are lower-case UUIDs).')
-    imported: bool | UnsetType = wire('imported', 'Whether the order was imported from another system rather than created in Shopmonkey.', default=UNSET)
-    inspection_count: int = wire('inspectionCount', 'Number of inspections on the order.')
-    inspection_review_status: str | UnsetType | None = wire('inspectionReviewStatus', "Whether the order's inspections have been reviewed: None, Reviewed or NotReviewed; null when not set.", default=UNSET)
-    inspection_status: str = wire('inspectionStatus', "Whether the order's inspections are done: None, Completed or NotCompleted.")
-    invoiced: bool = wire('invoiced', 'Whether the order has been turned into an invoice.')
-    invoiced_date: str | None = wire('invoicedDate', 'When the order was invoiced (UTC date-time); null until invoiced.')
-    invoice_lock_state: str | UnsetType | None = wire('invoiceLockState', 'Whether the invoice is locked against edits: Unlocked, Locked or PreviouslyLocked; null when not set. Decision: optional, because live order reads do not carry it.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    labor_cents: int = wire('laborCents', 'Labor total of the order in integer cents.')
-    location_id: str = wire('locationId', 'Id of the shop location the order belongs to.')
-    message_count: int = wire('messageCount', 'Number of messages about the order.')
-    messaged_date: str | UnsetType | None = wire('messagedDate', 'When the customer was last messaged about the order (UTC date-time); null when never.', default=UNSET)
-    mileage_in: float | None = wire('mileageIn', "Odometer reading when the vehicle came in (a JSON number, unit as the vehicle's mileageUnit); null when not recorded.")
-    mileage_out: float | None = wire('mileageOut', "Odometer reading when the vehicle left (a JSON number, unit as the vehicle's mileageUnit); null when not recorded.")
-    name: str | None = wire('name', 'Name of the order as the shop typed it; null when not set (see generatedName).')
-    number: str | int = wire('number', 'COLLATE "en-u-kn-true". Decision: a string or an integer. Kept as sent; normalise with dealerbridge.shopmonkey.order_number().')
-    one_time_campaign_id: str | UnsetType | None = wire('oneTimeCampaignId', 'Id of the one-time marketing campaign the order came from; null when none.', default=UNSET)
-    order_created_date: str = wire('orderCreatedDate', 'Allow user to override created date.')
-    paid: bool = wire('paid', 'Whether the order is paid in full.')
-    paid_cost_cents: int = wire('paidCostCents', 'Amount paid so far on the order in integer cents.')
-    parts_cents: int = wire('partsCents', 'Parts total of the order in integer cents.')
-    payment_due_date: str | UnsetType | None = wire('paymentDueDate', 'When payment of the order is due (UTC date-time); null when no payment term applies.', default=UNSET)
-    payment_term_id: str | UnsetType | None = wire('paymentTermId', 'Id of the payment term for the order.', default=UNSET)
-    phone_number_id: str | None = wire('phoneNumberId', "Id of the phone number to use instead of the customer's default number.")
-    pst_cents: int = wire('pstCents', 'Canadian PST (provincial sales tax) of the order in integer cents.')
-    public_id: str = wire('publicId', 'Public id of the order, used in the link shared with the customer.')
-    purchase_order_number: str | None = wire('purchaseOrderNumber', "The customer's purchase-order number for the order; null when none.")
-    read_only: bool = wire('readOnly', 'If this order should not be editable in the UI.')
-    read_only_reason: str | None = wire('readOnlyReason', 'A friendly explanation of why the order is read-only (e.g. "migrated from previous system"); null when it is not read-only.')
-    recommendation: str | None = wire('recommendation', "The shop's recommendation to the customer; null when none.")
-    remaining_cost_cents: int | None = wire('remainingCostCents', 'Amount still to be paid on the order in integer cents; null when not computed.')
-    repair_order_date: str | UnsetType | None = wire('repairOrderDate', 'When the order was moved into repair-order status (UTC date-time); null while it is an estimate.', default=UNSET)
-    requested_deposit_cents: int | UnsetType = wire('requestedDepositCents', 'Deposit requested from the customer in integer cents (0 when none).', default=UNSET)
-    require_e_signature_on_authorization: bool | UnsetType = wire('requireESignatureOnAuthorization', 'Whether the customer must sign electronically to authorize work.', default=UNSET)
-    require_e_signature_on_inspection: bool | UnsetType = wire('requireESignatureOnInspection', 'Whether the customer must sign inspections electronically.', default=UNSET)
-    require_e_signature_on_invoice: bool | UnsetType = wire('requireESignatureOnInvoice', 'Whether the customer must sign the invoice electronically.', default=UNSET)
-    sent_to_carfax: bool = wire('sentToCarfax', "Whether the order's service record has been sent to Carfax.")
-    service_writer_id: str | None = wire('serviceWriterId', 'Id of the user who writes up the order (the service writer); null when not assigned.')
-    shop_supplies_cents: int = wire('shopSuppliesCents', 'Shop supplies charged on the order in integer cents.')
-    shop_unread_message_count: int = wire('shopUnreadMessageCount', 'Number of customer messages about the order the shop has not read.')
-    statement_id: str | None = wire('statementId', 'A statement this order included in.')
-    status: str | UnsetType = wire('status', 'Stage of the order: Estimate, RepairOrder or Invoice.', default=UNSET)
-    subcontracts_cents: int = wire('subcontractsCents', 'Subcontract (sublet) total of the order in integer cents.')
-    tax_cents: int = wire('taxCents', 'Tax of the order in integer cents.')
-    tax_config_id: str | None = wire('taxConfigId', 'Id of the tax configuration applied to the order; null when none.')
-    tires_cents: int = wire('tiresCents', 'Tire total of the order in integer cents.')
-    total_authorized_labor_hours: float | UnsetType = wire('totalAuthorizedLaborHours', "Labor hours on the order's authorized services.", default=UNSET)
-    total_cost_cents: int = wire('totalCostCents', 'Total of the order, taxes included, in integer cents.')
-    total_labor_hours: float | UnsetType = wire('totalLaborHours', 'Labor hours on the whole order.', default=UNSET)
-    transactional_fee_subtotal_cents: int | UnsetType = wire('transactionalFeeSubtotalCents', 'Transaction (card processing) fees of the order before taxes, in integer cents.', default=UNSET)
-    transactional_fee_total_cents: int | UnsetType = wire('transactionalFeeTotalCents', 'Transaction (card processing) fees of the order, taxes included, in integer cents.', default=UNSET)
-    transaction_fee_config_id: str | UnsetType | None = wire('transactionFeeConfigId', 'Id of the transaction-fee configuration applied to the order; null when none.', default=UNSET)
-    updated_date: str | None = wire('updatedDate', 'When the order was last changed (UTC date-time); null when never changed.')
-    updated_since_signed_invoice: bool | UnsetType = wire('updatedSinceSignedInvoice', 'Whether the order changed after the customer signed its invoice.', default=UNSET)
-    vehicle_id: str | None = wire('vehicleId', "Id of the order's vehicle; null when the order has no vehicle.")
-    workflow_status_date: str | UnsetType = wire('workflowStatusDate', 'When the order entered its current workflow status (UTC date-time).', default=UNSET)
-    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire('workflowStatusDuration', 'Stores how many time the order has been in each status. Any JSON object; nullable (no source gives its nullability).', default=UNSET)
-    workflow_status_id: str | None = wire('workflowStatusId', "Id of the order's workflow status (the shop's board column); null when none.")
-    workflow_status_position: float | None = wire('workflowStatusPosition', 'Position of the order within its workflow status column (a JSON number); null when not placed.')
-    appointments: list[Appointment] | UnsetType = wire('appointments', 'Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.', default=UNSET)
-    authorizations: list[Authorization] | UnsetType = wire('authorizations', 'Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it. Items: $defs/Authorization.', default=UNSET)
-    automated_campaign: AutomatedCampaign | UnsetType | None = wire('automatedCampaign', 'The automated marketing campaign that produced the order, embedded; null for an order that came from no campaign. May be absent.', default=UNSET)
-    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire('couponOrderDiscount', 'The coupon applied to the order, embedded; null when the order has no coupon. May be absent.', default=UNSET)
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object of any shape; optional.', default=UNSET)
-    customer: Customer | None = wire('customer', "The order's customer, embedded. Null when the order has no customer (customerId is null).")
-    files: list[JSON] | UnsetType = wire('files', 'Files attached to the order; the page gives no shape for them, so any JSON item is accepted.', default=UNSET)
-    inspections: list[Inspection] | UnsetType = wire('inspections', 'Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it. Items: $defs/Inspection.', default=UNSET)
-    one_time_campaign: OneTimeCampaign | UnsetType | None = wire('oneTimeCampaign', 'The one-time marketing campaign that produced the order, embedded; null for an order that came from no campaign. May be absent.', default=UNSET)
-    payment_term: PaymentTerm | UnsetType | None = wire('paymentTerm', 'The payment term the order is billed under, embedded; null when none (paymentTermId is null). May be absent.', default=UNSET)
-    profitability: Profitability | None = wire('profitability', 'Profit figures of the order by category; null when not computed.')
-    services: list[Service] | UnsetType = wire('services', "The order's services; Shopmonkey says this member will soon be deprecated. Decision: optional, because live order reads never carry services (read them with GET /v3/order/:orderId/service).", default=UNSET)
-    vehicle: Vehicle | None = wire('vehicle', "The order's vehicle, embedded. Null when the order has no vehicle (vehicleId is null).")
-    workflow_status: WorkflowStatus | None = wire('workflowStatus', "The order's workflow status (the shop's board column), embedded; null when the order has none (workflowStatusId is null).")
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
-    show_bnpl_prequal_link: bool | UnsetType = wire('showBnplPrequalLink', 'Whether the buy-now-pay-later pre-qualification link is shown. Optional.', default=UNSET)
-    surcharging_enabled: bool | UnsetType = wire('surchargingEnabled', 'Whether card surcharging is enabled. Optional.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/order", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    allow_collect_payment: bool | UnsetType = wire("allowCollectPayment", default=UNSET)
+    """Whether the customer may pay the order online (through the shared order link)."""
+
+    allow_customer_apply_coupon: bool | UnsetType = wire("allowCustomerApplyCoupon", default=UNSET)
+    """Whether the customer may apply a coupon to the order online."""
+
+    allow_customer_authorization: bool | UnsetType = wire(
+        "allowCustomerAuthorization", default=UNSET
+    )
+    """Whether the customer may authorize or decline services online."""
+
+    allow_customer_view_activity: bool | UnsetType = wire(
+        "allowCustomerViewActivity", default=UNSET
+    )
+    """Whether the customer may see the order's activity online."""
+
+    allow_customer_view_authorizations: bool | UnsetType = wire(
+        "allowCustomerViewAuthorizations", default=UNSET
+    )
+    """Whether the customer may see past authorizations online."""
+
+    allow_customer_view_inspections: bool | UnsetType = wire(
+        "allowCustomerViewInspections", default=UNSET
+    )
+    """Whether the customer may see the order's inspections online."""
+
+    allow_customer_view_messages: bool | UnsetType = wire(
+        "allowCustomerViewMessages", default=UNSET
+    )
+    """Whether the customer may see the order's messages online."""
+
+    applied_discount_cents: int | UnsetType = wire("appliedDiscountCents", default=UNSET)
+    """The total discount applied to the order in cents."""
+
+    applied_discount_percent: float | UnsetType | None = wire(
+        "appliedDiscountPercent", default=UNSET
+    )
+    """The total discount applied to the order in percent."""
+
+    applied_discount_value_type: Literal["Percent", "FixedCents"] | str | UnsetType | None = wire(
+        "appliedDiscountValueType", default=UNSET
+    )
+    """
+    Which order discount input applies, Percent (appliedDiscountPercent) or FixedCents
+    (appliedDiscountCents); null when no discount is applied.
+    """
+
+    appointment_dates: list[str] = wire("appointmentDates")
+    """
+    Dates and times of the appointments linked to the order (UTC date-times). Decision: always
+    an array; a single date-time string (as one of Shopmonkey's examples prints) is reported as
+    a type error.
+    """
+
+    archived: bool = wire("archived")
+    """Whether the order is archived."""
+
+    assigned_technician_ids: list[str] = wire("assignedTechnicianIds")
+    """Ids of the technicians assigned to the order."""
+
+    attribution_message_id: str | UnsetType | None = wire("attributionMessageId", default=UNSET)
+    """Id of the message the order is attributed to (e.g. a campaign message); null when none."""
+
+    attribution_source: (
+        Literal[
+            "WorkRequestForm",
+            "AppointmentScheduler",
+            "Manual",
+            "FuzzyCampaignSMSDelivered",
+            "FuzzyCampaignEmailRead",
+        ]
+        | str
+        | UnsetType
+        | None
+    ) = wire("attributionSource", default=UNSET)
+    """
+    Where the order came from: WorkRequestForm, AppointmentScheduler, Manual,
+    FuzzyCampaignSMSDelivered or FuzzyCampaignEmailRead; null when unknown.
+    """
+
+    authorized: bool = wire("authorized")
+    """Whether the customer has authorized the work on the order."""
+
+    authorized_date: str | None = wire("authorizedDate")
+    """When the customer authorized the order (UTC date-time); null until authorized."""
+
+    automated_campaign_id: str | UnsetType | None = wire("automatedCampaignId", default=UNSET)
+    """Id of the automated marketing campaign the order came from; null when none."""
+
+    coalesced_name: str | None = wire("coalescedName")
+    """Display name of the order: its name if set, else the generated name."""
+
+    company_id: str = wire("companyId")
+    """Id of the Shopmonkey company (the shop's account) the order belongs to."""
+
+    complaint: str | None = wire("complaint")
+    """The customer's complaint (the concern the vehicle came in for); null when not recorded."""
+
+    completed_authorized_labor_hours: float | UnsetType = wire(
+        "completedAuthorizedLaborHours", default=UNSET
+    )
+    """Labor hours completed on authorized services."""
+
+    completed_date: str | None = wire("completedDate")
+    """When the work on the order was completed (UTC date-time); null until completed."""
+
+    completed_labor_hours: float | UnsetType = wire("completedLaborHours", default=UNSET)
+    """Labor hours completed on the order."""
+
+    conversation_id: str | None = wire("conversationId")
+    """Id of the message conversation with the customer about the order; null when none."""
+
+    created_date: str = wire("createdDate")
+    """When the order was created (UTC date-time)."""
+
+    customer_id: str | None = wire("customerId")
+    """Id of the order's customer; null when the order has no customer yet."""
+
+    deferred_service_count: int = wire("deferredServiceCount")
+    """
+    Number of services of the order that were deferred, excluding hidden, revived and manually
+    excluded ones.
+    """
+
+    deleted: bool = wire("deleted")
+    """If the record has been deleted."""
+
+    deleted_date: str | None = wire("deletedDate")
+    """The date that the record was deleted or null if not deleted."""
+
+    deleted_reason: str | None = wire("deletedReason")
+    """The reason that the record was deleted."""
+
+    deleted_user_id: str | None = wire("deletedUserId")
+    """The user that deleted the record or null if not deleted."""
+
+    deposit_fully_paid: bool | UnsetType = wire("depositFullyPaid", default=UNSET)
+    """Whether the requested deposit has been paid in full."""
+
+    deposit_fully_paid_date: str | UnsetType | None = wire("depositFullyPaidDate", default=UNSET)
+    """When the deposit was paid in full (UTC date-time); null until then."""
+
+    discount_cents: int = wire("discountCents")
+    """Order-level discount amount in integer cents."""
+
+    discount_percent: float = wire("discountPercent")
+    """Order-level discount as a percent (scale undocumented: 0-100 or 0-1)."""
+
+    due_date: str | None = wire("dueDate")
+    """When the order is promised to the customer (UTC date-time); null when not set."""
+
+    email_id: str | None = wire("emailId")
+    """Id of the email to use instead of the customer's default email."""
+
+    epa_cents: int = wire("epaCents")
+    """Environmental (EPA) charges of the order in integer cents."""
+
+    external_number: str | UnsetType | None = wire("externalNumber", default=UNSET)
+    """Allow user to override generated number."""
+
+    fees_cents: int = wire("feesCents")
+    """Fees of the order in integer cents."""
+
+    fully_paid_date: str | UnsetType | None = wire("fullyPaidDate", default=UNSET)
+    """When the order was paid in full (UTC date-time); null until then."""
+
+    generated_customer_name: str | None = wire("generatedCustomerName")
+    """"[firstName] [lastName]" pulled from the customer, if any."""
+
+    generated_name: str | None = wire("generatedName")
+    """Name Shopmonkey generates for the order from its services; null when none is generated."""
+
+    generated_vehicle_name: str | None = wire("generatedVehicleName")
+    """"[year] [make] [model] [submodel]" pulled from the vehicle, if any."""
+
+    gst_cents: int = wire("gstCents")
+    """Canadian GST (goods and services tax) of the order in integer cents."""
+
+    has_payments: bool | UnsetType = wire("hasPayments", default=UNSET)
+    """If the order has any payments associated with it."""
+
+    hst_cents: int = wire("hstCents")
+    """Canadian HST (harmonised sales tax) of the order in integer cents."""
+
+    id: str = wire("id")
+    """Id of the order (an opaque string; live ids are lower-case UUIDs)."""
+
+    imported: bool | UnsetType = wire("imported", default=UNSET)
+    """Whether the order was imported from another system rather than created in Shopmonkey."""
+
+    inspection_count: int = wire("inspectionCount")
+    """Number of inspections on the order."""
+
+    inspection_review_status: (
+        Literal["None", "Reviewed", "NotReviewed"] | str | UnsetType | None
+    ) = wire("inspectionReviewStatus", default=UNSET)
+    """
+    Whether the order's inspections have been reviewed: None, Reviewed or NotReviewed; null when
+    not set.
+    """
+
+    inspection_status: Literal["None", "Completed", "NotCompleted"] | str = wire("inspectionStatus")
+    """Whether the order's inspections are done: None, Completed or NotCompleted."""
+
+    invoiced: bool = wire("invoiced")
+    """Whether the order has been turned into an invoice."""
+
+    invoiced_date: str | None = wire("invoicedDate")
+    """When the order was invoiced (UTC date-time); null until invoiced."""
+
+    invoice_lock_state: (
+        Literal["Unlocked", "Locked", "PreviouslyLocked"] | str | UnsetType | None
+    ) = wire("invoiceLockState", default=UNSET)
+    """
+    Whether the invoice is locked against edits: Unlocked, Locked or PreviouslyLocked; null when
+    not set. Decision: optional, because live order reads do not carry it.
+    """
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    labor_cents: int = wire("laborCents")
+    """Labor total of the order in integer cents."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location the order belongs to."""
+
+    message_count: int = wire("messageCount")
+    """Number of messages about the order."""
+
+    messaged_date: str | UnsetType | None = wire("messagedDate", default=UNSET)
+    """When the customer was last messaged about the order (UTC date-time); null when never."""
+
+    mileage_in: float | None = wire("mileageIn")
+    """
+    Odometer reading when the vehicle came in (a JSON number, unit as the vehicle's
+    mileageUnit); null when not recorded.
+    """
+
+    mileage_out: float | None = wire("mileageOut")
+    """
+    Odometer reading when the vehicle left (a JSON number, unit as the vehicle's mileageUnit);
+    null when not recorded.
+    """
+
+    name: str | None = wire("name")
+    """Name of the order as the shop typed it; null when not set (see generatedName)."""
+
+    number: str | int = wire("number")
+    """
+    COLLATE "en-u-kn-true". Decision: a string or an integer. Kept as sent; normalise with
+    dealerbridge.shopmonkey.order_number().
+    """
+
+    one_time_campaign_id: str | UnsetType | None = wire("oneTimeCampaignId", default=UNSET)
+    """Id of the one-time marketing campaign the order came from; null when none."""
+
+    order_created_date: str = wire("orderCreatedDate")
+    """Allow user to override created date."""
+
+    paid: bool = wire("paid")
+    """Whether the order is paid in full."""
+
+    paid_cost_cents: int = wire("paidCostCents")
+    """Amount paid so far on the order in integer cents."""
+
+    parts_cents: int = wire("partsCents")
+    """Parts total of the order in integer cents."""
+
+    payment_due_date: str | UnsetType | None = wire("paymentDueDate", default=UNSET)
+    """When payment of the order is due (UTC date-time); null when no payment term applies."""
+
+    payment_term_id: str | UnsetType | None = wire("paymentTermId", default=UNSET)
+    """Id of the payment term for the order."""
+
+    phone_number_id: str | None = wire("phoneNumberId")
+    """Id of the phone number to use instead of the customer's default number."""
+
+    pst_cents: int = wire("pstCents")
+    """Canadian PST (provincial sales tax) of the order in integer cents."""
+
+    public_id: str = wire("publicId")
+    """Public id of the order, used in the link shared with the customer."""
+
+    purchase_order_number: str | None = wire("purchaseOrderNumber")
+    """The customer's purchase-order number for the order; null when none."""
+
+    read_only: bool = wire("readOnly")
+    """If this order should not be editable in the UI."""
+
+    read_only_reason: str | None = wire("readOnlyReason")
+    """
+    A friendly explanation of why the order is read-only (e.g. "migrated from previous system");
+    null when it is not read-only.
+    """
+
+    recommendation: str | None = wire("recommendation")
+    """The shop's recommendation to the customer; null when none."""
+
+    remaining_cost_cents: int | None = wire("remainingCostCents")
+    """Amount still to be paid on the order in integer cents; null when not computed."""
+
+    repair_order_date: str | UnsetType | None = wire("repairOrderDate", default=UNSET)
+    """
+    When the order was moved into repair-order status (UTC date-time); null while it is an
+    estimate.
+    """
+
+    requested_deposit_cents: int | UnsetType = wire("requestedDepositCents", default=UNSET)
+    """Deposit requested from the customer in integer cents (0 when none)."""
+
+    require_e_signature_on_authorization: bool | UnsetType = wire(
+        "requireESignatureOnAuthorization", default=UNSET
+    )
+    """Whether the customer must sign electronically to authorize work."""
+
+    require_e_signature_on_inspection: bool | UnsetType = wire(
+        "requireESignatureOnInspection", default=UNSET
+    )
+    """Whether the customer must sign inspections electronically."""
+
+    require_e_signature_on_invoice: bool | UnsetType = wire(
+        "requireESignatureOnInvoice", default=UNSET
+    )
+    """Whether the customer must sign the invoice electronically."""
+
+    sent_to_carfax: bool = wire("sentToCarfax")
+    """Whether the order's service record has been sent to Carfax."""
+
+    service_writer_id: str | None = wire("serviceWriterId")
+    """Id of the user who writes up the order (the service writer); null when not assigned."""
+
+    shop_supplies_cents: int = wire("shopSuppliesCents")
+    """Shop supplies charged on the order in integer cents."""
+
+    shop_unread_message_count: int = wire("shopUnreadMessageCount")
+    """Number of customer messages about the order the shop has not read."""
+
+    statement_id: str | None = wire("statementId")
+    """A statement this order included in."""
+
+    status: Literal["Estimate", "RepairOrder", "Invoice"] | str | UnsetType = wire(
+        "status", default=UNSET
+    )
+    """Stage of the order: Estimate, RepairOrder or Invoice."""
+
+    subcontracts_cents: int = wire("subcontractsCents")
+    """Subcontract (sublet) total of the order in integer cents."""
+
+    tax_cents: int = wire("taxCents")
+    """Tax of the order in integer cents."""
+
+    tax_config_id: str | None = wire("taxConfigId")
+    """Id of the tax configuration applied to the order; null when none."""
+
+    tires_cents: int = wire("tiresCents")
+    """Tire total of the order in integer cents."""
+
+    total_authorized_labor_hours: float | UnsetType = wire(
+        "totalAuthorizedLaborHours", default=UNSET
+    )
+    """Labor hours on the order's authorized services."""
+
+    total_cost_cents: int = wire("totalCostCents")
+    """Total of the order, taxes included, in integer cents."""
+
+    total_labor_hours: float | UnsetType = wire("totalLaborHours", default=UNSET)
+    """Labor hours on the whole order."""
+
+    transactional_fee_subtotal_cents: int | UnsetType = wire(
+        "transactionalFeeSubtotalCents", default=UNSET
+    )
+    """Transaction (card processing) fees of the order before taxes, in integer cents."""
+
+    transactional_fee_total_cents: int | UnsetType = wire(
+        "transactionalFeeTotalCents", default=UNSET
+    )
+    """Transaction (card processing) fees of the order, taxes included, in integer cents."""
+
+    transaction_fee_config_id: str | UnsetType | None = wire(
+        "transactionFeeConfigId", default=UNSET
+    )
+    """Id of the transaction-fee configuration applied to the order; null when none."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the order was last changed (UTC date-time); null when never changed."""
+
+    updated_since_signed_invoice: bool | UnsetType = wire(
+        "updatedSinceSignedInvoice", default=UNSET
+    )
+    """Whether the order changed after the customer signed its invoice."""
+
+    vehicle_id: str | None = wire("vehicleId")
+    """Id of the order's vehicle; null when the order has no vehicle."""
+
+    workflow_status_date: str | UnsetType = wire("workflowStatusDate", default=UNSET)
+    """When the order entered its current workflow status (UTC date-time)."""
+
+    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire(
+        "workflowStatusDuration", default=UNSET
+    )
+    """
+    Stores how many time the order has been in each status. Any JSON object; nullable (no source
+    gives its nullability).
+    """
+
+    workflow_status_id: str | None = wire("workflowStatusId")
+    """Id of the order's workflow status (the shop's board column); null when none."""
+
+    workflow_status_position: float | None = wire("workflowStatusPosition")
+    """
+    Position of the order within its workflow status column (a JSON number); null when not
+    placed.
+    """
+
+    appointments: list[Appointment] | UnsetType = wire("appointments", default=UNSET)
+    """Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it."""
+
+    authorizations: list[Authorization] | UnsetType = wire("authorizations", default=UNSET)
+    """
+    Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.
+    Items: $defs/Authorization.
+    """
+
+    automated_campaign: AutomatedCampaign | UnsetType | None = wire(
+        "automatedCampaign", default=UNSET
+    )
+    """
+    The automated marketing campaign that produced the order, embedded; null for an order that
+    came from no campaign. May be absent.
+    """
+
+    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire(
+        "couponOrderDiscount", default=UNSET
+    )
+    """
+    The coupon applied to the order, embedded; null when the order has no coupon. May be absent.
+    """
+
+    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    """
+    DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object
+    of any shape; optional.
+    """
+
+    customer: Customer | None = wire("customer")
+    """The order's customer, embedded. Null when the order has no customer (customerId is null)."""
+
+    files: list[JSON] | UnsetType = wire("files", default=UNSET)
+    """
+    Files attached to the order; the page gives no shape for them, so any JSON item is accepted.
+    """
+
+    inspections: list[Inspection] | UnsetType = wire("inspections", default=UNSET)
+    """
+    Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.
+    Items: $defs/Inspection.
+    """
+
+    one_time_campaign: OneTimeCampaign | UnsetType | None = wire("oneTimeCampaign", default=UNSET)
+    """
+    The one-time marketing campaign that produced the order, embedded; null for an order that
+    came from no campaign. May be absent.
+    """
+
+    payment_term: PaymentTerm | UnsetType | None = wire("paymentTerm", default=UNSET)
+    """
+    The payment term the order is billed under, embedded; null when none (paymentTermId is
+    null). May be absent.
+    """
+
+    profitability: Profitability | None = wire("profitability")
+    """Profit figures of the order by category; null when not computed."""
+
+    services: list[Service] | UnsetType = wire("services", default=UNSET)
+    """
+    The order's services; Shopmonkey says this member will soon be deprecated. Decision:
+    optional, because live order reads never carry services (read them with GET
+    /v3/order/:orderId/service).
+    """
+
+    vehicle: Vehicle | None = wire("vehicle")
+    """The order's vehicle, embedded. Null when the order has no vehicle (vehicleId is null)."""
+
+    workflow_status: WorkflowStatus | None = wire("workflowStatus")
+    """
+    The order's workflow status (the shop's board column), embedded; null when the order has
+    none (workflowStatusId is null).
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
+    show_bnpl_prequal_link: bool | UnsetType = wire("showBnplPrequalLink", default=UNSET)
+    """Whether the buy-now-pay-later pre-qualification link is shown. Optional."""
+
+    surcharging_enabled: bool | UnsetType = wire("surchargingEnabled", default=UNSET)
+    """Whether card surcharging is enabled. Optional."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class WorkflowStatus(Model):
     """
     The order's workflow status (a column of the shop's order board) as embedded in
     data.order.workflowStatus. Only id and name are required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/WorkflowStatus')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the workflow status.')
-    created_date: str | UnsetType = wire('createdDate', 'When the row was created.', default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null. Optional.', default=UNSET)
-    company_id: str | UnsetType = wire('companyId', 'Id of the company. Optional.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', 'Id of the location. Optional.', default=UNSET)
-    name: str | None = wire('name', 'Name of the status.')
-    position: float | UnsetType = wire('position', 'Position of the status. Optional.', default=UNSET)
-    days_to_archive: int | UnsetType = wire('daysToArchive', 'Days after which inactive orders are archived. Optional.', default=UNSET)
-    archive_when_inactive: bool | UnsetType = wire('archiveWhenInactive', 'Whether inactive orders are archived. Optional.', default=UNSET)
-    invoice_workflow: bool | UnsetType = wire('invoiceWorkflow', 'Whether this is an invoice workflow status. Optional.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/WorkflowStatus"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the workflow status."""
+
+    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    """When the row was created."""
+
+    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    """When the row was last updated, or null. Optional."""
+
+    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    """Id of the company. Optional."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """Id of the location. Optional."""
+
+    name: str | None = wire("name")
+    """Name of the status."""
+
+    position: float | UnsetType = wire("position", default=UNSET)
+    """Position of the status. Optional."""
+
+    days_to_archive: int | UnsetType = wire("daysToArchive", default=UNSET)
+    """Days after which inactive orders are archived. Optional."""
+
+    archive_when_inactive: bool | UnsetType = wire("archiveWhenInactive", default=UNSET)
+    """Whether inactive orders are archived. Optional."""
+
+    invoice_workflow: bool | UnsetType = wire("invoiceWorkflow", default=UNSET)
+    """Whether this is an invoice workflow status. Optional."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Profitability(Model):
     """
     Profit figures of the order, in total and per line-item category. Decision: every *Cents
     here is a JSON number that may be fractional, not integer cents. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Profitability')
-    __open__: ClassVar[bool] = True
-    labor: ProfitabilityCategory = wire('labor', "Profit figures of the order's labor.")
-    parts: ProfitabilityCategory = wire('parts', "Profit figures of the order's parts.")
-    subcontracts: ProfitabilityCategory = wire('subcontracts', "Profit figures of the order's subcontracts.")
-    tires: ProfitabilityCategory = wire('tires', "Profit figures of the order's tires.")
-    total_discount_cents: float = wire('totalDiscountCents', 'Discounts over all categories, in cents (a JSON number, may be fractional).')
-    total_discount_percent: float = wire('totalDiscountPercent', 'Discounts over all categories as a percent of retail.')
-    total_profit_cents: float = wire('totalProfitCents', 'Profit over all categories, in cents (a JSON number, may be fractional).')
-    total_profit_percent: float = wire('totalProfitPercent', 'Profit over all categories as a percent of retail.')
-    total_retail_cents: float = wire('totalRetailCents', 'Retail (sell) value over all categories, in cents (a JSON number, may be fractional).')
-    total_wholesale_cents: float = wire('totalWholesaleCents', 'Wholesale (cost) value over all categories, in cents (a JSON number, may be fractional).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Profitability"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    labor: ProfitabilityCategory = wire("labor")
+    """Profit figures of the order's labor."""
+
+    parts: ProfitabilityCategory = wire("parts")
+    """Profit figures of the order's parts."""
+
+    subcontracts: ProfitabilityCategory = wire("subcontracts")
+    """Profit figures of the order's subcontracts."""
+
+    tires: ProfitabilityCategory = wire("tires")
+    """Profit figures of the order's tires."""
+
+    total_discount_cents: float = wire("totalDiscountCents")
+    """Discounts over all categories, in cents (a JSON number, may be fractional)."""
+
+    total_discount_percent: float = wire("totalDiscountPercent")
+    """Discounts over all categories as a percent of retail."""
+
+    total_profit_cents: float = wire("totalProfitCents")
+    """Profit over all categories, in cents (a JSON number, may be fractional)."""
+
+    total_profit_percent: float = wire("totalProfitPercent")
+    """Profit over all categories as a percent of retail."""
+
+    total_retail_cents: float = wire("totalRetailCents")
+    """Retail (sell) value over all categories, in cents (a JSON number, may be fractional)."""
+
+    total_wholesale_cents: float = wire("totalWholesaleCents")
+    """Wholesale (cost) value over all categories, in cents (a JSON number, may be fractional)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ProfitabilityCategory(Model):
     """
-    Profit figures of one line-item category (labor, parts, subcontracts or tires) of the
-    order. Decision: every *Cents here is a JSON number that may be fractional, not integer
-    cents. Open.
+    Profit figures of one line-item category (labor, parts, subcontracts or tires) of the order.
+    Decision: every *Cents here is a JSON number that may be fractional, not integer cents.
+    Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/ProfitabilityCategory')
-    __open__: ClassVar[bool] = True
-    discount_cents: float = wire('discountCents', 'Discounts in this category, in cents (a JSON number, may be fractional).')
-    discount_percent: float = wire('discountPercent', 'Discounts in this category as a percent of retail.')
-    profit_cents: float = wire('profitCents', 'Profit in this category, in cents (a JSON number, may be fractional).')
-    profit_percent: float = wire('profitPercent', 'Profit in this category as a percent of retail.')
-    retail_cents: float = wire('retailCents', 'Retail (sell) value of this category, in cents (a JSON number, may be fractional).')
-    wholesale_cents: float = wire('wholesaleCents', 'Wholesale (cost) value of this category, in cents (a JSON number, may be fractional).')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/ProfitabilityCategory"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    discount_cents: float = wire("discountCents")
+    """Discounts in this category, in cents (a JSON number, may be fractional)."""
+
+    discount_percent: float = wire("discountPercent")
+    """Discounts in this category as a percent of retail."""
+
+    profit_cents: float = wire("profitCents")
+    """Profit in this category, in cents (a JSON number, may be fractional)."""
+
+    profit_percent: float = wire("profitPercent")
+    """Profit in this category as a percent of retail."""
+
+    retail_cents: float = wire("retailCents")
+    """Retail (sell) value of this category, in cents (a JSON number, may be fractional)."""
+
+    wholesale_cents: float = wire("wholesaleCents")
+    """Wholesale (cost) value of this category, in cents (a JSON number, may be fractional)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class PaymentTerm(Model):
     """
     The payment term the order is billed under (e.g. Net 30), as embedded in
     data.order.paymentTerm. Only id and name are required. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/PaymentTerm')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the payment term.')
-    name: str = wire('name', 'Name of the payment term as the shop shows it (e.g. "Net 30").')
-    created_date: str | UnsetType = wire('createdDate', 'When the row was created. Optional.', default=UNSET)
-    updated_date: str | UnsetType | None = wire('updatedDate', 'When the row was last updated, or null. Optional.', default=UNSET)
-    company_id: str | UnsetType = wire('companyId', 'Id of the company. Optional.', default=UNSET)
-    location_id: str | UnsetType = wire('locationId', 'Id of the location. Optional.', default=UNSET)
-    customer_default: bool | UnsetType = wire('customerDefault', 'Whether it is the default for new customers. Optional.', default=UNSET)
-    fleet_default: bool | UnsetType = wire('fleetDefault', 'Whether it is the default for new fleets. Optional.', default=UNSET)
-    due_in_days: float | UnsetType = wire('dueInDays', 'Days until payment is due. Optional.', default=UNSET)
-    editable: bool | UnsetType = wire('editable', 'False for a built-in payment term such as On Receipt. Optional.', default=UNSET)
-    note: str | UnsetType = wire('note', 'Note on the payment term. Optional.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/PaymentTerm"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the payment term."""
+
+    name: str = wire("name")
+    """Name of the payment term as the shop shows it (e.g. "Net 30")."""
+
+    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    """When the row was created. Optional."""
+
+    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    """When the row was last updated, or null. Optional."""
+
+    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    """Id of the company. Optional."""
+
+    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    """Id of the location. Optional."""
+
+    customer_default: bool | UnsetType = wire("customerDefault", default=UNSET)
+    """Whether it is the default for new customers. Optional."""
+
+    fleet_default: bool | UnsetType = wire("fleetDefault", default=UNSET)
+    """Whether it is the default for new fleets. Optional."""
+
+    due_in_days: float | UnsetType = wire("dueInDays", default=UNSET)
+    """Days until payment is due. Optional."""
+
+    editable: bool | UnsetType = wire("editable", default=UNSET)
+    """False for a built-in payment term such as On Receipt. Optional."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Note on the payment term. Optional."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class AutomatedCampaign(Model):
     """
     The automated marketing campaign (e.g. a service reminder) that produced the order, as
     embedded in data.order.automatedCampaign. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/AutomatedCampaign')
-    __open__: ClassVar[bool] = True
-    activated_by_user_id: str | None = wire('activatedByUserId', 'Id of the user who activated the campaign; null when never activated.')
-    activated_date: str | None = wire('activatedDate', 'When the campaign was activated (UTC date-time); null when never activated.')
-    campaign_content_id: str | None = wire('campaignContentId', "Id of the campaign's message content; null when none.")
-    canned_service_id: str | None = wire('cannedServiceId', 'Id of the canned service the campaign reminds about; null for other campaign types.')
-    company_id: str = wire('companyId', 'Id of the Shopmonkey company the campaign belongs to.')
-    contact_method: str = wire('contactMethod', 'How the campaign reaches customers: SMS, Email or All.')
-    content_type: str = wire('contentType', 'Format of the campaign message: PlainText or HTML.')
-    created_date: str = wire('createdDate', 'When the campaign was created (UTC date-time).')
-    deferred_service_id: str | None = wire('deferredServiceId', 'Id of the deferred service the campaign reminds about; null for other campaign types.')
-    deleted: bool = wire('deleted', 'If the record has been deleted.')
-    deleted_date: str | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.')
-    deleted_reason: str | None = wire('deletedReason', 'The reason that the record was deleted.')
-    deleted_user_id: str | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.')
-    error_message: str | None = wire('errorMessage', 'Why the campaign is in the Error status; null otherwise.')
-    id: str = wire('id', 'Id of the campaign.')
-    internal_scheduled_job_id: str | None = wire('internalScheduledJobId', "Id of Shopmonkey's scheduled job that sends the campaign; null when none.")
-    location_id: str = wire('locationId', 'Id of the shop location the campaign belongs to.')
-    name: str = wire('name', 'Name of the campaign.')
-    normalized_name: str = wire('normalizedName', 'The name normalised for search (lower case).')
-    reminder_type: str | None = wire('reminderType', 'Unit of the reminder delay: Days, Weeks, Months or Years; null when not a timed reminder.')
-    reminder_value: int | None = wire('reminderValue', 'Reminder delay, in reminderType units; null when not a timed reminder.')
-    status: str = wire('status', 'State of the campaign: Draft, Error, Paused or Active.')
-    type: str = wire('type', 'What the campaign reacts to: CannedServiceReminder, DeferredServiceReminder, CustomerLastServiceDate or AnyServiceFollowUp.')
-    updated_date: str | None = wire('updatedDate', 'When the campaign was last changed (UTC date-time); null when never changed.')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/AutomatedCampaign"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    activated_by_user_id: str | None = wire("activatedByUserId")
+    """Id of the user who activated the campaign; null when never activated."""
+
+    activated_date: str | None = wire("activatedDate")
+    """When the campaign was activated (UTC date-time); null when never activated."""
+
+    campaign_content_id: str | None = wire("campaignContentId")
+    """Id of the campaign's message content; null when none."""
+
+    canned_service_id: str | None = wire("cannedServiceId")
+    """Id of the canned service the campaign reminds about; null for other campaign types."""
+
+    company_id: str = wire("companyId")
+    """Id of the Shopmonkey company the campaign belongs to."""
+
+    contact_method: Literal["SMS", "Email", "All"] | str = wire("contactMethod")
+    """How the campaign reaches customers: SMS, Email or All."""
+
+    content_type: Literal["PlainText", "HTML"] | str = wire("contentType")
+    """Format of the campaign message: PlainText or HTML."""
+
+    created_date: str = wire("createdDate")
+    """When the campaign was created (UTC date-time)."""
+
+    deferred_service_id: str | None = wire("deferredServiceId")
+    """Id of the deferred service the campaign reminds about; null for other campaign types."""
+
+    deleted: bool = wire("deleted")
+    """If the record has been deleted."""
+
+    deleted_date: str | None = wire("deletedDate")
+    """The date that the record was deleted or null if not deleted."""
+
+    deleted_reason: str | None = wire("deletedReason")
+    """The reason that the record was deleted."""
+
+    deleted_user_id: str | None = wire("deletedUserId")
+    """The user that deleted the record or null if not deleted."""
+
+    error_message: str | None = wire("errorMessage")
+    """Why the campaign is in the Error status; null otherwise."""
+
+    id: str = wire("id")
+    """Id of the campaign."""
+
+    internal_scheduled_job_id: str | None = wire("internalScheduledJobId")
+    """Id of Shopmonkey's scheduled job that sends the campaign; null when none."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location the campaign belongs to."""
+
+    name: str = wire("name")
+    """Name of the campaign."""
+
+    normalized_name: str = wire("normalizedName")
+    """The name normalised for search (lower case)."""
+
+    reminder_type: Literal["Days", "Weeks", "Months", "Years"] | str | None = wire("reminderType")
+    """Unit of the reminder delay: Days, Weeks, Months or Years; null when not a timed reminder."""
+
+    reminder_value: int | None = wire("reminderValue")
+    """Reminder delay, in reminderType units; null when not a timed reminder."""
+
+    status: Literal["Draft", "Error", "Paused", "Active"] | str = wire("status")
+    """State of the campaign: Draft, Error, Paused or Active."""
+
+    type: (
+        Literal[
+            "CannedServiceReminder",
+            "DeferredServiceReminder",
+            "CustomerLastServiceDate",
+            "AnyServiceFollowUp",
+        ]
+        | str
+    ) = wire("type")
+    """
+    What the campaign reacts to: CannedServiceReminder, DeferredServiceReminder,
+    CustomerLastServiceDate or AnyServiceFollowUp.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the campaign was last changed (UTC date-time); null when never changed."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class OneTimeCampaign(Model):
     """
     The one-time marketing campaign that produced the order, as embedded in
     data.order.oneTimeCampaign. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/OneTimeCampaign')
-    __open__: ClassVar[bool] = True
-    campaign_content_id: str | None = wire('campaignContentId', "Id of the campaign's message content; null when none.")
-    campaign_segmentation_id: str | None = wire('campaignSegmentationId', 'Id of the customer segment the campaign is sent to; null when none.')
-    company_id: str = wire('companyId', 'Id of the Shopmonkey company the campaign belongs to.')
-    contact_method: str = wire('contactMethod', 'How the campaign reaches customers: SMS, Email or All.')
-    content_type: str = wire('contentType', 'Format of the campaign message: PlainText or HTML.')
-    created_date: str = wire('createdDate', 'When the campaign was created (UTC date-time).')
-    deleted: bool = wire('deleted', 'If the record has been deleted.')
-    deleted_date: str | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.')
-    deleted_reason: str | None = wire('deletedReason', 'The reason that the record was deleted.')
-    deleted_user_id: str | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.')
-    error_message: str | None = wire('errorMessage', 'Why the campaign is in the Error status; null otherwise.')
-    id: str = wire('id', 'Id of the campaign.')
-    location_id: str = wire('locationId', 'Id of the shop location the campaign belongs to.')
-    name: str = wire('name', 'Name of the campaign.')
-    normalized_name: str = wire('normalizedName', 'The name normalised for search (lower case).')
-    sent_by_user_id: str | None = wire('sentByUserId', 'Id of the user who sent the campaign; null until sent.')
-    sent_date: str | None = wire('sentDate', 'When the campaign was sent (UTC date-time); null until sent.')
-    status: str = wire('status', 'State of the campaign: Draft, Error, Sending or Sent.')
-    updated_date: str | None = wire('updatedDate', 'When the campaign was last changed (UTC date-time); null when never changed.')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/OneTimeCampaign"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    campaign_content_id: str | None = wire("campaignContentId")
+    """Id of the campaign's message content; null when none."""
+
+    campaign_segmentation_id: str | None = wire("campaignSegmentationId")
+    """Id of the customer segment the campaign is sent to; null when none."""
+
+    company_id: str = wire("companyId")
+    """Id of the Shopmonkey company the campaign belongs to."""
+
+    contact_method: Literal["SMS", "Email", "All"] | str = wire("contactMethod")
+    """How the campaign reaches customers: SMS, Email or All."""
+
+    content_type: Literal["PlainText", "HTML"] | str = wire("contentType")
+    """Format of the campaign message: PlainText or HTML."""
+
+    created_date: str = wire("createdDate")
+    """When the campaign was created (UTC date-time)."""
+
+    deleted: bool = wire("deleted")
+    """If the record has been deleted."""
+
+    deleted_date: str | None = wire("deletedDate")
+    """The date that the record was deleted or null if not deleted."""
+
+    deleted_reason: str | None = wire("deletedReason")
+    """The reason that the record was deleted."""
+
+    deleted_user_id: str | None = wire("deletedUserId")
+    """The user that deleted the record or null if not deleted."""
+
+    error_message: str | None = wire("errorMessage")
+    """Why the campaign is in the Error status; null otherwise."""
+
+    id: str = wire("id")
+    """Id of the campaign."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location the campaign belongs to."""
+
+    name: str = wire("name")
+    """Name of the campaign."""
+
+    normalized_name: str = wire("normalizedName")
+    """The name normalised for search (lower case)."""
+
+    sent_by_user_id: str | None = wire("sentByUserId")
+    """Id of the user who sent the campaign; null until sent."""
+
+    sent_date: str | None = wire("sentDate")
+    """When the campaign was sent (UTC date-time); null until sent."""
+
+    status: Literal["Draft", "Error", "Sending", "Sent"] | str = wire("status")
+    """State of the campaign: Draft, Error, Sending or Sent."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the campaign was last changed (UTC date-time); null when never changed."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class CouponOrderDiscount(Model):
     """
-    A coupon applied to the order and its state, as embedded in
-    data.order.couponOrderDiscount. Open.
+    A coupon applied to the order and its state, as embedded in data.order.couponOrderDiscount.
+    Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/CouponOrderDiscount')
-    __open__: ClassVar[bool] = True
-    applied_by_customer_id: str | None = wire('appliedByCustomerId', 'The customer that applied the discount. Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
-    applied_by_user_id: str | None = wire('appliedByUserId', 'The user that applied the discount. Decision: nullable; a coupon is applied by a customer or by a user, so one of the two is empty.')
-    applied_date: str = wire('appliedDate', 'The time the discount was applied.')
-    applied_discount_cents: int = wire('appliedDiscountCents', 'The discount amount applied when the coupon was redeemed.')
-    company_id: str = wire('companyId', 'Id of the Shopmonkey company the coupon belongs to.')
-    coupon_id: str = wire('couponId', 'Id of the coupon applied.')
-    created_date: str = wire('createdDate', 'When the coupon was added to the order (UTC date-time).')
-    id: str = wire('id', 'Id of this coupon application.')
-    location_id: str = wire('locationId', 'Id of the shop location of the order.')
-    order_id: str = wire('orderId', 'Id of the order the coupon is applied to.')
-    redeemed_date: str | None = wire('redeemedDate', 'The time the discount was redeemed.')
-    redeemed_order_total_cents: int | None = wire('redeemedOrderTotalCents', 'Order total when the coupon was redeemed, in integer cents. Decision: nullable until the coupon is redeemed.')
-    status: str = wire('status', 'State of the coupon on the order: Applied, Invalid or Redeemed.')
-    status_date: str = wire('statusDate', 'The time the status was last updated.')
-    status_invalid_reason: str | None = wire('statusInvalidReason', 'Why the coupon is Invalid: Expired, NotStarted, NotApplicable, MinimumSpend or MaxRedemptions. Decision: nullable; only an Invalid coupon has a reason.')
-    updated_date: str | None = wire('updatedDate', 'When the coupon application was last changed (UTC date-time); null when never changed.')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/CouponOrderDiscount"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    applied_by_customer_id: str | None = wire("appliedByCustomerId")
+    """
+    The customer that applied the discount. Decision: nullable; a coupon is applied by a
+    customer or by a user, so one of the two is empty.
+    """
+
+    applied_by_user_id: str | None = wire("appliedByUserId")
+    """
+    The user that applied the discount. Decision: nullable; a coupon is applied by a customer or
+    by a user, so one of the two is empty.
+    """
+
+    applied_date: str = wire("appliedDate")
+    """The time the discount was applied."""
+
+    applied_discount_cents: int = wire("appliedDiscountCents")
+    """The discount amount applied when the coupon was redeemed."""
+
+    company_id: str = wire("companyId")
+    """Id of the Shopmonkey company the coupon belongs to."""
+
+    coupon_id: str = wire("couponId")
+    """Id of the coupon applied."""
+
+    created_date: str = wire("createdDate")
+    """When the coupon was added to the order (UTC date-time)."""
+
+    id: str = wire("id")
+    """Id of this coupon application."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location of the order."""
+
+    order_id: str = wire("orderId")
+    """Id of the order the coupon is applied to."""
+
+    redeemed_date: str | None = wire("redeemedDate")
+    """The time the discount was redeemed."""
+
+    redeemed_order_total_cents: int | None = wire("redeemedOrderTotalCents")
+    """
+    Order total when the coupon was redeemed, in integer cents. Decision: nullable until the
+    coupon is redeemed.
+    """
+
+    status: Literal["Applied", "Invalid", "Redeemed"] | str = wire("status")
+    """State of the coupon on the order: Applied, Invalid or Redeemed."""
+
+    status_date: str = wire("statusDate")
+    """The time the status was last updated."""
+
+    status_invalid_reason: (
+        Literal["Expired", "NotStarted", "NotApplicable", "MinimumSpend", "MaxRedemptions"]
+        | str
+        | None
+    ) = wire("statusInvalidReason")
+    """
+    Why the coupon is Invalid: Expired, NotStarted, NotApplicable, MinimumSpend or
+    MaxRedemptions. Decision: nullable; only an Invalid coupon has a reason.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the coupon application was last changed (UTC date-time); null when never changed."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Appointment(Model):
     """
-    An appointment of the order, an item of the deprecated data.order.appointments array
-    (the page says it will return []). Open.
-    """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Appointment')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the appointment.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company.')
-    name: str = wire('name', "Name of the appointment, like 'Oil change'.")
-    start_date: str | None = wire('startDate', 'Start date and time of the appointment, or null.')
-    end_date: str | None = wire('endDate', 'End date and time of the appointment, or null.')
-    rruleset: str | None = wire('rruleset', 'Recurrence rule set, or null.')
-    customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
-    note: str = wire('note', 'Notes for the appointment.')
-    vehicle_id: str | None = wire('vehicleId', 'Id of the vehicle, or null.')
-    order_id: str | None = wire('orderId', 'Id of the order, or null.')
-    color: str | None = wire('color', 'Colour for the appointment, or null.')
-    use_email: bool = wire('useEmail', 'Use email to send confirmation and/or reminder.')
-    use_sms: bool = wire('useSMS', 'Use SMS to send confirmation and/or reminder.')
-    send_confirmation: bool = wire('sendConfirmation', 'Send a confirmation when the appointment is saved.')
-    send_reminder: bool = wire('sendReminder', 'Send a reminder one day before the appointment.')
-    cancelation_note: str | None = wire('cancelationNote', 'Note given if the appointment was canceled, or null.')
-    pending_confirmation: bool = wire('pendingConfirmation', 'Whether the appointment awaits confirmation.')
-    confirmed: bool = wire('confirmed', 'Whether the appointment is confirmed.')
-    all_day: bool = wire('allDay', 'Whether the appointment lasts all day.')
-    removed_from_recurrency: bool = wire('removedFromRecurrency', 'Whether this occurrence was removed from its recurrence.')
-    customer_email_id: str | None = wire('customerEmailId', 'Id of the customer email used, or null.')
-    customer_phone_number_id: str | None = wire('customerPhoneNumberId', 'Id of the customer phone number used, or null.')
-    location_id: str = wire('locationId', 'Id of the location.')
-    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
-    """Members the schema does not list, kept and written back."""
-
-
-@attrs.define(kw_only=True)
-class Inspection(Model):
-    """
-    An inspection of the order, an item of the deprecated data.order.inspections array (the
+    An appointment of the order, an item of the deprecated data.order.appointments array (the
     page says it will return []). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Inspection')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the inspection.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company.')
-    location_id: str = wire('locationId', 'Id of the location.')
-    order_id: str = wire('orderId', 'Id of the order.')
-    name: str = wire('name', 'Name of the inspection.')
-    created_by_id: str | None = wire('createdById', 'Id of the user who created it, or null.')
-    template_id: str | None = wire('templateId', 'Id of the inspection template, or null.')
-    completed: bool = wire('completed', 'Whether the inspection is completed.')
-    completed_date: str | None = wire('completedDate', 'When it was completed, or null.')
-    completed_by_id: str | None = wire('completedById', 'Id of the user who completed it, or null.')
-    ordinal: float = wire('ordinal', 'Sort position.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Appointment"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the appointment."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company."""
+
+    name: str = wire("name")
+    """Name of the appointment, like 'Oil change'."""
+
+    start_date: str | None = wire("startDate")
+    """Start date and time of the appointment, or null."""
+
+    end_date: str | None = wire("endDate")
+    """End date and time of the appointment, or null."""
+
+    rruleset: str | None = wire("rruleset")
+    """Recurrence rule set, or null."""
+
+    customer_id: str | None = wire("customerId")
+    """Id of the customer, or null."""
+
+    note: str = wire("note")
+    """Notes for the appointment."""
+
+    vehicle_id: str | None = wire("vehicleId")
+    """Id of the vehicle, or null."""
+
+    order_id: str | None = wire("orderId")
+    """Id of the order, or null."""
+
+    color: str | None = wire("color")
+    """Colour for the appointment, or null."""
+
+    use_email: bool = wire("useEmail")
+    """Use email to send confirmation and/or reminder."""
+
+    use_sms: bool = wire("useSMS")
+    """Use SMS to send confirmation and/or reminder."""
+
+    send_confirmation: bool = wire("sendConfirmation")
+    """Send a confirmation when the appointment is saved."""
+
+    send_reminder: bool = wire("sendReminder")
+    """Send a reminder one day before the appointment."""
+
+    cancelation_note: str | None = wire("cancelationNote")
+    """Note given if the appointment was canceled, or null."""
+
+    pending_confirmation: bool = wire("pendingConfirmation")
+    """Whether the appointment awaits confirmation."""
+
+    confirmed: bool = wire("confirmed")
+    """Whether the appointment is confirmed."""
+
+    all_day: bool = wire("allDay")
+    """Whether the appointment lasts all day."""
+
+    removed_from_recurrency: bool = wire("removedFromRecurrency")
+    """Whether this occurrence was removed from its recurrence."""
+
+    customer_email_id: str | None = wire("customerEmailId")
+    """Id of the customer email used, or null."""
+
+    customer_phone_number_id: str | None = wire("customerPhoneNumberId")
+    """Id of the customer phone number used, or null."""
+
+    location_id: str = wire("locationId")
+    """Id of the location."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
+class Inspection(Model):
+    """
+    An inspection of the order, an item of the deprecated data.order.inspections array (the page
+    says it will return []). Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Inspection"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the inspection."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company."""
+
+    location_id: str = wire("locationId")
+    """Id of the location."""
+
+    order_id: str = wire("orderId")
+    """Id of the order."""
+
+    name: str = wire("name")
+    """Name of the inspection."""
+
+    created_by_id: str | None = wire("createdById")
+    """Id of the user who created it, or null."""
+
+    template_id: str | None = wire("templateId")
+    """Id of the inspection template, or null."""
+
+    completed: bool = wire("completed")
+    """Whether the inspection is completed."""
+
+    completed_date: str | None = wire("completedDate")
+    """When it was completed, or null."""
+
+    completed_by_id: str | None = wire("completedById")
+    """Id of the user who completed it, or null."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
 class Authorization(Model):
     """
-    A customer authorization of the order, an item of the deprecated
-    data.order.authorizations array (the page says it will return []). Open.
+    A customer authorization of the order, an item of the deprecated data.order.authorizations
+    array (the page says it will return []). Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/order', 1, '/$defs/Authorization')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the authorization.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company.')
-    location_id: str = wire('locationId', 'Id of the location.')
-    order_id: str = wire('orderId', 'Id of the order.')
-    date: str = wire('date', 'When the authorization was given.')
-    service_writer_id: str | None = wire('serviceWriterId', 'Id of the service writer, or null.')
-    customer_id: str | None = wire('customerId', 'Id of the customer, or null.')
-    method: str = wire('method', 'How the authorization was given: one of InPerson, Phone, Text, Email, InApp.')
-    authorized_cost_cents: int = wire('authorizedCostCents', 'Authorized amount in integer cents.')
-    note: str = wire('note', 'Note on the authorization.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/order", 1, "/$defs/Authorization"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the authorization."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company."""
+
+    location_id: str = wire("locationId")
+    """Id of the location."""
+
+    order_id: str = wire("orderId")
+    """Id of the order."""
+
+    date: str = wire("date")
+    """When the authorization was given."""
+
+    service_writer_id: str | None = wire("serviceWriterId")
+    """Id of the service writer, or null."""
+
+    customer_id: str | None = wire("customerId")
+    """Id of the customer, or null."""
+
+    method: Literal["InPerson", "Phone", "Text", "Email", "InApp"] | str = wire("method")
+    """How the authorization was given: one of InPerson, Phone, Text, Email, InApp."""
+
+    authorized_cost_cents: int = wire("authorizedCostCents")
+    """Authorized amount in integer cents."""
+
+    note: str = wire("note")
+    """Note on the authorization."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Part(Model):
     """
-    A part line item of a service as received (services[].parts[]): the part, its quantity,
-    sell price and cost. Open: unknown members are kept.
+    A part line item of a service as received (services[].parts[]): the part, its quantity, sell
+    price and cost. Open: unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/part', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Primary key of the row. An opaque string id.')
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
-    quantity: float = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).')
-    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null integer.')
-    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.")
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
-    show_part_number: bool = wire('showPartNumber', 'Show the part number on estimates and invoices.')
-    show_cost_and_quantity: bool = wire('showCostAndQuantity', 'Show the price and quantity on estimates and invoices (Tire calls this showPriceAndQuantity).')
-    reduce_inventory_count: bool = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
-    name: str = wire('name', 'Name of the part.')
-    note: str = wire('note', 'Free-text note.')
-    part_number: str | None = wire('partNumber', "Manufacturer or vendor part number; null when the part has none. Decision: nullable, as Shopmonkey's current schema says (an older data model had it non-null).")
-    bin_location: str = wire('binLocation', 'Where the item is stored in the shop. Non-null string for Part, unlike Tire.')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.')
-    inventory_part_id: str | None = wire('inventoryPartId', 'Id of the inventory part this part was taken from, or null.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.')
-    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
-    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional.', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional.', default=UNSET)
-    calculated_cogs_cents: int | UnsetType | None = wire('calculatedCOGSCents', 'Calculated cost of goods sold in integer cents (e.g. $150.50 is 15050). Decision: nullability unknown, so null is accepted.', default=UNSET)
-    fixed_price_limit_price_cents: int | UnsetType | None = wire('fixedPriceLimitPriceCents', 'Part prices exceeding the amount will have their difference charged in addition to the fixed price canned service. Nullable, integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    fixed_price_limit_quantity: float | UnsetType | None = wire('fixedPriceLimitQuantity', 'Quantities exceeding the amount will be charged based on their individual part price as an addition to the fixed price canned service. Nullable number.', default=UNSET)
-    fixed_price_limit_type: str | UnsetType | None = wire('fixedPriceLimitType', 'Which fixed-price limit applies: one of None, Quantity, Price, or null.', default=UNSET)
-    inventory_status: str | UnsetType = wire('inventoryStatus', 'Inventory state of the part: one of OnEstimate, InventoryReduced, None.', default=UNSET)
-    inventory_transfer_part_id: str | UnsetType | None = wire('inventoryTransferPartId', 'Id of the inventory transfer part, or null.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id (a VCdb-style integer), or null.', default=UNSET)
-    motor_commercial_parts_id: JSON | UnsetType = wire('motorCommercialPartsId', 'MOTOR commercial parts id.', default=UNSET)
-    pc_db_terminology_id: int | UnsetType | None = wire('pcDbTerminologyId', 'Product classification database terminology id for aftermarket parts, etc. Nullable integer.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', "Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum as the Service body's provider; the line-item type itself is undocumented.", default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id as a string, or null.', default=UNSET)
-    purchase_order_part_id: str | UnsetType | None = wire('purchaseOrderPartId', 'Id of the purchase-order part, or null.', default=UNSET)
-    purchase_status: str | UnsetType | None = wire('purchaseStatus', 'Purchase state: one of Cancelled, Draft, Fulfilled, Ordered, Received, or null.', default=UNSET)
-    reserved: bool | UnsetType = wire('reserved', 'Whether the part is reserved.', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
-    url: str | UnsetType | None = wire('url', 'URL of the part, or null.', default=UNSET)
-    inventory_part: JSON | UnsetType = wire('inventoryPart', 'Joined inventory part.', default=UNSET)
-    line_item_assignments: JSON | UnsetType = wire('lineItemAssignments', 'Technician assignments of the line item.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/part", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Primary key of the row. An opaque string id."""
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null if it never was."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    quantity: float = wire("quantity")
+    """Quantity on the line (a JSON number: fractional quantities are possible)."""
+
+    retail_cost_cents: int = wire("retailCostCents")
+    """
+    Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null
+    integer.
+    """
+
+    wholesale_cost_cents: int | None = wire("wholesaleCostCents")
+    """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
+
+    show_note: bool = wire("showNote")
+    """Show the note on estimates and invoices."""
+
+    show_part_number: bool = wire("showPartNumber")
+    """Show the part number on estimates and invoices."""
+
+    show_cost_and_quantity: bool = wire("showCostAndQuantity")
+    """
+    Show the price and quantity on estimates and invoices (Tire calls this
+    showPriceAndQuantity).
+    """
+
+    reduce_inventory_count: bool = wire("reduceInventoryCount")
+    """Whether adding the item reduces the inventory count."""
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent."""
+
+    name: str = wire("name")
+    """Name of the part."""
+
+    note: str = wire("note")
+    """Free-text note."""
+
+    part_number: str | None = wire("partNumber")
+    """
+    Manufacturer or vendor part number; null when the part has none. Decision: nullable, as
+    Shopmonkey's current schema says (an older data model had it non-null).
+    """
+
+    bin_location: str = wire("binLocation")
+    """Where the item is stored in the shop. Non-null string for Part, unlike Tire."""
+
+    vendor_id: str | None = wire("vendorId")
+    """Id of the vendor the item is bought from, or null."""
+
+    inventory_part_id: str | None = wire("inventoryPartId")
+    """Id of the inventory part this part was taken from, or null."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null."""
+
+    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    """Id of the pricing matrix used to price the item, or null."""
+
+    pricing_matrix_date: str | None = wire("pricingMatrixDate")
+    """
+    Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.
+    """
+
+    source_item_id: str | None = wire("sourceItemId")
+    """Id of the canned-service / inventory item this line item was copied from, or null."""
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
+    nullable because categoryId is nullable.
+    """
+
+    pricing_matrix: Matrix | UnsetType | None = wire("pricingMatrix", default=UNSET)
+    """Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional."""
+
+    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    """Joined vendor {id, name}, or null when vendorId is null. Optional."""
+
+    calculated_cogs_cents: int | UnsetType | None = wire("calculatedCOGSCents", default=UNSET)
+    """
+    Calculated cost of goods sold in integer cents (e.g. $150.50 is 15050). Decision:
+    nullability unknown, so null is accepted.
+    """
+
+    fixed_price_limit_price_cents: int | UnsetType | None = wire(
+        "fixedPriceLimitPriceCents", default=UNSET
+    )
+    """
+    Part prices exceeding the amount will have their difference charged in addition to the fixed
+    price canned service. Nullable, integer cents (e.g. $150.50 is 15050).
+    """
+
+    fixed_price_limit_quantity: float | UnsetType | None = wire(
+        "fixedPriceLimitQuantity", default=UNSET
+    )
+    """
+    Quantities exceeding the amount will be charged based on their individual part price as an
+    addition to the fixed price canned service. Nullable number.
+    """
+
+    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | str | UnsetType | None = wire(
+        "fixedPriceLimitType", default=UNSET
+    )
+    """Which fixed-price limit applies: one of None, Quantity, Price, or null."""
+
+    inventory_status: Literal["OnEstimate", "InventoryReduced", "None"] | str | UnsetType = wire(
+        "inventoryStatus", default=UNSET
+    )
+    """Inventory state of the part: one of OnEstimate, InventoryReduced, None."""
+
+    inventory_transfer_part_id: str | UnsetType | None = wire(
+        "inventoryTransferPartId", default=UNSET
+    )
+    """Id of the inventory transfer part, or null."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """MOTOR application id (a VCdb-style integer), or null."""
+
+    motor_commercial_parts_id: JSON | UnsetType = wire("motorCommercialPartsId", default=UNSET)
+    """MOTOR commercial parts id."""
+
+    pc_db_terminology_id: int | UnsetType | None = wire("pcDbTerminologyId", default=UNSET)
+    """
+    Product classification database terminology id for aftermarket parts, etc. Nullable integer.
+    """
+
+    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum
+    as the Service body's provider; the line-item type itself is undocumented.
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """Provider application id as a string, or null."""
+
+    purchase_order_part_id: str | UnsetType | None = wire("purchaseOrderPartId", default=UNSET)
+    """Id of the purchase-order part, or null."""
+
+    purchase_status: (
+        Literal["Cancelled", "Draft", "Fulfilled", "Ordered", "Received"] | str | UnsetType | None
+    ) = wire("purchaseStatus", default=UNSET)
+    """Purchase state: one of Cancelled, Draft, Fulfilled, Ordered, Received, or null."""
+
+    reserved: bool | UnsetType = wire("reserved", default=UNSET)
+    """Whether the part is reserved."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """Whether GST applies to the line item. CA specific."""
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """Whether HST applies to the line item. CA specific."""
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """Whether PST applies to the line item. CA specific."""
+
+    url: str | UnsetType | None = wire("url", default=UNSET)
+    """URL of the part, or null."""
+
+    inventory_part: JSON | UnsetType = wire("inventoryPart", default=UNSET)
+    """Joined inventory part."""
+
+    line_item_assignments: JSON | UnsetType = wire("lineItemAssignments", default=UNSET)
+    """Technician assignments of the line item."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Service(Model):
     """
-    A service: a set of work items (labor, parts, tires, fees, subcontracts) performed as
-    part of an order, with its prices, discounts, taxes and totals. As received in GET
+    A service: a set of work items (labor, parts, tires, fees, subcontracts) performed as part
+    of an order, with its prices, discounts, taxes and totals. As received in GET
     /v3/order/:orderId/service data[] and in data.order.services[] of the PUT/POST/DELETE
     responses. The five line-item arrays are always present. Open: unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Primary key of the row. An opaque string id.')
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    name: str = wire('name', 'Name of the service.')
-    note: str = wire('note', 'Free-text note of the service.')
-    order_id: str = wire('orderId', 'Id of the Order the service belongs to.')
-    lump_sum: bool = wire('lumpSum', 'Whether the service is shown as one lump sum (no description in any source).')
-    recommended: bool = wire('recommended', 'Whether the service is a recommendation (no description in any source).')
-    epa_percent: float = wire('epaPercent', 'EPA (environmental) charge as a percent (JSON number); scale undocumented.')
-    epa_cents: int = wire('epaCents', 'EPA (environmental) charge in integer cents (e.g. $150.50 is 15050).')
-    epa_value_type: str = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents.')
-    discount_cents: int = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050).')
-    discount_percent: float = wire('discountPercent', 'Service-level discount as a percent (JSON number); scale undocumented.')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
-    tax_cents: int = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050).')
-    tax_percent: float = wire('taxPercent', 'Sales tax rate (US specific) as a percent (JSON number); scale undocumented.')
-    tax_value_type: str = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents.')
-    gst_cents: int = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050).')
-    gst_percent: float = wire('gstPercent', 'GST rate (CA specific) as a percent (JSON number).')
-    gst_value_type: str = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents.')
-    pst_cents: int = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050).')
-    pst_percent: float = wire('pstPercent', 'PST rate (CA specific) as a percent (JSON number).')
-    pst_value_type: str = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents.')
-    hst_cents: int = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050).')
-    hst_percent: float = wire('hstPercent', 'HST rate (CA specific) as a percent (JSON number).')
-    hst_value_type: str = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents.')
-    shop_supplies_applied: bool = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap.')
-    shop_supplies_cents: int = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050).')
-    shop_supplies_percent: float = wire('shopSuppliesPercent', 'Shop supplies charge as a percent (JSON number); scale undocumented.')
-    shop_supplies_value_type: str = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents.')
-    authorization_status: str = wire('authorizationStatus', 'Customer authorization of the service: one of NotAuthorized, Authorized, Declined.')
-    calculated_parts_cents: int = wire('calculatedPartsCents', 'Server-calculated parts amount of the service in integer cents (e.g. $150.50 is 15050). How it is computed is not documented.')
-    calculated_tires_cents: int = wire('calculatedTiresCents', 'Server-calculated tires amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_labor_cents: int = wire('calculatedLaborCents', 'Server-calculated labor amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_subcontracts_cents: int = wire('calculatedSubcontractsCents', 'Server-calculated subcontracts amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_fee_cents: int = wire('calculatedFeeCents', 'Server-calculated fees amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_epa_cents: int = wire('calculatedEpaCents', 'Server-calculated EPA amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_discount_cents: int = wire('calculatedDiscountCents', 'Server-calculated discount amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_discount_percent: float = wire('calculatedDiscountPercent', 'Server-calculated discount percent.')
-    calculated_shop_supplies_cents: int = wire('calculatedShopSuppliesCents', 'Server-calculated shop supplies amount in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    calculated_tax_cents: int = wire('calculatedTaxCents', 'Server-calculated sales tax (US specific) in integer cents (e.g. $150.50 is 15050) (non-null). Computation not documented.')
-    ordinal: float = wire('ordinal', 'Sort position of the service within the order.')
-    hidden: bool = wire('hidden', 'Whether the service is hidden (no description in any source).')
-    total_cents: int = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050). No source documents how it is computed from the line items.')
-    source_service_id: str | None = wire('sourceServiceId', 'Id of the canned service this service was created from, or null.')
-    deferred_date: str | None = wire('deferredDate', 'When the service was deferred, or null.')
-    deferred_reason: str | None = wire('deferredReason', 'Why the service was deferred: Archived, Declined or InvoicedNotAuthorized; null when it is not deferred. Decision: the empty string is not accepted (an old Shopmonkey data model had an empty constant; the current schema lists only the three values).')
-    excluded_from_deferred: bool = wire('excludedFromDeferred', 'Service that has been removed from the deferred list.')
-    revived: bool = wire('revived', 'If a deferred service is re-added.')
-    revived_from_id: str | None = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing. Nullable.')
-    fees: list[Fee] = wire('fees', 'Fee line items of the service.')
-    labors: list[Labor] = wire('labors', 'Labor line items of the service.')
-    parts: list[Part] = wire('parts', 'Part line items of the service.')
-    subcontracts: list[Subcontract] = wire('subcontracts', 'Subcontract line items of the service.')
-    tires: list[Tire] = wire('tires', 'Tire line items of the service.')
-    calculated_gst_cents: int | UnsetType = wire('calculatedGSTCents', 'Server-calculated GST, CA specific, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    calculated_hst_cents: int | UnsetType = wire('calculatedHSTCents', 'Server-calculated HST, CA specific, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    calculated_pst_cents: int | UnsetType = wire('calculatedPSTCents', 'Server-calculated PST, CA specific, in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    category_id: str | UnsetType | None = wire('categoryId', 'Id of the category of the service, or null. Decision: nullable like every other categoryId (no source gives its nullability).', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is 15050). Non-null integer.', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents.', default=UNSET)
-    line_item_inventory_status: str | UnsetType = wire('lineItemInventoryStatus', "Inventory state of the service's line items: one of OnEstimate, InventoryReduced, None.", default=UNSET)
-    line_item_order: list[str] | str | UnsetType = wire('lineItemOrder', 'Order of the line-item kinds in the service; values Labor, Part, Tire, Fee, Subcontract. Decision: it is serialised after the nested arrays live, so it is probably an array of these values; a single value is accepted too because the JSON form is unconfirmed.', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
-    motor_application_id: int | UnsetType | None = wire('motorApplicationId', 'MOTOR application id, or null. The body says: use providerApplicationId.', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem.', default=UNSET)
-    provider: str | UnsetType | None = wire('provider', 'Repair-data provider of the service: one of Motor, Alldata, or null. Decision: nullable in responses because custom services have no provider (inferred; no source gives its nullability).', default=UNSET)
-    provider_application_id: str | UnsetType | None = wire('providerApplicationId', 'Provider application id, or null in responses (inferred, as for provider).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/service", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Primary key of the row. An opaque string id."""
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null if it never was."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    name: str = wire("name")
+    """Name of the service."""
+
+    note: str = wire("note")
+    """Free-text note of the service."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order the service belongs to."""
+
+    lump_sum: bool = wire("lumpSum")
+    """Whether the service is shown as one lump sum (no description in any source)."""
+
+    recommended: bool = wire("recommended")
+    """Whether the service is a recommendation (no description in any source)."""
+
+    epa_percent: float = wire("epaPercent")
+    """EPA (environmental) charge as a percent (JSON number); scale undocumented."""
+
+    epa_cents: int = wire("epaCents")
+    """EPA (environmental) charge in integer cents (e.g. $150.50 is 15050)."""
+
+    epa_value_type: Literal["Percent", "FixedCents"] | str = wire("epaValueType")
+    """Which EPA input applies: one of Percent, FixedCents."""
+
+    discount_cents: int = wire("discountCents")
+    """Service-level discount in integer cents (e.g. $150.50 is 15050)."""
+
+    discount_percent: float = wire("discountPercent")
+    """Service-level discount as a percent (JSON number); scale undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    tax_cents: int = wire("taxCents")
+    """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    tax_percent: float = wire("taxPercent")
+    """Sales tax rate (US specific) as a percent (JSON number); scale undocumented."""
+
+    tax_value_type: Literal["Percent", "FixedCents"] | str = wire("taxValueType")
+    """Which tax input applies: one of Percent, FixedCents."""
+
+    gst_cents: int = wire("gstCents")
+    """GST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    gst_percent: float = wire("gstPercent")
+    """GST rate (CA specific) as a percent (JSON number)."""
+
+    gst_value_type: Literal["Percent", "FixedCents"] | str = wire("gstValueType")
+    """Which GST input applies: one of Percent, FixedCents."""
+
+    pst_cents: int = wire("pstCents")
+    """PST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    pst_percent: float = wire("pstPercent")
+    """PST rate (CA specific) as a percent (JSON number)."""
+
+    pst_value_type: Literal["Percent", "FixedCents"] | str = wire("pstValueType")
+    """Which PST input applies: one of Percent, FixedCents."""
+
+    hst_cents: int = wire("hstCents")
+    """HST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    hst_percent: float = wire("hstPercent")
+    """HST rate (CA specific) as a percent (JSON number)."""
+
+    hst_value_type: Literal["Percent", "FixedCents"] | str = wire("hstValueType")
+    """Which HST input applies: one of Percent, FixedCents."""
+
+    shop_supplies_applied: bool = wire("shopSuppliesApplied")
+    """If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap."""
+
+    shop_supplies_cents: int = wire("shopSuppliesCents")
+    """Shop supplies charge in integer cents (e.g. $150.50 is 15050)."""
+
+    shop_supplies_percent: float = wire("shopSuppliesPercent")
+    """Shop supplies charge as a percent (JSON number); scale undocumented."""
+
+    shop_supplies_value_type: Literal["Percent", "FixedCents"] | str = wire("shopSuppliesValueType")
+    """Which shop-supplies input applies: one of Percent, FixedCents."""
+
+    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | str = wire(
+        "authorizationStatus"
+    )
+    """Customer authorization of the service: one of NotAuthorized, Authorized, Declined."""
+
+    calculated_parts_cents: int = wire("calculatedPartsCents")
+    """
+    Server-calculated parts amount of the service in integer cents (e.g. $150.50 is 15050). How
+    it is computed is not documented.
+    """
+
+    calculated_tires_cents: int = wire("calculatedTiresCents")
+    """
+    Server-calculated tires amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_labor_cents: int = wire("calculatedLaborCents")
+    """
+    Server-calculated labor amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_subcontracts_cents: int = wire("calculatedSubcontractsCents")
+    """
+    Server-calculated subcontracts amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_fee_cents: int = wire("calculatedFeeCents")
+    """
+    Server-calculated fees amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_epa_cents: int = wire("calculatedEpaCents")
+    """
+    Server-calculated EPA amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_discount_cents: int = wire("calculatedDiscountCents")
+    """
+    Server-calculated discount amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_discount_percent: float = wire("calculatedDiscountPercent")
+    """Server-calculated discount percent."""
+
+    calculated_shop_supplies_cents: int = wire("calculatedShopSuppliesCents")
+    """
+    Server-calculated shop supplies amount in integer cents (e.g. $150.50 is 15050) (non-null).
+    Computation not documented.
+    """
+
+    calculated_tax_cents: int = wire("calculatedTaxCents")
+    """
+    Server-calculated sales tax (US specific) in integer cents (e.g. $150.50 is 15050)
+    (non-null). Computation not documented.
+    """
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the service within the order."""
+
+    hidden: bool = wire("hidden")
+    """Whether the service is hidden (no description in any source)."""
+
+    total_cents: int = wire("totalCents")
+    """
+    Total of the service in integer cents (e.g. $150.50 is 15050). No source documents how it is
+    computed from the line items.
+    """
+
+    source_service_id: str | None = wire("sourceServiceId")
+    """Id of the canned service this service was created from, or null."""
+
+    deferred_date: str | None = wire("deferredDate")
+    """When the service was deferred, or null."""
+
+    deferred_reason: Literal["Archived", "Declined", "InvoicedNotAuthorized"] | str | None = wire(
+        "deferredReason"
+    )
+    """
+    Why the service was deferred: Archived, Declined or InvoicedNotAuthorized; null when it is
+    not deferred. Decision: the empty string is not accepted (an old Shopmonkey data model had
+    an empty constant; the current schema lists only the three values).
+    """
+
+    excluded_from_deferred: bool = wire("excludedFromDeferred")
+    """Service that has been removed from the deferred list."""
+
+    revived: bool = wire("revived")
+    """If a deferred service is re-added."""
+
+    revived_from_id: str | None = wire("revivedFromId")
+    """
+    Service that was deferred and then re-added, used for chain of deferment tracing. Nullable.
+    """
+
+    fees: list[Fee] = wire("fees")
+    """Fee line items of the service."""
+
+    labors: list[Labor] = wire("labors")
+    """Labor line items of the service."""
+
+    parts: list[Part] = wire("parts")
+    """Part line items of the service."""
+
+    subcontracts: list[Subcontract] = wire("subcontracts")
+    """Subcontract line items of the service."""
+
+    tires: list[Tire] = wire("tires")
+    """Tire line items of the service."""
+
+    calculated_gst_cents: int | UnsetType = wire("calculatedGSTCents", default=UNSET)
+    """Server-calculated GST, CA specific, in integer cents (e.g. $150.50 is 15050)."""
+
+    calculated_hst_cents: int | UnsetType = wire("calculatedHSTCents", default=UNSET)
+    """Server-calculated HST, CA specific, in integer cents (e.g. $150.50 is 15050)."""
+
+    calculated_pst_cents: int | UnsetType = wire("calculatedPSTCents", default=UNSET)
+    """Server-calculated PST, CA specific, in integer cents (e.g. $150.50 is 15050)."""
+
+    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    """
+    Id of the category of the service, or null. Decision: nullable like every other categoryId
+    (no source gives its nullability).
+    """
+
+    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    """
+    The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is
+    15050). Non-null integer.
+    """
+
+    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    """Whether line-item prices are hidden on customer documents."""
+
+    line_item_inventory_status: (
+        Literal["OnEstimate", "InventoryReduced", "None"] | str | UnsetType
+    ) = wire("lineItemInventoryStatus", default=UNSET)
+    """Inventory state of the service's line items: one of OnEstimate, InventoryReduced, None."""
+
+    line_item_order: (
+        list[Literal["Labor", "Part", "Tire", "Fee", "Subcontract"] | str]
+        | Literal["Labor", "Part", "Tire", "Fee", "Subcontract"]
+        | str
+        | UnsetType
+    ) = wire("lineItemOrder", default=UNSET)
+    """
+    Order of the line-item kinds in the service; values Labor, Part, Tire, Fee, Subcontract.
+    Decision: it is serialised after the nested arrays live, so it is probably an array of these
+    values; a single value is accepted too because the JSON form is unconfirmed.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
+    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    """MOTOR application id, or null. The body says: use providerApplicationId."""
+
+    pricing: Literal["FixedPrice", "LineItem"] | str | UnsetType = wire("pricing", default=UNSET)
+    """How the service is priced: one of FixedPrice, LineItem."""
+
+    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    """
+    Repair-data provider of the service: one of Motor, Alldata, or null. Decision: nullable in
+    responses because custom services have no provider (inferred; no source gives its
+    nullability).
+    """
+
+    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    """Provider application id, or null in responses (inferred, as for provider)."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class RecordChangeMeta(Model):
     """
-    Who changed a row last, and its version: the metadata about the most recent change to
-    the row. Open.
+    Who changed a row last, and its version: the metadata about the most recent change to the
+    row. Open.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service', 1, '/$defs/RecordChangeMeta')
-    __open__: ClassVar[bool] = True
-    user_id: str | UnsetType | None = wire('userId', 'The user id that made the most recent change. Nullable: no source says it is always set.', default=UNSET)
-    session_id: str | UnsetType | None = wire('sessionId', 'The session id for the most recent change. Nullable: no source says it is always set.', default=UNSET)
-    version: float | UnsetType | None = wire('version', 'A monotonically increasing number for the most recent change.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/service", 1, "/$defs/RecordChangeMeta"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    user_id: str | UnsetType | None = wire("userId", default=UNSET)
+    """The user id that made the most recent change. Nullable: no source says it is always set."""
+
+    session_id: str | UnsetType | None = wire("sessionId", default=UNSET)
+    """The session id for the most recent change. Nullable: no source says it is always set."""
+
+    version: float | UnsetType | None = wire("version", default=UNSET)
+    """A monotonically increasing number for the most recent change."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class ServiceQuery(Model):
     """
     The URL parameters of the four /v3/order/:orderId/service endpoints: the path parameters
-    orderId (all) and id (PUT, DELETE) and the query parameter includeOrder (PUT, POST,
-    DELETE), as strings. Closed.
+    orderId (all) and id (PUT, DELETE) and the query parameter includeOrder (PUT, POST, DELETE),
+    as strings. Closed.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/service-query', 1)
-    __open__: ClassVar[bool] = False
-    order_id: str = wire('orderId', 'The id for the order (URL parameter of all four endpoints, string Required). Opaque, non-blank; no UUID pattern.')
-    id: str | UnsetType = wire('id', 'The id for service (URL parameter of PUT and DELETE /v3/order/:orderId/service/:id, string Required there; absent for GET and POST). Opaque, non-blank.', default=UNSET)
-    include_order: str | UnsetType = wire('includeOrder', 'Include the updated order in the response (default true). Query string parameter of PUT, POST and DELETE, documented as boolean; carried in a URL as the string "true" or "false" (lower case).', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/service-query", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    order_id: str = wire("orderId")
+    """
+    The id for the order (URL parameter of all four endpoints, string Required). Opaque,
+    non-blank; no UUID pattern.
+    """
+
+    id: str | UnsetType = wire("id", default=UNSET)
+    """
+    The id for service (URL parameter of PUT and DELETE /v3/order/:orderId/service/:id, string
+    Required there; absent for GET and POST). Opaque, non-blank.
+    """
+
+    include_order: Literal["true", "false"] | UnsetType = wire("includeOrder", default=UNSET)
+    """
+    Include the updated order in the response (default true). Query string parameter of PUT,
+    POST and DELETE, documented as boolean; carried in a URL as the string "true" or "false"
+    (lower case).
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Subcontract(Model):
     """
-    A subcontract line item of a service as received (services[].subcontracts[]): work sent
-    out to another business, with what it costs the shop and what the customer is charged.
-    Open: unknown members are kept.
+    A subcontract line item of a service as received (services[].subcontracts[]): work sent out
+    to another business, with what it costs the shop and what the customer is charged. Open:
+    unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/subcontract', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Primary key of the row. An opaque string id.')
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    name: str = wire('name', 'Name of the subcontracted work.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
-    cost_cents: int = wire('costCents', 'What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision: the key is costCents; Part and Tire call the same concept wholesaleCostCents, but a subcontract never carries that key, so wholesaleCostCents on a subcontract is kept as an unknown member, not read as the cost.')
-    retail_cost_cents: int = wire('retailCostCents', 'What the customer is charged, in integer cents (e.g. $150.50 is 15050).')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
-    note: str | None = wire('note', 'Free-text note, or null.')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional.', default=UNSET)
-    taxable_gst: bool | UnsetType = wire('taxableGST', 'Whether GST applies to the line item. CA specific.', default=UNSET)
-    taxable_hst: bool | UnsetType = wire('taxableHST', 'Whether HST applies to the line item. CA specific.', default=UNSET)
-    taxable_pst: bool | UnsetType = wire('taxablePST', 'Whether PST applies to the line item. CA specific.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/subcontract", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Primary key of the row. An opaque string id."""
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null if it never was."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    name: str = wire("name")
+    """Name of the subcontracted work."""
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific."""
+
+    cost_cents: int = wire("costCents")
+    """
+    What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision:
+    the key is costCents; Part and Tire call the same concept wholesaleCostCents, but a
+    subcontract never carries that key, so wholesaleCostCents on a subcontract is kept as an
+    unknown member, not read as the cost.
+    """
+
+    retail_cost_cents: int = wire("retailCostCents")
+    """What the customer is charged, in integer cents (e.g. $150.50 is 15050)."""
+
+    show_note: bool = wire("showNote")
+    """Show the note on estimates and invoices."""
+
+    note: str | None = wire("note")
+    """Free-text note, or null."""
+
+    vendor_id: str | None = wire("vendorId")
+    """Id of the vendor the item is bought from, or null."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null."""
+
+    source_item_id: str | None = wire("sourceItemId")
+    """Id of the canned-service / inventory item this line item was copied from, or null."""
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
+    nullable because categoryId is nullable.
+    """
+
+    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    """Joined vendor {id, name}, or null when vendorId is null. Optional."""
+
+    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    """Whether GST applies to the line item. CA specific."""
+
+    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    """Whether HST applies to the line item. CA specific."""
+
+    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    """Whether PST applies to the line item. CA specific."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Tire(Model):
     """
     A tire line item of a service as received (services[].tires[]): the tire, its size,
     quantity, price and fees. Open: unknown members are kept. Decision: labels, meta and
     metadata are accepted but optional, expecting tires to follow the other line items.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/tire', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Primary key of the row. An opaque string id.')
-    created_date: str = wire('createdDate', 'When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null if it never was.')
-    location_id: str = wire('locationId', 'Id of the shop location that owns the row.')
-    company_id: str = wire('companyId', 'Id of the company (tenant) that owns the row.')
-    name: str = wire('name', 'Name of the tire line.')
-    note: str | None = wire('note', 'Free-text note, or null.')
-    pricing_matrix_id: str | None = wire('pricingMatrixId', 'Id of the pricing matrix used to price the item, or null.')
-    pricing_matrix_date: str | None = wire('pricingMatrixDate', 'Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.')
-    discount_cents: int = wire('discountCents', 'Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent applies is set by discountValueType (inferred from the names).')
-    discount_percent: float = wire('discountPercent', 'Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented.')
-    discount_value_type: str = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.')
-    quantity: float = wire('quantity', 'Quantity on the line (a JSON number: fractional quantities are possible).')
-    retail_cost_cents: int = wire('retailCostCents', 'Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null integer.')
-    wholesale_cost_cents: int | None = wire('wholesaleCostCents', "Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null.")
-    ordinal: float = wire('ordinal', 'Sort position of the row within its parent.')
-    size_format: str = wire('sizeFormat', 'How size is written: one of Conventional, OffRoadSAE.')
-    size: str | None = wire('size', 'Tire size text (e.g. 225/65R17), or null.')
-    part_number: str | None = wire('partNumber', 'Manufacturer / vendor part number, or null.')
-    bin_location: str | None = wire('binLocation', 'Where the item is stored in the shop. Nullable for Tire, unlike Part.')
-    brand_id: str | None = wire('brandId', 'Id of the tire brand, or null.')
-    model: str | None = wire('model', 'Tire model name, or null.')
-    vendor_id: str | None = wire('vendorId', 'Id of the vendor the item is bought from, or null.')
-    seasonality: str | None = wire('seasonality', 'Season the tire is made for: Summer, Winter or AllSeasons; null when not set. Decision: the empty string is not accepted (same reading as Labor.skillRequired).')
-    taxable: bool = wire('taxable', 'Whether the line item is taxed. US specific.')
-    show_part_number: bool = wire('showPartNumber', 'Show the part number on estimates and invoices.')
-    show_price_and_quantity: bool = wire('showPriceAndQuantity', 'Show the price and quantity on estimates and invoices (Part calls this showCostAndQuantity).')
-    show_note: bool = wire('showNote', 'Show the note on estimates and invoices.')
-    category_id: str | None = wire('categoryId', 'Id of the inventory category, or null.')
-    service_id: str = wire('serviceId', 'Id of the Service this line item belongs to.')
-    order_id: str = wire('orderId', 'Id of the Order this row belongs to.')
-    reduce_inventory_count: bool = wire('reduceInventoryCount', 'Whether adding the item reduces the inventory count.')
-    federal_excise_tax_cents: int = wire('federalExciseTaxCents', 'Federal excise tax of the tire line in integer cents (e.g. $150.50 is 15050).')
-    waste_tire_fee: int = wire('wasteTireFee', 'Waste tire fee: an integer with no Cents suffix. Decision: its unit is undocumented (probably cents, compare federalExciseTaxCents), so it is typed integer, not the cents primitive.')
-    source_item_id: str | None = wire('sourceItemId', 'Id of the canned-service / inventory item this line item was copied from, or null.')
-    inventory_tire_id: str | UnsetType | None = wire('inventoryTireId', "Id of the inventory tire this tire was taken from; null when it was not taken from inventory. Decision: optional, because only some of Shopmonkey's examples carry it.", default=UNSET)
-    tire_identification_numbers: list[str] | UnsetType = wire('tireIdentificationNumbers', "Tire identification numbers (DOT TINs) of the tires on the line. Decision: optional, because only some of Shopmonkey's examples carry it.", default=UNSET)
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    category: Category | UnsetType | None = wire('category', 'Joined inventory category {id, name, parent}, or null. Decision: optional like every join, nullable because categoryId is nullable.', default=UNSET)
-    brand: Brand | UnsetType | None = wire('brand', 'Joined brand {id, name}, or null when brandId is null. Optional.', default=UNSET)
-    pricing_matrix: Matrix | UnsetType | None = wire('pricingMatrix', 'Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional.', default=UNSET)
-    vendor: Vendor | UnsetType | None = wire('vendor', 'Joined vendor {id, name}, or null when vendorId is null. Optional.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/tire", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Primary key of the row. An opaque string id."""
+
+    created_date: str = wire("createdDate")
+    """
+    When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
+    """
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null if it never was."""
+
+    location_id: str = wire("locationId")
+    """Id of the shop location that owns the row."""
+
+    company_id: str = wire("companyId")
+    """Id of the company (tenant) that owns the row."""
+
+    name: str = wire("name")
+    """Name of the tire line."""
+
+    note: str | None = wire("note")
+    """Free-text note, or null."""
+
+    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    """Id of the pricing matrix used to price the item, or null."""
+
+    pricing_matrix_date: str | None = wire("pricingMatrixDate")
+    """
+    Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.
+    """
+
+    discount_cents: int = wire("discountCents")
+    """
+    Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
+    applies is set by discountValueType (inferred from the names).
+    """
+
+    discount_percent: float = wire("discountPercent")
+    """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    quantity: float = wire("quantity")
+    """Quantity on the line (a JSON number: fractional quantities are possible)."""
+
+    retail_cost_cents: int = wire("retailCostCents")
+    """
+    Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null
+    integer.
+    """
+
+    wholesale_cost_cents: int | None = wire("wholesaleCostCents")
+    """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
+
+    ordinal: float = wire("ordinal")
+    """Sort position of the row within its parent."""
+
+    size_format: Literal["Conventional", "OffRoadSAE"] | str = wire("sizeFormat")
+    """How size is written: one of Conventional, OffRoadSAE."""
+
+    size: str | None = wire("size")
+    """Tire size text (e.g. 225/65R17), or null."""
+
+    part_number: str | None = wire("partNumber")
+    """Manufacturer / vendor part number, or null."""
+
+    bin_location: str | None = wire("binLocation")
+    """Where the item is stored in the shop. Nullable for Tire, unlike Part."""
+
+    brand_id: str | None = wire("brandId")
+    """Id of the tire brand, or null."""
+
+    model: str | None = wire("model")
+    """Tire model name, or null."""
+
+    vendor_id: str | None = wire("vendorId")
+    """Id of the vendor the item is bought from, or null."""
+
+    seasonality: Literal["Summer", "Winter", "AllSeasons"] | str | None = wire("seasonality")
+    """
+    Season the tire is made for: Summer, Winter or AllSeasons; null when not set. Decision: the
+    empty string is not accepted (same reading as Labor.skillRequired).
+    """
+
+    taxable: bool = wire("taxable")
+    """Whether the line item is taxed. US specific."""
+
+    show_part_number: bool = wire("showPartNumber")
+    """Show the part number on estimates and invoices."""
+
+    show_price_and_quantity: bool = wire("showPriceAndQuantity")
+    """
+    Show the price and quantity on estimates and invoices (Part calls this showCostAndQuantity).
+    """
+
+    show_note: bool = wire("showNote")
+    """Show the note on estimates and invoices."""
+
+    category_id: str | None = wire("categoryId")
+    """Id of the inventory category, or null."""
+
+    service_id: str = wire("serviceId")
+    """Id of the Service this line item belongs to."""
+
+    order_id: str = wire("orderId")
+    """Id of the Order this row belongs to."""
+
+    reduce_inventory_count: bool = wire("reduceInventoryCount")
+    """Whether adding the item reduces the inventory count."""
+
+    federal_excise_tax_cents: int = wire("federalExciseTaxCents")
+    """Federal excise tax of the tire line in integer cents (e.g. $150.50 is 15050)."""
+
+    waste_tire_fee: int = wire("wasteTireFee")
+    """
+    Waste tire fee: an integer with no Cents suffix. Decision: its unit is undocumented
+    (probably cents, compare federalExciseTaxCents), so it is typed integer, not the cents
+    primitive.
+    """
+
+    source_item_id: str | None = wire("sourceItemId")
+    """Id of the canned-service / inventory item this line item was copied from, or null."""
+
+    inventory_tire_id: str | UnsetType | None = wire("inventoryTireId", default=UNSET)
+    """
+    Id of the inventory tire this tire was taken from; null when it was not taken from
+    inventory. Decision: optional, because only some of Shopmonkey's examples carry it.
+    """
+
+    tire_identification_numbers: list[str] | UnsetType = wire(
+        "tireIdentificationNumbers", default=UNSET
+    )
+    """
+    Tire identification numbers (DOT TINs) of the tires on the line. Decision: optional, because
+    only some of Shopmonkey's examples carry it.
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    category: Category | UnsetType | None = wire("category", default=UNSET)
+    """
+    Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
+    nullable because categoryId is nullable.
+    """
+
+    brand: Brand | UnsetType | None = wire("brand", default=UNSET)
+    """Joined brand {id, name}, or null when brandId is null. Optional."""
+
+    pricing_matrix: Matrix | UnsetType | None = wire("pricingMatrix", default=UNSET)
+    """Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional."""
+
+    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    """Joined vendor {id, name}, or null when vendorId is null. Optional."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateServiceRequest(Model):
     """
-    Body of PUT /v3/order/:orderId/service/:id (update a service of an order): the
-    documented service fields, all optional; {} is valid. Line items are not part of this
-    body (they have their own endpoints). Closed: unknown or misnamed keys are rejected,
-    because Shopmonkey silently ignores them.
+    Body of PUT /v3/order/:orderId/service/:id (update a service of an order): the documented
+    service fields, all optional; {} is valid. Line items are not part of this body (they have
+    their own endpoints). Closed: unknown or misnamed keys are rejected, because Shopmonkey
+    silently ignores them.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-request', 1)
-    __open__: ClassVar[bool] = False
-    authorization_status: str | UnsetType = wire('authorizationStatus', 'Customer authorization: one of NotAuthorized, Authorized, Declined.', default=UNSET)
-    category_id: str | UnsetType = wire('categoryId', 'Id of the category of the service.', default=UNSET)
-    discount_cents: int | UnsetType = wire('discountCents', 'Service-level discount in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    discount_percent: float | UnsetType = wire('discountPercent', 'Service-level discount percent. Scale undocumented; no range is enforced.', default=UNSET)
-    discount_value_type: str | UnsetType = wire('discountValueType', 'Which discount input applies: one of Percent, FixedCents.', default=UNSET)
-    epa_cents: int | UnsetType = wire('epaCents', 'EPA charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    epa_percent: float | UnsetType = wire('epaPercent', 'EPA charge percent.', default=UNSET)
-    epa_value_type: str | UnsetType = wire('epaValueType', 'Which EPA input applies: one of Percent, FixedCents.', default=UNSET)
-    excluded_from_deferred: bool | UnsetType = wire('excludedFromDeferred', 'Service that has been removed from the deferred list.', default=UNSET)
-    fixed_price_cents: int | UnsetType = wire('fixedPriceCents', 'The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_cents: int | UnsetType = wire('gstCents', 'GST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    gst_percent: float | UnsetType = wire('gstPercent', 'GST rate.', default=UNSET)
-    gst_value_type: str | UnsetType = wire('gstValueType', 'Which GST input applies: one of Percent, FixedCents.', default=UNSET)
-    hidden: bool | UnsetType = wire('hidden', 'Whether the service is hidden.', default=UNSET)
-    hide_line_item_pricing: bool | UnsetType = wire('hideLineItemPricing', 'Whether line-item prices are hidden on customer documents.', default=UNSET)
-    hst_cents: int | UnsetType = wire('hstCents', 'HST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    hst_percent: float | UnsetType = wire('hstPercent', 'HST rate.', default=UNSET)
-    hst_value_type: str | UnsetType = wire('hstValueType', 'Which HST input applies: one of Percent, FixedCents.', default=UNSET)
-    lump_sum: bool | UnsetType = wire('lumpSum', 'Show the service as one lump sum.', default=UNSET)
-    motor_application_id: int | UnsetType = wire('motorApplicationId', 'MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use providerApplicationId.', default=UNSET)
-    name: str | UnsetType = wire('name', 'Name of the service.', default=UNSET)
-    note: str | UnsetType = wire('note', 'Free-text note of the service.', default=UNSET)
-    order_id: str | UnsetType = wire('orderId', 'Id of the order the service belongs to. The POST body has no orderId: the path carries it.', default=UNSET)
-    ordinal: float | UnsetType = wire('ordinal', 'Sort position of the service within the order.', default=UNSET)
-    pricing: str | UnsetType = wire('pricing', 'How the service is priced: one of FixedPrice, LineItem.', default=UNSET)
-    provider: str | UnsetType = wire('provider', 'Repair-data provider: one of Motor, Alldata.', default=UNSET)
-    provider_application_id: str | UnsetType = wire('providerApplicationId', 'Provider application id.', default=UNSET)
-    pst_cents: int | UnsetType = wire('pstCents', 'PST (CA specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    pst_percent: float | UnsetType = wire('pstPercent', 'PST rate.', default=UNSET)
-    pst_value_type: str | UnsetType = wire('pstValueType', 'Which PST input applies: one of Percent, FixedCents.', default=UNSET)
-    recommended: bool | UnsetType = wire('recommended', 'Whether the service is a recommendation.', default=UNSET)
-    revived_from_id: str | UnsetType = wire('revivedFromId', 'Service that was deferred and then re-added, used for chain of deferment tracing.', default=UNSET)
-    shop_supplies_applied: bool | UnsetType = wire('shopSuppliesApplied', 'If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap.', default=UNSET)
-    shop_supplies_cents: int | UnsetType = wire('shopSuppliesCents', 'Shop supplies charge in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    shop_supplies_percent: float | UnsetType = wire('shopSuppliesPercent', 'Shop supplies percent.', default=UNSET)
-    shop_supplies_value_type: str | UnsetType = wire('shopSuppliesValueType', 'Which shop-supplies input applies: one of Percent, FixedCents.', default=UNSET)
-    source_service_id: str | UnsetType = wire('sourceServiceId', 'Id of the canned service the service comes from.', default=UNSET)
-    tax_cents: int | UnsetType = wire('taxCents', 'Sales tax (US specific) in integer cents (e.g. $150.50 is 15050).', default=UNSET)
-    tax_percent: float | UnsetType = wire('taxPercent', 'Sales tax rate.', default=UNSET)
-    tax_value_type: str | UnsetType = wire('taxValueType', 'Which tax input applies: one of Percent, FixedCents.', default=UNSET)
-    total_cents: int | UnsetType = wire('totalCents', 'Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how the server treats it against the calculated totals is not documented.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/update-service-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | UnsetType = wire(
+        "authorizationStatus", default=UNSET
+    )
+    """Customer authorization: one of NotAuthorized, Authorized, Declined."""
+
+    category_id: str | UnsetType = wire("categoryId", default=UNSET)
+    """Id of the category of the service."""
+
+    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    """Service-level discount in integer cents (e.g. $150.50 is 15050)."""
+
+    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    """Service-level discount percent. Scale undocumented; no range is enforced."""
+
+    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "discountValueType", default=UNSET
+    )
+    """Which discount input applies: one of Percent, FixedCents."""
+
+    epa_cents: int | UnsetType = wire("epaCents", default=UNSET)
+    """EPA charge in integer cents (e.g. $150.50 is 15050)."""
+
+    epa_percent: float | UnsetType = wire("epaPercent", default=UNSET)
+    """EPA charge percent."""
+
+    epa_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "epaValueType", default=UNSET
+    )
+    """Which EPA input applies: one of Percent, FixedCents."""
+
+    excluded_from_deferred: bool | UnsetType = wire("excludedFromDeferred", default=UNSET)
+    """Service that has been removed from the deferred list."""
+
+    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    """
+    The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is
+    15050).
+    """
+
+    gst_cents: int | UnsetType = wire("gstCents", default=UNSET)
+    """GST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    gst_percent: float | UnsetType = wire("gstPercent", default=UNSET)
+    """GST rate."""
+
+    gst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "gstValueType", default=UNSET
+    )
+    """Which GST input applies: one of Percent, FixedCents."""
+
+    hidden: bool | UnsetType = wire("hidden", default=UNSET)
+    """Whether the service is hidden."""
+
+    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    """Whether line-item prices are hidden on customer documents."""
+
+    hst_cents: int | UnsetType = wire("hstCents", default=UNSET)
+    """HST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    hst_percent: float | UnsetType = wire("hstPercent", default=UNSET)
+    """HST rate."""
+
+    hst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "hstValueType", default=UNSET
+    )
+    """Which HST input applies: one of Percent, FixedCents."""
+
+    lump_sum: bool | UnsetType = wire("lumpSum", default=UNSET)
+    """Show the service as one lump sum."""
+
+    motor_application_id: int | UnsetType = wire("motorApplicationId", default=UNSET)
+    """
+    MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use
+    providerApplicationId.
+    """
+
+    name: str | UnsetType = wire("name", default=UNSET)
+    """Name of the service."""
+
+    note: str | UnsetType = wire("note", default=UNSET)
+    """Free-text note of the service."""
+
+    order_id: str | UnsetType = wire("orderId", default=UNSET)
+    """Id of the order the service belongs to. The POST body has no orderId: the path carries it."""
+
+    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    """Sort position of the service within the order."""
+
+    pricing: Literal["FixedPrice", "LineItem"] | UnsetType = wire("pricing", default=UNSET)
+    """How the service is priced: one of FixedPrice, LineItem."""
+
+    provider: Literal["Motor", "Alldata"] | UnsetType = wire("provider", default=UNSET)
+    """Repair-data provider: one of Motor, Alldata."""
+
+    provider_application_id: str | UnsetType = wire("providerApplicationId", default=UNSET)
+    """Provider application id."""
+
+    pst_cents: int | UnsetType = wire("pstCents", default=UNSET)
+    """PST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    pst_percent: float | UnsetType = wire("pstPercent", default=UNSET)
+    """PST rate."""
+
+    pst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "pstValueType", default=UNSET
+    )
+    """Which PST input applies: one of Percent, FixedCents."""
+
+    recommended: bool | UnsetType = wire("recommended", default=UNSET)
+    """Whether the service is a recommendation."""
+
+    revived_from_id: str | UnsetType = wire("revivedFromId", default=UNSET)
+    """Service that was deferred and then re-added, used for chain of deferment tracing."""
+
+    shop_supplies_applied: bool | UnsetType = wire("shopSuppliesApplied", default=UNSET)
+    """If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap."""
+
+    shop_supplies_cents: int | UnsetType = wire("shopSuppliesCents", default=UNSET)
+    """Shop supplies charge in integer cents (e.g. $150.50 is 15050)."""
+
+    shop_supplies_percent: float | UnsetType = wire("shopSuppliesPercent", default=UNSET)
+    """Shop supplies percent."""
+
+    shop_supplies_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "shopSuppliesValueType", default=UNSET
+    )
+    """Which shop-supplies input applies: one of Percent, FixedCents."""
+
+    source_service_id: str | UnsetType = wire("sourceServiceId", default=UNSET)
+    """Id of the canned service the service comes from."""
+
+    tax_cents: int | UnsetType = wire("taxCents", default=UNSET)
+    """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050)."""
+
+    tax_percent: float | UnsetType = wire("taxPercent", default=UNSET)
+    """Sales tax rate."""
+
+    tax_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
+        "taxValueType", default=UNSET
+    )
+    """Which tax input applies: one of Percent, FixedCents."""
+
+    total_cents: int | UnsetType = wire("totalCents", default=UNSET)
+    """
+    Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how
+    the server treats it against the calculated totals is not documented.
+    """
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateServiceResponse(Model):
     """
-    200 response of PUT /v3/order/:orderId/service/:id: {success, data}, where data holds
-    the order after the change. Open: Shopmonkey adds response fields without a new API
-    version, and unknown members are kept.
+    200 response of PUT /v3/order/:orderId/service/:id: {success, data}, where data holds the
+    order after the change. Open: Shopmonkey adds response fields without a new API version, and
+    unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1)
-    __open__: ClassVar[bool] = True
-    success: bool = wire('success', 'If successful, will be true. If not successful, will be false and message will contain a human readable error message.')
-    code: str | UnsetType | None = wire('code', 'The error code. Decision: null accepted too.', default=UNSET)
-    message: str | UnsetType | None = wire('message', 'The error message if success = false. Decision: null accepted too.', default=UNSET)
-    documentation_url: str | UnsetType | None = wire('documentation_url', 'An optional link to the documentation for the error. Decision: null accepted too.', default=UNSET)
-    data: UpdateServiceData = wire('data', 'The response data: {order}.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/update-service-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool = wire("success")
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message.
+    """
+
+    code: str | UnsetType | None = wire("code", default=UNSET)
+    """The error code. Decision: null accepted too."""
+
+    message: str | UnsetType | None = wire("message", default=UNSET)
+    """The error message if success = false. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    """An optional link to the documentation for the error. Decision: null accepted too."""
+
+    data: UpdateServiceData = wire("data")
+    """The response data: {order}."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class UpdateServiceData(Model):
     """The data of a successful PUT: the updated order, unless includeOrder=false. Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/update-service-response', 1, '/$defs/UpdateServiceData')
-    __open__: ClassVar[bool] = True
-    order: Order | UnsetType = wire('order', 'The order after the change, with its services. Absent when includeOrder=false.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/update-service-response", 1, "/$defs/UpdateServiceData"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    order: Order | UnsetType = wire("order", default=UNSET)
+    """The order after the change, with its services. Absent when includeOrder=false."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Vehicle(Model):
     """
     A Shopmonkey vehicle (or vessel) as embedded in the order of the PUT/POST/DELETE service
     responses (data.order.vehicle). Open: unknown members are kept.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1)
-    __open__: ClassVar[bool] = True
-    appointment_count: int = wire('appointmentCount', 'Number of appointments booked for the vehicle.')
-    base_id: int | UnsetType | None = wire('baseId', 'VCdb base id.', default=UNSET)
-    bed_length: str | UnsetType | None = wire('bedLength', 'Bed length of a truck, as text; null when not applicable or unknown.', default=UNSET)
-    body_style: str | UnsetType | None = wire('bodyStyle', 'Body style name (e.g. Sedan 4D); null when unknown.', default=UNSET)
-    body_style_id: int | UnsetType | None = wire('bodyStyleId', 'VCdb body style id.', default=UNSET)
-    coalesced_vi_nor_hin: str | UnsetType | None = wire('coalescedVINorHIN', "The vehicle's VIN, or the hull identification number (HIN) of a vessel; null when neither is recorded.", default=UNSET)
-    color: str | None = wire('color', 'Colour of the vehicle: one of White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan, Gold, Green, Yellow, Orange, Pink, Purple, Other; null when not recorded.')
-    company_id: str = wire('companyId', 'Id of the Shopmonkey company the vehicle belongs to.')
-    computed_ymm: str | UnsetType | None = wire('computed_ymm', 'Year, make and model joined into one display string; null when they are unknown.', default=UNSET)
-    configuration_status: str | UnsetType | None = wire('configurationStatus', "How complete the vehicle's configuration (year, make, model, ...) is: Custom, Incomplete, Invalid, NotSupported or Valid; null when not set.", default=UNSET)
-    created_date: str = wire('createdDate', 'When the vehicle record was created (UTC date-time).')
-    custom_photo: bool = wire('customPhoto', 'Whether the vehicle has a photo uploaded by the shop.')
-    deferred_service_count: int = wire('deferredServiceCount', 'Number of deferred (recommended but not yet done) services on the vehicle.')
-    deleted: bool | UnsetType = wire('deleted', 'If the record has been deleted.', default=UNSET)
-    deleted_date: str | UnsetType | None = wire('deletedDate', 'The date that the record was deleted or null if not deleted.', default=UNSET)
-    deleted_reason: str | UnsetType | None = wire('deletedReason', 'The reason that the record was deleted.', default=UNSET)
-    deleted_user_id: str | UnsetType | None = wire('deletedUserId', 'The user that deleted the record or null if not deleted.', default=UNSET)
-    drivetrain: str | None = wire('drivetrain', 'Drivetrain: RWD, FWD, FourWD or AWD; null when unknown.')
-    drivetype: str | UnsetType | None = wire('drivetype', 'Drive type name as text; null when unknown.', default=UNSET)
-    drivetype_id: int | UnsetType | None = wire('drivetypeId', 'VCdb drivetype id.', default=UNSET)
-    driving_condition: str | UnsetType | None = wire('drivingCondition', 'Driving condition used for maintenance schedules: Normal or Severe; null when not set.', default=UNSET)
-    engine: str | None = wire('engine', 'Engine description (e.g. 2.5L 4-cylinder); null when unknown.')
-    engine_hours_logs: JSON | UnsetType = wire('engineHoursLogs', 'An array of engine hours logs { engineId: string; inHours: number; outHours: number; orderId: string; }. Decision: any JSON; the page types it object but describes an array.', default=UNSET)
-    engine_id: int | UnsetType | None = wire('engineId', 'VCdb engine id.', default=UNSET)
-    engines: JSON | UnsetType = wire('engines', 'An array of engines { id: string; make: string; model: string; hours: number; noHoursMeter: boolean; horsepower: number; serial: string; productionYear: number; productionMonth: number; }. Decision: any JSON; the page types it object but describes an array.', default=UNSET)
-    external_id: str | UnsetType | None = wire('externalId', 'An id that can be used to reference the vehicle in an external system.', default=UNSET)
-    front_tire_size: str | UnsetType | None = wire('frontTireSize', 'Custom front tire size override value.', default=UNSET)
-    hin: str | UnsetType | None = wire('hin', 'Vessel hull identification number.', default=UNSET)
-    id: str = wire('id', 'Id of the vehicle record (an opaque string).')
-    imported: bool | UnsetType = wire('imported', 'Whether the vehicle was imported from another system rather than created in Shopmonkey.', default=UNSET)
-    labels: list[Label] | UnsetType | None = wire('labels', 'Labels attached to the row, as the live API returns them: a list of labels, or null. Decision: read as a list of Label objects. May be absent (documentation examples carry labelConnections instead).', default=UNSET)
-    last_serviced_date: str | UnsetType | None = wire('lastServicedDate', 'When the vehicle was last serviced (UTC date-time); null when never.', default=UNSET)
-    length: float | UnsetType | None = wire('length', 'Length of a vessel or trailer, in lengthUnit; null when not recorded.', default=UNSET)
-    length_unit: str | UnsetType | None = wire('lengthUnit', 'Unit of length: Ft (feet) or M (metres); null when no length is recorded.', default=UNSET)
-    license_plate: str | None = wire('licensePlate', 'Licence plate number; null when not recorded.')
-    license_plate_country: str = wire('licensePlateCountry', 'Country that issued the licence plate, as an ISO 3166-1 alpha-2 code.')
-    license_plate_state: str | None = wire('licensePlateState', 'State or province that issued the licence plate; null when not recorded.')
-    location_ids: list[str] | UnsetType = wire('locationIds', 'Ids of the shop locations the vehicle belongs to.', default=UNSET)
-    make: str | None = wire('make', 'Make of the vehicle (e.g. Toyota), or the hull make of a vessel; null when unknown.')
-    make_id: int | None = wire('makeId', 'VCdb make id.')
-    message_count: int = wire('messageCount', 'Number of messages about the vehicle.')
-    mileage: float | None = wire('mileage', 'Last known odometer reading, in mileageUnit (a JSON number, so fractions are allowed); null when not recorded.')
-    mileage_log_count: int = wire('mileageLogCount', 'Number of odometer readings logged for the vehicle.')
-    mileage_unit: str = wire('mileageUnit', 'Unit of mileage: Mile or Kilometer.')
-    model: str | None = wire('model', 'Model name (e.g. Camry); null when unknown.')
-    model_id: int | None = wire('modelId', 'VCdb model id.')
-    name: str | UnsetType | None = wire('name', 'Custom vehicle name / Vessel registered name.', default=UNSET)
-    note: str = wire('note', 'Free-text note about the vehicle ("" when none).')
-    odometer: bool = wire('odometer', 'Whether the vehicle has a working odometer.')
-    order_count: int = wire('orderCount', 'Number of orders of the vehicle.')
-    origin_location_id: str | UnsetType | None = wire('originLocationId', 'The location that created the vehicle.', default=UNSET)
-    owner_count: int = wire('ownerCount', 'Number of customers linked to the vehicle as owners.')
-    preferred_labor_guide: str | UnsetType | None = wire('preferredLaborGuide', 'Labor guide to use for the vehicle: HeavyDuty, LightDuty or Other; null when not set.', default=UNSET)
-    production_date: str | None = wire('productionDate', 'Production date of the vehicle as free text (not a date-time); null when unknown.')
-    rear_tire_size: str | UnsetType | None = wire('rearTireSize', 'Custom rear tire size override value.', default=UNSET)
-    region: str | UnsetType | None = wire('region', 'Region (country) the vehicle is configured for, as an ISO 3166-1 alpha-2 code; null when not set.', default=UNSET)
-    serial: str | UnsetType | None = wire('serial', 'Serial number (e.g. of equipment or a vessel); null when none.', default=UNSET)
-    size: str = wire('size', 'Size class of the vehicle: HeavyDuty, LightDuty or Other. An unknown value is kept and reported when the vehicle is read.')
-    stock_photo: bool | None = wire('stockPhoto', 'Whether the vehicle shows a stock photo; null when not decided.')
-    submodel: str | None = wire('submodel', 'Submodel or trim name (e.g. LE); null when unknown.')
-    submodel_id: int | None = wire('submodelId', 'VCdb submodel id.')
-    tire_pressure_log_count: int = wire('tirePressureLogCount', 'Number of tire-pressure readings logged for the vehicle.')
-    transmission: str | None = wire('transmission', 'Transmission: Automatic, Manual, AutomaticCVT or AutomaticDualClutch; null when unknown.')
-    transmission_id: int | UnsetType | None = wire('transmissionId', 'VCdb transmission id.', default=UNSET)
-    transmission_mfr_code: str | UnsetType | None = wire('transmissionMfrCode', "Manufacturer's code of the transmission; null when unknown.", default=UNSET)
-    transmission_speed: str | UnsetType | None = wire('transmissionSpeed', 'Number of transmission speeds as text (e.g. 6); null when unknown.', default=UNSET)
-    type: str | None = wire('type', 'Kind of vehicle (e.g. Sedan, Truck, Boat, RV): one of the 27 values the page lists; null when not set. The list grows: an unknown value is kept and reported when the vehicle is read.')
-    unit: str | None = wire('unit', "The shop's or fleet's unit number for the vehicle; null when none.")
-    updated_date: str | None = wire('updatedDate', 'When the vehicle record was last changed (UTC date-time); null when never changed.')
-    vcdb_id: int | UnsetType | None = wire('vcdbId', 'VCdb id.', default=UNSET)
-    vcdb_vehicle_id: str | None = wire('vcdbVehicleId', 'Id of vcdb_vehicle record.')
-    vin: str | None = wire('vin', 'Vehicle identification number; null when not recorded.')
-    year: int | None = wire('year', 'Model year (e.g. 2019); null when unknown.')
-    custom_fields: dict[str, JSON] | UnsetType | None = wire('customFields', 'DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object of any shape; optional.', default=UNSET)
-    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire('tirePressureLogs', 'Tire-pressure readings logged for the vehicle. May be absent.', default=UNSET)
-    label_connections: list[LabelConnection] | UnsetType = wire('labelConnections', "Labels as Shopmonkey's documentation examples print them: a list of {label: Label}. Decision: optional; the live API returns labels instead.", default=UNSET)
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/vehicle", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    appointment_count: int = wire("appointmentCount")
+    """Number of appointments booked for the vehicle."""
+
+    base_id: int | UnsetType | None = wire("baseId", default=UNSET)
+    """VCdb base id."""
+
+    bed_length: str | UnsetType | None = wire("bedLength", default=UNSET)
+    """Bed length of a truck, as text; null when not applicable or unknown."""
+
+    body_style: str | UnsetType | None = wire("bodyStyle", default=UNSET)
+    """Body style name (e.g. Sedan 4D); null when unknown."""
+
+    body_style_id: int | UnsetType | None = wire("bodyStyleId", default=UNSET)
+    """VCdb body style id."""
+
+    coalesced_vi_nor_hin: str | UnsetType | None = wire("coalescedVINorHIN", default=UNSET)
+    """
+    The vehicle's VIN, or the hull identification number (HIN) of a vessel; null when neither is
+    recorded.
+    """
+
+    color: (
+        Literal[
+            "White",
+            "Silver",
+            "Gray",
+            "Black",
+            "Blue",
+            "Red",
+            "Brown",
+            "Burgundy",
+            "Tan",
+            "Gold",
+            "Green",
+            "Yellow",
+            "Orange",
+            "Pink",
+            "Purple",
+            "Other",
+        ]
+        | str
+        | None
+    ) = wire("color")
+    """
+    Colour of the vehicle: one of White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan,
+    Gold, Green, Yellow, Orange, Pink, Purple, Other; null when not recorded.
+    """
+
+    company_id: str = wire("companyId")
+    """Id of the Shopmonkey company the vehicle belongs to."""
+
+    computed_ymm: str | UnsetType | None = wire("computed_ymm", default=UNSET)
+    """Year, make and model joined into one display string; null when they are unknown."""
+
+    configuration_status: (
+        Literal["Custom", "Incomplete", "Invalid", "NotSupported", "Valid"] | str | UnsetType | None
+    ) = wire("configurationStatus", default=UNSET)
+    """
+    How complete the vehicle's configuration (year, make, model, ...) is: Custom, Incomplete,
+    Invalid, NotSupported or Valid; null when not set.
+    """
+
+    created_date: str = wire("createdDate")
+    """When the vehicle record was created (UTC date-time)."""
+
+    custom_photo: bool = wire("customPhoto")
+    """Whether the vehicle has a photo uploaded by the shop."""
+
+    deferred_service_count: int = wire("deferredServiceCount")
+    """Number of deferred (recommended but not yet done) services on the vehicle."""
+
+    deleted: bool | UnsetType = wire("deleted", default=UNSET)
+    """If the record has been deleted."""
+
+    deleted_date: str | UnsetType | None = wire("deletedDate", default=UNSET)
+    """The date that the record was deleted or null if not deleted."""
+
+    deleted_reason: str | UnsetType | None = wire("deletedReason", default=UNSET)
+    """The reason that the record was deleted."""
+
+    deleted_user_id: str | UnsetType | None = wire("deletedUserId", default=UNSET)
+    """The user that deleted the record or null if not deleted."""
+
+    drivetrain: Literal["RWD", "FWD", "FourWD", "AWD"] | str | None = wire("drivetrain")
+    """Drivetrain: RWD, FWD, FourWD or AWD; null when unknown."""
+
+    drive_type: str | UnsetType | None = wire("drivetype", default=UNSET)
+    """Drive type name as text; null when unknown."""
+
+    drivetype_id: int | UnsetType | None = wire("drivetypeId", default=UNSET)
+    """VCdb drivetype id."""
+
+    driving_condition: Literal["Normal", "Severe"] | str | UnsetType | None = wire(
+        "drivingCondition", default=UNSET
+    )
+    """Driving condition used for maintenance schedules: Normal or Severe; null when not set."""
+
+    engine: str | None = wire("engine")
+    """Engine description (e.g. 2.5L 4-cylinder); null when unknown."""
+
+    engine_hours_logs: JSON | UnsetType = wire("engineHoursLogs", default=UNSET)
+    """
+    An array of engine hours logs { engineId: string; inHours: number; outHours: number;
+    orderId: string; }. Decision: any JSON; the page types it object but describes an array.
+    """
+
+    engine_id: int | UnsetType | None = wire("engineId", default=UNSET)
+    """VCdb engine id."""
+
+    engines: JSON | UnsetType = wire("engines", default=UNSET)
+    """
+    An array of engines { id: string; make: string; model: string; hours: number; noHoursMeter:
+    boolean; horsepower: number; serial: string; productionYear: number; productionMonth:
+    number; }. Decision: any JSON; the page types it object but describes an array.
+    """
+
+    external_id: str | UnsetType | None = wire("externalId", default=UNSET)
+    """An id that can be used to reference the vehicle in an external system."""
+
+    front_tire_size: str | UnsetType | None = wire("frontTireSize", default=UNSET)
+    """Custom front tire size override value."""
+
+    hin: str | UnsetType | None = wire("hin", default=UNSET)
+    """Vessel hull identification number."""
+
+    id: str = wire("id")
+    """Id of the vehicle record (an opaque string)."""
+
+    imported: bool | UnsetType = wire("imported", default=UNSET)
+    """Whether the vehicle was imported from another system rather than created in Shopmonkey."""
+
+    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    last_serviced_date: str | UnsetType | None = wire("lastServicedDate", default=UNSET)
+    """When the vehicle was last serviced (UTC date-time); null when never."""
+
+    length: float | UnsetType | None = wire("length", default=UNSET)
+    """Length of a vessel or trailer, in lengthUnit; null when not recorded."""
+
+    length_unit: Literal["Ft", "M"] | str | UnsetType | None = wire("lengthUnit", default=UNSET)
+    """Unit of length: Ft (feet) or M (metres); null when no length is recorded."""
+
+    license_plate: str | None = wire("licensePlate")
+    """Licence plate number; null when not recorded."""
+
+    license_plate_country: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+    ) = wire("licensePlateCountry")
+    """Country that issued the licence plate, as an ISO 3166-1 alpha-2 code."""
+
+    license_plate_state: str | None = wire("licensePlateState")
+    """State or province that issued the licence plate; null when not recorded."""
+
+    location_ids: list[str] | UnsetType = wire("locationIds", default=UNSET)
+    """Ids of the shop locations the vehicle belongs to."""
+
+    make: str | None = wire("make")
+    """Make of the vehicle (e.g. Toyota), or the hull make of a vessel; null when unknown."""
+
+    make_id: int | None = wire("makeId")
+    """VCdb make id."""
+
+    message_count: int = wire("messageCount")
+    """Number of messages about the vehicle."""
+
+    mileage: float | None = wire("mileage")
+    """
+    Last known odometer reading, in mileageUnit (a JSON number, so fractions are allowed); null
+    when not recorded.
+    """
+
+    mileage_log_count: int = wire("mileageLogCount")
+    """Number of odometer readings logged for the vehicle."""
+
+    mileage_unit: Literal["Mile", "Kilometer"] | str = wire("mileageUnit")
+    """Unit of mileage: Mile or Kilometer."""
+
+    model: str | None = wire("model")
+    """Model name (e.g. Camry); null when unknown."""
+
+    model_id: int | None = wire("modelId")
+    """VCdb model id."""
+
+    name: str | UnsetType | None = wire("name", default=UNSET)
+    """Custom vehicle name / Vessel registered name."""
+
+    note: str = wire("note")
+    """Free-text note about the vehicle ("" when none)."""
+
+    odometer: bool = wire("odometer")
+    """Whether the vehicle has a working odometer."""
+
+    order_count: int = wire("orderCount")
+    """Number of orders of the vehicle."""
+
+    origin_location_id: str | UnsetType | None = wire("originLocationId", default=UNSET)
+    """The location that created the vehicle."""
+
+    owner_count: int = wire("ownerCount")
+    """Number of customers linked to the vehicle as owners."""
+
+    preferred_labor_guide: Literal["HeavyDuty", "LightDuty", "Other"] | str | UnsetType | None = (
+        wire("preferredLaborGuide", default=UNSET)
+    )
+    """Labor guide to use for the vehicle: HeavyDuty, LightDuty or Other; null when not set."""
+
+    production_date: str | None = wire("productionDate")
+    """Production date of the vehicle as free text (not a date-time); null when unknown."""
+
+    rear_tire_size: str | UnsetType | None = wire("rearTireSize", default=UNSET)
+    """Custom rear tire size override value."""
+
+    region: (
+        Literal[
+            "US",
+            "CA",
+            "MX",
+            "AF",
+            "AX",
+            "AL",
+            "DZ",
+            "AS",
+            "AD",
+            "AO",
+            "AI",
+            "AQ",
+            "AG",
+            "AR",
+            "AM",
+            "AW",
+            "AU",
+            "AT",
+            "AZ",
+            "BS",
+            "BH",
+            "BD",
+            "BB",
+            "BY",
+            "BE",
+            "BZ",
+            "BJ",
+            "BM",
+            "BT",
+            "BO",
+            "BQ",
+            "BA",
+            "BW",
+            "BV",
+            "BR",
+            "IO",
+            "VG",
+            "BN",
+            "BG",
+            "BF",
+            "BI",
+            "CV",
+            "KH",
+            "CM",
+            "KY",
+            "CF",
+            "TD",
+            "CL",
+            "CN",
+            "HK",
+            "MO",
+            "CX",
+            "CC",
+            "CO",
+            "KM",
+            "CG",
+            "CK",
+            "CR",
+            "HR",
+            "CU",
+            "CW",
+            "CY",
+            "CZ",
+            "CI",
+            "KP",
+            "CD",
+            "DK",
+            "DJ",
+            "DM",
+            "DO",
+            "EC",
+            "EG",
+            "SV",
+            "GQ",
+            "ER",
+            "EE",
+            "SZ",
+            "ET",
+            "FK",
+            "FO",
+            "FJ",
+            "FI",
+            "FR",
+            "GF",
+            "PF",
+            "TF",
+            "GA",
+            "GM",
+            "GE",
+            "DE",
+            "GH",
+            "GI",
+            "GR",
+            "GL",
+            "GD",
+            "GP",
+            "GU",
+            "GT",
+            "GG",
+            "GN",
+            "GW",
+            "GY",
+            "HT",
+            "HM",
+            "VA",
+            "HN",
+            "HU",
+            "IS",
+            "IN",
+            "ID",
+            "IR",
+            "IQ",
+            "IE",
+            "IM",
+            "IL",
+            "IT",
+            "JM",
+            "JP",
+            "JE",
+            "JO",
+            "KZ",
+            "KE",
+            "KI",
+            "KW",
+            "KG",
+            "LA",
+            "LV",
+            "LB",
+            "LS",
+            "LR",
+            "LY",
+            "LI",
+            "LT",
+            "LU",
+            "MG",
+            "MW",
+            "MY",
+            "MV",
+            "ML",
+            "MT",
+            "MH",
+            "MQ",
+            "MR",
+            "MU",
+            "YT",
+            "FM",
+            "MC",
+            "MN",
+            "ME",
+            "MS",
+            "MA",
+            "MZ",
+            "MM",
+            "NA",
+            "NR",
+            "NP",
+            "NL",
+            "NC",
+            "NZ",
+            "NI",
+            "NE",
+            "NG",
+            "NU",
+            "NF",
+            "MP",
+            "NO",
+            "OM",
+            "PK",
+            "PW",
+            "PA",
+            "PG",
+            "PY",
+            "PE",
+            "PH",
+            "PN",
+            "PL",
+            "PT",
+            "PR",
+            "QA",
+            "KR",
+            "MD",
+            "RO",
+            "RU",
+            "RW",
+            "RE",
+            "BL",
+            "SH",
+            "KN",
+            "LC",
+            "MF",
+            "PM",
+            "VC",
+            "WS",
+            "SM",
+            "ST",
+            "SA",
+            "SN",
+            "RS",
+            "SC",
+            "SL",
+            "SG",
+            "SX",
+            "SK",
+            "SI",
+            "SB",
+            "SO",
+            "ZA",
+            "GS",
+            "SS",
+            "ES",
+            "LK",
+            "PS",
+            "SD",
+            "SR",
+            "SJ",
+            "SE",
+            "CH",
+            "SY",
+            "TW",
+            "TJ",
+            "TH",
+            "MK",
+            "TL",
+            "TG",
+            "TK",
+            "TO",
+            "TT",
+            "TN",
+            "TR",
+            "TM",
+            "TC",
+            "TV",
+            "UG",
+            "UA",
+            "AE",
+            "GB",
+            "TZ",
+            "UM",
+            "VI",
+            "UY",
+            "UZ",
+            "VU",
+            "VE",
+            "VN",
+            "WF",
+            "EH",
+            "YE",
+            "ZM",
+            "ZW",
+        ]
+        | str
+        | UnsetType
+        | None
+    ) = wire("region", default=UNSET)
+    """
+    Region (country) the vehicle is configured for, as an ISO 3166-1 alpha-2 code; null when not
+    set.
+    """
+
+    serial: str | UnsetType | None = wire("serial", default=UNSET)
+    """Serial number (e.g. of equipment or a vessel); null when none."""
+
+    size: Literal["HeavyDuty", "LightDuty", "Other"] | str = wire("size")
+    """
+    Size class of the vehicle: HeavyDuty, LightDuty or Other. An unknown value is kept and
+    reported when the vehicle is read.
+    """
+
+    stock_photo: bool | None = wire("stockPhoto")
+    """Whether the vehicle shows a stock photo; null when not decided."""
+
+    submodel: str | None = wire("submodel")
+    """Submodel or trim name (e.g. LE); null when unknown."""
+
+    submodel_id: int | None = wire("submodelId")
+    """VCdb submodel id."""
+
+    tire_pressure_log_count: int = wire("tirePressureLogCount")
+    """Number of tire-pressure readings logged for the vehicle."""
+
+    transmission: (
+        Literal["Automatic", "Manual", "AutomaticCVT", "AutomaticDualClutch"] | str | None
+    ) = wire("transmission")
+    """Transmission: Automatic, Manual, AutomaticCVT or AutomaticDualClutch; null when unknown."""
+
+    transmission_id: int | UnsetType | None = wire("transmissionId", default=UNSET)
+    """VCdb transmission id."""
+
+    transmission_mfr_code: str | UnsetType | None = wire("transmissionMfrCode", default=UNSET)
+    """Manufacturer's code of the transmission; null when unknown."""
+
+    transmission_speed: str | UnsetType | None = wire("transmissionSpeed", default=UNSET)
+    """Number of transmission speeds as text (e.g. 6); null when unknown."""
+
+    type: (
+        Literal[
+            "ATV",
+            "Bicycle",
+            "BigRig",
+            "Boat",
+            "CamperTopper",
+            "ClassAMotorhome",
+            "ClassBMotorhome",
+            "ClassCMotorhome",
+            "ClassSuperCMotorhome",
+            "Convertible",
+            "Coupe",
+            "FifthWheel",
+            "Hatchback",
+            "Jeep",
+            "Motorcycle",
+            "Other",
+            "PopUp",
+            "RV",
+            "SUV",
+            "Sedan",
+            "Trailer",
+            "TravelTrailer",
+            "Truck",
+            "TruckCamper",
+            "UTV",
+            "Van",
+            "Wagon",
+        ]
+        | str
+        | None
+    ) = wire("type")
+    """
+    Kind of vehicle (e.g. Sedan, Truck, Boat, RV): one of the 27 values the page lists; null
+    when not set. The list grows: an unknown value is kept and reported when the vehicle is
+    read.
+    """
+
+    unit: str | None = wire("unit")
+    """The shop's or fleet's unit number for the vehicle; null when none."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the vehicle record was last changed (UTC date-time); null when never changed."""
+
+    vcdb_id: int | UnsetType | None = wire("vcdbId", default=UNSET)
+    """VCdb id."""
+
+    vcdb_vehicle_id: str | None = wire("vcdbVehicleId")
+    """Id of vcdb_vehicle record."""
+
+    vin: str | None = wire("vin")
+    """Vehicle identification number; null when not recorded."""
+
+    year: int | None = wire("year")
+    """Model year (e.g. 2019); null when unknown."""
+
+    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    """
+    DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object
+    of any shape; optional.
+    """
+
+    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire("tirePressureLogs", default=UNSET)
+    """Tire-pressure readings logged for the vehicle. May be absent."""
+
+    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class TirePressureLog(Model):
     """One tire-pressure reading of a vehicle (data.order.vehicle.tirePressureLogs[]). Open."""
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vehicle', 1, '/$defs/TirePressureLog')
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', 'Id of the tire-pressure log.')
-    created_date: str = wire('createdDate', 'When the row was created.')
-    updated_date: str | None = wire('updatedDate', 'When the row was last updated, or null.')
-    company_id: str = wire('companyId', 'Id of the company that owns the row.')
-    location_id: str = wire('locationId', 'Id of the location that owns the row.')
-    order_id: str = wire('orderId', 'Id of the order the reading was taken on.')
-    vehicle_id: str = wire('vehicleId', 'Id of the vehicle.')
-    front_left: float | None = wire('frontLeft', 'Front-left tire pressure reading (unit not documented); null when not measured.')
-    front_right: float | None = wire('frontRight', 'Front-right tire pressure reading (unit not documented); null when not measured.')
-    rear_left: float | None = wire('rearLeft', 'Rear-left tire pressure reading (unit not documented); null when not measured.')
-    rear_right: float | None = wire('rearRight', 'Rear-right tire pressure reading (unit not documented); null when not measured.')
-    meta: RecordChangeMeta | UnsetType = wire('meta', 'The metadata about the most recent change to the row. May be absent.', default=UNSET)
-    metadata: dict[str, JSON] | UnsetType | None = wire('metadata', 'Metadata reserved for customers to control. Nullable JSON object of any shape.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/vehicle", 1, "/$defs/TirePressureLog"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the tire-pressure log."""
+
+    created_date: str = wire("createdDate")
+    """When the row was created."""
+
+    updated_date: str | None = wire("updatedDate")
+    """When the row was last updated, or null."""
+
+    company_id: str = wire("companyId")
+    """Id of the company that owns the row."""
+
+    location_id: str = wire("locationId")
+    """Id of the location that owns the row."""
+
+    order_id: str = wire("orderId")
+    """Id of the order the reading was taken on."""
+
+    vehicle_id: str = wire("vehicleId")
+    """Id of the vehicle."""
+
+    front_left: float | None = wire("frontLeft")
+    """Front-left tire pressure reading (unit not documented); null when not measured."""
+
+    front_right: float | None = wire("frontRight")
+    """Front-right tire pressure reading (unit not documented); null when not measured."""
+
+    rear_left: float | None = wire("rearLeft")
+    """Rear-left tire pressure reading (unit not documented); null when not measured."""
+
+    rear_right: float | None = wire("rearRight")
+    """Rear-right tire pressure reading (unit not documented); null when not measured."""
+
+    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class Vendor(Model):
     """
-    The vendor a part, tire or subcontract is bought from, as embedded in it (the vendor
-    join): its id and name. Open: a fuller vendor record is also accepted.
+    The vendor a part, tire or subcontract is bought from, as embedded in it (the vendor join):
+    its id and name. Open: a fuller vendor record is also accepted.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/vendor', 1)
-    __open__: ClassVar[bool] = True
-    id: str = wire('id', "Id of the vendor (the line item's vendorId).")
-    name: str = wire('name', 'Name of the vendor.')
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/vendor", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Id of the vendor (the line item's vendorId)."""
+
+    name: str = wire("name")
+    """Name of the vendor."""
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class WebhookEvent(Model):
     """
-    The JSON body of a Shopmonkey v3 webhook delivery: one row of one Shopmonkey table that
-    was inserted, updated or deleted. Check the webhook-signature header over the raw body
-    first (dealerbridge.shopmonkey.verify_webhook). Open: members Shopmonkey adds later are
-    kept. For the tables dealerbridge models (order, service, labor, part, tire, fee,
-    subcontract) the row in data must also be valid against that table's schema; rows of
-    other tables are any JSON object.
+    The JSON body of a Shopmonkey v3 webhook delivery: one row of one Shopmonkey table that was
+    inserted, updated or deleted. Check the webhook-signature header over the raw body first
+    (dealerbridge.shopmonkey.verify_webhook). Open: members Shopmonkey adds later are kept. For
+    the tables dealerbridge models (order, service, labor, part, tire, fee, subcontract) the row
+    in data must also be valid against that table's schema; rows of other tables are any JSON
+    object.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/webhook', 1)
-    __open__: ClassVar[bool] = True
-    api_version: str | int = wire('apiVersion', 'The webhook format version; it matches the webhook-version header, currently 3. Decision: a string or an integer (its JSON type is not published), and any value is accepted.')
-    operation: str = wire('operation', 'What happened to the row: INSERT (created), UPDATE (changed; see diff) or DELETE (removed). A value outside this list is kept on load and reported as a warning.')
-    table: str = wire('table', 'The Shopmonkey table the row belongs to, in snake_case, e.g. order, service, labor, part, tire, fee, subcontract, customer, vehicle. It says what data holds; dispatch on it. Any name is accepted.')
-    data: dict[str, JSON] = wire('data', 'The row itself, as a JSON object whose shape depends on table: an order, a service or a line item for the tables dealerbridge models (validated against that schema), any JSON object otherwise. For DELETE it is the row that was removed.')
-    diff: list[str] | UnsetType | None = wire('diff', 'Sent on UPDATE only: the names of the row\'s top-level members that changed, e.g. ["workflowStatusId", "updatedDate"]. Absent (or null) on INSERT and DELETE.', default=UNSET)
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/webhook", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    api_version: str | int = wire("apiVersion")
+    """
+    The webhook format version; it matches the webhook-version header, currently 3. Decision: a
+    string or an integer (its JSON type is not published), and any value is accepted.
+    """
+
+    operation: Literal["INSERT", "UPDATE", "DELETE"] | str = wire("operation")
+    """
+    What happened to the row: INSERT (created), UPDATE (changed; see diff) or DELETE (removed).
+    A value outside this list is kept on load and reported as a warning.
+    """
+
+    table: str = wire("table")
+    """
+    The Shopmonkey table the row belongs to, in snake_case, e.g. order, service, labor, part,
+    tire, fee, subcontract, customer, vehicle. It says what data holds; dispatch on it. Any name
+    is accepted.
+    """
+
+    data: dict[str, JSON] = wire("data")
+    """
+    The row itself, as a JSON object whose shape depends on table: an order, a service or a line
+    item for the tables dealerbridge models (validated against that schema), any JSON object
+    otherwise. For DELETE it is the row that was removed.
+    """
+
+    diff: list[str] | UnsetType | None = wire("diff", default=UNSET)
+    """
+    Sent on UPDATE only: the names of the row's top-level members that changed, e.g.
+    ["workflowStatusId", "updatedDate"]. Absent (or null) on INSERT and DELETE.
+    """
+
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
 
 
-class CreateServicesRequest(ArrayModel[CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService]):
+class CreateServicesRequest(
+    ArrayModel[CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService]
+):
     """
-    Body of POST /v3/order/:orderId/service (add services to an order): a JSON array. Each
-    item is one of three shapes, chosen by its key: with fromCannedServiceId it copies a
-    canned service (CreateServiceFromCanned), else with fromDeferredServiceId it revives a
-    deferred service (CreateServiceFromDeferred), else it is a custom service
-    (CreateCustomService). An empty array is valid (no minimum is documented). Closed
-    everywhere: unknown keys are rejected.
+    Body of POST /v3/order/:orderId/service (add services to an order): a JSON array. Each item
+    is one of three shapes, chosen by its key: with fromCannedServiceId it copies a canned
+    service (CreateServiceFromCanned), else with fromDeferredServiceId it revives a deferred
+    service (CreateServiceFromDeferred), else it is a custom service (CreateCustomService). An
+    empty array is valid (no minimum is documented). Closed everywhere: unknown keys are
+    rejected.
     """
-    __schema__: ClassVar[SchemaRef] = SchemaRef('shopmonkey/create-services-request', 1)
-    __item__: ClassVar[Any] = CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/create-services-request", 1
+    )
+    __dealerbridge_item__: ClassVar[object] = (
+        CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService
+    )
 
 
-CreateServiceFromCanned.__discriminator__ = 'fromCannedServiceId'
-CreateServiceFromDeferred.__discriminator__ = 'fromDeferredServiceId'
+CreateServiceFromCanned.__dealerbridge_discriminator__ = "fromCannedServiceId"
+CreateServiceFromDeferred.__dealerbridge_discriminator__ = "fromDeferredServiceId"

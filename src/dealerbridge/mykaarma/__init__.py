@@ -4,6 +4,7 @@ Models are generated from ``schemas/mykaarma``; the functions here implement wha
 cannot express (signatures, vocabularies, time-zone rules, the partner validation codes).
 """
 
+from .. import _public_home
 from .._generated import mykaarma as _models
 from .._generated.mykaarma import *  # noqa: F403  (the generated model classes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
@@ -49,3 +50,5 @@ __all__ = [
     "verify_authorization_token",
     "verify_webhook_signature",
 ]
+
+_public_home(globals(), __name__)

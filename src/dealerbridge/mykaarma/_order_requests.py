@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Generic, TypeVar
 
 import attrs
 
@@ -16,8 +16,9 @@ from .._generated.mykaarma import (
     ReadOrderResponse,
     UpdateOrderRequest,
 )
-from .._models import dump, load
+from .._models import JSON, dump, load
 from .._registry import default_registry
+from .._schema_model import ArraySchema, Node, ObjectSchema, unwrap
 from ._orders import letter_to_status
 
 __all__ = ["RequestFromOrder", "create_request_from_order", "update_request_from_order"]
@@ -30,17 +31,23 @@ RENAMES: dict[tuple[str, str], str] = {
 }
 
 
+R = TypeVar("R", CreateOrderRequest, UpdateOrderRequest)
+
+#: What `create_request_from_order` and `update_request_from_order` accept.
+OrderSource = Order | OrderEvent | OrderEventPayload | ReadOrderEnvelope | ReadOrderResponse
+
+
 @attrs.frozen
-class RequestFromOrder:
+class RequestFromOrder(Generic[R]):
     """The request built from an order, and the order members it could not carry."""
 
-    request: Any
+    request: R
     """A `CreateOrderRequest` or `UpdateOrderRequest`."""
     dropped: tuple[str, ...]
     """JSON Pointers (into the order) of members with no counterpart in the request."""
 
 
-def _order_of(order: Any) -> Order:
+def _order_of(order: object) -> Order:
     if isinstance(order, Order):
         return order
     if isinstance(order, OrderEvent):
@@ -58,34 +65,42 @@ def _order_of(order: Any) -> Order:
     )
 
 
-def _build(order: Any, request_cls: Any) -> RequestFromOrder:
+def _build(order: OrderSource, request_cls: type[R]) -> RequestFromOrder[R]:
     source = dump(_order_of(order), validate=False)
-    document = default_registry().document("mykaarma/create-order-request")
-    defs = document["$defs"]
+    root = default_registry().model("mykaarma/create-order-request").root
+    assert isinstance(root, ObjectSchema)
+    order_field = root.field("order")
+    assert order_field is not None and isinstance(order_field.value, ObjectSchema)
     dropped: list[str] = []
 
-    def copy(value: Any, target: str, where: str) -> Any:
-        node = defs[target]
-        out: dict[str, Any] = {}
+    def copy(value: dict[str, JSON], target: ObjectSchema, where: str) -> dict[str, JSON]:
+        out: dict[str, JSON] = {}
         for key, item in value.items():
-            wire = RENAMES.get((target, key), key)
-            if wire not in node["properties"]:
+            wire = RENAMES.get((target.class_name or "", key), key)
+            field = target.field(wire)
+            if field is None:
                 dropped.append(f"{where}/{key}")
                 continue
-            child = _nested(node["properties"][wire])
+            child = _nested(field.value)
             if child is not None and item is not None:
                 if isinstance(item, list):
-                    item = [copy(v, child, f"{where}/{key}/{i}") for i, v in enumerate(item)]
-                else:
+                    item = [
+                        copy(v, child, f"{where}/{key}/{i}") if isinstance(v, dict) else v
+                        for i, v in enumerate(item)
+                    ]
+                elif isinstance(item, dict):
                     item = copy(item, child, f"{where}/{key}")
             out[wire] = item
         return out
 
-    body = copy(source, "CreateOrder", "")
+    assert isinstance(source, dict)
+    body = copy(source, order_field.value, "")
     header = body.get("header")
     if isinstance(header, dict) and isinstance(header.get("status"), str):
+        status = header["status"]
+        assert isinstance(status, str)
         try:
-            header["status"] = letter_to_status(header["status"])
+            header["status"] = letter_to_status(status)
         except ValidationError as exc:
             raise ValidationError(
                 [attrs.evolve(i, path="/header/status") for i in exc.issues]
@@ -94,23 +109,15 @@ def _build(order: Any, request_cls: Any) -> RequestFromOrder:
     return RequestFromOrder(request=request, dropped=tuple(dropped))
 
 
-def _nested(prop: dict[str, Any]) -> str | None:
-    """The create-request `$defs` name a property holds (directly, nullable or as items)."""
-    refs: list[str] = []
-    for node in [prop, *prop.get("anyOf", []), prop.get("items", {})]:
-        if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str):
-                refs.append(node["$ref"])
-            items = node.get("items")
-            if isinstance(items, dict) and isinstance(items.get("$ref"), str):
-                refs.append(items["$ref"])
-    for ref in refs:
-        if ref.startswith("#/$defs/"):
-            return ref.removeprefix("#/$defs/")
-    return None
+def _nested(node: Node) -> ObjectSchema | None:
+    """The create-request object a member holds (directly, nullable or as items)."""
+    node = unwrap(node)
+    if isinstance(node, ArraySchema):
+        node = unwrap(node.items)
+    return node if isinstance(node, ObjectSchema) and node.fields else None
 
 
-def create_request_from_order(order: Any) -> RequestFromOrder:
+def create_request_from_order(order: OrderSource) -> RequestFromOrder[CreateOrderRequest]:
     """Build a `CreateOrderRequest` from an order as read (`ReadOrderResponse`) or received
     (`OrderEvent`, or the `Order` itself).
 
@@ -125,7 +132,7 @@ def create_request_from_order(order: Any) -> RequestFromOrder:
     return _build(order, CreateOrderRequest)
 
 
-def update_request_from_order(order: Any) -> RequestFromOrder:
+def update_request_from_order(order: OrderSource) -> RequestFromOrder[UpdateOrderRequest]:
     """Like `create_request_from_order`, for the update body (the same shape). Send the read's
     ``orderReadChecksum`` header with it (`UpdateOrderHeaders`)."""
     return _build(order, UpdateOrderRequest)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from typing import Any
 
 from .._errors import DealerbridgeUsageError, ValidationError, issue
+from .._generated.mykaarma import OrderEvent
 from .._models import load
 
 __all__ = [
@@ -62,16 +62,15 @@ def verify_authorization_token(header_value: str | None, expected_token: str) ->
     return hmac.compare_digest(given, wanted)
 
 
-def parse_order_event(raw: bytes | str) -> Any:
+def parse_order_event(raw: bytes | str) -> OrderEvent:
     """Read a delivered order event: strict JSON, then the envelope, then the inner payload.
 
     ``payload`` normally arrives as a string holding JSON; an object is accepted too. Every
     failure is a `dealerbridge.ValidationError` whose paths continue under ``/payload``. An
     event ``type`` beyond today's list is kept and reported as an
-    `UnknownEnumValueWarning`, not rejected. Returns an `OrderEvent`.
+    `UnknownEnumValueWarning`, not rejected. Returns an `OrderEvent`; `dealerbridge.dump`
+    writes the payload back as the exact string received.
     """
-    from .._generated.mykaarma import OrderEvent
-
     if not isinstance(raw, bytes | str):
         kind = type(raw).__name__
         raise ValidationError(
@@ -80,10 +79,8 @@ def parse_order_event(raw: bytes | str) -> Any:
     return load(OrderEvent, raw)
 
 
-def event_key(event: Any) -> tuple[str, str]:
+def event_key(event: OrderEvent) -> tuple[str, str]:
     """The ``(id, type)`` pair myKaarma's retries repeat: deduplicate deliveries on it."""
-    from .._generated.mykaarma import OrderEvent
-
     if not isinstance(event, OrderEvent):
         raise DealerbridgeUsageError(f"expected an OrderEvent, got {type(event).__name__}")
     return (event.id, event.type)

@@ -5,6 +5,7 @@ silently ignores misnamed or mistyped body fields and answers 200 with defaults,
 check before sending is the only protection. Responses are read tolerantly and kept whole.
 """
 
+from .. import _public_home
 from .._generated import shopmonkey as _models
 from .._generated.shopmonkey import *  # noqa: F403  (the generated model classes)
 from ._orders import order_number
@@ -12,3 +13,5 @@ from ._webhook import WEBHOOK_TOLERANCE, WebhookChange, WebhookRow, parse_webhoo
 
 __all__ = [*_models.__all__, "order_number"]
 __all__ += ["WEBHOOK_TOLERANCE", "WebhookChange", "WebhookRow", "parse_webhook", "verify_webhook"]
+
+_public_home(globals(), __name__)

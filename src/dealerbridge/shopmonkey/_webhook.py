@@ -34,7 +34,7 @@ from .._generated.shopmonkey import (
     WebhookEvent,
 )
 from .._json import parse_json
-from .._models import JSON, UnsetType, converter, load
+from .._models import JSON, UnsetType, _model_structure, load
 
 __all__ = ["WEBHOOK_TOLERANCE", "WebhookChange", "WebhookRow", "parse_webhook", "verify_webhook"]
 
@@ -109,7 +109,7 @@ def parse_webhook(raw: bytes | str) -> WebhookChange:
     # from the row as parsed (the envelope's ``dict[str, JSON]`` field normalises numbers).
     row = cast("dict[str, dict[str, JSON]]", value)["data"]  # load() checked both are objects
     model = _ROW_MODELS.get(event.table)
-    data: WebhookRow = row if model is None else converter.structure(row, model)
+    data: WebhookRow = row if model is None else _model_structure(model)(row)
     return WebhookChange(
         table=event.table,
         operation=event.operation,

@@ -13,8 +13,20 @@ import jsonschema_rs
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .._models import Model, load
+from .._models import M, load
 from .._registry import SchemaRegistry, default_registry
+from .._schema_model import (
+    AnyValue,
+    ArraySchema,
+    ContentSchema,
+    Location,
+    Node,
+    Nullable,
+    ObjectSchema,
+    Scalar,
+    UnionSchema,
+    unwrap,
+)
 from .._validation import DRAFT, _rs_registry, compiled
 
 __all__ = [
@@ -82,6 +94,8 @@ _DATETIMES = st.builds(
 
 
 class _Builder:
+    """Strategies of valid values, read from the schema model (`SchemaRegistry.model`)."""
+
     def __init__(
         self,
         registry: SchemaRegistry,
@@ -95,98 +109,79 @@ class _Builder:
         self.registry = registry
         self.max_items = max_items
         self.extras = extras
+        self._objects: dict[tuple[int, int], st.SearchStrategy[Any]] = {}
 
-    def resolve(self, base: str, ref: str) -> tuple[str, Any]:
-        return self.registry.resolve(base, ref)
+    def strategy(self, node: Any, base: str = "", depth: int = 0) -> st.SearchStrategy[Any]:
+        """Values of *node*: a model node, or a whole raw document (then *base* is its $id)."""
+        if isinstance(node, dict):
+            node = self.registry.model_by_id(base or node["$id"]).root
+        return self.build(node, depth)
 
-    def strategy(self, node: Any, base: str, depth: int = 0) -> st.SearchStrategy[Any]:
-        if node is True or node == {} or not isinstance(node, dict):
+    def build(self, node: Node, depth: int) -> st.SearchStrategy[Any]:
+        if isinstance(node, AnyValue):
             return _ANY_JSON
-        if "$ref" in node:
-            doc_id, target = self.resolve(base, node["$ref"])
-            return st.deferred(lambda: self.strategy(target, doc_id, depth + 1))
-        if "anyOf" in node:
-            if (
-                self.nulls == "always"
-                and {"type": "null"} in node["anyOf"]
-                and not _is_container(node)
-            ):
+        if isinstance(node, Nullable):
+            inner = node.schema
+            if self.nulls == "always" and not _is_container(inner):
                 return st.none()
-            options = []
-            for branch in node["anyOf"]:
-                if self.optional == "containers" and branch == {"type": "null"}:
-                    continue
-                if isinstance(branch, dict) and "contentSchema" in branch:
-                    inner = self.strategy(branch["contentSchema"], base, depth + 1)
-                    options.append(inner.map(lambda v: json.dumps(v, ensure_ascii=False)))
-                else:
-                    options.append(self.strategy(branch, base, depth + 1))
-            return st.one_of(options)
-        if "if" in node and "then" in node and "properties" not in node:
-            options = []
-            current: Any = node
-            while isinstance(current, dict) and "if" in current:
-                options.append(self.strategy(current["then"], base, depth + 1))
-                current = current.get("else")
-            if isinstance(current, dict):
-                options.append(self.strategy(current, base, depth + 1))
-            return st.one_of(options)
-        if "const" in node:
-            return st.just(node["const"])
-        if "enum" in node:
-            if self.nulls == "always" and None in node["enum"]:
-                return st.none()
-            return st.sampled_from(node["enum"])
-        types = node.get("type")
-        if types is None:
-            return _ANY_JSON
-        if isinstance(types, str):
-            types = [types]
-        if (
-            self.optional == "containers"
-            and len(types) > 1
-            and ("object" in types or "array" in types)
-        ):
-            types = [t for t in types if t != "null"]
-        elif self.nulls == "always" and "null" in types:
-            return st.none()
-        if self.nulls == "always" and None in node.get("enum", []):
-            return st.none()
-        return st.one_of([self.typed(t, node, base, depth) for t in types])
-
-    def typed(self, t: str, node: dict[str, Any], base: str, depth: int) -> st.SearchStrategy[Any]:
-        if t == "null":
-            return st.none()
-        if t == "boolean":
-            return st.booleans()
-        if t == "integer":
-            return st.integers(node.get("minimum", -(10**9)), node.get("maximum", 10**9))
-        if t == "number":
-            low, high = node.get("minimum", -1e6), node.get("maximum", 1e6)
-            return st.integers(int(low), int(high)) | st.floats(
-                low, high, allow_nan=False, allow_infinity=False
-            )
-        if t == "string":
-            return self.string(node)
-        if t == "array":
-            low = node.get("minItems", 0)
+            if self.optional == "containers" and _is_container(inner):
+                return self.build(inner, depth + 1)
+            # The value first, null second: the order the schemas list them in.
+            return self.build(inner, depth + 1) | st.none()
+        if isinstance(node, ContentSchema):
+            decoded = self.build(node.schema, depth + 1)
+            as_text = decoded.map(lambda v: json.dumps(v, ensure_ascii=False))
+            return as_text | decoded if node.accepts_decoded else as_text
+        if isinstance(node, UnionSchema):
+            return st.one_of([self.build(o.schema, depth + 1) for o in node.options])
+        if isinstance(node, ArraySchema):
+            low = node.min_items or 0
             if self.optional in ("containers", "sparse"):
                 low = max(low, 1)
             return st.lists(
-                self.strategy(node.get("items", {}), base, depth + 1),
+                self.build(node.items, depth + 2),
                 min_size=low,
                 max_size=max(low, self.max_items if depth < 6 else 1),
             )
-        return self.obj(node, base, depth)
+        if isinstance(node, ObjectSchema):
+            key = (id(node), depth)
+            found = self._objects.get(key)
+            if found is None:  # deferred: recursive schemas end here
+                found = st.deferred(lambda: self.obj(node, depth))
+                self._objects[key] = found
+            return found
+        return self.scalar(node)
 
-    def string(self, node: dict[str, Any]) -> st.SearchStrategy[str]:
-        fmt = node.get("format")
-        if fmt == "date":
+    def scalar(self, node: Scalar) -> st.SearchStrategy[Any]:
+        if node.const is not None:
+            return st.just(node.const[0])
+        if node.enum is not None:
+            return st.sampled_from(node.enum)
+        return st.one_of([self.typed(t, node) for t in node.types])
+
+    def typed(self, t: str, node: Scalar) -> st.SearchStrategy[Any]:
+        if t == "boolean":
+            return st.booleans()
+        if t == "integer":
+            low = -(10**9) if node.minimum is None else int(node.minimum)
+            high = 10**9 if node.maximum is None else int(node.maximum)
+            return st.integers(low, high)
+        if t == "number":
+            low_f = -1e6 if node.minimum is None else node.minimum
+            high_f = 1e6 if node.maximum is None else node.maximum
+            return st.integers(int(low_f), int(high_f)) | st.floats(
+                low_f, high_f, allow_nan=False, allow_infinity=False
+            )
+        return self.string(node)
+
+    def string(self, node: Scalar) -> st.SearchStrategy[str]:
+        if node.format == "date":
             return _DATES
-        if fmt == "date-time":
+        if node.format == "date-time":
             return _DATETIMES
-        pattern = node.get("pattern")
-        min_size, max_size = node.get("minLength", 0), node.get("maxLength", 24)
+        pattern = node.pattern
+        min_size = node.min_length or 0
+        max_size = 24 if node.max_length is None else node.max_length
         if pattern:
             anchored = pattern.startswith("^") and pattern.endswith("$")
             strat = st.from_regex(re.compile(pattern), fullmatch=anchored)
@@ -199,21 +194,24 @@ class _Builder:
             max_size=max_size,
         )
 
-    def obj(self, node: dict[str, Any], base: str, depth: int) -> st.SearchStrategy[Any]:
-        props = node.get("properties", {})
-        required = [k for k in node.get("required", []) if k in props]
-        fixed = {k: self.strategy(props[k], base, depth + 1) for k in required}
+    def obj(self, node: ObjectSchema, depth: int) -> st.SearchStrategy[Any]:
+        if node.values is not None and not node.fields:
+            return st.dictionaries(
+                st.text(max_size=5), self.build(node.values, depth + 2), max_size=2
+            )
+        fixed = {f.wire_name: self.build(f.schema, depth + 2) for f in node.fields if f.required}
         optional = {
-            k: self.strategy(v, base, depth + 1) for k, v in props.items() if k not in required
+            f.wire_name: self.build(f.schema, depth + 2) for f in node.fields if not f.required
         }
         if self.optional == "all":
             fixed.update(optional)
             optional = {}
         elif self.optional == "containers":
-            for key in [k for k in optional if _is_container(props[k])]:
-                fixed[key] = optional.pop(key)
+            for field in node.fields:
+                if not field.required and _is_container(field.schema):
+                    fixed[field.wire_name] = optional.pop(field.wire_name)
         strat = st.fixed_dictionaries(fixed, optional=optional)
-        if self.extras and node.get("additionalProperties", True) is not False:
+        if self.extras and not node.closed:
             strat = st.builds(
                 _with_extra,
                 strat,
@@ -222,16 +220,12 @@ class _Builder:
         return strat
 
 
-def _is_container(node: Any) -> bool:
-    if not isinstance(node, dict):
-        return False
-    if "$ref" in node:
-        return not node["$ref"].startswith("https://schemas.dealerbridge.dev/common/")
-    types = node.get("type")
-    types = [types] if isinstance(types, str) else types or []
-    if "object" in types or "array" in types:
-        return True
-    return any(_is_container(b) for b in node.get("anyOf", []) if b != {"type": "null"})
+def _is_container(node: Node) -> bool:
+    """An object or array (possibly nullable, or a union of them) as opposed to a scalar."""
+    node = unwrap(node)
+    if isinstance(node, UnionSchema):
+        return any(_is_container(o.schema) for o in node.options)
+    return isinstance(node, ObjectSchema | ArraySchema | ContentSchema)
 
 
 def _with_extra(value: dict[str, Any], extra: tuple[str, Any] | None) -> dict[str, Any]:
@@ -310,12 +304,13 @@ class _StubbingBuilder(_Builder):
         super().__init__(registry, max_items, extras, optional, nulls)
         self.stubs = stubs
 
-    def strategy(self, node: Any, base: str, depth: int = 0) -> st.SearchStrategy[Any]:
-        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            stub = self.stubs.get(node["$ref"])
+    def build(self, node: Node, depth: int) -> st.SearchStrategy[Any]:
+        # A whole embedded document is its model's root: an object at pointer "" of its $id.
+        if isinstance(node, ObjectSchema) and depth > 0 and node.location.pointer in ("", "#"):
+            stub = self.stubs.get(node.location.document_id)
             if stub is not None:
                 return stub
-        return super().strategy(node, base, depth)
+        return super().build(node, depth)
 
 
 def _build_payloads(
@@ -340,9 +335,9 @@ def _build_payloads(
     return strat.filter(lambda value: not check.issues(value))
 
 
-def models(cls: type[Model], *, max_items: int = 2) -> st.SearchStrategy[Any]:
+def models(cls: type[M], *, max_items: int = 2) -> st.SearchStrategy[M]:
     """Model instances of *cls* (a top-level generated class), loaded from valid payloads."""
-    ref = cls.__schema__
+    ref = cls.__dealerbridge_schema__
     if ref.fragment is not None:
         raise TypeError(f"{cls.__name__} is a nested class; use its top-level schema's class")
     key = ("models", default_registry(), cls, max_items)
@@ -362,7 +357,8 @@ def _ptr(parts: tuple[Any, ...]) -> str:
 
 
 class _Sites:
-    """Walks a valid payload together with its schema, listing places a rule can be broken."""
+    """Walks a valid payload together with its schema model, listing places a rule can be
+    broken as ``(kind, path, parent, raw schema, base $id)``."""
 
     def __init__(self, builder: _Builder) -> None:
         self.b = builder
@@ -372,66 +368,57 @@ class _Sites:
     def walk(
         self, node: Any, base: str, value: Any, path: tuple[Any, ...], closed_ok: bool
     ) -> None:
-        if not isinstance(node, dict):
+        """Walk *value* along *node*: a model node, or a whole raw document."""
+        if isinstance(node, dict):
+            node = self.b.registry.model_by_id(base or node["$id"]).root
+        self.visit(node, value, path)
+
+    def visit(self, node: Node, value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, Nullable):
+            if value is not None:
+                self.visit(node.schema, value, path)
             return
-        if "$ref" in node:
-            doc_id, target = self.b.resolve(base, node["$ref"])
-            self.walk(target, doc_id, value, path, closed_ok)
+        if isinstance(node, ContentSchema):
+            if not isinstance(value, str):
+                self.visit(node.schema, value, path)
             return
-        if "anyOf" in node:
-            if value is None or (
-                isinstance(value, str)
-                and any(isinstance(b, dict) and "contentSchema" in b for b in node["anyOf"])
-            ):
+        if isinstance(node, UnionSchema):
+            if not node.tagged:
+                self.visit(node.options[0].schema, value, path)
                 return
-            for branch in node["anyOf"]:
-                if branch != {"type": "null"} and not (
-                    isinstance(branch, dict) and "contentSchema" in branch
+            for option in node.options:
+                key = option.discriminator
+                if key is None or (isinstance(value, dict) and key in value):
+                    if key is not None:
+                        self.frozen.add((*path, key))
+                    self.visit(option.schema, value, path)
+                    return
+            return
+        if isinstance(node, ObjectSchema) and isinstance(value, dict):
+            if not node.fields and not node.closed:
+                return
+            conditional = {key for rule in node.rules for key in rule.members}
+            for field in node.fields:
+                if (
+                    field.required
+                    and field.wire_name in value
+                    and field.wire_name not in conditional
                 ):
-                    self.walk(branch, base, value, path, closed_ok)
-                    return
-            return
-        if "if" in node and "then" in node and "properties" not in node:
-            current: Any = node
-            while isinstance(current, dict) and "if" in current:
-                keys = current["if"].get("required", [])
-                if isinstance(value, dict) and all(k in value for k in keys):
-                    self.frozen.update((*path, k) for k in keys)
-                    self.walk(current["then"], base, value, path, closed_ok)
-                    return
-                current = current.get("else")
-            self.walk(current, base, value, path, closed_ok)
-            return
-        if isinstance(value, dict) and "properties" in node:
-            props = node["properties"]
-            conditional = _conditional_keys(node)
-            for key in node.get("required", []):
-                if key in value and key not in conditional:
-                    self.out.append(("required", (*path, key), value, node, base))
-            if node.get("additionalProperties", True) is False:
-                self.out.append(
-                    ("additionalProperties", (*path, "zzUnknownField"), value, node, base)
-                )
-            for key, sub in props.items():
+                    self.add("required", (*path, field.wire_name), value, node.location)
+            if node.closed:
+                self.add("additionalProperties", (*path, "zzUnknownField"), value, node.location)
+            for field in node.fields:
+                key = field.wire_name
                 if key in value:
                     if key not in conditional:
-                        self.leaf(sub, base, value, (*path, key))
-                    self.walk(sub, base, value[key], (*path, key), closed_ok)
-        elif isinstance(value, list) and value:
-            self.walk(node.get("items", {}), base, value[0], (*path, 0), closed_ok)
+                        self.add("value", (*path, key), value, field.schema.location)
+                    self.visit(field.schema, value[key], (*path, key))
+        elif isinstance(node, ArraySchema) and isinstance(value, list) and value:
+            self.visit(node.items, value[0], (*path, 0))
 
-    def leaf(self, sub: Any, base: str, parent: Any, path: tuple[Any, ...]) -> None:
-        self.out.append(("value", path, parent, sub, base))
-
-
-def _conditional_keys(node: dict[str, Any]) -> set[str]:
-    keys: set[str] = set()
-    for rule in node.get("allOf", []):
-        for part in ("if", "then", "else"):
-            sub = rule.get(part, {}) if isinstance(rule, dict) else {}
-            keys.update(sub.get("properties", {}))
-            keys.update(sub.get("required", []))
-    return keys
+    def add(self, kind: str, path: tuple[Any, ...], parent: Any, where: Location) -> None:
+        raw = self.b.registry.raw_at(where)
+        self.out.append((kind, path, parent, raw, where.document_id))
 
 
 _CANDIDATES: list[Any] = [
