@@ -313,7 +313,9 @@ def generate(roots: list[Path], vendor: str) -> str:
 
 
 def vendors(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "common")
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and p.name not in ("common", "dealerbridge")
+    )
 
 
 TEST_SCHEMAS = ROOT / "tests" / "schemas"

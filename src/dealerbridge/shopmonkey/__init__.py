@@ -8,5 +8,7 @@ check before sending is the only protection. Responses are read tolerantly and k
 from .._generated import shopmonkey as _models
 from .._generated.shopmonkey import *  # noqa: F403  (the generated model classes)
 from ._orders import order_number
+from ._totals import Reconciliation, ServiceTotals, reconcile_service, service_totals
 
 __all__ = [*_models.__all__, "order_number"]
+__all__ += ["Reconciliation", "ServiceTotals", "reconcile_service", "service_totals"]
