@@ -14,6 +14,7 @@ Decisions and reasons: ``notes/decisions-mapping.md``.
 from ._config import MappingConfig, OrdersConfig, load_config
 from ._forward import shopmonkey_to_mykaarma, shopmonkey_to_mykaarma_update
 from ._report import Mapped, MappingError, MappingNote, NoteKind
+from ._reverse import mykaarma_to_shopmonkey
 
 __all__ = [
     "Mapped",
@@ -23,6 +24,7 @@ __all__ = [
     "NoteKind",
     "OrdersConfig",
     "load_config",
+    "mykaarma_to_shopmonkey",
     "shopmonkey_to_mykaarma",
     "shopmonkey_to_mykaarma_update",
 ]

@@ -118,6 +118,8 @@ class Recorder:
         )
 
     def refuse(self, path: str, code: str, message: str, value: object = None) -> None:
+        if any(i.path == path and i.code == code for i in self.issues):
+            return  # one issue per place and rule (a bad amount is not also a bad sum)
         self.issues.append(Issue(path=path, code=code, message=message, value=value))
 
     @property
