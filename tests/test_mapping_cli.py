@@ -77,3 +77,44 @@ def test_reverse_reads_an_event_delivery():
     db.validate(body, "shopmonkey/create-services-request")
     assert [s["name"] for s in body][-1] == "Misc/Lube/Sublet"
     assert "lossy: /jobs/0/laborOpCode:" in done.stderr
+
+
+def readme_section():
+    text = (ROOT / "README.md").read_text()
+    start = text.index("## Translating between Shopmonkey and myKaarma")
+    return text[start : text.index("\n## ", start + 3)]
+
+
+def blocks(section, language):
+    parts = section.split(f"```{language}\n")[1:]
+    return [part.split("```", 1)[0] for part in parts]
+
+
+def test_readme_examples_run(tmp_path, monkeypatch, capsys):
+    python = blocks(readme_section(), "python")
+    monkeypatch.chdir(ROOT)
+    for code in python[:2]:  # the third is the sync-loop sketch
+        exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "excluded /services/1 127815" in out
+    assert (
+        "['PERFORM 30K SERVICE MAINTENANCE', 'REPLACE FRONT BRAKE PADS', 'Misc/Lube/Sublet']" in out
+    )
+    compile(python[2], "README.md", "exec")  # the sketch is at least valid Python
+    (shell,) = blocks(readme_section(), "sh")
+    for command in shell.replace("\\\n", " ").splitlines():
+        argv = command.split()
+        assert argv[0] == "dealerbridge"
+        out_file = argv[argv.index(">") + 1]
+        argv = argv[: argv.index(">")]
+        argv = [a if a != "report.json" else str(tmp_path / a) for a in argv]
+        done = subprocess.run(
+            [sys.executable, "-m", "dealerbridge", *argv[1:]],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        (tmp_path / out_file).write_text(done.stdout)
+    assert json.loads((tmp_path / "report.json").read_text())
