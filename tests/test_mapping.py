@@ -257,3 +257,20 @@ def test_report_messages_honour_redaction(config):
         mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
     text = " ".join(n.message for n in mapped.report)
     assert "Tire Replacement" not in text and "<redacted string>" in text
+
+
+def test_booked_amount_without_lines_gets_its_own_row(config):
+    order, services = case("repair-order-brakes")
+    services = copy.deepcopy(services)
+    services[0]["labors"] = []  # Shopmonkey still says 217.50 of labor
+    mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    job = mapped.value.order.jobs[0]
+    assert job.labor_sale == "217.50"
+    assert [(r.sold_hours, r.labor_sale) for r in job.tech_hours] == [("0.00", "217.50")]
+    notes = [(n.kind, n.source, n.target, n.cents) for n in mapped.report]
+    assert (
+        "residual",
+        "/services/0/calculatedLaborCents",
+        "/order/jobs/0/techHours",
+        21750,
+    ) in notes

@@ -2,8 +2,10 @@
 
 import copy
 import json
+import re
 from decimal import Decimal
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,6 +123,8 @@ def test_forward_money_structure_and_hours(drawn):
         assert sum(cents(r["laborSale"]) for r in rows) == cents(job["laborSale"])
         assert Decimal(job["soldHours"]) == sum((Decimal(r["soldHours"]) for r in rows), Decimal(0))
     assert all(m["lineCode"] in letters for m in mls)
+    for key, value in amounts(ro):  # every amount leaves as ^[0-9]+.[0-9]{2}$
+        assert AMOUNT.match(value), (key, value)
     # each line lands in exactly one place; hours within 0.005 of the billed hours
     assert len(jobs) == len(chosen)
     for job, service in zip(jobs, chosen, strict=True):
@@ -131,6 +135,59 @@ def test_forward_money_structure_and_hours(drawn):
         for row, labor in zip(rows, labors, strict=True):
             assert abs(Decimal(row["soldHours"]) - billed_hours(labor)) <= Decimal("0.005")
     assert len(mls) == sum(len(s["subcontracts"]) for s in chosen)
+
+
+AMOUNT = re.compile(r"[0-9]+\.[0-9]{2}\Z")
+MONEY_KEYS = re.compile(r"(Sale|Amount|Tax|Cost)(Customer|Internal|Warranty)?$|^(sale|cost)")
+
+
+def amounts(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if MONEY_KEYS.search(key) and isinstance(value, str):
+                yield key, value
+            else:
+                yield from amounts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from amounts(item)
+
+
+BOOK = attrs.evolve(
+    PERMISSIVE, orders=attrs.evolve(PERMISSIVE.orders, unreconciled_services="book")
+)
+FIELDS = (
+    "calculatedLaborCents",
+    "calculatedPartsCents",
+    "calculatedSubcontractsCents",
+    "calculatedFeeCents",
+    "totalCents",
+)
+
+
+@SETTINGS
+@given(ORDERS, st.lists(st.tuples(st.sampled_from(FIELDS), st.integers(-3_000, 3_000)), max_size=4))
+def test_unreconciled_services_are_booked_exactly(drawn, changes):
+    order, services = drawn
+    for n, (field, delta) in enumerate(changes):
+        if services:
+            services[n % len(services)][field] += delta
+    mapped = forward(order, services, BOOK)
+    if mapped is None:
+        return
+    ro = db.dump(mapped.value)["order"]
+    header = ro["header"]
+    chosen = included(services)
+    expected = sum(s["totalCents"] for s in chosen) - order["appliedDiscountCents"]
+    if chosen:
+        expected += order["transactionalFeeSubtotalCents"]
+    assert cents(header["customerPayAmount"]) == expected
+    for job in ro.get("jobs", []):
+        assert sum(cents(p["saleTotal"]) for p in job.get("parts", [])) == cents(job["partsSale"])
+        rows = job.get("techHours", [])
+        assert sum(cents(r["laborSale"]) for r in rows) == cents(job["laborSale"])
+    for key, value in amounts(ro):
+        assert AMOUNT.match(value), (key, value)
 
 
 @SETTINGS

@@ -54,6 +54,24 @@ def fit(values: Sequence[int], target: int) -> list[int]:
     return out
 
 
+def exact(value: object, where: str = "") -> Decimal:
+    """A JSON number as an exact Decimal (a float through ``repr``, never computed with)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError([Issue(where, "type", f"expected a number; found {show(value)}")])
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
+    return number
+
+
+def job_index(letters: str) -> int:
+    """The inverse of `job_letters`: A -> 0, AA -> 26."""
+    n = 0
+    for char in letters:
+        n = n * 26 + ord(char) - ord("A") + 1
+    return n - 1
+
+
 def job_letters(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA, 27 -> AB, ... (spreadsheet columns)."""
     letters = ""

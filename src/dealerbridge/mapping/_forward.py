@@ -19,14 +19,15 @@ from .. import mykaarma as mk
 from .. import shopmonkey as sm
 from .._models import load
 from ..money import cents_to_amount
-from ..shopmonkey._totals import exact
 from ._common import (
     Recorder,
     allocate,
     blank,
     decimal_text,
+    exact,
     fit,
     hours_text,
+    job_index,
     job_letters,
     load_at,
     present,
@@ -70,6 +71,10 @@ class _Job:
     @property
     def src(self) -> str:
         return f"/services/{self.index}"
+
+    @property
+    def tgt(self) -> str:
+        return f"/order/jobs/{job_index(self.letter)}"
 
     def slots(self) -> list[int]:
         return [self.labor, self.parts, self.misc, *(r.cents for r in self.sublets)]
@@ -324,7 +329,6 @@ def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
 
 
 def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
-    target = f"/order/jobs/{job.rank}"  # replaced by the real index when written
     sublet_sum = sum(r.cents for r in job.sublets)
     diff = service.calculated_subcontracts_cents - sublet_sum
     if diff:
@@ -336,7 +340,7 @@ def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
             job.rank,
             "residual",
             f"{src}/calculatedSubcontractsCents",
-            None,
+            "/order/mls",
             diff,
             f"subcontract lines differ from calculatedSubcontractsCents by {diff} cents; "
             "booked on the job's last sublet row",
@@ -349,12 +353,11 @@ def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
             job.rank,
             "residual",
             f"{src}/totalCents",
-            None,
+            f"{job.tgt}/miscSale",
             residual,
             f"totalCents differs from its categories by {residual} cents; booked in the "
             "job's miscSale (orders.unreconciled_services = book)",
         )
-    del target
 
 
 def _rows(lines: Sequence[Any], cents: Sequence[int], src: str, kind: str) -> list[_Row]:
@@ -405,7 +408,7 @@ def _credits(rec: Recorder, jobs: list[_Job], order: Any) -> None:
                 job.rank,
                 "allocated",
                 f"{src}/calculatedDiscountCents",
-                None,
+                job.tgt,
                 -discount,
                 f"service discount of {discount} cents taken off the job's labor, parts, misc "
                 "and sublet in proportion (largest remainder)",
@@ -523,23 +526,36 @@ def _negative(rec: Recorder, job: _Job, source: str, value: int, what: str) -> b
 
 
 def _fitted(
-    rec: Recorder, job: _Job, rows: list[_Row], target: int, what: str, where: str
+    rec: Recorder, job: _Job, rows: list[_Row], target: int, what: str, where: str, into: str
 ) -> list[int]:
+    """The rows' amounts made to add up to *target* exactly (notes say how); an extra row is
+    appended (value last) when there are no rows but an amount."""
     original = [r.cents for r in rows]
     if not rows:
+        if target:
+            rec.note(
+                job.rank,
+                "residual",
+                f"{job.src}/{where}",
+                f"{job.tgt}/{into}",
+                target,
+                f"{target} cents of {what} with no {what} line; sent as one extra row",
+            )
+            return [target]
         return []
     values = fit(original, target)
     if values != original:
         change = target - sum(original)
         kind: NoteKind = "residual" if job.unreconciled else "allocated"
+        how = f"adjusted by {change} cents in total" if change else "redistributed"
         rec.note(
             job.rank,
             kind,
             f"{job.src}/{where}",
-            None,
+            f"{job.tgt}/{into}",
             change,
-            f"the {what} rows were adjusted by {change} cents in total to equal the job's "
-            f"amount exactly",
+            f"the {what} rows were {how} so that they equal the job's {what} amount exactly "
+            "(largest remainder)",
         )
     return values
 
@@ -584,11 +600,14 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
     if not blank(service.name):
         out["laborOpCodeDesc"] = service.name
     # labor and tech hours
-    labor_values = _fitted(rec, job, job.labor_rows, job.labor, "labor", "calculatedLaborCents")
+    labor_values = _fitted(
+        rec, job, job.labor_rows, job.labor, "labor", "calculatedLaborCents", "techHours"
+    )
     tech_rows: list[dict[str, Any]] = []
     total_hours = Decimal(0)
     first_tech: str | None = None
-    for m, (row, cents) in enumerate(zip(job.labor_rows, labor_values, strict=True)):
+    labor_count = len(job.labor_rows)
+    for m, (row, cents) in enumerate(zip(job.labor_rows, labor_values[:labor_count], strict=True)):
         line = row.line
         hours = exact(line.hours, f"{row.source}/hours")
         if cfg.sold_hours == "billed" and line.multiplier_type == "Hours":
@@ -621,6 +640,8 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
         if line.cost_total_cents is not None and line.cost_total_cents >= 0:
             tech["laborCost"] = _money(line.cost_total_cents)
         tech_rows.append(tech)
+    for extra in labor_values[labor_count:]:
+        tech_rows.append({"soldHours": "0.00", "laborSale": _money(extra), "laborType": "C"})
     out["laborSale"] = _money(job.labor)
     out["soldHours"] = hours_text(total_hours)
     out["partsSale"] = _money(job.parts)
@@ -628,9 +649,12 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
     if first_tech:
         out["techNo"] = first_tech
     # parts and tires
-    part_values = _fitted(rec, job, job.part_rows, job.parts, "parts", "calculatedPartsCents")
+    part_values = _fitted(
+        rec, job, job.part_rows, job.parts, "parts", "calculatedPartsCents", "parts"
+    )
     parts: list[dict[str, Any]] = []
-    for row, cents in zip(job.part_rows, part_values, strict=True):
+    part_count = len(job.part_rows)
+    for row, cents in zip(job.part_rows, part_values[:part_count], strict=True):
         line = row.line
         number = line.part_number
         if blank(number):
@@ -675,6 +699,18 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
                         f"tire {key} {value} is not carried (its unit is undocumented)",
                     )
         parts.append(part)
+    for extra in part_values[part_count:]:
+        parts.append(
+            {
+                "partNumber": cfg.missing_part_number,
+                "description": "RESIDUAL",
+                "quantityOrdered": "1",
+                "quantitySold": "1",
+                "salePrice": _money(extra),
+                "saleTotal": _money(extra),
+                "laborType": "C",
+            }
+        )
     if parts:
         out["parts"] = parts
     if tech_rows:
