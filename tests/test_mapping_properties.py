@@ -317,3 +317,40 @@ def test_round_trip_preserves_pre_tax_totals_and_line_counts(drawn):
     for job, service in zip(jobs, back, strict=False):
         assert len(service.get("parts", [])) >= len(job.get("parts", []))
         assert service["note"].startswith(f"Op {job['laborOpCode']} ")  # lossy: note only
+
+
+@SETTINGS
+@given(MK_ORDERS)
+def test_mykaarma_round_trip_preserves_job_amounts(order):
+    services = [db.dump(s) for s in mapping.mykaarma_to_shopmonkey(order, PERMISSIVE).value]
+    full = [dbt.service_from_request(item, n) for n, item in enumerate(services)]
+    shop_order = dict(
+        dbt_order_template(),
+        customerId=CUSTOMER_IDS[0],
+        appliedDiscountCents=0,
+        transactionalFeeSubtotalCents=0,
+    )
+    mapped = forward(shop_order, full)
+    assert mapped is not None
+    ro = db.dump(mapped.value)["order"]
+    jobs = job_order(order["jobs"])
+    back = ro.get("jobs", [])
+    assert len(back) == len(services)
+    for job, again in zip(jobs, back, strict=False):
+        assert again["laborSale"] == job["laborSale"]
+        linked = [m for m in order["mls"] if m["lineCode"] == job["jobNumberString"]]
+        sublet = [m for m in ro.get("mls", []) if m["lineCode"] == again["jobNumberString"]]
+        before = sum(cents(job[k]) for k in ("laborSale", "partsSale", "miscSale"))
+        before += sum(cents(m["salePrice"]) for m in linked)
+        after = sum(cents(again[k]) for k in ("laborSale", "partsSale", "miscSale"))
+        after += sum(cents(m["salePrice"]) for m in sublet)
+        assert after == before
+    everything = sum(cents(j[k]) for j in jobs for k in ("laborSale", "partsSale", "miscSale"))
+    everything += sum(cents(m["salePrice"]) for m in order["mls"])
+    assert cents(ro["header"]["customerPayAmount"]) == everything
+
+
+def dbt_order_template():
+    from dealerbridge.testing._mapping import _ORDER  # the order template of the strategies
+
+    return copy.deepcopy(_ORDER)

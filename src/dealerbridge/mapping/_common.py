@@ -121,6 +121,8 @@ class Recorder:
         self.orders = self.config.orders
         self._notes: list[tuple[int, int, MappingNote]] = []
         self.issues: list[Issue] = []
+        self.current = 0
+        """Input position of the notes being written (0: the order itself)."""
 
     def note(
         self,

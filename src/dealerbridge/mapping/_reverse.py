@@ -128,7 +128,7 @@ def _line(
         part["quantity"] = 1
         part["retailCostCents"] = total
         rec.note(
-            0,
+            rec.current,
             "lossy",
             where,
             None,
@@ -162,7 +162,7 @@ def _mls_into(rec: Recorder, row: Any, where: str, service: dict[str, Any]) -> i
         )
         if kind is None:
             rec.note(
-                0,
+                rec.current,
                 "lossy",
                 f"{where}/mlsType",
                 None,
@@ -191,6 +191,7 @@ def mykaarma_to_shopmonkey(
     services: list[dict[str, Any]] = []
     for n in indexed:
         job = jobs[n]
+        rec.current = n + 1  # notes in input order: jobs by their input index, then mls
         src = f"/jobs/{n}"
         labor = _cents(rec, job.labor_sale, f"{src}/laborSale")
         parts_sale = _cents(rec, job.parts_sale, f"{src}/partsSale")
@@ -210,7 +211,7 @@ def mykaarma_to_shopmonkey(
                     _cents(rec, r.sale_price, f"/mls/{m}/salePrice") for m, r in own_mls
                 )
                 rec.note(
-                    0,
+                    rec.current,
                     "excluded",
                     src,
                     None,
@@ -221,7 +222,7 @@ def mykaarma_to_shopmonkey(
                 continue
             label = f"[{pay}] "
             rec.note(
-                0,
+                rec.current,
                 "lossy",
                 f"{src}/laborType",
                 None,
@@ -263,7 +264,7 @@ def mykaarma_to_shopmonkey(
             "ordinal": at + 1,
         }
         rec.note(
-            0,
+            rec.current,
             "lossy",
             f"{src}/laborOpCode",
             f"{tgt}/note",
@@ -289,7 +290,7 @@ def mykaarma_to_shopmonkey(
                 entry["rateCents"] = labor
                 entry["note"] = f"Sold hours: {job.sold_hours}"
                 rec.note(
-                    0,
+                    rec.current,
                     "lossy",
                     f"{src}/soldHours",
                     f"{tgt}/labors/0/hours",
@@ -325,7 +326,7 @@ def mykaarma_to_shopmonkey(
                 }
             )
             rec.note(
-                0,
+                rec.current,
                 "residual",
                 f"{src}/partsSale",
                 f"{tgt}/parts/{len(parts) - 1}",
@@ -345,6 +346,7 @@ def mykaarma_to_shopmonkey(
         if misc:
             service["fees"] = [{"name": "Misc", "feeType": "FixedCents", "amountCents": misc}]
         for m, row in own_mls:
+            rec.current = len(jobs) + 1 + m
             _mls_into(rec, row, f"/mls/{m}", service)
         services.append(service)
     loose = [
@@ -364,11 +366,13 @@ def mykaarma_to_shopmonkey(
             "ordinal": len(services) + 1,
         }
         for m, row in loose:
+            rec.current = len(jobs) + 1 + m
             _mls_into(rec, row, f"/mls/{m}", service)
         services.append(service)
+    rec.current = 0
     if services:
         rec.note(
-            0,
+            rec.current,
             "lossy",
             "/header",
             None,

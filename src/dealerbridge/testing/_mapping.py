@@ -18,7 +18,12 @@ from hypothesis import strategies as st
 from ._shopmonkey import line_cents as _line_cents
 from ._shopmonkey import service_totals as _totals
 
-__all__ = ["mykaarma_orders", "shopmonkey_orders_with_services", "shopmonkey_services"]
+__all__ = [
+    "mykaarma_orders",
+    "service_from_request",
+    "shopmonkey_orders_with_services",
+    "shopmonkey_services",
+]
 
 #: Pools the strategies draw ids from; `mapping_config_for_strategies` maps every one.
 TECHNICIAN_IDS = ("tech-1", "tech-2", "tech-3")
@@ -501,3 +506,49 @@ def mykaarma_orders(draw: Any, *, max_jobs: int = 4) -> dict[str, Any]:
         "jobs": shuffled,
         "mls": mls,
     }
+
+
+_TEMPLATES = {
+    "labors": _LABOR,
+    "parts": _PART,
+    "tires": _TIRE,
+    "fees": _FEE,
+    "subcontracts": _SUBCONTRACT,
+}
+
+
+def service_from_request(item: dict[str, Any], n: int = 0) -> dict[str, Any]:
+    """A full Shopmonkey service (as GET would return it) for one custom service of a POST
+    body: the body's keys over a template, line-item defaults Shopmonkey would apply (no
+    discount, multiplier 1), and ``calculated*Cents``/``totalCents`` under the
+    ``sm.service_totals`` reading (no tax, EPA, shop supplies or discount). For round trips."""
+    service = copy.deepcopy(_SERVICE)
+    lines = {}
+    for kind, template in _TEMPLATES.items():
+        made = []
+        for k, line in enumerate(item.get(kind, [])):
+            full = copy.deepcopy(template)
+            if kind != "fees":
+                full["discountCents"] = 0
+            full.update(line)
+            full.update(id=f"{kind}-{n}-{k}", ordinal=k)
+            made.append(full)
+        lines[kind] = made
+    scalar = {k: v for k, v in item.items() if k not in _TEMPLATES}
+    service.update(scalar)
+    service.update(lines)
+    service.update(
+        id=f"svc-rt-{n}",
+        deferredReason=None,
+        hidden=False,
+        sourceServiceId=None,
+        calculatedEpaCents=0,
+        calculatedShopSuppliesCents=0,
+        calculatedDiscountCents=0,
+        calculatedTaxCents=0,
+        calculatedGSTCents=0,
+        calculatedPSTCents=0,
+        calculatedHSTCents=0,
+    )
+    service.update(_totals(service))
+    return service
