@@ -47,6 +47,12 @@ def test_default_config_has_the_documented_defaults():
     }
 
 
+def test_config_is_frozen_and_hashable(config):
+    assert hash(config) == hash(mapping.load_config(EXAMPLE_CONFIG))
+    with pytest.raises(TypeError):
+        config.orders.op_codes["x"] = "y"  # type: ignore[index]
+
+
 def test_example_config_loads_and_json_gives_the_same(tmp_path, config):
     assert config.orders.default_op_code == "MISC"
     assert config.orders.op_codes["Oil Change"] == "OIL"

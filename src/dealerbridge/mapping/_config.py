@@ -51,19 +51,19 @@ class OrdersConfig:
     order_number_prefix: str = ""
     order_number_rewrite: Literal["refuse", "strip"] = "refuse"
     statuses: Mapping[str, StatusChoice] = attrs.field(
-        factory=lambda: DEFAULT_STATUSES, converter=_statuses
+        factory=lambda: DEFAULT_STATUSES, converter=_statuses, hash=False
     )
     close_date_source: Literal["invoicedDate", "fullyPaidDate", "completedDate"] = "invoicedDate"
-    op_codes: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings)
+    op_codes: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
     default_op_code: str | None = None
     sublet_op_code: str = "SUBLET"
-    advisors: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings)
+    advisors: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
     default_advisor_number: str | None = None
     assigned_user_uuid: str | None = None
-    technicians: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings)
-    customers: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings)
+    technicians: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
+    customers: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
     default_customer_uuid: str | None = None
-    vehicles: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings)
+    vehicles: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
     missing_part_number: str = "NPN"
     sold_hours: Literal["billed", "entered"] = "billed"
     negative_amounts: Literal["allocate", "refuse"] = "refuse"
