@@ -736,6 +736,20 @@ def _tire_name(line: Any) -> str:
     return named or str(line.name)
 
 
+def _partial_cost(rec: Recorder, values: list[int | None], field: str, header: str) -> None:
+    known = [v for v in values if v is not None and v >= 0]
+    if known and len(known) < len(values):
+        rec.note(
+            0,
+            "dropped",
+            "/services",
+            None,
+            sum(known),
+            f"header {header} left out: only {len(known)} of {len(values)} lines have a "
+            f"{field} (a partial sum would mislead)",
+        )
+
+
 def _cost(values: list[int | None]) -> int | None:
     if not values or any(v is None or v < 0 for v in values):
         return None
@@ -837,9 +851,11 @@ def _build(
         header[f"{name}SaleCustomer"] = _money(cents)
         header[f"{name}SaleInternal"] = zero
         header[f"{name}SaleWarranty"] = zero
-    labor_cost = _cost([r.line.cost_total_cents for job in jobs for r in job.labor_rows])
+    labor_costs = [r.line.cost_total_cents for job in jobs for r in job.labor_rows]
+    labor_cost = _cost(labor_costs)
     if labor_cost is not None:
         header["laborCost"] = _money(labor_cost)
+    _partial_cost(rec, labor_costs, "costTotalCents", "laborCost")
     part_costs: list[int | None] = []
     for job in jobs:
         for row in job.part_rows:
@@ -850,6 +866,7 @@ def _build(
                 quantity = exact(row.line.quantity)
                 part_costs.append(int((quantity * cost).quantize(Decimal(1), ROUND_HALF_UP)))
     parts_cost = _cost(part_costs)
+    _partial_cost(rec, part_costs, "wholesaleCostCents", "partsCost")
     if parts_cost is not None:
         header["partsCost"] = _money(parts_cost)
         header["partsCostCustomer"] = _money(parts_cost)
