@@ -280,3 +280,58 @@ def test_booked_amount_without_lines_gets_its_own_row(config):
         "/order/jobs/0/techHours",
         21750,
     ) in notes
+
+
+def lenient(**changes):
+    base = dict(default_op_code="X", default_advisor_number="1", default_customer_uuid="c")
+    return mapping.MappingConfig(orders=mapping.OrdersConfig(**{**base, **changes}))
+
+
+def test_order_level_amounts_follow_their_policies():
+    order, services = case("repair-order-brakes")
+    discounted = dict(order, appliedDiscountCents=1000)
+    found, _ = refusal(discounted, services, lenient())
+    assert found == {("/order/appliedDiscountCents", "mapping.order_discount")}
+    fee = dict(order, transactionalFeeSubtotalCents=199)
+    found, _ = refusal(fee, services, lenient())
+    assert found == {("/order/transactionalFeeSubtotalCents", "mapping.transactional_fee")}
+    mapped = mapping.shopmonkey_to_mykaarma(fee, services, lenient(transactional_fees="misc"))
+    assert mapped.value.order.header.customer_pay_amount == "494.08"  # 492.09 + 1.99
+    huge = dict(order, appliedDiscountCents=10**7)
+    found, _ = refusal(huge, services, lenient(order_discounts="allocate"))
+    assert found == {("/order/appliedDiscountCents", "mapping.credit_exceeds_order")}
+
+
+def test_status_close_date_and_number_source():
+    order, services = case("repair-order-brakes")
+    paid = dict(order, status="Invoice", paid=True, invoicedDate=None, externalNumber="EXT-9")
+    mapped = mapping.shopmonkey_to_mykaarma(
+        paid, services, lenient(order_number_source="externalNumber")
+    )
+    header = mapped.value.order.header
+    assert (header.status, header.order_number) == ("CLOSED", "EXT-9")
+    assert header.close_date is db.UNSET
+    assert [n.source for n in mapped.report if n.kind == "dropped"][:1] == ["/order/invoicedDate"]
+    paid["invoicedDate"] = "2024-03-07T23:59:59.999Z"  # fractions are cut, not rounded up
+    header = mapping.shopmonkey_to_mykaarma(paid, services, lenient()).value.order.header
+    assert (header.close_date, header.close_time) == ("2024-03-07", "23:59:59")
+    unpaid = dict(order, status="Invoice", paid=False, invoicedDate="2024-03-07T10:00:00Z")
+    header = mapping.shopmonkey_to_mykaarma(unpaid, services, lenient()).value.order.header
+    assert header.status == "PRE-INVOICED"
+
+
+def test_hidden_services_and_max_jobs():
+    order, services = case("repair-order-brakes")
+    services = copy.deepcopy(services)
+    services[1]["authorizationStatus"] = "Authorized"
+    services[1]["hidden"] = True
+    services[1]["totalCents"] = sm.service_totals(db.load(sm.Service, services[1])).total
+    services[1].update(
+        {k: v for k, v in sm.service_totals(db.load(sm.Service, services[1])).by_field().items()}
+    )
+    hidden = mapping.shopmonkey_to_mykaarma(order, services, lenient())
+    assert len(hidden.value.order.jobs) == 1
+    shown = mapping.shopmonkey_to_mykaarma(order, services, lenient(hidden_services="include"))
+    assert [j.job_number_string for j in shown.value.order.jobs] == ["A", "B"]
+    found, _ = refusal(order, services, lenient(hidden_services="include", max_jobs=1))
+    assert found == {("/services", "mapping.too_many_jobs")}
