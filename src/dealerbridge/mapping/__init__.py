@@ -11,6 +11,8 @@ codes). Dealer-specific choices live in `MappingConfig` (`load_config` reads TOM
 Decisions and reasons: ``notes/decisions-mapping.md``.
 """
 
+from contextlib import suppress as _suppress
+
 from ._config import MappingConfig, OrdersConfig, load_config
 from ._forward import shopmonkey_to_mykaarma, shopmonkey_to_mykaarma_update
 from ._report import Mapped, MappingError, MappingNote, NoteKind
@@ -28,3 +30,9 @@ __all__ = [
     "shopmonkey_to_mykaarma",
     "shopmonkey_to_mykaarma_update",
 ]
+
+for _name in __all__:  # tracebacks and docs show the public home, not the private module
+    _obj = globals()[_name]
+    if hasattr(_obj, "__module__") and not isinstance(_obj, str):
+        with _suppress(AttributeError, TypeError):  # typing aliases may refuse
+            _obj.__module__ = __name__
