@@ -231,6 +231,8 @@ def test_negative_line_is_refused_or_allocated(config):
     assert any(n.kind == "allocated" for n in mapped.report)
     total = services[0]["totalCents"]
     assert amount_to_cents(mapped.value.order.header.customer_pay_amount) == total
+    found, _ = refusal(order, services, lenient())
+    assert found == {("/services/0/parts/0", "mapping.negative")}
 
 
 def test_pointer_roots_for_bad_json_input(config):

@@ -389,6 +389,9 @@ def _credits(rec: Recorder, jobs: list[_Job], order: Any) -> None:
                 if _negative(rec, job, f"{src}/{field}", value, f"job {attr} amount"):
                     credit -= value
                 setattr(job, attr, 0)
+        for row in [*job.labor_rows, *job.part_rows]:
+            if row.cents < 0:  # a credit line: absorbed by its bucket's other rows when fitted
+                _negative(rec, job, row.source, row.cents, "line")
         for row in job.sublets:
             if row.cents < 0:
                 if _negative(rec, job, row.source, row.cents, "sublet line"):
