@@ -248,7 +248,9 @@ def generate(roots: list[Path], vendor: str, path: Path | None = None) -> str:
 
 
 def vendors(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "common")
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and p.name not in ("common", "dealerbridge")
+    )
 
 
 TEST_SCHEMAS = ROOT / "tests" / "schemas"

@@ -74,6 +74,21 @@ ISSUE_CODES: dict[str, str] = {
     "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
     "money.cents": "cents must be a non-negative int",
     "datetime": "not a date-time in the accepted grammar or not a real moment",
+    "toml.syntax": "the text is not TOML (mapping config files)",
+    "mapping.order_number": "the order number is empty or does not fit myKaarma's pattern",
+    "mapping.status": "the order's state maps to 'refuse' in the config (e.g. an Estimate)",
+    "mapping.date": "a date-time the mapping needs is missing or not a UTC instant",
+    "mapping.op_code": "no op code for a service: not in orders.op_codes, no default_op_code",
+    "mapping.advisor": "no advisor: serviceWriterId not in orders.advisors and no default",
+    "mapping.customer": "no myKaarma customer uuid: not in orders.customers and no default",
+    "mapping.unreconciled": "a service's own totals differ from its line items",
+    "mapping.negative": "a negative amount, and orders.negative_amounts is 'refuse'",
+    "mapping.order_discount": "an order-level discount, and orders.order_discounts is 'refuse'",
+    "mapping.transactional_fee": "an order-level card fee, and transactional_fees is 'refuse'",
+    "mapping.credit_exceeds_order": "credits exceed every amount they could be allocated to",
+    "mapping.too_many_jobs": "more included services than orders.max_jobs",
+    "mapping.amount": "an inbound myKaarma amount or quantity cannot be read exactly",
+    "mapping.no_order": "the input carries no order (e.g. a read response without one)",
 }
 
 

@@ -25,6 +25,12 @@ from . import (
     _mykaarma,  # noqa: F401  (registers the myKaarma fixups and breakers)
     _shopmonkey,  # noqa: F401  (registers the Shopmonkey service-totals fixups)
 )
+from ._mapping import (
+    mykaarma_orders,
+    service_from_request,
+    shopmonkey_orders_with_services,
+    shopmonkey_services,
+)
 from ._mykaarma import partner_requests, partner_rule_breaks
 from ._shopmonkey import service_totals as shopmonkey_service_totals
 from ._strategies import (
@@ -40,10 +46,14 @@ __all__ = [
     "ExpectedIssue",
     "invalid_payloads",
     "models",
+    "mykaarma_orders",
     "partner_requests",
     "partner_rule_breaks",
     "payloads",
     "register_breaker",
     "register_fixup",
+    "service_from_request",
+    "shopmonkey_orders_with_services",
     "shopmonkey_service_totals",
+    "shopmonkey_services",
 ]

@@ -1,0 +1,94 @@
+"""Cost of mapping a 50-service Shopmonkey order to a myKaarma request, next to loading it.
+
+    python benchmarks/mapping.py [--quick]
+
+Module interface (benchmarks/run.py): ``main(quick: bool = False) -> None`` prints its table.
+The order is the example order with 50 authorized services built from the example service
+(each with its own id and ordinal; totals unchanged, so every service reconciles). Rows:
+
+- json.loads of the order + services bytes (the unit),
+- dealerbridge.load of the order and the 50 services (what the mapping reads),
+- mapping.shopmonkey_to_mykaarma from the loaded models (the mapping alone, output loaded and
+  so validated),
+- mapping.shopmonkey_to_mykaarma from the JSON values (load + mapping),
+- mapping.mykaarma_to_shopmonkey of the resulting request (reverse, from the order JSON).
+
+Target (issue 12): the mapping costs no more than the load. Times are medians of interleaved
+rounds (each round runs every row once, in turn), so machine noise hits every row alike.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dealerbridge as db
+from dealerbridge import mapping
+from dealerbridge import shopmonkey as sm
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _inputs(count: int = 50) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    order = json.loads((ROOT / "examples/shopmonkey-order.json").read_text())
+    service = json.loads((ROOT / "examples/shopmonkey-services.json").read_text())["data"][0]
+    services = []
+    for n in range(count):
+        item = copy.deepcopy(service)
+        item["id"] = f"{service['id'][:-4]}{n:04d}"
+        item["ordinal"] = n
+        services.append(item)
+    return order, services
+
+
+def _median_us(rows: dict[str, Callable[[], object]], rounds: int, inner: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {name: [] for name in rows}
+    for _ in range(rounds):
+        for name, fn in rows.items():
+            start = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            samples[name].append((time.perf_counter() - start) / inner * 1e6)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def main(quick: bool = False) -> None:
+    config = mapping.load_config(ROOT / "examples/mapping-config.toml")
+    order, services = _inputs()
+    raw = json.dumps({"order": order, "services": services}).encode()
+    order_model = db.load(sm.Order, order)
+    service_models = [db.load(sm.Service, s) for s in services]
+    request = db.dump(mapping.shopmonkey_to_mykaarma(order_model, service_models, config).value)
+    mk_order = dict(request["order"], header={"orderNumber": "1042", "status": "O"})
+
+    def load_all() -> object:
+        return db.load(sm.Order, order), [db.load(sm.Service, s) for s in services]
+
+    rows: dict[str, Callable[[], object]] = {
+        "json.loads (order + 50 services)": lambda: json.loads(raw),
+        "db.load order + 50 services": load_all,
+        "map from models (mapping alone)": lambda: mapping.shopmonkey_to_mykaarma(
+            order_model, service_models, config
+        ),
+        "map from JSON (load + mapping)": lambda: mapping.shopmonkey_to_mykaarma(
+            order, services, config
+        ),
+        "reverse: 50 jobs -> services": lambda: mapping.mykaarma_to_shopmonkey(mk_order, config),
+    }
+    times = _median_us(rows, rounds=3 if quick else 9, inner=1 if quick else 3)
+    unit = times["json.loads (order + 50 services)"]
+    load = times["db.load order + 50 services"]
+    print(f"mapping a 50-service order ({len(raw) / 1024:.0f} KiB of JSON)")
+    print(f"{'step':<36}{'µs':>12}{'x json.loads':>14}{'x load':>9}")
+    for name, value in times.items():
+        print(f"{name:<36}{value:>12,.0f}{value / unit:>14.1f}{value / load:>9.2f}")
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv[1:])

@@ -1,0 +1,38 @@
+"""Translate between Shopmonkey orders and myKaarma repair orders, exact to the cent.
+
+- `shopmonkey_to_mykaarma` / `shopmonkey_to_mykaarma_update`: a Shopmonkey order and its
+  services -> the myKaarma create (or update) order request.
+- `mykaarma_to_shopmonkey`: a myKaarma order (order event, read response or order) -> the body
+  of Shopmonkey's ``POST /v3/order/:orderId/service``.
+
+Each returns `Mapped` (``.value`` and ``.report``: every `MappingNote` about what did not carry
+over one to one) or raises `MappingError` (a `dealerbridge.ValidationError` with ``mapping.*``
+codes). Dealer-specific choices live in `MappingConfig` (`load_config` reads TOML or JSON).
+Decisions and reasons: ``notes/decisions-mapping.md``.
+"""
+
+from contextlib import suppress as _suppress
+
+from ._config import MappingConfig, OrdersConfig, load_config
+from ._forward import shopmonkey_to_mykaarma, shopmonkey_to_mykaarma_update
+from ._report import Mapped, MappingError, MappingNote, NoteKind
+from ._reverse import mykaarma_to_shopmonkey
+
+__all__ = [
+    "Mapped",
+    "MappingConfig",
+    "MappingError",
+    "MappingNote",
+    "NoteKind",
+    "OrdersConfig",
+    "load_config",
+    "mykaarma_to_shopmonkey",
+    "shopmonkey_to_mykaarma",
+    "shopmonkey_to_mykaarma_update",
+]
+
+for _name in __all__:  # tracebacks and docs show the public home, not the private module
+    _obj = globals()[_name]
+    if hasattr(_obj, "__module__") and not isinstance(_obj, str):
+        with _suppress(AttributeError, TypeError):  # typing aliases may refuse
+            _obj.__module__ = __name__

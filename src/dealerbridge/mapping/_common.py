@@ -1,0 +1,171 @@
+"""Pieces every mapping shares: exact allocation, job letters, hours, UTC splitting, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .._errors import Issue, ValidationError, describe_value
+from .._models import UNSET, load
+from ._config import MappingConfig
+from ._report import MappingError, MappingNote, NoteKind
+
+HUNDREDTH = Decimal("0.01")
+
+
+def allocate(amount: int, weights: Sequence[int]) -> list[int]:
+    """Split *amount* (>= 0) over *weights* (>= 0) in proportion, exactly (largest remainder;
+    ties go to the earlier weight). Zero total weight puts everything on the first slot."""
+    total = sum(weights)
+    if not weights:
+        return []
+    if total == 0:
+        return [amount] + [0] * (len(weights) - 1)
+    shares = [amount * w // total for w in weights]
+    remainders = [amount * w % total for w in weights]
+    left = amount - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
+    for i in order[:left]:
+        shares[i] += 1
+    return shares
+
+
+def reduce_by(values: Sequence[int], credit: int) -> tuple[list[int], int]:
+    """Take *credit* off non-negative *values* in proportion (largest remainder); returns the
+    new values and the part of the credit they could not absorb. No value goes below zero."""
+    available = sum(values)
+    taken = min(credit, available)
+    shares = allocate(taken, values)
+    return [v - s for v, s in zip(values, shares, strict=True)], credit - taken
+
+
+def fit(values: Sequence[int], target: int) -> list[int]:
+    """Non-negative values summing exactly to *target* (>= 0), changed as little as the rule
+    allows: negatives become 0, a shortfall goes on the last value, an excess is taken off in
+    proportion. *values* must not be empty."""
+    out = [max(v, 0) for v in values]
+    gap = target - sum(out)
+    if gap > 0:
+        out[-1] += gap
+    elif gap < 0:
+        out, _ = reduce_by(out, -gap)
+    return out
+
+
+def exact(value: object, where: str = "") -> Decimal:
+    """A JSON number as an exact Decimal (a float through ``repr``, never computed with)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError([Issue(where, "type", f"expected a number; found {show(value)}")])
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
+    return number
+
+
+def job_index(letters: str) -> int:
+    """The inverse of `job_letters`: A -> 0, AA -> 26."""
+    n = 0
+    for char in letters:
+        n = n * 26 + ord(char) - ord("A") + 1
+    return n - 1
+
+
+def job_letters(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, 27 -> AB, ... (spreadsheet columns)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def hours_text(value: Decimal) -> str:
+    """Hours to two decimals, half up: ``Decimal("1.255")`` -> ``"1.26"``."""
+    return str(value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP))
+
+
+def decimal_text(value: Decimal) -> str:
+    """An exact decimal without exponent or trailing zeros: ``2.50`` -> ``"2.5"``."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def utc_parts(text: str) -> tuple[str, str] | None:
+    """``2024-03-05T14:22:10.412Z`` -> (``2024-03-05``, ``14:22:10``) in UTC; None if unreadable."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S")
+
+
+def present(value: object) -> bool:
+    return value is not UNSET and value is not None
+
+
+def blank(value: object) -> bool:
+    return not isinstance(value, str) or not value.strip()
+
+
+class Recorder:
+    """Collects the report notes (with the input position they belong to) and refusals."""
+
+    def __init__(self, config: MappingConfig | None) -> None:
+        self.config = config if config is not None else MappingConfig()
+        self.orders = self.config.orders
+        self._notes: list[tuple[int, int, MappingNote]] = []
+        self.issues: list[Issue] = []
+        self.current = 0
+        """Input position of the notes being written (0: the order itself)."""
+
+    def note(
+        self,
+        rank: int,
+        kind: NoteKind,
+        source: str,
+        target: str | None,
+        cents: int | None,
+        message: str,
+    ) -> None:
+        self._notes.append(
+            (rank, len(self._notes), MappingNote(kind, source, target, cents, message))
+        )
+
+    def refuse(self, path: str, code: str, message: str, value: object = None) -> None:
+        if any(i.path == path and i.code == code for i in self.issues):
+            return  # one issue per place and rule (a bad amount is not also a bad sum)
+        self.issues.append(Issue(path=path, code=code, message=message, value=value))
+
+    @property
+    def report(self) -> tuple[MappingNote, ...]:
+        return tuple(note for _, _, note in sorted(self._notes, key=lambda x: (x[0], x[1])))
+
+    def raise_if_refused(self) -> None:
+        if self.issues:
+            raise MappingError(self.issues, report=self.report)
+
+
+def show(value: object) -> str:
+    return describe_value(value)
+
+
+def load_at(cls: Any, value: Any, prefix: str) -> Any:
+    """*value* as a *cls* model: models pass through, JSON values are loaded (issues re-rooted
+    under *prefix*)."""
+    if isinstance(value, cls):
+        return value
+    try:
+        return load(cls, value)
+    except MappingError:
+        raise
+    except ValidationError as exc:
+        raise ValidationError(
+            [Issue(prefix + i.path, i.code, i.message, i.value, i.severity) for i in exc.issues],
+            schema=exc.schema,
+        ) from None

@@ -1,0 +1,127 @@
+"""`MappingConfig`: every dealer-specific choice of the mappings, and `load_config`.
+
+Defaults and the reasons for them: ``notes/decisions-mapping.md``. A file is checked against
+the bundled, closed schema ``dealerbridge/mapping-config`` before it is read, so a misspelt key
+is an error, never a silently ignored choice.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+
+from .._errors import DealerbridgeUsageError, ValidationError, issue
+from .._json import parse_json
+from .._validation import validate
+
+__all__ = ["DEFAULT_STATUSES", "MappingConfig", "OrdersConfig", "load_config"]
+
+StatusChoice = Literal["OPENED", "PRE-INVOICED", "CLOSED", "refuse"]
+
+#: myKaarma status per Shopmonkey order state ("Paid" = status Invoice with paid true).
+DEFAULT_STATUSES: Mapping[str, StatusChoice] = MappingProxyType(
+    {"Estimate": "refuse", "RepairOrder": "OPENED", "Invoice": "PRE-INVOICED", "Paid": "CLOSED"}
+)
+
+
+def _strings(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
+
+
+def _statuses(value: Mapping[str, StatusChoice]) -> Mapping[str, StatusChoice]:
+    return MappingProxyType({**DEFAULT_STATUSES, **value})
+
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@attrs.frozen(kw_only=True)
+class OrdersConfig:
+    """Choices of the order mappings (both directions). Every field has a documented default;
+    the schema ``dealerbridge/mapping-config`` describes each one."""
+
+    order_number_source: Literal["number", "externalNumber"] = "number"
+    order_number_prefix: str = ""
+    order_number_rewrite: Literal["refuse", "strip"] = "refuse"
+    statuses: Mapping[str, StatusChoice] = attrs.field(
+        factory=lambda: DEFAULT_STATUSES, converter=_statuses, hash=False
+    )
+    close_date_source: Literal["invoicedDate", "fullyPaidDate", "completedDate"] = "invoicedDate"
+    op_codes: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
+    default_op_code: str | None = None
+    sublet_op_code: str = "SUBLET"
+    advisors: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
+    default_advisor_number: str | None = None
+    assigned_user_uuid: str | None = None
+    technicians: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
+    customers: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
+    default_customer_uuid: str | None = None
+    vehicles: Mapping[str, str] = attrs.field(factory=_empty, converter=_strings, hash=False)
+    missing_part_number: str = "NPN"
+    sold_hours: Literal["billed", "entered"] = "billed"
+    negative_amounts: Literal["allocate", "refuse"] = "refuse"
+    order_discounts: Literal["allocate", "refuse"] = "refuse"
+    transactional_fees: Literal["misc", "refuse"] = "refuse"
+    unreconciled_services: Literal["refuse", "book"] = "refuse"
+    hidden_services: Literal["exclude", "include"] = "exclude"
+    max_jobs: int | None = None
+    warranty_jobs: Literal["skip", "include"] = "skip"
+    internal_jobs: Literal["skip", "include"] = "skip"
+    taxable: bool = False
+    unlinked_mls_service_name: str = "Misc/Lube/Sublet"
+    residual_part_name: str = "UNITEMIZED PARTS"
+
+
+@attrs.frozen(kw_only=True)
+class MappingConfig:
+    """Every dealer-specific choice, in sections. ``MappingConfig()`` holds the defaults."""
+
+    orders: OrdersConfig = attrs.field(factory=OrdersConfig)
+
+
+SCHEMA = "dealerbridge/mapping-config"
+
+
+def config_from_dict(data: Mapping[str, Any]) -> MappingConfig:
+    """A `MappingConfig` from a document already parsed (checked against the schema first)."""
+    validate(data, SCHEMA)
+    orders = dict(data.get("orders", {}))
+    return MappingConfig(orders=OrdersConfig(**orders))
+
+
+def load_config(path: str | os.PathLike[str]) -> MappingConfig:
+    """Read a mapping config from ``.toml`` or ``.json`` (chosen by suffix).
+
+    A document that fails the ``dealerbridge/mapping-config`` schema raises `ValidationError`
+    (every issue with its path); a suffix other than ``.toml``/``.json`` raises
+    `DealerbridgeUsageError`; an unreadable file raises the `OSError` that ``open`` raises.
+    """
+    where = Path(path)
+    suffix = where.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise DealerbridgeUsageError(
+            f"a mapping config must be a .toml or .json file, got {str(where)!r}"
+        )
+    with open(where, "rb") as handle:
+        raw = handle.read()
+    if suffix == ".json":
+        data = parse_json(raw)
+    else:
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ValidationError(
+                [issue("", "toml.syntax", f"{where.name} is not valid TOML: {exc}")],
+                schema=SCHEMA,
+            ) from None
+    if not isinstance(data, dict):
+        validate(data, SCHEMA)  # raises: the schema wants an object
+    assert isinstance(data, dict)
+    return config_from_dict(data)

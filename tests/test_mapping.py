@@ -1,0 +1,339 @@
+"""dealerbridge.mapping: config, report types, the forward mapping on hand-checked fixtures."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+import dealerbridge as db
+from dealerbridge import mapping
+from dealerbridge import shopmonkey as sm
+from dealerbridge.money import amount_to_cents
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "mapping"
+EXAMPLE_CONFIG = ROOT / "examples" / "mapping-config.toml"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "order.json").exists())
+
+
+def read(path):
+    return json.loads(Path(path).read_text())
+
+
+def case(name):
+    folder = FIXTURES / name
+    return read(folder / "order.json"), read(folder / "services.json")["data"]
+
+
+@pytest.fixture(scope="module")
+def config():
+    return mapping.load_config(EXAMPLE_CONFIG)
+
+
+# ------------------------------------------------------------------------------ config
+
+
+def test_default_config_has_the_documented_defaults():
+    orders = mapping.MappingConfig().orders
+    assert orders.default_op_code is None
+    assert orders.negative_amounts == "refuse"
+    assert orders.unreconciled_services == "refuse"
+    assert dict(orders.statuses) == {
+        "Estimate": "refuse",
+        "RepairOrder": "OPENED",
+        "Invoice": "PRE-INVOICED",
+        "Paid": "CLOSED",
+    }
+
+
+def test_config_is_frozen_and_hashable(config):
+    assert hash(config) == hash(mapping.load_config(EXAMPLE_CONFIG))
+    with pytest.raises(TypeError):
+        config.orders.op_codes["x"] = "y"  # type: ignore[index]
+
+
+def test_example_config_loads_and_json_gives_the_same(tmp_path, config):
+    assert config.orders.default_op_code == "MISC"
+    assert config.orders.op_codes["Oil Change"] == "OIL"
+    as_json = tmp_path / "c.json"
+    as_json.write_text(json.dumps({"orders": {"default_op_code": "MISC"}}))
+    assert mapping.load_config(as_json).orders.default_op_code == "MISC"
+
+
+def test_bad_config_reports_paths(tmp_path):
+    bad = tmp_path / "c.toml"
+    bad.write_text('[orders]\ndefault_op_cod = "X"\nnegative_amounts = "ignore"\n')
+    with pytest.raises(db.ValidationError) as info:
+        mapping.load_config(bad)
+    paths = {issue.path for issue in info.value.issues}
+    assert paths == {"/orders/default_op_cod", "/orders/negative_amounts"}
+
+
+def test_unknown_suffix_is_usage_error_and_missing_file_is_oserror(tmp_path):
+    with pytest.raises(db.DealerbridgeUsageError):
+        mapping.load_config(tmp_path / "c.yaml")
+    with pytest.raises(FileNotFoundError):
+        mapping.load_config(tmp_path / "absent.toml")
+
+
+def test_mapping_issue_codes_are_listed():
+    readme = (ROOT / "README.md").read_text()
+    codes = [c for c in db.ISSUE_CODES if c.startswith("mapping.")]
+    assert len(codes) >= 10
+    for code in codes:
+        assert f"`{code}`" in readme, code
+
+
+# ------------------------------------------------------------------------------ totals
+
+
+def test_service_totals_and_reconciliation_on_models():
+    data = read(ROOT / "tests/fixtures/shopmonkey/get-services-response/valid-two-services.json")
+    first, second = db.load(sm.GetServicesResponse, data).data
+    totals = sm.service_totals(first)
+    assert (totals.labor, totals.parts, totals.fees, totals.total) == (21750, 23899, 500, 49209)
+    assert totals.lines["parts"] == (8999, 14900)
+    assert sm.reconcile_service(first).matches
+    check = sm.reconcile_service(second)
+    assert not check.matches
+    assert check.differences["calculatedLaborCents"] == -1200
+    assert check.differences["calculatedFeeCents"] == 2150
+    assert check.differences["totalCents"] == 4150
+
+
+def test_hours_are_read_exactly_not_as_binary_floats():
+    data = read(FIXTURES / "fractional-hours-order-discount" / "services.json")["data"][0]
+    service = db.load(sm.Service, data)
+    # 1.255 h x 14500 x 1.2 = 21837.0 exactly; float arithmetic would give 21836.999...
+    assert sm.service_totals(service).lines["labors"][0] == 21837
+
+
+# ------------------------------------------------------------------------------ forward
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixture_maps_to_the_expected_request(name, config):
+    order, services = case(name)
+    mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    assert db.dump(mapped.value) == read(FIXTURES / name / "expected-request.json")
+    assert [n.to_dict() for n in mapped.report] == read(FIXTURES / name / "expected-report.json")
+    db.validate(db.dump(mapped.value), "mykaarma/create-order-request")
+
+
+def test_fractional_hours_fixture_checked_by_hand(config):
+    # Worked by hand in notes/decisions-mapping.md terms: services 50766 + 10945 cents, an
+    # order discount of 1000 and a service discount of 1500, largest remainder.
+    order, services = case("fractional-hours-order-discount")
+    header = db.dump(mapping.shopmonkey_to_mykaarma(order, services, config).value)["order"]
+    jobs = header["jobs"]
+    assert [j["laborSale"] for j in jobs] == ["236.64", "59.00"]
+    assert [j["partsSale"] for j in jobs] == ["227.98", "48.62"]
+    assert [j["miscSale"] for j in jobs] == ["15.15", "0.00"]
+    assert [h["laborSale"] for h in jobs[0]["techHours"]] == ["208.31", "28.33"]
+    assert [h["soldHours"] for h in jobs[0]["techHours"]] == ["1.51", "0.30"]
+    assert header["header"]["soldHours"] == "2.31"
+    assert header["header"]["customerPayAmount"] == "607.11"  # 50766 + 10945 - 1000
+    assert header["header"]["orderNumber"] == "RO1044"
+
+
+def test_excluded_service_is_reported_with_its_total(config):
+    order, services = case("repair-order-brakes")
+    mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    excluded = [n for n in mapped.report if n.kind == "excluded"]
+    assert [(n.source, n.cents) for n in excluded] == [("/services/1", 127815)]
+    assert len(mapped.value.order.jobs) == 1
+
+
+def test_update_body_is_the_same_mapping(config):
+    order, services = case("repair-order-brakes")
+    create = mapping.shopmonkey_to_mykaarma(order, services, config)
+    update = mapping.shopmonkey_to_mykaarma_update(order, services, config)
+    assert db.dump(update.value) == db.dump(create.value)
+    db.validate(db.dump(update.value), "mykaarma/update-order-request")
+
+
+def refusal(order, services, config=None):
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.shopmonkey_to_mykaarma(order, services, config)
+    return {(i.path, i.code) for i in info.value.issues}, info.value
+
+
+def test_default_config_refuses_naming_the_config_keys():
+    order, services = case("repair-order-brakes")
+    found, error = refusal(order, services)
+    assert found == {
+        ("/order/serviceWriterId", "mapping.advisor"),
+        ("/order/customerId", "mapping.customer"),
+        ("/services/0/sourceServiceId", "mapping.op_code"),
+    }
+    assert "orders.default_op_code" in str(error)
+    assert isinstance(error, db.ValidationError)
+    assert [n.kind for n in error.report].count("excluded") == 1
+
+
+def test_bad_order_number_is_refused_unless_rewritten(config):
+    order, services = case("repair-order-brakes")
+    order = dict(order, number="RO/1")
+    strict = mapping.MappingConfig(
+        orders=mapping.OrdersConfig(
+            default_op_code="X", default_advisor_number="1", default_customer_uuid="c"
+        )
+    )
+    found, _ = refusal(order, services, strict)
+    assert found == {("/order/number", "mapping.order_number")}
+    assert (
+        mapping.shopmonkey_to_mykaarma(order, services, config).value.order.header.order_number
+        == "RO1"
+    )
+    found, _ = refusal(dict(order, number="///"), services, config)
+    assert found == {("/order/number", "mapping.order_number")}
+
+
+def test_estimate_is_refused_by_default_status():
+    order, services = case("repair-order-brakes")
+    cfg = mapping.MappingConfig(
+        orders=mapping.OrdersConfig(
+            default_op_code="X", default_advisor_number="1", default_customer_uuid="c"
+        )
+    )
+    found, _ = refusal(dict(order, status="Estimate"), services, cfg)
+    assert found == {("/order/status", "mapping.status")}
+
+
+def test_unreconciled_service_is_refused_or_booked(config):
+    order, services = case("repair-order-brakes")
+    services = copy.deepcopy(services)
+    services[0]["totalCents"] += 7  # Shopmonkey's total no longer follows from its lines
+    cfg = mapping.MappingConfig(
+        orders=mapping.OrdersConfig(
+            default_op_code="X", default_advisor_number="1", default_customer_uuid="c"
+        )
+    )
+    found, _ = refusal(order, services, cfg)
+    assert found == {("/services/0/totalCents", "mapping.unreconciled")}
+    booked = mapping.shopmonkey_to_mykaarma(order, services, config)
+    residual = [n for n in booked.report if n.kind == "residual"]
+    assert [(n.source, n.cents) for n in residual] == [("/services/0/totalCents", 7)]
+    header = booked.value.order.header
+    assert amount_to_cents(header.customer_pay_amount) == services[0]["totalCents"]
+
+
+def test_negative_line_is_refused_or_allocated(config):
+    order, services = case("repair-order-brakes")
+    services = copy.deepcopy(services)
+    services[0]["parts"][0]["discountCents"] = 10000  # 89.99 part with a 100.00 credit
+    services[0]["calculatedPartsCents"] -= 10000
+    services[0]["totalCents"] -= 10000
+    mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    parts = mapped.value.order.jobs[0].parts
+    assert [p.sale_total for p in parts] == ["0.00", "138.99"]
+    assert any(n.kind == "allocated" for n in mapped.report)
+    total = services[0]["totalCents"]
+    assert amount_to_cents(mapped.value.order.header.customer_pay_amount) == total
+    found, _ = refusal(order, services, lenient())
+    assert found == {("/services/0/parts/0", "mapping.negative")}
+
+
+def test_pointer_roots_for_bad_json_input(config):
+    order, services = case("repair-order-brakes")
+    services = copy.deepcopy(services)
+    services[1]["totalCents"] = "12"
+    with pytest.raises(db.ValidationError) as info:
+        mapping.shopmonkey_to_mykaarma(order, services, config)
+    assert [i.path for i in info.value.issues] == ["/services/1/totalCents"]
+
+
+def test_letters_after_z():
+    from dealerbridge.mapping._common import job_letters
+
+    assert [job_letters(i) for i in (0, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]
+
+
+def test_report_messages_honour_redaction(config):
+    order, services = case("repair-order-brakes")
+    with db.redaction():
+        mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    text = " ".join(n.message for n in mapped.report)
+    assert "Tire Replacement" not in text and "<redacted string>" in text
+
+
+def test_booked_amount_without_lines_gets_its_own_row(config):
+    order, services = case("repair-order-brakes")
+    services = copy.deepcopy(services)
+    services[0]["labors"] = []  # Shopmonkey still says 217.50 of labor
+    mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    job = mapped.value.order.jobs[0]
+    assert job.labor_sale == "217.50"
+    assert [(r.sold_hours, r.labor_sale) for r in job.tech_hours] == [("0.00", "217.50")]
+    notes = [(n.kind, n.source, n.target, n.cents) for n in mapped.report]
+    assert (
+        "residual",
+        "/services/0/calculatedLaborCents",
+        "/order/jobs/0/techHours",
+        21750,
+    ) in notes
+
+
+def lenient(**changes):
+    base = dict(default_op_code="X", default_advisor_number="1", default_customer_uuid="c")
+    return mapping.MappingConfig(orders=mapping.OrdersConfig(**{**base, **changes}))
+
+
+def test_order_level_amounts_follow_their_policies():
+    order, services = case("repair-order-brakes")
+    discounted = dict(order, appliedDiscountCents=1000)
+    found, _ = refusal(discounted, services, lenient())
+    assert found == {("/order/appliedDiscountCents", "mapping.order_discount")}
+    fee = dict(order, transactionalFeeSubtotalCents=199)
+    found, _ = refusal(fee, services, lenient())
+    assert found == {("/order/transactionalFeeSubtotalCents", "mapping.transactional_fee")}
+    mapped = mapping.shopmonkey_to_mykaarma(fee, services, lenient(transactional_fees="misc"))
+    assert mapped.value.order.header.customer_pay_amount == "494.08"  # 492.09 + 1.99
+    huge = dict(order, appliedDiscountCents=10**7)
+    found, _ = refusal(huge, services, lenient(order_discounts="allocate"))
+    assert found == {("/order/appliedDiscountCents", "mapping.credit_exceeds_order")}
+
+
+def test_status_close_date_and_number_source():
+    order, services = case("repair-order-brakes")
+    paid = dict(order, status="Invoice", paid=True, invoicedDate=None, externalNumber="EXT-9")
+    mapped = mapping.shopmonkey_to_mykaarma(
+        paid, services, lenient(order_number_source="externalNumber")
+    )
+    header = mapped.value.order.header
+    assert (header.status, header.order_number) == ("CLOSED", "EXT-9")
+    assert header.close_date is db.UNSET
+    assert [n.source for n in mapped.report if n.kind == "dropped"][:1] == ["/order/invoicedDate"]
+    paid["invoicedDate"] = "2024-03-07T23:59:59.999Z"  # fractions are cut, not rounded up
+    header = mapping.shopmonkey_to_mykaarma(paid, services, lenient()).value.order.header
+    assert (header.close_date, header.close_time) == ("2024-03-07", "23:59:59")
+    unpaid = dict(order, status="Invoice", paid=False, invoicedDate="2024-03-07T10:00:00Z")
+    header = mapping.shopmonkey_to_mykaarma(unpaid, services, lenient()).value.order.header
+    assert header.status == "PRE-INVOICED"
+
+
+def test_hidden_services_and_max_jobs():
+    order, services = case("repair-order-brakes")
+    services = copy.deepcopy(services)
+    services[1]["authorizationStatus"] = "Authorized"
+    services[1]["hidden"] = True
+    services[1]["totalCents"] = sm.service_totals(db.load(sm.Service, services[1])).total
+    services[1].update(
+        {k: v for k, v in sm.service_totals(db.load(sm.Service, services[1])).by_field().items()}
+    )
+    hidden = mapping.shopmonkey_to_mykaarma(order, services, lenient())
+    assert len(hidden.value.order.jobs) == 1
+    shown = mapping.shopmonkey_to_mykaarma(order, services, lenient(hidden_services="include"))
+    assert [j.job_number_string for j in shown.value.order.jobs] == ["A", "B"]
+    found, _ = refusal(order, services, lenient(hidden_services="include", max_jobs=1))
+    assert found == {("/services", "mapping.too_many_jobs")}

@@ -1,0 +1,135 @@
+"""dealerbridge.mapping.mykaarma_to_shopmonkey: the documented event mapped by hand."""
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import dealerbridge as db
+from dealerbridge import mapping
+from dealerbridge import mykaarma as mk
+from dealerbridge import shopmonkey as sm
+from dealerbridge.money import amount_to_cents
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC_EVENT = ROOT / "tests/fixtures/mykaarma/order-event/doc-event.json"
+EXAMPLE_EVENT = ROOT / "examples/mykaarma-order-event.json"
+CONFIG = mapping.load_config(ROOT / "examples/mapping-config.toml")
+
+
+def body(mapped):
+    return [db.dump(service) for service in mapped.value]
+
+
+def order_of(path):
+    event = json.loads(path.read_text())
+    payload = event["payload"]
+    return json.loads(payload) if isinstance(payload, str) else payload
+
+
+def test_documented_event_field_by_field():
+    mapped = mapping.mykaarma_to_shopmonkey(json.loads(DOC_EVENT.read_text()), CONFIG)
+    services = body(mapped)
+    db.validate(services, "shopmonkey/create-services-request")
+    assert len(services) == 2
+    job, tow = services
+    # job A-1: labor 256.50 over 1.50 sold hours = 171.00/h exactly
+    assert job["name"] == "PERFORM 10K SERVICE MAINTENANCE"
+    assert job["note"].splitlines()[0] == "Op 10K (A-1, CPM)"
+    assert job["authorizationStatus"] == "Authorized"
+    assert job["pricing"] == "LineItem" and job["ordinal"] == 1
+    (labor,) = job["labors"]
+    assert (labor["hours"], labor["rateCents"], labor["multiplier"]) == (1.5, 17100, 1)
+    assert labor["technicianId"] == "e2b7c4d1-9a3f-4b6e-8c5d-7f1a0e3b9c28"  # techNos 109072
+    # parts 231.64 = the one part at 12.50 + a residual of 219.14
+    oil_filter, residual = job["parts"]
+    assert oil_filter == {
+        "name": "Engine Oil Filter",
+        "partNumber": "15273825",
+        "quantity": 1,
+        "retailCostCents": 1250,
+        "taxable": False,
+    }
+    assert (residual["name"], residual["quantity"], residual["retailCostCents"]) == (
+        "UNITEMIZED PARTS",
+        1,
+        21914,
+    )
+    assert "fees" not in job  # miscSale 0.00
+    # the order-level TOW row (lineCode null, mlsType null) is its own service, as a fee
+    assert tow["name"] == "Misc/Lube/Sublet"
+    assert tow["fees"] == [{"name": "Towing Service", "feeType": "FixedCents", "amountCents": 7500}]
+    kinds = [(n.kind, n.source, n.cents) for n in mapped.report]
+    assert ("residual", "/jobs/0/partsSale", 21914) in kinds
+    assert ("lossy", "/mls/0/mlsType", 7500) in kinds
+
+
+def priced(service):
+    """The service's pre-tax amount under the sm.service_totals reading, from the body."""
+    total = 0
+    for labor in service.get("labors", []):
+        total += int(Decimal(repr(labor["hours"])) * labor["rateCents"] * labor["multiplier"])
+    for part in service.get("parts", []):
+        total += int(Decimal(repr(part["quantity"])) * part["retailCostCents"])
+    total += sum(f["amountCents"] for f in service.get("fees", []))
+    total += sum(s["retailCostCents"] for s in service.get("subcontracts", []))
+    return total
+
+
+def test_example_event_conserves_every_job_and_rolls_gog_into_parts():
+    mapped = mapping.mykaarma_to_shopmonkey(json.loads(EXAMPLE_EVENT.read_text()), CONFIG)
+    services = body(mapped)
+    db.validate(services, "shopmonkey/create-services-request")
+    order = order_of(EXAMPLE_EVENT)["order"]
+    for job, service in zip(order["jobs"], services, strict=False):
+        cents = sum(amount_to_cents(job[k]) for k in ("laborSale", "partsSale", "miscSale"))
+        assert priced(service) == cents, job["jobIdentifier"]
+    names = [p["name"] for p in services[0]["parts"]]
+    assert "dexos1 5W-30 full synthetic" in names  # the gog item
+
+
+def test_models_and_read_response_give_the_same_body():
+    raw = json.loads(DOC_EVENT.read_text())
+    event = mk.parse_order_event(json.dumps(raw).encode())
+    from_model = body(mapping.mykaarma_to_shopmonkey(event, CONFIG))
+    order = order_of(DOC_EVENT)["order"]
+    from_order = body(mapping.mykaarma_to_shopmonkey(order, CONFIG))
+    read = {"statusCode": 200, "order": {"uuid": "u", "order": order}}
+    from_read = body(mapping.mykaarma_to_shopmonkey(read, CONFIG))
+    assert from_model == from_order == from_read
+    assert all(
+        isinstance(s, sm.CreateCustomService)
+        for s in mapping.mykaarma_to_shopmonkey(order, CONFIG).value
+    )
+
+
+def test_warranty_job_is_skipped_or_labelled():
+    order = copy.deepcopy(order_of(DOC_EVENT)["order"])
+    order["jobs"][0]["laborType"] = "W"
+    skipped = mapping.mykaarma_to_shopmonkey(order, CONFIG)
+    assert [s.name for s in skipped.value] == ["Misc/Lube/Sublet"]
+    (note,) = [n for n in skipped.report if n.kind == "excluded"]
+    assert (note.source, note.cents) == ("/jobs/0", 48814)
+    cfg = mapping.MappingConfig(orders=mapping.OrdersConfig(warranty_jobs="include"))
+    included = mapping.mykaarma_to_shopmonkey(order, cfg)
+    assert included.value[0].name == "[W] PERFORM 10K SERVICE MAINTENANCE"
+
+
+def test_unreadable_amount_is_refused_at_its_pointer():
+    order = copy.deepcopy(order_of(DOC_EVENT)["order"])
+    order["jobs"][0]["partsSale"] = "231.645"
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.mykaarma_to_shopmonkey(order, CONFIG)
+    assert [(i.path, i.code) for i in info.value.issues] == [
+        ("/jobs/0/partsSale", "mapping.amount")
+    ]
+
+
+def test_inexact_rate_becomes_one_hour():
+    order = copy.deepcopy(order_of(DOC_EVENT)["order"])
+    order["jobs"][0]["soldHours"] = "1.30"
+    mapped = mapping.mykaarma_to_shopmonkey(order, CONFIG)
+    (labor,) = mapped.value[0].labors
+    assert (labor.hours, labor.rate_cents, labor.note) == (1, 25650, "Sold hours: 1.30")
