@@ -191,6 +191,18 @@ def test_a_web_request_may_have_a_creator_user_without_uuid():
     assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []
 
 
+def test_a_web_request_may_have_no_creator_user():
+    def without_creator(body):
+        return "creatorUser" not in body["appointmentInformation"]
+
+    body = find(
+        partner_requests(source="WEB"),
+        without_creator,
+        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]),
+    )
+    assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []
+
+
 def test_an_empty_pickup_trip_still_gets_the_start_time_check():
     body = json.loads((REQUESTS / "doc-minimal.json").read_text())
     body["pickupTripInformation"] = {}
