@@ -383,3 +383,25 @@ def test_reader_messages_hide_values_under_redaction(text):
     with db.redaction():
         shown = str(info.value) + repr(info.value) + json.dumps(info.value.to_list())
     assert "5550100" not in shown and "999" not in shown and '"a"' not in shown
+
+
+def test_issue_optional_rule_and_vendor_fields_travel_in_dict_and_repr():
+    import dealerbridge as db
+
+    plain = db.Issue("/a", "type", "'a' must be of type string; found 1", 1)
+    assert "rule" not in plain.to_dict() and "vendor_code" not in plain.to_dict()
+    tagged = db.Issue(
+        "/source",
+        "partner.rule",
+        "source is required",
+        None,
+        rule="source-required",
+        vendor_code="SOURCE_REQUIRED",
+        vendor_text="Source is required",
+        schema_location="https://schemas.dealerbridge.dev/x/v1.json#/required",
+    )
+    data = tagged.to_dict()
+    assert data["rule"] == "source-required" and data["vendor_code"] == "SOURCE_REQUIRED"
+    assert data["vendor_text"] == "Source is required"
+    assert data["schema_location"].endswith("#/required")
+    assert "vendor_code='SOURCE_REQUIRED'" in repr(tagged)

@@ -59,6 +59,16 @@ class Issue:
     message: str
     value: Any = None
     severity: str = "error"
+    #: Where the rule lives in the schema (``$id#/json/pointer`` of the failing keyword), or
+    #: None for rules outside the schemas (the strict reader, money, vendor functions).
+    schema_location: str | None = attrs.field(default=None, kw_only=True)
+    #: The stable identifier of the rule broken: the schema keyword (``pattern``), an
+    #: ``x-rule-name`` (``advisor-or-assigned-user``), or a vendor function's rule name.
+    rule: str | None = attrs.field(default=None, kw_only=True)
+    #: The vendor's own code and text when the rule is one the vendor documents with a code
+    #: (myKaarma partner error codes, customer warning codes 10001-10016); None otherwise.
+    vendor_code: str | None = attrs.field(default=None, kw_only=True)
+    vendor_text: str | None = attrs.field(default=None, kw_only=True)
     # Whether the message was written under redaction; one written without it is not shown
     # while redaction is on (it may hold values).
     _redacted: bool = attrs.field(init=False, factory=redaction_enabled, eq=False)
@@ -78,6 +88,10 @@ class Issue:
             "message": self._message(),
             "severity": self.severity,
         }
+        for name in ("schema_location", "rule", "vendor_code", "vendor_text"):
+            extra = getattr(self, name)
+            if extra is not None:
+                out[name] = extra
         if include_value:
             out["value"] = _jsonable(self.value)
         return out
@@ -90,7 +104,13 @@ class Issue:
         return (
             f"Issue(path={self.path!r}, code={self.code!r}, "
             f"message={self._message()!r}, value={render_value(self.value)}, "
-            f"severity={self.severity!r})"
+            f"severity={self.severity!r}"
+            + "".join(
+                f", {name}={getattr(self, name)!r}"
+                for name in ("schema_location", "rule", "vendor_code", "vendor_text")
+                if getattr(self, name) is not None
+            )
+            + ")"
         )
 
 
