@@ -30,9 +30,12 @@ service discount are computed from their percents is not modelled: the strategie
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
+from .._models import UNSET
+from ..shopmonkey import Service
+from ..shopmonkey._totals import line_cents as _runtime_line_cents
+from ..shopmonkey._totals import service_totals as _runtime_service_totals
 from ._strategies import register_fixup
 
 __all__ = ["service_totals"]
@@ -47,39 +50,56 @@ _CATEGORY = {
 _ADDED = ("calculatedEpaCents", "calculatedShopSuppliesCents", "calculatedTaxCents")
 _ADDED_CA = ("calculatedGSTCents", "calculatedPSTCents", "calculatedHSTCents")
 
+# The model attribute names the runtime arithmetic reads, and their wire keys.
+_WIRE = {
+    "amount_cents": "amountCents",
+    "hours": "hours",
+    "rate_cents": "rateCents",
+    "multiplier": "multiplier",
+    "quantity": "quantity",
+    "retail_cost_cents": "retailCostCents",
+    "discount_cents": "discountCents",
+    "labors": "labors",
+    "parts": "parts",
+    "tires": "tires",
+    "subcontracts": "subcontracts",
+    "fees": "fees",
+    "calculated_epa_cents": "calculatedEpaCents",
+    "calculated_shop_supplies_cents": "calculatedShopSuppliesCents",
+    "calculated_discount_cents": "calculatedDiscountCents",
+    "calculated_tax_cents": "calculatedTaxCents",
+    "calculated_gst_cents": "calculatedGSTCents",
+    "calculated_pst_cents": "calculatedPSTCents",
+    "calculated_hst_cents": "calculatedHSTCents",
+}
 
-def _cents(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
+class _Wire:
+    """A wire dict read under the models' attribute names, so the runtime arithmetic
+    (`dealerbridge.shopmonkey.service_totals`) prices payloads while they are being generated,
+    before they are valid models. The formula itself lives there only."""
 
-def _dec(value: Any) -> Decimal:
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        key = _WIRE[name]
+        if key in _CATEGORY:
+            return [_Wire(line) for line in self._data.get(key, [])]
+        return self._data.get(key, UNSET)
 
 
 def line_cents(kind: str, line: dict[str, Any]) -> int:
-    """One line item's amount under the reading above."""
-    if kind == "fees":
-        return int(line["amountCents"])
-    if kind == "labors":
-        gross = _cents(_dec(line["hours"]) * line["rateCents"] * _dec(line["multiplier"]))
-    elif kind in ("parts", "tires"):
-        gross = _cents(_dec(line["quantity"]) * line["retailCostCents"])
-    else:
-        gross = int(line["retailCostCents"])
-    return gross - int(line["discountCents"])
+    """One line item's amount under the reading above (`dealerbridge.shopmonkey`'s)."""
+    return _runtime_line_cents(kind, _Wire(line))
 
 
 def service_totals(service: dict[str, Any]) -> dict[str, int]:
     """The ``calculated*Cents`` category sums and ``totalCents`` of a Shopmonkey service
-    payload, computed from its line items under the reading in this module's docstring."""
-    out = {
-        field: sum(line_cents(kind, line) for line in service.get(kind, []))
-        for kind, field in _CATEGORY.items()
-    }
-    total = sum(out.values()) + sum(int(service[k]) for k in _ADDED)
-    total += sum(int(service[k]) for k in _ADDED_CA if service.get(k) is not None)
-    out["totalCents"] = total - int(service["calculatedDiscountCents"])
-    return out
+    payload, computed from its line items by `dealerbridge.shopmonkey.service_totals`."""
+    return _runtime_service_totals(cast("Service", _Wire(service))).by_field()
 
 
 def _tenths(value: Any, cap: int) -> float:
