@@ -28,6 +28,8 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from ._render import json_type
+
 __all__ = [
     "AnyValue",
     "ArraySchema",
@@ -330,9 +332,9 @@ class _Builder:
         types = raw.get("type")
         type_list = [types] if isinstance(types, str) else list(types or [])
         if not type_list and "enum" in raw:
-            type_list = sorted({_json_type(v) for v in raw["enum"]})
+            type_list = sorted({json_type(v) for v in raw["enum"]})
         if not type_list and "const" in raw:
-            type_list = [_json_type(raw["const"])]
+            type_list = [json_type(raw["const"])]
         if not type_list and "properties" in raw:
             type_list = ["object"]
         nullable = "null" in type_list
@@ -486,20 +488,6 @@ def _int_or_none(value: object) -> int | None:
 
 def _number(value: object) -> float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def build_document(
