@@ -32,15 +32,19 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 Path = tuple[str | int, ...]
 
 #: Every issue code dealerbridge produces, with what it means. Schema keywords first, then the
-#: strict JSON reader, money helpers and vendor rules (named functions outside the schemas).
+#: rules that span fields (each an ``x-rule-name`` of a schema), the strict JSON reader, money
+#: helpers and the mapping. Vendor rules answered with the vendor's own code (the myKaarma
+#: partner codes, `dealerbridge.mykaarma.PARTNER_ERROR_CODES`) use that code, also kept in
+#: ``Issue.vendor_code``.
 ISSUE_CODES: dict[str, str] = {
     "type": "the value has the wrong JSON type",
     "required": "a required member is missing (the path names the member)",
     "additionalProperties": "a member the schema does not allow (closed request objects)",
     "enum": "the value is not one of the listed values",
     "const": "the value is not the one allowed value",
-    "pattern": "the string does not match the pattern (ECMA-262)",
-    "format": "the string is not a valid date / date-time",
+    "pattern": "the string is not written the way the rule says (the message gives the rule in "
+    "words; Issue.schema_location points at the ECMA-262 pattern)",
+    "format": "the string is written right but is not a real date / date-time (2026-02-30)",
     "minLength": "the string is too short",
     "maxLength": "the string is too long",
     "minimum": "the number is below the minimum",
@@ -63,6 +67,8 @@ ISSUE_CODES: dict[str, str] = {
     "unevaluatedProperties": "a member no subschema accounts for",
     "unevaluatedItems": "an array item no subschema accounts for",
     "contentMediaType": "the string does not hold a JSON document",
+    "advisor-or-assigned-user": "myKaarma create/update order: the header has neither a non-blank "
+    "advisorNumber nor a non-blank assignedUserUuid (reported once, at the header)",
     "json.syntax": "the text is not JSON",
     "json.encoding": "the bytes are not UTF-8 (or start with a byte order mark)",
     "json.duplicate_key": "an object has the same member name twice",
@@ -554,8 +560,7 @@ class _Translator:
             return text[len("must be ") :]
         kind = first.kind
         if kind.name == "type":
-            types = kind.as_dict().get("types") or []
-            return " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
+            return _types(kind)
         if kind.name == "const":
             return describe_value(kind.as_dict().get("expected_value"))
         if kind.name == "enum":
@@ -686,7 +691,7 @@ def _only_type_mismatch(branch: list[Any], path: Any) -> bool:
 
 
 def _types(kind: Any) -> str:
-    types = kind.as_dict().get("types") or []
+    types = sorted((str(t) for t in kind.as_dict().get("types") or []), key=lambda t: t == "null")
     return " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
 
 
