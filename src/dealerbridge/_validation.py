@@ -23,7 +23,7 @@ from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_va
 from ._json import check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
 from ._render import defined_names, json_type, redact_names
-from ._schema_model import ContentSchema, Location, Node, iter_objects, unwrap
+from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, unwrap
 
 __all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "validate"]
 
@@ -388,23 +388,18 @@ class _Translator:
         self._root = root
         self._location = location
         self._named: dict[tuple[str | int, ...], _NamedRule | None] = {}
-        self._nodes: dict[str, dict[str, Any]] = {}
+        self._nodes: dict[str, Scalar | None] = {}
 
-    def node(self, keyword_location: str) -> dict[str, Any]:
-        """The raw schema node holding the keyword at *keyword_location* (``$id#/ptr/kw``)."""
+    def node(self, keyword_location: str) -> Scalar | None:
+        """The schema model's scalar holding the keyword at *keyword_location*
+        (``$id#/ptr/keyword``), or None when the keyword is not on a scalar."""
         where = keyword_location.rsplit("/", 1)[0] if "#/" in keyword_location else ""
-        found = self._nodes.get(where)
-        if found is None:
-            found = {}
-            if where:
-                try:
-                    base, _, fragment = where.partition("#")
-                    raw = self._registry.locate(base, "#" + fragment)[1]
-                    found = raw if isinstance(raw, dict) else {}
-                except DealerbridgeUsageError:
-                    found = {}
-            self._nodes[where] = found
-        return found
+        if where not in self._nodes:
+            base, _, fragment = where.partition("#")
+            found = self._registry.model_node(Location(base, fragment)) if where else None
+            found = unwrap(found) if found is not None else None
+            self._nodes[where] = found if isinstance(found, Scalar) else None
+        return self._nodes[where]
 
     def named_rule(self, evaluation_path: tuple[str | int, ...]) -> _NamedRule | None:
         """The innermost ``x-rule-name`` entry on *evaluation_path*, walked from the root."""
@@ -427,15 +422,9 @@ class _Translator:
                     elif isinstance(segment, str) and segment in _STEPS:
                         found = attrs.evolve(found, depth=found.depth + 1)
                         skip = _STEPS[segment]
-                if isinstance(node, dict) and isinstance(node.get("x-rule-name"), str):
-                    text = node.get("x-rule")
-                    found = _NamedRule(
-                        node["x-rule-name"],
-                        text if isinstance(text, str) else None,
-                        location.uri,
-                        _members(node),
-                        0,
-                    )
+                rule = self._registry.object_rule(location)
+                if rule is not None and rule.name is not None:
+                    found = _NamedRule(rule.name, rule.rule, location.uri, rule.members, 0)
                     skip = False
         except (DealerbridgeUsageError, LookupError, TypeError, ValueError):
             found = None
@@ -507,7 +496,7 @@ class _Translator:
         if code in ("anyOf", "oneOf"):
             return self._union(error, parts, prefix, instance, location)
         node = self.node(location)
-        text = node.get("x-rule") if isinstance(node.get("x-rule"), str) else None
+        text = node.rule if node is not None else None
         if text is None:
             rule = _RULES.get(code)
             text = rule(kind) if rule is not None else f"fails the '{code}' rule"
@@ -544,7 +533,9 @@ class _Translator:
             words = joiner.join(phrases) or "another shape"
             message = f"{_label(parts)} must be {words}; found {_found(value, 'type')}"
             for branch in branches:
-                hint = _hint(str(branch[0].absolute_keyword_location), {}, value) if branch else ""
+                hint = (
+                    _hint(str(branch[0].absolute_keyword_location), None, value) if branch else ""
+                )
                 if hint:
                     message += f" ({hint})"
                     break
@@ -555,8 +546,8 @@ class _Translator:
         """What one union branch wanted, as a noun phrase ("an amount string ...", "null")."""
         first = branch[0]
         node = self.node(str(first.absolute_keyword_location))
-        text = node.get("x-rule")
-        if isinstance(text, str) and text.startswith("must be "):
+        text = node.rule if node is not None else None
+        if text is not None and text.startswith("must be "):
             return text[len("must be ") :]
         kind = first.kind
         if kind.name == "type":
@@ -604,22 +595,6 @@ def _value_at(instance: object, rest: Path) -> object:
     return value
 
 
-def _members(rule: dict[str, Any]) -> tuple[str, ...]:
-    """The member names an ``allOf`` entry mentions, in order (``if`` first)."""
-    keys: dict[str, None] = {}
-    for part in ("if", "then", "else"):
-        sub = rule.get(part)
-        if isinstance(sub, dict):
-            for name in ("properties", "patternProperties"):
-                found = sub.get(name)
-                if isinstance(found, dict):
-                    keys.update(dict.fromkeys(k.strip("^$") for k in found))
-            required = sub.get("required")
-            if isinstance(required, list):
-                keys.update(dict.fromkeys(str(k) for k in required))
-    return tuple(keys)
-
-
 def _found(value: object, code: str) -> str:
     """The value found; for type mismatches with its JSON type ("the number 0")."""
     shown = describe_value(value)
@@ -634,7 +609,7 @@ def _found(value: object, code: str) -> str:
     return f"{noun} {shown}" if noun else shown
 
 
-def _hint(location: str, node: dict[str, Any], value: object) -> str:
+def _hint(location: str, node: Scalar | None, value: object) -> str:
     """A pointer to the value or helper that fixes a common mistake, or ``""``."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if _AMOUNT in location and number:
@@ -648,12 +623,14 @@ def _hint(location: str, node: dict[str, Any], value: object) -> str:
         return (
             'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
         )
-    if node.get("format") == "date" and isinstance(value, str) and len(value) > 10:
+    if node is None:
+        return ""
+    if node.format == "date" and isinstance(value, str) and len(value) > 10:
         head = value[:10]
         if len(head) == 10 and head[4] == "-" and head[7] == "-" and value[10] in "T ":
             return f'a date only, without time or offset: "{head}"'
-    enum = node.get("enum")
-    if isinstance(enum, list) and isinstance(value, str) and value:
+    enum = node.enum
+    if enum is not None and isinstance(value, str) and value:
         words = [o for o in enum if isinstance(o, str)]
         if tuple(words) == _STATUS_WORDS and value.upper() in ("O", "P", "C"):
             word = dict(zip(("O", "P", "C"), _STATUS_WORDS, strict=True))[value.upper()]
