@@ -165,7 +165,7 @@ def test_every_schema_issue_carries_its_rule_and_schema_location_and_no_regex():
             continue
         issues = db.errors(instance, name)
         for issue in issues:
-            if issue.code.startswith("json.") or issue.code == "contentMediaType":
+            if issue.code.startswith("json."):
                 continue
             seen += 1
             assert issue.rule, issue
@@ -216,3 +216,11 @@ def test_importing_testing_without_hypothesis_names_the_extra():
     ).stdout
     assert out.startswith("ImportError ")
     assert 'pip install "dealerbridge[testing]"' in out
+
+
+def test_a_string_that_does_not_hold_json_names_its_rule_too():
+    event = json.loads((ROOT / "examples" / "mykaarma-order-event.json").read_text())
+    event["payload"] = "{not json"
+    (issue,) = db.errors(event, "mykaarma/order-event")
+    assert (issue.path, issue.code, issue.rule) == ("/payload", *("contentMediaType",) * 2)
+    assert issue.schema_location and issue.schema_location.endswith("/contentMediaType")

@@ -144,6 +144,7 @@ class CompiledSchema:
                     {"$ref": content.schema.location.uri},
                     Location(content.schema.location.document_id),
                 ),
+                content.location.uri,
             )
             for path, content in _content_locations(target)
         ]
@@ -184,7 +185,7 @@ class CompiledSchema:
         found = [] if valid else self._engine_issues(instance)
         value = instance
         originals: dict[Path, str] = {}
-        for path, validator, translator in self._contents:
+        for path, validator, translator, content_at in self._contents:
             for where, text in _strings_at(instance, path):
                 try:
                     inner = parse_json(text)
@@ -196,6 +197,8 @@ class CompiledSchema:
                             message=f"{_label(where)} must hold a JSON document: "
                             f"{exc.issues[0].message}",
                             value=text,
+                            schema_location=f"{content_at}/contentMediaType",
+                            rule="contentMediaType",
                         )
                     )
                     continue
