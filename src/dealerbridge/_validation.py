@@ -565,13 +565,15 @@ class _Translator:
         obj = _value_at(instance, where[len(prefix) :])
         shown = []
         value: dict[str, object] = {}
-        for member in named.members:
+        text = named.text or f"must satisfy the rule {named.name}"
+        # Members in the order the rule's words name them (then the others).
+        order = sorted(named.members, key=lambda m: (m not in text, text.find(m)))
+        for member in order:
             if isinstance(obj, dict) and member in obj:
                 value[member] = obj[member]
                 shown.append(f"'{member}' {describe_value(obj[member])}")
             else:
                 shown.append(f"'{member}' absent")
-        text = named.text or f"must satisfy the rule {named.name}"
         return Issue(
             path=pointer(where),
             code=named.name,
