@@ -383,8 +383,10 @@ class _NamedRule:
 
 
 class _Translator:
-    """Turns engine errors of one validator into issues (see the comment above); reads the raw
-    schema nodes through the registry's one resolver, each location once."""
+    """Turns engine errors of one validator into issues (see the comment above). The words
+    (``x-rule``, ``x-rule-name``) come from the schema model (`SchemaRegistry.model_node`,
+    `SchemaRegistry.object_rule`); an error's evaluation path is followed through the raw
+    nodes with the registry's one resolver. Each location is looked up once."""
 
     def __init__(self, registry: SchemaRegistry, root: object, location: Location) -> None:
         self._registry = registry
