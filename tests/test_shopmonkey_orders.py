@@ -75,17 +75,22 @@ def _readme_block(after: str) -> str:
     return text[start : text.index("```", start)]
 
 
-def test_the_readme_get_example_runs(capsys):
+def test_the_readme_get_example_runs(capsys, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parents[1])  # the block reads examples/
     body = (
         FIXTURES / "shopmonkey" / "get-services-response" / "valid-two-services.json"
     ).read_bytes()
-    namespace = {"db": db, "sm": sm, "response_bytes": body}
+    namespace: dict[str, object] = {}
     exec(_readme_block("Reading a GET response"), namespace)
-    out = capsys.readouterr().out
-    assert "Front Brake Pads & Rotors 49209" in out
+    read_services = namespace["read_services"]
+    capsys.readouterr()
+    read_services(body)
+    assert [s.total_cents for s in read_services(body)] == [49209, 127815]
     error = b'{"success": false, "code": "API-12345", "message": "Vehicle VIN is invalid"}'
     with pytest.raises(RuntimeError, match="API-12345: Vehicle VIN is invalid"):
-        exec(_readme_block("Reading a GET response"), {**namespace, "response_bytes": error})
+        read_services(error)
+    with pytest.raises(RuntimeError, match="no code: no message"):
+        read_services(b'{"success": false}')
 
 
 def test_the_readme_post_example_runs(capsys):

@@ -20,7 +20,15 @@ from urllib.parse import unquote
 
 from ._errors import UnknownSchemaError
 from ._render import render_value
-from ._schema_model import Location, Node, SchemaDocument, build_document
+from ._schema_model import (
+    Location,
+    Node,
+    Nullable,
+    ObjectRule,
+    ObjectSchema,
+    SchemaDocument,
+    build_document,
+)
 
 __all__ = ["ID_PREFIX", "SchemaRegistry", "default_registry", "pointer_parts", "schema_root"]
 
@@ -158,6 +166,35 @@ class SchemaRegistry:
     def raw_at(self, location: Location) -> Any:
         """The raw schema node at a model location."""
         return self.locate(location.document_id, "#" + location.pointer)[1]
+
+    def model_node(self, location: Location) -> Node | None:
+        """The model node at *location* (built with its document), or None when no node of
+        the model lives there (a keyword inside ``if``/``not``, say)."""
+        try:
+            self.model_by_id(location.document_id)
+        except UnknownSchemaError:
+            return None
+        return self._model_cache.get(location)
+
+    def object_rule(self, location: Location) -> ObjectRule | None:
+        """The `ObjectRule` (an object's ``allOf`` entry) at *location*, or None."""
+        rules = self._object_rules
+        if location.document_id not in self._rules_read:
+            self.model_node(Location(location.document_id))
+            for node in list(self._model_cache.values()):
+                inner = node.schema if isinstance(node, Nullable) else node
+                if isinstance(inner, ObjectSchema):
+                    rules.update((rule.location, rule) for rule in inner.rules)
+            self._rules_read.add(location.document_id)
+        return rules.get(location)
+
+    @cached_property
+    def _object_rules(self) -> dict[Location, ObjectRule]:
+        return {}
+
+    @cached_property
+    def _rules_read(self) -> set[str]:
+        return set()
 
     def model_at(self, name: str, version: int | None, pointer: str = "") -> Node:
         """The model node at JSON Pointer *pointer* of a document (``""``: its root)."""

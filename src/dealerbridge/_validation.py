@@ -22,8 +22,8 @@ import jsonschema_rs
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
 from ._json import check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
-from ._render import defined_names, redact_names
-from ._schema_model import ContentSchema, Node, iter_objects, unwrap
+from ._render import defined_names, json_type, redact_names
+from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, unwrap
 
 __all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "validate"]
 
@@ -32,15 +32,19 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 Path = tuple[str | int, ...]
 
 #: Every issue code dealerbridge produces, with what it means. Schema keywords first, then the
-#: strict JSON reader, money helpers and vendor rules (named functions outside the schemas).
+#: rules that span fields (each an ``x-rule-name`` of a schema), the strict JSON reader, money
+#: helpers and the mapping. Vendor rules answered with the vendor's own code (the myKaarma
+#: partner codes, `dealerbridge.mykaarma.PARTNER_ERROR_CODES`) use that code, also kept in
+#: ``Issue.vendor_code``.
 ISSUE_CODES: dict[str, str] = {
     "type": "the value has the wrong JSON type",
     "required": "a required member is missing (the path names the member)",
     "additionalProperties": "a member the schema does not allow (closed request objects)",
     "enum": "the value is not one of the listed values",
     "const": "the value is not the one allowed value",
-    "pattern": "the string does not match the pattern (ECMA-262)",
-    "format": "the string is not a valid date / date-time",
+    "pattern": "the string is not written the way the rule says (the message gives the rule in "
+    "words; Issue.schema_location points at the ECMA-262 pattern)",
+    "format": "the string is written right but is not a real date / date-time (2026-02-30)",
     "minLength": "the string is too short",
     "maxLength": "the string is too long",
     "minimum": "the number is below the minimum",
@@ -63,6 +67,8 @@ ISSUE_CODES: dict[str, str] = {
     "unevaluatedProperties": "a member no subschema accounts for",
     "unevaluatedItems": "an array item no subschema accounts for",
     "contentMediaType": "the string does not hold a JSON document",
+    "advisor-or-assigned-user": "myKaarma create/update order: the header has neither a non-blank "
+    "advisorNumber nor a non-blank assignedUserUuid (reported once, at the header)",
     "json.syntax": "the text is not JSON",
     "json.encoding": "the bytes are not UTF-8 (or start with a byte order mark)",
     "json.duplicate_key": "an object has the same member name twice",
@@ -128,8 +134,18 @@ class CompiledSchema:
         self._validator = jsonschema_rs.validator_for(
             root, registry=rs_registry, validate_formats=True, offline=True
         )
+        self._translator = _Translator(registry, root, Location(self.document_id))
         self._contents = [
-            (path, _compile_ref(rs_registry, content.schema))
+            (
+                path,
+                _compile_ref(rs_registry, content.schema),
+                _Translator(
+                    registry,
+                    {"$ref": content.schema.location.uri},
+                    Location(content.schema.location.document_id),
+                ),
+                content.location.uri,
+            )
             for path, content in _content_locations(target)
         ]
 
@@ -154,7 +170,7 @@ class CompiledSchema:
             found = list(self._validator.iter_errors(instance))
         except Exception as exc:
             return [_not_json(exc)]
-        return _translate_all(found, ())
+        return self._translator.translate(found, (), instance)
 
     def decode(self, instance: object) -> Decoded:
         """Validate *instance* and decode its strings holding JSON, in one pass."""
@@ -169,7 +185,7 @@ class CompiledSchema:
         found = [] if valid else self._engine_issues(instance)
         value = instance
         originals: dict[Path, str] = {}
-        for path, validator in self._contents:
+        for path, validator, translator, content_at in self._contents:
             for where, text in _strings_at(instance, path):
                 try:
                     inner = parse_json(text)
@@ -181,11 +197,14 @@ class CompiledSchema:
                             message=f"{_label(where)} must hold a JSON document: "
                             f"{exc.issues[0].message}",
                             value=text,
+                            schema_location=f"{content_at}/contentMediaType",
+                            rule="contentMediaType",
                         )
                     )
                     continue
                 if not validator.is_valid(inner):
-                    found.extend(_translate_all(list(validator.iter_errors(inner)), where))
+                    errors = list(validator.iter_errors(inner))
+                    found.extend(translator.translate(errors, where, inner))
                 value = _replace(value, where, inner)
                 originals[where] = text
         return Decoded(value, redact_names(_sorted(found), instance, self._names), originals)
@@ -310,6 +329,326 @@ def validate(instance: object, schema: str, *, version: int | None = None) -> No
 
 
 # --------------------------------------------------------------------------- translation
+#
+# Each engine error becomes at most one `Issue`, in words a person can act on:
+#
+# - the rule's own sentence (``x-rule`` of the schema node holding the failing keyword) replaces
+#   the raw keyword and pattern, which stay available as ``Issue.rule`` and
+#   ``Issue.schema_location``;
+# - a value breaking one schema node in two keywords (``pattern`` and ``format``) is one issue;
+# - an error inside an ``allOf`` entry named by ``x-rule-name`` is reported once per object, by
+#   the rule's name (its code), at the object's path, whichever member broke it and how;
+# - a union (``anyOf``/``oneOf``) reports the branch that fits best, or, when the value has a
+#   JSON type no branch accepts, what the branches wanted ("an amount string ... or null");
+# - common mistakes get a hint naming the value or helper that fixes them (`_hint`).
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "an array",
+    "object": "an object",
+    "null": "null",
+}
+
+#: Instance-stepping keywords of an evaluation path: each moves one step into the instance
+#: (the ones marked True are followed by a member name or index segment).
+_STEPS = {
+    "properties": True,
+    "patternProperties": True,
+    "prefixItems": True,
+    "items": False,
+    "additionalProperties": False,
+    "contains": False,
+    "unevaluatedProperties": False,
+    "unevaluatedItems": False,
+}
+
+_AMOUNT = "common/primitives/v1.json#/$defs/mykaarmaAmount"
+_CENTS = "common/primitives/v1.json#/$defs/cents"
+_STATUS_WORDS = ("OPENED", "PRE-INVOICED", "CLOSED")
+
+
+@attrs.frozen
+class _NamedRule:
+    """The ``x-rule-name`` entry an error was found under, and how many instance steps below
+    the object holding that entry the error lies."""
+
+    name: str
+    text: str | None
+    location: str
+    members: tuple[str, ...]
+    depth: int
+
+
+class _Translator:
+    """Turns engine errors of one validator into issues (see the comment above). The words
+    (``x-rule``, ``x-rule-name``) come from the schema model (`SchemaRegistry.model_node`,
+    `SchemaRegistry.object_rule`); an error's evaluation path is followed through the raw
+    nodes with the registry's one resolver. Each location is looked up once."""
+
+    def __init__(self, registry: SchemaRegistry, root: object, location: Location) -> None:
+        self._registry = registry
+        self._root = root
+        self._location = location
+        self._named: dict[tuple[str | int, ...], _NamedRule | None] = {}
+        self._nodes: dict[str, Scalar | None] = {}
+
+    def node(self, keyword_location: str) -> Scalar | None:
+        """The schema model's scalar holding the keyword at *keyword_location*
+        (``$id#/ptr/keyword``), or None when the keyword is not on a scalar."""
+        where = keyword_location.rsplit("/", 1)[0] if "#/" in keyword_location else ""
+        if where not in self._nodes:
+            base, _, fragment = where.partition("#")
+            found = self._registry.model_node(Location(base, fragment)) if where else None
+            found = unwrap(found) if found is not None else None
+            self._nodes[where] = found if isinstance(found, Scalar) else None
+        return self._nodes[where]
+
+    def named_rule(self, evaluation_path: tuple[str | int, ...]) -> _NamedRule | None:
+        """The innermost ``x-rule-name`` entry on *evaluation_path*, walked from the root."""
+        if evaluation_path in self._named:
+            return self._named[evaluation_path]
+        found: _NamedRule | None = None
+        try:
+            location: Location = self._location
+            node: Any = self._root
+            skip = False
+            for segment in evaluation_path:
+                if segment == "$ref" and isinstance(node, dict) and "$ref" in node:
+                    location, node = self._registry.locate(location.document_id, node["$ref"])
+                else:
+                    node = node[int(segment)] if isinstance(node, list) else node[str(segment)]
+                    location = location.child(str(segment))
+                if found is not None:
+                    if skip:
+                        skip = False
+                    elif isinstance(segment, str) and segment in _STEPS:
+                        found = attrs.evolve(found, depth=found.depth + 1)
+                        skip = _STEPS[segment]
+                rule = self._registry.object_rule(location)
+                if rule is not None and rule.name is not None:
+                    found = _NamedRule(rule.name, rule.rule, location.uri, rule.members, 0)
+                    skip = False
+        except (DealerbridgeUsageError, LookupError, TypeError, ValueError):
+            found = None
+        self._named[evaluation_path] = found
+        return found
+
+    def translate(self, found: list[Any], prefix: Path, instance: object) -> list[Issue]:
+        out: list[Issue] = []
+        seen: set[tuple[object, ...]] = set()
+        # A named rule broken only through a member that already has an issue of its own (a
+        # number where a string is wanted breaks the member's type and the rule) is that
+        # issue: the rule is reported when some of its errors are not explained otherwise.
+        rule_paths: dict[tuple[object, ...], set[str]] = {}
+        for error in found:
+            for item, key in self._one(error, prefix, instance):
+                if key is not None and key[0] == "rule":
+                    paths = rule_paths.setdefault(key, set())
+                    paths.add(pointer((*prefix, *error.instance_path)))
+                if key is None or key not in seen:
+                    if key is not None:
+                        seen.add(key)
+                    out.append(item)
+        if rule_paths:
+            own = {i.path for i in out if i.code not in ("required", *(k[2] for k in rule_paths))}
+            explained = {(k[2], k[1]) for k, paths in rule_paths.items() if paths <= own}
+            out = [i for i in out if (i.code, i.path) not in explained]
+        return out
+
+    def _one(
+        self, error: Any, prefix: Path, instance: object
+    ) -> list[tuple[Issue, tuple[object, ...] | None]]:
+        parts: Path = (*prefix, *error.instance_path)
+        named = self.named_rule(tuple(error.evaluation_path))
+        if named is not None:
+            where = parts[: len(parts) - named.depth] if named.depth else parts
+            issue = self._named_issue(named, where, prefix, instance)
+            return [(issue, ("rule", pointer(where), named.name))]
+        kind = error.kind
+        code: str = kind.name
+        location = str(error.absolute_keyword_location)
+        if code == "required":
+            member = kind.property
+            issue = Issue(
+                path=pointer((*parts, member)),
+                code="required",
+                message=f"'{member}' is required in {_label(parts)} but is missing",
+                value=None,
+                schema_location=location,
+                rule="required",
+            )
+            return [(issue, None)]
+        if code == "additionalProperties":
+            value = error.instance
+            return [
+                (
+                    Issue(
+                        path=pointer((*parts, key)),
+                        code="additionalProperties",
+                        message=f"'{key}' is not allowed in {_label(parts)} (unknown member); "
+                        f"found {_member_value(value, key)}",
+                        value=value.get(key) if isinstance(value, dict) else None,
+                        schema_location=location,
+                        rule="additionalProperties",
+                    ),
+                    None,
+                )
+                for key in kind.unexpected
+            ]
+        if code in ("anyOf", "oneOf"):
+            return self._union(error, parts, prefix, instance, location)
+        node = self.node(location)
+        text = node.rule if node is not None else None
+        if text is None:
+            rule = _RULES.get(code)
+            text = rule(kind) if rule is not None else f"fails the '{code}' rule"
+        value = error.instance
+        message = f"{_label(parts)} {text}; found {_found(value, code)}"
+        hint = _hint(location, node, value)
+        if hint:
+            message += f" ({hint})"
+        issue = Issue(pointer(parts), code, message, value, schema_location=location, rule=code)
+        return [(issue, ("node", parts, location.rsplit("/", 1)[0]))]
+
+    def _union(
+        self, error: Any, parts: Path, prefix: Path, instance: object, location: str
+    ) -> list[tuple[Issue, tuple[object, ...] | None]]:
+        code: str = error.kind.name
+        branches: list[list[Any]] = list(error.kind.context)
+        relevant = [b for b in branches if b and not _only_type_mismatch(b, error.instance_path)]
+        if relevant:
+            # The branch that fits best: its errors lie deepest (the value got furthest into
+            # it), then the fewest errors.
+            best = max(
+                relevant,
+                key=lambda b: (max(len(list(e.instance_path)) for e in b), -len(b)),
+            )
+            return [(item, None) for item in self.translate(best, prefix, instance)]
+        value = error.instance
+        if code == "oneOf" and not any(branches):
+            message = f"{_label(parts)} matches more than one of the allowed shapes"
+            message += f"; found {_found(value, code)}"
+        else:
+            wanted = [self._wanted(b) for b in branches if b]
+            phrases = list(dict.fromkeys(w for w in wanted if w))
+            joiner = ", or " if any("," in w for w in phrases) else " or "
+            words = joiner.join(phrases) or "another shape"
+            message = f"{_label(parts)} must be {words}; found {_found(value, 'type')}"
+            for branch in branches:
+                hint = (
+                    _hint(str(branch[0].absolute_keyword_location), None, value) if branch else ""
+                )
+                if hint:
+                    message += f" ({hint})"
+                    break
+        issue = Issue(pointer(parts), code, message, value, schema_location=location, rule=code)
+        return [(issue, ("node", parts, location))]
+
+    def _wanted(self, branch: list[Any]) -> str:
+        """What one union branch wanted, as a noun phrase ("an amount string ...", "null")."""
+        first = branch[0]
+        node = self.node(str(first.absolute_keyword_location))
+        text = node.rule if node is not None else None
+        if text is not None and text.startswith("must be "):
+            return text[len("must be ") :]
+        kind = first.kind
+        if kind.name == "type":
+            return _types(kind)
+        if kind.name == "const":
+            return describe_value(kind.as_dict().get("expected_value"))
+        if kind.name == "enum":
+            return "one of " + ", ".join(describe_value(o) for o in kind.options)
+        return ""
+
+    def _named_issue(self, named: _NamedRule, where: Path, prefix: Path, instance: object) -> Issue:
+        obj = _value_at(instance, where[len(prefix) :])
+        shown = []
+        value: dict[str, object] = {}
+        text = named.text or f"must satisfy the rule {named.name}"
+        # Members in the order the rule's words name them (then the others).
+        order = sorted(named.members, key=lambda m: (m not in text, text.find(m)))
+        for member in order:
+            if isinstance(obj, dict) and member in obj:
+                value[member] = obj[member]
+                shown.append(f"'{member}' {describe_value(obj[member])}")
+            else:
+                shown.append(f"'{member}' absent")
+        return Issue(
+            path=pointer(where),
+            code=named.name,
+            message=f"{_label(where)} {text} (rule {named.name}); found {', '.join(shown)}",
+            value=value,
+            schema_location=named.location,
+            rule=named.name,
+        )
+
+
+def _member_value(value: object, key: str) -> str:
+    return describe_value(value.get(key) if isinstance(value, dict) else None)
+
+
+def _value_at(instance: object, rest: Path) -> object:
+    value = instance
+    for part in rest:
+        if isinstance(value, dict) and isinstance(part, str):
+            value = value.get(part)
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
+
+
+def _found(value: object, code: str) -> str:
+    """The value found; for type mismatches with its JSON type ("the number 0")."""
+    shown = describe_value(value)
+    if code not in ("type", "anyOf", "oneOf") or shown.startswith("<"):
+        return shown
+    kind = json_type(value)
+    noun = {"string": "the string", "integer": "the number", "number": "the number"}.get(kind)
+    if kind == "array":
+        noun = "the array"
+    elif kind == "object":
+        noun = "the object"
+    return f"{noun} {shown}" if noun else shown
+
+
+def _hint(location: str, node: Scalar | None, value: object) -> str:
+    """A pointer to the value or helper that fixes a common mistake, or ``""``."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if _AMOUNT in location and number:
+        return (
+            'amounts travel as strings: send a string such as "12.50"; '
+            "dealerbridge.money.cents_to_amount(1250) writes one from cents"
+        )
+    if _CENTS in location and isinstance(value, str):
+        if value.strip().isdigit():
+            return f"cents travel as JSON integers: send {int(value.strip())}, not the string"
+        return (
+            'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
+        )
+    if node is None:
+        return ""
+    if node.format == "date" and isinstance(value, str) and len(value) > 10:
+        head = value[:10]
+        if len(head) == 10 and head[4] == "-" and head[7] == "-" and value[10] in "T ":
+            return f'a date only, without time or offset: "{head}"'
+    enum = node.enum
+    if enum is not None and isinstance(value, str) and value:
+        words = [o for o in enum if isinstance(o, str)]
+        if tuple(words) == _STATUS_WORDS and value.upper() in ("O", "P", "C"):
+            word = dict(zip(("O", "P", "C"), _STATUS_WORDS, strict=True))[value.upper()]
+            return (
+                f'send the word "{word}", not the letter orders are read with; '
+                f'dealerbridge.mykaarma.letter_to_status("{value}") converts it'
+            )
+        close = [o for o in words if o.casefold() == value.casefold()]
+        if close:
+            return f'did you mean "{close[0]}"? (case matters)'
+    return ""
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:
@@ -317,13 +656,6 @@ def _sorted(issues: list[Issue]) -> list[Issue]:
     for item in issues:
         unique.setdefault((item.path, item.code, item.message), item)
     return sorted(unique.values(), key=lambda i: (i.path, i.code))
-
-
-def _translate_all(found: list[Any], prefix: Path) -> list[Issue]:
-    out: list[Issue] = []
-    for error in found:
-        out.extend(_translate(error, prefix))
-    return out
 
 
 def _label(parts: tuple[str | int, ...]) -> str:
@@ -335,50 +667,6 @@ def _label(parts: tuple[str | int, ...]) -> str:
     return f"'{last}'"
 
 
-def _translate(error: Any, prefix: tuple[str | int, ...]) -> list[Issue]:
-    parts: tuple[str | int, ...] = (*prefix, *error.instance_path)
-    kind = error.kind
-    code: str = kind.name
-    value = error.instance
-    label = _label(parts)
-    found = describe_value(value)
-    if code == "required":
-        member = kind.property
-        member_parts = (*parts, member)
-        where = "the payload" if not parts else _label(parts)
-        return [
-            Issue(
-                path=pointer(member_parts),
-                code="required",
-                message=f"'{member}' is required in {where} but is missing",
-                value=None,
-            )
-        ]
-    if code == "additionalProperties":
-        return [
-            Issue(
-                path=pointer((*parts, key)),
-                code="additionalProperties",
-                message=f"'{key}' is not allowed in {label} (unknown member); found "
-                f"{describe_value(value.get(key) if isinstance(value, dict) else None)}",
-                value=value.get(key) if isinstance(value, dict) else None,
-            )
-            for key in kind.unexpected
-        ]
-    if code in ("anyOf", "oneOf"):
-        branches: list[list[Any]] = list(kind.context)
-        relevant = [b for b in branches if b and not _only_type_mismatch(b, error.instance_path)]
-        if len(relevant) == 1:
-            return _translate_all(relevant[0], prefix)
-        shape = "matches none of the allowed shapes"
-        if code == "oneOf" and not any(branches):
-            shape = "matches more than one of the allowed shapes"
-        return [Issue(pointer(parts), code, f"{label} {shape}; found {found}", value)]
-    rule = _RULES.get(code)
-    text = rule(kind) if rule is not None else f"fails the '{code}' rule"
-    return [Issue(pointer(parts), code, f"{label} {text}; found {found}", value)]
-
-
 def _only_type_mismatch(branch: list[Any], path: Any) -> bool:
     return all(
         e.kind.name in ("type", "const", "enum") and list(e.instance_path) == list(path)
@@ -387,12 +675,12 @@ def _only_type_mismatch(branch: list[Any], path: Any) -> bool:
 
 
 def _types(kind: Any) -> str:
-    types = kind.as_dict().get("types") or []
-    return " or ".join(str(t) for t in types)
+    types = sorted((str(t) for t in kind.as_dict().get("types") or []), key=lambda t: t == "null")
+    return " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in types)
 
 
 _RULES: dict[str, Any] = {
-    "type": lambda k: f"must be of type {_types(k)}",
+    "type": lambda k: f"must be {_types(k)}",
     "enum": lambda k: (
         "must be one of "
         + ", ".join(describe_value(o) if o is not None else "null" for o in k.options)

@@ -17,7 +17,6 @@ from ._orders import SAME_ORDER_WINDOW, letter_to_status, same_order, status_to_
 from ._partner_rules import (
     PARTNER_ERROR_CODES,
     UNDECIDABLE_CODES,
-    PartnerError,
     apply_partner_defaults,
     partner_request_errors,
 )
@@ -34,7 +33,6 @@ __all__ = [
     "SAME_ORDER_WINDOW",
     "UNDECIDABLE_CODES",
     "AppointmentTimes",
-    "PartnerError",
     "apply_partner_defaults",
     "partner_request_errors",
     "RequestFromOrder",

@@ -1,8 +1,10 @@
 """Partner appointment-with-trip: the endpoint's validation codes and the defaults it applies.
 
-`partner_request_errors` reports, with the page's exact codes and descriptions, every partner
-validation error that can be decided from the request body (and the path's dealer UUID when
-given). These rules live here, not in the schema, because they answer with the vendor's own
+`partner_request_errors` reports every partner validation error that can be decided from the
+request body (and the path's dealer UUID when given) as `dealerbridge.Issue` values: ``code``
+and ``vendor_code`` are the page's error code, ``vendor_text`` its description, ``rule`` the
+rule's kebab-case name and ``message`` the same in a sentence naming the member and the value
+found. These rules live here, not in the schema, because they answer with the vendor's own
 codes; run `dealerbridge.validate(body, "mykaarma/partner-appointment-request")` as well for the
 field rules.
 
@@ -19,36 +21,24 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
-from .._errors import ValidationError
+from .._errors import Issue, ValidationError
+from .._generated.mykaarma import PartnerAppointmentRequest
 from .._json import check_value
+from .._models import Model, dump, load
+from .._render import render_value
 from .._rules import Rule
 from ._appointment_time import split_appointment_datetime
 
 __all__ = [
     "PARTNER_ERROR_CODES",
     "UNDECIDABLE_CODES",
-    "PartnerError",
     "apply_partner_defaults",
     "partner_request_errors",
 ]
-
-
-@attrs.frozen
-class PartnerError:
-    """One error the partner endpoint would answer, as its ``errors[]`` item would carry it."""
-
-    code: str
-    description: str
-    path: str
-    """JSON Pointer of the member the rule is about (``""`` for the path's dealer UUID)."""
-    http_status: int = 400
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"errorCode": self.code, "errorDescription": self.description}
 
 
 _NON_BLANK = re.compile(r"[^ \t\n\r\f\v]")
@@ -477,26 +467,46 @@ UNDECIDABLE_CODES: dict[str, str] = {
 }
 
 
-def partner_request_errors(payload: Any, *, dealer_uuid: str | None = None) -> list[PartnerError]:
+def partner_request_errors(
+    payload: dict[str, object] | PartnerAppointmentRequest, *, dealer_uuid: str | None = None
+) -> list[Issue]:
     """Every locally decidable partner validation error of the request, in the page's order.
 
     *payload* is the JSON body (a dict) or a `PartnerAppointmentRequest`; *dealer_uuid* is the
-    URL path's dealer UUID, checked when given. An empty list means the request passes every
-    local check (see `UNDECIDABLE_CODES` for what only the server can decide).
+    URL path's dealer UUID, checked when given. Each error is an `Issue` whose ``code`` (and
+    ``vendor_code``) is the page's error code and ``vendor_text`` the page's description; raise
+    them with ``dealerbridge.ValidationError(issues)``. An empty list means the request passes
+    every local check (see `UNDECIDABLE_CODES` for what only the server can decide).
     """
     subject = PartnerSubject(_as_body(payload), dealer_uuid)
-    return [
-        PartnerError(rule.code, rule.description, path)
-        for rule in PARTNER_RULES
-        for path in rule.find(subject)
-    ]
+    return [_issue(rule, path, subject) for rule in PARTNER_RULES for path in rule.find(subject)]
 
 
-def _as_body(payload: Any) -> dict[str, Any]:
+def _issue(rule: Rule[PartnerSubject], path: str, subject: PartnerSubject) -> Issue:
+    value: object
+    if path == "":
+        where, value = "the dealer UUID of the URL path", subject.dealer_uuid
+    else:
+        parts = path.strip("/").split("/")
+        value = subject.body
+        for part in parts:
+            value = value.get(part) if isinstance(value, dict) else None
+        where = f"'{parts[-1]}'" + (f" in '{parts[-2]}'" if len(parts) > 1 else "")
+    return Issue(
+        path=path,
+        code=rule.code,
+        message=f"{where} breaks the partner rule {rule.code}: {rule.description}; "
+        f"found {render_value(value) if value is not None else 'nothing (absent or null)'}",
+        value=value,
+        rule=rule.name,
+        vendor_code=rule.code,
+        vendor_text=rule.description,
+    )
+
+
+def _as_body(payload: object) -> dict[str, Any]:
     if isinstance(payload, dict):
         return payload
-    from .._models import Model, dump
-
     if isinstance(payload, Model):
         value = dump(payload, validate=False)
         if isinstance(value, dict):
@@ -508,7 +518,13 @@ def _as_body(payload: Any) -> dict[str, Any]:
     )
 
 
-def apply_partner_defaults(request: Any) -> Any:
+@overload
+def apply_partner_defaults(request: dict[str, object]) -> dict[str, object]: ...
+@overload
+def apply_partner_defaults(request: PartnerAppointmentRequest) -> PartnerAppointmentRequest: ...
+def apply_partner_defaults(
+    request: dict[str, object] | PartnerAppointmentRequest,
+) -> dict[str, object] | PartnerAppointmentRequest:
     """The request as the server will see it (the documented defaults and overrides applied).
 
     - ``pickupTripInformation.rideType`` defaults to ``PICKUP_VEHICLE`` and
@@ -522,11 +538,9 @@ def apply_partner_defaults(request: Any) -> Any:
     `PartnerAppointmentRequest` (returning a new one). ``source`` gets no default: the page
     says none is applied.
     """
-    from .._models import Model, dump, load
-
     if isinstance(request, Model):
         body = dump(request, validate=False)
-        return load(type(request), apply_partner_defaults(body))
+        return load(type(request), apply_partner_defaults(_as_body(body)))
     if too_deep := check_value(_as_body(request)):  # deepcopy recurses: refuse deep values
         raise ValidationError(too_deep)
     body = copy.deepcopy(_as_body(request))
@@ -549,4 +563,5 @@ def apply_partner_defaults(request: Any) -> Any:
         ):
             if appointment.get(name) is None:
                 appointment[name] = value
-    return body
+    result: dict[str, object] = dict(body)
+    return result

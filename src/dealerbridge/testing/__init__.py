@@ -21,6 +21,17 @@ partner rules are repaired and broken from their one definition in
 ``dealerbridge.mykaarma._partner_rules``.
 """
 
+try:
+    import hypothesis  # noqa: F401  (the optional dependency this package needs)
+except ModuleNotFoundError as _missing:  # pragma: no cover - exercised with the module hidden
+    if _missing.name is None or _missing.name.split(".")[0] != "hypothesis":
+        raise
+    raise ImportError(
+        "dealerbridge.testing needs Hypothesis, which a plain install leaves out: "
+        'pip install "dealerbridge[testing]"',
+        name="hypothesis",
+    ) from _missing
+
 from . import (
     _mykaarma,  # noqa: F401  (registers the myKaarma fixups and breakers)
     _shopmonkey,  # noqa: F401  (registers the Shopmonkey service-totals fixups)

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from ..mykaarma._partner_rules import PARTNER_RULES, PartnerSubject, _blank
 from ._strategies import ExpectedIssue, register_breaker, register_fixup
 
+_ADVISOR_RULE = "advisor-or-assigned-user"
+
 
 def _advisor_or_user(payload: Any) -> Any:
     """advisorNumber is required (non-blank) when assignedUserUuid is blank, and the reverse."""
@@ -25,7 +27,7 @@ def _advisor_or_user(payload: Any) -> Any:
 
 
 def _break_advisor_rule(payload: Any) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
-    """Both advisorNumber and assignedUserUuid blank: one issue, at advisorNumber."""
+    """Both advisorNumber and assignedUserUuid blank: one issue, at the header."""
     blanks = st.sampled_from([None, "", "   ", "\t", "<absent>"])
 
     def build(advisor: Any, user: Any) -> tuple[Any, ExpectedIssue]:
@@ -35,12 +37,8 @@ def _break_advisor_rule(payload: Any) -> st.SearchStrategy[tuple[Any, ExpectedIs
             header.pop(key, None)
             if value != "<absent>":
                 header[key] = value
-        code = (
-            "required" if advisor == "<absent>" else ("pattern" if advisor is not None else "type")
-        )
-        return broken, ExpectedIssue(
-            "/order/header/advisorNumber", code, "advisorNumber or assignedUserUuid"
-        )
+        # One issue, named by the rule's x-rule-name, at the header, however it is broken.
+        return broken, ExpectedIssue("/order/header", _ADVISOR_RULE, _ADVISOR_RULE)
 
     return st.builds(build, blanks, blanks)
 
