@@ -105,6 +105,7 @@ __all__ = [
     "UpdateCustomerResponse",
     "UpdateOrderHeaders",
     "UpdateOrderRequest",
+    "WebhookEvent",
 ]
 
 
@@ -4255,3 +4256,43 @@ class UpdateOrderRequest(Model):
 
     order: CreateOrder = wire("order")
     """The order's new state (same shape as the create request's order)."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class WebhookEvent(Model):
+    """
+    Any myKaarma webhook delivery, read without knowing its payload: the envelope every event
+    type shares (id, timestamp, dealer, department, type) and the payload as it came.
+    dealerbridge.mykaarma.parse_event returns it for the event types dealerbridge does not model
+    (appointments, mpis, messages, ...). Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/webhook-event", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Unique event ID; deduplicate on id together with type."""
+
+    timestamp: int = wire("timestamp")
+    """When the event was produced: unix epoch milliseconds, UTC."""
+
+    dealer_uuid: str = wire("dealeruuid")
+    """Identifier of the dealer. Note the all-lowercase wire key."""
+
+    department_uuid: str = wire("departmentuuid")
+    """Identifier of the dealer department. Note the all-lowercase wire key."""
+
+    type: str = wire("type")
+    """
+    Event type, e.g. appointments, mpis, messages (service-orders and customers have their own
+    schemas).
+    """
+
+    payload: JSON = wire("payload")
+    """
+    The event's payload as delivered: usually a string holding JSON, sometimes an object. Its
+    shape depends on the type and is not modelled here, so any JSON is accepted.
+    """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
