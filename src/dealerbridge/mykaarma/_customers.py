@@ -385,8 +385,11 @@ def _names_repair(body: Body) -> None:
     c = _customer(body)
     if c is None:
         return
+    if not _blank(c.get("company")):
+        c["isBusiness"] = True  # a company name: the customer becomes the business
+        return
     for key, filler in (("firstName", "Dana"), ("lastName", "Whitaker")):
-        if _blank(c.get(key)) and not _business_with_company(c):
+        if _blank(c.get(key)):
             c[key] = filler
 
 
