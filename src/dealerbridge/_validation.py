@@ -92,9 +92,6 @@ ISSUE_CODES: dict[str, str] = {
     "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
     "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
     "mapping.customer_name": "a customer with neither first and last name nor a company name",
-    "mapping.phone": "a phone number that cannot be placed in E.164 (dropped)",
-    "mapping.vin": "a VIN that is not well formed or whose check digit fails",
-    "mapping.vehicle": "a vehicle with neither a VIN nor year, make and model (dropped)",
 }
 
 
