@@ -109,7 +109,9 @@ def test_every_key_of_an_example_body_is_a_member_of_its_schema(example, schema)
 # Beyond placeholders: myKaarma's own multi-store sample sends an address with addressType "B"
 # and no type, which the data model requires (notes/decisions-mykaarma-customers.md).
 KNOWN_RULE_BREAKS = {
-    "create-customer-request-4-mk-sample-dealerset.json": [("/customer/addresses/0/type", "required")],
+    "create-customer-request-4-mk-sample-dealerset.json": [
+        ("/customer/addresses/0/type", "required")
+    ],
 }
 
 
@@ -121,24 +123,35 @@ def test_an_example_body_breaks_only_values_never_keys_or_types(example, schema)
 
 
 def test_the_known_wrong_third_party_shape_is_rejected():
-    issues = sorted((i.path, i.code) for i in db.errors(_example(NEGATIVE), "mykaarma/create-customer-request"))
+    issues = sorted(
+        (i.path, i.code) for i in db.errors(_example(NEGATIVE), "mykaarma/create-customer-request")
+    )
     assert ("/customer", "required") in issues
-    assert {("/firstName", "additionalProperties"), ("/phoneNumbers", "additionalProperties")} <= set(issues)
+    assert {
+        ("/firstName", "additionalProperties"),
+        ("/phoneNumbers", "additionalProperties"),
+    } <= set(issues)
 
 
 def test_the_page_examples_hold_placeholders_the_enums_reject():
     # Shapes, not verdicts: "Enum" and "string" are the docs' placeholders.
-    issues = db.errors(_example("create-customer-request-1.json"), "mykaarma/create-customer-request")
+    issues = db.errors(
+        _example("create-customer-request-1.json"), "mykaarma/create-customer-request"
+    )
     assert ("/customer/addresses/0/type", "enum") in [(i.path, i.code) for i in issues]
 
 
 # ------------------------------------------------------------------------------- rules
 
 REQUEST = json.loads(
-    (FIXTURES / "mykaarma" / "create-customer-request" / "valid-person-with-vehicle.json").read_text()
+    (
+        FIXTURES / "mykaarma" / "create-customer-request" / "valid-person-with-vehicle.json"
+    ).read_text()
 )
 BUSINESS = json.loads(
-    (FIXTURES / "mykaarma" / "create-customer-request" / "valid-business-without-names.json").read_text()
+    (
+        FIXTURES / "mykaarma" / "create-customer-request" / "valid-business-without-names.json"
+    ).read_text()
 )
 
 
@@ -204,7 +217,10 @@ def test_names_or_a_business_company(customer, ok):
     [
         ({"vin": "1HGCR2F85HA123456"}, True),
         ({"vehicleYear": "2018", "vehicleMake": "Toyota", "vehicleModel": "Corolla"}, True),
-        ({"vin": " ", "vehicleYear": "2018", "vehicleMake": "Toyota", "vehicleModel": "Corolla"}, True),
+        (
+            {"vin": " ", "vehicleYear": "2018", "vehicleMake": "Toyota", "vehicleModel": "Corolla"},
+            True,
+        ),
         ({"vin": "", "vehicleYear": "2018", "vehicleMake": "Toyota"}, False),
         ({"vehicleMake": "Toyota", "vehicleModel": "Corolla"}, False),
         ({}, False),
@@ -216,7 +232,9 @@ def test_a_vin_or_year_make_and_model(vehicle, ok):
 
 
 def test_an_address_needs_its_type_and_the_documented_enums_hold():
-    body = {"customer": {"firstName": "Ana", "lastName": "Lima", "addresses": [{"line1": "1 Main"}]}}
+    body = {
+        "customer": {"firstName": "Ana", "lastName": "Lima", "addresses": [{"line1": "1 Main"}]}
+    }
     assert [(i.path, i.code) for i in db.errors(body, "mykaarma/create-customer-request")] == [
         ("/customer/addresses/0/type", "required")
     ]
@@ -234,7 +252,11 @@ def test_labels_are_tolerated_not_invented():
 
 
 def test_an_unknown_locale_received_is_kept_with_a_warning():
-    data = json.loads((FIXTURES / "mykaarma" / "customer-with-vehicles" / "valid-person-with-vehicle.json").read_text())
+    data = json.loads(
+        (
+            FIXTURES / "mykaarma" / "customer-with-vehicles" / "valid-person-with-vehicle.json"
+        ).read_text()
+    )
     data["customer"]["preferredLocale"] = "es-us"
     with pytest.warns(db.UnknownEnumValueWarning):
         loaded = db.load(mk.CustomerWithVehicles, data)
@@ -254,7 +276,9 @@ def test_the_update_schema_says_an_empty_list_deletes():
 def test_the_warning_titles_are_the_documented_ones():
     documented = {
         int(code): title
-        for code, title in re.findall(r"^  \| (100[0-9]{2}) \| ([A-Z_]+) \|", PAGE.read_text(), re.M)
+        for code, title in re.findall(
+            r"^  \| (100[0-9]{2}) \| ([A-Z_]+) \|", PAGE.read_text(), re.M
+        )
     }
     assert documented == dict(mk.CUSTOMER_WARNING_CODES)
 
@@ -451,8 +475,14 @@ def test_parse_event_dispatches_every_documented_type(kind):
         assert db.dump(event) == db.parse_json(CUSTOMER_EVENT.read_bytes())
     else:
         raw = json.dumps(
-            {"id": "e-1", "timestamp": 1, "dealeruuid": "d", "departmentuuid": "p", "type": kind,
-             "payload": '{"anything": [1, 2]}'}
+            {
+                "id": "e-1",
+                "timestamp": 1,
+                "dealeruuid": "d",
+                "departmentuuid": "p",
+                "type": kind,
+                "payload": '{"anything": [1, 2]}',
+            }
         )
         event = mk.parse_event(raw)
         assert type(event) is mk.WebhookEvent
