@@ -1,5 +1,6 @@
 """mk.match_customer: each documented step, and its properties."""
 
+import contextlib
 import json
 
 import pytest
@@ -156,10 +157,8 @@ def reference_lists(body, candidates):
     def keys(c, vehicles):
         phones = set()
         for p in c.get("phoneNumbers", []):
-            try:
+            with contextlib.suppress(db.ValidationError):
                 phones.add(mk.normalize_phone(p["phoneNumber"]))
-            except db.ValidationError:
-                pass
         emails = {_norm(e["emailAddress"]) for e in c.get("emails", [])}
         vins = {v["vin"].upper() for v in vehicles}
         return phones | emails, vins
