@@ -125,7 +125,7 @@ def test_phones_go_in_e164_and_a_number_that_cannot_be_placed_is_dropped():
     assert sent == [("+15125550199", "work"), ("+14165550123", "cell")]
     assert ("dropped", "/customer/phoneNumbers/1/number") in report
     assert ("lossy", "/customer/phoneNumbers/0/number") in report
-    assert all("555-01" != p["phoneNumber"] for p in body["customer"]["phoneNumbers"])
+    assert all(p["phoneNumber"] != "555-01" for p in body["customer"]["phoneNumbers"])
 
 
 def test_a_failing_check_digit_drops_the_vehicle_by_default():

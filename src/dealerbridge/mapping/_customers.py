@@ -39,7 +39,7 @@ def _text(value: Any) -> str | None:
 
 
 def shopmonkey_customer_to_mykaarma(
-    customer: Any, vehicles: Sequence[Any] = (), config: MappingConfig | None = None
+    customer: object, vehicles: Sequence[object] = (), config: MappingConfig | None = None
 ) -> Mapped[mk.CreateCustomerRequest]:
     """The myKaarma create-customer request for a Shopmonkey *customer* and its *vehicles*
     (``sm.Customer`` / ``sm.Vehicle`` models or their JSON values).

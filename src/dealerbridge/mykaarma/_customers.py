@@ -267,7 +267,7 @@ def _communications(
     return out
 
 
-def customer_request_warnings(body: Any, *, update: bool = False) -> list[Issue]:
+def customer_request_warnings(body: object, *, update: bool = False) -> list[Issue]:
     """The documented warnings myKaarma would answer to a create (or, with ``update=True``, an
     update) customer request *body*, as `Issue`s with ``severity="warning"``, code
     ``mykaarma.customer_warning``, and ``vendor_code``/``vendor_text`` set to the warning's
@@ -304,7 +304,7 @@ def customer_request_warnings(body: Any, *, update: bool = False) -> list[Issue]
     return out
 
 
-def search_query_warnings(query: Any) -> list[Issue]:
+def search_query_warnings(query: object) -> list[Issue]:
     """The documented warnings 10002-10004 the customer search would answer to *query* (its
     parameters as a mapping): maxResults outside 1-100 (100 is used instead), a searchTerm
     longer than 150 characters (only the first 150 are searched), and a searchPreference other

@@ -32,7 +32,7 @@ class CustomerMatch:
     - ``reason``: one sentence saying why.
     """
 
-    customer: Any
+    customer: object
     step: int
     reason: str
 
@@ -100,7 +100,7 @@ def _json(value: Any, cls: type[Model], what: str) -> Any:
     return value
 
 
-def match_customer(request: Any, candidates: Iterable[Any]) -> CustomerMatch:
+def match_customer(request: object, candidates: Iterable[object]) -> CustomerMatch:
     """Run myKaarma's documented matching steps for a create-customer *request* against
     *candidates* (customers with their vehicles, in the ``customerWithVehicles`` shape of a
     read response: ``{"customer": {...}, "vehicles": [...]}``). Both may be models or JSON
