@@ -6,9 +6,17 @@ import re
 import warnings
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dealerbridge as db
 from dealerbridge import mykaarma as mk
+from dealerbridge.testing import (
+    create_customer_requests,
+    customer_rule_breaks,
+    customers_with_vehicles,
+)
+from dealerbridge.testing._customers import CUSTOMER_REQUESTS
 
 from .vendor_support import FIXTURES, ROOT
 
@@ -513,3 +521,24 @@ def test_the_customer_event_keeps_a_legacy_null_id():
         warnings.simplefilter("error")
         event = mk.parse_event(raw)
     assert event.payload.customer_with_vehicles.customer.id is None
+
+
+# ---------------------------------------------------------------------------- strategies
+
+
+@settings(max_examples=40)
+@given(st.data())
+def test_customer_rule_breaks_give_exactly_the_expected_issue(data):
+    schema = data.draw(st.sampled_from(CUSTOMER_REQUESTS))
+    body, expected = data.draw(customer_rule_breaks(schema))
+    issues = [(i.path, i.code) for i in db.errors(body, schema)]
+    assert issues == [(expected.path, expected.code)]
+    assert expected.rule in {rule.name for rule in mk.CUSTOMER_RULES}
+
+
+@settings(max_examples=40)
+@given(create_customer_requests(), customers_with_vehicles())
+def test_the_customer_strategies_draw_valid_documents(body, candidate):
+    assert db.errors(body, "mykaarma/create-customer-request") == []
+    assert not any(rule.violated(body) for rule in mk.CUSTOMER_RULES)
+    assert db.errors(candidate, "mykaarma/customer-with-vehicles") == []
