@@ -27,6 +27,7 @@ import attrs
 import phonenumbers
 
 from .._errors import Issue, ValidationError, issue
+from .._models import Model, dump
 from .._rules import Rule
 
 __all__ = [
@@ -347,8 +348,6 @@ def search_query_warnings(query: object) -> list[Issue]:
 
 
 def _json_of(value: Any) -> Any:
-    from .._models import Model, dump
-
     return dump(value) if isinstance(value, Model) else value
 
 

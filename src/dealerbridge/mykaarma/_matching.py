@@ -90,7 +90,7 @@ def _keys(customer: Mapping[str, Any], vehicles: Any, business: bool) -> _Keys:
     )
 
 
-def _json(value: Any, cls: type[Model], what: str) -> Any:
+def _json(value: Any, cls: type[Model]) -> Any:
     if isinstance(value, Model):
         value = dump(value)
     with warnings.catch_warnings():
@@ -120,8 +120,8 @@ def match_customer(request: object, candidates: Iterable[object]) -> CustomerMat
 
     The result depends only on the set of candidates, never on their order.
     """
-    body = _json(request, CreateCustomerRequest, "request")
-    pool = [(c, _json(c, CustomerWithVehicles, "candidate")) for c in candidates]
+    body = _json(request, CreateCustomerRequest)
+    pool = [(c, _json(c, CustomerWithVehicles)) for c in candidates]
     customer = body.get("customer") or {}
     business = customer.get("isBusiness") is True and bool(_text(customer.get("company")))
     want = _keys(customer, body.get("vehicles"), business)
