@@ -95,6 +95,9 @@ ISSUE_CODES: dict[str, str] = {
     "mapping.too_many_jobs": "more included services than orders.max_jobs",
     "mapping.amount": "an inbound myKaarma amount or quantity cannot be read exactly",
     "mapping.no_order": "the input carries no order (e.g. a read response without one)",
+    "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
+    "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
+    "mapping.customer_name": "a customer with neither first and last name nor a company name",
 }
 
 

@@ -18,6 +18,12 @@ from dealerbridge._models import (
 )
 
 __all__ = [
+    "BestTimeToContact",
+    "BestTimeToContactInput",
+    "BulkMergeCustomerRequest",
+    "CreateCustomer",
+    "CreateCustomerRequest",
+    "CreateCustomerResponse",
     "CreateOrder",
     "CreateOrderComment",
     "CreateOrderComplaintCauseCorrection",
@@ -31,6 +37,32 @@ __all__ = [
     "CreateOrderResponse",
     "CreateOrderTechHours",
     "CreateOrderVehicle",
+    "Customer",
+    "CustomerAddress",
+    "CustomerAddressInput",
+    "CustomerApiError",
+    "CustomerApiWarning",
+    "CustomerEmail",
+    "CustomerEmailInput",
+    "CustomerEvent",
+    "CustomerEventPayload",
+    "CustomerPhone",
+    "CustomerPhoneInput",
+    "CustomerVehicle",
+    "CustomerVehicleInput",
+    "CustomerWithVehicles",
+    "ExactSearchRequest",
+    "ExactSearchResponse",
+    "GetCustomerLegacyRequest",
+    "GetCustomerLegacyResponse",
+    "LegacyCommunication",
+    "LegacyCustomerInfo",
+    "LegacyDealerOrderInfo",
+    "LegacySecondaryCustomer",
+    "LegacyTransaction",
+    "LegacyVehicle",
+    "MatchingCustomerRequest",
+    "MatchingCustomerResponse",
     "Order",
     "OrderApiError",
     "OrderApiWarning",
@@ -61,11 +93,391 @@ __all__ = [
     "PartnerService",
     "PartnerTransportOption",
     "PartnerVehicleInformation",
+    "ReadCustomerResponse",
     "ReadOrderEnvelope",
     "ReadOrderResponse",
+    "SaveCustomerVehicleRequest",
+    "SaveCustomerVehicleResponse",
+    "SearchCustomersQuery",
+    "SearchCustomersResponse",
+    "UpdateCustomer",
+    "UpdateCustomerRequest",
+    "UpdateCustomerResponse",
     "UpdateOrderHeaders",
     "UpdateOrderRequest",
+    "WebhookEvent",
 ]
+
+
+@attrs.define(kw_only=True, repr=False)
+class BulkMergeCustomerRequest(Model):
+    """
+    Body of bulkMergeCustomer (POST .../customer/{customerGUID}/bulk_merge): merges the listed
+    customers into the primary one. myKaarma answers "OK" with no body schema.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/bulk-merge-customer-request", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    customer_gui_ds: list[str] | UnsetType = wire("customerGUIDs", default=UNSET)
+    """The customers (UUIDs) to merge."""
+
+    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    """First name of the merged customer."""
+
+    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    """Last name of the merged customer."""
+
+    preferred_email: str | UnsetType = wire("preferredEmail", default=UNSET)
+    """Preferred email of the merged customer."""
+
+    preferred_phone: str | UnsetType = wire("preferredPhone", default=UNSET)
+    """Preferred phone of the merged customer."""
+
+    primary_customer_guid: str | UnsetType = wire("primaryCustomerGUID", default=UNSET)
+    """The customer (UUID) the others are merged into."""
+
+    company: str | UnsetType = wire("company", default=UNSET)
+    """Company of the merged customer."""
+
+    requested_by: str | UnsetType = wire("requestedBy", default=UNSET)
+    """Who asked for the merge."""
+
+    is_manual: bool | UnsetType = wire("isManual", default=UNSET)
+    """Whether the merge was requested by a person."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CreateCustomerRequest(Model):
+    """
+    Body of the create-customer request (POST
+    .../customer/v2/department/{departmentUUID}/customer; myKaarma's own samples use PUT). With
+    searchForDuplicate true, the same request updates the customer myKaarma's matching logic
+    finds.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-customer-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    """
+    Identifier of the myKaarma user making the request (older documentation revisions and the
+    API reference; undescribed).
+    """
+
+    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    """
+    Dealers the customer is shared with (older documentation revisions and the API reference;
+    undescribed).
+    """
+
+    customer: CreateCustomer = wire("customer")
+    """The customer."""
+
+    vehicles: list[CustomerVehicleInput] | UnsetType = wire("vehicles", default=UNSET)
+    """The customer's vehicles. Sent beside customer, not inside it."""
+
+    validate_vin: bool | UnsetType = wire("validateVin", default=UNSET)
+    """
+    When true, myKaarma rejects vehicles with an invalid VIN (and, reportedly, drops VINs with a
+    wrong check digit without an error).
+    """
+
+    search_for_duplicate: bool | UnsetType = wire("searchForDuplicate", default=UNSET)
+    """
+    When true, myKaarma runs its customer matching logic and updates the matching customer
+    instead of creating a duplicate (dealerbridge.mykaarma.match_customer runs the same steps
+    locally). Default false. Decision: the newer documentation recommends true; an older page
+    asked partners to send false.
+    """
+
+
+@attrs.define(kw_only=True, repr=False)
+class CreateCustomer(Model):
+    """
+    The customer of a create request. firstName and lastName are required (not blank) unless
+    isBusiness is true and a company is given; company is required when isBusiness is true.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-customer-request", 1, "/$defs/CreateCustomer"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    customer_key: str | UnsetType = wire("customerKey", default=UNSET)
+    """The DMS's unique customer identifier; myKaarma uses it to find the customer in the DMS."""
+
+    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    """First name. Required unless the customer is a business with a company name."""
+
+    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    """Last name. Required unless the customer is a business with a company name."""
+
+    company: str | UnsetType = wire("company", default=UNSET)
+    """Company name. Required when isBusiness is true."""
+
+    is_business: bool | UnsetType = wire("isBusiness", default=UNSET)
+    """true for company and fleet customers."""
+
+    best_time_to_contact: BestTimeToContactInput | UnsetType = wire(
+        "bestTimeToContact", default=UNSET
+    )
+    """When the customer prefers to be contacted."""
+
+    preferred_communication: Literal["text", "phone", "email"] | UnsetType = wire(
+        "preferredCommunication", default=UNSET
+    )
+    """How the customer prefers to be contacted: text, phone or email."""
+
+    addresses: list[CustomerAddressInput] | UnsetType = wire("addresses", default=UNSET)
+    """The customer's addresses; each needs a type."""
+
+    preferred_locale: Literal["en-us", "fr-ca"] | UnsetType = wire("preferredLocale", default=UNSET)
+    """The customer's language: en-us (English) or fr-ca (French)."""
+
+    customer_uuid: str | UnsetType = wire("customerUuid", default=UNSET)
+    """myKaarma's identifier of the customer, when it already exists (undescribed by myKaarma)."""
+
+    emails: list[CustomerEmailInput] | UnsetType = wire("emails", default=UNSET)
+    """The customer's email addresses."""
+
+    phone_numbers: list[CustomerPhoneInput] | UnsetType = wire("phoneNumbers", default=UNSET)
+    """The customer's phone numbers, each in E.164."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerAddressInput(Model):
+    """An address of the customer, as sent. type is required whenever addresses are sent."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-customer-request", 1, "/$defs/CustomerAddressInput"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    line1: str | UnsetType = wire("line1", default=UNSET)
+    """First address line."""
+
+    line2: str | UnsetType = wire("line2", default=UNSET)
+    """Second address line."""
+
+    city: str | UnsetType = wire("city", default=UNSET)
+    """City."""
+
+    state: str | UnsetType = wire("state", default=UNSET)
+    """State or province, e.g. "CA"."""
+
+    zip: str | UnsetType = wire("zip", default=UNSET)
+    """Postal code, e.g. "90802"."""
+
+    country: str | UnsetType = wire("country", default=UNSET)
+    """Country, e.g. "US"."""
+
+    address_type: str | UnsetType = wire("addressType", default=UNSET)
+    """
+    Short address-type code: "P" for PRIMARY (the rest of the documented list is cut off) and
+    "B" in myKaarma's sample code. Any string is accepted.
+    """
+
+    type: Literal["COMMON", "PRIMARY", "BILLING", "OTHER"] = wire("type")
+    """
+    Kind of address: COMMON (primary and billing are the same), PRIMARY (home address,
+    recommended), BILLING (business address) or OTHER. Decision: OTHER is accepted because the
+    API reference lists it although the data model does not.
+    """
+
+    is_valid: bool | UnsetType = wire("isValid", default=UNSET)
+    """Whether the address is valid (undescribed by myKaarma)."""
+
+    is_preferred: bool | UnsetType = wire("isPreferred", default=UNSET)
+    """Whether this is the customer's preferred address (undescribed by myKaarma)."""
+
+    update_ts: str | UnsetType = wire("updateTS", default=UNSET)
+    """
+    When the address was last updated, an ISO 8601 UTC date-time such as
+    2025-04-07T07:51:23.930Z (listed by the API reference; echoed from a read).
+    """
+
+    uuid: str | UnsetType = wire("uuid", default=UNSET)
+    """myKaarma's identifier of a stored address (listed by the API reference)."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerEmailInput(Model):
+    """An email address of the customer, as sent."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-customer-request", 1, "/$defs/CustomerEmailInput"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    email_address: str | UnsetType = wire("emailAddress", default=UNSET)
+    """The email address. An empty one is dropped with warning 10012 EMPTY_EMAIL."""
+
+    label: str | UnsetType = wire("label", default=UNSET)
+    """
+    Label of the email, e.g. "home" (customer event), "B" (myKaarma's sample code) or "HOME" (a
+    third-party client). No closed list is published and case sensitivity is unknown, so any
+    string is accepted; a third party reports that emails without a label are dropped.
+    """
+
+    ok_to_email: bool | UnsetType = wire("okToEmail", default=UNSET)
+    """Whether the customer agrees to be emailed."""
+
+    is_preferred: bool | UnsetType = wire("isPreferred", default=UNSET)
+    """Whether this is the customer's preferred email."""
+
+    comments: str | UnsetType = wire("comments", default=UNSET)
+    """Free-text comments (listed by the API reference)."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerPhoneInput(Model):
+    """A phone number of the customer, as sent."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-customer-request", 1, "/$defs/CustomerPhoneInput"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    phone_number: str | UnsetType = wire("phoneNumber", default=UNSET)
+    """
+    The phone number in E.164 with its country code, like +13105550123 (myKaarma answers warning
+    10015 INCORRECT_PHONE_FORMAT otherwise, and drops the number);
+    dealerbridge.mykaarma.normalize_phone makes one.
+    """
+
+    label: str | UnsetType = wire("label", default=UNSET)
+    """
+    Label of the phone, e.g. "cell" or "work" (myKaarma's sample code) or "CELL" (a third-party
+    client). No closed list is published, so any string is accepted; a third party reports that
+    phones without a label are dropped.
+    """
+
+    ok_to_call: bool | UnsetType = wire("okToCall", default=UNSET)
+    """Whether the customer agrees to be called."""
+
+    ok_to_text: bool | UnsetType = wire("okToText", default=UNSET)
+    """Whether the customer agrees to receive text messages."""
+
+    is_preferred: bool | UnsetType = wire("isPreferred", default=UNSET)
+    """Whether this is the customer's preferred phone."""
+
+    comments: str | UnsetType = wire("comments", default=UNSET)
+    """Free-text comments (listed by the API reference)."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class BestTimeToContactInput(Model):
+    """
+    When the customer prefers to be contacted. The format of the two times is not documented, so
+    any strings are accepted.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-customer-request", 1, "/$defs/BestTimeToContactInput"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    start_time: str | UnsetType = wire("startTime", default=UNSET)
+    """Start of the preferred contact window."""
+
+    end_time: str | UnsetType = wire("endTime", default=UNSET)
+    """End of the preferred contact window."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerVehicleInput(Model):
+    """A vehicle of the customer, as sent: identified by its VIN, or by year, make and model."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/create-customer-request", 1, "/$defs/CustomerVehicleInput"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    vin: str | UnsetType = wire("vin", default=UNSET)
+    """
+    Vehicle identification number. Required (not blank) when vehicleYear, vehicleMake and
+    vehicleModel are not all given. With validateVin true myKaarma rejects vehicles whose VIN is
+    invalid; dealerbridge.mykaarma.vin_check checks the alphabet, length and check digit
+    locally.
+    """
+
+    vehicle_year: str | UnsetType = wire("vehicleYear", default=UNSET)
+    """
+    Year of manufacture, as a string (e.g. "2019"). Required (not blank), together with
+    vehicleMake, vehicleModel and vehicleYear, when vin is blank or absent.
+    """
+
+    vehicle_make: str | UnsetType = wire("vehicleMake", default=UNSET)
+    """
+    Manufacturer or brand (e.g. "Honda"). Required (not blank), together with vehicleMake,
+    vehicleModel and vehicleYear, when vin is blank or absent.
+    """
+
+    vehicle_model: str | UnsetType = wire("vehicleModel", default=UNSET)
+    """
+    Model (e.g. "Civic"). Required (not blank), together with vehicleMake, vehicleModel and
+    vehicleYear, when vin is blank or absent.
+    """
+
+    vehicle_engine: str | UnsetType = wire("vehicleEngine", default=UNSET)
+    """Engine type or specification."""
+
+    vehicle_trim: str | UnsetType = wire("vehicleTrim", default=UNSET)
+    """Trim level."""
+
+    license_plate: str | UnsetType = wire("licensePlate", default=UNSET)
+    """Licence plate."""
+
+    color: str | UnsetType = wire("color", default=UNSET)
+    """Colour."""
+
+    estimated_mileage: str | UnsetType = wire("estimatedMileage", default=UNSET)
+    """Estimated miles driven, as a string (e.g. "42000")."""
+
+    vehicle_key: str | UnsetType = wire("vehicleKey", default=UNSET)
+    """The DMS's key for the vehicle."""
+
+    vehicle_uuid: str | UnsetType = wire("vehicleUuid", default=UNSET)
+    """myKaarma's identifier of an existing vehicle (listed by the API reference)."""
+
+    is_valid: bool | UnsetType = wire("isValid", default=UNSET)
+    """Whether the customer currently owns the vehicle."""
+
+    is_matching: bool | UnsetType = wire("isMatching", default=UNSET)
+    """Undocumented flag listed by the API reference."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CreateCustomerResponse(Model):
+    """
+    Response of create-customer: the envelope and the customer's UUID. Decision: customerUuid is
+    what myKaarma's samples read; customerId (named by a myKaarma client) and response (the very
+    first sample) are kept if present. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-customer-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    customer_uuid: str | UnsetType | None = wire("customerUuid", default=UNSET)
+    """myKaarma's identifier of the customer created or updated."""
+
+    customer_id: str | UnsetType | None = wire("customerId", default=UNSET)
+    """Identifier named by myKaarma's Java client; may carry the UUID."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -794,6 +1206,861 @@ class OrderApiWarning(Model):
     Detailed message describing the specific warning encountered during order creation or
     update.
     """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerEvent(Model):
+    """
+    The myKaarma customer webhook delivery: fires when a customer is created or updated (updates
+    within one second arrive as one event with the final state). Verify the signature over the
+    raw body before parsing, as for order events. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/customer-event", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Unique event ID; deduplicate on id together with type."""
+
+    timestamp: int = wire("timestamp")
+    """When the event was produced: unix epoch milliseconds, UTC."""
+
+    dealer_uuid: str = wire("dealeruuid")
+    """
+    Identifier of the dealer (63 characters in the example, 64 in the text; not validated). Note
+    the all-lowercase wire key.
+    """
+
+    department_uuid: str = wire("departmentuuid")
+    """Identifier of the dealer department (not validated). Note the all-lowercase wire key."""
+
+    type: Literal["customers"] | str = wire("type")
+    """Event type: always "customers" for this event."""
+
+    payload: CustomerEventPayload = wire("payload", content_json=True)
+    """
+    The customer payload: {customerWithVehicles}. Decision: real deliveries carry it as a string
+    holding JSON, while the documentation prints it parsed; both are accepted, and the string is
+    decoded and validated against the same shape.
+    """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerEventPayload(Model):
+    """
+    The customer event's payload: the customer with its vehicles, mirroring the read-customer
+    response.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-event", 1, "/$defs/CustomerEventPayload"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    customer_with_vehicles: CustomerWithVehicles = wire("customerWithVehicles")
+    """The customer and its vehicles."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerWithVehicles(Model):
+    """
+    A customer with its vehicles, as myKaarma returns it (read, getLinkedCustomer,
+    getMatchingCustomer, saveCustomerVehicle) and as the customer event carries it. The VINs sit
+    beside the customer, in vehicles. Open. Decision: every member is optional and nullable,
+    because the sources show different subsets and nulls.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/customer-with-vehicles", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    customer: Customer | UnsetType | None = wire("customer", default=UNSET)
+    """The customer."""
+
+    vehicles: list[CustomerVehicle] | UnsetType | None = wire("vehicles", default=UNSET)
+    """The customer's vehicles."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class Customer(Model):
+    """A customer as myKaarma returns it. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/Customer"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: int | UnsetType | None = wire("id", default=UNSET)
+    """
+    myKaarma's numeric customer id. Absent from the current customer event, null in the legacy
+    one.
+    """
+
+    customer_key: str | UnsetType | None = wire("customerKey", default=UNSET)
+    """The DMS's customer identifier, or null."""
+
+    first_name: str | UnsetType | None = wire("firstName", default=UNSET)
+    """First name."""
+
+    middle_name: str | UnsetType | None = wire("middleName", default=UNSET)
+    """Middle name."""
+
+    last_name: str | UnsetType | None = wire("lastName", default=UNSET)
+    """Last name."""
+
+    company: str | UnsetType | None = wire("company", default=UNSET)
+    """Company name, or null."""
+
+    preferred_locale: Literal["en-us", "fr-ca"] | str | UnsetType | None = wire(
+        "preferredLocale", default=UNSET
+    )
+    """Language: en-us or fr-ca. Another value is kept and reported as a warning on load."""
+
+    emails: list[CustomerEmail] | UnsetType | None = wire("emails", default=UNSET)
+    """Email addresses."""
+
+    phone_numbers: list[CustomerPhone] | UnsetType | None = wire("phoneNumbers", default=UNSET)
+    """Phone numbers."""
+
+    preferred_communication: Literal["text", "phone", "email"] | str | UnsetType | None = wire(
+        "preferredCommunication", default=UNSET
+    )
+    """Preferred channel: text, phone or email."""
+
+    best_time_to_contact: BestTimeToContact | UnsetType | None = wire(
+        "bestTimeToContact", default=UNSET
+    )
+    """When the customer prefers to be contacted."""
+
+    addresses: list[CustomerAddress] | UnsetType | None = wire("addresses", default=UNSET)
+    """Addresses."""
+
+    availability: float | UnsetType | None = wire("availability", default=UNSET)
+    """
+    Undescribed by myKaarma (an integer in the API reference, a number in the event
+    documentation).
+    """
+
+    is_business: bool | UnsetType | None = wire("isBusiness", default=UNSET)
+    """Whether the customer is a company or fleet."""
+
+    customer_uuid: str | UnsetType | None = wire("customerUuid", default=UNSET)
+    """myKaarma's identifier of the customer, used in every other API call."""
+
+    customer_id: str | UnsetType | None = wire("customerId", default=UNSET)
+    """Undescribed string identifier."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerVehicle(Model):
+    """A vehicle as myKaarma returns it. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerVehicle"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: int | UnsetType | None = wire("id", default=UNSET)
+    """myKaarma's numeric vehicle id."""
+
+    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    """Vehicle identification number."""
+
+    vehicle_key: str | UnsetType | None = wire("vehicleKey", default=UNSET)
+    """The DMS's key for the vehicle."""
+
+    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    """Whether the customer currently owns the vehicle."""
+
+    image_url: str | UnsetType | None = wire("imageUrl", default=UNSET)
+    """Picture of the vehicle."""
+
+    brand_id: int | UnsetType | None = wire("brandId", default=UNSET)
+    """Numeric brand id."""
+
+    license_plate: str | UnsetType | None = wire("licensePlate", default=UNSET)
+    """Licence plate."""
+
+    color: str | UnsetType | None = wire("color", default=UNSET)
+    """Colour."""
+
+    vehicle_model: str | UnsetType | None = wire("vehicleModel", default=UNSET)
+    """Model."""
+
+    vehicle_year: str | UnsetType | None = wire("vehicleYear", default=UNSET)
+    """Year of manufacture."""
+
+    vehicle_trim: str | UnsetType | None = wire("vehicleTrim", default=UNSET)
+    """Trim level."""
+
+    vehicle_uuid: str | UnsetType | None = wire("vehicleUuid", default=UNSET)
+    """myKaarma's identifier of the vehicle."""
+
+    vehicle_engine: str | UnsetType | None = wire("vehicleEngine", default=UNSET)
+    """Engine."""
+
+    estimated_mileage: str | UnsetType | None = wire("estimatedMileage", default=UNSET)
+    """Estimated miles driven."""
+
+    vehicle_make: str | UnsetType | None = wire("vehicleMake", default=UNSET)
+    """Manufacturer or brand."""
+
+    is_matching: bool | UnsetType | None = wire("isMatching", default=UNSET)
+    """Undocumented flag (saveCustomerVehicle echoes it)."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerAddress(Model):
+    """An address as myKaarma returns it. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerAddress"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    line1: str | UnsetType | None = wire("line1", default=UNSET)
+    """First line."""
+
+    line2: str | UnsetType | None = wire("line2", default=UNSET)
+    """Second line."""
+
+    city: str | UnsetType | None = wire("city", default=UNSET)
+    """City."""
+
+    zip: str | UnsetType | None = wire("zip", default=UNSET)
+    """Postal code."""
+
+    address_type: str | UnsetType | None = wire("addressType", default=UNSET)
+    """
+    Short address-type code: "P" for PRIMARY (the rest of the documented list is cut off) and
+    "B" in myKaarma's sample code. Any string is accepted.
+    """
+
+    type: Literal["COMMON", "PRIMARY", "BILLING", "OTHER"] | str | UnsetType | None = wire(
+        "type", default=UNSET
+    )
+    """
+    Kind of address: COMMON (primary and billing are the same), PRIMARY (home address,
+    recommended), BILLING (business address) or OTHER. Decision: OTHER is accepted because the
+    API reference lists it although the data model does not. Another value is kept and reported
+    as a warning on load.
+    """
+
+    country: str | UnsetType | None = wire("country", default=UNSET)
+    """Country."""
+
+    update_ts: str | UnsetType | None = wire("updateTS", default=UNSET)
+    """
+    When the address was last updated (ISO 8601 UTC, e.g. 2025-04-07T07:51:23.930Z; not
+    validated).
+    """
+
+    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    """myKaarma's identifier of the address."""
+
+    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    """Undescribed."""
+
+    is_preferred: bool | UnsetType | None = wire("isPreferred", default=UNSET)
+    """Whether this is the preferred address."""
+
+    state: str | UnsetType | None = wire("state", default=UNSET)
+    """State or province."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerEmail(Model):
+    """An email address as myKaarma returns it. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerEmail"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    email_address: str | UnsetType | None = wire("emailAddress", default=UNSET)
+    """The email address."""
+
+    label: str | UnsetType | None = wire("label", default=UNSET)
+    """
+    Label of the email, e.g. "home" (customer event), "B" (myKaarma's sample code) or "HOME" (a
+    third-party client). No closed list is published and case sensitivity is unknown, so any
+    string is accepted; a third party reports that emails without a label are dropped.
+    """
+
+    ok_to_email: bool | UnsetType | None = wire("okToEmail", default=UNSET)
+    """Whether the customer agrees to be emailed."""
+
+    is_preferred: bool | UnsetType | None = wire("isPreferred", default=UNSET)
+    """Whether this is the preferred email."""
+
+    comments: str | UnsetType | None = wire("comments", default=UNSET)
+    """Comments."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerPhone(Model):
+    """A phone number as myKaarma returns it. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerPhone"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    phone_number: str | UnsetType | None = wire("phoneNumber", default=UNSET)
+    """The number (E.164 when myKaarma stored it)."""
+
+    label: str | UnsetType | None = wire("label", default=UNSET)
+    """
+    Label of the phone, e.g. "cell" or "work" (myKaarma's sample code) or "CELL" (a third-party
+    client). No closed list is published, so any string is accepted; a third party reports that
+    phones without a label are dropped.
+    """
+
+    ok_to_call: bool | UnsetType | None = wire("okToCall", default=UNSET)
+    """Whether the customer agrees to be called."""
+
+    ok_to_text: bool | UnsetType | None = wire("okToText", default=UNSET)
+    """Whether the customer agrees to receive text messages."""
+
+    is_preferred: bool | UnsetType | None = wire("isPreferred", default=UNSET)
+    """Whether this is the preferred phone."""
+
+    comments: str | UnsetType | None = wire("comments", default=UNSET)
+    """Comments."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class BestTimeToContact(Model):
+    """When the customer prefers to be contacted (format undocumented). Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/BestTimeToContact"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    start_time: str | UnsetType | None = wire("startTime", default=UNSET)
+    """Start of the window."""
+
+    end_time: str | UnsetType | None = wire("endTime", default=UNSET)
+    """End of the window."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerApiError(Model):
+    """One error of a customer API response."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerApiError"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    error_code: int | UnsetType | None = wire("errorCode", default=UNSET)
+    """Numeric error code."""
+
+    error_title: str | UnsetType | None = wire("errorTitle", default=UNSET)
+    """Short title."""
+
+    error_message: str | UnsetType | None = wire("errorMessage", default=UNSET)
+    """Message."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class CustomerApiWarning(Model):
+    """
+    One warning of a customer API response: the request succeeded but some data may have been
+    dropped.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerApiWarning"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    warning_code: int | UnsetType | None = wire("warningCode", default=UNSET)
+    """Numeric warning code (10001-10016 are documented)."""
+
+    warning_title: str | UnsetType | None = wire("warningTitle", default=UNSET)
+    """Short title, e.g. INCORRECT_PHONE_FORMAT."""
+
+    warning_message: str | UnsetType | None = wire("warningMessage", default=UNSET)
+    """Message."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class ExactSearchRequest(Model):
+    """
+    Body of getCustomerForExactSearchParameters: customers whose fields equal the given values.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/exact-search-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    """First name to match."""
+
+    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    """Last name to match."""
+
+    email: str | UnsetType = wire("email", default=UNSET)
+    """Email address to match."""
+
+    phone: str | UnsetType = wire("phone", default=UNSET)
+    """Phone number to match."""
+
+    customer_key: str | UnsetType = wire("customerKey", default=UNSET)
+    """DMS customer key to match."""
+
+    customer_guid_filter: list[str] | UnsetType = wire("customerGuidFilter", default=UNSET)
+    """Only these customer UUIDs are searched."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class ExactSearchResponse(Model):
+    """
+    Response of getCustomerForExactSearchParameters: the envelope and the customers found. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/exact-search-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    customers: list[Customer] | UnsetType | None = wire("customers", default=UNSET)
+    """The customers found."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class GetCustomerLegacyRequest(Model):
+    """Body of the legacy dealer-level getCustomer (path: customerUUID; query excludeOrderType)."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-request", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    """Identifier of the myKaarma user making the request."""
+
+    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    """Dealers whose data is returned."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class GetCustomerLegacyResponse(Model):
+    """
+    Response of the legacy dealer-level getCustomer: the customer in the minimal shape, its
+    orders and addresses. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    customer_info: LegacyCustomerInfo | UnsetType | None = wire("customerInfo", default=UNSET)
+    """The customer in the legacy minimal shape."""
+
+    dealer_order_info_list: list[LegacyDealerOrderInfo] | UnsetType | None = wire(
+        "dealerOrderInfoList", default=UNSET
+    )
+    """The customer's orders."""
+
+    address_list_v2: list[CustomerAddress] | UnsetType | None = wire("addressListV2", default=UNSET)
+    """The customer's addresses (current shape)."""
+
+    address_list: list[JSON] | UnsetType | None = wire("addressList", default=UNSET)
+    """
+    The customer's addresses in an older shape (id, dealerID, line1, ...; cut off in the
+    documentation, kept as it comes).
+    """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class LegacyCustomerInfo(Model):
+    """The legacy minimal customer: fname/lname, uuid, communications and vehicles. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyCustomerInfo"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: int | UnsetType | None = wire("id", default=UNSET)
+    """Numeric id."""
+
+    fname: str | UnsetType | None = wire("fname", default=UNSET)
+    """First name."""
+
+    lname: str | UnsetType | None = wire("lname", default=UNSET)
+    """Last name."""
+
+    customer_key: str | UnsetType | None = wire("customerKey", default=UNSET)
+    """DMS key."""
+
+    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    """myKaarma's customer UUID."""
+
+    company: str | UnsetType | None = wire("company", default=UNSET)
+    """Company."""
+
+    dealer_id: int | UnsetType | None = wire("dealerId", default=UNSET)
+    """Numeric dealer id."""
+
+    communications: list[LegacyCommunication] | UnsetType | None = wire(
+        "communications", default=UNSET
+    )
+    """Phones and emails."""
+
+    vehicles: list[LegacyVehicle] | UnsetType | None = wire("vehicles", default=UNSET)
+    """Vehicles."""
+
+    secondary_customer_data: list[LegacySecondaryCustomer] | UnsetType | None = wire(
+        "secondaryCustomerData", default=UNSET
+    )
+    """Customers merged into this one."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class LegacyCommunication(Model):
+    """A phone or email in the legacy shape. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyCommunication"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    comm_value: str | UnsetType | None = wire("commValue", default=UNSET)
+    """The number or address."""
+
+    comm_type: str | UnsetType | None = wire("commType", default=UNSET)
+    """"P" for phone, "E" for email (a third-party reading)."""
+
+    comm_label: str | UnsetType | None = wire("commLabel", default=UNSET)
+    """Label."""
+
+    preferred: bool | UnsetType | None = wire("preferred", default=UNSET)
+    """Whether preferred."""
+
+    id: int | UnsetType | None = wire("id", default=UNSET)
+    """Numeric id."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class LegacyVehicle(Model):
+    """A vehicle in the legacy shape. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyVehicle"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    model: str | UnsetType | None = wire("model", default=UNSET)
+    """Model."""
+
+    year: str | UnsetType | None = wire("year", default=UNSET)
+    """Year."""
+
+    make: str | UnsetType | None = wire("make", default=UNSET)
+    """Make."""
+
+    engine: str | UnsetType | None = wire("engine", default=UNSET)
+    """Engine."""
+
+    body_style: str | UnsetType | None = wire("bodyStyle", default=UNSET)
+    """Body style."""
+
+    trim: str | UnsetType | None = wire("trim", default=UNSET)
+    """Trim."""
+
+    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    """VIN."""
+
+    id: int | UnsetType | None = wire("id", default=UNSET)
+    """Numeric id."""
+
+    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    """Whether currently owned."""
+
+    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    """Vehicle UUID."""
+
+    vehicle_key: str | UnsetType | None = wire("vehicleKey", default=UNSET)
+    """DMS key."""
+
+    image_url: str | UnsetType | None = wire("imageUrl", default=UNSET)
+    """Picture."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class LegacySecondaryCustomer(Model):
+    """A customer merged into this one. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacySecondaryCustomer"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    fname: str | UnsetType | None = wire("fname", default=UNSET)
+    """First name."""
+
+    lname: str | UnsetType | None = wire("lname", default=UNSET)
+    """Last name."""
+
+    customer_key: str | UnsetType | None = wire("customerKey", default=UNSET)
+    """DMS key."""
+
+    guid: str | UnsetType | None = wire("guid", default=UNSET)
+    """Customer UUID."""
+
+    customer_id: int | UnsetType | None = wire("customerId", default=UNSET)
+    """Numeric id."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class LegacyDealerOrderInfo(Model):
+    """An order of the customer in the legacy shape (snake_case keys as published). Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyDealerOrderInfo"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    dealer_order_id: int | UnsetType | None = wire("dealerOrder_id", default=UNSET)
+    """Numeric order id."""
+
+    dealer_id: int | UnsetType | None = wire("dealer_id", default=UNSET)
+    """Numeric dealer id."""
+
+    customer_id: int | UnsetType | None = wire("customer_id", default=UNSET)
+    """Numeric customer id."""
+
+    dealerassociate_id: int | UnsetType | None = wire("dealerassociate_id", default=UNSET)
+    """Numeric advisor id."""
+
+    vehicle_id: int | UnsetType | None = wire("vehicle_id", default=UNSET)
+    """Numeric vehicle id."""
+
+    order_number: str | UnsetType | None = wire("order_number", default=UNSET)
+    """Order number."""
+
+    order_type: str | UnsetType | None = wire("order_type", default=UNSET)
+    """Order type."""
+
+    order_date: str | UnsetType | None = wire("order_date", default=UNSET)
+    """Order date (format undocumented)."""
+
+    order_amount: float | UnsetType | None = wire("order_amount", default=UNSET)
+    """Order amount, a JSON number in this legacy shape (not a decimal string)."""
+
+    order_status: str | UnsetType | None = wire("order_status", default=UNSET)
+    """Order status."""
+
+    description: str | UnsetType | None = wire("description", default=UNSET)
+    """Description."""
+
+    created_date: str | UnsetType | None = wire("created_date", default=UNSET)
+    """Created (format undocumented)."""
+
+    close_date: str | UnsetType | None = wire("close_date", default=UNSET)
+    """Closed (format undocumented)."""
+
+    dealer_order_uuid: str | UnsetType | None = wire("dealerOrder_uuid", default=UNSET)
+    """Order UUID."""
+
+    tag_or_hat: str | UnsetType | None = wire("tag_or_hat", default=UNSET)
+    """Tag or hat number."""
+
+    dealer_order_status_filter: list[str] | UnsetType | None = wire(
+        "dealerOrderStatusFilter", default=UNSET
+    )
+    """Status filter."""
+
+    updated_date: str | UnsetType | None = wire("updated_date", default=UNSET)
+    """Updated (format undocumented)."""
+
+    transactions: list[LegacyTransaction] | UnsetType | None = wire("transactions", default=UNSET)
+    """Payment transactions."""
+
+    customer_uuid: str | UnsetType | None = wire("customer_uuid", default=UNSET)
+    """Customer UUID."""
+
+    vehicle_uuid: str | UnsetType | None = wire("vehicle_uuid", default=UNSET)
+    """Vehicle UUID."""
+
+    dealer_associate_uuid: str | UnsetType | None = wire("dealerAssociate_uuid", default=UNSET)
+    """Advisor UUID."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class LegacyTransaction(Model):
+    """A payment transaction of a legacy order. Open."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyTransaction"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    tender_data_id: int | UnsetType | None = wire("tenderDataId", default=UNSET)
+    """Id."""
+
+    dealer_order_id: int | UnsetType | None = wire("dealerOrderId", default=UNSET)
+    """Order id."""
+
+    customer_id: int | UnsetType | None = wire("customerId", default=UNSET)
+    """Customer id."""
+
+    transaction_id: int | UnsetType | None = wire("transactionId", default=UNSET)
+    """Transaction id."""
+
+    device_id: int | UnsetType | None = wire("deviceId", default=UNSET)
+    """Device id."""
+
+    transaction_type_id: int | UnsetType | None = wire("transactionTypeId", default=UNSET)
+    """Transaction type id."""
+
+    transaction_amount: float | UnsetType | None = wire("transactionAmount", default=UNSET)
+    """Amount, a JSON number in this legacy shape."""
+
+    cc_number: str | UnsetType | None = wire("ccNumber", default=UNSET)
+    """Masked card number."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class MatchingCustomerRequest(Model):
+    """
+    Body of getMatchingCustomer: a customer and its vehicles for which myKaarma returns the
+    customer its matching logic finds, without saving anything.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/matching-customer-request", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    """
+    Identifier of the myKaarma user making the request (older documentation revisions and the
+    API reference; undescribed).
+    """
+
+    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    """
+    Dealers the customer is shared with (older documentation revisions and the API reference;
+    undescribed).
+    """
+
+    customer: CreateCustomer = wire("customer")
+    """The customer."""
+
+    vehicles: list[CustomerVehicleInput] | UnsetType = wire("vehicles", default=UNSET)
+    """The customer's vehicles. Sent beside customer, not inside it."""
+
+    validate_vin: bool | UnsetType = wire("validateVin", default=UNSET)
+    """
+    When true, myKaarma rejects vehicles with an invalid VIN (and, reportedly, drops VINs with a
+    wrong check digit without an error).
+    """
+
+
+@attrs.define(kw_only=True, repr=False)
+class MatchingCustomerResponse(Model):
+    """
+    Response of getMatchingCustomer: the envelope and the customer myKaarma's matching logic
+    found. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/matching-customer-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = wire(
+        "customerWithVehicles", default=UNSET
+    )
+    """The customer and its vehicles."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""
@@ -2566,6 +3833,34 @@ class PartnerApiWarning(Model):
 
 
 @attrs.define(kw_only=True, repr=False)
+class ReadCustomerResponse(Model):
+    """
+    Response of read-customer (GET .../customer/{customerUUID}?excludeVehicles=false) and of
+    getLinkedCustomer: the envelope and customerWithVehicles. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/read-customer-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = wire(
+        "customerWithVehicles", default=UNSET
+    )
+    """The customer and its vehicles."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
 class ReadOrderResponse(Model):
     """
     Response of read service order (GET
@@ -2622,6 +3917,308 @@ class ReadOrderEnvelope(Model):
 
 
 @attrs.define(kw_only=True, repr=False)
+class SaveCustomerVehicleRequest(Model):
+    """
+    Body of saveCustomerVehicle: one vehicle added to (or updated on) an existing customer
+    (path: department token and customerUUID). Identified by its VIN, or by year, make and
+    model.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/save-customer-vehicle-request", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    vin: str | UnsetType = wire("vin", default=UNSET)
+    """
+    Vehicle identification number. Required (not blank) when vehicleYear, vehicleMake and
+    vehicleModel are not all given. With validateVin true myKaarma rejects vehicles whose VIN is
+    invalid; dealerbridge.mykaarma.vin_check checks the alphabet, length and check digit
+    locally.
+    """
+
+    vehicle_year: str | UnsetType = wire("vehicleYear", default=UNSET)
+    """
+    Year of manufacture, as a string (e.g. "2019"). Required (not blank), together with
+    vehicleMake, vehicleModel and vehicleYear, when vin is blank or absent.
+    """
+
+    vehicle_make: str | UnsetType = wire("vehicleMake", default=UNSET)
+    """
+    Manufacturer or brand (e.g. "Honda"). Required (not blank), together with vehicleMake,
+    vehicleModel and vehicleYear, when vin is blank or absent.
+    """
+
+    vehicle_model: str | UnsetType = wire("vehicleModel", default=UNSET)
+    """
+    Model (e.g. "Civic"). Required (not blank), together with vehicleMake, vehicleModel and
+    vehicleYear, when vin is blank or absent.
+    """
+
+    vehicle_engine: str | UnsetType = wire("vehicleEngine", default=UNSET)
+    """Engine type or specification."""
+
+    vehicle_trim: str | UnsetType = wire("vehicleTrim", default=UNSET)
+    """Trim level."""
+
+    license_plate: str | UnsetType = wire("licensePlate", default=UNSET)
+    """Licence plate."""
+
+    color: str | UnsetType = wire("color", default=UNSET)
+    """Colour."""
+
+    estimated_mileage: str | UnsetType = wire("estimatedMileage", default=UNSET)
+    """Estimated miles driven, as a string (e.g. "42000")."""
+
+    vehicle_key: str | UnsetType = wire("vehicleKey", default=UNSET)
+    """The DMS's key for the vehicle."""
+
+    vehicle_uuid: str | UnsetType = wire("vehicleUuid", default=UNSET)
+    """myKaarma's identifier of an existing vehicle (listed by the API reference)."""
+
+    is_valid: bool | UnsetType = wire("isValid", default=UNSET)
+    """Whether the customer currently owns the vehicle."""
+
+    is_matching: bool | UnsetType = wire("isMatching", default=UNSET)
+    """Undocumented flag listed by the API reference."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class SaveCustomerVehicleResponse(Model):
+    """
+    Response of saveCustomerVehicle: the envelope and the customer with its vehicles (echoing
+    the input shape). Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/save-customer-vehicle-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = wire(
+        "customerWithVehicles", default=UNSET
+    )
+    """The customer and its vehicles."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class SearchCustomersQuery(Model):
+    """
+    Query parameters of the customer search (GET .../customer/listMinimal, or /list in older
+    samples): customers containing searchTerm in the fields to be searched.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/search-customers-query", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    search_term: str = wire("searchTerm")
+    """
+    What to search for, at most 30 characters (myKaarma answers warning 10003 beyond 150 and
+    searches the first 150). Recommended: the whole customerKey, the last 8 characters of the
+    VIN, a 10-digit phone number without +1, or the email address.
+    """
+
+    fields_to_be_searched: str | UnsetType = wire("fieldsToBeSearched", default=UNSET)
+    """
+    Comma-separated fields to search: fname, lname, company, customerKey,
+    communications.commValue, vehicles.vin (e.g. "fname,lname,vehicles.vin").
+    """
+
+    max_results: int | UnsetType = wire("maxResults", default=UNSET)
+    """Most results returned, 1 to 100 (default 100; myKaarma answers warning 10002 otherwise)."""
+
+    query_operator: Literal["AND", "OR"] | UnsetType = wire("queryOperator", default=UNSET)
+    """How matches in several fields combine: AND (default) or OR."""
+
+    search_preference: Literal["customer", "vehicle"] | UnsetType = wire(
+        "searchPreference", default=UNSET
+    )
+    """
+    Search customers or vehicles (default customer). Decision: lower case, as warning 10004
+    writes them.
+    """
+
+
+@attrs.define(kw_only=True, repr=False)
+class SearchCustomersResponse(Model):
+    """
+    Response of the customer search. Decision: the sources show three shapes; customers (the API
+    reference's getCustomersList: customers without vehicles) and matchingCount with
+    matchingCustomers (myKaarma's samples of /list: customers with vehicles) are modelled; the
+    legacy listMinimal items are kept as they come. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/search-customers-response", 1
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    customers: list[Customer] | UnsetType | None = wire("customers", default=UNSET)
+    """The customers found (getCustomersList)."""
+
+    matching_count: int | UnsetType | None = wire("matchingCount", default=UNSET)
+    """How many customers matched (/list)."""
+
+    matching_customers: list[CustomerWithVehicles] | UnsetType | None = wire(
+        "matchingCustomers", default=UNSET
+    )
+    """The customers found with their vehicles (/list)."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class UpdateCustomerRequest(Model):
+    """
+    Body of the update-customer request (PUT
+    .../customer/v2/department/{departmentUUID}/customer/{customerUUID}; the API reference says
+    POST). The same shape as create, except that an empty or null emails or phoneNumbers list
+    deletes the stored ones.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-customer-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    """
+    Identifier of the myKaarma user making the request (older documentation revisions and the
+    API reference; undescribed).
+    """
+
+    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    """
+    Dealers the customer is shared with (older documentation revisions and the API reference;
+    undescribed).
+    """
+
+    customer: UpdateCustomer = wire("customer")
+    """The customer."""
+
+    vehicles: list[CustomerVehicleInput] | UnsetType = wire("vehicles", default=UNSET)
+    """The customer's vehicles. Sent beside customer, not inside it."""
+
+    validate_vin: bool | UnsetType = wire("validateVin", default=UNSET)
+    """
+    When true, myKaarma rejects vehicles with an invalid VIN (and, reportedly, drops VINs with a
+    wrong check digit without an error).
+    """
+
+    search_for_duplicate: bool | UnsetType = wire("searchForDuplicate", default=UNSET)
+    """
+    When true, myKaarma runs its customer matching logic and updates the matching customer
+    instead of creating a duplicate (dealerbridge.mykaarma.match_customer runs the same steps
+    locally). Default false. Decision: the newer documentation recommends true; an older page
+    asked partners to send false.
+    """
+
+
+@attrs.define(kw_only=True, repr=False)
+class UpdateCustomer(Model):
+    """
+    The customer of a update request. firstName and lastName are required (not blank) unless
+    isBusiness is true and a company is given; company is required when isBusiness is true.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/update-customer-request", 1, "/$defs/UpdateCustomer"
+    )
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    customer_key: str | UnsetType = wire("customerKey", default=UNSET)
+    """The DMS's unique customer identifier; myKaarma uses it to find the customer in the DMS."""
+
+    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    """First name. Required unless the customer is a business with a company name."""
+
+    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    """Last name. Required unless the customer is a business with a company name."""
+
+    company: str | UnsetType = wire("company", default=UNSET)
+    """Company name. Required when isBusiness is true."""
+
+    is_business: bool | UnsetType = wire("isBusiness", default=UNSET)
+    """true for company and fleet customers."""
+
+    best_time_to_contact: BestTimeToContactInput | UnsetType = wire(
+        "bestTimeToContact", default=UNSET
+    )
+    """When the customer prefers to be contacted."""
+
+    preferred_communication: Literal["text", "phone", "email"] | UnsetType = wire(
+        "preferredCommunication", default=UNSET
+    )
+    """How the customer prefers to be contacted: text, phone or email."""
+
+    addresses: list[CustomerAddressInput] | UnsetType = wire("addresses", default=UNSET)
+    """The customer's addresses; each needs a type."""
+
+    preferred_locale: Literal["en-us", "fr-ca"] | UnsetType = wire("preferredLocale", default=UNSET)
+    """The customer's language: en-us (English) or fr-ca (French)."""
+
+    customer_uuid: str | UnsetType = wire("customerUuid", default=UNSET)
+    """myKaarma's identifier of the customer, when it already exists (undescribed by myKaarma)."""
+
+    emails: list[CustomerEmailInput] | UnsetType | None = wire("emails", default=UNSET)
+    """
+    The customer's email addresses. Decision: on update the list replaces the stored one: an
+    empty list or null deletes every stored email (warning 10006 DELETED_ALL_EMAILS); leave the
+    member out to keep them (unverified, see the decisions file).
+    """
+
+    phone_numbers: list[CustomerPhoneInput] | UnsetType | None = wire("phoneNumbers", default=UNSET)
+    """
+    The customer's phone numbers. Decision: on update the list replaces the stored one: an empty
+    list or null deletes every stored phone number (warning 10005 DELETED_ALL_PHONE_NUMBERS);
+    leave the member out to keep them (unverified, see the decisions file).
+    """
+
+
+@attrs.define(kw_only=True, repr=False)
+class UpdateCustomerResponse(Model):
+    """
+    Response of update-customer (and of any customer call whose answer is only the envelope):
+    errors and warnings. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-customer-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    """Errors of the request (errorCode, errorTitle, errorMessage)."""
+
+    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    """
+    Warnings of the request: the data was accepted, but some of it may have been dropped (codes
+    10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
+    """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
 class UpdateOrderHeaders(Model):
     """
     The order-specific request header(s) of update service order, as a name -> value map.
@@ -2659,3 +4256,43 @@ class UpdateOrderRequest(Model):
 
     order: CreateOrder = wire("order")
     """The order's new state (same shape as the create request's order)."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class WebhookEvent(Model):
+    """
+    Any myKaarma webhook delivery, read without knowing its payload: the envelope every event
+    type shares (id, timestamp, dealer, department, type) and the payload as it came.
+    dealerbridge.mykaarma.parse_event returns it for the event types dealerbridge does not model
+    (appointments, mpis, messages, ...). Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/webhook-event", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    id: str = wire("id")
+    """Unique event ID; deduplicate on id together with type."""
+
+    timestamp: int = wire("timestamp")
+    """When the event was produced: unix epoch milliseconds, UTC."""
+
+    dealer_uuid: str = wire("dealeruuid")
+    """Identifier of the dealer. Note the all-lowercase wire key."""
+
+    department_uuid: str = wire("departmentuuid")
+    """Identifier of the dealer department. Note the all-lowercase wire key."""
+
+    type: str = wire("type")
+    """
+    Event type, e.g. appointments, mpis, messages (service-orders and customers have their own
+    schemas).
+    """
+
+    payload: JSON = wire("payload")
+    """
+    The event's payload as delivered: usually a string holding JSON, sometimes an object. Its
+    shape depends on the type and is not modelled here, so any JSON is accepted.
+    """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""

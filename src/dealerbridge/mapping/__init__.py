@@ -7,18 +7,22 @@
 
 Each returns `Mapped` (``.value`` and ``.report``: every `MappingNote` about what did not carry
 over one to one) or raises `MappingError` (a `dealerbridge.ValidationError` with ``mapping.*``
-codes). Dealer-specific choices live in `MappingConfig` (`load_config` reads TOML or JSON).
+codes). `shopmonkey_customer_to_mykaarma`: a Shopmonkey customer and its vehicles -> the
+myKaarma create-customer request. Dealer-specific choices live in `MappingConfig`
+(`load_config` reads TOML or JSON).
 Decisions and reasons: ``notes/decisions-mapping.md``.
 """
 
 from contextlib import suppress as _suppress
 
-from ._config import MappingConfig, OrdersConfig, load_config
+from ._config import CustomersConfig, MappingConfig, OrdersConfig, load_config
+from ._customers import shopmonkey_customer_to_mykaarma
 from ._forward import shopmonkey_to_mykaarma, shopmonkey_to_mykaarma_update
 from ._report import Mapped, MappingError, MappingNote, NoteKind
 from ._reverse import mykaarma_to_shopmonkey
 
 __all__ = [
+    "CustomersConfig",
     "Mapped",
     "MappingConfig",
     "MappingError",
@@ -27,6 +31,7 @@ __all__ = [
     "OrdersConfig",
     "load_config",
     "mykaarma_to_shopmonkey",
+    "shopmonkey_customer_to_mykaarma",
     "shopmonkey_to_mykaarma",
     "shopmonkey_to_mykaarma_update",
 ]

@@ -20,7 +20,7 @@ from .._errors import DealerbridgeUsageError, ValidationError, issue
 from .._json import parse_json
 from .._validation import validate
 
-__all__ = ["DEFAULT_STATUSES", "MappingConfig", "OrdersConfig", "load_config"]
+__all__ = ["DEFAULT_STATUSES", "CustomersConfig", "MappingConfig", "OrdersConfig", "load_config"]
 
 StatusChoice = Literal["OPENED", "PRE-INVOICED", "CLOSED", "refuse"]
 
@@ -80,10 +80,26 @@ class OrdersConfig:
 
 
 @attrs.frozen(kw_only=True)
+class CustomersConfig:
+    """Choices of the customer mapping (Shopmonkey customer -> myKaarma create-customer
+    request). Every field has a documented default; the schema ``dealerbridge/mapping-config``
+    describes each one, ``notes/decisions-mykaarma-customers.md`` gives the reasons."""
+
+    search_for_duplicate: bool = True
+    validate_vin: bool | None = None
+    bad_check_digit: Literal["drop", "send"] = "drop"
+    phone_region: str = "US"
+    email_label: str = "home"
+    address_type: Literal["COMMON", "PRIMARY", "BILLING", "OTHER"] = "PRIMARY"
+    customer_key: Literal["none", "id", "publicId", "externalId"] = "none"
+
+
+@attrs.frozen(kw_only=True)
 class MappingConfig:
     """Every dealer-specific choice, in sections. ``MappingConfig()`` holds the defaults."""
 
     orders: OrdersConfig = attrs.field(factory=OrdersConfig)
+    customers: CustomersConfig = attrs.field(factory=CustomersConfig)
 
 
 SCHEMA = "dealerbridge/mapping-config"
@@ -93,7 +109,8 @@ def config_from_dict(data: Mapping[str, Any]) -> MappingConfig:
     """A `MappingConfig` from a document already parsed (checked against the schema first)."""
     validate(data, SCHEMA)
     orders = dict(data.get("orders", {}))
-    return MappingConfig(orders=OrdersConfig(**orders))
+    customers = dict(data.get("customers", {}))
+    return MappingConfig(orders=OrdersConfig(**orders), customers=CustomersConfig(**customers))
 
 
 def load_config(path: str | os.PathLike[str]) -> MappingConfig:

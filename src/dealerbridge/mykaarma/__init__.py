@@ -1,4 +1,4 @@
-"""myKaarma: repair orders, the order-event webhook, partner appointments with trips.
+"""myKaarma: repair orders, customers and vehicles, webhooks, partner appointments with trips.
 
 Models are generated from ``schemas/mykaarma``; the functions here implement what the schemas
 cannot express (signatures, vocabularies, time-zone rules, the partner validation codes).
@@ -8,6 +8,19 @@ from .. import _public_home
 from .._generated import mykaarma as _models
 from .._generated.mykaarma import *  # noqa: F403  (the generated model classes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
+from ._customers import (
+    CUSTOMER_RULES,
+    CUSTOMER_WARNING_CODES,
+    UNDECIDABLE_WARNINGS,
+    VEHICLE_RULE,
+    VinCheck,
+    customer_request_warnings,
+    normalize_phone,
+    search_query_warnings,
+    vin_check,
+)
+from ._events import EVENT_MODELS, parse_event
+from ._matching import CustomerMatch, match_customer
 from ._order_requests import (
     RequestFromOrder,
     create_request_from_order,
@@ -29,6 +42,19 @@ from ._webhook import (
 
 __all__ = [
     *_models.__all__,
+    "CUSTOMER_RULES",
+    "CUSTOMER_WARNING_CODES",
+    "EVENT_MODELS",
+    "UNDECIDABLE_WARNINGS",
+    "VEHICLE_RULE",
+    "CustomerMatch",
+    "VinCheck",
+    "customer_request_warnings",
+    "match_customer",
+    "normalize_phone",
+    "parse_event",
+    "search_query_warnings",
+    "vin_check",
     "PARTNER_ERROR_CODES",
     "SAME_ORDER_WINDOW",
     "UNDECIDABLE_CODES",

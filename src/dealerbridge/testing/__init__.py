@@ -5,6 +5,9 @@
 - `partner_requests(source=..., dropoff=...)`: valid myKaarma partner requests.
 - `partner_rule_breaks()`: myKaarma partner requests breaking exactly one partner rule, with
   the code `dealerbridge.mykaarma.partner_request_errors` must answer.
+- `create_customer_requests()`, `customers_with_vehicles()`: valid myKaarma customer requests
+  (every data-model rule holding) and customers as returned; `customer_rule_breaks()`: requests
+  breaking exactly one data-model rule, with the issue it must produce.
 - `invalid_payloads(schema)`: ``(payload, expected)`` pairs where the payload breaks exactly
   one rule and ``expected`` is the `ExpectedIssue` (path and code) it must produce.
 
@@ -33,9 +36,11 @@ except ModuleNotFoundError as _missing:  # pragma: no cover - exercised with the
     ) from _missing
 
 from . import (
+    _customers,  # noqa: F401  (registers the myKaarma customer fixups and breakers)
     _mykaarma,  # noqa: F401  (registers the myKaarma fixups and breakers)
     _shopmonkey,  # noqa: F401  (registers the Shopmonkey service-totals fixups)
 )
+from ._customers import create_customer_requests, customer_rule_breaks, customers_with_vehicles
 from ._mapping import (
     mykaarma_orders,
     service_from_request,
@@ -55,6 +60,9 @@ from ._strategies import (
 
 __all__ = [
     "ExpectedIssue",
+    "create_customer_requests",
+    "customer_rule_breaks",
+    "customers_with_vehicles",
     "invalid_payloads",
     "models",
     "mykaarma_orders",

@@ -1,0 +1,559 @@
+"""myKaarma customers: phones, VINs, the documented warnings and the data-model rules.
+
+- `normalize_phone`: a phone number in E.164 (``+13105550123``), as myKaarma stores it, through
+  Google's libphonenumber (the ``phonenumbers`` package).
+- `vin_check`: whether a VIN is well formed and whether its check digit (position 9) holds.
+- `customer_request_warnings`: the documented customer-API warnings (codes 10001-10016) that a
+  create or update request would get, decided locally; `search_query_warnings` does the same for
+  the search query. Codes that only the server can decide are in `UNDECIDABLE_WARNINGS` with the
+  reason.
+- `CUSTOMER_RULES` / `VEHICLE_RULE`: the data-model rules that span fields (names, company,
+  vin or year/make/model), each one `dealerbridge._rules.Rule`. The schemas state the same rules
+  (``x-rule-name``) and report them; these definitions repair and break payloads for the test
+  strategies and say which members each rule reads.
+
+Sources and decisions: ``docs/vendor/mykaarma-customers.md`` and
+``notes/decisions-mykaarma-customers.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import phonenumbers
+
+from .._errors import Issue, ValidationError, issue
+from .._models import Model, dump
+from .._rules import Rule
+
+__all__ = [
+    "CUSTOMER_RULES",
+    "CUSTOMER_WARNING_CODES",
+    "UNDECIDABLE_WARNINGS",
+    "VEHICLE_RULE",
+    "VinCheck",
+    "customer_request_warnings",
+    "normalize_phone",
+    "search_query_warnings",
+    "vin_check",
+]
+
+# ----------------------------------------------------------------------------------- phones
+
+
+def normalize_phone(number: str, region: str = "US") -> str:
+    """*number* in E.164 (``"(310) 555-0123"`` -> ``"+13105550123"``).
+
+    A number without a country code is read as a number of *region* (ISO 3166 alpha-2, e.g.
+    ``"US"``, ``"CA"``); one starting with ``+`` carries its own. A number libphonenumber cannot
+    parse, or does not consider valid (wrong length, unassigned area code), raises
+    `dealerbridge.ValidationError` with code ``mykaarma.phone``: myKaarma drops such numbers
+    with warning 10015 INCORRECT_PHONE_FORMAT, so never send one as is.
+    """
+    if not isinstance(number, str):
+        raise ValidationError(
+            [
+                issue(
+                    "",
+                    "mykaarma.phone",
+                    f"expected a phone number string, got {type(number).__name__}",
+                    number,
+                )
+            ]
+        )
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            [issue("", "mykaarma.phone", f"not a phone number ({exc._msg})", number)]
+        ) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            [issue("", "mykaarma.phone", f"not a valid phone number for region {region}", number)]
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _is_e164(number: Any) -> bool:
+    """Whether *number* is already a valid number written in E.164."""
+    if not isinstance(number, str) or not number.startswith("+"):
+        return False
+    try:
+        return normalize_phone(number) == number
+    except ValidationError:
+        return False
+
+
+# ------------------------------------------------------------------------------------- VINs
+
+_VIN_ALPHABET = re.compile(r"[A-HJ-NPR-Z0-9]{17}\Z")
+_TRANSLITERATION = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", (1, 2, 3, 4, 5, 6, 7, 8), strict=True)),
+    **dict(zip("JKLMN", (1, 2, 3, 4, 5), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", (2, 3, 4, 5, 6, 7, 8, 9), strict=True)),
+}
+_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+@attrs.frozen
+class VinCheck:
+    """What a VIN alone can say about itself.
+
+    - ``well_formed``: 17 characters, each a digit or an upper-case letter other than I, O, Q.
+    - ``check_digit``: whether position 9 equals the check digit computed from the others (the
+      North American rule, 49 CFR 565). Meaningful only when ``well_formed``; always False
+      otherwise. Other markets do not require it, and a VIN cannot say which market it is
+      from, so whether a wrong check digit matters is the caller's call. myKaarma is reported to
+      drop vehicles whose check digit fails; ``validateVin`` makes it reject invalid VINs.
+    """
+
+    vin: str
+    well_formed: bool
+    check_digit: bool
+
+    @property
+    def expected_check_digit(self) -> str | None:
+        """The check digit position 9 should hold (``"0"``-``"9"`` or ``"X"``), or None when
+        the VIN is not well formed."""
+        return _check_digit(self.vin) if self.well_formed else None
+
+
+def _check_digit(vin: str) -> str:
+    total = sum(_TRANSLITERATION[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def vin_check(vin: str) -> VinCheck:
+    """Check *vin* as given (no trimming or case folding: myKaarma receives what is sent)."""
+    if not isinstance(vin, str):
+        raise ValidationError(
+            [issue("", "type", f"expected a VIN string, got {type(vin).__name__}", vin)]
+        )
+    well_formed = _VIN_ALPHABET.match(vin) is not None
+    return VinCheck(vin, well_formed, well_formed and vin[8] == _check_digit(vin))
+
+
+# --------------------------------------------------------------------------------- warnings
+
+#: The documented customer-API warnings: code -> title, as the API introduction lists them.
+CUSTOMER_WARNING_CODES: Mapping[int, str] = {
+    10001: "NO_CUSTOMER_FOUND",
+    10002: "INVALID_MAXRESULTS",
+    10003: "SEARCH_TERM_LIMIT",
+    10004: "INVALID_SEARCH_PREFERENCE",
+    10005: "DELETED_ALL_PHONE_NUMBERS",
+    10006: "DELETED_ALL_EMAILS",
+    10007: "EMPTY_PHONE_LIST",
+    10008: "EMPTY_EMAIL_LIST",
+    10009: "EMPTY_EMAIL_SET",
+    10010: "EMPTY_PHONE_SET",
+    10011: "EMPTY_PHONE_NUMBER",
+    10012: "EMPTY_EMAIL",
+    10013: "NO_VALID_PHONE_FOUND",
+    10014: "NO_VALID_EMAIL_FOUND",
+    10015: "INCORRECT_PHONE_FORMAT",
+    10016: "INVALID_PHONE_FIELDS",
+}
+
+#: Where each decidable code is decided.
+DECIDED_BY: Mapping[int, str] = {
+    **dict.fromkeys((10002, 10003, 10004), "search_query_warnings"),
+    **dict.fromkeys(range(10005, 10016), "customer_request_warnings"),
+}
+
+#: The codes no local function decides, with the reason.
+UNDECIDABLE_WARNINGS: Mapping[int, str] = {
+    10001: "whether a search term matches a customer depends on the dealer's stored customers",
+    10016: (
+        "the documented text is cut off ('Phone number fields can't be null or empty or ex...'), "
+        "so which fields and limits it checks is unknown"
+    ),
+}
+
+_SEVERITY = "warning"
+_CODE = "mykaarma.customer_warning"
+
+
+def _warning(number: int, path: str, why: str, value: Any = None) -> Issue:
+    title = CUSTOMER_WARNING_CODES[number]
+    return Issue(
+        path,
+        _CODE,
+        f"myKaarma answers warning {number} {title}: {why}",
+        value,
+        _SEVERITY,
+        rule=title.lower().replace("_", "-"),
+        vendor_code=str(number),
+        vendor_text=title,
+    )
+
+
+def _blank(value: Any) -> bool:
+    return not isinstance(value, str) or not value.strip(" \t\n\r\f\v")
+
+
+def _null_or_empty(items: Any) -> str:
+    return "null" if items is None else "empty"
+
+
+def _communications(
+    customer: Mapping[str, Any],
+    key: str,
+    value_key: str,
+    update: bool,
+    codes: tuple[int, int, int, int, int],
+    valid: Callable[[Any], bool],
+) -> list[Issue]:
+    """Warnings of one list (phones or emails). *codes*: deleted-all, empty list, empty set,
+    empty value, none valid."""
+    deleted, empty_list, empty_set, empty_value, none_valid = codes
+    path = f"/customer/{key}"
+    if key not in customer:
+        return []
+    items = customer[key]
+    if items is None or items == []:
+        if update:
+            return [
+                _warning(
+                    deleted,
+                    path,
+                    f"{key} is {_null_or_empty(items)}, so every stored one is deleted",
+                    items,
+                )
+            ]
+        return [
+            _warning(empty_list, path, f"{key} is {'null' if items is None else 'empty'}", items)
+        ]
+    if not isinstance(items, list):
+        return []
+    out: list[Issue] = []
+    any_valid = False
+    for i, item in enumerate(items):
+        where = f"{path}/{i}"
+        if not isinstance(item, Mapping) or not item:
+            out.append(_warning(empty_set, where, "the item is null or empty", item))
+            continue
+        number = item.get(value_key)
+        if _blank(number):
+            out.append(
+                _warning(
+                    empty_value, f"{where}/{value_key}", f"{value_key} is missing or blank", number
+                )
+            )
+            continue
+        if key == "phoneNumbers" and not valid(number):
+            out.append(
+                _warning(
+                    10015,
+                    f"{where}/{value_key}",
+                    "the number is not a valid E.164 number like +13105550123"
+                    " (dealerbridge.mykaarma.normalize_phone makes one)",
+                    number,
+                )
+            )
+            continue
+        any_valid = True
+    if not any_valid:
+        out.append(
+            _warning(none_valid, path, f"no item of {key} is valid, so none is stored", None)
+        )
+    return out
+
+
+def customer_request_warnings(body: object, *, update: bool = False) -> list[Issue]:
+    """The documented warnings myKaarma would answer to a create (or, with ``update=True``, an
+    update) customer request *body*, as `Issue`s with ``severity="warning"``, code
+    ``mykaarma.customer_warning``, and ``vendor_code``/``vendor_text`` set to the warning's
+    number and title. A warning means the request succeeds while some data is dropped (or, for
+    10005/10006, deleted). Run `dealerbridge.validate` for the schema rules as well.
+
+    Decided here: 10005-10006 (update only) and 10007-10008 (create): an emails or
+    phoneNumbers list sent empty or null (an absent list is not reported); 10009/10010: an item
+    that is null or an empty object; 10011/10012: an item without its number or address;
+    10015: a number that is not a valid number in E.164; 10013/10014: a list in which no item
+    is valid. Emails are not checked beyond being present: myKaarma documents no email format
+    warning. *body* may be a model or its JSON value.
+    """
+    data = _json_of(body)
+    customer = data.get("customer") if isinstance(data, Mapping) else None
+    if not isinstance(customer, Mapping):
+        return []
+    out = _communications(
+        customer,
+        "phoneNumbers",
+        "phoneNumber",
+        update,
+        (10005, 10007, 10010, 10011, 10013),
+        _is_e164,
+    )
+    out += _communications(
+        customer,
+        "emails",
+        "emailAddress",
+        update,
+        (10006, 10008, 10009, 10012, 10014),
+        lambda _: True,
+    )
+    return out
+
+
+def search_query_warnings(query: object) -> list[Issue]:
+    """The documented warnings 10002-10004 the customer search would answer to *query* (its
+    parameters as a mapping): maxResults outside 1-100 (100 is used instead), a searchTerm
+    longer than 150 characters (only the first 150 are searched), and a searchPreference other
+    than customer or vehicle (customer is used instead; compared ignoring case, since the docs
+    write both "customer" and "Customer")."""
+    data = _json_of(query)
+    if not isinstance(data, Mapping):
+        return []
+    out: list[Issue] = []
+    if "maxResults" in data:
+        m = data["maxResults"]
+        if not (type(m) is int and 1 <= m <= 100):
+            out.append(
+                _warning(
+                    10002, "/maxResults", "maxResults must be from 1 to 100; 100 is used instead", m
+                )
+            )
+    term = data.get("searchTerm")
+    if isinstance(term, str) and len(term) > 150:
+        out.append(
+            _warning(
+                10003,
+                "/searchTerm",
+                "the search term is longer than 150 characters; only the first 150 are searched",
+                term,
+            )
+        )
+    if "searchPreference" in data:
+        p = data["searchPreference"]
+        if not (isinstance(p, str) and p.lower() in ("customer", "vehicle")):
+            out.append(
+                _warning(
+                    10004,
+                    "/searchPreference",
+                    "searchPreference must be customer or vehicle; customer is used instead",
+                    p,
+                )
+            )
+    return out
+
+
+def _json_of(value: Any) -> Any:
+    return dump(value) if isinstance(value, Model) else value
+
+
+# ------------------------------------------------------------------------------------ rules
+
+Body = dict[str, Any]
+_BLANKS: tuple[Any, ...] = (_ABSENT := object(), "", "  \t")
+
+
+def _set(target: dict[str, Any], key: str, value: Any) -> None:
+    if value is _ABSENT:
+        target.pop(key, None)
+    else:
+        target[key] = value
+
+
+def _customer(body: Body) -> dict[str, Any] | None:
+    c = body.get("customer")
+    return c if isinstance(c, dict) else None
+
+
+def _business_with_company(c: Mapping[str, Any]) -> bool:
+    return c.get("isBusiness") is True and not _blank(c.get("company"))
+
+
+def _names_find(body: Body) -> list[str]:
+    c = _customer(body)
+    if c is None or _business_with_company(c):
+        return []
+    return [f"/customer/{k}" for k in ("firstName", "lastName") if _blank(c.get(k))]
+
+
+def _names_repair(body: Body) -> None:
+    c = _customer(body)
+    if c is None:
+        return
+    if not _blank(c.get("company")):
+        c["isBusiness"] = True  # a company name: the customer becomes the business
+        return
+    for key, filler in (("firstName", "Dana"), ("lastName", "Whitaker")):
+        if _blank(c.get(key)):
+            c[key] = filler
+
+
+def _names_breaks(body: Body) -> list[Body]:
+    c = _customer(body)
+    if c is None:
+        return []
+    out = []
+    for key in ("firstName", "lastName"):
+        for blank in _BLANKS:
+            broken = copy.deepcopy(body)
+            bc = broken["customer"]
+            if _business_with_company(bc):
+                bc["isBusiness"] = False
+                _set(bc, "company", _ABSENT)
+                bc["firstName"], bc["lastName"] = "Dana", "Whitaker"
+            _set(bc, key, blank)
+            out.append(broken)
+    return out
+
+
+def _company_find(body: Body) -> list[str]:
+    c = _customer(body)
+    if c is None or c.get("isBusiness") is not True:
+        return []
+    return ["/customer/company"] if _blank(c.get("company")) else []
+
+
+def _company_repair(body: Body) -> None:
+    c = _customer(body)
+    if c is not None and c.get("isBusiness") is True and _blank(c.get("company")):
+        c["company"] = "Maple Leaf Couriers Ltd."
+
+
+def _company_breaks(body: Body) -> list[Body]:
+    c = _customer(body)
+    if c is None:
+        return []
+    out = []
+    for blank in _BLANKS:
+        broken = copy.deepcopy(body)
+        bc = broken["customer"]
+        bc["isBusiness"] = True
+        bc["firstName"], bc["lastName"] = "Dana", "Whitaker"  # names then still hold
+        _set(bc, "company", blank)
+        out.append(broken)
+    return out
+
+
+_YMM = ("vehicleYear", "vehicleMake", "vehicleModel")
+_YMM_FILL = {"vehicleYear": "2017", "vehicleMake": "Honda", "vehicleModel": "Accord"}
+
+
+def _vehicle_find(vehicle: Any, prefix: str) -> list[str]:
+    if not isinstance(vehicle, Mapping) or not _blank(vehicle.get("vin")):
+        return []
+    return [f"{prefix}/{k}" for k in _YMM if _blank(vehicle.get(k))]
+
+
+def _vehicle_repair(vehicle: Any) -> None:
+    if isinstance(vehicle, dict) and _blank(vehicle.get("vin")):
+        for key in _YMM:
+            if _blank(vehicle.get(key)):
+                vehicle[key] = _YMM_FILL[key]
+
+
+def _vehicle_breaks_one(vehicle: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for key in _YMM:
+        for vin in (_ABSENT, ""):
+            broken = copy.deepcopy(vehicle)
+            _set(broken, "vin", vin)
+            for other in _YMM:
+                broken[other] = _YMM_FILL[other]
+            _set(broken, key, _ABSENT if vin == "" else "")
+            out.append(broken)
+    return out
+
+
+def _vehicles(body: Body) -> list[Any]:
+    v = body.get("vehicles")
+    return v if isinstance(v, list) else []
+
+
+def _vehicles_find(body: Body) -> list[str]:
+    return [p for i, v in enumerate(_vehicles(body)) for p in _vehicle_find(v, f"/vehicles/{i}")]
+
+
+def _vehicles_repair(body: Body) -> None:
+    for v in _vehicles(body):
+        _vehicle_repair(v)
+
+
+def _vehicles_breaks(body: Body) -> list[Body]:
+    items = _vehicles(body)
+    if not items or not isinstance(items[0], dict):
+        return []
+    out = []
+    for broken_vehicle in _vehicle_breaks_one(items[0]):
+        broken = copy.deepcopy(body)
+        broken["vehicles"][0] = broken_vehicle
+        out.append(broken)
+    return out
+
+
+def _rule(
+    name: str, description: str, paths: tuple[str, ...], find: Any, repair: Any, breaks: Any
+) -> Rule[Body]:
+    return Rule(
+        name=name,
+        code=name,
+        description=description,
+        paths=paths,
+        find=find,
+        repair=repair,
+        breaks=breaks,
+    )
+
+
+#: The rules of a create, update or matching request body, in schema order. ``code`` is the
+#: rule name: myKaarma documents no error code for them.
+CUSTOMER_RULES: tuple[Rule[Body], ...] = (
+    _rule(
+        "customer-name-required",
+        "firstName and lastName are required, except when isBusiness is true and a company "
+        "name is given",
+        ("/customer/firstName", "/customer/lastName", "/customer/isBusiness", "/customer/company"),
+        _names_find,
+        _names_repair,
+        _names_breaks,
+    ),
+    _rule(
+        "business-company-required",
+        "company is required when isBusiness is true",
+        ("/customer/isBusiness", "/customer/company"),
+        _company_find,
+        _company_repair,
+        _company_breaks,
+    ),
+    _rule(
+        "vin-or-year-make-model",
+        "vin is required when year, make and model are empty, and they are required when vin is",
+        (
+            "/vehicles/*/vin",
+            "/vehicles/*/vehicleYear",
+            "/vehicles/*/vehicleMake",
+            "/vehicles/*/vehicleModel",
+        ),
+        _vehicles_find,
+        _vehicles_repair,
+        _vehicles_breaks,
+    ),
+)
+
+
+def _one_vehicle_find(body: Body) -> Sequence[str]:
+    return _vehicle_find(body, "")
+
+
+#: The vehicle rule on a save-customer-vehicle body (the vehicle itself).
+VEHICLE_RULE: Rule[Body] = _rule(
+    "vin-or-year-make-model",
+    CUSTOMER_RULES[2].description,
+    ("/vin", "/vehicleYear", "/vehicleMake", "/vehicleModel"),
+    _one_vehicle_find,
+    _vehicle_repair,
+    _vehicle_breaks_one,
+)

@@ -1,0 +1,41 @@
+"""Any myKaarma webhook delivery, typed by its ``type`` (`parse_event`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .._errors import ValidationError, issue
+from .._generated.mykaarma import CustomerEvent, OrderEvent, WebhookEvent
+from .._json import parse_json
+from .._models import load
+
+__all__ = ["EVENT_MODELS", "parse_event"]
+
+#: The event types dealerbridge models, with their model; every other type is a `WebhookEvent`.
+EVENT_MODELS: Mapping[str, type[OrderEvent] | type[CustomerEvent]] = {
+    "service-orders": OrderEvent,
+    "customers": CustomerEvent,
+}
+
+
+def parse_event(raw: bytes | str) -> OrderEvent | CustomerEvent | WebhookEvent:
+    """Read any myKaarma webhook delivery (the raw body, after its signature was verified with
+    `verify_webhook_signature`): an `OrderEvent` for ``service-orders``, a `CustomerEvent` for
+    ``customers`` (both with their payload decoded and validated, whether it came as a string
+    or an object), and a `WebhookEvent` (the envelope, payload kept as it came) for every other
+    type (appointments, mpis, messages, ...). Strict JSON; every failure is a
+    `dealerbridge.ValidationError`. `parse_order_event` still reads order events alone.
+    """
+    if not isinstance(raw, bytes | str):
+        kind = type(raw).__name__
+        raise ValidationError(
+            [issue("", "json.type", f"expected the raw body as bytes or str, got {kind}")]
+        )
+    data = parse_json(raw)
+    kind = data.get("type") if isinstance(data, dict) else None
+    model = EVENT_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is OrderEvent:
+        return load(OrderEvent, data)
+    if model is CustomerEvent:
+        return load(CustomerEvent, data)
+    return load(WebhookEvent, data)
