@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import IO, Any
@@ -24,8 +26,8 @@ from ._json import parse_json
 from ._models import dump
 from ._registry import default_registry
 from ._render import escape_text
-from .batch import BatchReport, LineResult, is_lines, plural, validate_document, validate_lines
-from .batch._lines import check_schema
+from .batch import BatchReport, LineResult, is_lines, plural
+from .batch._lines import check_schema, validate_document, validate_lines
 
 __all__ = ["main"]
 
@@ -33,7 +35,9 @@ _SUFFIXES = (".json", ".ndjson", ".jsonl")
 #: NDJSON lines per unit of work handed to a ``--jobs`` process.
 CHUNK_LINES = 2000
 #: Work below this many bytes never shows a progress bar (it takes under a couple of seconds).
-PROGRESS_MIN_BYTES = 4 * 1024 * 1024
+PROGRESS_MIN_BYTES = 1024 * 1024
+#: Seconds of work after which a progress bar appears (on a terminal, outside CI).
+PROGRESS_AFTER = float(os.environ.get("DEALERBRIDGE_PROGRESS_AFTER", "2"))
 STDIN = "<stdin>"
 
 
@@ -329,19 +333,41 @@ def _want_progress(
         return False
 
 
-def _progress(total_bytes: int) -> tuple[Callable[[int], None], Callable[[], None]]:
-    if not _want_progress(sys.stderr, total_bytes, os.environ):
-        return (lambda _n: None), (lambda: None)
-    try:
-        from rich.progress import Progress
-    except ImportError:  # pragma: no cover - the progress extra is optional
-        return (lambda _n: None), (lambda: None)
-    from rich.console import Console
+class _Progress:
+    """A progress bar on stderr, started only once the work has run for `PROGRESS_AFTER`
+    seconds with at least a tenth of it left (so short runs never show one)."""
 
-    bar = Progress(console=Console(file=sys.stderr), transient=True)
-    task = bar.add_task("validating", total=total_bytes)
-    bar.start()
-    return (lambda n: bar.advance(task, n)), bar.stop
+    def __init__(self, total_bytes: int) -> None:
+        self.total = total_bytes
+        self.done = 0
+        self.enabled = _want_progress(sys.stderr, total_bytes, os.environ)
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def advance(self, count: int) -> None:
+        if not self.enabled:
+            return
+        self.done += count
+        if self.bar is None:
+            late = time.monotonic() - self.started >= PROGRESS_AFTER
+            if not late or self.done >= self.total * 0.9:
+                return
+            try:
+                from rich.console import Console
+                from rich.progress import Progress
+            except ImportError:  # pragma: no cover - the progress extra is optional
+                self.enabled = False
+                return
+            self.bar = Progress(console=Console(file=sys.stderr), transient=True)
+            self.task = self.bar.add_task("validating", total=self.total, completed=self.done)
+            self.bar.start()
+        else:
+            self.bar.advance(self.task, count)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _validate_main(args: argparse.Namespace) -> int:
@@ -354,16 +380,16 @@ def _validate_main(args: argparse.Namespace) -> int:
         return _validate_dask(args)
     sources = _collect(args.paths)
     report = BatchReport(args.schema)
-    advance, stop = _progress(sum(s.size for s in sources))
+    progress = _Progress(sum(s.size for s in sources))
     units = (u for s in sources for u in _units(s, args.each, CHUNK_LINES))
     try:
         for (result, raw), done in _results(units, args):
             report.add(result, raw, version=args.schema_version)
             _print_result(result, args)
             if done:
-                advance(done)
+                progress.advance(done)
     finally:
-        stop()
+        progress.stop()
     _print_summary(report, args)
     return 0 if report.invalid == 0 else 1
 
@@ -399,7 +425,7 @@ def _validate_dask(args: argparse.Namespace) -> int:
     if "-" in args.paths:
         raise _Usage("--dask reads files only, not standard input ('-')")
     try:
-        import distributed
+        distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise _Usage("--dask needs the dask extra: pip install 'dealerbridge[dask]'") from None
     files = batch.expand(args.paths)

@@ -18,7 +18,7 @@ import contextlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, Protocol
 
 from .._errors import DealerbridgeUsageError
 from .._render import redaction
@@ -41,6 +41,13 @@ __all__ = [
     "validate_files",
     "validate_lines",
 ]
+
+
+class Writer(Protocol):
+    """Where `validate_files` writes failures: anything with ``write(str)``."""
+
+    def write(self, text: str, /) -> object: ...
+
 
 #: Bytes per NDJSON block handed to one task (blocks end on a line boundary).
 BLOCK_SIZE = 8 * 1024 * 1024
@@ -155,7 +162,7 @@ def validate_files(
     schema: str,
     *,
     client: Any = None,
-    failures_to: str | Path | IO[str] | None = None,
+    failures_to: str | Path | Writer | None = None,
     version: int | None = None,
     each: bool = False,
     redact: bool | None = None,
@@ -193,7 +200,7 @@ def _run(
     version: int | None,
     each: bool,
     redact: bool | None,
-    failures_to: str | Path | IO[str] | None,
+    failures_to: str | Path | Writer | None,
     block_size: int,
 ) -> BatchReport:
     blocks = _blocks(files, block_size)
@@ -205,14 +212,12 @@ def _run(
         for url, start, length in blocks
     ]
     report = BatchReport(schema)
-    sink: IO[str] | None = None
-    close = False
-    if isinstance(failures_to, (str, Path)):
-        sink = open(failures_to, "w", encoding="utf-8")  # noqa: SIM115
-        close = True
-    elif failures_to is not None:
-        sink = failures_to
-    try:
+    with contextlib.ExitStack() as stack:
+        sink: Writer | None = None
+        if isinstance(failures_to, (str, Path)):
+            sink = stack.enter_context(open(failures_to, "w", encoding="utf-8"))
+        elif failures_to is not None:
+            sink = failures_to
         offset: dict[str, int] = {}
         # Results are taken in block order, so line offsets add up and failures come out sorted.
         for future in futures:
@@ -230,9 +235,6 @@ def _run(
                         entry["source"] = f"{url}:{base + number}"
                     sink.write(json.dumps(entry, ensure_ascii=False) + "\n")
             future.release()
-    finally:
-        if close and sink is not None:
-            sink.close()
     return report
 
 
