@@ -96,9 +96,14 @@ def test_dask_agrees_with_one_process(cluster, archive, tmp_path):
     assert (number - 1) % batch_check.PLANT_EVERY == batch_check.PLANT_EVERY - 1, line[:80]
 
 
-def test_json_files_urls_and_the_current_client(cluster, archive):
+def test_json_files_urls_and_the_current_client(cluster, archive, monkeypatch):
     directory, _ = archive
     url = f"file://{directory / 'one.json'}"
+
+    def no_new_cluster(*args, **kwargs):
+        raise AssertionError("a current client exists: no cluster may be started")
+
+    monkeypatch.setattr(distributed, "LocalCluster", no_new_cluster)
     # client=None takes the current client (the fixture's)
     report = batch.validate_files(url, SCHEMA, each=True)
     assert (report.total, report.valid, report.invalid) == (2, 1, 1)
@@ -129,8 +134,9 @@ def run(*args):
 def test_cli_dask_address_gives_the_single_process_summary(cluster, archive):
     local, _ = cluster
     directory, _ = archive
-    on_dask = run("validate", SCHEMA, directory / "day", "--dask", local.scheduler_address,
-                  "--format", "json")
+    on_dask = run(
+        "validate", SCHEMA, directory / "day", "--dask", local.scheduler_address, "--format", "json"
+    )
     one = run("validate", SCHEMA, directory / "day", "--format", "json", "-q")
     assert on_dask.returncode == one.returncode == 1, on_dask.stderr
     dask_rows = [json.loads(line) for line in on_dask.stdout.splitlines()]
@@ -145,11 +151,30 @@ def test_cli_dask_address_gives_the_single_process_summary(cluster, archive):
 
 def test_cli_dask_local_and_usage(archive):
     directory, _ = archive
-    done = run("validate", SCHEMA, directory / "one.json", "--each", "--dask", "local",
-               "--jobs", "2")
+    done = run(
+        "validate", SCHEMA, directory / "one.json", "--each", "--dask", "local", "--jobs", "2"
+    )
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines()[-1] == (
         "2 payloads: 1 valid, 1 invalid; 6 issues (5 required, 1 type)"
     )
     assert run("validate", SCHEMA, "-", "--dask", "local").returncode == 2
     assert run("validate", "nope/none", directory, "--dask", "local").returncode == 2
+
+
+def test_without_a_client_a_local_cluster_is_started_and_closed(archive):
+    directory, _ = archive
+    code = (
+        "import sys, distributed; from dealerbridge import batch; "
+        "r = batch.validate_files(sys.argv[1], sys.argv[2], each=True); "
+        "print(r.total, r.invalid); "
+        "import contextlib\n"
+        "try:\n    distributed.get_client()\nexcept ValueError:\n    print('closed')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(directory / "one.json"), SCHEMA],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "1", "closed"]

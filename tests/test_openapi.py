@@ -56,7 +56,9 @@ def test_every_schema_version_is_a_component(document):
     components = document["components"]["schemas"]
     registry = db._default_registry()
     expected = {
-        f"{name.replace('/', '.')}.v{v}" for name in installed_names() for v in registry.versions(name)
+        f"{name.replace('/', '.')}.v{v}"
+        for name in installed_names()
+        for v in registry.versions(name)
     }
     assert set(components) == expected
     assert "$id" not in components["mykaarma.order-event.v1"]
@@ -64,9 +66,7 @@ def test_every_schema_version_is_a_component(document):
 
 def test_the_documented_endpoints_and_webhooks(document):
     operations = {
-        (method.upper(), path)
-        for path, item in document["paths"].items()
-        for method in item
+        (method.upper(), path) for path, item in document["paths"].items() for method in item
     }
     assert operations == {
         ("PUT", "/order/v2/department/{departmentUUID}/order"),
@@ -102,7 +102,9 @@ def test_the_documented_endpoints_and_webhooks(document):
     hooks = document["webhooks"]
     assert set(hooks) == {"mykaarma-order-event", "shopmonkey-webhook"}
     delivery = hooks["mykaarma-order-event"]["post"]["requestBody"]["content"]
-    assert delivery == {"text/plain": {"schema": {"$ref": "#/components/schemas/mykaarma.order-event.v1"}}}
+    assert delivery == {
+        "text/plain": {"schema": {"$ref": "#/components/schemas/mykaarma.order-event.v1"}}
+    }
     assert len(ENDPOINTS) == len(operations)
 
 
@@ -129,4 +131,3 @@ def test_components_give_the_schema_verdicts(document):
         assert verdict == schema_verdict(name, instance), name
         checked += 1
     assert checked > 20
-

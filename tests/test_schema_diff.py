@@ -65,7 +65,11 @@ OBJ = {"type": "object", "properties": {"a": {"type": "string"}}}
             {**OBJ, "properties": {**OBJ["properties"], "b": {"type": "string"}}},
             {("/properties/b", "breaking", True)},
         ),
-        (OBJ, {**OBJ, "additionalProperties": False}, {("/additionalProperties", "breaking", True)}),
+        (
+            OBJ,
+            {**OBJ, "additionalProperties": False},
+            {("/additionalProperties", "breaking", True)},
+        ),
         (
             {**OBJ, "additionalProperties": False},
             OBJ,
@@ -77,8 +81,11 @@ OBJ = {"type": "object", "properties": {"a": {"type": "string"}}}
             {"items": {"type": "integer"}},
             {("/items/type", "breaking", True)},
         ),
-        ({"anyOf": [{"type": "string"}]}, {"anyOf": [{"type": "string"}, {"type": "null"}]},
-         {("/anyOf", "compatible", True)}),
+        (
+            {"anyOf": [{"type": "string"}]},
+            {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            {("/anyOf", "compatible", True)},
+        ),
         # annotations: no verdict change; a renamed Python field changes the models
         ({"description": "a"}, {"description": "b"}, {("/description", "annotation", False)}),
         ({"x-python-name": "a"}, {"x-python-name": "b"}, {("/x-python-name", "annotation", True)}),
@@ -94,9 +101,7 @@ def test_breaking_file_diff_exits_1_and_lists_each_change():
     assert done.returncode == 1, done.stderr
     lines = done.stdout.splitlines()
     assert "breaking: /properties/id/maxLength: maxLength 40 -> 20" in lines
-    assert (
-        "breaking: /required: now required: ['size'] [changes generated model types]" in lines
-    )
+    assert "breaking: /required: now required: ['size'] [changes generated model types]" in lines
     assert lines[-1].endswith(": breaking (2 changes; generated model types change)")
 
 
