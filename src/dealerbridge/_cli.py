@@ -277,8 +277,8 @@ def _worker_unit(unit: tuple[str, bool, int, Any, bool]) -> list[tuple[LineResul
     redact = _worker["redact"]
     with redaction(redact) if redact is not None else contextlib.nullcontext():
         found = _run_unit(unit, _worker["schema"], _worker["version"])
-    # Only invalid payloads travel back with their raw bytes (for the report's samples).
-    return [(r, raw if not r.valid else None) for r, raw in found]
+    # The raw payloads stay here: the summary of a non-Dask run has no samples to redo.
+    return [(r, None) for r, _raw in found]
 
 
 def _results(

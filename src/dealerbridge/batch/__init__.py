@@ -150,7 +150,7 @@ def _block_task(
             count = len(lines)
         else:
             for result in validate_document(data, schema, version=version, source=url, each=each):
-                report.add(result, version=version)
+                report.add(result, None if each else data, version=version)
                 if keep_failures and not result.valid:
                     failures.append((0, result.to_dict()))
             count = 0
