@@ -183,7 +183,9 @@ def validate_files(
         try:
             client = distributed.get_client()
         except ValueError:
-            own_cluster = distributed.LocalCluster(processes=True, threads_per_worker=1)
+            own_cluster = distributed.LocalCluster(
+                processes=True, threads_per_worker=1, dashboard_address=None
+            )
             client = distributed.Client(own_cluster)
     try:
         return _run(client, files, schema, version, each, redact, failures_to, block_size)
