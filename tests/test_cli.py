@@ -59,7 +59,7 @@ def test_valid_file_exits_0_with_a_pluralised_summary():
     done = run("validate", SCHEMA, EXAMPLE)
     assert done.returncode == 0, done.stderr
     assert text(done).splitlines() == [
-        f"{EXAMPLE.relative_to(ROOT)}: valid".replace(str(EXAMPLE.relative_to(ROOT)), str(EXAMPLE)),
+        f"{EXAMPLE}: valid",
         "1 payload: 1 valid, 0 invalid; 0 issues",
     ]
 
