@@ -25,8 +25,16 @@ from ._validation import ISSUE_CODES, errors, validate
 __version__ = "0.1.0"
 
 
-def schema(name: str, *, version: int | None = None) -> dict[str, object]:
-    """A copy of the named schema document (``version=None``: the newest)."""
+def schema(name: str, *, version: int | None = None, bundled: bool = False) -> dict[str, object]:
+    """A copy of the named schema document (``version=None``: the newest).
+
+    ``bundled=True`` returns one self-contained document: every other bundled document it
+    references is embedded under ``$defs["<vendor>.<name>.v<N>"]`` and every ``$ref`` points
+    inside it, so any Draft 2020-12 validator loads it with no registry."""
+    if bundled:
+        from ._bundle import bundle
+
+        return bundle(_default_registry(), name, version)
     return _default_registry().copy_of(name, version)
 
 

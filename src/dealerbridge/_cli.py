@@ -1,25 +1,48 @@
-"""Command line: ``dealerbridge validate SCHEMA FILE`` (also ``python -m dealerbridge``).
+"""Command line: ``dealerbridge`` (also ``python -m dealerbridge``).
 
-Exit status: 0 valid, 1 invalid, 2 usage error (unknown schema, unreadable file, bad arguments).
-Values are kept out of the output with ``--redact`` or when ``DEALERBRIDGE_REDACT`` is set.
+Commands: ``validate``, ``map``, ``schemas list|show|export|diff``, ``sample``. Exit status for
+every command: 0 success (all valid), 1 invalid payloads (or a breaking schema change), 2 usage
+error (bad arguments, unknown schema, missing or unreadable path), checked before any work.
+``--format json`` writes only JSON lines on stdout; messages for people go to stderr.
+``--redact``/``--no-redact`` override ``DEALERBRIDGE_REDACT``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import json
+import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ._errors import DealerbridgeUsageError, ValidationError, redaction
 from ._json import parse_json
 from ._models import dump
 from ._registry import default_registry
 from ._render import escape_text
-from ._validation import errors
+from .batch import BatchReport, LineResult, is_lines, plural
+from .batch._lines import check_schema, validate_document, validate_lines
+
+__all__ = ["main"]
+
+_SUFFIXES = (".json", ".ndjson", ".jsonl")
+#: NDJSON lines per unit of work handed to a ``--jobs`` process.
+CHUNK_LINES = 2000
+#: Work below this many bytes never shows a progress bar (it takes under a couple of seconds).
+PROGRESS_MIN_BYTES = 1024 * 1024
+#: Seconds of work after which a progress bar appears (on a terminal, outside CI).
+PROGRESS_AFTER = float(os.environ.get("DEALERBRIDGE_PROGRESS_AFTER", "2"))
+STDIN = "<stdin>"
+
+
+class _Usage(Exception):
+    """A usage error found while checking arguments (exit 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,67 +52,546 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _common(command: argparse.ArgumentParser, *, schema_version: bool = True) -> None:
+    command.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), or JSON lines only on stdout",
+    )
+    command.add_argument(
+        "--redact",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep values out of the output (default: DEALERBRIDGE_REDACT decides)",
+    )
+    if schema_version:
+        command.add_argument(
+            "--schema-version", type=int, default=None, metavar="V", help="schema version (newest)"
+        )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dealerbridge", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("validate", help="validate a JSON file against a bundled schema")
+    parser.add_argument("--version", action="version", version=f"dealerbridge {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("validate", help="validate JSON and NDJSON files against a schema")
     check.add_argument("schema", help="schema name, e.g. mykaarma/order-event")
-    check.add_argument("file", help="path of the JSON file ('-' reads stdin)")
-    check.add_argument("--version", type=int, default=None, help="schema version (newest)")
-    check.add_argument("--json", action="store_true", help="print issues as JSON lines")
     check.add_argument(
-        "--redact",
-        action="store_true",
-        help="keep values out of the output (also when DEALERBRIDGE_REDACT is set)",
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files, directories (searched for *.json, *.ndjson, *.jsonl) or '-' for stdin",
     )
-    sub.add_parser("schemas", help="list the bundled schema names and versions")
+    check.add_argument(
+        "--each", action="store_true", help="validate every element of a top-level JSON array"
+    )
+    check.add_argument("--jobs", type=int, default=1, metavar="N", help="processes (default 1)")
+    check.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on Dask: a scheduler address, or 'local' for a local cluster (prints failures)",
+    )
+    check.add_argument("--quiet", "-q", action="store_true", help="print only invalid payloads")
+    check.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # old spelling
+    _common(check)
+
+    schemas = sub.add_parser("schemas", help="list, show, export and compare the schemas")
+    what = schemas.add_subparsers(dest="action", parser_class=_Parser)
+    what.add_parser("list", help="schema names and versions (the default)")
+    show = what.add_parser("show", help="print one schema document")
+    show.add_argument("name")
+    show.add_argument("--schema-version", type=int, default=None, metavar="V")
+    show.add_argument("--bundled", action="store_true", help="every $ref resolved inside it")
+    export = what.add_parser("export", help="write bundled schemas or an OpenAPI document")
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--bundle", metavar="DIR", help="one bundled file per schema version")
+    target.add_argument("--openapi", metavar="FILE", help="an OpenAPI 3.1 document")
+    diff = what.add_parser("diff", help="classify the changes between two schema versions")
+    diff.add_argument("old", help="a schema file, or NAME@VERSION")
+    diff.add_argument("new", help="a schema file, or NAME@VERSION")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+
+    sample = sub.add_parser("sample", help="write generated payloads as NDJSON")
+    sample.add_argument("schema")
+    sample.add_argument("--invalid", action="store_true", help="payloads breaking one rule")
+    sample.add_argument("--count", type=int, default=1, metavar="N")
+    sample.add_argument("--seed", type=int, default=0, metavar="S")
+    sample.add_argument("--schema-version", type=int, default=None, metavar="V")
+
     _add_map_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "map":
-        return _map_main(args)
-    if args.command == "schemas":
-        registry = default_registry()
+    redact = getattr(args, "redact", None)
+    try:
+        with redaction(redact) if redact is not None else contextlib.nullcontext():
+            if args.command == "map":
+                return _map_main(args)
+            if args.command == "schemas":
+                return _schemas_main(args)
+            if args.command == "sample":
+                return _sample_main(args)
+            return _validate_main(args)
+    except (_Usage, DealerbridgeUsageError) as exc:
+        print(f"dealerbridge: {escape_text(str(exc))}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - `| head`
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 1
+
+
+def _say(line: str, stream: IO[str] | None = None) -> None:
+    """Print *line*; a terminal that cannot show a character gets an escape instead."""
+    out = stream or sys.stdout
+    try:
+        print(line, file=out)
+    except UnicodeEncodeError:
+        print(line.encode("ascii", "backslashreplace").decode("ascii"), file=out)
+
+
+def _json_line(value: object) -> None:
+    _say(json.dumps(value, ensure_ascii=False))
+
+
+# --------------------------------------------------------------------------- validate
+
+
+class _Source:
+    """One input: a file (JSON document or NDJSON lines) or standard input."""
+
+    def __init__(self, path: str, lines: bool, size: int, data: bytes | None = None) -> None:
+        self.path = path
+        self.lines = lines
+        self.size = size
+        self.data = data  # standard input, read once
+
+    @property
+    def name(self) -> str:
+        return STDIN if self.path == "-" else self.path
+
+
+def _collect(paths: Sequence[str]) -> list[_Source]:
+    """Every input, checked before anything is validated (missing, unreadable: `_Usage`)."""
+    sources: list[_Source] = []
+    if sum(1 for p in paths if p == "-") > 1:
+        raise _Usage("'-' (standard input) may be given only once")
+    for given in paths:
+        if given == "-":
+            data = sys.stdin.buffer.read()
+            sources.append(_Source("-", _stdin_is_lines(data), len(data), data))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in _SUFFIXES and p.is_file()
+            )
+            if not found:
+                raise _Usage(f"{given}: no *.json, *.ndjson or *.jsonl files in this directory")
+        elif path.exists():
+            found = [path]
+        else:
+            raise _Usage(f"cannot read {given}: no such file or directory")
+        for file in found:
+            try:
+                with file.open("rb"):
+                    pass
+                size = file.stat().st_size
+            except OSError as exc:
+                raise _Usage(f"cannot read {file}: {exc.strerror}") from None
+            sources.append(_Source(str(file), is_lines(str(file)), size))
+    return sources
+
+
+def _stdin_is_lines(data: bytes) -> bool:
+    """Standard input is one JSON document if it parses as one, else NDJSON."""
+    try:
+        parse_json(data)
+    except ValidationError:
+        return sum(1 for line in data.splitlines() if line.strip()) > 1
+    return False
+
+
+def _units(source: _Source, each: bool, chunk: int) -> Iterator[tuple[str, bool, int, Any, bool]]:
+    """Units of work: ``(name, lines?, first line, payload(s), each)``."""
+    if not source.lines:
+        data = source.data if source.data is not None else Path(source.path).read_bytes()
+        yield source.name, False, 0, data, each
+        return
+    handle: Iterable[bytes]
+    if source.data is not None:
+        handle = source.data.splitlines()
+        yield from _line_chunks(source.name, handle, chunk)
+        return
+    with open(source.path, "rb") as file:
+        yield from _line_chunks(source.name, file, chunk)
+
+
+def _line_chunks(
+    name: str, lines: Iterable[bytes], chunk: int
+) -> Iterator[tuple[str, bool, int, Any, bool]]:
+    batch: list[bytes] = []
+    first = 1
+    for line in lines:
+        batch.append(line.rstrip(b"\r\n"))
+        if len(batch) >= chunk:
+            yield name, True, first, batch, False
+            first += len(batch)
+            batch = []
+    if batch:
+        yield name, True, first, batch, False
+
+
+def _run_unit(
+    unit: tuple[str, bool, int, Any, bool], schema: str, version: int | None
+) -> list[tuple[LineResult, Any]]:
+    name, lines, first, payload, each = unit
+    if lines:
+        results = validate_lines(payload, schema, version=version, source=name, first_line=first)
+        return [(r, payload[int(r.source.rsplit(":", 1)[1]) - first]) for r in results]
+    return [
+        (r, None)
+        for r in validate_document(payload, schema, version=version, source=name, each=each)
+    ]
+
+
+_worker: dict[str, Any] = {}
+
+
+def _worker_init(schema: str, version: int | None, redact: bool | None) -> None:
+    check_schema(schema, version)  # the compiled schema, built once in this process
+    _worker.update(schema=schema, version=version, redact=redact)
+
+
+def _worker_unit(unit: tuple[str, bool, int, Any, bool]) -> list[tuple[LineResult, Any]]:
+    redact = _worker["redact"]
+    with redaction(redact) if redact is not None else contextlib.nullcontext():
+        found = _run_unit(unit, _worker["schema"], _worker["version"])
+    # The raw payloads stay here: the summary of a non-Dask run has no samples to redo.
+    return [(r, None) for r, _raw in found]
+
+
+def _results(
+    units: Iterator[tuple[str, bool, int, Any, bool]], args: argparse.Namespace
+) -> Iterator[tuple[tuple[LineResult, Any], int]]:
+    """``((result, raw), bytes done)`` in input order, in this process or in ``--jobs``."""
+    if args.jobs <= 1:
+        for unit in units:
+            found = _run_unit(unit, args.schema, args.schema_version)
+            yield from ((item, 0) for item in found[:-1])
+            if found:
+                yield found[-1], _unit_size(unit)
+        return
+    with ProcessPoolExecutor(
+        args.jobs,
+        initializer=_worker_init,
+        initargs=(args.schema, args.schema_version, args.redact),
+    ) as pool:
+        window: list[tuple[Future[list[tuple[LineResult, Any]]], int]] = []
+        for unit in units:
+            window.append((pool.submit(_worker_unit, unit), _unit_size(unit)))
+            if len(window) >= args.jobs * 4:
+                yield from _drain(window.pop(0))
+        while window:
+            yield from _drain(window.pop(0))
+
+
+def _drain(
+    item: tuple[Future[list[tuple[LineResult, Any]]], int],
+) -> Iterator[tuple[tuple[LineResult, Any], int]]:
+    future, size = item
+    found = future.result()
+    yield from ((entry, 0) for entry in found[:-1])
+    if found:
+        yield found[-1], size
+
+
+def _unit_size(unit: tuple[str, bool, int, Any, bool]) -> int:
+    payload = unit[3]
+    return sum(len(p) + 1 for p in payload) if unit[1] else len(payload)
+
+
+def _want_progress(
+    stream: IO[str], total_bytes: int, env: dict[str, str] | os._Environ[str]
+) -> bool:
+    """A bar only on a terminal, outside CI, and for work that takes more than a moment."""
+    if env.get("CI") or env.get("TERM") == "dumb" or total_bytes < PROGRESS_MIN_BYTES:
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Progress:
+    """A progress bar on stderr, started only once the work has run for `PROGRESS_AFTER`
+    seconds with at least a tenth of it left (so short runs never show one)."""
+
+    def __init__(self, total_bytes: int) -> None:
+        self.total = total_bytes
+        self.done = 0
+        self.enabled = _want_progress(sys.stderr, total_bytes, os.environ)
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def advance(self, count: int) -> None:
+        if not self.enabled:
+            return
+        self.done += count
+        if self.bar is None:
+            late = time.monotonic() - self.started >= PROGRESS_AFTER
+            if not late or self.done >= self.total * 0.9:
+                return
+            try:
+                from rich.console import Console
+                from rich.progress import Progress
+            except ImportError:  # pragma: no cover - the progress extra is optional
+                self.enabled = False
+                return
+            self.bar = Progress(console=Console(file=sys.stderr), transient=True)
+            self.task = self.bar.add_task("validating", total=self.total, completed=self.done)
+            self.bar.start()
+        else:
+            self.bar.advance(self.task, count)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _validate_main(args: argparse.Namespace) -> int:
+    if args.json:
+        args.format = "json"
+    if args.jobs < 1:
+        raise _Usage("--jobs must be at least 1")
+    check_schema(args.schema, args.schema_version)
+    if args.dask:
+        return _validate_dask(args)
+    sources = _collect(args.paths)
+    report = BatchReport(args.schema)
+    progress = _Progress(sum(s.size for s in sources))
+    # In one process a small unit only sets how often the progress bar moves.
+    chunk = CHUNK_LINES if args.jobs > 1 else 100
+    units = (u for s in sources for u in _units(s, args.each, chunk))
+    try:
+        for (result, raw), done in _results(units, args):
+            report.add(result, raw, version=args.schema_version)
+            _print_result(result, args)
+            if done:
+                progress.advance(done)
+    finally:
+        progress.stop()
+    _print_summary(report, args)
+    return 0 if report.invalid == 0 else 1
+
+
+def _print_result(result: LineResult, args: argparse.Namespace) -> None:
+    if args.format == "json":
+        if not (args.quiet and result.valid):
+            _json_line(result.to_dict())
+        return
+    if result.valid:
+        if not args.quiet:
+            _say(f"{escape_text(result.source)}: valid")
+        return
+    _say(f"{escape_text(result.source)}: invalid ({plural(len(result.issues), 'issue')})")
+    for issue in result.issues:
+        _say(f"  {issue}")
+
+
+def _print_summary(report: BatchReport, args: argparse.Namespace) -> None:
+    if args.format == "json":
+        summary = report.to_dict(samples=bool(args.dask))
+        summary["schema_version"] = default_registry().resolve_version(
+            args.schema, args.schema_version
+        )
+        _json_line({"summary": summary})
+    else:
+        _say(report.summary_text())
+
+
+def _validate_dask(args: argparse.Namespace) -> int:
+    from . import batch
+
+    if "-" in args.paths:
+        raise _Usage("--dask reads files only, not standard input ('-')")
+    try:
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:
+        raise _Usage("--dask needs the dask extra: pip install 'dealerbridge[dask]'") from None
+    files = batch.expand(args.paths)
+    if not files:
+        raise _Usage("no *.json, *.ndjson or *.jsonl files found")
+    failures = _FailureSink(args)
+    if args.dask == "local":
+        cluster = distributed.LocalCluster(
+            n_workers=max(args.jobs, 1) if args.jobs > 1 else None,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+        )
+        client = distributed.Client(cluster)
+    else:
+        cluster = None
+        client = distributed.Client(args.dask)
+    try:
+        report = batch.validate_files(
+            [url for url, _ in files],
+            args.schema,
+            client=client,
+            failures_to=failures,
+            version=args.schema_version,
+            each=args.each,
+            redact=args.redact,
+        )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    _print_summary(report, args)
+    return 0 if report.invalid == 0 else 1
+
+
+class _FailureSink:
+    """Receives the failures of a Dask run (NDJSON) and prints them in the chosen format."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines():
+            entry = json.loads(line)
+            if self.args.format == "json":
+                _say(line)
+            else:
+                count = plural(len(entry["issues"]), "issue")
+                _say(f"{escape_text(entry['source'])}: invalid ({count})")
+                for issue in entry["issues"]:
+                    path = escape_text(issue["path"]) or "/"
+                    _say(f"  {path}: {escape_text(issue['message'])} [{issue['code']}]")
+        return len(text)
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def _schemas_main(args: argparse.Namespace) -> int:
+    registry = default_registry()
+    action = args.action or "list"
+    if action == "list":
         for name in registry.names():
             versions = ", ".join(f"v{v}" for v in registry.versions(name))
             print(f"{name}  {versions}")
         return 0
-    try:
-        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as exc:
-        print(f"dealerbridge: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return 2
-    # Without --redact the environment decides (DEALERBRIDGE_REDACT), never "off".
-    with redaction(True) if args.redact else contextlib.nullcontext():
-        try:
-            instance = parse_json(raw)
-            found = errors(instance, args.schema, version=args.version)
-        except ValidationError as exc:
-            found = list(exc.issues)
-        except DealerbridgeUsageError as exc:
-            print(f"dealerbridge: {escape_text(str(exc))}", file=sys.stderr)
-            return 2
-        if not found:
-            _say(f"{escape_text(args.file)}: valid {escape_text(args.schema)}")
-            return 0
-        _say(f"{escape_text(args.file)}: invalid {escape_text(args.schema)}: {len(found)} issue(s)")
-        for item in found:
-            if args.json:
-                _say(json.dumps(item.to_dict(), ensure_ascii=False))
-            else:
-                _say(f"  {item}")
-        return 1
+    if action == "show":
+        from . import schema
+
+        document = schema(args.name, version=args.schema_version, bundled=args.bundled)
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    if action == "export":
+        return _export(args)
+    return _diff_main(args)
 
 
-def _say(line: str) -> None:
-    """Print *line*; a terminal that cannot show a character gets an escape instead."""
+def _export(args: argparse.Namespace) -> int:
+    registry = default_registry()
+    if args.bundle:
+        from ._bundle import bundle
+
+        root = Path(args.bundle)
+        if root.exists() and not root.is_dir():
+            raise _Usage(f"{args.bundle} exists and is not a directory")
+        count = 0
+        for name in registry.names():
+            for version in registry.versions(name):
+                target = root / name / f"v{version}.json"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                text = json.dumps(bundle(registry, name, version), ensure_ascii=False, indent=2)
+                target.write_text(text + "\n", encoding="utf-8")
+                count += 1
+        print(f"wrote {plural(count, 'bundled schema')} to {root}", file=sys.stderr)
+        return 0
+    from ._openapi import openapi_document
+
+    target = Path(args.openapi)
+    if not target.parent.is_dir():
+        raise _Usage(f"cannot write {args.openapi}: no such directory")
+    text = json.dumps(openapi_document(registry), ensure_ascii=False, indent=2)
+    target.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote the OpenAPI 3.1 document to {target}", file=sys.stderr)
+    return 0
+
+
+def _diff_main(args: argparse.Namespace) -> int:
+    from ._schema_diff import diff_schemas, load_side
+
+    old = load_side(args.old)
+    new = load_side(args.new)
+    result = diff_schemas(old, new)
+    if args.format == "json":
+        _json_line(result.to_dict())
+    else:
+        for line in result.lines():
+            _say(line)
+    return 1 if result.breaking else 0
+
+
+# --------------------------------------------------------------------------- sample
+
+
+def _sample_main(args: argparse.Namespace) -> int:
+    if args.count < 0:
+        raise _Usage("--count must be 0 or more")
+    check_schema(args.schema, args.schema_version)
     try:
-        print(line)
-    except UnicodeEncodeError:
-        print(line.encode("ascii", "backslashreplace").decode("ascii"))
+        import hypothesis  # noqa: F401
+
+        from . import testing
+    except ImportError as exc:
+        raise _Usage(
+            f"dealerbridge sample needs the testing extra ({exc.name} is missing): "
+            "pip install 'dealerbridge[testing]'"
+        ) from None
+    from hypothesis import HealthCheck, Phase, given, seed, settings
+
+    if args.invalid:
+        strategy: Any = testing.invalid_payloads(args.schema, version=args.schema_version)
+    else:
+        strategy = testing.payloads(args.schema, version=args.schema_version)
+    found: list[Any] = []
+    attempt = 0
+    while len(found) < args.count and attempt < 20:
+
+        @seed(args.seed * 1000 + attempt)
+        @settings(
+            max_examples=args.count - len(found),
+            database=None,
+            phases=[Phase.generate],
+            derandomize=False,
+            suppress_health_check=[HealthCheck.too_slow],
+            deadline=None,
+        )
+        @given(strategy)
+        def grab(value: Any) -> None:
+            found.append(value[0] if args.invalid else value)
+
+        grab()
+        attempt += 1
+    for value in found[: args.count]:
+        _json_line(value)
+    return 0
 
 
 # --------------------------------------------------------------------------- map (issue 12)
@@ -97,11 +599,11 @@ def _say(line: str) -> None:
 
 def _add_map_parser(sub: Any) -> None:
     mapper = sub.add_parser("map", help="translate between Shopmonkey and myKaarma orders")
-    direction = mapper.add_subparsers(dest="direction", required=True)
+    direction = mapper.add_subparsers(dest="direction", required=True, parser_class=_Parser)
     forward = direction.add_parser(
         "shopmonkey-to-mykaarma", help="Shopmonkey order + services -> myKaarma create request"
     )
-    forward.add_argument("--order", required=True, help="the Shopmonkey order JSON file")
+    forward.add_argument("--order", required=True, help="the Shopmonkey order JSON file ('-')")
     forward.add_argument(
         "--services", required=True, help="the GET /v3/order/:id/service response JSON file"
     )
@@ -113,6 +615,21 @@ def _add_map_parser(sub: Any) -> None:
     for command in (forward, reverse):
         command.add_argument("--config", help="mapping config (.toml or .json)")
         command.add_argument("--report", help="also write the report as JSON to this file")
+        _common(command, schema_version=False)
+
+
+def _check_readable(paths: Iterable[str | None]) -> None:
+    given = [p for p in paths if p is not None]
+    if sum(1 for p in given if p == "-") > 1:
+        raise _Usage("'-' (standard input) may be given only once")
+    for path in given:
+        if path == "-":
+            continue
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise _Usage(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _read_json(path: str) -> Any:
@@ -123,14 +640,18 @@ def _read_json(path: str) -> Any:
 def _map_main(args: argparse.Namespace) -> int:
     from . import mapping
 
+    if args.direction == "shopmonkey-to-mykaarma":
+        inputs = [args.order, args.services]
+    else:
+        inputs = [args.file]
+    _check_readable([*inputs, args.config])
+    if args.report and not Path(args.report).resolve().parent.is_dir():
+        raise _Usage(f"cannot write {args.report}: no such directory")
     try:
         config = mapping.load_config(args.config) if args.config else mapping.MappingConfig()
-    except OSError as exc:
-        print(f"dealerbridge: cannot read {args.config}: {exc.strerror}", file=sys.stderr)
-        return 2
     except (ValidationError, DealerbridgeUsageError) as exc:
-        print(f"dealerbridge: bad mapping config {args.config}: {exc}", file=sys.stderr)
-        return 2
+        raise _Usage(f"bad mapping config {args.config}: {exc}") from None
+    source = " + ".join(STDIN if p == "-" else p for p in inputs)
     try:
         if args.direction == "shopmonkey-to-mykaarma":
             order = _read_json(args.order)
@@ -147,24 +668,42 @@ def _map_main(args: argparse.Namespace) -> int:
         else:
             mapped = mapping.mykaarma_to_shopmonkey(_read_json(args.file), config)
             value = [dump(service) for service in mapped.value]
-    except OSError as exc:
-        print(f"dealerbridge: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 2
     except ValidationError as exc:
         report = getattr(exc, "report", ())
         _write_report(args, report)
-        print(f"dealerbridge: refused: {len(exc.issues)} issue(s)", file=sys.stderr)
-        for item in exc.issues:
-            print(f"  {item}", file=sys.stderr)
+        if args.format == "json":
+            _json_line(
+                {
+                    "source": source,
+                    "valid": False,
+                    "issues": [item.to_dict() for item in exc.issues],
+                    "report": [note.to_dict() for note in report],
+                }
+            )
+        else:
+            print(f"dealerbridge: refused: {plural(len(exc.issues), 'issue')}", file=sys.stderr)
+            for item in exc.issues:
+                _say(f"  {item}", sys.stderr)
         return 1
     _write_report(args, mapped.report)
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    if args.format == "json":
+        _json_line(
+            {
+                "source": source,
+                "valid": True,
+                "value": value,
+                "report": [note.to_dict() for note in mapped.report],
+            }
+        )
+    else:
+        print(json.dumps(value, ensure_ascii=False, indent=2))
     return 0
 
 
 def _write_report(args: argparse.Namespace, report: Any) -> None:
-    for note in report:
-        print(f"{note.kind}: {note.source}: {note.message}", file=sys.stderr)
+    if args.format == "text":
+        for note in report:
+            _say(f"{note.kind}: {note.source}: {note.message}", sys.stderr)
     if args.report:
         data = [note.to_dict() for note in report]
         Path(args.report).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

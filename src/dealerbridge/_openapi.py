@@ -1,0 +1,260 @@
+"""The OpenAPI 3.1 document of the bundled schemas (``dealerbridge schemas export --openapi``).
+
+Every schema version is a component, ``components/schemas/<vendor>.<name>.v<N>`` (the key
+naming of `dealerbridge._bundle`), without ``$id``/``$schema`` and with every ``$ref`` rewritten
+to ``#/components/schemas/...``. ``paths`` lists the vendor endpoints the schemas and
+``docs/vendor`` describe (method, path and query parameters, request and response bodies, the
+error envelopes); ``webhooks`` lists the myKaarma order-event and Shopmonkey webhook
+deliveries. The document is static data plus the schemas: no network.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ._bundle import defs_key
+from ._registry import SchemaRegistry
+
+__all__ = ["ENDPOINTS", "WEBHOOKS", "openapi_document"]
+
+_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default"})
+_NON_BLANK = {"type": "string", "minLength": 1}
+
+#: (vendor tag, method, path, summary, path parameters (name -> schema name or None),
+#: query schema, header schema, request body schema, 200 response schema, error schema)
+ENDPOINTS: tuple[dict[str, Any], ...] = (
+    {
+        "tag": "mykaarma",
+        "method": "put",
+        "path": "/order/v2/department/{departmentUUID}/order",
+        "summary": "Create a service order (scope order.create)",
+        "path_params": {"departmentUUID": None},
+        "request": "mykaarma/create-order-request",
+        "response": "mykaarma/create-order-response",
+        "error": "mykaarma/create-order-response",
+    },
+    {
+        "tag": "mykaarma",
+        "method": "post",
+        "path": "/order/v2/department/{departmentUUID}/order/{orderUUID}",
+        "summary": "Update a service order (scope order.update)",
+        "path_params": {"departmentUUID": None, "orderUUID": None},
+        "headers": "mykaarma/update-order-headers",
+        "request": "mykaarma/update-order-request",
+        "response": "mykaarma/create-order-response",
+        "error": "mykaarma/create-order-response",
+    },
+    {
+        "tag": "mykaarma",
+        "method": "get",
+        "path": "/order/v2/department/{departmentUUID}/global_order/{orderUUID}",
+        "summary": "Read a service order (scope order.fetch)",
+        "path_params": {"departmentUUID": None, "orderUUID": None},
+        "response": "mykaarma/read-order-response",
+        "error": "mykaarma/read-order-response",
+    },
+    {
+        "tag": "mykaarma",
+        "method": "post",
+        "path": "/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-trip",
+        "summary": "Create a partner appointment with trip (scope appointment.create)",
+        "path_params": {"dealerUuid": None},
+        "query": "mykaarma/partner-appointment-query",
+        "request": "mykaarma/partner-appointment-request",
+        "response": "mykaarma/partner-appointment-response",
+        "error": "mykaarma/partner-appointment-response",
+    },
+    {
+        "tag": "shopmonkey",
+        "method": "get",
+        "path": "/v3/order/{orderId}/service",
+        "summary": "Get the services of an order",
+        "path_params": {"orderId": "shopmonkey/service-query"},
+        "response": "shopmonkey/get-services-response",
+        "error": "shopmonkey/error-response",
+    },
+    {
+        "tag": "shopmonkey",
+        "method": "post",
+        "path": "/v3/order/{orderId}/service",
+        "summary": "Add services to an order",
+        "path_params": {"orderId": "shopmonkey/service-query"},
+        "query_params": {"includeOrder": "shopmonkey/service-query"},
+        "request": "shopmonkey/create-services-request",
+        "response": "shopmonkey/create-services-response",
+        "error": "shopmonkey/error-response",
+    },
+    {
+        "tag": "shopmonkey",
+        "method": "put",
+        "path": "/v3/order/{orderId}/service/{id}",
+        "summary": "Update a service of an order",
+        "path_params": {"orderId": "shopmonkey/service-query", "id": "shopmonkey/service-query"},
+        "query_params": {"includeOrder": "shopmonkey/service-query"},
+        "request": "shopmonkey/update-service-request",
+        "response": "shopmonkey/update-service-response",
+        "error": "shopmonkey/error-response",
+    },
+    {
+        "tag": "shopmonkey",
+        "method": "delete",
+        "path": "/v3/order/{orderId}/service/{id}",
+        "summary": "Delete a service of an order (the body must be {})",
+        "path_params": {"orderId": "shopmonkey/service-query", "id": "shopmonkey/service-query"},
+        "query_params": {"includeOrder": "shopmonkey/service-query"},
+        "request": "shopmonkey/delete-service-request",
+        "response": "shopmonkey/delete-service-response",
+        "error": "shopmonkey/error-response",
+    },
+)
+
+_SERVERS = {
+    "mykaarma": "https://api.mykaarma.com",
+    "shopmonkey": "https://api.shopmonkey.cloud",
+}
+
+#: Webhook deliveries: name -> (schema, summary, signature header, request media type).
+WEBHOOKS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
+    "mykaarma-order-event": (
+        "mykaarma/order-event",
+        "myKaarma Order Event: a service order was created or updated. Verify the "
+        "mykaarma-signature-token HMAC over the raw body; acknowledge with 2xx within 5 s.",
+        ("mykaarma-signature-token",),
+        "text/plain",
+    ),
+    "shopmonkey-webhook": (
+        "shopmonkey/webhook",
+        "Shopmonkey v3 webhook: one row of one table inserted, updated or deleted. Verify "
+        "webhook-signature (Standard Webhooks) over the raw body first.",
+        ("webhook-id", "webhook-timestamp", "webhook-signature"),
+        "application/json",
+    ),
+}
+
+
+def _ref(registry: SchemaRegistry, name: str, pointer: str = "") -> dict[str, str]:
+    document_id = registry.document(name)["$id"]
+    return {"$ref": f"#/components/schemas/{defs_key(document_id)}{pointer}"}
+
+
+def _component(registry: SchemaRegistry, name: str, version: int) -> dict[str, Any]:
+    document = copy.deepcopy(registry.document(name, version))
+    own_id = document.pop("$id")
+    document.pop("$schema", None)
+
+    def rewrite(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                target, _, fragment = ref.partition("#")
+                node["$ref"] = f"#/components/schemas/{defs_key(target or own_id)}{fragment}"
+            for key, value in node.items():
+                if key not in _DATA_KEYWORDS:
+                    rewrite(value)
+        elif isinstance(node, list):
+            for item in node:
+                rewrite(item)
+
+    rewrite(document)
+    return document
+
+
+def _parameter(
+    registry: SchemaRegistry, where: str, name: str, schema_name: str | None, required: bool
+) -> dict[str, Any]:
+    if schema_name is None:
+        schema: dict[str, Any] = dict(_NON_BLANK)
+        description = f"The {name} path parameter."
+    else:
+        node = registry.document(schema_name)["properties"][name]
+        schema = _ref(registry, schema_name, f"/properties/{name}")
+        description = node.get("description", "")
+    return {
+        "name": name,
+        "in": where,
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _json_body(registry: SchemaRegistry, name: str, media: str = "application/json") -> Any:
+    return {"content": {media: {"schema": _ref(registry, name)}}}
+
+
+def _operation(registry: SchemaRegistry, spec: dict[str, Any]) -> dict[str, Any]:
+    parameters = [
+        _parameter(registry, "path", n, s, True) for n, s in spec.get("path_params", {}).items()
+    ]
+    for name, schema_name in spec.get("query_params", {}).items():
+        parameters.append(_parameter(registry, "query", name, schema_name, False))
+    for key, where in (("query", "query"), ("headers", "header")):
+        schema_name = spec.get(key)
+        if schema_name:
+            document = registry.document(schema_name)
+            required = set(document.get("required", ()))
+            for name in document.get("properties", {}):
+                parameters.append(_parameter(registry, where, name, schema_name, name in required))
+    operation: dict[str, Any] = {
+        "tags": [spec["tag"]],
+        "summary": spec["summary"],
+        "operationId": f"{spec['tag']}-{spec['method']}-{_slug(spec['path'])}",
+        "servers": [{"url": _SERVERS[spec["tag"]]}],
+        "parameters": parameters,
+        "responses": {
+            "200": {"description": "Success", **_json_body(registry, spec["response"])},
+            "4XX": {"description": "Client error envelope", **_json_body(registry, spec["error"])},
+            "5XX": {"description": "Server error envelope", **_json_body(registry, spec["error"])},
+        },
+    }
+    if spec.get("request"):
+        operation["requestBody"] = {"required": True, **_json_body(registry, spec["request"])}
+    return operation
+
+
+def _slug(path: str) -> str:
+    return "-".join(part.strip("{}") for part in path.strip("/").split("/"))
+
+
+def openapi_document(registry: SchemaRegistry, *, version: str = "0.1.0") -> dict[str, Any]:
+    """The OpenAPI 3.1 document (see the module docstring)."""
+    components = {
+        defs_key(registry.document(name, v)["$id"]): _component(registry, name, v)
+        for name in registry.names()
+        for v in registry.versions(name)
+    }
+    paths: dict[str, dict[str, Any]] = {}
+    for spec in ENDPOINTS:
+        paths.setdefault(spec["path"], {})[spec["method"]] = _operation(registry, spec)
+    webhooks: dict[str, Any] = {}
+    for key, (name, summary, headers, media) in WEBHOOKS.items():
+        webhooks[key] = {
+            "post": {
+                "summary": summary,
+                "operationId": f"webhook-{key}",
+                "parameters": [
+                    {"name": h, "in": "header", "required": True, "schema": dict(_NON_BLANK)}
+                    for h in headers
+                ],
+                "requestBody": {"required": True, **_json_body(registry, name, media)},
+                "responses": {"2XX": {"description": "Acknowledged"}},
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "dealerbridge: myKaarma and Shopmonkey payloads",
+            "version": version,
+            "description": (
+                "The JSON Schemas dealerbridge validates with, as OpenAPI components, and the "
+                "vendor endpoints and webhook deliveries they describe. Content decoding "
+                "(contentMediaType/contentSchema) is dealerbridge's extension."
+            ),
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "tags": [{"name": "mykaarma"}, {"name": "shopmonkey"}],
+        "paths": paths,
+        "webhooks": webhooks,
+        "components": {"schemas": components},
+    }

@@ -1,0 +1,180 @@
+"""dealerbridge.batch: the plain per-partition function, the report, and Dask runs on a
+LocalCluster of 2 worker processes (a few thousand events), through the API and the CLI."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from dealerbridge import batch  # noqa: E402
+from dealerbridge.batch import BatchReport, generic_path, validate_lines  # noqa: E402
+
+from .vendor_support import ROOT  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("batch_check", ROOT / "tools" / "batch_check.py")
+batch_check = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(batch_check)
+
+SCHEMA = batch_check.SCHEMA
+EVENTS = 3000
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with (
+        distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as local,
+        distributed.Client(local) as client,
+    ):
+        yield local, client
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("archive")
+    paths = batch_check.write_events(directory / "day", EVENTS, files=2)
+    template = json.loads(batch_check.TEMPLATE.read_text())
+    (directory / "one.json").write_text(json.dumps([template, {"id": 1}]))
+    return directory, paths
+
+
+def test_validate_lines_is_plain_python():
+    lines = batch_check.event_lines(200)
+    results = list(validate_lines(lines, SCHEMA, source="x.ndjson"))
+    assert len(results) == 200
+    assert [r.source for r in results if not r.valid] == ["x.ndjson:97", "x.ndjson:194"]
+    assert results[96].issues[0].code == "type"
+    assert results[0].to_dict() == {
+        "source": "x.ndjson:1",
+        "schema": SCHEMA,
+        "valid": True,
+        "issues": [],
+    }
+
+
+def test_generic_paths_and_the_report_counts():
+    assert generic_path("/services/3/labors/10/name") == "/services/*/labors/*/name"
+    assert generic_path("/a3/b") == "/a3/b"
+    report = BatchReport(SCHEMA)
+    lines = [line.encode() for line in batch_check.event_lines(400)]
+    for result in validate_lines(lines, SCHEMA, source="f"):
+        report.add(result, lines[int(result.source[2:]) - 1])
+    assert report.total == 400 and report.invalid == 4 and report.valid == 396
+    assert dict(report.by_code) == dict(batch_check.planted(400))
+    assert report.to_dict()["by_path"]["/timestamp"] == 1
+    # samples are redacted: no values, and messages written under redaction
+    sample = report.samples["type"][0]
+    assert sample["source"] == "f:97"
+    assert "value" not in sample["issue"] and "yesterday" not in json.dumps(sample)
+
+
+def test_dask_agrees_with_one_process(cluster, archive, tmp_path):
+    _, client = cluster
+    directory, paths = archive
+    failures = tmp_path / "failures.ndjson"
+    # small blocks: every file is split over several tasks, and line numbers still add up
+    report = batch.validate_files(
+        [str(directory / "day")], SCHEMA, client=client, failures_to=failures, block_size=200_000
+    )
+    expected = batch_check.single_process(paths)
+    assert report.to_dict() == expected
+    assert report.total == EVENTS
+    written = [json.loads(line) for line in failures.read_text().splitlines()]
+    assert len(written) == report.invalid == sum(batch_check.planted(EVENTS // 2).values()) * 2
+    assert written[0]["source"] == f"{paths[0]}:97"
+    assert written[-1]["source"].startswith(f"{paths[1]}:")
+    # a line number past the first block is right: the line really is the failure it names
+    late = next(w for w in written if int(w["source"].rsplit(":", 1)[1]) > 1000)
+    number = int(late["source"].rsplit(":", 1)[1])
+    line = paths[0].read_text().splitlines()[number - 1]
+    assert (number - 1) % batch_check.PLANT_EVERY == batch_check.PLANT_EVERY - 1, line[:80]
+
+
+def test_json_files_urls_and_the_current_client(cluster, archive, monkeypatch):
+    directory, _ = archive
+    url = f"file://{directory / 'one.json'}"
+
+    def no_new_cluster(*args, **kwargs):
+        raise AssertionError("a current client exists: no cluster may be started")
+
+    monkeypatch.setattr(distributed, "LocalCluster", no_new_cluster)
+    # client=None takes the current client (the fixture's)
+    report = batch.validate_files(url, SCHEMA, each=True)
+    assert (report.total, report.valid, report.invalid) == (2, 1, 1)
+    whole = batch.validate_files(url, SCHEMA)
+    assert (whole.total, whole.invalid) == (1, 1)
+
+
+def test_unknown_schema_and_missing_paths_are_usage_errors(cluster, archive):
+    import dealerbridge as db
+
+    directory, _ = archive
+    with pytest.raises(db.DealerbridgeUsageError):
+        batch.validate_files([str(directory)], "nope/none")
+    with pytest.raises(db.DealerbridgeUsageError):
+        batch.validate_files([str(directory / "absent.ndjson")], SCHEMA)
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "dealerbridge", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "DEALERBRIDGE_REDACT"},
+    )
+
+
+def test_cli_dask_address_gives_the_single_process_summary(cluster, archive):
+    local, _ = cluster
+    directory, _ = archive
+    on_dask = run(
+        "validate", SCHEMA, directory / "day", "--dask", local.scheduler_address, "--format", "json"
+    )
+    one = run("validate", SCHEMA, directory / "day", "--format", "json", "-q")
+    assert on_dask.returncode == one.returncode == 1, on_dask.stderr
+    dask_rows = [json.loads(line) for line in on_dask.stdout.splitlines()]
+    one_rows = [json.loads(line) for line in one.stdout.splitlines()]
+    # the failures, in file and line order, then the summary (with samples on Dask)
+    assert dask_rows[:-1] == one_rows[:-1]
+    summary = dask_rows[-1]["summary"]
+    samples = summary.pop("samples")
+    assert summary == one_rows[-1]["summary"]
+    assert set(samples) == set(summary["by_code"])
+
+
+def test_cli_dask_local_and_usage(archive):
+    directory, _ = archive
+    done = run(
+        "validate", SCHEMA, directory / "one.json", "--each", "--dask", "local", "--jobs", "2"
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        "2 payloads: 1 valid, 1 invalid; 6 issues (5 required, 1 type)"
+    )
+    assert run("validate", SCHEMA, "-", "--dask", "local").returncode == 2
+    assert run("validate", "nope/none", directory, "--dask", "local").returncode == 2
+
+
+def test_without_a_client_a_local_cluster_is_started_and_closed(archive):
+    directory, _ = archive
+    code = (
+        "import sys, distributed; from dealerbridge import batch; "
+        "r = batch.validate_files(sys.argv[1], sys.argv[2], each=True); "
+        "print(r.total, r.invalid); "
+        "import contextlib\n"
+        "try:\n    distributed.get_client()\nexcept ValueError:\n    print('closed')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(directory / "one.json"), SCHEMA],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "1", "closed"]
