@@ -156,9 +156,14 @@ class CompiledSchema:
             return [_not_json(exc)]
         return _translate_all(found, ())
 
-    def decode(self, instance: object) -> Decoded:
-        """Validate *instance* and decode its strings holding JSON, in one pass."""
-        if not_json := check_value(instance):  # before the engine, which may crash on them
+    def decode(self, instance: object, *, read: bool = False) -> Decoded:
+        """Validate *instance* and decode its strings holding JSON, in one pass.
+
+        ``read=True`` is the library's own fast path for a value `parse_json` has just
+        returned (never for a value a caller hands in): the reader already enforced everything
+        `check_value` looks for (JSON types only, int64, finite floats, no lone surrogate,
+        at most `MAX_DEPTH` levels, no cycle), so the walk is skipped."""
+        if not read and (not_json := check_value(instance)):  # the engine may crash on them
             return Decoded(instance, redact_names(not_json, instance, self._names), {})
         try:
             valid = self._validator.is_valid(instance)
@@ -188,7 +193,9 @@ class CompiledSchema:
                     found.extend(_translate_all(list(validator.iter_errors(inner)), where))
                 value = _replace(value, where, inner)
                 originals[where] = text
-        return Decoded(value, redact_names(_sorted(found), instance, self._names), originals)
+        if found:
+            found = redact_names(_sorted(found), instance, self._names)
+        return Decoded(value, found, originals)
 
     def issues(self, instance: object) -> list[Issue]:
         """Every issue of *instance* (`decode` without keeping the decoded value)."""
