@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealerbridge import MAX_DEPTH, ValidationError, _json, parse_json
-from dealerbridge._json import INT_MAX, INT_MIN
+from dealerbridge._json import INT_MAX, INT_MIN, check_value
 
 json_values = st.recursive(
     st.none()
@@ -224,3 +224,14 @@ def test_escape_heavy_text_reads_every_value_as_the_byte_passes_do(value, ascii_
     assert _json._escape_heavy(text.encode())
     assert _verdict(text) == _byte_pass_verdict(text)
     assert _verdict(text)[0] == "value"
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+@pytest.mark.parametrize("innermost", [[], {}, [1]])
+def test_check_value_and_parse_json_agree_on_the_depth_limit(levels, innermost):
+    value: object = innermost
+    for _ in range(levels - 1):
+        value = [value]
+    text = json.dumps(value)
+    read = _verdict(text)[0] == "value"
+    assert (check_value(value) == []) == read == (levels <= MAX_DEPTH)

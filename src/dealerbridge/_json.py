@@ -411,6 +411,7 @@ def _clean(value: object) -> bool:
     while True:
         following: list[Any] = []
         extend = following.extend
+        before = count
         for item in level:
             kind = type(item)
             if kind is t_str:
@@ -431,11 +432,12 @@ def _clean(value: object) -> bool:
                     return False
             elif kind is not t_none and kind is not t_bool:
                 return False
+        if count != before:  # this level holds containers: one more level of nesting
+            depth += 1
+            if depth > MAX_DEPTH or len(containers) != count:
+                return False  # too deep, or a shared or cyclic container: the careful walk decides
         if not following:
             return True
-        depth += 1
-        if depth > MAX_DEPTH or len(containers) != count:
-            return False  # too deep, or a shared or cyclic container: the careful walk decides
         level = following
 
 
