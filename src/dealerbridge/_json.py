@@ -9,6 +9,8 @@ scanner does the parsing, built once, with a pairs hook for duplicate member nam
 number hooks for the integer range and the double range. Before it, a few C-speed passes
 over the bytes (``bytes.translate``, ``count``, ``replace``; never a regular expression)
 measure the nesting outside strings, so the scanner never recurses past `MAX_DEPTH`.
+Escape-heavy text (a document stringified into a member) is read the other way round, the
+scanner first and a walk of the result after, and only accepted that way (`_read_escaped`).
 """
 
 from __future__ import annotations
