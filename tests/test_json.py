@@ -235,3 +235,20 @@ def test_check_value_and_parse_json_agree_on_the_depth_limit(levels, innermost):
     text = json.dumps(value)
     read = _verdict(text)[0] == "value"
     assert (check_value(value) == []) == read == (levels <= MAX_DEPTH)
+
+
+# `load` skips `check_value` for what `parse_json` has just returned: that is only sound while
+# everything the reader accepts passes the value check.
+@given(json_values | st.text(max_size=40).map(lambda s: [s, {s: s}]))
+def test_what_parse_json_returns_passes_check_value(value):
+    for text in (json.dumps(value), _envelope(json.dumps(value))):
+        assert check_value(parse_json(text)) == []
+
+
+@given(st.binary(max_size=64) | st.text(max_size=64))
+def test_whatever_parse_json_accepts_passes_check_value(raw):
+    try:
+        value = parse_json(raw)
+    except ValidationError:
+        return
+    assert check_value(value) == []
