@@ -1,12 +1,13 @@
 import contextlib
 import json
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dealerbridge import MAX_DEPTH, ValidationError, parse_json
-from dealerbridge._json import INT_MAX, INT_MIN
+from dealerbridge import MAX_DEPTH, ValidationError, _json, parse_json
+from dealerbridge._json import INT_MAX, INT_MIN, check_value
 
 json_values = st.recursive(
     st.none()
@@ -169,3 +170,85 @@ def test_escape_heavy_text_is_read_or_rejected(size):
         parse_json("[" * 65 + '"' + '\\"' * size)
     assert info.value.issues[0].code in ("json.depth", "json.syntax")
     assert parse_json('["' + '\\"' * size + '"]') == ['"' * size]
+
+
+# Escape-heavy text (an envelope with a document stringified into one of its members) is read by
+# the scanner first and then checked by a walk of the result (`_json._read_escaped`); anything
+# that walk does not accept goes to the byte passes, so both ways must give one verdict.
+def _envelope(inner: str) -> str:
+    stringified = json.dumps(json.dumps({"order": {"a": "x:y", "b": ["[", "{"]}, "n": 1}))
+    return '{"payload": [' + ", ".join([stringified] * 3) + '], "inner": ' + inner + "}"
+
+
+def _verdict(text: str) -> object:
+    try:
+        return ("value", parse_json(text))
+    except ValidationError as exc:
+        return ("issues", [(i.path, i.code, i.message) for i in exc.issues])
+
+
+def _byte_pass_verdict(text: str) -> object:
+    with mock.patch.object(_json, "_escape_heavy", lambda data: False):
+        return _verdict(text)
+
+
+ENVELOPED = [
+    "1",
+    '"\\ud83d\\ude00"',
+    '{"a": 1, "a": 2}',
+    '[{"k": 1}, {"k": 1, "k": 2}]',
+    '"\\ud800"',
+    '{"\\udc00": 1}',
+    "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1),  # 64 levels with the envelope
+    "[" * MAX_DEPTH + "]" * MAX_DEPTH,  # 65 levels
+    "[" * 100000 + "]" * 100000,
+    '{"a":' * 70 + "1" + "}" * 70,
+    str(INT_MAX + 1),
+    "1e400",
+    "NaN",
+    "[1,]",
+    '"unterminated',
+]
+
+
+@pytest.mark.parametrize("inner", ENVELOPED)
+def test_escape_heavy_text_gets_the_byte_pass_verdict(inner):
+    text = _envelope(inner)
+    assert _json._escape_heavy(text.encode())  # the escape-heavy read is the one exercised
+    assert _verdict(text) == _byte_pass_verdict(text)
+
+
+@given(json_values, st.booleans())
+def test_escape_heavy_text_reads_every_value_as_the_byte_passes_do(value, ascii_only):
+    text = _envelope(json.dumps(value, ensure_ascii=ascii_only))
+    assert _json._escape_heavy(text.encode())
+    assert _verdict(text) == _byte_pass_verdict(text)
+    assert _verdict(text)[0] == "value"
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1])
+@pytest.mark.parametrize("innermost", [[], {}, [1]])
+def test_check_value_and_parse_json_agree_on_the_depth_limit(levels, innermost):
+    value: object = innermost
+    for _ in range(levels - 1):
+        value = [value]
+    text = json.dumps(value)
+    read = _verdict(text)[0] == "value"
+    assert (check_value(value) == []) == read == (levels <= MAX_DEPTH)
+
+
+# `load` skips `check_value` for what `parse_json` has just returned: that is only sound while
+# everything the reader accepts passes the value check.
+@given(json_values | st.text(max_size=40).map(lambda s: [s, {s: s}]))
+def test_what_parse_json_returns_passes_check_value(value):
+    for text in (json.dumps(value), _envelope(json.dumps(value))):
+        assert check_value(parse_json(text)) == []
+
+
+@given(st.binary(max_size=64) | st.text(max_size=64))
+def test_whatever_parse_json_accepts_passes_check_value(raw):
+    try:
+        value = parse_json(raw)
+    except ValidationError:
+        return
+    assert check_value(value) == []

@@ -14,6 +14,16 @@ from typing import Any
 import pytest
 
 import dealerbridge as db
+from dealerbridge._schema_model import (
+    AnyValue,
+    ArraySchema,
+    ContentSchema,
+    Node,
+    Nullable,
+    ObjectSchema,
+    Scalar,
+    UnionSchema,
+)
 
 from .vendor_support import FIXTURES, ROOT
 
@@ -72,58 +82,62 @@ def schema_for(entry: dict[str, Any]) -> str:
     return RESPONSES[method]
 
 
-def _branches(registry: Any, node: Any, base: str) -> list[tuple[dict[str, Any], str]]:
-    if not isinstance(node, dict):
-        return []
-    out: list[tuple[dict[str, Any], str]] = [(node, base)]
-    if "$ref" in node:
-        doc_id, target = registry.resolve(base, node["$ref"])
-        out.extend(_branches(registry, target, doc_id))
-    for key in ("anyOf", "oneOf", "allOf"):
-        for branch in node.get(key, []):
-            out.extend(_branches(registry, branch, base))
-    for key in ("then", "else"):
-        if key in node:
-            out.extend(_branches(registry, node[key], base))
+def _branches(node: Node) -> list[Node]:
+    """*node* and every shape a value there may take, in the schema model: the value inside
+    `Nullable`, each option of a union, the decoded shape a content string also accepts."""
+    out = [node]
+    if isinstance(node, Nullable):
+        out.extend(_branches(node.schema))
+    elif isinstance(node, UnionSchema):
+        for option in node.options:
+            out.extend(_branches(option.schema))
+    elif isinstance(node, ContentSchema) and node.accepts_decoded:
+        out.extend(_branches(node.schema))
     return out
 
 
-def resolve_path(name: str, path: str) -> list[tuple[dict[str, Any], str]]:
-    """Every subschema the wire path can land on (empty if the schema has no such member)."""
-    registry = db._default_registry()
-    document = registry.document(name)
-    nodes = [(document, document["$id"])]
+def resolve_path(name: str, path: str) -> list[Node]:
+    """Every schema-model node the wire path can land on (empty if the schema has no such
+    member)."""
+    nodes: list[Node] = [db._default_registry().model(name).root]
     for segment in path.strip("/").split("/"):
-        found: list[tuple[dict[str, Any], str]] = []
-        for node, base in nodes:
-            for branch, doc_id in _branches(registry, node, base):
-                if segment == "*" and "items" in branch:
-                    found.append((branch["items"], doc_id))
-                elif segment != "*" and segment in branch.get("properties", {}):
-                    found.append((branch["properties"][segment], doc_id))
+        found: list[Node] = []
+        for node in nodes:
+            for branch in _branches(node):
+                if segment == "*" and isinstance(branch, ArraySchema):
+                    found.append(branch.items)
+                elif segment != "*" and isinstance(branch, ObjectSchema):
+                    field = branch.field(segment)
+                    if field is not None:
+                        found.append(field.schema)
         nodes = found
     return nodes
 
 
-def admitted(nodes: list[tuple[dict[str, Any], str]]) -> tuple[set[str], set[Any] | None]:
-    """JSON types a value may have at these subschemas ('any' if untyped), and enum values."""
-    registry = db._default_registry()
+# The JSON type of each kind of model node that stands for one shape.
+_SHAPES: dict[type, str] = {
+    ArraySchema: "array",
+    ObjectSchema: "object",
+    ContentSchema: "string",
+    AnyValue: "any",
+}
+
+
+def admitted(nodes: list[Node]) -> tuple[set[str], set[Any] | None]:
+    """JSON types a value may have at these nodes ('any' if untyped), and enum values (null,
+    which the model expresses as `Nullable`, is not among them)."""
     types: set[str] = set()
     enums: set[Any] | None = None
-    for node, base in nodes:
-        leaves = [
-            b for b, _ in _branches(registry, node, base) if "anyOf" not in b and "$ref" not in b
-        ]
-        for leaf in leaves:
-            typ = leaf.get("type")
-            if typ is None and "enum" not in leaf and "const" not in leaf:
-                types.add("any")
-            elif isinstance(typ, list):
-                types.update(typ)
-            elif typ is not None:
-                types.add(typ)
-            if "enum" in leaf:
-                enums = (enums or set()) | set(leaf["enum"])
+    for node in nodes:
+        for leaf in _branches(node):
+            if isinstance(leaf, Nullable):
+                types.add("null")
+            elif isinstance(leaf, Scalar):
+                types.update(leaf.types)
+                if leaf.enum is not None:
+                    enums = (enums or set()) | set(leaf.enum)
+            elif type(leaf) in _SHAPES:
+                types.add(_SHAPES[type(leaf)])
     if "integer" in types:
         types.add("number-integer")
     return types, enums

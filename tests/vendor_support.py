@@ -13,6 +13,14 @@ from hypothesis import strategies as st
 
 import dealerbridge as db
 from dealerbridge._generated import mykaarma as _mk
+from dealerbridge._schema_model import (
+    ArraySchema,
+    ContentSchema,
+    Node,
+    Nullable,
+    ObjectSchema,
+    UnionSchema,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -56,7 +64,11 @@ def json_equal(left: Any, right: Any) -> bool:
 
 def embedded_documents(name: str) -> list[str]:
     """The other named schemas *name* embeds whole (a ``$ref`` to the document itself, not to
-    one of its ``$defs``), such as the Shopmonkey order inside the service responses."""
+    one of its ``$defs``), such as the Shopmonkey order inside the service responses.
+
+    A text search for ``$ref``s, not a walk of the schema model: the model keeps a conditional
+    rule's members but not its branches' schemas, and the Shopmonkey webhook embeds its rows
+    there (``allOf``: when ``table`` is ``order``, ``data`` is a ``shopmonkey/order``)."""
     registry = db._default_registry()
     names = {registry.document(other)["$id"]: other for other in registry.names()}
     own = registry.document(name)["$id"]
@@ -113,20 +125,23 @@ def expected_for(path: Path) -> list[tuple[str, str]]:
 
 
 class Coverage:
-    """Which properties of a schema were seen present, null and absent in payloads.
+    """Which properties of a schema were seen present, null and absent in payloads, read from
+    the schema model (`SchemaRegistry.model`).
 
     Members of another named schema it references (a `$ref` to a whole document) are left to
-    that schema's own coverage test; `$defs` of other documents are followed.
+    that schema's own coverage test; `$defs` of other documents are followed. Strings holding
+    JSON (`ContentSchema`) are decoded and their members counted under the string's path.
     """
 
     def __init__(self, name: str) -> None:
         self.registry = db._default_registry()
-        self.document = self.registry.document(name)
+        self.document = self.registry.model(name)
         self.present: set[str] = set()
         self.null: set[str] = set()
         self.absent: set[str] = set()
         self.fields: dict[str, dict[str, bool]] = {}
-        self._collect(self.document, self.document["$id"], "", set())
+        self.contents: set[str] = set()
+        self._collect(self.document.root, "", ())
         self.children: dict[str, list[tuple[str, str]]] = {}
         for path in self.fields:
             parent, _, prop = path.rpartition("/")
@@ -134,60 +149,34 @@ class Coverage:
         # Paths with fields somewhere beneath: nothing else is worth walking into.
         self.inside = {parent[:end] for parent in self.children for end in range(len(parent) + 1)}
 
-    def resolve(self, base: str, ref: str) -> tuple[str, Any]:
-        return self.registry.resolve(base, ref)
+    def _elsewhere(self, node: Node) -> bool:
+        """Whether *node* is the root of another named document (its own test covers it)."""
+        location = node.location
+        return location.pointer == "" and location.document_id != self.document.document_id
 
-    def _branches(self, node: Any, base: str) -> list[tuple[Any, str]]:
-        if not isinstance(node, dict):
-            return []
-        if "$ref" in node:
-            doc_id, target = self.resolve(base, node["$ref"])
-            if doc_id != self.document["$id"] and "#" not in node["$ref"]:
-                # Another named schema: its own coverage test covers its members.
-                return []
-            return self._branches(target, doc_id)
-        if "anyOf" in node:
-            out = []
-            for branch in node["anyOf"]:
-                if isinstance(branch, dict) and "contentSchema" in branch:
-                    out.extend(self._branches(branch["contentSchema"], base))
-                else:
-                    out.extend(self._branches(branch, base))
-            return out
-        if "if" in node and "then" in node and "properties" not in node:
-            out = []
-            current: Any = node
-            while isinstance(current, dict) and "if" in current:
-                out.extend(self._branches(current["then"], base))
-                current = current.get("else")
-            out.extend(self._branches(current, base))
-            return out
-        return [(node, base)]
-
-    def _collect(self, node: Any, base: str, where: str, seen: set[str]) -> None:
-        for branch, doc_id in self._branches(node, base):
-            key = f"{doc_id}|{id(branch)}|{where}"
-            if key in seen:
-                continue
-            seen = seen | {key}
-            if "properties" in branch:
-                required = set(branch.get("required", []))
-                for prop, sub in branch["properties"].items():
-                    path = f"{where}/{prop}"
-                    nullable = any(
-                        b.get("type") == "null"
-                        or (isinstance(b.get("type"), list) and "null" in b["type"])
-                        for b, _ in self._branches(sub, doc_id)
-                    )
-                    entry = self.fields.setdefault(path, {"optional": False, "nullable": False})
-                    entry["optional"] |= prop not in required
-                    entry["nullable"] |= nullable
-                    self._collect(sub, doc_id, path, seen)
-            if branch.get("type") == "array" or "items" in branch:
-                self._collect(branch.get("items", {}), doc_id, f"{where}/*", seen)
+    def _collect(self, node: Node, where: str, on_path: tuple[ObjectSchema, ...]) -> None:
+        if self._elsewhere(node):
+            return
+        if isinstance(node, Nullable):
+            self._collect(node.schema, where, on_path)
+        elif isinstance(node, UnionSchema):
+            for option in node.options:
+                self._collect(option.schema, where, on_path)
+        elif isinstance(node, ContentSchema):
+            self.contents.add(where)
+            self._collect(node.schema, where, on_path)
+        elif isinstance(node, ArraySchema):
+            self._collect(node.items, f"{where}/*", on_path)
+        elif isinstance(node, ObjectSchema) and node not in on_path:
+            for field in node.fields:
+                path = f"{where}/{field.wire_name}"
+                entry = self.fields.setdefault(path, {"optional": False, "nullable": False})
+                entry["optional"] |= not field.required
+                entry["nullable"] |= _nullable(field.schema)
+                self._collect(field.schema, path, (*on_path, node))
 
     def observe(self, value: Any, where: str = "") -> None:
-        if isinstance(value, str) and where == "/payload":
+        if isinstance(value, str) and where in self.contents:
             try:
                 value = json.loads(value)
             except ValueError:
@@ -216,3 +205,12 @@ class Coverage:
                 p for p, f in self.fields.items() if f["optional"] and p not in self.absent
             ),
         }
+
+
+def _nullable(node: Node) -> bool:
+    """Whether null is one of the values *node* admits (through unions, not content)."""
+    if isinstance(node, Nullable):
+        return True
+    if isinstance(node, UnionSchema):
+        return any(_nullable(option.schema) for option in node.options)
+    return False

@@ -14,9 +14,8 @@ original strings, so the verdict of `load` is the verdict of `validate`.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, NamedTuple
 
-import attrs
 import jsonschema_rs
 
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
@@ -101,11 +100,11 @@ ISSUE_CODES: dict[str, str] = {
 }
 
 
-@attrs.frozen
-class Decoded:
+class Decoded(NamedTuple):
     """The result of the one decode step: the instance with every string holding JSON
     (``contentMediaType``) replaced by its decoded value, every issue (sorted), and the
-    original string of each decoded member, keyed by its instance path."""
+    original string of each decoded member, keyed by its instance path. (A named tuple: made
+    on every load, it costs half an attrs class.)"""
 
     value: object
     issues: list[Issue]
@@ -175,9 +174,14 @@ class CompiledSchema:
             return [_not_json(exc)]
         return self._translator.translate(found, (), instance)
 
-    def decode(self, instance: object) -> Decoded:
-        """Validate *instance* and decode its strings holding JSON, in one pass."""
-        if not_json := check_value(instance):  # before the engine, which may crash on them
+    def decode(self, instance: object, *, read: bool = False) -> Decoded:
+        """Validate *instance* and decode its strings holding JSON, in one pass.
+
+        ``read=True`` is the library's own fast path for a value `parse_json` has just
+        returned (never for a value a caller hands in): the reader already enforced everything
+        `check_value` looks for (JSON types only, int64, finite floats, no lone surrogate,
+        at most `MAX_DEPTH` levels, no cycle), so the walk is skipped."""
+        if not read and (not_json := check_value(instance)):  # the engine may crash on them
             return Decoded(instance, redact_names(not_json, instance, self._names), {})
         try:
             valid = self._validator.is_valid(instance)
@@ -210,7 +214,9 @@ class CompiledSchema:
                     found.extend(translator.translate(errors, where, inner))
                 value = _replace(value, where, inner)
                 originals[where] = text
-        return Decoded(value, redact_names(_sorted(found), instance, self._names), originals)
+        if found:
+            found = redact_names(_sorted(found), instance, self._names)
+        return Decoded(value, found, originals)
 
     def issues(self, instance: object) -> list[Issue]:
         """Every issue of *instance* (`decode` without keeping the decoded value)."""
@@ -239,6 +245,9 @@ def _content_locations(target: Node) -> list[tuple[Path, ContentSchema]]:
 
 def _strings_at(instance: object, path: Path) -> list[tuple[Path, str]]:
     """``(concrete path, string)`` of every string at *path* in *instance*."""
+    if len(path) == 1 and isinstance(path[0], str):  # a top-level member: no walk needed
+        found = instance.get(path[0]) if isinstance(instance, dict) else None
+        return [(path, found)] if isinstance(found, str) else []
     out: list[tuple[Path, str]] = []
 
     def walk(value: object, rest: Path, where: Path) -> None:

@@ -37,6 +37,8 @@ MAX_AMOUNT_LENGTH = 1000
 #: Largest cents value written (10^1000 - 1: amounts up to 10^998 units).
 MAX_CENTS = 10**1000 - 1
 
+_SMALL = 2**62  # below MAX_CENTS: amounts up to this need no further check
+
 _AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?\Z")
 
 
@@ -71,6 +73,8 @@ def amount_to_cents(amount: str) -> int:
 
 def cents_to_amount(cents: int) -> str:
     """``1250`` -> ``"12.50"``. Only non-negative ``int`` (not ``bool``) up to `MAX_CENTS`."""
+    if type(cents) is int and 0 <= cents <= _SMALL:  # the usual amount: one test, no divmod
+        return f"{cents // 100}.{cents % 100:02d}"
     if type(cents) is not int:
         raise _refuse(
             "money.cents",

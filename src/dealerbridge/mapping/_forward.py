@@ -20,6 +20,7 @@ from .. import shopmonkey as sm
 from .._models import load
 from ..money import cents_to_amount
 from ._common import (
+    HUNDREDTH,
     Recorder,
     allocate,
     blank,
@@ -89,8 +90,7 @@ def _sort_key(line: Any) -> tuple[Decimal, str]:
     return exact(line.ordinal), str(line.id)
 
 
-def _money(cents: int) -> str:
-    return cents_to_amount(cents)
+_money = cents_to_amount  # an alias, not a wrapper: called several times per line
 
 
 def _included(rec: Recorder, k: int, service: Any) -> bool:
@@ -615,8 +615,9 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
         hours = exact(line.hours, f"{row.source}/hours")
         if cfg.sold_hours == "billed" and line.multiplier_type == "Hours":
             hours *= exact(line.multiplier, f"{row.source}/multiplier")
-        text = hours_text(hours)
-        if Decimal(text) != hours:
+        rounded = hours.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        text = str(rounded)  # hours_text(hours), keeping the Decimal for the sums
+        if rounded != hours:
             rec.note(
                 job.rank,
                 "rounded",
@@ -625,7 +626,7 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
                 None,
                 f"hours {decimal_text(hours)} rounded half up to {text}",
             )
-        total_hours += Decimal(text)
+        total_hours += rounded
         tech: dict[str, Any] = {"soldHours": text, "laborSale": _money(cents), "laborType": "C"}
         tech_id = line.technician_id
         if tech_id is not None and tech_id in cfg.technicians:
