@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from typing import Any, NamedTuple
 
+import attrs
 import jsonschema_rs
 
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
