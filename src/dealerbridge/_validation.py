@@ -69,6 +69,12 @@ ISSUE_CODES: dict[str, str] = {
     "contentMediaType": "the string does not hold a JSON document",
     "advisor-or-assigned-user": "myKaarma create/update order: the header has neither a non-blank "
     "advisorNumber nor a non-blank assignedUserUuid (reported once, at the header)",
+    "customer-name-required": "myKaarma customer request: a customer that is not a business "
+    "(isBusiness not true) lacks a non-blank firstName or lastName (reported once, at /customer)",
+    "business-company-required": "myKaarma customer request: isBusiness is true and company is "
+    "absent or blank (reported once, at the customer)",
+    "vin-or-year-make-model": "myKaarma customer vehicle: vin is blank or absent and vehicleYear, "
+    "vehicleMake or vehicleModel is too (reported once, at the vehicle)",
     "json.syntax": "the text is not JSON",
     "json.encoding": "the bytes are not UTF-8 (or start with a byte order mark)",
     "json.duplicate_key": "an object has the same member name twice",

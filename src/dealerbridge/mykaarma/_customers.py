@@ -9,8 +9,10 @@
   reason.
 - `CUSTOMER_RULES` / `VEHICLE_RULE`: the data-model rules that span fields (names, company,
   vin or year/make/model), each one `dealerbridge._rules.Rule`. The schemas state the same rules
-  (``x-rule-name``) and report them; these definitions repair and break payloads for the test
-  strategies and say which members each rule reads.
+  (``x-rule-name``) and report each broken one once, at the object holding its members, with the
+  rule's name as the issue code; a rule's ``name`` and ``code`` are that name, and its ``find``
+  returns those object paths, so `dealerbridge.errors` and the rule agree. These definitions
+  repair and break payloads for the test strategies and say which members each rule reads.
 
 Sources and decisions: ``docs/vendor/mykaarma-customers.md`` and
 ``notes/decisions-mykaarma-customers.md``.
@@ -369,15 +371,12 @@ def _customer(body: Body) -> dict[str, Any] | None:
     return c if isinstance(c, dict) else None
 
 
-def _business_with_company(c: Mapping[str, Any]) -> bool:
-    return c.get("isBusiness") is True and not _blank(c.get("company"))
-
-
 def _names_find(body: Body) -> list[str]:
+    # A business (isBusiness true) is named by its company: business-company-required's part.
     c = _customer(body)
-    if c is None or _business_with_company(c):
+    if c is None or c.get("isBusiness") is True:
         return []
-    return [f"/customer/{k}" for k in ("firstName", "lastName") if _blank(c.get(k))]
+    return ["/customer"] if any(_blank(c.get(k)) for k in ("firstName", "lastName")) else []
 
 
 def _names_repair(body: Body) -> None:
@@ -401,7 +400,7 @@ def _names_breaks(body: Body) -> list[Body]:
         for blank in _BLANKS:
             broken = copy.deepcopy(body)
             bc = broken["customer"]
-            if _business_with_company(bc):
+            if bc.get("isBusiness") is True:  # a business: make it a person first
                 bc["isBusiness"] = False
                 _set(bc, "company", _ABSENT)
                 bc["firstName"], bc["lastName"] = "Dana", "Whitaker"
@@ -414,7 +413,7 @@ def _company_find(body: Body) -> list[str]:
     c = _customer(body)
     if c is None or c.get("isBusiness") is not True:
         return []
-    return ["/customer/company"] if _blank(c.get("company")) else []
+    return ["/customer"] if _blank(c.get("company")) else []
 
 
 def _company_repair(body: Body) -> None:
@@ -442,10 +441,11 @@ _YMM = ("vehicleYear", "vehicleMake", "vehicleModel")
 _YMM_FILL = {"vehicleYear": "2017", "vehicleMake": "Honda", "vehicleModel": "Accord"}
 
 
-def _vehicle_find(vehicle: Any, prefix: str) -> list[str]:
+def _vehicle_find(vehicle: Any, where: str) -> list[str]:
+    """``[where]`` (the vehicle's path) when *vehicle* breaks the rule, else ``[]``."""
     if not isinstance(vehicle, Mapping) or not _blank(vehicle.get("vin")):
         return []
-    return [f"{prefix}/{k}" for k in _YMM if _blank(vehicle.get(k))]
+    return [where] if any(_blank(vehicle.get(k)) for k in _YMM) else []
 
 
 def _vehicle_repair(vehicle: Any) -> None:
@@ -508,14 +508,16 @@ def _rule(
     )
 
 
-#: The rules of a create, update or matching request body, in schema order. ``code`` is the
-#: rule name: myKaarma documents no error code for them.
+#: The rules of a create, update or matching request body, in schema order. ``name`` is the
+#: schema's ``x-rule-name`` and ``code`` the issue code `dealerbridge.errors` reports (the same
+#: name: myKaarma documents no error code for them); ``find`` gives the path of the object the
+#: issue is reported at (``/customer``, ``/vehicles/<i>``).
 CUSTOMER_RULES: tuple[Rule[Body], ...] = (
     _rule(
         "customer-name-required",
         "firstName and lastName are required, except when isBusiness is true and a company "
         "name is given",
-        ("/customer/firstName", "/customer/lastName", "/customer/isBusiness", "/customer/company"),
+        ("/customer/firstName", "/customer/lastName", "/customer/isBusiness"),
         _names_find,
         _names_repair,
         _names_breaks,
@@ -548,7 +550,7 @@ def _one_vehicle_find(body: Body) -> Sequence[str]:
     return _vehicle_find(body, "")
 
 
-#: The vehicle rule on a save-customer-vehicle body (the vehicle itself).
+#: The vehicle rule on a save-customer-vehicle body (the vehicle itself, so reported at ``""``).
 VEHICLE_RULE: Rule[Body] = _rule(
     "vin-or-year-make-model",
     CUSTOMER_RULES[2].description,

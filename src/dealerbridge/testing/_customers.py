@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .._rules import Rule
-from ..mykaarma._customers import _ABSENT, CUSTOMER_RULES, VEHICLE_RULE
+from ..mykaarma._customers import CUSTOMER_RULES, VEHICLE_RULE
 from ._strategies import ExpectedIssue, payloads, register_breaker, register_fixup
 
 __all__ = [
@@ -42,24 +42,14 @@ def _fix(rules: Sequence[Rule[Any]]) -> Any:
     return fixup
 
 
-def _code(broken: Any, path: str) -> str:
-    """The issue the schema reports at *path* of a broken body: absent -> required, a blank
-    string -> pattern (nonBlankString)."""
-    node = broken
-    for part in path.strip("/").split("/"):
-        node = node[int(part)] if isinstance(node, list) else node.get(part, _ABSENT)
-        if node is _ABSENT:
-            return "required"
-    return "pattern"
-
-
 def _breaker(rules: Sequence[Rule[Any]]) -> Any:
     def breaker(valid: Any) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
         options = []
         for rule in rules:
             for broken in rule.breaks(valid):
-                (path,) = rule.find(broken)  # exactly one member breaks the rule
-                options.append((broken, ExpectedIssue(path, _code(broken, path), rule.name)))
+                # One issue, named by the rule, at the object holding its members.
+                (path,) = rule.find(broken)
+                options.append((broken, ExpectedIssue(path, rule.code, rule.name)))
         return st.sampled_from(options) if options else st.nothing()
 
     return breaker
