@@ -28,6 +28,7 @@ from ._schema_model import (
     ObjectSchema,
     SchemaDocument,
     build_document,
+    iter_objects,
 )
 
 __all__ = ["ID_PREFIX", "SchemaRegistry", "default_registry", "pointer_parts", "schema_root"]
@@ -144,6 +145,22 @@ class SchemaRegistry:
     @cached_property
     def _models(self) -> dict[tuple[str, int], SchemaDocument]:
         return {}
+
+    def member_names(self) -> frozenset[str]:
+        """Every member name some schema of this registry defines: the fields of every object
+        of every document's model (built on first use; redaction is its only reader)."""
+        return self._member_names
+
+    @cached_property
+    def _member_names(self) -> frozenset[str]:
+        names: set[str] = set()
+        for name in self.names():
+            for version in self.versions(name):
+                document = self.model(name, version)
+                for node in (document.root, *document.defs.values()):
+                    for _path, obj in iter_objects(node):
+                        names.update(field.wire_name for field in obj.fields)
+        return frozenset(names)
 
     def model(self, name: str, version: int | None = None) -> SchemaDocument:
         """The schema model of a document (``version=None``: the newest), built once."""

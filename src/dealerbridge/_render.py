@@ -26,13 +26,12 @@ import itertools
 import math
 import os
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 __all__ = [
     "REDACTED_NAME",
-    "defined_names",
     "escape_text",
     "redact_names",
     "redaction",
@@ -307,41 +306,21 @@ def _escape(segment: str) -> str:
     return segment.replace("~", "~0").replace("/", "~1")
 
 
-_names_cache: dict[int, tuple[object, frozenset[str]]] = {}
-
-
-def defined_names(registry: object) -> frozenset[str]:
-    """Every member name some schema of *registry* defines: the keys of every
-    ``properties`` object in its documents (computed once per registry)."""
-    cached = _names_cache.get(id(registry))
-    if cached is not None and cached[0] is registry:
-        return cached[1]
-    names: set[str] = set()
-    stack: list[object] = [doc for _, doc in registry.resources()]  # type: ignore[attr-defined]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            properties = node.get("properties")
-            if isinstance(properties, dict):
-                names.update(key for key in properties if isinstance(key, str))
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    found = frozenset(names)
-    _names_cache[id(registry)] = (registry, found)
-    return found
-
-
-def redact_names(issues: list[Any], instance: object, defined: frozenset[str]) -> list[Any]:
+def redact_names(
+    issues: list[Any], instance: object, defined_names: Callable[[], frozenset[str]]
+) -> list[Any]:
     """Under redaction, *issues* with every member name the schema does not define replaced
     by `REDACTED_NAME` in the path and the message; otherwise *issues* unchanged.
 
     A path segment is a member name when the value at that point of *instance* is an object
     (so an array index is never taken for one, and a name made of digits is); it is defined
     when some schema in the registry lists it under ``properties``, except the member an
-    ``additionalProperties`` issue reports, which is undefined where it stands."""
+    ``additionalProperties`` issue reports, which is undefined where it stands.
+    *defined_names* gives that set (`SchemaRegistry.member_names`); it is called only when
+    there is something to redact."""
     if not issues or not redaction_enabled():
         return issues
+    defined = defined_names()
     out = []
     for item in issues:
         segments = [_unescape(part) for part in item.path.split("/")[1:]]

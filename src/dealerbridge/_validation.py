@@ -22,7 +22,7 @@ import jsonschema_rs
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
 from ._json import check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
-from ._render import defined_names, json_type, redact_names
+from ._render import json_type, redact_names
 from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, unwrap
 
 __all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "validate"]
@@ -139,7 +139,7 @@ class CompiledSchema:
         else:
             root = {"$schema": DRAFT, "$ref": f"{self.document_id}#{fragment}"}
         rs_registry = _rs_registry(registry)
-        self._names = defined_names(registry)  # member names shown under redaction
+        self._names = registry.member_names  # member names shown under redaction (lazy)
         self._validator = jsonschema_rs.validator_for(
             root, registry=rs_registry, validate_formats=True, offline=True
         )
