@@ -451,8 +451,8 @@ def load(cls: type[Model] | type[ArrayModel[T]], data: object, *, strict: bool =
     except (KeyError, TypeError):  # first load of the class, or not a class at all
         check, structure = _loader_of(cls)
     read = False  # whether *data* is what parse_json just returned
-    if isinstance(data, str | bytes | bytearray | memoryview):
-        data = parse_json(bytes(data) if isinstance(data, bytearray | memoryview) else data)
+    if isinstance(data, _TEXT):
+        data = parse_json(bytes(data) if isinstance(data, _BUFFER) else data)
         read = True
     decoded = check.decode(data, read=read)
     if decoded.issues:
@@ -472,6 +472,9 @@ def load(cls: type[Model] | type[ArrayModel[T]], data: object, *, strict: bool =
 
 
 _loaders: dict[object, tuple[CompiledSchema, _Fn]] = {}
+# Tuples, not ``str | bytes | ...``: a union in isinstance is built on every call (0.15 us).
+_TEXT = (str, bytes, bytearray, memoryview)
+_BUFFER = (bytearray, memoryview)
 
 
 def _loader_of(cls: object) -> tuple[CompiledSchema, _Fn]:

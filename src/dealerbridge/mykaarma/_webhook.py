@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 _SIGNATURE = re.compile(r"sha256=([0-9a-fA-F]{64})\Z")
+_RAW = (bytes, str)  # a tuple: ``bytes | str`` in isinstance builds a union on every call
 
 
 def _as_bytes(value: str | bytes) -> bytes | None:
@@ -71,7 +72,7 @@ def parse_order_event(raw: bytes | str) -> OrderEvent:
     `UnknownEnumValueWarning`, not rejected. Returns an `OrderEvent`; `dealerbridge.dump`
     writes the payload back as the exact string received.
     """
-    if not isinstance(raw, bytes | str):
+    if not isinstance(raw, _RAW):
         kind = type(raw).__name__
         raise ValidationError(
             [issue("", "json.type", f"expected the raw body as bytes or str, got {kind}")]
