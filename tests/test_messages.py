@@ -224,3 +224,31 @@ def test_a_string_that_does_not_hold_json_names_its_rule_too():
     (issue,) = db.errors(event, "mykaarma/order-event")
     assert (issue.path, issue.code, issue.rule) == ("/payload", *("contentMediaType",) * 2)
     assert issue.schema_location and issue.schema_location.endswith("/contentMediaType")
+
+
+@pytest.mark.parametrize(
+    ("sent", "utc"),
+    [
+        ("2026-01-05T08:43:58-08:00", "2026-01-05T16:43:58Z"),
+        ("2026-01-05T23:10:00.400+05:30", "2026-01-05T17:40:00.400Z"),
+        ("2026-01-05T16:43:58+00:00", "2026-01-05T16:43:58Z"),
+    ],
+)
+def test_a_shopmonkey_date_time_with_an_offset_gets_its_utc_form(sent, utc):
+    service = json.loads(
+        (FIXTURES / "shopmonkey/service/valid-deferred-no-line-items.json").read_text()
+    )
+    service["createdDate"] = sent
+    (issue,) = db.errors(service, "shopmonkey/service")
+    assert issue.path == "/createdDate"
+    assert issue.message.count("ending in Z") == 1
+    assert f'send "{utc}"' in issue.message
+
+
+def test_a_shopmonkey_date_time_that_is_no_moment_gets_no_offset_hint():
+    service = json.loads(
+        (FIXTURES / "shopmonkey/service/valid-deferred-no-line-items.json").read_text()
+    )
+    service["createdDate"] = "2026-02-30T08:43:58-08:00"
+    (issue,) = db.errors(service, "shopmonkey/service")
+    assert "send" not in issue.message

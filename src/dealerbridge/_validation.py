@@ -13,6 +13,8 @@ original strings, so the verdict of `load` is the verdict of `validate`.
 
 from __future__ import annotations
 
+import datetime
+import re
 import threading
 from typing import Any, NamedTuple
 
@@ -386,6 +388,7 @@ _STEPS = {
 
 _AMOUNT = "common/primitives/v1.json#/$defs/mykaarmaAmount"
 _CENTS = "common/primitives/v1.json#/$defs/cents"
+_SM_DATETIME = "common/primitives/v1.json#/$defs/shopmonkeyDateTime"
 _STATUS_WORDS = ("OPENED", "PRE-INVOICED", "CLOSED")
 
 
@@ -649,6 +652,10 @@ def _hint(location: str, node: Scalar | None, value: object) -> str:
         return (
             'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
         )
+    if _SM_DATETIME in location and isinstance(value, str):
+        utc = _as_utc_z(value)
+        if utc is not None:
+            return f'the same moment in UTC: send "{utc}"'
     if node is None:
         return ""
     if node.format == "date" and isinstance(value, str) and len(value) > 10:
@@ -668,6 +675,25 @@ def _hint(location: str, node: Scalar | None, value: object) -> str:
         if close:
             return f'did you mean "{close[0]}"? (case matters)'
     return ""
+
+
+_OFFSET_DATETIME = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([+-][0-9]{2}:[0-9]{2})\Z"
+)
+
+
+def _as_utc_z(text: str) -> str | None:
+    """*text*, an RFC 3339 date-time with a numeric offset, as the same moment in UTC with
+    ``Z`` (fractional seconds kept as written); None when it is not such a real moment."""
+    match = _OFFSET_DATETIME.match(text)
+    if match is None:
+        return None
+    whole, fraction, offset = match.groups()
+    try:
+        moment = datetime.datetime.fromisoformat(whole + offset).astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (fraction or "") + "Z"
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:
