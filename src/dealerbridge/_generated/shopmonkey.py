@@ -2584,13 +2584,19 @@ class Order(Model):
     """When the order was paid in full (UTC date-time); null until then."""
 
     generated_customer_name: str | None = wire("generatedCustomerName")
-    """"[firstName] [lastName]" pulled from the customer, if any."""
+    """
+    The customer's first and last name joined by a space (for example "Dana Whitaker"), composed
+    by Shopmonkey from the order's customer; null when there is none.
+    """
 
     generated_name: str | None = wire("generatedName")
     """Name Shopmonkey generates for the order from its services; null when none is generated."""
 
     generated_vehicle_name: str | None = wire("generatedVehicleName")
-    """"[year] [make] [model] [submodel]" pulled from the vehicle, if any."""
+    """
+    The vehicle's year, make, model and submodel joined by spaces (for example "2017 Honda
+    Accord EX-L"), composed by Shopmonkey from the order's vehicle; null when there is none.
+    """
 
     gst_cents: int = wire("gstCents")
     """Canadian GST (goods and services tax) of the order in integer cents."""
