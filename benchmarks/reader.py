@@ -21,12 +21,11 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from dealerbridge import ValidationError, parse_json
+from _common import big_order, example_event
 
-ROOT = Path(__file__).resolve().parents[1]
+from dealerbridge import ValidationError, parse_json
 
 
 def _per_call(fn: Callable[[], object], number: int) -> float:
@@ -55,28 +54,6 @@ def peak(fn: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
-def example_order() -> dict[str, Any]:
-    """The order of the page's example event (the shipped example, as the fixture keeps it)."""
-    path = ROOT / "tests" / "fixtures" / "mykaarma" / "order-event" / "doc-event-stringified.json"
-    event = json.loads(path.read_bytes())
-    payload = event["payload"]
-    payload = json.loads(payload) if isinstance(payload, str) else payload
-    order: dict[str, Any] = payload["order"]
-    return order
-
-
-def jobs_order(order: dict[str, Any], jobs: int = 50, parts: int = 5) -> dict[str, Any]:
-    big = copy.deepcopy(order)
-    job, part = big["jobs"][0], big["jobs"][0]["parts"][0]
-    big["jobs"] = []
-    for j in range(jobs):
-        new_job = copy.deepcopy(job)
-        new_job["jobIdentifier"] = f"A-{j + 1}"
-        new_job["parts"] = [dict(part, seqNo=str(p + 1)) for p in range(parts)]
-        big["jobs"].append(new_job)
-    return big
-
-
 def repeated_order(order: dict[str, Any], size: int) -> dict[str, Any]:
     big = copy.deepcopy(order)
     jobs = order["jobs"]
@@ -93,10 +70,10 @@ def _rejects(raw: str | bytes) -> str:
 
 
 def main(quick: bool = False) -> None:
-    order = example_order()
+    order = example_event().order  # the page's example order (2.5 KB)
     payloads = [
         ("example order", json.dumps(order).encode(), 1000, 200),
-        ("50-job order", json.dumps(jobs_order(order)).encode(), 100, 20),
+        ("50-job order", json.dumps(big_order(order)).encode(), 100, 20),
         ("16 MB order", json.dumps(repeated_order(order, 16_000_000)).encode(), 1, 1),
     ]
     rounds = 3 if quick else 9
