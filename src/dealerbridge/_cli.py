@@ -254,15 +254,11 @@ def _line_chunks(
 
 def _run_unit(
     unit: tuple[str, bool, int, Any, bool], schema: str, version: int | None
-) -> list[tuple[LineResult, Any]]:
+) -> list[LineResult]:
     name, lines, first, payload, each = unit
     if lines:
-        results = validate_lines(payload, schema, version=version, source=name, first_line=first)
-        return [(r, payload[int(r.source.rsplit(":", 1)[1]) - first]) for r in results]
-    return [
-        (r, None)
-        for r in validate_document(payload, schema, version=version, source=name, each=each)
-    ]
+        return list(validate_lines(payload, schema, version=version, source=name, first_line=first))
+    return validate_document(payload, schema, version=version, source=name, each=each)
 
 
 _worker: dict[str, Any] = {}
@@ -273,45 +269,40 @@ def _worker_init(schema: str, version: int | None, redact: bool | None) -> None:
     _worker.update(schema=schema, version=version, redact=redact)
 
 
-def _worker_unit(unit: tuple[str, bool, int, Any, bool]) -> list[tuple[LineResult, Any]]:
+def _worker_unit(unit: tuple[str, bool, int, Any, bool]) -> list[LineResult]:
     redact = _worker["redact"]
     with redaction(redact) if redact is not None else contextlib.nullcontext():
-        found = _run_unit(unit, _worker["schema"], _worker["version"])
-    # The raw payloads stay here: the summary of a non-Dask run has no samples to redo.
-    return [(r, None) for r, _raw in found]
+        return _run_unit(unit, _worker["schema"], _worker["version"])
 
 
 def _results(
     units: Iterator[tuple[str, bool, int, Any, bool]], args: argparse.Namespace
-) -> Iterator[tuple[tuple[LineResult, Any], int]]:
-    """``((result, raw), bytes done)`` in input order, in this process or in ``--jobs``."""
+) -> Iterator[tuple[LineResult, int]]:
+    """``(result, bytes done)`` in input order, in this process or in ``--jobs``.
+
+    The raw payloads are not kept: the summary of a non-Dask run shows no samples to redo."""
     if args.jobs <= 1:
         for unit in units:
-            found = _run_unit(unit, args.schema, args.schema_version)
-            yield from ((item, 0) for item in found[:-1])
-            if found:
-                yield found[-1], _unit_size(unit)
+            yield from _sized(_run_unit(unit, args.schema, args.schema_version), _unit_size(unit))
         return
     with ProcessPoolExecutor(
         args.jobs,
         initializer=_worker_init,
         initargs=(args.schema, args.schema_version, args.redact),
     ) as pool:
-        window: list[tuple[Future[list[tuple[LineResult, Any]]], int]] = []
+        window: list[tuple[Future[list[LineResult]], int]] = []
         for unit in units:
             window.append((pool.submit(_worker_unit, unit), _unit_size(unit)))
             if len(window) >= args.jobs * 4:
-                yield from _drain(window.pop(0))
-        while window:
-            yield from _drain(window.pop(0))
+                future, size = window.pop(0)
+                yield from _sized(future.result(), size)
+        for future, size in window:
+            yield from _sized(future.result(), size)
 
 
-def _drain(
-    item: tuple[Future[list[tuple[LineResult, Any]]], int],
-) -> Iterator[tuple[tuple[LineResult, Any], int]]:
-    future, size = item
-    found = future.result()
-    yield from ((entry, 0) for entry in found[:-1])
+def _sized(found: list[LineResult], size: int) -> Iterator[tuple[LineResult, int]]:
+    """*found* with the unit's *size* counted on its last result (0 on the others)."""
+    yield from ((result, 0) for result in found[:-1])
     if found:
         yield found[-1], size
 
@@ -385,8 +376,8 @@ def _validate_main(args: argparse.Namespace) -> int:
     chunk = CHUNK_LINES if args.jobs > 1 else 100
     units = (u for s in sources for u in _units(s, args.each, chunk))
     try:
-        for (result, raw), done in _results(units, args):
-            report.add(result, raw, version=args.schema_version)
+        for result, done in _results(units, args):
+            report.add(result)
             _print_result(result, args)
             if done:
                 progress.advance(done)
