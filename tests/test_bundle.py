@@ -4,7 +4,6 @@ self-contained document per schema that other validators load with no registry."
 import json
 import os
 import subprocess
-import sys
 
 import jsonschema
 import pytest
@@ -14,6 +13,7 @@ from referencing.exceptions import NoSuchResource
 import dealerbridge as db
 from dealerbridge._bundle import defs_key
 
+from .cli_support import run_cli as run
 from .reference import AJV_DIR, _Reference, ajv_available
 from .test_parity import NAMES, fixture_cases, generated_cases, schema_verdict
 
@@ -95,15 +95,6 @@ def test_ajv_gives_the_same_verdicts_on_the_bundled_forms():
     assert any(verdicts) and not all(verdicts)
     for (name, instance), verdict in zip(cases, verdicts, strict=True):
         assert schema_verdict(name, instance) == verdict, (name, instance)
-
-
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "dealerbridge", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
 
 
 def test_schemas_show_and_list():
