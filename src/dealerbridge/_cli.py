@@ -26,12 +26,11 @@ from ._json import parse_json
 from ._models import dump
 from ._registry import default_registry
 from ._render import escape_text
-from .batch import BatchReport, LineResult, is_lines, plural
+from .batch import _SUFFIXES, BatchReport, LineResult, is_lines, plural
 from .batch._lines import check_schema, validate_document, validate_lines
 
 __all__ = ["main"]
 
-_SUFFIXES = (".json", ".ndjson", ".jsonl")
 #: NDJSON lines per unit of work handed to a ``--jobs`` process.
 CHUNK_LINES = 2000
 #: Work below this many bytes never shows a progress bar (it takes under a couple of seconds).
@@ -184,8 +183,7 @@ class _Source:
 def _collect(paths: Sequence[str]) -> list[_Source]:
     """Every input, checked before anything is validated (missing, unreadable: `_Usage`)."""
     sources: list[_Source] = []
-    if sum(1 for p in paths if p == "-") > 1:
-        raise _Usage("'-' (standard input) may be given only once")
+    _stdin_once(paths)
     for given in paths:
         if given == "-":
             data = sys.stdin.buffer.read()
@@ -203,14 +201,22 @@ def _collect(paths: Sequence[str]) -> list[_Source]:
         else:
             raise _Usage(f"cannot read {given}: no such file or directory")
         for file in found:
-            try:
-                with file.open("rb"):
-                    pass
-                size = file.stat().st_size
-            except OSError as exc:
-                raise _Usage(f"cannot read {file}: {exc.strerror}") from None
-            sources.append(_Source(str(file), is_lines(str(file)), size))
+            _readable(str(file))
+            sources.append(_Source(str(file), is_lines(str(file)), file.stat().st_size))
     return sources
+
+
+def _stdin_once(paths: Iterable[str]) -> None:
+    if sum(1 for p in paths if p == "-") > 1:
+        raise _Usage("'-' (standard input) may be given only once")
+
+
+def _readable(path: str) -> None:
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise _Usage(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _stdin_is_lines(data: bytes) -> bool:
@@ -611,16 +617,10 @@ def _add_map_parser(sub: Any) -> None:
 
 def _check_readable(paths: Iterable[str | None]) -> None:
     given = [p for p in paths if p is not None]
-    if sum(1 for p in given if p == "-") > 1:
-        raise _Usage("'-' (standard input) may be given only once")
+    _stdin_once(given)
     for path in given:
-        if path == "-":
-            continue
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as exc:
-            raise _Usage(f"cannot read {path}: {exc.strerror}") from None
+        if path != "-":
+            _readable(path)
 
 
 def _read_json(path: str) -> Any:
