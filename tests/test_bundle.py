@@ -11,7 +11,7 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
 import dealerbridge as db
-from dealerbridge._bundle import defs_key
+from dealerbridge._bundle import defs_key, rewrite_refs
 
 from .cli_support import run_cli as run
 from .reference import AJV_DIR, _Reference, ajv_available
@@ -59,6 +59,24 @@ def test_key_naming_and_the_plain_form_unchanged():
     # a bundle is a copy
     bundled["$defs"].clear()
     assert db.schema("mykaarma/order-event", bundled=True)["$defs"]
+
+
+def test_a_ref_inside_data_keywords_is_data_and_stays():
+    node = {
+        "properties": {"a": {"$ref": "x"}, "b": {"items": [{"$ref": "y"}]}},
+        "enum": [{"$ref": "e"}],
+        "const": {"$ref": "c"},
+        "examples": [{"$ref": "s"}],
+        "default": {"$ref": "d"},
+    }
+    rewrite_refs(node, lambda ref: f"#/{ref}")
+    assert node == {
+        "properties": {"a": {"$ref": "#/x"}, "b": {"items": [{"$ref": "#/y"}]}},
+        "enum": [{"$ref": "e"}],
+        "const": {"$ref": "c"},
+        "examples": [{"$ref": "s"}],
+        "default": {"$ref": "d"},
+    }
 
 
 def test_python_jsonschema_with_no_registry_gives_the_schema_verdict():
