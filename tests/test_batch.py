@@ -137,6 +137,11 @@ def test_cli_dask_address_gives_the_single_process_summary(cluster, archive):
     samples = summary.pop("samples")
     assert summary == one_rows[-1]["summary"]
     assert set(samples) == set(summary["by_code"])
+    # the text form of the failures too
+    text_on_dask = run("validate", SCHEMA, directory / "day", "--dask", local.scheduler_address)
+    text_one = run("validate", SCHEMA, directory / "day", "-q")
+    assert "invalid (1 issue)" in text_one.stdout
+    assert text_on_dask.stdout == text_one.stdout
 
 
 def test_cli_dask_local_and_usage(archive):

@@ -402,8 +402,13 @@ def _print_result(result: LineResult, args: argparse.Namespace) -> None:
         if not args.quiet:
             _say(f"{escape_text(result.source)}: valid")
         return
-    _say(f"{escape_text(result.source)}: invalid ({plural(len(result.issues), 'issue')})")
-    for issue in result.issues:
+    _say_invalid(result.source, [str(issue) for issue in result.issues])
+
+
+def _say_invalid(source: str, issues: Sequence[str]) -> None:
+    """The text form of an invalid payload: a heading, then one indented line per issue."""
+    _say(f"{escape_text(source)}: invalid ({plural(len(issues), 'issue')})")
+    for issue in issues:
         _say(f"  {issue}")
 
 
@@ -472,11 +477,12 @@ class _FailureSink:
             if self.args.format == "json":
                 _say(line)
             else:
-                count = plural(len(entry["issues"]), "issue")
-                _say(f"{escape_text(entry['source'])}: invalid ({count})")
-                for issue in entry["issues"]:
-                    path = escape_text(issue["path"]) or "/"
-                    _say(f"  {path}: {escape_text(issue['message'])} [{issue['code']}]")
+                # The same text as `Issue.__str__`, from the issue's JSON form.
+                issues = [
+                    f"{escape_text(i['path']) or '/'}: {escape_text(i['message'])} [{i['code']}]"
+                    for i in entry["issues"]
+                ]
+                _say_invalid(entry["source"], issues)
         return len(text)
 
 
