@@ -3,7 +3,6 @@ LocalCluster of 2 worker processes (a few thousand events), through the API and 
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
 
@@ -14,6 +13,7 @@ distributed = pytest.importorskip("distributed")
 from dealerbridge import batch  # noqa: E402
 from dealerbridge.batch import BatchReport, generic_path, validate_lines  # noqa: E402
 
+from .cli_support import run_cli as run  # noqa: E402
 from .vendor_support import ROOT  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("batch_check", ROOT / "tools" / "batch_check.py")
@@ -121,16 +121,6 @@ def test_unknown_schema_and_missing_paths_are_usage_errors(cluster, archive):
         batch.validate_files([str(directory / "absent.ndjson")], SCHEMA)
 
 
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "dealerbridge", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={k: v for k, v in os.environ.items() if k != "DEALERBRIDGE_REDACT"},
-    )
-
-
 def test_cli_dask_address_gives_the_single_process_summary(cluster, archive):
     local, _ = cluster
     directory, _ = archive
@@ -147,6 +137,11 @@ def test_cli_dask_address_gives_the_single_process_summary(cluster, archive):
     samples = summary.pop("samples")
     assert summary == one_rows[-1]["summary"]
     assert set(samples) == set(summary["by_code"])
+    # the text form of the failures too
+    text_on_dask = run("validate", SCHEMA, directory / "day", "--dask", local.scheduler_address)
+    text_one = run("validate", SCHEMA, directory / "day", "-q")
+    assert "invalid (1 issue)" in text_one.stdout
+    assert text_on_dask.stdout == text_one.stdout
 
 
 def test_cli_dask_local_and_usage(archive):

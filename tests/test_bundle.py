@@ -4,7 +4,6 @@ self-contained document per schema that other validators load with no registry."
 import json
 import os
 import subprocess
-import sys
 
 import jsonschema
 import pytest
@@ -12,8 +11,9 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
 import dealerbridge as db
-from dealerbridge._bundle import defs_key
+from dealerbridge._bundle import defs_key, rewrite_refs
 
+from .cli_support import run_cli as run
 from .reference import AJV_DIR, _Reference, ajv_available
 from .test_parity import NAMES, fixture_cases, generated_cases, schema_verdict
 
@@ -61,6 +61,24 @@ def test_key_naming_and_the_plain_form_unchanged():
     assert db.schema("mykaarma/order-event", bundled=True)["$defs"]
 
 
+def test_a_ref_inside_data_keywords_is_data_and_stays():
+    node = {
+        "properties": {"a": {"$ref": "x"}, "b": {"items": [{"$ref": "y"}]}},
+        "enum": [{"$ref": "e"}],
+        "const": {"$ref": "c"},
+        "examples": [{"$ref": "s"}],
+        "default": {"$ref": "d"},
+    }
+    rewrite_refs(node, lambda ref: f"#/{ref}")
+    assert node == {
+        "properties": {"a": {"$ref": "#/x"}, "b": {"items": [{"$ref": "#/y"}]}},
+        "enum": [{"$ref": "e"}],
+        "const": {"$ref": "c"},
+        "examples": [{"$ref": "s"}],
+        "default": {"$ref": "d"},
+    }
+
+
 def test_python_jsonschema_with_no_registry_gives_the_schema_verdict():
     empty = Registry(retrieve=_refuse)
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -95,15 +113,6 @@ def test_ajv_gives_the_same_verdicts_on_the_bundled_forms():
     assert any(verdicts) and not all(verdicts)
     for (name, instance), verdict in zip(cases, verdicts, strict=True):
         assert schema_verdict(name, instance) == verdict, (name, instance)
-
-
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "dealerbridge", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
 
 
 def test_schemas_show_and_list():

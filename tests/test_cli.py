@@ -11,6 +11,7 @@ import pytest
 import dealerbridge as db
 from dealerbridge._cli import PROGRESS_MIN_BYTES, _want_progress
 
+from .cli_support import run_cli
 from .vendor_support import FIXTURES, ROOT
 
 EXAMPLE = ROOT / "examples" / "mykaarma-order-event.json"
@@ -19,15 +20,7 @@ SCHEMA = "mykaarma/order-event"
 
 
 def run(*args, input=None, env=None):
-    environment = {k: v for k, v in os.environ.items() if k != "DEALERBRIDGE_REDACT"}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "dealerbridge", *map(str, args)],
-        capture_output=True,
-        input=input,
-        env=environment,
-        cwd=ROOT,
-    )
+    return run_cli(*args, input=input, env=env, text=False)
 
 
 def text(result):

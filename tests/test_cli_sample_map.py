@@ -3,28 +3,14 @@ the real entry point."""
 
 import json
 import os
-import subprocess
-import sys
 
 import dealerbridge as db
 
+from .cli_support import run_cli as run
 from .vendor_support import ROOT
 
 CASE = ROOT / "tests/fixtures/mapping/repair-order-brakes"
 CONFIG = ROOT / "examples/mapping-config.toml"
-
-
-def run(*args, env=None, input=None):
-    environment = {k: v for k, v in os.environ.items() if k != "DEALERBRIDGE_REDACT"}
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "dealerbridge", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        input=input,
-    )
 
 
 def test_sample_is_valid_ndjson_and_the_same_for_the_same_seed():

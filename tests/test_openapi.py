@@ -95,10 +95,12 @@ def test_the_documented_endpoints_and_webhooks(document):
     partner = document["paths"][
         "/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-trip"
     ]["post"]
-    assert {p["name"] for p in partner["parameters"] if p["in"] == "query"} == {
-        "mobileServiceApptUuid",
-        "regularServiceApptUuid",
+    query = [p for p in partner["parameters"] if p["in"] == "query"]
+    assert {(p["name"], p["required"]) for p in query} == {
+        ("mobileServiceApptUuid", False),
+        ("regularServiceApptUuid", False),
     }
+    assert all(p["description"].startswith("UUID of an existing") for p in query)
     hooks = document["webhooks"]
     assert set(hooks) == {"mykaarma-order-event", "shopmonkey-webhook"}
     delivery = hooks["mykaarma-order-event"]["post"]["requestBody"]["content"]

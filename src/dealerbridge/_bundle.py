@@ -15,12 +15,14 @@ fragments unchanged. A key never contains ``/`` or ``~``, so no pointer escaping
 from __future__ import annotations
 
 import copy
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from ._errors import UnknownSchemaError
 from ._registry import ID_PREFIX, SchemaRegistry
 
-__all__ = ["bundle", "defs_key"]
+__all__ = ["bundle", "defs_key", "rewrite_refs"]
 
 # Keywords whose values are data, not schemas: a "$ref" string inside them is left alone.
 _DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default"})
@@ -31,6 +33,21 @@ def defs_key(document_id: str) -> str:
     if not document_id.startswith(ID_PREFIX) or not document_id.endswith(".json"):
         raise UnknownSchemaError(f"not a bundled schema $id: {document_id!r}")
     return document_id[len(ID_PREFIX) : -len(".json")].replace("/", ".")
+
+
+def rewrite_refs(node: Any, target: Callable[[str], str]) -> None:
+    """Replace, in place, every ``$ref`` in the schema *node* by ``target(ref)`` (a ``$ref``
+    inside data keywords such as ``enum`` or ``examples`` is data and stays)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            node["$ref"] = target(ref)
+        for key, value in node.items():
+            if key not in _DATA_KEYWORDS:
+                rewrite_refs(value, target)
+    elif isinstance(node, list):
+        for item in node:
+            rewrite_refs(item, target)
 
 
 def bundle(registry: SchemaRegistry, name: str, version: int | None = None) -> dict[str, Any]:
@@ -51,25 +68,13 @@ def bundle(registry: SchemaRegistry, name: str, version: int | None = None) -> d
             pending.append(doc_id)
         return f"#/$defs/{defs_key(doc_id)}{fragment}"
 
-    def rewrite(node: Any, current: str) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                node["$ref"] = target_of(current, ref)
-            for key, value in node.items():
-                if key not in _DATA_KEYWORDS:
-                    rewrite(value, current)
-        elif isinstance(node, list):
-            for item in node:
-                rewrite(item, current)
-
-    rewrite(root, root_id)
+    rewrite_refs(root, functools.partial(target_of, root_id))
     while pending:
         doc_id = pending.pop()
         doc = copy.deepcopy(registry.locate(doc_id, "#")[1])
         doc.pop("$id", None)
         doc.pop("$schema", None)
-        rewrite(doc, doc_id)
+        rewrite_refs(doc, functools.partial(target_of, doc_id))
         embedded[doc_id] = doc
     if embedded:
         defs = root.setdefault("$defs", {})

@@ -26,12 +26,11 @@ from ._json import parse_json
 from ._models import dump
 from ._registry import default_registry
 from ._render import escape_text
-from .batch import BatchReport, LineResult, is_lines, plural
+from .batch import _SUFFIXES, BatchReport, LineResult, is_lines, plural
 from .batch._lines import check_schema, validate_document, validate_lines
 
 __all__ = ["main"]
 
-_SUFFIXES = (".json", ".ndjson", ".jsonl")
 #: NDJSON lines per unit of work handed to a ``--jobs`` process.
 CHUNK_LINES = 2000
 #: Work below this many bytes never shows a progress bar (it takes under a couple of seconds).
@@ -184,8 +183,7 @@ class _Source:
 def _collect(paths: Sequence[str]) -> list[_Source]:
     """Every input, checked before anything is validated (missing, unreadable: `_Usage`)."""
     sources: list[_Source] = []
-    if sum(1 for p in paths if p == "-") > 1:
-        raise _Usage("'-' (standard input) may be given only once")
+    _stdin_once(paths)
     for given in paths:
         if given == "-":
             data = sys.stdin.buffer.read()
@@ -203,14 +201,22 @@ def _collect(paths: Sequence[str]) -> list[_Source]:
         else:
             raise _Usage(f"cannot read {given}: no such file or directory")
         for file in found:
-            try:
-                with file.open("rb"):
-                    pass
-                size = file.stat().st_size
-            except OSError as exc:
-                raise _Usage(f"cannot read {file}: {exc.strerror}") from None
-            sources.append(_Source(str(file), is_lines(str(file)), size))
+            _readable(str(file))
+            sources.append(_Source(str(file), is_lines(str(file)), file.stat().st_size))
     return sources
+
+
+def _stdin_once(paths: Iterable[str]) -> None:
+    if sum(1 for p in paths if p == "-") > 1:
+        raise _Usage("'-' (standard input) may be given only once")
+
+
+def _readable(path: str) -> None:
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise _Usage(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _stdin_is_lines(data: bytes) -> bool:
@@ -254,15 +260,11 @@ def _line_chunks(
 
 def _run_unit(
     unit: tuple[str, bool, int, Any, bool], schema: str, version: int | None
-) -> list[tuple[LineResult, Any]]:
+) -> list[LineResult]:
     name, lines, first, payload, each = unit
     if lines:
-        results = validate_lines(payload, schema, version=version, source=name, first_line=first)
-        return [(r, payload[int(r.source.rsplit(":", 1)[1]) - first]) for r in results]
-    return [
-        (r, None)
-        for r in validate_document(payload, schema, version=version, source=name, each=each)
-    ]
+        return list(validate_lines(payload, schema, version=version, source=name, first_line=first))
+    return validate_document(payload, schema, version=version, source=name, each=each)
 
 
 _worker: dict[str, Any] = {}
@@ -273,45 +275,40 @@ def _worker_init(schema: str, version: int | None, redact: bool | None) -> None:
     _worker.update(schema=schema, version=version, redact=redact)
 
 
-def _worker_unit(unit: tuple[str, bool, int, Any, bool]) -> list[tuple[LineResult, Any]]:
+def _worker_unit(unit: tuple[str, bool, int, Any, bool]) -> list[LineResult]:
     redact = _worker["redact"]
     with redaction(redact) if redact is not None else contextlib.nullcontext():
-        found = _run_unit(unit, _worker["schema"], _worker["version"])
-    # The raw payloads stay here: the summary of a non-Dask run has no samples to redo.
-    return [(r, None) for r, _raw in found]
+        return _run_unit(unit, _worker["schema"], _worker["version"])
 
 
 def _results(
     units: Iterator[tuple[str, bool, int, Any, bool]], args: argparse.Namespace
-) -> Iterator[tuple[tuple[LineResult, Any], int]]:
-    """``((result, raw), bytes done)`` in input order, in this process or in ``--jobs``."""
+) -> Iterator[tuple[LineResult, int]]:
+    """``(result, bytes done)`` in input order, in this process or in ``--jobs``.
+
+    The raw payloads are not kept: the summary of a non-Dask run shows no samples to redo."""
     if args.jobs <= 1:
         for unit in units:
-            found = _run_unit(unit, args.schema, args.schema_version)
-            yield from ((item, 0) for item in found[:-1])
-            if found:
-                yield found[-1], _unit_size(unit)
+            yield from _sized(_run_unit(unit, args.schema, args.schema_version), _unit_size(unit))
         return
     with ProcessPoolExecutor(
         args.jobs,
         initializer=_worker_init,
         initargs=(args.schema, args.schema_version, args.redact),
     ) as pool:
-        window: list[tuple[Future[list[tuple[LineResult, Any]]], int]] = []
+        window: list[tuple[Future[list[LineResult]], int]] = []
         for unit in units:
             window.append((pool.submit(_worker_unit, unit), _unit_size(unit)))
             if len(window) >= args.jobs * 4:
-                yield from _drain(window.pop(0))
-        while window:
-            yield from _drain(window.pop(0))
+                future, size = window.pop(0)
+                yield from _sized(future.result(), size)
+        for future, size in window:
+            yield from _sized(future.result(), size)
 
 
-def _drain(
-    item: tuple[Future[list[tuple[LineResult, Any]]], int],
-) -> Iterator[tuple[tuple[LineResult, Any], int]]:
-    future, size = item
-    found = future.result()
-    yield from ((entry, 0) for entry in found[:-1])
+def _sized(found: list[LineResult], size: int) -> Iterator[tuple[LineResult, int]]:
+    """*found* with the unit's *size* counted on its last result (0 on the others)."""
+    yield from ((result, 0) for result in found[:-1])
     if found:
         yield found[-1], size
 
@@ -385,8 +382,8 @@ def _validate_main(args: argparse.Namespace) -> int:
     chunk = CHUNK_LINES if args.jobs > 1 else 100
     units = (u for s in sources for u in _units(s, args.each, chunk))
     try:
-        for (result, raw), done in _results(units, args):
-            report.add(result, raw, version=args.schema_version)
+        for result, done in _results(units, args):
+            report.add(result)
             _print_result(result, args)
             if done:
                 progress.advance(done)
@@ -405,8 +402,13 @@ def _print_result(result: LineResult, args: argparse.Namespace) -> None:
         if not args.quiet:
             _say(f"{escape_text(result.source)}: valid")
         return
-    _say(f"{escape_text(result.source)}: invalid ({plural(len(result.issues), 'issue')})")
-    for issue in result.issues:
+    _say_invalid(result.source, [str(issue) for issue in result.issues])
+
+
+def _say_invalid(source: str, issues: Sequence[str]) -> None:
+    """The text form of an invalid payload: a heading, then one indented line per issue."""
+    _say(f"{escape_text(source)}: invalid ({plural(len(issues), 'issue')})")
+    for issue in issues:
         _say(f"  {issue}")
 
 
@@ -475,11 +477,12 @@ class _FailureSink:
             if self.args.format == "json":
                 _say(line)
             else:
-                count = plural(len(entry["issues"]), "issue")
-                _say(f"{escape_text(entry['source'])}: invalid ({count})")
-                for issue in entry["issues"]:
-                    path = escape_text(issue["path"]) or "/"
-                    _say(f"  {path}: {escape_text(issue['message'])} [{issue['code']}]")
+                # The same text as `Issue.__str__`, from the issue's JSON form.
+                issues = [
+                    f"{escape_text(i['path']) or '/'}: {escape_text(i['message'])} [{i['code']}]"
+                    for i in entry["issues"]
+                ]
+                _say_invalid(entry["source"], issues)
         return len(text)
 
 
@@ -620,16 +623,10 @@ def _add_map_parser(sub: Any) -> None:
 
 def _check_readable(paths: Iterable[str | None]) -> None:
     given = [p for p in paths if p is not None]
-    if sum(1 for p in given if p == "-") > 1:
-        raise _Usage("'-' (standard input) may be given only once")
+    _stdin_once(given)
     for path in given:
-        if path == "-":
-            continue
-        try:
-            with open(path, "rb"):
-                pass
-        except OSError as exc:
-            raise _Usage(f"cannot read {path}: {exc.strerror}") from None
+        if path != "-":
+            _readable(path)
 
 
 def _read_json(path: str) -> Any:

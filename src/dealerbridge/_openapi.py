@@ -13,12 +13,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ._bundle import defs_key
+from ._bundle import defs_key, rewrite_refs
+from ._errors import UnknownSchemaError
 from ._registry import SchemaRegistry
+from ._schema_model import ObjectSchema
 
 __all__ = ["ENDPOINTS", "WEBHOOKS", "openapi_document"]
 
-_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default"})
 _NON_BLANK = {"type": "string", "minLength": 1}
 
 #: (vendor tag, method, path, summary, path parameters (name -> schema name or None),
@@ -143,21 +144,20 @@ def _component(registry: SchemaRegistry, name: str, version: int) -> dict[str, A
     own_id = document.pop("$id")
     document.pop("$schema", None)
 
-    def rewrite(node: Any) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                target, _, fragment = ref.partition("#")
-                node["$ref"] = f"#/components/schemas/{defs_key(target or own_id)}{fragment}"
-            for key, value in node.items():
-                if key not in _DATA_KEYWORDS:
-                    rewrite(value)
-        elif isinstance(node, list):
-            for item in node:
-                rewrite(item)
+    def target(ref: str) -> str:
+        document_id, _, fragment = ref.partition("#")
+        return f"#/components/schemas/{defs_key(document_id or own_id)}{fragment}"
 
-    rewrite(document)
+    rewrite_refs(document, target)
     return document
+
+
+def _object(registry: SchemaRegistry, name: str) -> ObjectSchema:
+    """The model of a parameters schema (an object whose members are the parameters)."""
+    root = registry.model(name).root
+    if not isinstance(root, ObjectSchema):
+        raise UnknownSchemaError(f"{name}: a parameters schema must be an object")
+    return root
 
 
 def _parameter(
@@ -167,9 +167,11 @@ def _parameter(
         schema: dict[str, Any] = dict(_NON_BLANK)
         description = f"The {name} path parameter."
     else:
-        node = registry.document(schema_name)["properties"][name]
+        field = _object(registry, schema_name).field(name)
+        if field is None:
+            raise UnknownSchemaError(f"{schema_name}: no member {name!r}")
         schema = _ref(registry, schema_name, f"/properties/{name}")
-        description = node.get("description", "")
+        description = field.description
     return {
         "name": name,
         "in": where,
@@ -192,10 +194,10 @@ def _operation(registry: SchemaRegistry, spec: dict[str, Any]) -> dict[str, Any]
     for key, where in (("query", "query"), ("headers", "header")):
         schema_name = spec.get(key)
         if schema_name:
-            document = registry.document(schema_name)
-            required = set(document.get("required", ()))
-            for name in document.get("properties", {}):
-                parameters.append(_parameter(registry, where, name, schema_name, name in required))
+            for field in _object(registry, schema_name).fields:
+                parameters.append(
+                    _parameter(registry, where, field.wire_name, schema_name, field.required)
+                )
     operation: dict[str, Any] = {
         "tags": [spec["tag"]],
         "summary": spec["summary"],
