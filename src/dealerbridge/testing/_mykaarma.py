@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .._models import JSON
-from ..mykaarma._partner_rules import PARTNER_RULES, PartnerSubject, _blank
+from .._rules import blank as _blank
+from ..mykaarma._partner_rules import PARTNER_RULES, PartnerSubject
 from ._strategies import ExpectedIssue, register_breaker, register_fixup
 
 _ADVISOR_RULE = "advisor-or-assigned-user"
