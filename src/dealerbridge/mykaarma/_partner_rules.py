@@ -24,7 +24,7 @@ from typing import Any, overload
 
 import attrs
 
-from .._errors import Issue, ValidationError
+from .._errors import Issue, ValidationError, issue
 from .._generated.mykaarma import PartnerAppointmentRequest
 from .._json import check_value
 from .._models import Model, dump, load
@@ -498,8 +498,6 @@ def _as_body(payload: object) -> dict[str, Any]:
         value = dump(payload, validate=False)
         if isinstance(value, dict):
             return value
-    from .._errors import issue
-
     raise ValidationError(
         [issue("", "type", f"the request must be a JSON object, got {type(payload).__name__}")]
     )
@@ -526,11 +524,11 @@ def apply_partner_defaults(
     says none is applied.
     """
     if isinstance(request, Model):
-        body = dump(request, validate=False)
-        return load(type(request), apply_partner_defaults(_as_body(body)))
-    if too_deep := check_value(_as_body(request)):  # deepcopy recurses: refuse deep values
+        return load(type(request), apply_partner_defaults(_as_body(request)))
+    given = _as_body(request)
+    if too_deep := check_value(given):  # deepcopy recurses: refuse deep values
         raise ValidationError(too_deep)
-    body = copy.deepcopy(_as_body(request))
+    body = copy.deepcopy(given)
     for key, ride in _TRIPS:
         trip = _obj(body.get(key))
         if trip is None:
@@ -550,5 +548,4 @@ def apply_partner_defaults(
         ):
             if appointment.get(name) is None:
                 appointment[name] = value
-    result: dict[str, object] = dict(body)
-    return result
+    return body
