@@ -515,6 +515,13 @@ def test_parse_event_refuses_what_is_not_an_event(raw):
         mk.parse_event(raw)
 
 
+@pytest.mark.parametrize("raw", [None, {"type": "customers"}, 3])
+def test_parse_event_refuses_a_body_that_is_not_text_as_json_type(raw):
+    with pytest.raises(db.ValidationError) as info:
+        mk.parse_event(raw)
+    assert [(i.path, i.code) for i in info.value.issues] == [("", "json.type")]
+
+
 def test_the_customer_event_keeps_a_legacy_null_id():
     raw = (FIXTURES / "mykaarma" / "customer-event" / "valid-legacy-null-id.json").read_bytes()
     with warnings.catch_warnings():

@@ -457,3 +457,11 @@ def test_the_signature_is_about_bytes_not_json():
     assert sm.verify_webhook(b"not json", headers, SECRET) is True
     with pytest.raises(db.ValidationError):
         sm.parse_webhook(b"not json")
+
+
+@pytest.mark.parametrize("wrap", [bytearray, memoryview])
+def test_a_body_in_a_byte_buffer_reads_as_its_bytes(wrap):
+    raw = VALID[0].read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", db.UnknownEnumValueWarning)
+        assert sm.parse_webhook(wrap(raw)) == sm.parse_webhook(raw)

@@ -19,12 +19,13 @@ plain data: it imports nothing from dealerbridge and never Hypothesis.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
-__all__ = ["Rule"]
+__all__ = ["ABSENT", "Rule", "blank", "set_member"]
 
 S = TypeVar("S")
 
@@ -52,3 +53,24 @@ class Rule(Generic[S]):
     def violated(self, subject: S) -> bool:
         """Whether *subject* breaks this rule."""
         return bool(self.find(subject))
+
+
+# Helpers the vendor rule tables share.
+
+ABSENT: Any = object()
+"""A member value meaning "absent" in a rule's breaks: `set_member` removes the member."""
+
+_NON_BLANK = re.compile(r"[^ \t\n\r\f\v]")
+
+
+def blank(value: object) -> bool:
+    """Absent, null, not a string, empty or only whitespace (Java's isBlank, ASCII)."""
+    return not isinstance(value, str) or _NON_BLANK.search(value) is None
+
+
+def set_member(target: dict[str, Any], key: str, value: object) -> None:
+    """Set ``target[key]`` to *value*, or remove the member when *value* is `ABSENT`."""
+    if value is ABSENT:
+        target.pop(key, None)
+    else:
+        target[key] = value

@@ -30,7 +30,8 @@ import phonenumbers
 
 from .._errors import Issue, ValidationError, issue
 from .._models import Model, dump
-from .._rules import Rule
+from .._rules import ABSENT, Rule, set_member
+from .._rules import blank as _blank
 
 __all__ = [
     "CUSTOMER_RULES",
@@ -198,10 +199,6 @@ def _warning(number: int, path: str, why: str, value: Any = None) -> Issue:
     )
 
 
-def _blank(value: Any) -> bool:
-    return not isinstance(value, str) or not value.strip(" \t\n\r\f\v")
-
-
 def _null_or_empty(items: Any) -> str:
     return "null" if items is None else "empty"
 
@@ -356,14 +353,7 @@ def _json_of(value: Any) -> Any:
 # ------------------------------------------------------------------------------------ rules
 
 Body = dict[str, Any]
-_BLANKS: tuple[Any, ...] = (_ABSENT := object(), "", "  \t")
-
-
-def _set(target: dict[str, Any], key: str, value: Any) -> None:
-    if value is _ABSENT:
-        target.pop(key, None)
-    else:
-        target[key] = value
+_BLANKS: tuple[Any, ...] = (ABSENT, "", "  \t")
 
 
 def _customer(body: Body) -> dict[str, Any] | None:
@@ -402,9 +392,9 @@ def _names_breaks(body: Body) -> list[Body]:
             bc = broken["customer"]
             if bc.get("isBusiness") is True:  # a business: make it a person first
                 bc["isBusiness"] = False
-                _set(bc, "company", _ABSENT)
+                set_member(bc, "company", ABSENT)
                 bc["firstName"], bc["lastName"] = "Dana", "Whitaker"
-            _set(bc, key, blank)
+            set_member(bc, key, blank)
             out.append(broken)
     return out
 
@@ -432,7 +422,7 @@ def _company_breaks(body: Body) -> list[Body]:
         bc = broken["customer"]
         bc["isBusiness"] = True
         bc["firstName"], bc["lastName"] = "Dana", "Whitaker"  # names then still hold
-        _set(bc, "company", blank)
+        set_member(bc, "company", blank)
         out.append(broken)
     return out
 
@@ -458,12 +448,12 @@ def _vehicle_repair(vehicle: Any) -> None:
 def _vehicle_breaks_one(vehicle: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for key in _YMM:
-        for vin in (_ABSENT, ""):
+        for vin in (ABSENT, ""):
             broken = copy.deepcopy(vehicle)
-            _set(broken, "vin", vin)
+            set_member(broken, "vin", vin)
             for other in _YMM:
                 broken[other] = _YMM_FILL[other]
-            _set(broken, key, _ABSENT if vin == "" else "")
+            set_member(broken, key, ABSENT if vin == "" else "")
             out.append(broken)
     return out
 
@@ -495,8 +485,14 @@ def _vehicles_breaks(body: Body) -> list[Body]:
 
 
 def _rule(
-    name: str, description: str, paths: tuple[str, ...], find: Any, repair: Any, breaks: Any
+    name: str,
+    description: str,
+    paths: tuple[str, ...],
+    find: Callable[[Body], Sequence[str]],
+    repair: Callable[[Body], None],
+    breaks: Callable[[Body], Sequence[Body]],
 ) -> Rule[Body]:
+    """A rule whose issue code is its name (myKaarma documents no code for these)."""
     return Rule(
         name=name,
         code=name,

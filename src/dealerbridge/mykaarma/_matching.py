@@ -92,7 +92,7 @@ def _keys(customer: Mapping[str, Any], vehicles: Any, business: bool) -> _Keys:
 
 def _json(value: Any, cls: type[Model]) -> Any:
     if isinstance(value, Model):
-        value = dump(value)
+        value = dump(value, validate=False)  # load() below validates it, against *cls*
     with warnings.catch_warnings():
         # An enum value beyond the documented ones does not matter for matching.
         warnings.simplefilter("ignore")

@@ -19,18 +19,18 @@ Not decidable locally (the server decides them from data the request does not ca
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable
 from typing import Any, overload
 
 import attrs
 
-from .._errors import Issue, ValidationError
+from .._errors import Issue, ValidationError, issue
 from .._generated.mykaarma import PartnerAppointmentRequest
 from .._json import check_value
 from .._models import Model, dump, load
 from .._render import render_value
-from .._rules import Rule
+from .._rules import ABSENT, Rule, set_member
+from .._rules import blank as _blank
 from ._appointment_time import split_appointment_datetime
 
 __all__ = [
@@ -41,15 +41,9 @@ __all__ = [
 ]
 
 
-_NON_BLANK = re.compile(r"[^ \t\n\r\f\v]")
 _TRIPS = (("pickupTripInformation", "PICKUP_VEHICLE"), ("dropTripInformation", "DROPOFF_VEHICLE"))
 _WHEN = "2026-04-06T13:00:00-0700"
 _RIDE_TIME = "2026-04-08T15:00:00-0700"
-
-
-def _blank(value: Any) -> bool:
-    """Absent, null, empty or only whitespace (Java's isBlank, ASCII)."""
-    return not isinstance(value, str) or _NON_BLANK.search(value) is None
 
 
 def _obj(value: Any) -> dict[str, Any] | None:
@@ -79,21 +73,14 @@ class PartnerSubject:
 
 
 _Rule = Rule[PartnerSubject]
-_BLANKS: tuple[Any, ...] = (_ABSENT := object(), None, "", "  \t")
-
-
-def _set(body: dict[str, Any], key: str, value: Any) -> None:
-    if value is _ABSENT:
-        body.pop(key, None)
-    else:
-        body[key] = value
+_BLANKS: tuple[Any, ...] = (ABSENT, None, "", "  \t")
 
 
 def _put(key: str, value: Any, inside: str | None = None) -> Callable[[dict[str, Any]], None]:
-    """An edit setting body[key] (or body[inside][key]) to *value*, or removing it for _ABSENT."""
+    """An edit setting body[key] (or body[inside][key]) to *value*, or removing it for ABSENT."""
 
     def edit(body: dict[str, Any]) -> None:
-        _set(body if inside is None else body[inside], key, value)
+        set_member(body if inside is None else body[inside], key, value)
 
     return edit
 
@@ -131,7 +118,7 @@ def _required_object(code: str, key: str, description: str) -> _Rule:
         description=description,
         paths=(path,),
         find=lambda s: [path] if _obj(s.body.get(key)) is None else [],
-        breaks=lambda s: [s.but(_put(key, v)) for v in (_ABSENT, None)],
+        breaks=lambda s: [s.but(_put(key, v)) for v in (ABSENT, None)],
     )
 
 
@@ -228,7 +215,7 @@ def _creator_user() -> _Rule:
     def breaks(s: PartnerSubject) -> list[PartnerSubject]:
         if _obj(s.body.get("appointmentInformation")) is None or not s.not_web:
             return []
-        out = [s.but(_put("creatorUser", v, "appointmentInformation")) for v in (_ABSENT, None)]
+        out = [s.but(_put("creatorUser", v, "appointmentInformation")) for v in (ABSENT, None)]
 
         def blank_uuid(b: dict[str, Any]) -> None:
             b["appointmentInformation"]["creatorUser"] = {"uuid": "   "}
@@ -511,8 +498,6 @@ def _as_body(payload: object) -> dict[str, Any]:
         value = dump(payload, validate=False)
         if isinstance(value, dict):
             return value
-    from .._errors import issue
-
     raise ValidationError(
         [issue("", "type", f"the request must be a JSON object, got {type(payload).__name__}")]
     )
@@ -539,11 +524,11 @@ def apply_partner_defaults(
     says none is applied.
     """
     if isinstance(request, Model):
-        body = dump(request, validate=False)
-        return load(type(request), apply_partner_defaults(_as_body(body)))
-    if too_deep := check_value(_as_body(request)):  # deepcopy recurses: refuse deep values
+        return load(type(request), apply_partner_defaults(_as_body(request)))
+    given = _as_body(request)
+    if too_deep := check_value(given):  # deepcopy recurses: refuse deep values
         raise ValidationError(too_deep)
-    body = copy.deepcopy(_as_body(request))
+    body = copy.deepcopy(given)
     for key, ride in _TRIPS:
         trip = _obj(body.get(key))
         if trip is None:
@@ -563,5 +548,4 @@ def apply_partner_defaults(
         ):
             if appointment.get(name) is None:
                 appointment[name] = value
-    result: dict[str, object] = dict(body)
-    return result
+    return body

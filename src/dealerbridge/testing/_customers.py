@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from .._rules import Rule
 from ..mykaarma._customers import CUSTOMER_RULES, VEHICLE_RULE
-from ._strategies import ExpectedIssue, payloads, register_breaker, register_fixup
+from ._strategies import Breaker, ExpectedIssue, Fixup, payloads, register_breaker, register_fixup
 
 __all__ = [
     "CUSTOMER_REQUESTS",
@@ -29,7 +29,7 @@ CUSTOMER_REQUESTS = (
 _VEHICLE_REQUEST = "mykaarma/save-customer-vehicle-request"
 
 
-def _fix(rules: Sequence[Rule[Any]]) -> Any:
+def _fix(rules: Sequence[Rule[Any]]) -> Fixup:
     def fixup(payload: Any) -> Any:
         if not isinstance(payload, dict):
             return payload
@@ -42,7 +42,7 @@ def _fix(rules: Sequence[Rule[Any]]) -> Any:
     return fixup
 
 
-def _breaker(rules: Sequence[Rule[Any]]) -> Any:
+def _breaker(rules: Sequence[Rule[Any]]) -> Breaker:
     def breaker(valid: Any) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
         options = []
         for rule in rules:

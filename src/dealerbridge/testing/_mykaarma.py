@@ -7,7 +7,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ..mykaarma._partner_rules import PARTNER_RULES, PartnerSubject, _blank
+from .._models import JSON
+from .._rules import blank as _blank
+from ..mykaarma._partner_rules import PARTNER_RULES, PartnerSubject
 from ._strategies import ExpectedIssue, register_breaker, register_fixup
 
 _ADVISOR_RULE = "advisor-or-assigned-user"
@@ -104,7 +106,7 @@ def partner_requests(
     return st.builds(shape, payloads(_PARTNER, max_items=max_items), times)
 
 
-def partner_break_options(valid: Any) -> list[tuple[Any, str]]:
+def partner_break_options(valid: dict[str, JSON]) -> list[tuple[dict[str, JSON], str]]:
     """Every single-rule break of a valid partner request, with the code it must produce (a
     body breaking INVALID_DEALER_UUID is the valid body itself: the caller passes a blank
     dealer UUID)."""

@@ -358,20 +358,11 @@ def _ptr(parts: tuple[Any, ...]) -> str:
 
 class _Sites:
     """Walks a valid payload together with its schema model, listing places a rule can be
-    broken as ``(kind, path, parent, raw schema, base $id)``."""
+    broken as ``(kind, path, location of the schema there)``."""
 
-    def __init__(self, builder: _Builder) -> None:
-        self.b = builder
-        self.out: list[tuple[str, tuple[Any, ...], Any, dict[str, Any], str]] = []
+    def __init__(self) -> None:
+        self.out: list[tuple[str, tuple[Any, ...], Location]] = []
         self.frozen: set[tuple[Any, ...]] = set()
-
-    def walk(
-        self, node: Any, base: str, value: Any, path: tuple[Any, ...], closed_ok: bool
-    ) -> None:
-        """Walk *value* along *node*: a model node, or a whole raw document."""
-        if isinstance(node, dict):
-            node = self.b.registry.model_by_id(base or node["$id"]).root
-        self.visit(node, value, path)
 
     def visit(self, node: Node, value: Any, path: tuple[Any, ...]) -> None:
         if isinstance(node, Nullable):
@@ -404,21 +395,17 @@ class _Sites:
                     and field.wire_name in value
                     and field.wire_name not in conditional
                 ):
-                    self.add("required", (*path, field.wire_name), value, node.location)
+                    self.out.append(("required", (*path, field.wire_name), node.location))
             if node.closed:
-                self.add("additionalProperties", (*path, "zzUnknownField"), value, node.location)
+                self.out.append(("additionalProperties", (*path, "zzUnknownField"), node.location))
             for field in node.fields:
                 key = field.wire_name
                 if key in value:
                     if key not in conditional:
-                        self.add("value", (*path, key), value, field.schema.location)
+                        self.out.append(("value", (*path, key), field.schema.location))
                     self.visit(field.schema, value[key], (*path, key))
         elif isinstance(node, ArraySchema) and isinstance(value, list) and value:
             self.visit(node.items, value[0], (*path, 0))
-
-    def add(self, kind: str, path: tuple[Any, ...], parent: Any, where: Location) -> None:
-        raw = self.b.registry.raw_at(where)
-        self.out.append((kind, path, parent, raw, where.document_id))
 
 
 _CANDIDATES: list[Any] = [
@@ -473,8 +460,7 @@ def _build_invalid(
     max_items: int,
     stubs: Mapping[str, st.SearchStrategy[Any]] | None,
 ) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
-    document = reg.document(schema, version)
-    builder = _Builder(reg, max_items, False)
+    root_node = reg.model_by_id(reg.document(schema, version)["$id"]).root
     rs_registry = _rs_registry(reg)
     valid_payloads = payloads(
         schema,
@@ -485,19 +471,16 @@ def _build_invalid(
         stubs=stubs,
     )
     vendor = _breakers.get(schema, [])
-    leaf_cache: dict[tuple[str, str], list[tuple[Any, str]]] = {}
+    leaf_cache: dict[Location, list[tuple[Any, str]]] = {}
 
-    def leaf_breaks(sub: Any, base: str) -> list[tuple[Any, str]]:
-        """The candidates that break the leaf schema *sub* with one issue at its root, each
-        with that issue's code (computed once per leaf schema: it does not depend on the
-        payload)."""
-        key = (base, json.dumps(sub, sort_keys=True))
-        found = leaf_cache.get(key)
+    def leaf_breaks(where: Location) -> list[tuple[Any, str]]:
+        """The candidates that break the leaf schema at *where* with one issue at its root,
+        each with that issue's code (computed once per schema location: it does not depend on
+        the payload)."""
+        found = leaf_cache.get(where)
         if found is None:
-            if isinstance(sub, dict) and set(sub) - {"description"} == {"$ref"}:
-                root: dict[str, Any] = {"$schema": DRAFT, "$ref": _abs(base, sub["$ref"])}
-            else:
-                root = {"$schema": DRAFT, **_absolutise(sub, base)}
+            sub = reg.raw_at(where)
+            root = {"$schema": DRAFT, **_absolutise(sub, where.document_id)}
             validator = jsonschema_rs.validator_for(
                 root, registry=rs_registry, validate_formats=True, offline=True
             )
@@ -510,7 +493,7 @@ def _build_invalid(
                     # an object requiring one member) is reported at the member, not here.
                     if code not in ("anyOf", "oneOf", "required"):
                         found.append((candidate, code))
-            leaf_cache[key] = found
+            leaf_cache[where] = found
         return found
 
     @st.composite
@@ -520,11 +503,11 @@ def _build_invalid(
         if flip:
             chosen: tuple[Any, ExpectedIssue] = draw(st.one_of([b(valid) for b in vendor]))
             return chosen
-        sites = _Sites(builder)
-        sites.walk(document, document["$id"], valid, (), True)
+        sites = _Sites()
+        sites.visit(root_node, valid, ())
         # (path, new value or _DELETE, code); only the one drawn is applied.
         options: list[tuple[tuple[Any, ...], Any, str]] = []
-        for kind, path, _parent, sub, base in sites.out:
+        for kind, path, where in sites.out:
             if path in sites.frozen:
                 continue
             if kind == "required":
@@ -532,7 +515,7 @@ def _build_invalid(
             elif kind == "additionalProperties":
                 options.append((path, 1, "additionalProperties"))
             else:
-                options.extend((path, new, code) for new, code in leaf_breaks(sub, base))
+                options.extend((path, new, code) for new, code in leaf_breaks(where))
         assume(bool(options))
         path, new, code = options[draw(st.integers(0, len(options) - 1))]
         return _edit(valid, path, new), ExpectedIssue(_ptr(path), code)
