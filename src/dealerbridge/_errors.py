@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ._render import escape_text, json_type, redaction, redaction_enabled, render_value
+from ._render import escape_text, redaction, redaction_enabled, render_value
 
 __all__ = [
     "DealerbridgeError",
@@ -41,7 +41,6 @@ __all__ = [
 
 #: The renderer under its older name (used by the validation translation).
 describe_value = render_value
-_json_type = json_type
 
 
 @attrs.frozen(repr=False)

@@ -84,7 +84,11 @@ class SchemaRef:
 
 
 def wire(key: str, *, default: Any = attrs.NOTHING, content_json: bool = False) -> Any:
-    """An attrs field with its wire key (generated code calls this)."""
+    """An attrs field with its wire key (generated code calls this).
+
+    Private: only the generated modules use it (it is not in ``dealerbridge.__all__``). It
+    returns ``Any`` for the same reason ``attrs.field`` does: the class attribute's annotation,
+    not this call, gives the member its type."""
     return attrs.field(default=default, metadata={"wire": key, "content_json": content_json})
 
 
