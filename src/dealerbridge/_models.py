@@ -262,17 +262,20 @@ def _none_or(fn: _Fn, tp: Any) -> _Fn:
 
 
 def _union_structure(classes: list[type[Model]]) -> _Fn:
+    # Each class's function looked up once, here (a recursive class's is its lazy stand-in).
     keyed = [
-        (c.__dealerbridge_discriminator__, c) for c in classes if c.__dealerbridge_discriminator__
+        (c.__dealerbridge_discriminator__, _model_structure(c))
+        for c in classes
+        if c.__dealerbridge_discriminator__
     ]
-    fallback = [c for c in classes if not c.__dealerbridge_discriminator__]
+    fallback = [_model_structure(c) for c in classes if not c.__dealerbridge_discriminator__]
 
     def structure(value: Any) -> Any:
-        for key, cls in keyed:
+        for key, build in keyed:
             if key in value:
-                return _model_structure(cls)(value)
+                return build(value)
         if fallback:
-            return _model_structure(fallback[0])(value)
+            return fallback[0](value)
         raise DealerbridgeUsageError(f"no class of {classes} matches")
 
     return structure
