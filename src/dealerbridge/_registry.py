@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ._errors import UnknownSchemaError
-from ._render import render_value
+from ._render import render_value, unescape_segment
 from ._schema_model import (
     Location,
     Node,
@@ -228,7 +228,7 @@ def pointer_parts(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise UnknownSchemaError(f"{pointer!r} is not a JSON Pointer")
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+    return [unescape_segment(p) for p in pointer[1:].split("/")]
 
 
 _default: SchemaRegistry | None = None
