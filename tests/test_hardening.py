@@ -151,7 +151,9 @@ def test_python_only_values_are_json_type(bad):
 def test_a_value_that_contains_itself_is_refused_not_a_crash():
     loop: list[object] = []
     loop.append(loop)
-    assert [i.code for i in db.errors({"mileage": loop}, "mykaarma/order")] == ["json.depth"]
+    found = db.errors({"mileage": loop}, "mykaarma/order")
+    assert [(i.path, i.code) for i in found] == [("/mileage/0", "json.depth")]
+    assert found[0].message == "the value contains itself"  # found as a cycle, not as depth
     shared = {"a": 1}
     assert check_value([shared, shared, [shared]]) == []  # shared is not cyclic
 
