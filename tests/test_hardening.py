@@ -407,3 +407,14 @@ def test_issue_optional_rule_and_vendor_fields_travel_in_dict_and_repr():
     assert data["vendor_text"] == "Source is required"
     assert data["schema_location"].endswith("#/required")
     assert "vendor_code='SOURCE_REQUIRED'" in repr(tagged)
+
+
+def test_an_unknown_member_is_redacted_even_when_another_schema_defines_its_name():
+    # "orderNumber" is a member of the order schema, not of the partner request (closed).
+    body = json.loads(next(PARTNER.glob("valid*.json")).read_text())
+    assert "orderNumber" not in body
+    body["orderNumber"] = "x"
+    with db.redaction():
+        found = db.errors(body, "mykaarma/partner-appointment-request")
+    assert [(i.path, i.code) for i in found] == [(f"/{REDACTED_NAME}", "additionalProperties")]
+    assert "orderNumber" not in str(found[0])
