@@ -151,7 +151,9 @@ def test_python_only_values_are_json_type(bad):
 def test_a_value_that_contains_itself_is_refused_not_a_crash():
     loop: list[object] = []
     loop.append(loop)
-    assert [i.code for i in db.errors({"mileage": loop}, "mykaarma/order")] == ["json.depth"]
+    found = db.errors({"mileage": loop}, "mykaarma/order")
+    assert [(i.path, i.code) for i in found] == [("/mileage/0", "json.depth")]
+    assert found[0].message == "the value contains itself"  # found as a cycle, not as depth
     shared = {"a": 1}
     assert check_value([shared, shared, [shared]]) == []  # shared is not cyclic
 
@@ -405,3 +407,14 @@ def test_issue_optional_rule_and_vendor_fields_travel_in_dict_and_repr():
     assert data["vendor_text"] == "Source is required"
     assert data["schema_location"].endswith("#/required")
     assert "vendor_code='SOURCE_REQUIRED'" in repr(tagged)
+
+
+def test_an_unknown_member_is_redacted_even_when_another_schema_defines_its_name():
+    # "orderNumber" is a member of the order schema, not of the partner request (closed).
+    body = json.loads(next(PARTNER.glob("valid*.json")).read_text())
+    assert "orderNumber" not in body
+    body["orderNumber"] = "x"
+    with db.redaction():
+        found = db.errors(body, "mykaarma/partner-appointment-request")
+    assert [(i.path, i.code) for i in found] == [(f"/{REDACTED_NAME}", "additionalProperties")]
+    assert "orderNumber" not in str(found[0])

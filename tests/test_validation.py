@@ -139,3 +139,9 @@ def test_issue_codes_are_documented_in_readme():
     readme = (__import__("pathlib").Path(__file__).parents[1] / "README.md").read_text()
     for code in ISSUE_CODES:
         assert f"`{code}`" in readme, code
+
+
+def test_a_member_name_with_tilde_and_slash_is_escaped_in_the_path():
+    # RFC 6901: "~" is written "~0" and "/" is written "~1" (in that order).
+    found = codes([{"cannedId": "c", "a~1/b": 1}], "test/order-form-request")
+    assert found == [("/0/a~01~1b", "additionalProperties")]

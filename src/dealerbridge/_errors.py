@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ._render import escape_text, json_type, redaction, redaction_enabled, render_value
+from ._render import escape_segment, escape_text, redaction, redaction_enabled, render_value
 
 __all__ = [
     "DealerbridgeError",
@@ -41,7 +41,6 @@ __all__ = [
 
 #: The renderer under its older name (used by the validation translation).
 describe_value = render_value
-_json_type = json_type
 
 
 @attrs.frozen(repr=False)
@@ -175,7 +174,4 @@ def issue(path: str, code: str, message: str, value: object = None) -> Issue:
 
 def pointer(parts: Iterable[str | int]) -> str:
     """RFC 6901 JSON Pointer from path segments."""
-    out = []
-    for part in parts:
-        out.append("/" + str(part).replace("~", "~0").replace("/", "~1"))
-    return "".join(out)
+    return "".join("/" + escape_segment(str(part)) for part in parts)

@@ -84,7 +84,11 @@ class SchemaRef:
 
 
 def wire(key: str, *, default: Any = attrs.NOTHING, content_json: bool = False) -> Any:
-    """An attrs field with its wire key (generated code calls this)."""
+    """An attrs field with its wire key (generated code calls this).
+
+    Private: only the generated modules use it (it is not in ``dealerbridge.__all__``). It
+    returns ``Any`` for the same reason ``attrs.field`` does: the class attribute's annotation,
+    not this call, gives the member its type."""
     return attrs.field(default=default, metadata={"wire": key, "content_json": content_json})
 
 
@@ -258,17 +262,20 @@ def _none_or(fn: _Fn, tp: Any) -> _Fn:
 
 
 def _union_structure(classes: list[type[Model]]) -> _Fn:
+    # Each class's function looked up once, here (a recursive class's is its lazy stand-in).
     keyed = [
-        (c.__dealerbridge_discriminator__, c) for c in classes if c.__dealerbridge_discriminator__
+        (c.__dealerbridge_discriminator__, _model_structure(c))
+        for c in classes
+        if c.__dealerbridge_discriminator__
     ]
-    fallback = [c for c in classes if not c.__dealerbridge_discriminator__]
+    fallback = [_model_structure(c) for c in classes if not c.__dealerbridge_discriminator__]
 
     def structure(value: Any) -> Any:
-        for key, cls in keyed:
+        for key, build in keyed:
             if key in value:
-                return _model_structure(cls)(value)
+                return build(value)
         if fallback:
-            return _model_structure(fallback[0])(value)
+            return fallback[0](value)
         raise DealerbridgeUsageError(f"no class of {classes} matches")
 
     return structure

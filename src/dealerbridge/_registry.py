@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ._errors import UnknownSchemaError
-from ._render import render_value
+from ._render import render_value, unescape_segment
 from ._schema_model import (
     Location,
     Node,
@@ -50,6 +50,12 @@ class SchemaRegistry:
 
     def __init__(self, roots: Sequence[Path]) -> None:
         self._roots = tuple(roots)
+        # Built as they are asked for: every model node by location, every document model,
+        # the object rules (``allOf`` entries) by location and the documents they were read from.
+        self._model_cache: dict[Location, Node] = {}
+        self._models: dict[tuple[str, int], SchemaDocument] = {}
+        self._object_rules: dict[Location, ObjectRule] = {}
+        self._rules_read: set[str] = set()
 
     @cached_property
     def _files(self) -> dict[str, dict[int, Path]]:
@@ -138,14 +144,6 @@ class SchemaRegistry:
         """The raw node at JSON Pointer *pointer* of a document (``""``: the document)."""
         return self.locate(self.document(name, version)["$id"], "#" + pointer)[1]
 
-    @cached_property
-    def _model_cache(self) -> dict[Location, Node]:
-        return {}
-
-    @cached_property
-    def _models(self) -> dict[tuple[str, int], SchemaDocument]:
-        return {}
-
     def member_names(self) -> frozenset[str]:
         """Every member name some schema of this registry defines: the fields of every object
         of every document's model (built on first use; redaction is its only reader)."""
@@ -175,10 +173,16 @@ class SchemaRegistry:
 
     def model_by_id(self, document_id: str) -> SchemaDocument:
         """The schema model of the bundled document with this ``$id``."""
-        for (name, version), doc in self._documents.items():
-            if doc["$id"] == document_id:
-                return self.model(name, version)
-        raise UnknownSchemaError(f"no bundled schema has $id {document_id!r}")
+        try:
+            name, version = self._key_by_id[document_id]
+        except KeyError:
+            raise UnknownSchemaError(f"no bundled schema has $id {document_id!r}") from None
+        return self.model(name, version)
+
+    @cached_property
+    def _key_by_id(self) -> dict[str, tuple[str, int]]:
+        # model_node asks for every issue the translation explains: a look-up, not a scan.
+        return {doc["$id"]: key for key, doc in self._documents.items()}
 
     def raw_at(self, location: Location) -> Any:
         """The raw schema node at a model location."""
@@ -205,14 +209,6 @@ class SchemaRegistry:
             self._rules_read.add(location.document_id)
         return rules.get(location)
 
-    @cached_property
-    def _object_rules(self) -> dict[Location, ObjectRule]:
-        return {}
-
-    @cached_property
-    def _rules_read(self) -> set[str]:
-        return set()
-
     def model_at(self, name: str, version: int | None, pointer: str = "") -> Node:
         """The model node at JSON Pointer *pointer* of a document (``""``: its root)."""
         document = self.model(name, version)
@@ -232,7 +228,7 @@ def pointer_parts(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise UnknownSchemaError(f"{pointer!r} is not a JSON Pointer")
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+    return [unescape_segment(p) for p in pointer[1:].split("/")]
 
 
 _default: SchemaRegistry | None = None

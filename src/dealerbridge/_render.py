@@ -32,6 +32,7 @@ from typing import Any
 
 __all__ = [
     "REDACTED_NAME",
+    "escape_segment",
     "escape_text",
     "redact_names",
     "redaction",
@@ -39,6 +40,7 @@ __all__ = [
     "render_name",
     "render_value",
     "shorten",
+    "unescape_segment",
 ]
 
 #: Longest rendering, in characters, before a value is shortened in the middle.
@@ -298,11 +300,14 @@ def render_name(name: object, defined: bool = True) -> str:
     return render_value(name)
 
 
-def _unescape(segment: str) -> str:
+def unescape_segment(segment: str) -> str:
+    """One JSON Pointer reference token read (RFC 6901): ``~1`` is ``/``, then ``~0`` is ``~``
+    (in that order, so ``~01`` is ``~1``)."""
     return segment.replace("~1", "/").replace("~0", "~")
 
 
-def _escape(segment: str) -> str:
+def escape_segment(segment: str) -> str:
+    """One JSON Pointer reference token written (RFC 6901): ``~`` as ``~0``, ``/`` as ``~1``."""
     return segment.replace("~", "~0").replace("/", "~1")
 
 
@@ -323,7 +328,7 @@ def redact_names(
     defined = defined_names()
     out = []
     for item in issues:
-        segments = [_unescape(part) for part in item.path.split("/")[1:]]
+        segments = [unescape_segment(part) for part in item.path.split("/")[1:]]
         node = instance
         hidden: list[str] = []
         parts = []
@@ -344,7 +349,7 @@ def redact_names(
                 continue
             else:
                 node = None
-            parts.append(_escape(segment))
+            parts.append(escape_segment(segment))
         if not hidden:
             out.append(item)
             continue

@@ -28,7 +28,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
-from ._render import json_type
+from ._render import escape_segment, json_type
 
 __all__ = [
     "AnyValue",
@@ -65,7 +65,7 @@ class Location:
     pointer: str = ""
 
     def child(self, *parts: str) -> Location:
-        escaped = "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+        escaped = "".join("/" + escape_segment(p) for p in parts)
         return Location(self.document_id, self.pointer + escaped)
 
     @property
