@@ -28,6 +28,7 @@ import attrs
 
 from ._errors import DealerbridgeUsageError
 from ._registry import SchemaRegistry, default_registry
+from ._render import escape_segment
 
 __all__ = ["Change", "SchemaDiff", "breaking_versions", "diff_schemas", "load_side"]
 
@@ -283,7 +284,7 @@ def _compare_map(
     closed_old = old.get("additionalProperties") is False
     closed_new = new.get("additionalProperties") is False
     for name in sorted(set(a) | set(b)):
-        where = f"{at}/{key}/{_escape(name)}"
+        where = f"{at}/{key}/{escape_segment(name)}"
         if name in a and name in b:
             _compare(a[name], b[name], where, out)
         elif key == "$defs":
@@ -323,10 +324,6 @@ def _compare_list(key: str, a: Any, b: Any, at: str, out: list[Change]) -> None:
         out.append(
             Change(where, "breaking", f"{key} changed from {len(a)} to {len(b)} entries", True)
         )
-
-
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
 
 
 def breaking_versions(registry: SchemaRegistry) -> list[tuple[str, int, SchemaDiff]]:

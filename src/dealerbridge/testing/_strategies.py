@@ -13,6 +13,7 @@ import jsonschema_rs
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from .._errors import pointer
 from .._models import M, load
 from .._registry import SchemaRegistry, default_registry
 from .._schema_model import (
@@ -352,10 +353,6 @@ def models(cls: type[M], *, max_items: int = 2) -> st.SearchStrategy[M]:
 # --------------------------------------------------------------------------- invalid
 
 
-def _ptr(parts: tuple[Any, ...]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
 class _Sites:
     """Walks a valid payload together with its schema model, listing places a rule can be
     broken as ``(kind, path, location of the schema there)``."""
@@ -518,7 +515,7 @@ def _build_invalid(
                 options.extend((path, new, code) for new, code in leaf_breaks(where))
         assume(bool(options))
         path, new, code = options[draw(st.integers(0, len(options) - 1))]
-        return _edit(valid, path, new), ExpectedIssue(_ptr(path), code)
+        return _edit(valid, path, new), ExpectedIssue(pointer(path), code)
 
     return broken()
 
