@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from .._errors import Issue, ValidationError, describe_value
-from .._models import UNSET, load
+from .._models import UNSET, M, load
 from ._config import MappingConfig
 from ._report import MappingError, MappingNote, NoteKind
 
@@ -161,7 +160,7 @@ def show(value: object) -> str:
     return describe_value(value)
 
 
-def load_at(cls: Any, value: Any, prefix: str) -> Any:
+def load_at(cls: type[M], value: object, prefix: str) -> M:
     """*value* as a *cls* model: models pass through, JSON values are loaded (issues re-rooted
     under *prefix*)."""
     if isinstance(value, cls):

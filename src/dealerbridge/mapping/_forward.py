@@ -827,10 +827,10 @@ def _build(
     sublet = sum(r.cents for job in jobs for r in job.sublets)
     tax = sum(job.tax for job in jobs)
     canadian = sum(
-        (s.calculated_gst_cents if present(s.calculated_gst_cents) else 0)
-        + (s.calculated_pst_cents if present(s.calculated_pst_cents) else 0)
-        + (s.calculated_hst_cents if present(s.calculated_hst_cents) else 0)
+        cents
         for _, s in included
+        for cents in (s.calculated_gst_cents, s.calculated_pst_cents, s.calculated_hst_cents)
+        if isinstance(cents, int)
     )
     if canadian:
         rec.note(

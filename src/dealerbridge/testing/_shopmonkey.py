@@ -30,10 +30,11 @@ service discount are computed from their percents is not modelled: the strategie
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from .._models import UNSET
 from ..shopmonkey import Service
+from ..shopmonkey._totals import LineItem
 from ..shopmonkey._totals import line_cents as _runtime_line_cents
 from ..shopmonkey._totals import service_totals as _runtime_service_totals
 from ._strategies import register_fixup
@@ -74,6 +75,9 @@ _WIRE = {
 }
 
 
+_T = TypeVar("_T")
+
+
 class _Wire:
     """A wire dict read under the models' attribute names, so the runtime arithmetic
     (`dealerbridge.shopmonkey.service_totals`) prices payloads while they are being generated,
@@ -93,7 +97,7 @@ class _Wire:
 
 def line_cents(kind: str, line: dict[str, Any]) -> int:
     """One line item's amount under the reading above (`dealerbridge.shopmonkey`'s)."""
-    return _runtime_line_cents(kind, _Wire(line))
+    return _runtime_line_cents(kind, cast("LineItem", _Wire(line)))
 
 
 def service_totals(service: dict[str, Any]) -> dict[str, int]:
@@ -126,7 +130,7 @@ def _tame(line: dict[str, Any], kind: str) -> None:
         line["discountCents"] = drawn % (line_cents(kind, line) + 1)
 
 
-def balance_service(service: Any) -> Any:
+def balance_service(service: _T) -> _T:
     """Make a generated service's line items and totals add up (in place; returns it)."""
     if not isinstance(service, dict):
         return service
