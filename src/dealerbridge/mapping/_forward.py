@@ -761,7 +761,7 @@ def _cost(values: list[int | None]) -> int | None:
 
 
 def _build(
-    order: Any, services: Any, config: MappingConfig | None
+    order: object, services: Sequence[object] | sm.GetServicesResponse, config: MappingConfig | None
 ) -> tuple[dict[str, Any], Recorder]:
     rec = Recorder(config)
     order = load_at(sm.Order, order, "/order")
@@ -885,7 +885,9 @@ def _build(
 
 
 def shopmonkey_to_mykaarma(
-    order: Any, services: Any, config: MappingConfig | None = None
+    order: object,
+    services: Sequence[object] | sm.GetServicesResponse,
+    config: MappingConfig | None = None,
 ) -> Mapped[mk.CreateOrderRequest]:
     """The myKaarma create-order request for a Shopmonkey order and its services.
 
@@ -898,7 +900,9 @@ def shopmonkey_to_mykaarma(
 
 
 def shopmonkey_to_mykaarma_update(
-    order: Any, services: Any, config: MappingConfig | None = None
+    order: object,
+    services: Sequence[object] | sm.GetServicesResponse,
+    config: MappingConfig | None = None,
 ) -> Mapped[mk.UpdateOrderRequest]:
     """The same mapping as `shopmonkey_to_mykaarma`, as the update-order body: use it when the
     RO already exists in myKaarma (same order number within ±30 days, `mk.same_order`)."""

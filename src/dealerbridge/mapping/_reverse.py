@@ -161,7 +161,7 @@ def _mls_into(rec: Recorder, row: Any, where: str, service: dict[str, Any]) -> i
 
 
 def mykaarma_to_shopmonkey(
-    order: Any, config: MappingConfig | None = None
+    order: object, config: MappingConfig | None = None
 ) -> Mapped[list[sm.CreateCustomService]]:
     """The Shopmonkey custom services for a myKaarma order (``mk.Order``, ``mk.OrderEvent`` or
     ``mk.ReadOrderResponse``, or their JSON values). Pointers are rooted at the order."""
