@@ -53,22 +53,6 @@ def fit(values: Sequence[int], target: int) -> list[int]:
     return out
 
 
-def exact(value: object, where: str = "") -> Decimal:
-    """A JSON number as an exact Decimal (a float through ``repr``, never computed with)."""
-    kind = type(value)
-    if kind is float:  # the common cases first, by exact type
-        number = Decimal(repr(value))
-    elif kind is int:
-        return Decimal(value)  # type: ignore[arg-type]  # type(value) is int
-    elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError([Issue(where, "type", f"expected a number; found {show(value)}")])
-    else:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite():
-        raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
-    return number
-
-
 def job_index(letters: str) -> int:
     """The inverse of `job_letters`: A -> 0, AA -> 26."""
     n = 0

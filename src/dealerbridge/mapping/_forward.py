@@ -19,13 +19,13 @@ from .. import mykaarma as mk
 from .. import shopmonkey as sm
 from .._models import load
 from ..money import cents_to_amount
+from ..shopmonkey._totals import exact
 from ._common import (
     HUNDREDTH,
     Recorder,
     allocate,
     blank,
     decimal_text,
-    exact,
     fit,
     hours_text,
     job_index,

@@ -26,7 +26,7 @@ from typing import TypeAlias, cast
 
 import attrs
 
-from .._errors import Issue, ValidationError
+from .._errors import Issue, ValidationError, describe_value
 from .._generated.shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from .._models import UNSET
 
@@ -52,9 +52,17 @@ CATEGORIES: dict[str, str] = {
 def exact(value: object, where: str = "") -> Decimal:
     """A JSON number as an exact Decimal: a float is read through ``repr`` (its shortest
     decimal form), never computed with. A bool, NaN or infinity raises `ValidationError`."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError([Issue(where, "type", f"expected a number; found {value!r}", value)])
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    kind = type(value)
+    if kind is float:  # the common cases first, by exact type
+        number = Decimal(repr(value))
+    elif kind is int:
+        return Decimal(value)  # type: ignore[arg-type]  # type(value) is int
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            [Issue(where, "type", f"expected a number; found {describe_value(value)}", value)]
+        )
+    else:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
     return number
