@@ -16,6 +16,8 @@ from dealerbridge.mapping._common import job_letters
 from dealerbridge.money import amount_to_cents
 from dealerbridge.testing._mapping import CUSTOMER_IDS, TECHNICIAN_IDS
 
+from .test_mapping_reverse import priced
+
 PERMISSIVE = mapping.MappingConfig(
     orders=mapping.OrdersConfig(
         default_op_code="MISC",
@@ -261,17 +263,6 @@ def test_default_policies_refuse_with_mapping_codes_only(drawn):
         or "/calculated" in n.source
         for n in mapped.report
     )
-
-
-def priced(service):
-    total = 0
-    for labor in service.get("labors", []):
-        total += int(Decimal(repr(labor["hours"])) * labor["rateCents"] * labor["multiplier"])
-    for part in service.get("parts", []):
-        total += int(Decimal(repr(part["quantity"])) * part["retailCostCents"])
-    total += sum(f["amountCents"] for f in service.get("fees", []))
-    total += sum(s["retailCostCents"] for s in service.get("subcontracts", []))
-    return total
 
 
 def job_order(jobs):

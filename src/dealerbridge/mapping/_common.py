@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from .._errors import Issue, ValidationError, describe_value
-from .._models import UNSET, load
+from .._models import UNSET, M, load
 from ._config import MappingConfig
 from ._report import MappingError, MappingNote, NoteKind
 
@@ -52,22 +51,6 @@ def fit(values: Sequence[int], target: int) -> list[int]:
     elif gap < 0:
         out, _ = reduce_by(out, -gap)
     return out
-
-
-def exact(value: object, where: str = "") -> Decimal:
-    """A JSON number as an exact Decimal (a float through ``repr``, never computed with)."""
-    kind = type(value)
-    if kind is float:  # the common cases first, by exact type
-        number = Decimal(repr(value))
-    elif kind is int:
-        return Decimal(value)  # type: ignore[arg-type]  # type(value) is int
-    elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError([Issue(where, "type", f"expected a number; found {show(value)}")])
-    else:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if not number.is_finite():
-        raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
-    return number
 
 
 def job_index(letters: str) -> int:
@@ -161,7 +144,7 @@ def show(value: object) -> str:
     return describe_value(value)
 
 
-def load_at(cls: Any, value: Any, prefix: str) -> Any:
+def load_at(cls: type[M], value: object, prefix: str) -> M:
     """*value* as a *cls* model: models pass through, JSON values are loaded (issues re-rooted
     under *prefix*)."""
     if isinstance(value, cls):

@@ -15,7 +15,7 @@ from .._errors import Issue, ValidationError
 from .._models import dump, load
 from ._common import load_at, show
 from ._config import MappingConfig
-from ._report import Mapped, MappingError, MappingNote
+from ._report import Mapped, MappingError, MappingNote, NoteKind
 
 __all__ = ["shopmonkey_customer_to_mykaarma"]
 
@@ -66,7 +66,7 @@ def shopmonkey_customer_to_mykaarma(
     c: Any = dump(sm_customer)
     notes: list[MappingNote] = []
 
-    def note(kind: Any, source: str, target: str | None, message: str) -> None:
+    def note(kind: NoteKind, source: str, target: str | None, message: str) -> None:
         notes.append(MappingNote(kind, source, target, None, message))
 
     out: dict[str, Any] = {}
@@ -119,26 +119,20 @@ def shopmonkey_customer_to_mykaarma(
                 f"customers.customer_key is {key_source}, which is not set: no customerKey",
             )
 
-    contact = c.get("preferredContactMethod")
-    if contact in _CONTACT:
-        out["preferredCommunication"] = _CONTACT[contact]
-    elif contact is not None:
-        note(
-            "dropped",
-            "/customer/preferredContactMethod",
-            None,
-            f"preferredContactMethod {show(contact)} has no myKaarma equivalent",
-        )
-    language = c.get("preferredLanguage")
-    if language in _LOCALES:
-        out["preferredLocale"] = _LOCALES[language]
-    elif language is not None:
-        note(
-            "dropped",
-            "/customer/preferredLanguage",
-            None,
-            f"preferredLanguage {show(language)}: myKaarma knows only en-us and fr-ca",
-        )
+    for field, table, target, why in (
+        (
+            "preferredContactMethod",
+            _CONTACT,
+            "preferredCommunication",
+            " has no myKaarma equivalent",
+        ),
+        ("preferredLanguage", _LOCALES, "preferredLocale", ": myKaarma knows only en-us and fr-ca"),
+    ):
+        value = c.get(field)
+        if value in table:
+            out[target] = table[value]
+        elif value is not None:
+            note("dropped", f"/customer/{field}", None, f"{field} {show(value)}{why}")
 
     emails: list[dict[str, Any]] = []
     for i, e in enumerate(c.get("emails") or []):

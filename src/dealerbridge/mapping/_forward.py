@@ -19,13 +19,13 @@ from .. import mykaarma as mk
 from .. import shopmonkey as sm
 from .._models import load
 from ..money import cents_to_amount
+from ..shopmonkey._totals import exact
 from ._common import (
     HUNDREDTH,
     Recorder,
     allocate,
     blank,
     decimal_text,
-    exact,
     fit,
     hours_text,
     job_index,
@@ -761,7 +761,7 @@ def _cost(values: list[int | None]) -> int | None:
 
 
 def _build(
-    order: Any, services: Any, config: MappingConfig | None
+    order: object, services: Sequence[object] | sm.GetServicesResponse, config: MappingConfig | None
 ) -> tuple[dict[str, Any], Recorder]:
     rec = Recorder(config)
     order = load_at(sm.Order, order, "/order")
@@ -827,10 +827,10 @@ def _build(
     sublet = sum(r.cents for job in jobs for r in job.sublets)
     tax = sum(job.tax for job in jobs)
     canadian = sum(
-        (s.calculated_gst_cents if present(s.calculated_gst_cents) else 0)
-        + (s.calculated_pst_cents if present(s.calculated_pst_cents) else 0)
-        + (s.calculated_hst_cents if present(s.calculated_hst_cents) else 0)
+        cents
         for _, s in included
+        for cents in (s.calculated_gst_cents, s.calculated_pst_cents, s.calculated_hst_cents)
+        if isinstance(cents, int)
     )
     if canadian:
         rec.note(
@@ -885,7 +885,9 @@ def _build(
 
 
 def shopmonkey_to_mykaarma(
-    order: Any, services: Any, config: MappingConfig | None = None
+    order: object,
+    services: Sequence[object] | sm.GetServicesResponse,
+    config: MappingConfig | None = None,
 ) -> Mapped[mk.CreateOrderRequest]:
     """The myKaarma create-order request for a Shopmonkey order and its services.
 
@@ -898,7 +900,9 @@ def shopmonkey_to_mykaarma(
 
 
 def shopmonkey_to_mykaarma_update(
-    order: Any, services: Any, config: MappingConfig | None = None
+    order: object,
+    services: Sequence[object] | sm.GetServicesResponse,
+    config: MappingConfig | None = None,
 ) -> Mapped[mk.UpdateOrderRequest]:
     """The same mapping as `shopmonkey_to_mykaarma`, as the update-order body: use it when the
     RO already exists in myKaarma (same order number within ±30 days, `mk.same_order`)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import mykaarma as mk
 from .. import shopmonkey as sm
-from .._errors import ValidationError
+from .._errors import Issue, ValidationError
 from .._models import load
 from ..money import amount_to_cents
 from ._common import Recorder, blank, decimal_text, load_at, present, show
@@ -23,34 +23,21 @@ from ._report import Mapped, MappingError
 __all__ = ["mykaarma_to_shopmonkey"]
 
 
-def _order_of(value: Any) -> Any:
-    if isinstance(value, mk.Order):
-        return value
+def _order_of(value: object) -> mk.Order:
+    if isinstance(value, dict):  # an envelope's JSON: load it first
+        if "payload" in value:
+            value = load_at(mk.OrderEvent, value, "")
+        elif "header" not in value and ("order" in value or "statusCode" in value):
+            value = load_at(mk.ReadOrderResponse, value, "")
     if isinstance(value, mk.OrderEvent):
         return value.payload.order
     if isinstance(value, mk.ReadOrderResponse):
-        envelope = value.order
-        if not isinstance(envelope, mk.ReadOrderEnvelope):
-            raise MappingError([_no_order()])
-        return envelope.order
-    if isinstance(value, dict):
-        if "payload" in value:
-            return load_at(mk.OrderEvent, value, "").payload.order
-        if "header" in value:
-            return load_at(mk.Order, value, "")
-        if "order" in value or "statusCode" in value:
-            read = load_at(mk.ReadOrderResponse, value, "")
-            if not isinstance(read.order, mk.ReadOrderEnvelope):
-                raise MappingError([_no_order()])
-            return read.order.order
-        return load_at(mk.Order, value, "")
+        if not isinstance(value.order, mk.ReadOrderEnvelope):
+            raise MappingError(
+                [Issue("/order", "mapping.no_order", "the read response carries no order")]
+            )
+        return value.order.order
     return load_at(mk.Order, value, "")
-
-
-def _no_order() -> Any:
-    from .._errors import Issue
-
-    return Issue("/order", "mapping.no_order", "the read response carries no order")
 
 
 def _cents(rec: Recorder, value: Any, where: str) -> int:
@@ -174,15 +161,15 @@ def _mls_into(rec: Recorder, row: Any, where: str, service: dict[str, Any]) -> i
 
 
 def mykaarma_to_shopmonkey(
-    order: Any, config: MappingConfig | None = None
+    order: object, config: MappingConfig | None = None
 ) -> Mapped[list[sm.CreateCustomService]]:
     """The Shopmonkey custom services for a myKaarma order (``mk.Order``, ``mk.OrderEvent`` or
     ``mk.ReadOrderResponse``, or their JSON values). Pointers are rooted at the order."""
     rec = Recorder(config)
     cfg = rec.orders
     source = _order_of(order)
-    jobs = list(source.jobs) if present(source.jobs) and source.jobs else []
-    mls = list(source.mls) if present(source.mls) and source.mls else []
+    jobs: list[Any] = list(source.jobs) if isinstance(source.jobs, list) else []
+    mls: list[Any] = list(source.mls) if isinstance(source.mls, list) else []
     indexed = sorted(range(len(jobs)), key=lambda n: _job_key(jobs[n]))
     linked: dict[str, int] = {}
     for n in indexed:

@@ -22,12 +22,12 @@ per line:
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TypeAlias, cast
 
 import attrs
 
-from .._errors import Issue, ValidationError
-from .._generated.shopmonkey import Service
+from .._errors import Issue, ValidationError, describe_value
+from .._generated.shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from .._models import UNSET
 
 __all__ = [
@@ -52,9 +52,17 @@ CATEGORIES: dict[str, str] = {
 def exact(value: object, where: str = "") -> Decimal:
     """A JSON number as an exact Decimal: a float is read through ``repr`` (its shortest
     decimal form), never computed with. A bool, NaN or infinity raises `ValidationError`."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError([Issue(where, "type", f"expected a number; found {value!r}", value)])
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    kind = type(value)
+    if kind is float:  # the common cases first, by exact type
+        number = Decimal(repr(value))
+    elif kind is int:
+        return Decimal(value)  # type: ignore[arg-type]  # type(value) is int
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            [Issue(where, "type", f"expected a number; found {describe_value(value)}", value)]
+        )
+    else:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
     return number
@@ -64,19 +72,29 @@ def _cents(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def line_cents(kind: str, line: Any) -> int:
+#: Any one line item of a service; ``line_cents``'s *kind* says which.
+LineItem: TypeAlias = Labor | Part | Tire | Subcontract | Fee
+
+
+def line_cents(kind: str, line: LineItem) -> int:
     """One line item's amount in cents (``kind`` is the wire array name, e.g. ``"labors"``)."""
     if kind == "fees":
-        return int(line.amount_cents)
+        return int(cast(Fee, line).amount_cents)
     if kind == "labors":
-        gross = _cents(exact(line.hours) * line.rate_cents * exact(line.multiplier))
+        labor = cast(Labor, line)
+        gross = _cents(exact(labor.hours) * labor.rate_cents * exact(labor.multiplier))
+        discount = labor.discount_cents
     elif kind in ("parts", "tires"):
-        gross = _cents(exact(line.quantity) * line.retail_cost_cents)
+        goods = cast(Part | Tire, line)
+        gross = _cents(exact(goods.quantity) * goods.retail_cost_cents)
+        discount = goods.discount_cents
     elif kind == "subcontracts":
-        gross = int(line.retail_cost_cents)
+        sub = cast(Subcontract, line)
+        gross = int(sub.retail_cost_cents)
+        discount = sub.discount_cents
     else:
         raise ValueError(f"unknown line-item kind {kind!r}")
-    return gross - int(line.discount_cents)
+    return gross - int(discount)
 
 
 def _optional(value: object) -> int:

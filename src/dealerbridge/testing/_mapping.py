@@ -326,14 +326,14 @@ def _number(text: str) -> int | float:
     return int(value) if value == value.to_integral_value() else float(text)
 
 
-def _discount(draw: Any, negative: bool) -> int:
+def _discount(draw: st.DrawFn, negative: bool) -> int:
     if negative and draw(st.integers(0, 9)) == 0:
         return int(draw(st.integers(0, 80_000)))  # may exceed its line: a negative line
     return int(draw(st.sampled_from([0, 0, 0, 100, 250, 1_000])))
 
 
 @st.composite
-def _line(draw: Any, kind: str, n: int, negative: bool) -> dict[str, Any]:
+def _line(draw: st.DrawFn, kind: str, n: int, negative: bool) -> dict[str, Any]:
     line_id = f"{kind}-{n}-{draw(st.integers(0, 9999))}"
     if kind == "labors":
         line = copy.deepcopy(_LABOR)
@@ -374,7 +374,7 @@ def _line(draw: Any, kind: str, n: int, negative: bool) -> dict[str, Any]:
 
 @st.composite
 def shopmonkey_services(
-    draw: Any, *, max_lines: int = 3, negative: bool = True, authorized: bool | None = None
+    draw: st.DrawFn, *, max_lines: int = 3, negative: bool = True, authorized: bool | None = None
 ) -> dict[str, Any]:
     """One Shopmonkey service (JSON) whose totals add up from its line items."""
     service = copy.deepcopy(_SERVICE)
@@ -410,7 +410,7 @@ def shopmonkey_services(
 
 @st.composite
 def shopmonkey_orders_with_services(
-    draw: Any, *, max_services: int = 4, negative: bool = True
+    draw: st.DrawFn, *, max_services: int = 4, negative: bool = True
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """``(order, services)`` as JSON: a Shopmonkey order and the ``data`` of its GET services
     response (services of every authorization state, totals that add up)."""
@@ -446,7 +446,7 @@ def _amount(cents: int) -> str:
 
 
 @st.composite
-def mykaarma_orders(draw: Any, *, max_jobs: int = 4) -> dict[str, Any]:
+def mykaarma_orders(draw: st.DrawFn, *, max_jobs: int = 4) -> dict[str, Any]:
     """A myKaarma order (JSON, ``mykaarma/order``) whose job lines never claim more than the
     job's amounts (as the documented event: details may explain less)."""
     jobs = []

@@ -30,48 +30,33 @@ service discount are computed from their percents is not modelled: the strategie
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any, TypeVar, cast
+
+import attrs
 
 from .._models import UNSET
-from ..shopmonkey import Service
+from ..shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
+from ..shopmonkey._totals import CATEGORIES as _CATEGORY
+from ..shopmonkey._totals import LineItem
 from ..shopmonkey._totals import line_cents as _runtime_line_cents
 from ..shopmonkey._totals import service_totals as _runtime_service_totals
 from ._strategies import register_fixup
 
 __all__ = ["service_totals"]
 
-_CATEGORY = {
-    "labors": "calculatedLaborCents",
-    "parts": "calculatedPartsCents",
-    "tires": "calculatedTiresCents",
-    "subcontracts": "calculatedSubcontractsCents",
-    "fees": "calculatedFeeCents",
-}
 _ADDED = ("calculatedEpaCents", "calculatedShopSuppliesCents", "calculatedTaxCents")
 _ADDED_CA = ("calculatedGSTCents", "calculatedPSTCents", "calculatedHSTCents")
 
-# The model attribute names the runtime arithmetic reads, and their wire keys.
+# Model attribute name -> wire key, for every field the runtime arithmetic may read.
 _WIRE = {
-    "amount_cents": "amountCents",
-    "hours": "hours",
-    "rate_cents": "rateCents",
-    "multiplier": "multiplier",
-    "quantity": "quantity",
-    "retail_cost_cents": "retailCostCents",
-    "discount_cents": "discountCents",
-    "labors": "labors",
-    "parts": "parts",
-    "tires": "tires",
-    "subcontracts": "subcontracts",
-    "fees": "fees",
-    "calculated_epa_cents": "calculatedEpaCents",
-    "calculated_shop_supplies_cents": "calculatedShopSuppliesCents",
-    "calculated_discount_cents": "calculatedDiscountCents",
-    "calculated_tax_cents": "calculatedTaxCents",
-    "calculated_gst_cents": "calculatedGSTCents",
-    "calculated_pst_cents": "calculatedPSTCents",
-    "calculated_hst_cents": "calculatedHSTCents",
+    field.name: field.metadata["wire"]
+    for model in (Service, Labor, Part, Tire, Subcontract, Fee)
+    for field in attrs.fields(model)
+    if "wire" in field.metadata
 }
+
+
+_T = TypeVar("_T")
 
 
 class _Wire:
@@ -93,7 +78,7 @@ class _Wire:
 
 def line_cents(kind: str, line: dict[str, Any]) -> int:
     """One line item's amount under the reading above (`dealerbridge.shopmonkey`'s)."""
-    return _runtime_line_cents(kind, _Wire(line))
+    return _runtime_line_cents(kind, cast("LineItem", _Wire(line)))
 
 
 def service_totals(service: dict[str, Any]) -> dict[str, int]:
@@ -126,7 +111,7 @@ def _tame(line: dict[str, Any], kind: str) -> None:
         line["discountCents"] = drawn % (line_cents(kind, line) + 1)
 
 
-def balance_service(service: Any) -> Any:
+def balance_service(service: _T) -> _T:
     """Make a generated service's line items and totals add up (in place; returns it)."""
     if not isinstance(service, dict):
         return service
