@@ -171,8 +171,12 @@ def json_type(value: object) -> str:
         return "value"
 
 
-def render_value(value: object, *, limit: int = MAX_SHOWN) -> str:
+def render_value(value: object, *, limit: int = MAX_SHOWN, personal: bool = False) -> str:
     """A short JSON-like rendering of *value* for messages, or ``<redacted TYPE>``.
+
+    ``personal=True`` marks the value as personal data (a name, phone, e-mail, address,
+    plate, VIN or free-text note): callers that know it say so, so that redaction levels
+    can hide personal data while keeping other values visible.
 
     Never raises. Strings are quoted with invisible characters escaped; containers are shown
     up to about *limit* characters, then ``…`` and their size; values that are not JSON show
