@@ -4,7 +4,8 @@ Commands: ``validate``, ``map``, ``schemas list|show|export|diff``, ``sample``. 
 every command: 0 success (all valid), 1 invalid payloads (or a breaking schema change), 2 usage
 error (bad arguments, unknown schema, missing or unreadable path), checked before any work.
 ``--format json`` writes only JSON lines on stdout; messages for people go to stderr.
-``--redact``/``--no-redact`` override ``DEALERBRIDGE_REDACT``.
+``--redact [LEVEL]``/``--no-redact`` override ``DEALERBRIDGE_REDACT`` (levels ``pii``, the
+default, ``all`` and ``off``); the level reaches ``--jobs`` and Dask worker processes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ._errors import DealerbridgeUsageError, ValidationError, redaction
 from ._json import parse_json
 from ._models import dump
 from ._registry import default_registry
-from ._render import escape_text
+from ._render import REDACTION_LEVELS, RedactionLevel, as_level, escape_text
 from .batch import _SUFFIXES, BatchReport, LineResult, is_lines, plural
 from .batch._lines import check_schema, validate_document, validate_lines
 
@@ -66,9 +67,20 @@ def _common(command: argparse.ArgumentParser, *, schema_version: bool = True) ->
     )
     command.add_argument(
         "--redact",
-        action=argparse.BooleanOptionalAction,
+        nargs="?",
+        const="all",
+        choices=REDACTION_LEVELS,
         default=None,
-        help="keep values out of the output (default: DEALERBRIDGE_REDACT decides)",
+        metavar="LEVEL",
+        help="hide values in the output: all (the default with no LEVEL), pii (personal data "
+        "only) or off (default: DEALERBRIDGE_REDACT decides, else pii)",
+    )
+    command.add_argument(
+        "--no-redact",
+        dest="redact",
+        action="store_const",
+        const="off",
+        help="show every value (same as --redact off)",
     )
     if schema_version:
         command.add_argument(
@@ -131,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(args, "redact"):
+        # the level in force, resolved once here so that --jobs and Dask workers use it too
+        args.redact = as_level(args.redact)
     redact = getattr(args, "redact", None)
     try:
         with redaction(redact) if redact is not None else contextlib.nullcontext():
@@ -270,7 +285,7 @@ def _run_unit(
 _worker: dict[str, Any] = {}
 
 
-def _worker_init(schema: str, version: int | None, redact: bool | None) -> None:
+def _worker_init(schema: str, version: int | None, redact: RedactionLevel | None) -> None:
     check_schema(schema, version)  # the compiled schema, built once in this process
     _worker.update(schema=schema, version=version, redact=redact)
 

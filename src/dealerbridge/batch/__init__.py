@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .._errors import DealerbridgeUsageError
-from .._render import redaction
+from .._render import RedactionLevel, as_level, redaction
 from ._lines import (
     SAMPLES_PER_CODE,
     BatchReport,
@@ -130,7 +130,7 @@ def _block_task(
     schema: str,
     version: int | None,
     each: bool,
-    redact: bool | None,
+    redact: RedactionLevel | None,
     keep_failures: bool,
 ) -> tuple[str, int, int, BatchReport, list[tuple[int, dict[str, Any]]]]:
     """Validate one block; line numbers are local to the block (the client adds offsets)."""
@@ -165,7 +165,7 @@ def validate_files(
     failures_to: str | Path | Writer | None = None,
     version: int | None = None,
     each: bool = False,
-    redact: bool | None = None,
+    redact: RedactionLevel | bool | None = None,
     block_size: int = BLOCK_SIZE,
 ) -> BatchReport:
     """Validate every payload in the files named, on Dask, and return the `BatchReport`.
@@ -173,9 +173,13 @@ def validate_files(
     *client*: a ``distributed.Client``; ``None`` uses the current client if there is one, else
     starts a local cluster of worker processes (closed afterwards). *failures_to*: a path or
     text stream that receives every failure as NDJSON (`LineResult.to_dict`, ``source`` as
-    ``file:line``), in file and line order. *redact*: ``True``/``False`` overrides
-    ``DEALERBRIDGE_REDACT`` on the workers. Samples in the report are always redacted."""
+    ``file:line``), in file and line order. *redact*: the redaction level for the workers'
+    messages (``"pii"``, ``"all"``, ``"off"``, or ``True``/``False`` for all/off); ``None``
+    is the level in force here (a ``with dealerbridge.redaction(...)`` block, else
+    ``DEALERBRIDGE_REDACT``), so the workers' environment never decides. Samples in the report
+    are always written at level ``"all"``."""
     distributed = _need_dask()
+    level = as_level(redact)  # resolved here: the workers' own setting must not decide
     check_schema(schema, version)
     files = expand(paths_or_urls)
     own_cluster = None
@@ -188,7 +192,7 @@ def validate_files(
             )
             client = distributed.Client(own_cluster)
     try:
-        return _run(client, files, schema, version, each, redact, failures_to, block_size)
+        return _run(client, files, schema, version, each, level, failures_to, block_size)
     finally:
         if own_cluster is not None:
             client.close()
@@ -201,7 +205,7 @@ def _run(
     schema: str,
     version: int | None,
     each: bool,
-    redact: bool | None,
+    redact: RedactionLevel | None,
     failures_to: str | Path | Writer | None,
     block_size: int,
 ) -> BatchReport:

@@ -11,7 +11,8 @@ import attrs
 
 from .._errors import Issue, ValidationError
 from .._json import parse_json
-from .._render import redaction
+from .._registry import default_registry
+from .._render import REDACTED_NAME, escape_segment, redaction, unescape_segment
 from .._validation import compiled
 
 __all__ = [
@@ -148,13 +149,15 @@ class BatchReport:
         wanted = [c for c in codes if len(self.samples.get(c, ())) < SAMPLES_PER_CODE]
         if not wanted:
             return
-        with redaction(True):
+        with redaction("all"):
             issues = result.issues
             if raw is not None:
                 issues = _issues_of(raw, self.schema, version)
             for code in wanted:
                 found = next((i for i in issues if i.code == code), None)
                 if found is not None:
+                    if found.written_under != "all":  # not re-validated: names may show
+                        found = attrs.evolve(found, path=_names_hidden(found))
                     entry = {"source": result.source, "issue": found.to_dict()}
                     self.samples.setdefault(code, []).append(entry)
 
@@ -193,6 +196,24 @@ class BatchReport:
         if self.by_code:
             text += " (" + ", ".join(f"{n} {c}" for c, n in _ordered(self.by_code).items()) + ")"
         return text
+
+
+def _names_hidden(issue: Issue) -> str:
+    """*issue*'s path with every segment that is neither an array index nor a member name some
+    bundled schema defines replaced by `REDACTED_NAME` (the payload is not at hand to tell
+    objects from arrays, so a name made of digits stays; the member an
+    ``additionalProperties`` issue reports is hidden even when another schema defines it)."""
+    defined = default_registry().member_names()
+    segments = [unescape_segment(part) for part in issue.path.split("/")[1:]]
+    out = []
+    for position, segment in enumerate(segments):
+        last = position == len(segments) - 1
+        unknown = last and issue.code == "additionalProperties"
+        if unknown or not (segment.isdigit() or segment in defined):
+            out.append(REDACTED_NAME)
+        else:
+            out.append(escape_segment(segment))
+    return "".join("/" + part for part in out)
 
 
 def _ordered(counts: Counter[str]) -> dict[str, int]:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import attrs
+
 from .._errors import Issue, ValidationError, describe_value
 from .._models import UNSET, M, load
 from ._config import MappingConfig
@@ -140,8 +142,10 @@ class Recorder:
             raise MappingError(self.issues, report=self.report)
 
 
-def show(value: object) -> str:
-    return describe_value(value)
+def show(value: object, *, personal: bool = False) -> str:
+    """*value* for a note or refusal (`render_value`): ``personal=True`` for names, phones,
+    e-mails, addresses, plates, VINs and free text, hidden under the default level."""
+    return describe_value(value, personal=personal)
 
 
 def load_at(cls: type[M], value: object, prefix: str) -> M:
@@ -155,6 +159,6 @@ def load_at(cls: type[M], value: object, prefix: str) -> M:
         raise
     except ValidationError as exc:
         raise ValidationError(
-            [Issue(prefix + i.path, i.code, i.message, i.value, i.severity) for i in exc.issues],
+            [attrs.evolve(i, path=prefix + i.path) for i in exc.issues],
             schema=exc.schema,
         ) from None

@@ -13,6 +13,7 @@ from .. import mykaarma as mk
 from .. import shopmonkey as sm
 from .._errors import Issue, ValidationError
 from .._models import dump, load
+from .._render import hides
 from ._common import load_at, show
 from ._config import MappingConfig
 from ._report import Mapped, MappingError, MappingNote, NoteKind
@@ -84,8 +85,9 @@ def shopmonkey_customer_to_mykaarma(
                     "/customer/firstName" if first is None else "/customer/lastName",
                     "mapping.customer_name",
                     "myKaarma needs a first and a last name, or a company name for a business;"
-                    f" found firstName {show(c.get('firstName'))}, lastName"
-                    f" {show(c.get('lastName'))}, companyName {show(c.get('companyName'))}",
+                    f" found firstName {show(c.get('firstName'), personal=True)}, lastName"
+                    f" {show(c.get('lastName'), personal=True)}, companyName"
+                    f" {show(c.get('companyName'), personal=True)}",
                     None,
                 )
             ],
@@ -162,7 +164,8 @@ def shopmonkey_customer_to_mykaarma(
                 "dropped",
                 f"/customer/phoneNumbers/{i}/number",
                 None,
-                f"phone number {show(raw)} is not a valid number for region {region}:"
+                f"phone number {show(raw, personal=True)} is not a valid number for region"
+                f" {show(region)}:"
                 " not sent (myKaarma would drop it with warning 10015)",
             )
             continue
@@ -171,7 +174,8 @@ def shopmonkey_customer_to_mykaarma(
                 "lossy",
                 f"/customer/phoneNumbers/{i}/number",
                 f"/customer/phoneNumbers/{len(phones)}/phoneNumber",
-                f"phone number {show(raw)} sent in E.164 as {number}",
+                f"phone number {show(raw, personal=True)} sent in E.164 as"
+                f" {show(number, personal=True)}",
             )
         if _text(p.get("extension")) is not None:
             note(
@@ -223,6 +227,14 @@ def shopmonkey_customer_to_mykaarma(
     return Mapped(load(mk.CreateCustomerRequest, body), tuple(notes))
 
 
+def _expected(digit: object) -> str:
+    """Where a VIN's check digit is and, unless the VIN is hidden, which digit it should be
+    (the expected digit is computed from the VIN, so it is hidden with it)."""
+    if hides(personal=True):
+        return "position 9"
+    return f"expected {digit} at position 9"
+
+
 def _vehicle(v: dict[str, Any], src: str, index: int, bad_check_digit: str, note: Any) -> Any:
     target = f"/vehicles/{index}"
     out: dict[str, Any] = {}
@@ -234,7 +246,8 @@ def _vehicle(v: dict[str, Any], src: str, index: int, bad_check_digit: str, note
                 "dropped",
                 f"{src}/vin",
                 None,
-                f"VIN {show(vin)} is not 17 characters of the VIN alphabet: not sent",
+                f"VIN {show(vin, personal=True)} is not 17 characters of the VIN alphabet:"
+                " not sent",
             )
             vin = None
         elif not check.check_digit:
@@ -243,8 +256,8 @@ def _vehicle(v: dict[str, Any], src: str, index: int, bad_check_digit: str, note
                     "excluded",
                     f"{src}/vin",
                     None,
-                    f"VIN {show(vin)} fails its check digit (expected"
-                    f" {check.expected_check_digit} at position 9): vehicle not sent"
+                    f"VIN {show(vin, personal=True)} fails its check digit"
+                    f" ({_expected(check.expected_check_digit)}): vehicle not sent"
                     " (customers.bad_check_digit is drop)",
                 )
                 return None
@@ -252,8 +265,8 @@ def _vehicle(v: dict[str, Any], src: str, index: int, bad_check_digit: str, note
                 "lossy",
                 f"{src}/vin",
                 f"{target}/vin",
-                f"VIN {show(vin)} fails its check digit (expected"
-                f" {check.expected_check_digit} at position 9): sent as is; myKaarma may drop it",
+                f"VIN {show(vin, personal=True)} fails its check digit"
+                f" ({_expected(check.expected_check_digit)}): sent as is; myKaarma may drop it",
             )
         if vin is not None:
             out["vin"] = vin.upper()
