@@ -27,7 +27,9 @@ VALID_CASES = [(name, path) for name, path in FIXTURE_CASES if not path.name.sta
 
 
 def issue_pairs(instance, name):
-    return sorted((i.path, i.code) for i in db.errors(instance, name))
+    # the fixtures' expected paths name unknown members, which only redaction "off" shows
+    with db.redaction("off"):
+        return sorted((i.path, i.code) for i in db.errors(instance, name))
 
 
 @pytest.mark.parametrize(("name", "path"), FIXTURE_CASES, ids=lambda v: getattr(v, "name", v))
