@@ -185,7 +185,7 @@ class FakeMyKaarma(FakeVendor):
             "statusCode": 400,
             "errors": [
                 _error(
-                    i.vendor_code or "INVALID_REQUEST_DATA",
+                    i.vendor_code or (rule if rule.startswith("FAKE_") else "INVALID_REQUEST_DATA"),
                     i.code,
                     f"{i.path or '/'}: {i.message}",
                 )
