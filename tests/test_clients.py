@@ -123,7 +123,7 @@ def test_a_request_our_schema_refuses_is_never_sent() -> None:
 
 
 def test_vendor_errors_carry_status_code_text_and_issues() -> None:
-    fake, client, _ = mk_pair()
+    _fake, client, _ = mk_pair()
     with pytest.raises(VendorError) as raised:
         client.read_order("no-such-order")
     error = raised.value
@@ -225,7 +225,7 @@ def test_dry_run_validates_and_records_writes_without_sending() -> None:
 
 
 def test_requests_are_logged(caplog: pytest.LogCaptureFixture) -> None:
-    fake, client, _ = mk_pair()
+    _fake, client, _ = mk_pair()
     with caplog.at_level(logging.INFO, logger="dealerbridge.clients"):
         client.create_order(CREATE)
     assert any("PUT" in r.getMessage() and "-> 200" in r.getMessage() for r in caplog.records)
