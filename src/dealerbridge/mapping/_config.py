@@ -79,7 +79,6 @@ class OrdersConfig:
     order_discounts: Literal["allocate", "refuse"] = "refuse"
     transactional_fees: Literal["misc", "refuse"] = "refuse"
     ambiguous_discount: Literal["refuse", "included", "separate"] = "refuse"
-    unexplained_total: Literal["refuse", "report"] = "refuse"
     pay_types: Mapping[str, PayType] = attrs.field(
         factory=_no_pay_types, converter=_pay_types, hash=False
     )
@@ -91,6 +90,7 @@ class OrdersConfig:
     taxable: bool = False
     unlinked_mls_service_name: str = "Misc/Lube/Sublet"
     residual_part_name: str = "UNITEMIZED PARTS"
+    unexplained_total: Literal["refuse", "report"] = "refuse"
 
 
 @attrs.frozen(kw_only=True)
