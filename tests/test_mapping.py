@@ -141,8 +141,18 @@ def test_excluded_service_is_reported_with_its_total(config):
     order, services = case("repair-order-brakes")
     mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
     excluded = [n for n in mapped.report if n.kind == "excluded"]
-    assert [(n.source, n.cents) for n in excluded] == [("/services/1", 127815)]
+    # totalCostCents (492.09) does not count the declined 1278.15: no money moves
+    assert [(n.source, n.cents) for n in excluded] == [("/services/1", None)]
+    assert "127815 cents" in excluded[0].message
     assert len(mapped.value.order.jobs) == 1
+    # an order whose total counts it: the excluded note carries it, and the ledger closes
+    counted = dict(order, totalCostCents=49209 + 127815)
+    mapped = mapping.shopmonkey_to_mykaarma(counted, services, config)
+    notes = [(n.kind, n.source, n.cents) for n in mapped.report if n.cents is not None]
+    assert notes == [
+        ("excluded", "/services/1", 127815),
+        ("total", "/order/totalCostCents", 127815),
+    ]
 
 
 def test_update_body_is_the_same_mapping(config):
@@ -205,6 +215,7 @@ def test_unreconciled_service_is_refused_or_booked(config):
     order, services = case("repair-order-brakes")
     services = copy.deepcopy(services)
     services[0]["totalCents"] += 7  # Shopmonkey's total no longer follows from its lines
+    order = dict(order, totalCostCents=order["totalCostCents"] + 7)
     cfg = mapping.MappingConfig(
         orders=mapping.OrdersConfig(
             default_op_code="X", default_advisor_number="1", default_customer_uuid="c"
@@ -214,25 +225,36 @@ def test_unreconciled_service_is_refused_or_booked(config):
     assert found == {("/services/0/totalCents", "mapping.unreconciled")}
     booked = mapping.shopmonkey_to_mykaarma(order, services, config)
     residual = [n for n in booked.report if n.kind == "residual"]
-    assert [(n.source, n.cents) for n in residual] == [("/services/0/totalCents", 7)]
+    assert [(n.source, n.cents) for n in residual] == [("/services/0/totalCents", None)]
+    assert "by 7 cents" in residual[0].message
     header = booked.value.order.header
     assert amount_to_cents(header.customer_pay_amount) == services[0]["totalCents"]
 
 
-def test_negative_line_is_refused_or_allocated(config):
+def test_credit_line_stays_a_negative_row(config):
     order, services = case("repair-order-brakes")
     services = copy.deepcopy(services)
     services[0]["parts"][0]["discountCents"] = 10000  # 89.99 part with a 100.00 credit
     services[0]["calculatedPartsCents"] -= 10000
     services[0]["totalCents"] -= 10000
+    order = dict(order, totalCostCents=order["totalCostCents"] - 10000)
     mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
     parts = mapped.value.order.jobs[0].parts
-    assert [p.sale_total for p in parts] == ["0.00", "138.99"]
-    assert any(n.kind == "allocated" for n in mapped.report)
+    # the credit stays where it is: a negative row, the job's other part untouched
+    assert [p.sale_total for p in parts] == ["-10.01", "149.00"]
+    assert not any(n.kind == "allocated" for n in mapped.report)
     total = services[0]["totalCents"]
     assert amount_to_cents(mapped.value.order.header.customer_pay_amount) == total
+    assert not refusal_or_none(order, services, lenient())  # nothing to decide: no policy
+    services[0]["parts"][0]["discountCents"] = 30000  # now the job's parts amount is negative
+    services[0]["calculatedPartsCents"] -= 20000
+    services[0]["totalCents"] -= 20000
+    order = dict(order, totalCostCents=order["totalCostCents"] - 20000)
     found, _ = refusal(order, services, lenient())
-    assert found == {("/services/0/parts/0", "mapping.negative")}
+    assert found == {
+        ("/services/0/calculatedPartsCents", "mapping.negative"),
+        ("/services/0/parts/0", "mapping.negative"),
+    }
 
 
 def test_pointer_roots_for_bad_json_input(config):
@@ -280,8 +302,16 @@ def test_booked_amount_without_lines_gets_its_own_row(config):
         "residual",
         "/services/0/calculatedLaborCents",
         "/order/jobs/0/techHours",
-        21750,
+        None,
     ) in notes
+
+
+def refusal_or_none(order, services, config):
+    try:
+        mapping.shopmonkey_to_mykaarma(order, services, config)
+    except mapping.MappingError as error:
+        return {(i.path, i.code) for i in error.issues}
+    return set()
 
 
 def lenient(**changes):
@@ -333,6 +363,7 @@ def test_hidden_services_and_max_jobs():
     )
     hidden = mapping.shopmonkey_to_mykaarma(order, services, lenient())
     assert len(hidden.value.order.jobs) == 1
+    order = dict(order, totalCostCents=order["totalCostCents"] + services[1]["totalCents"])
     shown = mapping.shopmonkey_to_mykaarma(order, services, lenient(hidden_services="include"))
     assert [j.job_number_string for j in shown.value.order.jobs] == ["A", "B"]
     found, _ = refusal(order, services, lenient(hidden_services="include", max_jobs=1))

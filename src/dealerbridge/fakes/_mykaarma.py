@@ -79,6 +79,7 @@ class FakeMyKaarma(FakeVendor):
         """The current ``orderReadChecksum`` of each order."""
         self.customers: dict[str, dict[str, JSON]] = {}
         """``customerWithVehicles`` objects, by customer uuid."""
+        self._last_stamp = 0
         self.appointments: dict[str, dict[str, JSON]] = {}
         """Partner appointment requests as stored (myKaarma's defaults applied), by uuid."""
         self._routes = [
@@ -185,7 +186,7 @@ class FakeMyKaarma(FakeVendor):
             "statusCode": 400,
             "errors": [
                 _error(
-                    i.vendor_code or "INVALID_REQUEST_DATA",
+                    i.vendor_code or (rule if rule.startswith("FAKE_") else "INVALID_REQUEST_DATA"),
                     i.code,
                     f"{i.path or '/'}: {i.message}",
                 )
@@ -200,10 +201,12 @@ class FakeMyKaarma(FakeVendor):
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def _queue_order_event(self, uuid: str) -> None:
-        now = self._clock()
+        # strictly increasing, so events of one fake always order as they were written
+        stamp = max(int(self._clock().timestamp() * 1000), self._last_stamp + 1)
+        self._last_stamp = stamp
         event: dict[str, JSON] = {
             "id": self.new_uuid(),
-            "timestamp": int(now.timestamp() * 1000),
+            "timestamp": stamp,
             "dealeruuid": self.dealer_uuid,
             "departmentuuid": self.department_uuid,
             "type": "service-orders",

@@ -29,7 +29,7 @@ from .._validation import validate
 from ..money import cents_to_amount
 from ._common import Recorder, allocate, decimal_text, load_at, show
 from ._config import MappingConfig
-from ._report import Mapped, MappingError
+from ._report import Mapped, MappingError, ledger_cents
 
 __all__ = ["KEY_PREFIX", "mykaarma_to_shopmonkey", "service_key"]
 
@@ -742,7 +742,7 @@ def _balance(b: _Build) -> None:
         return
     target = sum(priced(s) for s in b.services)
     explaining = [n for n in rec.report if n.cents is not None]
-    explained = sum(n.cents or 0 for n in explaining)
+    explained = ledger_cents(explaining)
     gap = source - target - explained
     if gap:
         if rec.orders.unexplained_total != "report":
