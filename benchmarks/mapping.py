@@ -44,6 +44,7 @@ def _inputs(count: int = 50) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         item["id"] = f"{service['id'][:-4]}{n:04d}"
         item["ordinal"] = n
         services.append(item)
+    order["totalCostCents"] = sum(s["totalCents"] for s in services)  # the order balance holds
     return order, services
 
 

@@ -96,7 +96,8 @@ def test_readme_examples_run(tmp_path, monkeypatch, capsys):
     for code in python[:2]:  # the third is the sync-loop sketch
         exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "excluded /services/1 127815" in out
+    assert "excluded /services/1 None" in out
+    assert "total /order/totalCostCents 0 Shopmonkey order total 492.09" in out
     assert (
         "['PERFORM 30K SERVICE MAINTENANCE', 'REPLACE FRONT BRAKE PADS', 'Misc/Lube/Sublet']" in out
     )
