@@ -61,6 +61,21 @@ def test_example_config_loads_and_json_gives_the_same(tmp_path, config):
     assert mapping.load_config(as_json).orders.default_op_code == "MISC"
 
 
+def test_example_config_is_one_a_careful_shop_can_copy(config):
+    orders = config.orders
+    assert orders.statuses["Estimate"] == "refuse"  # an estimate is not an RO
+    assert orders.default_customer_uuid is None  # no walk-in account
+    assert orders.unreconciled_services == "refuse"  # no guess turned into money
+    assert orders.unexplained_total == "refuse"
+    assert orders.ambiguous_discount == "refuse"
+    assert orders.order_number_rewrite == "replace"  # distinct numbers stay distinct
+    order, services = case("repair-order-brakes")
+    found, _ = refusal(dict(order, customerId="someone-else"), services, config)
+    assert found == {("/order/customerId", "mapping.customer")}
+    found, _ = refusal(dict(order, status="Estimate"), services, config)
+    assert found == {("/order/status", "mapping.status")}
+
+
 def test_bad_config_reports_paths(tmp_path):
     bad = tmp_path / "c.toml"
     bad.write_text('[orders]\ndefault_op_cod = "X"\nnegative_amounts = "ignore"\n')
@@ -134,7 +149,7 @@ def test_fractional_hours_fixture_checked_by_hand(config):
     assert [h["soldHours"] for h in jobs[0]["techHours"]] == ["1.51", "0.30"]
     assert header["header"]["soldHours"] == "2.31"
     assert header["header"]["customerPayAmount"] == "607.11"  # 50766 + 10945 - 1000
-    assert header["header"]["orderNumber"] == "RO1044"
+    assert header["header"]["orderNumber"] == "RO-1044"  # "RO/1044", "/" replaced
 
 
 def test_excluded_service_is_reported_with_its_total(config):
@@ -194,8 +209,16 @@ def test_bad_order_number_is_refused_unless_rewritten(config):
     assert found == {("/order/number", "mapping.order_number")}
     assert (
         mapping.shopmonkey_to_mykaarma(order, services, config).value.order.header.order_number
-        == "RO1"
+        == "RO-1"
     )
+    strip = lenient(order_number_rewrite="strip")
+    number = mapping.shopmonkey_to_mykaarma(order, services, strip).value.order.header.order_number
+    assert number == "RO1"
+    # "replace" keeps 1042/2 apart from a real 10422 (strip does not)
+    replace = lenient(order_number_rewrite="replace")
+    for raw, expected in (("1042/2", "1042-2"), ("1042.2", "1042-2"), ("10422", "10422")):
+        mapped = mapping.shopmonkey_to_mykaarma(dict(order, number=raw), services, replace)
+        assert mapped.value.order.header.order_number == expected
     found, _ = refusal(dict(order, number="///"), services, config)
     assert found == {("/order/number", "mapping.order_number")}
 
@@ -223,7 +246,7 @@ def test_unreconciled_service_is_refused_or_booked(config):
     )
     found, _ = refusal(order, services, cfg)
     assert found == {("/services/0/totalCents", "mapping.unreconciled")}
-    booked = mapping.shopmonkey_to_mykaarma(order, services, config)
+    booked = mapping.shopmonkey_to_mykaarma(order, services, lenient(unreconciled_services="book"))
     residual = [n for n in booked.report if n.kind == "residual"]
     assert [(n.source, n.cents) for n in residual] == [("/services/0/totalCents", None)]
     assert "by 7 cents" in residual[0].message
@@ -293,7 +316,7 @@ def test_booked_amount_without_lines_gets_its_own_row(config):
     order, services = case("repair-order-brakes")
     services = copy.deepcopy(services)
     services[0]["labors"] = []  # Shopmonkey still says 217.50 of labor
-    mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    mapped = mapping.shopmonkey_to_mykaarma(order, services, lenient(unreconciled_services="book"))
     job = mapped.value.order.jobs[0]
     assert job.labor_sale == "217.50"
     assert [(r.sold_hours, r.labor_sale) for r in job.tech_hours] == [("0.00", "217.50")]

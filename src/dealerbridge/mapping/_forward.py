@@ -45,6 +45,7 @@ __all__ = ["shopmonkey_to_mykaarma", "shopmonkey_to_mykaarma_update"]
 
 _NUMBER_OK = re.compile(r"[a-zA-Z0-9\-#_ \t\n\x0b\f\r]*\Z")
 _NUMBER_BAD = re.compile(r"[^a-zA-Z0-9\-#_ \t\n\x0b\f\r]")
+_ALNUM = re.compile(r"[a-zA-Z0-9]")
 
 
 @attrs.define
@@ -148,24 +149,25 @@ def _order_number(rec: Recorder, order: Any) -> str | None:
     text = cfg.order_number_prefix + number
     if _NUMBER_OK.match(text) and text.strip():
         return text
-    if cfg.order_number_rewrite == "strip":
-        stripped = _NUMBER_BAD.sub("", text)
-        if stripped.strip():
+    if cfg.order_number_rewrite != "refuse":
+        rewrite = cfg.order_number_rewrite
+        rewritten = _NUMBER_BAD.sub("-" if rewrite == "replace" else "", text)
+        if _ALNUM.search(rewritten):  # "///" -> "---" is no order number
             rec.note(
                 0,
                 "lossy",
                 source,
                 "/order/header/orderNumber",
                 None,
-                f"order number {show(text)} rewritten to {show(stripped)} to fit myKaarma's "
-                "pattern (orders.order_number_rewrite = strip)",
+                f"order number {show(text)} rewritten to {show(rewritten)} to fit myKaarma's "
+                f"pattern (orders.order_number_rewrite = {rewrite})",
             )
-            return stripped
+            return rewritten
     rec.refuse(
         source,
         "mapping.order_number",
         f"order number {show(text)} is empty or does not match ^[a-zA-Z0-9-#_\\s]*$; "
-        "set orders.order_number_rewrite = 'strip' or orders.order_number_source",
+        "set orders.order_number_rewrite = 'replace' or orders.order_number_source",
         number,
     )
     return None
