@@ -77,6 +77,7 @@ class OrdersConfig:
     taxable: bool = False
     unlinked_mls_service_name: str = "Misc/Lube/Sublet"
     residual_part_name: str = "UNITEMIZED PARTS"
+    unexplained_total: Literal["refuse", "report"] = "refuse"
 
 
 @attrs.frozen(kw_only=True)

@@ -13,7 +13,18 @@ __all__ = ["Mapped", "MappingError", "MappingNote", "NoteKind"]
 
 T = TypeVar("T")
 
-NoteKind = Literal["excluded", "dropped", "defaulted", "residual", "rounded", "allocated", "lossy"]
+NoteKind = Literal[
+    "excluded",
+    "dropped",
+    "defaulted",
+    "residual",
+    "rounded",
+    "allocated",
+    "lossy",
+    "total",
+    "fee",
+    "unexplained",
+]
 
 
 @attrs.frozen
