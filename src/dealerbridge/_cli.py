@@ -687,6 +687,12 @@ def _add_map_parser(sub: Any) -> None:
         "mykaarma-to-shopmonkey", help="myKaarma order -> Shopmonkey POST services body"
     )
     reverse.add_argument("file", help="an order-event delivery, a read-order response or an order")
+    reverse.add_argument(
+        "--plan",
+        metavar="EXISTING",
+        help="the order's GET /v3/order/:id/service response (or its data list): print the "
+        "create/update/delete plan (mapping.mykaarma_to_shopmonkey_plan) instead of the body",
+    )
     for command in (forward, reverse):
         command.add_argument("--config", help="mapping config (.toml or .json)")
         command.add_argument("--report", help="also write the report as JSON to this file")
@@ -712,7 +718,7 @@ def _map_main(args: argparse.Namespace) -> int:
     if args.direction == "shopmonkey-to-mykaarma":
         inputs = [args.order, args.services]
     else:
-        inputs = [args.file]
+        inputs = [args.file] + ([args.plan] if args.plan else [])
     _check_readable([*inputs, args.config])
     try:
         config = mapping.load_config(args.config) if args.config else mapping.MappingConfig()
@@ -734,6 +740,14 @@ def _map_main(args: argparse.Namespace) -> int:
             )
             mapped: Any = function(order, services, config)
             value = dump(mapped.value)
+        elif args.plan:
+            existing = _read_json(args.plan)
+            if isinstance(existing, dict) and "data" in existing:
+                existing = existing["data"]
+            if not isinstance(existing, list):
+                raise _Usage(f"{args.plan}: expected a list of services or a GET response")
+            planned = mapping.mykaarma_to_shopmonkey_plan(_read_json(args.file), existing, config)
+            mapped, value = planned, planned.value.to_dict()
         else:
             mapped = mapping.mykaarma_to_shopmonkey(_read_json(args.file), config)
             value = [dump(service) for service in mapped.value]

@@ -23,6 +23,7 @@ from .._validation import validate
 __all__ = ["DEFAULT_STATUSES", "CustomersConfig", "MappingConfig", "OrdersConfig", "load_config"]
 
 StatusChoice = Literal["OPENED", "PRE-INVOICED", "CLOSED", "refuse"]
+PayType = Literal["C", "W", "I"]
 
 #: myKaarma status per Shopmonkey order state ("Paid" = status Invoice with paid true).
 DEFAULT_STATUSES: Mapping[str, StatusChoice] = MappingProxyType(
@@ -42,6 +43,14 @@ def _empty() -> Mapping[str, str]:
     return MappingProxyType({})
 
 
+def _pay_types(value: Mapping[str, PayType]) -> Mapping[str, PayType]:
+    return MappingProxyType(dict(value))
+
+
+def _no_pay_types() -> Mapping[str, PayType]:
+    return MappingProxyType({})
+
+
 @attrs.frozen(kw_only=True)
 class OrdersConfig:
     """Choices of the order mappings (both directions). Every field has a documented default;
@@ -49,7 +58,7 @@ class OrdersConfig:
 
     order_number_source: Literal["number", "externalNumber"] = "number"
     order_number_prefix: str = ""
-    order_number_rewrite: Literal["refuse", "strip"] = "refuse"
+    order_number_rewrite: Literal["refuse", "strip", "replace"] = "refuse"
     statuses: Mapping[str, StatusChoice] = attrs.field(
         factory=lambda: DEFAULT_STATUSES, converter=_statuses, hash=False
     )
@@ -69,6 +78,10 @@ class OrdersConfig:
     negative_amounts: Literal["allocate", "refuse"] = "refuse"
     order_discounts: Literal["allocate", "refuse"] = "refuse"
     transactional_fees: Literal["misc", "refuse"] = "refuse"
+    ambiguous_discount: Literal["refuse", "included", "separate"] = "refuse"
+    pay_types: Mapping[str, PayType] = attrs.field(
+        factory=_no_pay_types, converter=_pay_types, hash=False
+    )
     unreconciled_services: Literal["refuse", "book"] = "refuse"
     hidden_services: Literal["exclude", "include"] = "exclude"
     max_jobs: int | None = None
