@@ -27,16 +27,17 @@ VALID_CASES = [(name, path) for name, path in FIXTURE_CASES if not path.name.sta
 
 
 def issue_pairs(instance, name):
-    # the fixtures' expected paths name unknown members, which only redaction "off" shows
-    with db.redaction("off"):
-        return sorted((i.path, i.code) for i in db.errors(instance, name))
+    return sorted((i.path, i.code) for i in db.errors(instance, name))
 
 
 @pytest.mark.parametrize(("name", "path"), FIXTURE_CASES, ids=lambda v: getattr(v, "name", v))
 def test_fixture_verdicts(name, path):
     instance = db.parse_json(path.read_bytes())
     if path.name.startswith("invalid-"):
-        assert issue_pairs(instance, name) == expected_for(path)
+        # the expected paths name unknown members, which only redaction "off" shows
+        with db.redaction("off"):
+            found = issue_pairs(instance, name)
+        assert found == expected_for(path)
     else:
         assert issue_pairs(instance, name) == []
 

@@ -267,8 +267,8 @@ class FakeVendor:
 
     # ------------------------------------------------------------------ handling
 
-    def error_body(self, status: int, message: str) -> JSON:
-        """The vendor's error envelope for a failure of *status* (overridden per vendor)."""
+    def error_body(self, status: int, message: str, path: str = "") -> JSON:
+        """The vendor's error envelope for a failure of *status* on *path* (per vendor)."""
         raise NotImplementedError
 
     def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Reply:
@@ -292,7 +292,7 @@ class FakeVendor:
                 extra = {}
                 if fault.retry_after is not None:
                     extra["retry-after"] = _seconds(fault.retry_after)
-                value = fault.body if fault.body is not None else self.error_body(status, "")
+                value = fault.body if fault.body is not None else self.error_body(status, "", path)
                 return Reply.of_json(status, value, extra)
             reply = self._route(Incoming(method, path, query, lowered, body))
             self.requests.append(RecordedRequest(method, path, query, lowered, body, reply.status))
@@ -314,9 +314,9 @@ class FakeVendor:
             return route(request, match)
         if allowed:
             self.violate(request, "method", f"{request.method} is not served here (use {allowed})")
-            return Reply.of_json(405, self.error_body(405, "Method not allowed"))
+            return Reply.of_json(405, self.error_body(405, "Method not allowed", request.path))
         self.violate(request, "route", "no such endpoint")
-        return Reply.of_json(404, self.error_body(404, "Route not found"))
+        return Reply.of_json(404, self.error_body(404, "Route not found", request.path))
 
     def violate(
         self, request: Incoming, rule: str, message: str, issues: Iterable[Issue] = ()
@@ -391,11 +391,12 @@ class FakeVendor:
         return delivery
 
     def deliver(
-        self, target: WebhookTarget, *, order: DeliveryOrder = "fifo"
+        self, target: WebhookTarget, *, order: DeliveryOrder = "fifo", path: str = "/"
     ) -> list[DeliveryResult]:
         """Send every queued delivery to *target* in *order*, then empty the queue.
 
-        *target* is an ASGI app (each delivery is a ``POST /`` with the vendor's headers) or a
+        *target* is an ASGI app (each delivery is a ``POST`` to *path* with the vendor's
+        headers) or a
         callable taking ``(body: bytes, headers: dict[str, str])``. ``"shuffled"`` permutes
         them with the fake's seed; ``"duplicated"`` sends each twice, the second time as the
         vendor's retry; ``"stale"`` sends them in order, then each one a later delivery
@@ -405,7 +406,7 @@ class FakeVendor:
         self.deliveries.clear()
         if _is_asgi(target):
             app = target
-            return _run(_deliver_asgi(app, arranged))  # type: ignore[arg-type]
+            return _run(_deliver_asgi(app, arranged, path))  # type: ignore[arg-type]
         results = []
         for delivery in arranged:
             try:
@@ -420,12 +421,12 @@ class FakeVendor:
         return results
 
     async def adeliver(
-        self, target: ASGIApp, *, order: DeliveryOrder = "fifo"
+        self, target: ASGIApp, *, order: DeliveryOrder = "fifo", path: str = "/"
     ) -> list[DeliveryResult]:
         """`deliver` to an ASGI app from async code (inside a running event loop)."""
         arranged = self._arranged(order)
         self.deliveries.clear()
-        return await _deliver_asgi(target, arranged)
+        return await _deliver_asgi(target, arranged, path)
 
 
 def _seconds(value: float) -> str:
@@ -451,23 +452,25 @@ async def _as_coroutine(awaitable: Awaitable[list[DeliveryResult]]) -> list[Deli
     return await awaitable
 
 
-async def _deliver_asgi(app: ASGIApp, deliveries: list[Delivery]) -> list[DeliveryResult]:
+async def _deliver_asgi(
+    app: ASGIApp, deliveries: list[Delivery], path: str
+) -> list[DeliveryResult]:
     results = []
     for delivery in deliveries:
-        status = await _post_asgi(app, delivery.body, delivery.headers)
+        status = await _post_asgi(app, path, delivery.body, delivery.headers)
         results.append(DeliveryResult(delivery, status))
     return results
 
 
-async def _post_asgi(app: ASGIApp, body: bytes, headers: Mapping[str, str]) -> int:
+async def _post_asgi(app: ASGIApp, path: str, body: bytes, headers: Mapping[str, str]) -> int:
     scope: MutableMapping[str, object] = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/",
-        "raw_path": b"/",
+        "path": path,
+        "raw_path": path.encode(),
         "root_path": "",
         "query_string": b"",
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
