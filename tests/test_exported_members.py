@@ -26,6 +26,7 @@ EXPECTED = {
     "UnsetType",
     "ValidationError",
     "__version__",
+    "converter",
     "dump",
     "errors",
     "load",
@@ -35,6 +36,7 @@ EXPECTED = {
     "schema_names",
     "schema_versions",
     "validate",
+    "wire_names",
 }
 
 

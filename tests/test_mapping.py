@@ -2,6 +2,8 @@
 
 import copy
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -61,6 +63,21 @@ def test_example_config_loads_and_json_gives_the_same(tmp_path, config):
     assert mapping.load_config(as_json).orders.default_op_code == "MISC"
 
 
+def test_example_config_is_one_a_careful_shop_can_copy(config):
+    orders = config.orders
+    assert orders.statuses["Estimate"] == "refuse"  # an estimate is not an RO
+    assert orders.default_customer_uuid is None  # no walk-in account
+    assert orders.unreconciled_services == "refuse"  # no guess turned into money
+    assert orders.unexplained_total == "refuse"
+    assert orders.ambiguous_discount == "refuse"
+    assert orders.order_number_rewrite == "replace"  # distinct numbers stay distinct
+    order, services = case("repair-order-brakes")
+    found, _ = refusal(dict(order, customerId="someone-else"), services, config)
+    assert found == {("/order/customerId", "mapping.customer")}
+    found, _ = refusal(dict(order, status="Estimate"), services, config)
+    assert found == {("/order/status", "mapping.status")}
+
+
 def test_bad_config_reports_paths(tmp_path):
     bad = tmp_path / "c.toml"
     bad.write_text('[orders]\ndefault_op_cod = "X"\nnegative_amounts = "ignore"\n')
@@ -70,11 +87,55 @@ def test_bad_config_reports_paths(tmp_path):
     assert paths == {"/orders/default_op_cod", "/orders/negative_amounts"}
 
 
-def test_unknown_suffix_is_usage_error_and_missing_file_is_oserror(tmp_path):
+def test_unknown_suffix_missing_file_and_special_files_are_usage_errors(tmp_path):
     with pytest.raises(db.DealerbridgeUsageError):
         mapping.load_config(tmp_path / "c.yaml")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(db.DealerbridgeUsageError, match=r"absent\.toml"):
         mapping.load_config(tmp_path / "absent.toml")
+    folder = tmp_path / "d.toml"
+    folder.mkdir()
+    with pytest.raises(db.DealerbridgeUsageError, match="a directory"):
+        mapping.load_config(folder)
+    for wrong in (None, 3, b"c.toml", ["c.toml"]):
+        with pytest.raises(db.DealerbridgeUsageError):
+            mapping.load_config(wrong)
+
+
+def test_a_fifo_config_is_refused_at_once(tmp_path):
+    # issue 19: load_config blocked forever on a FIFO with no writer
+    fifo = tmp_path / "c.toml"
+    os.mkfifo(fifo)
+    raised = []
+
+    def load():
+        try:
+            mapping.load_config(fifo)
+        except db.DealerbridgeUsageError as exc:
+            raised.append(str(exc))
+
+    # in a daemon thread, so that a regression fails here instead of hanging the suite
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "load_config is blocked on a FIFO"
+    assert len(raised) == 1 and "a FIFO" in raised[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 2000 + "]" * 2000,  # tomllib: RecursionError
+        "[orders]\nx = " + "9" * 5000,  # tomllib: ValueError (int() digit limit)
+        "a = 1\na = 2",
+        "\udc80 = 1",
+    ],
+)
+def test_every_toml_failure_is_a_validation_error(tmp_path, text):
+    path = tmp_path / "c.toml"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(db.ValidationError) as info:
+        mapping.load_config(path)
+    assert [i.code for i in info.value.issues] == ["toml.syntax"]
 
 
 def test_mapping_issue_codes_are_listed():
@@ -134,15 +195,25 @@ def test_fractional_hours_fixture_checked_by_hand(config):
     assert [h["soldHours"] for h in jobs[0]["techHours"]] == ["1.51", "0.30"]
     assert header["header"]["soldHours"] == "2.31"
     assert header["header"]["customerPayAmount"] == "607.11"  # 50766 + 10945 - 1000
-    assert header["header"]["orderNumber"] == "RO1044"
+    assert header["header"]["orderNumber"] == "RO-1044"  # "RO/1044", "/" replaced
 
 
 def test_excluded_service_is_reported_with_its_total(config):
     order, services = case("repair-order-brakes")
     mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
     excluded = [n for n in mapped.report if n.kind == "excluded"]
-    assert [(n.source, n.cents) for n in excluded] == [("/services/1", 127815)]
+    # totalCostCents (492.09) does not count the declined 1278.15: no money moves
+    assert [(n.source, n.cents) for n in excluded] == [("/services/1", None)]
+    assert "127815 cents" in excluded[0].message
     assert len(mapped.value.order.jobs) == 1
+    # an order whose total counts it: the excluded note carries it, and the ledger closes
+    counted = dict(order, totalCostCents=49209 + 127815)
+    mapped = mapping.shopmonkey_to_mykaarma(counted, services, config)
+    notes = [(n.kind, n.source, n.cents) for n in mapped.report if n.cents is not None]
+    assert notes == [
+        ("excluded", "/services/1", 127815),
+        ("total", "/order/totalCostCents", 127815),
+    ]
 
 
 def test_update_body_is_the_same_mapping(config):
@@ -184,8 +255,16 @@ def test_bad_order_number_is_refused_unless_rewritten(config):
     assert found == {("/order/number", "mapping.order_number")}
     assert (
         mapping.shopmonkey_to_mykaarma(order, services, config).value.order.header.order_number
-        == "RO1"
+        == "RO-1"
     )
+    strip = lenient(order_number_rewrite="strip")
+    number = mapping.shopmonkey_to_mykaarma(order, services, strip).value.order.header.order_number
+    assert number == "RO1"
+    # "replace" keeps 1042/2 apart from a real 10422 (strip does not)
+    replace = lenient(order_number_rewrite="replace")
+    for raw, expected in (("1042/2", "1042-2"), ("1042.2", "1042-2"), ("10422", "10422")):
+        mapped = mapping.shopmonkey_to_mykaarma(dict(order, number=raw), services, replace)
+        assert mapped.value.order.header.order_number == expected
     found, _ = refusal(dict(order, number="///"), services, config)
     assert found == {("/order/number", "mapping.order_number")}
 
@@ -205,6 +284,7 @@ def test_unreconciled_service_is_refused_or_booked(config):
     order, services = case("repair-order-brakes")
     services = copy.deepcopy(services)
     services[0]["totalCents"] += 7  # Shopmonkey's total no longer follows from its lines
+    order = dict(order, totalCostCents=order["totalCostCents"] + 7)
     cfg = mapping.MappingConfig(
         orders=mapping.OrdersConfig(
             default_op_code="X", default_advisor_number="1", default_customer_uuid="c"
@@ -212,27 +292,38 @@ def test_unreconciled_service_is_refused_or_booked(config):
     )
     found, _ = refusal(order, services, cfg)
     assert found == {("/services/0/totalCents", "mapping.unreconciled")}
-    booked = mapping.shopmonkey_to_mykaarma(order, services, config)
+    booked = mapping.shopmonkey_to_mykaarma(order, services, lenient(unreconciled_services="book"))
     residual = [n for n in booked.report if n.kind == "residual"]
-    assert [(n.source, n.cents) for n in residual] == [("/services/0/totalCents", 7)]
+    assert [(n.source, n.cents) for n in residual] == [("/services/0/totalCents", None)]
+    assert "by 7 cents" in residual[0].message
     header = booked.value.order.header
     assert amount_to_cents(header.customer_pay_amount) == services[0]["totalCents"]
 
 
-def test_negative_line_is_refused_or_allocated(config):
+def test_credit_line_stays_a_negative_row(config):
     order, services = case("repair-order-brakes")
     services = copy.deepcopy(services)
     services[0]["parts"][0]["discountCents"] = 10000  # 89.99 part with a 100.00 credit
     services[0]["calculatedPartsCents"] -= 10000
     services[0]["totalCents"] -= 10000
+    order = dict(order, totalCostCents=order["totalCostCents"] - 10000)
     mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
     parts = mapped.value.order.jobs[0].parts
-    assert [p.sale_total for p in parts] == ["0.00", "138.99"]
-    assert any(n.kind == "allocated" for n in mapped.report)
+    # the credit stays where it is: a negative row, the job's other part untouched
+    assert [p.sale_total for p in parts] == ["-10.01", "149.00"]
+    assert not any(n.kind == "allocated" for n in mapped.report)
     total = services[0]["totalCents"]
     assert amount_to_cents(mapped.value.order.header.customer_pay_amount) == total
+    assert not refusal_or_none(order, services, lenient())  # nothing to decide: no policy
+    services[0]["parts"][0]["discountCents"] = 30000  # now the job's parts amount is negative
+    services[0]["calculatedPartsCents"] -= 20000
+    services[0]["totalCents"] -= 20000
+    order = dict(order, totalCostCents=order["totalCostCents"] - 20000)
     found, _ = refusal(order, services, lenient())
-    assert found == {("/services/0/parts/0", "mapping.negative")}
+    assert found == {
+        ("/services/0/calculatedPartsCents", "mapping.negative"),
+        ("/services/0/parts/0", "mapping.negative"),
+    }
 
 
 def test_pointer_roots_for_bad_json_input(config):
@@ -271,7 +362,7 @@ def test_booked_amount_without_lines_gets_its_own_row(config):
     order, services = case("repair-order-brakes")
     services = copy.deepcopy(services)
     services[0]["labors"] = []  # Shopmonkey still says 217.50 of labor
-    mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
+    mapped = mapping.shopmonkey_to_mykaarma(order, services, lenient(unreconciled_services="book"))
     job = mapped.value.order.jobs[0]
     assert job.labor_sale == "217.50"
     assert [(r.sold_hours, r.labor_sale) for r in job.tech_hours] == [("0.00", "217.50")]
@@ -280,8 +371,16 @@ def test_booked_amount_without_lines_gets_its_own_row(config):
         "residual",
         "/services/0/calculatedLaborCents",
         "/order/jobs/0/techHours",
-        21750,
+        None,
     ) in notes
+
+
+def refusal_or_none(order, services, config):
+    try:
+        mapping.shopmonkey_to_mykaarma(order, services, config)
+    except mapping.MappingError as error:
+        return {(i.path, i.code) for i in error.issues}
+    return set()
 
 
 def lenient(**changes):
@@ -333,6 +432,7 @@ def test_hidden_services_and_max_jobs():
     )
     hidden = mapping.shopmonkey_to_mykaarma(order, services, lenient())
     assert len(hidden.value.order.jobs) == 1
+    order = dict(order, totalCostCents=order["totalCostCents"] + services[1]["totalCents"])
     shown = mapping.shopmonkey_to_mykaarma(order, services, lenient(hidden_services="include"))
     assert [j.job_number_string for j in shown.value.order.jobs] == ["A", "B"]
     found, _ = refusal(order, services, lenient(hidden_services="include", max_jobs=1))

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dealerbridge as db
+from dealerbridge import testing as dbt
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "tests/fixtures/mapping/repair-order-brakes"
@@ -79,6 +80,28 @@ def test_reverse_reads_an_event_delivery():
     assert "lossy: /jobs/0/laborOpCode:" in done.stderr
 
 
+def test_reverse_plan_against_the_existing_services(tmp_path):
+    event = ROOT / "examples/mykaarma-order-event.json"
+    empty = tmp_path / "none.json"
+    empty.write_text('{"success": true, "data": []}')
+    first = run("mykaarma-to-shopmonkey", event, "--config", CONFIG, "--plan", empty)
+    assert first.returncode == 0, first.stderr
+    plan = json.loads(first.stdout)
+    assert [len(plan[k]) for k in ("create", "update", "delete", "unchanged")] == [3, 0, 0, 0]
+    existing = tmp_path / "existing.json"
+    posted = [dbt.service_from_request(s, n) for n, s in enumerate(plan["create"])]
+    existing.write_text(json.dumps(posted))
+    again = json.loads(
+        run("mykaarma-to-shopmonkey", event, "--config", CONFIG, "--plan", existing).stdout
+    )
+    assert again == {
+        "create": [],
+        "update": [],
+        "delete": [],
+        "unchanged": ["svc-rt-0", "svc-rt-1", "svc-rt-2"],
+    }
+
+
 def readme_section():
     text = (ROOT / "README.md").read_text()
     start = text.index("## Translating between Shopmonkey and myKaarma")
@@ -96,7 +119,8 @@ def test_readme_examples_run(tmp_path, monkeypatch, capsys):
     for code in python[:2]:  # the third is the sync-loop sketch
         exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "excluded /services/1 127815" in out
+    assert "excluded /services/1 None" in out
+    assert "total /order/totalCostCents 0 Shopmonkey order total 492.09" in out
     assert (
         "['PERFORM 30K SERVICE MAINTENANCE', 'REPLACE FRONT BRAKE PADS', 'Misc/Lube/Sublet']" in out
     )

@@ -2,7 +2,7 @@
 
 import copy
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -46,6 +46,7 @@ def test_documented_event_field_by_field():
     # parts 231.64 = the one part at 12.50 + a residual of 219.14
     oil_filter, residual = job["parts"]
     assert oil_filter == {
+        "discountCents": 0,
         "name": "Engine Oil Filter",
         "partNumber": "15273825",
         "quantity": 1,
@@ -62,17 +63,27 @@ def test_documented_event_field_by_field():
     assert tow["name"] == "Misc/Lube/Sublet"
     assert tow["fees"] == [{"name": "Towing Service", "feeType": "FixedCents", "amountCents": 7500}]
     kinds = [(n.kind, n.source, n.cents) for n in mapped.report]
-    assert ("residual", "/jobs/0/partsSale", 21914) in kinds
-    assert ("lossy", "/mls/0/mlsType", 7500) in kinds
+    assert ("residual", "/jobs/0/partsSale", None) in kinds  # carried: no money moves
+    assert ("lossy", "/mls/0/mlsType", None) in kinds
+    # no customerPayAmount: the total is the rows', 256.50 + 231.64 + 75.00 = 563.14
+    (total,) = [n for n in mapped.report if n.kind == "total"]
+    assert (total.source, total.cents) == ("", 0)
+    assert "563.14" in total.message
+
+
+def half_up(value):
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def priced(service):
     """The service's pre-tax amount under the sm.service_totals reading, from the body."""
     total = 0
     for labor in service.get("labors", []):
-        total += int(Decimal(repr(labor["hours"])) * labor["rateCents"] * labor["multiplier"])
+        gross = Decimal(repr(labor["hours"])) * labor["rateCents"] * labor["multiplier"]
+        total += half_up(gross) - labor.get("discountCents", 0)
     for part in service.get("parts", []):
-        total += int(Decimal(repr(part["quantity"])) * part["retailCostCents"])
+        gross = Decimal(repr(part["quantity"])) * part["retailCostCents"]
+        total += half_up(gross) - part.get("discountCents", 0)
     total += sum(f["amountCents"] for f in service.get("fees", []))
     total += sum(s["retailCostCents"] for s in service.get("subcontracts", []))
     return total
@@ -111,7 +122,8 @@ def test_warranty_job_is_skipped_or_labelled():
     skipped = mapping.mykaarma_to_shopmonkey(order, CONFIG)
     assert [s.name for s in skipped.value] == ["Misc/Lube/Sublet"]
     (note,) = [n for n in skipped.report if n.kind == "excluded"]
-    assert (note.source, note.cents) == ("/jobs/0", 48814)
+    assert (note.source, note.cents) == ("/jobs/0", None)  # not customer pay: no money moves
+    assert "488.14" in note.message
     cfg = mapping.MappingConfig(orders=mapping.OrdersConfig(warranty_jobs="include"))
     included = mapping.mykaarma_to_shopmonkey(order, cfg)
     assert included.value[0].name == "[W] PERFORM 10K SERVICE MAINTENANCE"
@@ -127,9 +139,10 @@ def test_unreadable_amount_is_refused_at_its_pointer():
     ]
 
 
-def test_inexact_rate_becomes_one_hour():
+def test_inexact_rate_keeps_the_hours_with_a_cent_discount():
     order = copy.deepcopy(order_of(DOC_EVENT)["order"])
     order["jobs"][0]["soldHours"] = "1.30"
     mapped = mapping.mykaarma_to_shopmonkey(order, CONFIG)
     (labor,) = mapped.value[0].labors
-    assert (labor.hours, labor.rate_cents, labor.note) == (1, 25650, "Sold hours: 1.30")
+    # 256.50 / 1.3 = 197.307...: rate 197.31, 1.3 x 19731 = 25650.3 -> 25650, discount 0
+    assert (labor.hours, labor.rate_cents, labor.discount_cents) == (1.3, 19731, 0)

@@ -347,6 +347,34 @@ def test_a_malformed_timestamp_is_rejected_without_raising(timestamp):
     assert sm.verify_webhook(BODY, headers, SECRET, tolerance=timedelta(minutes=1)) is False
 
 
+def _respelled(text):
+    """Other texts of the same instant that ``float()`` reads as *text* (issue 19)."""
+    return [
+        f" {text} ",
+        f"{text} ",
+        f"\t{text}",
+        f"+{text}",
+        f"0{text}",
+        f"{text}.999",
+        f"{text}.0",
+        f"{text[0]}.{text[1:]}e{len(text) - 1}",
+        f"{text}\n",
+        "".join(chr(ord(c) - ord("0") + 0x0660) for c in text),  # Arabic-Indic digits
+        f"{text[:4]}_{text[4:]}",
+    ]
+
+
+@pytest.mark.parametrize("index", range(len(_respelled("1796610146"))))
+def test_only_the_signed_text_of_the_timestamp_verifies(index):
+    headers = signed()
+    other = _respelled(headers["webhook-timestamp"])[index]
+    assert float(other.replace("_", "")) == pytest.approx(float(headers["webhook-timestamp"]))
+    assert sm.verify_webhook(BODY, headers, SECRET) is True
+    for tolerance in (sm.WEBHOOK_TOLERANCE, timedelta(minutes=1)):
+        respelled = {**headers, "webhook-timestamp": other}
+        assert sm.verify_webhook(BODY, respelled, SECRET, tolerance=tolerance) is False
+
+
 def test_a_body_that_is_not_utf8_is_rejected():
     assert sm.verify_webhook(b"\xff" + BODY, signed(), SECRET) is False
 

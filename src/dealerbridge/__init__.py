@@ -17,8 +17,13 @@ from ._errors import (
     ValidationError,
     redaction,
 )
+<<<<<<< HEAD
 from ._json import MAX_DEPTH, MAX_EXPANDED_VALUES, parse_json
 from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, dump, load
+=======
+from ._json import MAX_DEPTH, parse_json
+from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load, wire_names
+>>>>>>> main
 from ._registry import default_registry as _default_registry
 from ._validation import ISSUE_CODES, errors, validate
 
@@ -65,6 +70,7 @@ __all__ = [
     "UnsetType",
     "ValidationError",
     "__version__",
+    "converter",
     "dump",
     "errors",
     "load",
@@ -74,6 +80,7 @@ __all__ = [
     "schema_names",
     "schema_versions",
     "validate",
+    "wire_names",
 ]
 
 

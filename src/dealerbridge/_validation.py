@@ -107,6 +107,13 @@ ISSUE_CODES: dict[str, str] = {
     "mapping.too_many_jobs": "more included services than orders.max_jobs",
     "mapping.amount": "an inbound myKaarma amount or quantity cannot be read exactly",
     "mapping.no_order": "the input carries no order (e.g. a read response without one)",
+    "mapping.duplicate_service": "the services list holds the same service id twice",
+    "mapping.foreign_service": "a service whose orderId is not the order's id",
+    "mapping.ambiguous_discount": "a coupon beside a manual order discount, and the order's "
+    "total cannot tell whether one includes the other",
+    "mapping.voided": "the myKaarma RO is voided (isVoided): nothing of it is mapped",
+    "mapping.range": "an inbound amount, hours or quantity outside the bounds the mapping reads",
+    "mapping.order_total": "a difference between the order totals that no note explains",
     "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
     "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
     "mapping.customer_name": "a customer with neither first and last name nor a company name",

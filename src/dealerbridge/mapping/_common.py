@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import attrs
+
 from .._errors import Issue, ValidationError, describe_value
 from .._models import UNSET, M, load
 from ._config import MappingConfig
@@ -121,10 +123,18 @@ class Recorder:
         target: str | None,
         cents: int | None,
         message: str,
-    ) -> None:
+    ) -> int:
+        """Add a note; returns its handle (for `amend`)."""
         self._notes.append(
             (rank, len(self._notes), MappingNote(kind, source, target, cents, message))
         )
+        return len(self._notes) - 1
+
+    def amend(self, handle: int, cents: int | None, message: str) -> None:
+        """Replace the cents and message of the note *handle* (a decision taken later, e.g.
+        whether the source total counts an excluded item)."""
+        rank, seq, note = self._notes[handle]
+        self._notes[handle] = (rank, seq, attrs.evolve(note, cents=cents, message=message))
 
     def refuse(self, path: str, code: str, message: str, value: object = None) -> None:
         if any(i.path == path and i.code == code for i in self.issues):

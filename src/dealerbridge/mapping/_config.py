@@ -17,12 +17,13 @@ from typing import Any, Literal
 import attrs
 
 from .._errors import DealerbridgeUsageError, ValidationError, issue
-from .._json import parse_json
+from .._json import parse_json, read_regular_file
 from .._validation import validate
 
 __all__ = ["DEFAULT_STATUSES", "CustomersConfig", "MappingConfig", "OrdersConfig", "load_config"]
 
 StatusChoice = Literal["OPENED", "PRE-INVOICED", "CLOSED", "refuse"]
+PayType = Literal["C", "W", "I"]
 
 #: myKaarma status per Shopmonkey order state ("Paid" = status Invoice with paid true).
 DEFAULT_STATUSES: Mapping[str, StatusChoice] = MappingProxyType(
@@ -42,6 +43,14 @@ def _empty() -> Mapping[str, str]:
     return MappingProxyType({})
 
 
+def _pay_types(value: Mapping[str, PayType]) -> Mapping[str, PayType]:
+    return MappingProxyType(dict(value))
+
+
+def _no_pay_types() -> Mapping[str, PayType]:
+    return MappingProxyType({})
+
+
 @attrs.frozen(kw_only=True)
 class OrdersConfig:
     """Choices of the order mappings (both directions). Every field has a documented default;
@@ -49,7 +58,7 @@ class OrdersConfig:
 
     order_number_source: Literal["number", "externalNumber"] = "number"
     order_number_prefix: str = ""
-    order_number_rewrite: Literal["refuse", "strip"] = "refuse"
+    order_number_rewrite: Literal["refuse", "strip", "replace"] = "refuse"
     statuses: Mapping[str, StatusChoice] = attrs.field(
         factory=lambda: DEFAULT_STATUSES, converter=_statuses, hash=False
     )
@@ -69,6 +78,10 @@ class OrdersConfig:
     negative_amounts: Literal["allocate", "refuse"] = "refuse"
     order_discounts: Literal["allocate", "refuse"] = "refuse"
     transactional_fees: Literal["misc", "refuse"] = "refuse"
+    ambiguous_discount: Literal["refuse", "included", "separate"] = "refuse"
+    pay_types: Mapping[str, PayType] = attrs.field(
+        factory=_no_pay_types, converter=_pay_types, hash=False
+    )
     unreconciled_services: Literal["refuse", "book"] = "refuse"
     hidden_services: Literal["exclude", "include"] = "exclude"
     max_jobs: int | None = None
@@ -77,6 +90,7 @@ class OrdersConfig:
     taxable: bool = False
     unlinked_mls_service_name: str = "Misc/Lube/Sublet"
     residual_part_name: str = "UNITEMIZED PARTS"
+    unexplained_total: Literal["refuse", "report"] = "refuse"
 
 
 @attrs.frozen(kw_only=True)
@@ -118,22 +132,29 @@ def load_config(path: str | os.PathLike[str]) -> MappingConfig:
 
     A document that fails the ``dealerbridge/mapping-config`` schema raises `ValidationError`
     (every issue with its path); a suffix other than ``.toml``/``.json`` raises
-    `DealerbridgeUsageError`; an unreadable file raises the `OSError` that ``open`` raises.
+    `DealerbridgeUsageError`, and so does a path that names no readable regular file (missing,
+    unreadable, a directory; a FIFO or device is refused at once, never waited on). Every TOML
+    failure, deep nesting and out-of-range integers included, is a ``toml.syntax`` issue.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise DealerbridgeUsageError(
+            f"load_config needs the path of a .toml or .json file, got {type(path).__name__}"
+        )
     where = Path(path)
     suffix = where.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise DealerbridgeUsageError(
             f"a mapping config must be a .toml or .json file, got {str(where)!r}"
         )
-    with open(where, "rb") as handle:
-        raw = handle.read()
+    raw = read_regular_file(where)
     if suffix == ".json":
         data = parse_json(raw)
     else:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # tomllib raises RecursionError on deeply nested arrays and ValueError on an integer
+        # longer than Python's int() allows (4,300 digits): both are bad data.
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
             raise ValidationError(
                 [issue("", "toml.syntax", f"{where.name} is not valid TOML: {exc}")],
                 schema=SCHEMA,

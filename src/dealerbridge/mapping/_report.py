@@ -9,11 +9,25 @@ import attrs
 
 from .._errors import Issue, ValidationError
 
-__all__ = ["Mapped", "MappingError", "MappingNote", "NoteKind"]
+__all__ = ["Mapped", "MappingError", "MappingNote", "NoteKind", "ledger_cents"]
 
 T = TypeVar("T")
 
-NoteKind = Literal["excluded", "dropped", "defaulted", "residual", "rounded", "allocated", "lossy"]
+NoteKind = Literal[
+    "excluded",
+    "dropped",
+    "defaulted",
+    "residual",
+    "rounded",
+    "allocated",
+    "lossy",
+    "fee",
+    "unexplained",
+    "total",
+]
+
+#: Kinds whose ``cents`` are never part of the ledger sum (`ledger_cents`).
+_OUTSIDE_LEDGER: frozenset[str] = frozenset({"total"})
 
 
 @attrs.frozen
@@ -24,11 +38,24 @@ class MappingNote:
       ``dropped`` (an input value with no place in the output), ``defaulted`` (an output value
       taken from the config or a documented fallback), ``residual`` (an amount the line items
       do not explain, booked as its own line or amount), ``rounded`` (a value rounded to fit the
-      output), ``allocated`` (an amount spread over several outputs, by largest remainder),
-      ``lossy`` (the value carried over, but with less information than it had).
+      output), ``allocated`` (a discount or credit spread over several outputs, by largest
+      remainder), ``lossy`` (the value carried over, but with less information than it had),
+      ``fee`` (an amount the output carries that is not a line of the input, e.g. an added card
+      fee), ``unexplained`` (the part of the difference between the two totals that no other
+      note explains; only when the config asks to report it rather than refuse), ``total``
+      (one per order mapping: the two systems' totals and their difference).
     - ``source``: JSON Pointer into the input (wire names), ``/order/...``, ``/services/N/...``.
     - ``target``: JSON Pointer into the output, or None when nothing was written.
-    - ``cents``: the amount involved, in integer cents (signed), or None.
+    - ``cents``: the ledger amount, in integer cents, or None for a note that moves no money
+      between the two totals. The sign convention: for every successful order mapping,
+      ``source total == target total + sum(n.cents for n in report if n.kind != "total" and
+      n.cents is not None)`` exactly (`ledger_cents`), and the ``total`` note's ``cents`` is
+      ``source total - target total``. So a positive amount is money the source total holds
+      and the target total does not (a service Shopmonkey counted that the RO leaves out), a
+      negative one money the target adds (a card fee the RO carries that Shopmonkey's total
+      does not). An amount moved *inside* the output (a discount spread over the jobs, rows
+      fitted to their job) changes neither total: its note has ``cents = None`` and says the
+      amount in its message.
     - ``message``: one sentence for people; values are rendered honouring redaction.
     """
 
@@ -46,6 +73,13 @@ class MappingNote:
             "cents": self.cents,
             "message": self.message,
         }
+
+
+def ledger_cents(report: Iterable[MappingNote]) -> int:
+    """The sum of the ledger amounts of *report*: every note's ``cents`` except the ``total``
+    note's and those that are None. For a successful order mapping it equals the ``total``
+    note's ``cents`` (source total minus target total), to the cent."""
+    return sum(n.cents for n in report if n.cents is not None and n.kind not in _OUTSIDE_LEDGER)
 
 
 @attrs.frozen

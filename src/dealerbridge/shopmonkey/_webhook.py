@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
+import re
 import time
 from collections.abc import Mapping
 from datetime import timedelta
@@ -34,7 +34,7 @@ from .._generated.shopmonkey import (
     WebhookEvent,
 )
 from .._json import parse_json
-from .._models import JSON, UnsetType, _model_structure, load
+from .._models import JSON, UnsetType, _load, converter
 
 __all__ = ["WEBHOOK_TOLERANCE", "WebhookChange", "WebhookRow", "parse_webhook", "verify_webhook"]
 
@@ -56,6 +56,12 @@ _ROW_MODELS: Final[dict[str, type[Order | Service | Labor | Part | Tire | Fee | 
 }
 
 _HEADERS: Final = ("webhook-id", "webhook-timestamp", "webhook-signature")
+#: The only text of ``webhook-timestamp`` that verifies: what a Standard Webhooks signer writes
+#: (``str(int(seconds))``), digits with no sign, space, fraction, exponent or leading zero.
+#: The package itself reads the header with ``float()`` and signs the floor of that, so without
+#: this check ``+1796610146``, `` 1796610146 ``, ``1796610146.999`` and ``1.796610146e9`` would
+#: all verify under the signature made for ``1796610146``.
+_CANONICAL_TIMESTAMP: Final = re.compile(r"0|[1-9][0-9]{0,18}")
 _SECRET_PREFIX: Final = "whsec_"
 
 
@@ -99,12 +105,12 @@ def parse_webhook(raw: bytes | str) -> WebhookChange:
     ``/data/customer``...; no real delivery is public to settle it (see the decisions note).
     """
     value = parse_json(raw)  # refuses what is not str or bytes (json.type)
-    event = load(WebhookEvent, value)
+    event: WebhookEvent = _load(WebhookEvent, value)  # the value just read: the fast path
     # The schema has validated the row for its table: build the model without re-checking it,
     # from the row as parsed (the envelope's ``dict[str, JSON]`` field normalises numbers).
     row = cast("dict[str, dict[str, JSON]]", value)["data"]  # load() checked both are objects
     model = _ROW_MODELS.get(event.table)
-    data: WebhookRow = row if model is None else _model_structure(model)(row)
+    data: WebhookRow = row if model is None else converter.structure(row, model)
     return WebhookChange(
         table=event.table,
         operation=event.operation,
@@ -132,7 +138,10 @@ def verify_webhook(
     mapping with ``.items()``; the first of repeated headers counts).
 
     Anything the sender controls gives ``False``, never an exception: a changed body, another
-    secret, a missing or malformed header, a timestamp older or newer than *tolerance*. Pass the
+    secret, a missing or malformed header, a timestamp older or newer than *tolerance*, a
+    ``webhook-timestamp`` written other than as the signer writes it (only the canonical integer
+    text, ``1796610146``, verifies: not `` 1796610146 ``, ``+1796610146``, ``01796610146``,
+    ``1796610146.999`` or ``1.796610146e9``, which the package alone would accept). Pass the
     body exactly as received (``bytes``; a ``str`` is signed as its UTF-8).
 
     *secret* is Shopmonkey's webhook secret: a ``str`` in the Standard Webhooks form (base64,
@@ -147,6 +156,8 @@ def verify_webhook(
     _check_tolerance(tolerance)
     found = _standard_headers(headers)
     if body is None or found is None:
+        return False
+    if _CANONICAL_TIMESTAMP.fullmatch(found["webhook-timestamp"]) is None:
         return False
     if tolerance < WEBHOOK_TOLERANCE and not _within(found["webhook-timestamp"], tolerance):
         return False
@@ -226,8 +237,5 @@ def _standard_headers(headers: object) -> dict[str, str] | None:
 
 
 def _within(timestamp: str, tolerance: timedelta) -> bool:
-    try:
-        sent = float(timestamp)
-    except ValueError:
-        return False
-    return math.isfinite(sent) and abs(time.time() - sent) <= tolerance.total_seconds()
+    # *timestamp* is canonical integer text (`_CANONICAL_TIMESTAMP`): int() cannot fail.
+    return abs(time.time() - int(timestamp)) <= tolerance.total_seconds()

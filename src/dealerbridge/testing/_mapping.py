@@ -435,6 +435,23 @@ def shopmonkey_orders_with_services(
         appliedDiscountCents=draw(st.sampled_from([0, 0, 0, 300, 5_000])) if negative else 0,
         transactionalFeeSubtotalCents=draw(st.sampled_from([0, 0, 0, 199])),
     )
+    for service in services:  # every service belongs to the order
+        service["orderId"] = order["id"]
+    # Shopmonkey's own order total: no source says whether it counts the services it leaves
+    # out or the card fee, so both readings are drawn (the mapping's order balance reads them)
+    included = [
+        s
+        for s in services
+        if s["authorizationStatus"] == "Authorized"
+        and s["deferredReason"] is None
+        and not s["hidden"]
+    ]
+    total = sum(s["totalCents"] for s in included) - order["appliedDiscountCents"]
+    if draw(st.booleans()):
+        total += order["transactionalFeeSubtotalCents"]
+    if draw(st.booleans()):
+        total += sum(s["totalCents"] for s in services if s not in included)
+    order["totalCostCents"] = total
     return order, services
 
 

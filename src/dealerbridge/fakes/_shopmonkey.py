@@ -1,0 +1,473 @@
+"""`FakeShopmonkey`: Shopmonkey's orders and order services (v3), in process.
+
+Request bodies are checked with `dealerbridge.errors` on our closed request schemas; every
+answer is read with `dealerbridge.load` first. Service rows are completed from our response
+schema (`_fill`) and their ``calculated*Cents``/``totalCents`` are set by `sm.service_totals`,
+and the order's category totals are the sums of its services', so the order and its services
+always agree.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import hmac
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import cast
+
+from standardwebhooks.webhooks import Webhook
+
+from .. import shopmonkey as sm
+from .._errors import Issue
+from .._models import JSON, Model, dump, load
+from .._validation import errors
+from ._core import Delivery, FakeVendor, Incoming, Mode, Reply
+from ._fill import fill_required
+
+__all__ = ["LIST_LIMIT", "FakeShopmonkey"]
+
+#: The page size Shopmonkey clamps ``limit`` to, whatever the request says (notes/
+#: shopmonkey.md §4 pitfall 3; clients-and-fakes.md "Page size is capped at 100").
+LIST_LIMIT = 100
+
+_ORDER = r"/v3/order/(?P<order>[^/]+)"
+_LINE_KINDS = ("labors", "parts", "tires", "fees", "subcontracts")
+_LINE_SCHEMA = {
+    "labors": "shopmonkey/labor",
+    "parts": "shopmonkey/part",
+    "tires": "shopmonkey/tire",
+    "fees": "shopmonkey/fee",
+    "subcontracts": "shopmonkey/subcontract",
+}
+#: What Shopmonkey stores for a line-item member a request leaves out (CJV CHANGELOG 1.1.0:
+#: labor "saved with hours: 1" and parts with "retailCostCents: 0").
+_LINE_DEFAULTS: dict[str, dict[str, JSON]] = {
+    "labors": {"hours": 1, "multiplier": 1, "rateCents": 0},
+    "parts": {"quantity": 1, "retailCostCents": 0},
+    "tires": {"quantity": 1, "retailCostCents": 0},
+    "subcontracts": {"retailCostCents": 0, "costCents": 0},
+    "fees": {"amountCents": 0},
+}
+#: Order category totals -> the service field summed into them.
+_ORDER_SUMS = {
+    "laborCents": "calculatedLaborCents",
+    "partsCents": "calculatedPartsCents",
+    "tiresCents": "calculatedTiresCents",
+    "subcontractsCents": "calculatedSubcontractsCents",
+    "feesCents": "calculatedFeeCents",
+    "epaCents": "calculatedEpaCents",
+    "shopSuppliesCents": "calculatedShopSuppliesCents",
+    "discountCents": "calculatedDiscountCents",
+    "taxCents": "calculatedTaxCents",
+    "totalCostCents": "totalCents",
+}
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
+        f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+class FakeShopmonkey(FakeVendor):
+    """A stateful in-process Shopmonkey: ``GET /v3/order`` (paginated, ``limit`` capped at
+    100), ``GET /v3/order/:id``, and ``GET``/``POST``/``PUT``/``DELETE`` of an order's
+    services, with Bearer auth and the ``{success, data}`` envelopes.
+
+    ``mode="strict"`` (default) refuses a body our closed request schemas refuse (400 in
+    Shopmonkey's error envelope) and records it; ``mode="faithful"`` answers as Shopmonkey is
+    documented to: the offending members are dropped, defaults stored, 200 answered (the
+    violation is still recorded), and the last page of a list repeats a row while
+    ``meta.total`` over-counts (QUIRKS README; DASH "sweep + union by id").
+    """
+
+    def __init__(
+        self,
+        *,
+        mode: Mode = "strict",
+        seed: int = 0,
+        api_key: str = "fake-shopmonkey-key",
+        webhook_secret: str | None = None,
+        company_id: str = "5f9c2a7e1d4b3c0012ab34cd",
+        location_id: str = "5f9c2a7e1d4b3c0012ab34ce",
+        base_url: str = "https://api.shopmonkey.cloud",
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        super().__init__(mode=mode, seed=seed, base_url=base_url)
+        self.api_key = api_key
+        self.webhook_secret = webhook_secret or "whsec_" + base64.b64encode(
+            bytes(self._random.getrandbits(8) for _ in range(24))
+        ).decode("ascii")
+        """The Standard Webhooks secret (``whsec_<base64>``) deliveries are signed with."""
+        self.company_id = company_id
+        self.location_id = location_id
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self.orders: dict[str, dict[str, JSON]] = {}
+        """Orders as ``GET /v3/order/:id`` answers them (``data``), by id."""
+        self.services: dict[str, list[dict[str, JSON]]] = {}
+        """Each order's services as ``GET /v3/order/:id/service`` answers them."""
+        self.canned_services: dict[str, dict[str, JSON]] = {}
+        """Canned services a ``fromCannedServiceId`` item copies, by id."""
+        self._routes = [
+            ("GET", re.compile(r"/v3/order/?"), self._list_orders),
+            ("GET", re.compile(_ORDER + r"/?"), self._get_order),
+            ("GET", re.compile(_ORDER + r"/service/?"), self._get_services),
+            ("POST", re.compile(_ORDER + r"/service/?"), self._create_services),
+            ("PUT", re.compile(_ORDER + r"/service/(?P<service>[^/]+)"), self._update_service),
+            ("DELETE", re.compile(_ORDER + r"/service/(?P<service>[^/]+)"), self._delete_service),
+        ]
+
+    # ------------------------------------------------------------------ seeding
+
+    def add_order(
+        self, order: sm.Order | Mapping[str, JSON], services: Iterable[sm.Service | JSON] = ()
+    ) -> str:
+        """Store *order* (an `sm.Order` or its JSON) with *services* (models or JSON) and
+        return its id. The services' and the order's totals are recomputed so they agree."""
+        value = _json(order)
+        checked = dump(load(sm.Order, value), validate=False)
+        assert isinstance(checked, dict)
+        order_id = cast(str, checked["id"])
+        self.orders[order_id] = checked
+        rows = []
+        for service in services:
+            row = _json(service)
+            row["orderId"] = order_id
+            rows.append(self._with_totals(row))
+        self.services[order_id] = rows
+        self._order_totals(order_id)
+        return order_id
+
+    def add_canned_service(self, service: sm.Service | Mapping[str, JSON]) -> str:
+        """Store a canned service (a `sm.Service` or its JSON) for ``fromCannedServiceId``."""
+        row = _json(service)
+        load(sm.Service, row)
+        service_id = cast(str, row["id"])
+        self.canned_services[service_id] = row
+        return service_id
+
+    # ------------------------------------------------------------------ plumbing
+
+    def error_body(self, status: int, message: str, path: str = "") -> JSON:
+        text = {
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "Not found",
+            429: "Too many requests",
+        }.get(status, "Internal error" if status >= 500 else "Bad request")
+        return {"success": False, "message": message or text}
+
+    def _reply(self, model: type[Model], value: dict[str, JSON], status: int = 200) -> Reply:
+        load(model, value)
+        return Reply.of_json(status, value)
+
+    def _error(self, status: int, message: str, code: str | None = None) -> Reply:
+        value: dict[str, JSON] = {"success": False, "message": message}
+        if code is not None:
+            value["code"] = code
+        return self._reply(sm.ErrorResponse, value, status)
+
+    def _denied(self, request: Incoming) -> Reply | None:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {self.api_key}".encode()):
+            self.violate(request, "auth", "missing or wrong Bearer API key")
+            return self._error(401, "Unauthorized")
+        return None
+
+    def _now(self) -> str:
+        return _stamp(self._clock())
+
+    def _body(self, request: Incoming, schema: str) -> tuple[JSON, Reply | None]:
+        """The request body checked against *schema*: refused (strict), or with the members
+        the issues point at dropped, as Shopmonkey silently ignores them (faithful)."""
+        try:
+            body: JSON = json.loads(request.body) if request.body else None
+        except (ValueError, UnicodeDecodeError):
+            self.violate(request, "json", "the body is not JSON")
+            return None, self._error(400, "Invalid JSON body")
+        issues = errors(body, schema)
+        if not issues:
+            return body, None
+        self.violate(request, schema, f"{len(issues)} issue(s)", issues)
+        if self.mode == "faithful":
+            repaired = _drop(body, issues)
+            if not errors(repaired, schema):
+                return repaired, None
+        return None, self._error(400, "; ".join(f"{i.path or '/'}: {i.message}" for i in issues))
+
+    def _order(self, request: Incoming, order_id: str) -> Reply | None:
+        if order_id in self.orders:
+            return None
+        self.violate(request, "not-found", f"no order {order_id}")
+        return self._error(404, "Order not found")
+
+    def _with_totals(self, row: dict[str, JSON]) -> dict[str, JSON]:
+        service = load(sm.Service, row)
+        totals = sm.service_totals(service).by_field()
+        row = {**row, **totals}
+        load(sm.Service, row)
+        return row
+
+    def _order_totals(self, order_id: str) -> None:
+        order = self.orders[order_id]
+        rows = self.services.get(order_id, [])
+        for key, field in _ORDER_SUMS.items():
+            order[key] = sum(cast(int, row.get(field) or 0) for row in rows)
+        paid = order.get("paidCostCents")
+        total = cast(int, order["totalCostCents"])
+        order["remainingCostCents"] = total - (paid if isinstance(paid, int) else 0)
+        order["updatedDate"] = self._now()
+        load(sm.Order, order)
+
+    def _include_order(self, request: Incoming, order_id: str) -> dict[str, JSON]:
+        flag = request.query.get("includeOrder", "true").lower()
+        return {"order": copy.deepcopy(self.orders[order_id])} if flag != "false" else {}
+
+    # ------------------------------------------------------------------ webhooks
+
+    def _queue_change(
+        self, table: str, operation: str, row: dict[str, JSON], diff: Sequence[str] = ()
+    ) -> None:
+        event: dict[str, JSON] = {
+            "apiVersion": "3",
+            "operation": operation,
+            "table": table,
+            "data": copy.deepcopy(row),
+        }
+        if operation == "UPDATE":
+            event["diff"] = list(diff)
+        body = json.dumps(event, separators=(",", ":")).encode()
+        sm.parse_webhook(body)  # a delivery must pass our own receiving code
+        self.queue(Delivery(body, self.sign(body), cast(str, row["id"])))
+
+    def sign(self, body: bytes, *, forged: bool = False, stale: bool = False) -> dict[str, str]:
+        moment = self._clock() - (dt.timedelta(minutes=10) if stale else dt.timedelta(0))
+        message_id = "msg_" + self.new_id(24)
+        secret = self.webhook_secret
+        if forged:
+            secret = "whsec_" + base64.b64encode(b"forged-" + secret.encode()[-17:]).decode()
+        signature = Webhook(secret).sign(message_id, moment, body.decode("utf-8"))
+        return {
+            "content-type": "application/json",
+            "user-agent": "Shopmonkey (+https://shopmonkey.io)",
+            "webhook-id": message_id,
+            "webhook-timestamp": str(int(moment.timestamp())),
+            "webhook-signature": signature,
+            "webhook-version": "3",
+            "x-attempt": "1",
+            "x-request-id": self.new_uuid(),
+        }
+
+    def redelivered(self, delivery: Delivery, *, stale: bool = False) -> Delivery:
+        """A retry: Shopmonkey gives each attempt its own ``webhook-id`` (notes/decisions-
+        shopmonkey-webhooks.md) and a fresh signature; ``X-Attempt`` counts up."""
+        headers = self.sign(delivery.body, stale=stale)
+        attempt = int(delivery.headers.get("x-attempt", "1")) + 1
+        headers["x-attempt"] = str(attempt)
+        return Delivery(delivery.body, headers, delivery.key)
+
+    # ------------------------------------------------------------------ orders
+
+    def _list_orders(self, request: Incoming, match: re.Match[str]) -> Reply:
+        denied = self._denied(request)
+        if denied:
+            return denied
+        try:
+            limit = int(request.query.get("limit", "10"))
+            skip = int(request.query.get("skip", "0"))
+        except ValueError:
+            return self._error(400, "limit and skip must be integers")
+        if limit > LIST_LIMIT:
+            self.violate(request, "limit", f"limit {limit} is silently clamped to {LIST_LIMIT}")
+        limit = max(1, min(limit, LIST_LIMIT))
+        skip = max(0, skip)
+        rows = sorted(self.orders.values(), key=lambda o: cast(str, o["id"]))
+        page = [copy.deepcopy(o) for o in rows[skip : skip + limit]]
+        total = len(rows)
+        if self.mode == "faithful" and rows and skip + limit >= total and skip > 0:
+            # the tail page repeats the previous page's last row and meta.total over-counts
+            page.insert(0, copy.deepcopy(rows[skip - 1]))
+            total += 1
+        for row in page:
+            load(sm.Order, row)
+        value: dict[str, JSON] = {
+            "success": True,
+            "data": cast(JSON, page),
+            "meta": {"total": total, "hasMore": skip + limit < len(rows)},
+        }
+        return Reply.of_json(200, value)
+
+    def _get_order(self, request: Incoming, match: re.Match[str]) -> Reply:
+        denied = self._denied(request) or self._order(request, match["order"])
+        if denied:
+            return denied
+        order = copy.deepcopy(self.orders[match["order"]])
+        load(sm.Order, order)
+        return Reply.of_json(200, {"success": True, "data": order})
+
+    # ------------------------------------------------------------------ services
+
+    def _get_services(self, request: Incoming, match: re.Match[str]) -> Reply:
+        denied = self._denied(request) or self._order(request, match["order"])
+        if denied:
+            return denied
+        rows = copy.deepcopy(self.services.get(match["order"], []))
+        return self._reply(sm.GetServicesResponse, {"success": True, "data": cast(JSON, rows)})
+
+    def _new_service(self, order_id: str, item: dict[str, JSON]) -> dict[str, JSON]:
+        now = self._now()
+        service_id = self.new_uuid()
+        common: dict[str, JSON] = {
+            "companyId": self.company_id,
+            "locationId": self.location_id,
+            "orderId": order_id,
+            "createdDate": now,
+            "updatedDate": now,
+        }
+        row: dict[str, JSON] = {k: v for k, v in item.items() if k not in _LINE_KINDS}
+        row.update(common, id=service_id)
+        row.setdefault("name", "")
+        for kind in _LINE_KINDS:
+            lines = []
+            for n, line in enumerate(cast(list[dict[str, JSON]], item.get(kind) or [])):
+                full: dict[str, JSON] = {**_LINE_DEFAULTS[kind], **line, **common}
+                full.update(id=self.new_uuid(), serviceId=service_id)
+                full.setdefault("ordinal", n + 1)
+                full.setdefault("name", "")
+                lines.append(fill_required(_LINE_SCHEMA[kind], full, new_id=self.new_uuid, now=now))
+            row[kind] = cast(JSON, lines)
+        row = fill_required("shopmonkey/service", row, new_id=self.new_uuid, now=now)
+        return self._with_totals(row)
+
+    def _create_services(self, request: Incoming, match: re.Match[str]) -> Reply:
+        denied = self._denied(request) or self._order(request, match["order"])
+        if denied:
+            return denied
+        order_id = match["order"]
+        body, bad = self._body(request, "shopmonkey/create-services-request")
+        if bad:
+            return bad
+        created = []
+        existing = self.services.setdefault(order_id, [])
+        for item in cast(list[dict[str, JSON]], body):
+            canned = item.get("fromCannedServiceId")
+            deferred = item.get("fromDeferredServiceId")
+            if isinstance(canned, str):
+                if canned not in self.canned_services:
+                    self.violate(request, "not-found", f"no canned service {canned}")
+                    return self._error(404, f"Canned service {canned} not found")
+                source = {
+                    k: v
+                    for k, v in self.canned_services[canned].items()
+                    if k not in ("id", "orderId", "createdDate", "updatedDate")
+                }
+                source["ordinal"] = item.get("ordinal", len(existing) + 1)
+                row = self._new_service(order_id, source)
+            elif isinstance(deferred, str):
+                found = [s for rows in self.services.values() for s in rows if s["id"] == deferred]
+                if not found:
+                    self.violate(request, "not-found", f"no deferred service {deferred}")
+                    return self._error(404, f"Deferred service {deferred} not found")
+                source = {
+                    k: v
+                    for k, v in found[0].items()
+                    if k not in ("id", "orderId", "createdDate", "updatedDate")
+                }
+                source.update(revived=True, revivedFromId=deferred, deferredReason=None)
+                row = self._new_service(order_id, source)
+            else:
+                item = {**item}
+                item.setdefault("ordinal", len(existing) + 1)
+                row = self._new_service(order_id, item)
+            existing.append(row)
+            created.append(row)
+        self._order_totals(order_id)
+        for row in created:
+            self._queue_change("service", "INSERT", row)
+        self._queue_change("order", "UPDATE", self.orders[order_id], list(_ORDER_SUMS))
+        data: dict[str, JSON] = {"services": cast(JSON, copy.deepcopy(created))}
+        data.update(self._include_order(request, order_id))
+        return self._reply(sm.CreateServicesResponse, {"success": True, "data": data})
+
+    def _find_service(
+        self, request: Incoming, order_id: str, service_id: str
+    ) -> tuple[int, Reply | None]:
+        for n, row in enumerate(self.services.get(order_id, [])):
+            if row["id"] == service_id:
+                return n, None
+        self.violate(request, "not-found", f"no service {service_id} on order {order_id}")
+        return -1, self._error(404, "Service not found")
+
+    def _update_service(self, request: Incoming, match: re.Match[str]) -> Reply:
+        order_id, service_id = match["order"], match["service"]
+        denied = self._denied(request) or self._order(request, order_id)
+        if denied:
+            return denied
+        index, missing = self._find_service(request, order_id, service_id)
+        if missing:
+            return missing
+        body, bad = self._body(request, "shopmonkey/update-service-request")
+        if bad:
+            return bad
+        changes = {k: v for k, v in cast(dict[str, JSON], body).items() if k != "orderId"}
+        rows = self.services[order_id]
+        row = {**rows[index], **changes, "updatedDate": self._now()}
+        rows[index] = self._with_totals(row)
+        self._order_totals(order_id)
+        self._queue_change("service", "UPDATE", rows[index], sorted(changes))
+        data = self._include_order(request, order_id)
+        return self._reply(sm.UpdateServiceResponse, {"success": True, "data": data})
+
+    def _delete_service(self, request: Incoming, match: re.Match[str]) -> Reply:
+        order_id, service_id = match["order"], match["service"]
+        denied = self._denied(request) or self._order(request, order_id)
+        if denied:
+            return denied
+        if not request.body.strip():
+            # SSW shopmonkey_client.py L407-408: a DELETE with an empty body is rejected
+            self.violate(request, "empty-body", "DELETE needs the body {}")
+            return self._error(400, "Body cannot be empty when content-type is set")
+        _, bad = self._body(request, "shopmonkey/delete-service-request")
+        if bad:
+            return bad
+        index, missing = self._find_service(request, order_id, service_id)
+        if missing:
+            return missing
+        row = self.services[order_id].pop(index)
+        self._order_totals(order_id)
+        self._queue_change("service", "DELETE", row)
+        data = self._include_order(request, order_id)
+        return self._reply(sm.DeleteServiceResponse, {"success": True, "data": data})
+
+
+def _json(value: object) -> dict[str, JSON]:
+    out = dump(value, validate=False) if isinstance(value, Model) else copy.deepcopy(value)
+    if not isinstance(out, dict):
+        raise TypeError(f"expected a model or a JSON object, got {type(value).__name__}")
+    return out
+
+
+def _drop(body: JSON, issues: Sequence[Issue]) -> JSON:
+    """*body* without the members *issues* point at (what Shopmonkey silently ignores)."""
+    out = copy.deepcopy(body)
+    for issue in sorted(issues, key=lambda i: i.path, reverse=True):
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in issue.path.split("/")[1:]]
+        if not parts:
+            continue
+        parent: JSON = out
+        for part in parts[:-1]:
+            if isinstance(parent, dict):
+                parent = parent.get(part)
+            elif isinstance(parent, list) and part.isdigit() and int(part) < len(parent):
+                parent = parent[int(part)]
+            else:
+                parent = None
+        last = parts[-1]
+        if isinstance(parent, dict):
+            parent.pop(last, None)
+            if issue.code == "additionalProperties" and isinstance(issue.value, str):
+                parent.pop(issue.value, None)
+    return out

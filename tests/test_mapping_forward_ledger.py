@@ -1,0 +1,387 @@
+"""Shopmonkey -> myKaarma: hand-checked orders for the order balance, credits, coupons and pay
+types (issue 18 items 1, 3, 4, 7, 8). Every expected amount is worked out by hand in the
+comment above it, never computed by the code under test."""
+
+import copy
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+
+import dealerbridge as db
+from dealerbridge import mapping
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mapping" / "repair-order-brakes"
+ORDER = json.loads((FIXTURES / "order.json").read_text())
+BASE = json.loads((FIXTURES / "services.json").read_text())["data"][0]
+CONFIG = mapping.MappingConfig(
+    orders=mapping.OrdersConfig(
+        default_op_code="MISC",
+        default_advisor_number="109162",
+        customers={ORDER["customerId"]: "mk-customer"},
+        order_discounts="allocate",
+        transactional_fees="misc",
+    )
+)
+
+
+def configured(**changes):
+    return attrs.evolve(CONFIG, orders=attrs.evolve(CONFIG.orders, **changes))
+
+
+def labor(sid, n, hours, rate, **more):
+    line = copy.deepcopy(BASE["labors"][0])
+    line.update(id=f"{sid}-L{n}", hours=hours, rateCents=rate, ordinal=n, costTotalCents=None)
+    line.update(more)
+    return line
+
+
+def part(sid, n, quantity, retail, wholesale, number, **more):
+    line = copy.deepcopy(BASE["parts"][0])
+    line.update(
+        id=f"{sid}-P{n}",
+        quantity=quantity,
+        retailCostCents=retail,
+        wholesaleCostCents=wholesale,
+        partNumber=number,
+        name=number,
+        ordinal=n,
+    )
+    line.update(more)
+    return line
+
+
+def service(sid, name, ordinal, *, labors=(), parts=(), labor_cents, parts_cents, tax, total):
+    """A service whose categories and total are given by hand (no fees, EPA, supplies)."""
+    data = copy.deepcopy(BASE)
+    data.update(
+        id=sid,
+        name=name,
+        ordinal=ordinal,
+        labors=list(labors),
+        parts=list(parts),
+        fees=[],
+        calculatedLaborCents=labor_cents,
+        calculatedPartsCents=parts_cents,
+        calculatedFeeCents=0,
+        calculatedShopSuppliesCents=0,
+        calculatedTaxCents=tax,
+        totalCents=total,
+    )
+    return data
+
+
+def order(total, **more):
+    return dict(ORDER, totalCostCents=total, **more)
+
+
+def forward(order_, services, config=CONFIG):
+    mapped = mapping.shopmonkey_to_mykaarma(order_, services, config)
+    return db.dump(mapped.value)["order"], mapped.report
+
+
+def refused(order_, services, config=CONFIG):
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.shopmonkey_to_mykaarma(order_, services, config)
+    return {(i.path, i.code) for i in info.value.issues}, info.value
+
+
+def ledger(report):
+    """(kind, source, cents) of the notes that move money, the total note last."""
+    return [(n.kind, n.source, n.cents) for n in report if n.cents is not None]
+
+
+# ------------------------------------------------------------------ credits stay where they are
+
+# Alternator 1 x 289.99 (cost 180.00) and its core return -1 x 45.00 (cost 30.00), 1.0 h at
+# 120.00, tax 20.00: parts 289.99 - 45.00 = 244.99; total 120.00 + 244.99 + 20.00 = 384.99.
+ALTERNATOR = service(
+    "svc-alt",
+    "Replace alternator",
+    1,
+    labors=[labor("svc-alt", 1, 1, 12000)],
+    parts=[
+        part("svc-alt", 1, 1, 28999, 18000, "ALT-1"),
+        part("svc-alt", 2, -1, 4500, 3000, "CORE-1"),
+    ],
+    labor_cents=12000,
+    parts_cents=24499,
+    tax=2000,
+    total=38499,
+)
+
+
+def test_core_return_stays_a_negative_row_next_to_the_alternator():
+    ro, report = forward(order(38499), [ALTERNATOR])
+    (job,) = ro["jobs"]
+    rows = [
+        (p["partNumber"], p["quantitySold"], p.get("salePrice"), p["saleTotal"], p.get("cost"))
+        for p in job["parts"]
+    ]
+    assert rows == [
+        ("ALT-1", "1", "289.99", "289.99", "180.00"),
+        ("CORE-1", "-1", "45.00", "-45.00", "30.00"),
+    ]
+    assert job["partsSale"] == "244.99"
+    header = ro["header"]
+    assert header["partsSale"] == header["partsSaleCustomer"] == "244.99"
+    assert header["partsCost"] == "150.00"  # 180.00 - 30.00: the negative cost counts
+    assert (header["customerPayStateTax"], header["customerPayAmount"]) == ("20.00", "384.99")
+    assert not [n for n in report if n.kind in ("allocated", "residual")]
+    assert not [n for n in report if "partsCost" in n.message]  # no "only N of M have a cost"
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+
+
+def test_three_third_hours_are_one_hour():
+    # 3 x 0.333 h at 120.00 = 3 x 39.96 = 119.88; the job's hours are 0.999 -> 1.00, shared
+    # out as 0.34 + 0.33 + 0.33 (largest remainder, ties to the first row)
+    thirds = service(
+        "svc-3",
+        "Diagnosis",
+        1,
+        labors=[labor("svc-3", n, 0.333, 12000) for n in (1, 2, 3)],
+        labor_cents=11988,
+        parts_cents=0,
+        tax=0,
+        total=11988,
+    )
+    ro, report = forward(order(11988), [thirds])
+    (job,) = ro["jobs"]
+    assert job["soldHours"] == ro["header"]["soldHours"] == "1.00"
+    assert [(r["soldHours"], r["laborSale"]) for r in job["techHours"]] == [
+        ("0.34", "39.96"),
+        ("0.33", "39.96"),
+        ("0.33", "39.96"),
+    ]
+    assert [n.kind for n in report].count("rounded") == 3
+
+
+# ------------------------------------------------------------------------------- pay types
+
+BRAKES = service(
+    "svc-brk",
+    "Front brakes",
+    1,
+    labors=[labor("svc-brk", 1, 1, 12000)],
+    labor_cents=12000,
+    parts_cents=0,
+    tax=990,
+    total=12990,
+)
+COMEBACK = service(  # 0.8 h at 0.00: a comeback, done again for free
+    "svc-cb",
+    "Comeback - brake noise",
+    2,
+    labors=[labor("svc-cb", 1, 0.8, 0)],
+    labor_cents=0,
+    parts_cents=0,
+    tax=0,
+    total=0,
+)
+WARRANTY = service(  # 2.0 h at 100.00, paid by the manufacturer
+    "svc-w",
+    "Recall 23V-123",
+    3,
+    labors=[labor("svc-w", 1, 2, 10000)],
+    labor_cents=20000,
+    parts_cents=0,
+    tax=0,
+    total=20000,
+)
+
+
+def test_comeback_and_warranty_jobs_leave_customer_pay_alone():
+    pays = {"Comeback - brake noise": "I", "Recall 23V-123": "W"}
+    # order total 129.90 + 0.00 + 200.00 = 329.90
+    ro, report = forward(order(32990), [BRAKES, COMEBACK, WARRANTY], configured(pay_types=pays))
+    jobs = ro["jobs"]
+    assert [(j["laborType"], j["laborSale"], j["soldHours"]) for j in jobs] == [
+        ("C", "120.00", "1.00"),
+        ("I", "0.00", "0.80"),
+        ("W", "200.00", "2.00"),
+    ]
+    assert [r["laborType"] for j in jobs for r in j["techHours"]] == ["C", "I", "W"]
+    h = ro["header"]
+    assert (h["laborSale"], h["laborSaleCustomer"]) == ("320.00", "120.00")
+    assert (h["laborSaleInternal"], h["laborSaleWarranty"]) == ("0.00", "200.00")
+    assert (h["customerPayAmount"], h["customerPayStateTax"]) == ("129.90", "9.90")
+    assert (h["internalPayAmount"], h["warrantyPayAmount"]) == ("0.00", "200.00")
+    assert h["soldHours"] == "3.80"
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+    # an order discount of 10.00 is the customer's: it comes off the customer-pay job only
+    # (labor 120.00 -> 110.00; customer pay 110.00 + 9.90 tax = 119.90; warranty stays 200.00)
+    discounted = order(31990, appliedDiscountCents=1000)
+    ro, report = forward(discounted, [BRAKES, COMEBACK, WARRANTY], configured(pay_types=pays))
+    assert [j["laborSale"] for j in ro["jobs"]] == ["110.00", "0.00", "200.00"]
+    h = ro["header"]
+    assert (h["customerPayAmount"], h["warrantyPayAmount"]) == ("119.90", "200.00")
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+    # without the table the comeback is customer pay: 120.00 over 1.80 h on the RO
+    ro, _ = forward(order(32990), [BRAKES, COMEBACK, WARRANTY])
+    assert {j["laborType"] for j in ro["jobs"]} == {"C"}
+    assert ro["header"]["customerPayAmount"] == "329.90"
+
+
+def test_pay_type_by_canned_service_id_and_by_label():
+    comeback = dict(COMEBACK, sourceServiceId="canned-77", labels=[{"name": "Comeback"}])
+    for key in ("canned-77", "Comeback"):
+        ro, _ = forward(order(12990), [BRAKES, comeback], configured(pay_types={key: "I"}))
+        assert [j["laborType"] for j in ro["jobs"]] == ["C", "I"]
+
+
+# ------------------------------------------------------------------------ the order balance
+
+BRAKE_TOTAL = 49209  # the example order: one service of 492.09
+
+
+def example_services():
+    return json.loads((FIXTURES / "services.json").read_text())["data"]
+
+
+def test_empty_services_list_is_refused_or_reported():
+    # a failed or paged-out GET: a 0.00 RO for a 492.09 order
+    found, error = refused(order(BRAKE_TOTAL), [])
+    assert found == {("/order/totalCostCents", "mapping.order_total")}
+    assert "49209 cents" in str(error)
+    ro, report = forward(order(BRAKE_TOTAL), [], configured(unexplained_total="report"))
+    assert ro["header"]["customerPayAmount"] == "0.00"
+    assert ledger(report) == [
+        ("unexplained", "/order/totalCostCents", 49209),
+        ("total", "/order/totalCostCents", 49209),
+    ]
+
+
+def test_duplicate_and_foreign_services_are_refused():
+    services = example_services()
+    found, _ = refused(order(BRAKE_TOTAL), [*services, services[0]])
+    assert found == {("/services/2/id", "mapping.duplicate_service")}
+    services[1]["orderId"] = "another-order"
+    found, _ = refused(order(BRAKE_TOTAL), services)
+    assert found == {("/services/1/orderId", "mapping.foreign_service")}
+
+
+def test_order_total_above_its_services():
+    # Shopmonkey says 578.98, its services 492.09: 86.89 that no note explains
+    found, _ = refused(order(BRAKE_TOTAL + 8689), example_services())
+    assert found == {("/order/totalCostCents", "mapping.order_total")}
+    ro, report = forward(
+        order(BRAKE_TOTAL + 8689), example_services(), configured(unexplained_total="report")
+    )
+    assert ro["header"]["customerPayAmount"] == "492.09"
+    assert ledger(report) == [
+        ("unexplained", "/order/totalCostCents", 8689),
+        ("total", "/order/totalCostCents", 8689),
+    ]
+    assert "578.98" in report[-1].message and "492.09" in report[-1].message
+
+
+def test_card_fee_is_a_fee_note_in_the_ledger():
+    # a 1.99 card fee the RO adds to miscSale: 492.09 + 1.99 = 494.08
+    fee = {"transactionalFeeSubtotalCents": 199}
+    ro, report = forward(order(BRAKE_TOTAL, **fee), example_services())
+    assert ro["header"]["customerPayAmount"] == "494.08"
+    assert [n.kind for n in report if "transactionalFee" in n.source] == ["fee"]
+    # Shopmonkey's total without the fee: the fee note moves -1.99
+    assert ledger(report) == [
+        ("fee", "/order/transactionalFeeSubtotalCents", -199),
+        ("total", "/order/totalCostCents", -199),
+    ]
+    # Shopmonkey's total with the fee (494.08): nothing moves
+    _, report = forward(order(BRAKE_TOTAL + 199, **fee), example_services())
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+
+
+# --------------------------------------------------------------------------------- coupons
+
+
+def coupon(status, cents, reason=None):
+    return {
+        "appliedByCustomerId": None,
+        "appliedByUserId": "5f9c2a7e1d4b3c0012ab3601",
+        "appliedDate": "2024-03-05T14:30:00.000Z",
+        "appliedDiscountCents": cents,
+        "companyId": ORDER["companyId"],
+        "couponId": "coupon-1",
+        "createdDate": "2024-03-05T14:30:00.000Z",
+        "id": "cod-1",
+        "locationId": ORDER["locationId"],
+        "orderId": ORDER["id"],
+        "redeemedDate": None,
+        "redeemedOrderTotalCents": None,
+        "status": status,
+        "statusDate": "2024-03-05T14:30:00.000Z",
+        "statusInvalidReason": reason,
+        "updatedDate": "2024-03-05T14:30:00.000Z",
+    }
+
+
+def test_invalid_coupon_is_not_deducted():
+    bad = order(BRAKE_TOTAL, couponOrderDiscount=coupon("Invalid", 2000, "Expired"))
+    ro, report = forward(bad, example_services())
+    assert ro["header"]["customerPayAmount"] == "492.09"  # not 472.09
+    (note,) = [n for n in report if n.source == "/order/couponOrderDiscount"]
+    assert (note.kind, note.cents) == ("excluded", None)
+    assert "2000 cents" in note.message and "Expired" in note.message
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+
+
+def test_redeemed_coupon_alone_is_the_order_discount():
+    # 492.09 - 20.00 = 472.09
+    ro, report = forward(
+        order(BRAKE_TOTAL - 2000, couponOrderDiscount=coupon("Redeemed", 2000)),
+        example_services(),
+    )
+    assert ro["header"]["customerPayAmount"] == "472.09"
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+
+
+@pytest.mark.parametrize(
+    ("total", "expected", "reading"),
+    [
+        (BRAKE_TOTAL - 1000, "482.09", "read as including the coupon"),  # 10.00 includes it
+        (BRAKE_TOTAL - 3000, "462.09", "plus the coupon"),  # 10.00 + 20.00
+    ],
+)
+def test_coupon_beside_manual_discount_read_from_the_order_total(total, expected, reading):
+    both = order(total, appliedDiscountCents=1000, couponOrderDiscount=coupon("Applied", 2000))
+    ro, report = forward(both, example_services())
+    assert ro["header"]["customerPayAmount"] == expected
+    (note,) = [n for n in report if n.kind == "allocated" and n.source.startswith("/order/")]
+    assert reading in note.message
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+
+
+def test_coupon_beside_manual_discount_that_the_total_cannot_settle():
+    # the total (492.09) fits neither 482.09 nor 462.09
+    both = order(
+        BRAKE_TOTAL, appliedDiscountCents=1000, couponOrderDiscount=coupon("Applied", 2000)
+    )
+    found, _ = refused(both, example_services())
+    assert found == {
+        ("/order/couponOrderDiscount/appliedDiscountCents", "mapping.ambiguous_discount")
+    }
+    # a configured reading is still checked by the order balance
+    found, _ = refused(both, example_services(), configured(ambiguous_discount="separate"))
+    assert found == {("/order/totalCostCents", "mapping.order_total")}
+    ro, report = forward(
+        both,
+        example_services(),
+        configured(ambiguous_discount="included", unexplained_total="report"),
+    )
+    assert ro["header"]["customerPayAmount"] == "482.09"
+    assert ledger(report) == [
+        ("unexplained", "/order/totalCostCents", 1000),
+        ("total", "/order/totalCostCents", 1000),
+    ]
+
+
+def test_excluded_service_counted_by_shopmonkey_moves_its_total():
+    # the example's NotAuthorized tire service (1278.15), counted in Shopmonkey's total
+    ro, report = forward(order(BRAKE_TOTAL + 127815), example_services())
+    assert ro["header"]["customerPayAmount"] == "492.09"
+    assert ledger(report) == [
+        ("excluded", "/services/1", 127815),
+        ("total", "/order/totalCostCents", 127815),
+    ]
+    assert mapping.ledger_cents(report) == 127815
