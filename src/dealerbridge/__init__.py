@@ -17,13 +17,8 @@ from ._errors import (
     ValidationError,
     redaction,
 )
-<<<<<<< HEAD
 from ._json import MAX_DEPTH, MAX_EXPANDED_VALUES, parse_json
-from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, dump, load
-=======
-from ._json import MAX_DEPTH, parse_json
 from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load, wire_names
->>>>>>> main
 from ._registry import default_registry as _default_registry
 from ._validation import ISSUE_CODES, errors, validate
 
