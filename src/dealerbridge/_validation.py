@@ -335,7 +335,10 @@ def _rs_registry(registry: SchemaRegistry) -> Any:
 # through rounding), and an error from such an added keyword is reported as
 # ``json.integer_range`` at the node's ``type``. The schema files are unchanged.
 
-_INT64_LOW = -(2**63)
+# -2^63 as a float: jsonschema-rs 0.60 compares a float with an integer limit of -2^63 wrongly
+# (the float -2.0**63 fails ``minimum: -9223372036854775808``); as a float limit (exact) it
+# admits both the int and the float -2^63 and refuses everything below.
+_INT64_LOW = -(2.0**63)
 _INT64_END = 2**63
 _NOT_SCHEMAS = frozenset({"const", "enum", "default", "examples", "x-examples"})
 #: Keyword locations (``$id#/pointer/keyword``) of the bounds added to the engine's copy.
