@@ -69,6 +69,7 @@ def test_invalid_deliveries_are_refused_by_the_parser(vendor: str) -> None:
             warnings.simplefilter("ignore", db.UnknownEnumValueWarning)
             with pytest.raises(db.ValidationError):
                 parse(raw)
+                pytest.fail(f"accepted a delivery broken by {how}")
 
     check()
 
