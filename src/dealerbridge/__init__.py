@@ -17,7 +17,7 @@ from ._errors import (
     ValidationError,
     redaction,
 )
-from ._json import MAX_DEPTH, parse_json
+from ._json import MAX_DEPTH, MAX_EXPANDED_VALUES, parse_json
 from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load, wire_names
 from ._registry import default_registry as _default_registry
 from ._validation import ISSUE_CODES, errors, validate
@@ -57,6 +57,7 @@ __all__ = [
     "ISSUE_CODES",
     "JSON",
     "MAX_DEPTH",
+    "MAX_EXPANDED_VALUES",
     "UNSET",
     "ArrayModel",
     "DealerbridgeError",
