@@ -361,10 +361,16 @@ def _int64_bounded(uri: str, document: dict[str, Any]) -> dict[str, Any]:
         kind = node.get("type")
         kinds = kind if isinstance(kind, list) else [kind]
         if "integer" in kinds and "number" not in kinds:
-            if "minimum" not in node and "exclusiveMinimum" not in node:
+            # The schemas state the int64 bounds themselves (for other validators, issue 21):
+            # the engine's copy spells them as above, so they are reported the same way.
+            if _is_int(node.get("minimum"), -_INT64_END):
+                del out["minimum"]
+            if _is_int(node.get("maximum"), _INT64_END - 1):
+                del out["maximum"]
+            if "minimum" not in out and "exclusiveMinimum" not in out:
                 out["minimum"] = _INT64_LOW
                 added.append(f"{uri}#{where}/minimum")
-            if "maximum" not in node and "exclusiveMaximum" not in node:
+            if "maximum" not in out and "exclusiveMaximum" not in out:
                 out["exclusiveMaximum"] = _INT64_END
                 added.append(f"{uri}#{where}/exclusiveMaximum")
         return out
@@ -375,6 +381,10 @@ def _int64_bounded(uri: str, document: dict[str, Any]) -> dict[str, Any]:
     _ADDED_BOUNDS.update(added)
     assert isinstance(copy, dict)
     return copy
+
+
+def _is_int(value: object, expected: int) -> bool:
+    return type(value) is int and value == expected
 
 
 def _escape(segment: str) -> str:
