@@ -13,6 +13,9 @@ The order is the example order with 50 authorized services built from the exampl
 - mapping.shopmonkey_to_mykaarma from the JSON values (load + mapping),
 - mapping.mykaarma_to_shopmonkey of the resulting request (reverse, from the order JSON).
 
+Then the reverse over growing orders (jobs plus as many linked mls rows): linear when 4x the
+rows take under 6x the time (issue 19 item 8; reported, not asserted).
+
 Target (issue 12): the mapping costs no more than the load. Times are medians of interleaved
 rounds (each round runs every row once, in turn), so machine noise hits every row alike.
 """
@@ -30,6 +33,7 @@ from typing import Any
 
 import dealerbridge as db
 from dealerbridge import mapping
+from dealerbridge import mykaarma as mk
 from dealerbridge import shopmonkey as sm
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,6 +93,63 @@ def main(quick: bool = False) -> None:
     print(f"{'step':<36}{'µs':>12}{'x json.loads':>14}{'x load':>9}")
     for name, value in times.items():
         print(f"{name:<36}{value:>12,.0f}{value / unit:>14.1f}{value / load:>9.2f}")
+    _reverse_scaling(quick)
+
+
+def _rows_order(jobs: int) -> dict[str, Any]:
+    """A myKaarma order with *jobs* jobs and as many mls rows, one linked to each job (the
+    audit's shape: 9,000 + 9,000 rows took 10.4 s when every job scanned every row)."""
+    letters = [mapping_letters(n) for n in range(jobs)]
+    return {
+        "type": "RO",
+        "header": {"orderNumber": "RO-1", "status": "C"},
+        "jobs": [
+            {
+                "jobNumberString": letter,
+                "lopSeqNumber": "1",
+                "laborOpCode": "OP",
+                "laborSale": "100.00",
+                "soldHours": "1.30",
+                "partsSale": "0.00",
+                "miscSale": "0.00",
+            }
+            for letter in letters
+        ],
+        "mls": [
+            {"laborType": "C", "mlsType": "S", "opCode": "SUB", "salePrice": "10.00", "lineCode": x}
+            for x in letters
+        ],
+    }
+
+
+def mapping_letters(index: int) -> str:
+    letters, n = "", index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _reverse_scaling(quick: bool) -> None:
+    """Reverse mapping time over growing orders (issue 19 item 8: linear means 4x the rows in
+    under 6x the time). Reported, not asserted."""
+    sizes = (250, 1000) if quick else (500, 2000, 8000)
+    orders = {n: db.load(mk.Order, _rows_order(n)) for n in sizes}
+    times = _median_us(
+        {str(n): (lambda o=orders[n]: mapping.mykaarma_to_shopmonkey(o)) for n in sizes},
+        rounds=1 if quick else 3,
+        inner=1,
+    )
+    print()
+    print("reverse mapping over growing orders (jobs + as many linked mls rows, from models)")
+    print(f"{'jobs + mls rows':<20}{'ms':>12}{'x previous':>12}{'rows x':>8}")
+    previous: tuple[int, float] | None = None
+    for n in sizes:
+        ms = times[str(n)] / 1000
+        ratio = f"{ms / previous[1]:.2f}" if previous else "-"
+        rows = f"{n / previous[0]:.0f}" if previous else "-"
+        print(f"{f'{n} + {n}':<20}{ms:>12,.1f}{ratio:>12}{rows:>8}")
+        previous = (n, ms)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ EXPECTED = {
     "ISSUE_CODES",
     "JSON",
     "MAX_DEPTH",
+    "MAX_EXPANDED_VALUES",
     "UNSET",
     "ArrayModel",
     "DealerbridgeError",
@@ -25,6 +26,7 @@ EXPECTED = {
     "UnsetType",
     "ValidationError",
     "__version__",
+    "converter",
     "dump",
     "errors",
     "load",
@@ -34,6 +36,7 @@ EXPECTED = {
     "schema_names",
     "schema_versions",
     "validate",
+    "wire_names",
 }
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dealerbridge as db
+from dealerbridge import testing as dbt
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "tests/fixtures/mapping/repair-order-brakes"
@@ -77,6 +78,28 @@ def test_reverse_reads_an_event_delivery():
     db.validate(body, "shopmonkey/create-services-request")
     assert [s["name"] for s in body][-1] == "Misc/Lube/Sublet"
     assert "lossy: /jobs/0/laborOpCode:" in done.stderr
+
+
+def test_reverse_plan_against_the_existing_services(tmp_path):
+    event = ROOT / "examples/mykaarma-order-event.json"
+    empty = tmp_path / "none.json"
+    empty.write_text('{"success": true, "data": []}')
+    first = run("mykaarma-to-shopmonkey", event, "--config", CONFIG, "--plan", empty)
+    assert first.returncode == 0, first.stderr
+    plan = json.loads(first.stdout)
+    assert [len(plan[k]) for k in ("create", "update", "delete", "unchanged")] == [3, 0, 0, 0]
+    existing = tmp_path / "existing.json"
+    posted = [dbt.service_from_request(s, n) for n, s in enumerate(plan["create"])]
+    existing.write_text(json.dumps(posted))
+    again = json.loads(
+        run("mykaarma-to-shopmonkey", event, "--config", CONFIG, "--plan", existing).stdout
+    )
+    assert again == {
+        "create": [],
+        "update": [],
+        "delete": [],
+        "unchanged": ["svc-rt-0", "svc-rt-1", "svc-rt-2"],
+    }
 
 
 def readme_section():

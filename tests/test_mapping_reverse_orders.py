@@ -284,6 +284,14 @@ def test_unbounded_numbers_are_refused_at_their_pointer(field, value, code):
     assert (f"/jobs/0/{field}", code) in [(i.path, i.code) for i in info.value.issues]
 
 
+@pytest.mark.parametrize("seq", ["\u00b2", "9" * 4301, "\u0663"])
+def test_odd_lop_sequence_numbers_only_order_the_jobs(seq):
+    # "²".isdigit() is true and int("²") raises; 4,301 digits exceed int()'s limit
+    order = ro([job("A", laborSale="10.00", soldHours="1.00", lopSeqNumber=seq), job("B")])
+    names = [s.name for s in mapping.mykaarma_to_shopmonkey(order, CONFIG).value]
+    assert names == ["JOB A", "JOB B"]
+
+
 def test_unbounded_part_quantity_is_refused():
     order = ro([job("A", partsSale="1.00", parts=[part("X", "1e400", "1.00", "1.00")])])
     with pytest.raises(mapping.MappingError) as info:

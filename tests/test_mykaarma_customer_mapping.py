@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import mykaarma as mk
+from dealerbridge import shopmonkey as sm
+from dealerbridge._validation import compiled
 from dealerbridge.testing import payloads
 
 from .vendor_support import FIXTURES, ROOT
@@ -217,3 +219,45 @@ def test_any_shopmonkey_customer_maps_to_a_valid_request_or_is_refused_by_name(c
     for vehicle in body.get("vehicles", []):
         if "vin" in vehicle:
             assert mk.vin_check(vehicle["vin"]).check_digit
+
+
+# VIN regions (issue 18 item 13). CAR's VIN 1HGCR2F83HA123456 expects 5 at position 9 (see
+# GOOD_VIN). With another first character (weight 8) the expected digit moves by 8 x the change
+# of its value (mod 11): L is 3 (1 -> 3: +16, 5 + 16 = 21 -> 10 = "X"), W is 6 (+40, 45 -> 1).
+CHINESE_BAD = "LHGCR2F83HA123456"  # expects X, holds 3: a Chinese VIN with a wrong check digit
+EUROPEAN = "WHGCR2F83HA123456"  # expects 1 by the North American rule, holds 3: no check digit
+
+
+def test_a_chinese_vin_with_a_wrong_check_digit_drops_the_vehicle():
+    assert mk.vin_check(CHINESE_BAD).expected_check_digit == "X"
+    body, report = run(vehicles=[car(vin=CHINESE_BAD)])
+    assert "vehicles" not in body
+    assert ("excluded", "/vehicles/0/vin") in report
+
+
+def test_a_european_vin_keeps_its_vehicle_with_a_note():
+    check = mk.vin_check(EUROPEAN)
+    assert (check.check_digit, check.check_digit_applies, check.valid) == (False, False, True)
+    body, report = run(vehicles=[car(vin=EUROPEAN)])
+    assert body["vehicles"][0]["vin"] == EUROPEAN
+    assert ("lossy", "/vehicles/0/vin") in report
+    assert mk.vin_check(GOOD_VIN).valid and not mk.vin_check(CAR["vin"]).valid
+
+
+def test_one_validation_for_a_customer_with_two_vehicles(monkeypatch):
+    # issue 18 item 14: inputs given as models are not re-validated, the request is validated
+    # once (it was loaded, dumped and re-read 7 times)
+    person = db.load(sm.Customer, PERSON)
+    cars = [db.load(sm.Vehicle, car(vin=GOOD_VIN)), db.load(sm.Vehicle, car(vin=GOOD_VIN))]
+    engine = type(compiled("mykaarma/create-customer-request"))
+    calls = []
+    real = engine.decode
+
+    def counted(self, instance, *, read=False):
+        calls.append(self)
+        return real(self, instance, read=read)
+
+    monkeypatch.setattr(engine, "decode", counted)
+    result = mapping.shopmonkey_customer_to_mykaarma(person, cars)
+    assert len(result.value.vehicles) == 2
+    assert len(calls) == 1

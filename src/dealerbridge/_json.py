@@ -19,14 +19,25 @@ import json
 import json.decoder
 import json.scanner
 import math
+import os
 import re
+import stat
 import threading
-from typing import Any
+from typing import IO, Any
 
-from ._errors import Issue, ValidationError, issue, pointer
+from ._errors import DealerbridgeUsageError, Issue, ValidationError, issue, pointer
 from ._render import redaction_enabled, render_value, shorten
 
-__all__ = ["INT_MAX", "INT_MIN", "MAX_DEPTH", "check_value", "parse_json"]
+__all__ = [
+    "INT_MAX",
+    "INT_MIN",
+    "MAX_DEPTH",
+    "MAX_EXPANDED_VALUES",
+    "check_value",
+    "open_regular_file",
+    "parse_json",
+    "read_regular_file",
+]
 
 #: Deepest nesting of arrays and objects accepted. Vendor payloads nest about 10 deep.
 MAX_DEPTH = 64
@@ -382,13 +393,61 @@ _MAX_ISSUES = 20
 
 def check_value(value: object) -> list[Issue]:
     """The issues that make *value* something other than a JSON value `parse_json` could have
-    returned (``[]`` when it is one). Linear in the size of the value, no recursion."""
+    returned (``[]`` when it is one). Linear in the size of the value (its Python object
+    graph: a container reused at several places is walked once per depth), no recursion."""
     try:
         if _clean(value):
             return []
     except Exception:  # a hostile subclass (a __hash__ or __eq__ that raises): look closely
         pass
-    return _find(value)
+    found = _find(value)
+    if not found:  # a valid value that reuses containers: how big is it written out?
+        found = _expansion_issues(value)
+    return found
+
+
+#: Most values (containers and scalars, each reuse counted again) that a value reusing
+#: containers may expand to: what ``json.dumps`` would write, and what the engine walks.
+#: Text cannot reuse a container, so the reader needs no such limit. ``a = [a, a]`` nested 40
+#: times is a few hundred bytes of Python that expands to 2^41 values.
+MAX_EXPANDED_VALUES = 1_000_000
+
+
+def _expansion_issues(value: object) -> list[Issue]:
+    size = _expanded_size(value)
+    if size <= MAX_EXPANDED_VALUES:
+        return []
+    message = (
+        f"the value reuses containers and expands to more than {MAX_EXPANDED_VALUES:,} "
+        "values (dealerbridge.MAX_EXPANDED_VALUES)"
+    )
+    return [issue("", "json.size", message)]
+
+
+def _expanded_size(value: object) -> int:
+    """The number of values *value* has when written out (a reused container counts each
+    time it appears), capped just past `MAX_EXPANDED_VALUES`. One visit per container (its
+    size is remembered by id), no recursion; *value* has passed `_find` (no cycle)."""
+    cap = MAX_EXPANDED_VALUES + 1
+    sizes: dict[int, int] = {}
+    stack: list[tuple[bool, Any]] = [(False, value)]
+    while stack:
+        done, item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if done:
+            total = 1
+            for child in children:
+                if isinstance(child, dict | list):
+                    total += sizes[id(child)]
+                else:
+                    total += 1
+            sizes[id(item)] = min(total, cap)
+            continue
+        if not isinstance(item, dict | list) or id(item) in sizes:
+            continue
+        stack.append((True, item))
+        stack.extend((False, c) for c in children if isinstance(c, dict | list))
+    return sizes.get(id(value), 1)
 
 
 def _strings_ok(strings: list[str]) -> bool:
@@ -533,3 +592,63 @@ def _children(
         else:
             children.append((_ENTER, name, child, depth))
     return children
+
+
+# --------------------------------------------------------------------------- files
+
+_SPECIAL = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def open_regular_file(path: str | bytes | os.PathLike[str]) -> IO[bytes]:
+    """*path* opened for binary reading, if it names a regular file (symbolic links followed).
+
+    A directory, FIFO, socket or device raises `DealerbridgeUsageError`, and so does a path
+    that cannot be opened (missing, no permission). The file is opened without blocking
+    (``O_NONBLOCK``) and checked on the open descriptor, so a FIFO with no writer is refused
+    at once instead of waiting forever, and nothing can swap the file between the check and
+    the read."""
+    if not isinstance(path, str | bytes | os.PathLike):
+        raise DealerbridgeUsageError(f"expected a file path, got {type(path).__name__}")
+    shown = _shown(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        raise DealerbridgeUsageError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    except (TypeError, ValueError) as exc:  # a NUL inside the path, a PathLike gone wrong
+        raise DealerbridgeUsageError(f"cannot read {shown}: {exc}") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
+            raise DealerbridgeUsageError(f"cannot read {shown}: {kind}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular_file(path: str | bytes | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at *path* (`open_regular_file` says what is refused)."""
+    with open_regular_file(path) as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            message = f"cannot read {_shown(path)}: {exc.strerror or exc}"
+            raise DealerbridgeUsageError(message) from None
+
+
+def _shown(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str:
+    """*path* as text for a message: bytes a file name holds that are not UTF-8 as ``\\xff``."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except (TypeError, ValueError):
+        return repr(path)

@@ -267,8 +267,8 @@ class FakeVendor:
 
     # ------------------------------------------------------------------ handling
 
-    def error_body(self, status: int, message: str) -> JSON:
-        """The vendor's error envelope for a failure of *status* (overridden per vendor)."""
+    def error_body(self, status: int, message: str, path: str = "") -> JSON:
+        """The vendor's error envelope for a failure of *status* on *path* (per vendor)."""
         raise NotImplementedError
 
     def handle(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Reply:
@@ -292,7 +292,7 @@ class FakeVendor:
                 extra = {}
                 if fault.retry_after is not None:
                     extra["retry-after"] = _seconds(fault.retry_after)
-                value = fault.body if fault.body is not None else self.error_body(status, "")
+                value = fault.body if fault.body is not None else self.error_body(status, "", path)
                 return Reply.of_json(status, value, extra)
             reply = self._route(Incoming(method, path, query, lowered, body))
             self.requests.append(RecordedRequest(method, path, query, lowered, body, reply.status))
@@ -314,9 +314,9 @@ class FakeVendor:
             return route(request, match)
         if allowed:
             self.violate(request, "method", f"{request.method} is not served here (use {allowed})")
-            return Reply.of_json(405, self.error_body(405, "Method not allowed"))
+            return Reply.of_json(405, self.error_body(405, "Method not allowed", request.path))
         self.violate(request, "route", "no such endpoint")
-        return Reply.of_json(404, self.error_body(404, "Route not found"))
+        return Reply.of_json(404, self.error_body(404, "Route not found", request.path))
 
     def violate(
         self, request: Incoming, rule: str, message: str, issues: Iterable[Issue] = ()

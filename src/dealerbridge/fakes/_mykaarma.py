@@ -41,6 +41,16 @@ def _error(code: str, title: str, description: str) -> dict[str, JSON]:
     return {"errorCode": code, "errorTitle": title, "errorDescription": description}
 
 
+def _error_item(path: str, code: str, title: str, text: str) -> dict[str, JSON]:
+    """One error in the envelope of the API *path* belongs to: the customer API numbers its
+    errors (``{errorCode: int, errorTitle, errorMessage}``, notes/mykaarma-customers.md §1),
+    the order and appointment APIs name them (``{errorCode, errorTitle, errorDescription}``)."""
+    if path.startswith("/customer/"):
+        status = {"UNAUTHORIZED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}.get(code, 400)
+        return {"errorCode": status, "errorTitle": code, "errorMessage": f"{title}: {text}"}
+    return _error(code, title, text)
+
+
 class FakeMyKaarma(FakeVendor):
     """A stateful in-process myKaarma: orders (create, read, update with the read checksum,
     the ±30-day same-order rule), partner appointments with trip (the documented local error
@@ -144,12 +154,12 @@ class FakeMyKaarma(FakeVendor):
 
     # ------------------------------------------------------------------ plumbing
 
-    def error_body(self, status: int, message: str) -> JSON:
+    def error_body(self, status: int, message: str, path: str = "") -> JSON:
         code = {401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "TOO_MANY_REQUESTS"}
         name = code.get(status, "INTERNAL_ERROR" if status >= 500 else "BAD_REQUEST")
         return {
             "statusCode": status,
-            "errors": [_error(name, name.replace("_", " ").title(), message or name)],
+            "errors": [_error_item(path, name, name.replace("_", " ").title(), message or name)],
             "warnings": [],
         }
 
@@ -164,10 +174,10 @@ class FakeMyKaarma(FakeVendor):
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), expected.encode()):
             self.violate(request, "auth", "missing or wrong Basic credentials")
-            return Reply.of_json(401, self.error_body(401, "Unauthorized"))
+            return Reply.of_json(401, self.error_body(401, "Unauthorized", request.path))
         if dept is not None and dept != self.department_uuid:
             self.violate(request, "department", "the path names another department")
-            return Reply.of_json(403, self.error_body(403, "ApiScope does not exist"))
+            return Reply.of_json(403, self.error_body(403, "ApiScope does not exist", request.path))
         return None
 
     def _body(self, request: Incoming) -> tuple[JSON, Reply | None]:
@@ -175,7 +185,9 @@ class FakeMyKaarma(FakeVendor):
             return json.loads(request.body or b"null"), None
         except (ValueError, UnicodeDecodeError):
             self.violate(request, "json", "the body is not JSON")
-            return None, Reply.of_json(400, self.error_body(400, "Malformed JSON body"))
+            return None, Reply.of_json(
+                400, self.error_body(400, "Malformed JSON body", request.path)
+            )
 
     def _refused(
         self, request: Incoming, rule: str, issues: list[Issue], body: dict[str, JSON]
@@ -185,7 +197,8 @@ class FakeMyKaarma(FakeVendor):
             **body,
             "statusCode": 400,
             "errors": [
-                _error(
+                _error_item(
+                    request.path,
                     i.vendor_code or (rule if rule.startswith("FAKE_") else "INVALID_REQUEST_DATA"),
                     i.code,
                     f"{i.path or '/'}: {i.message}",

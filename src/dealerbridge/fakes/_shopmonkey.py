@@ -151,7 +151,7 @@ class FakeShopmonkey(FakeVendor):
 
     # ------------------------------------------------------------------ plumbing
 
-    def error_body(self, status: int, message: str) -> JSON:
+    def error_body(self, status: int, message: str, path: str = "") -> JSON:
         text = {
             401: "Unauthorized",
             403: "Forbidden",

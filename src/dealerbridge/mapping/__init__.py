@@ -4,6 +4,8 @@
   services -> the myKaarma create (or update) order request.
 - `mykaarma_to_shopmonkey`: a myKaarma order (order event, read response or order) -> the body
   of Shopmonkey's ``POST /v3/order/:orderId/service``.
+- `mykaarma_to_shopmonkey_plan`: the same against the order's existing services -> a
+  `ServicePlan` (create / update / delete), so mapping the same RO twice changes nothing.
 
 Each returns `Mapped` (``.value`` and ``.report``: every `MappingNote` about what did not carry
 over one to one) or raises `MappingError` (a `dealerbridge.ValidationError` with ``mapping.*``
@@ -20,6 +22,7 @@ from contextlib import suppress as _suppress
 from ._config import CustomersConfig, MappingConfig, OrdersConfig, load_config
 from ._customers import shopmonkey_customer_to_mykaarma
 from ._forward import shopmonkey_to_mykaarma, shopmonkey_to_mykaarma_update
+from ._plan import ServicePlan, ServiceUpdate, mykaarma_to_shopmonkey_plan
 from ._report import Mapped, MappingError, MappingNote, NoteKind, ledger_cents
 from ._reverse import mykaarma_to_shopmonkey
 
@@ -31,9 +34,12 @@ __all__ = [
     "MappingNote",
     "NoteKind",
     "OrdersConfig",
+    "ServicePlan",
+    "ServiceUpdate",
     "ledger_cents",
     "load_config",
     "mykaarma_to_shopmonkey",
+    "mykaarma_to_shopmonkey_plan",
     "shopmonkey_customer_to_mykaarma",
     "shopmonkey_to_mykaarma",
     "shopmonkey_to_mykaarma_update",

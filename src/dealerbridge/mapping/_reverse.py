@@ -23,13 +23,13 @@ import attrs
 
 from .. import mykaarma as mk
 from .. import shopmonkey as sm
-from .._errors import Issue
+from .._errors import DealerbridgeUsageError, Issue
 from .._models import UnsetType, dump
 from .._validation import validate
 from ..money import cents_to_amount
 from ._common import Recorder, allocate, decimal_text, load_at, show
 from ._config import MappingConfig
-from ._report import Mapped, MappingError
+from ._report import Mapped, MappingError, ledger_cents
 
 __all__ = ["KEY_PREFIX", "mykaarma_to_shopmonkey", "service_key"]
 
@@ -209,10 +209,13 @@ class _Build:
         return key if not seen else f"{key}#{seen + 1}"
 
 
-def _skip_or_label(b: _Build, payer: str, source: str, cents: int, what: str) -> str | None:
+def _skip_or_label(
+    b: _Build, payer: str, source: str, cents: int, kind: str, name: object
+) -> str | None:
     """None when a W/I row is skipped (an ``excluded`` note), else the name prefix."""
     if payer == "C":
         return ""
+    what = f"{kind} {show(name)}"
     key = "warranty_jobs" if payer == "W" else "internal_jobs"
     choice = b.rec.orders.warranty_jobs if payer == "W" else b.rec.orders.internal_jobs
     if choice == "skip":
@@ -554,7 +557,8 @@ def _mls_into(
 def _job_order(jobs: Sequence[mk.OrderJob]) -> list[int]:
     def key(n: int) -> tuple[str, int, str]:
         seq = _text(jobs[n].lop_seq_number) or ""
-        return (jobs[n].job_number_string.rjust(8), int(seq) if seq.isdigit() else 0, seq)
+        number = int(seq) if seq.isascii() and seq.isdigit() and len(seq) <= 18 else 0
+        return (jobs[n].job_number_string.rjust(8), number, seq)
 
     return sorted(range(len(jobs)), key=key)
 
@@ -603,7 +607,7 @@ def _job_service(
     parts_sale = _cents(rec, job.parts_sale, f"{src}/partsSale")
     misc = _cents(rec, job.misc_sale, f"{src}/miscSale")
     cents = labor + parts_sale + misc
-    label = _skip_or_label(b, _payer(job.labor_type), src, cents, f"job {show(job.job_identifier)}")
+    label = _skip_or_label(b, _payer(job.labor_type), src, cents, "job", job.job_identifier)
     if label is None:
         _orphans(b, linked, job)
         return
@@ -649,12 +653,14 @@ def _mls_row(b: _Build, m: int, row: mk.OrderMls) -> str | None:
     None (and a note)."""
     where = f"/mls/{m}"
     cents = _cents(b.rec, row.sale_price, f"{where}/salePrice")
-    what = f"mls row {show(_text(row.op_code_desc) or _text(row.op_code))}"
-    label = _skip_or_label(b, _payer(row.labor_type), where, cents, what)
+    name = _text(row.op_code_desc) or _text(row.op_code)
+    label = _skip_or_label(b, _payer(row.labor_type), where, cents, "mls row", name)
     if label is None:
         return None
     if cents == 0:
-        b.rec.note(b.rec.current, "excluded", where, None, None, f"{what} is 0.00: no line")
+        b.rec.note(
+            b.rec.current, "excluded", where, None, None, f"mls row {show(name)} is 0.00: no line"
+        )
         b.rows.append(_Row(where, 0, _payer(row.labor_type), False))
         return None
     if label == "":
@@ -736,7 +742,7 @@ def _balance(b: _Build) -> None:
         return
     target = sum(priced(s) for s in b.services)
     explaining = [n for n in rec.report if n.cents is not None]
-    explained = sum(n.cents or 0 for n in explaining)
+    explained = ledger_cents(explaining)
     gap = source - target - explained
     if gap:
         if rec.orders.unexplained_total != "report":
@@ -827,8 +833,23 @@ def mykaarma_to_shopmonkey(
     A voided RO is refused (``mapping.voided``). The report closes like a ledger: the RO's
     customer-pay amount before tax = the services' total + the ``cents`` of every note that
     moves money (the ``total`` note states the difference and names them)."""
-    rec = Recorder(config)
+    rec = Recorder(check_config(config))
     services = build_services(order_of(order), rec)
     rec.raise_if_refused()
-    validate(dump(services, validate=False), SCHEMA)
+    validate_services(services)
     return Mapped(services, rec.report)
+
+
+def check_config(config: object) -> MappingConfig | None:
+    """*config* if it is a `MappingConfig` or None; anything else is misuse."""
+    if config is None or isinstance(config, MappingConfig):
+        return config
+    raise DealerbridgeUsageError(
+        f"config must be a mapping.MappingConfig (see mapping.load_config), got "
+        f"{type(config).__name__}"
+    )
+
+
+def validate_services(services: list[sm.CreateCustomService]) -> None:
+    """The one validation of the built body (a mapping bug surfaces as `ValidationError`)."""
+    validate(dump(services, validate=False), SCHEMA)

@@ -2,7 +2,8 @@
 
 - `normalize_phone`: a phone number in E.164 (``+13105550123``), as myKaarma stores it, through
   Google's libphonenumber (the ``phonenumbers`` package).
-- `vin_check`: whether a VIN is well formed and whether its check digit (position 9) holds.
+- `vin_check`: whether a VIN is well formed, whether its check digit (position 9) holds, and
+  whether it has one (North American and Chinese WMIs).
 - `customer_request_warnings`: the documented customer-API warnings (codes 10001-10016) that a
   create or update request would get, decided locally; `search_query_warnings` does the same for
   the search query. Codes that only the server can decide are in `UNDECIDABLE_WARNINGS` with the
@@ -103,6 +104,9 @@ _TRANSLITERATION = {
     **dict(zip("STUVWXYZ", (2, 3, 4, 5, 6, 7, 8, 9), strict=True)),
 }
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+#: First WMI characters of the regions whose VINs carry a check digit at position 9: North
+#: America (1-5: United States, Canada, Mexico) and China (L).
+_CHECK_DIGIT_REGIONS = frozenset("12345L")
 
 
 @attrs.frozen
@@ -112,9 +116,16 @@ class VinCheck:
     - ``well_formed``: 17 characters, each a digit or an upper-case letter other than I, O, Q.
     - ``check_digit``: whether position 9 equals the check digit computed from the others (the
       North American rule, 49 CFR 565). Meaningful only when ``well_formed``; always False
-      otherwise. Other markets do not require it, and a VIN cannot say which market it is
-      from, so whether a wrong check digit matters is the caller's call. myKaarma is reported to
-      drop vehicles whose check digit fails; ``validateVin`` makes it reject invalid VINs.
+      otherwise.
+    - ``check_digit_applies``: whether position 9 is a check digit for this VIN at all: its
+      world manufacturer identifier (WMI) is North American (first character 1-5) or Chinese
+      (L), the two regions whose rules make position 9 a check digit (ISO 3779 leaves it to
+      each region; European VINs have none by design). A VIN whose check digit does not apply
+      may hold anything at position 9.
+    - ``valid``: well formed, and its check digit holds where it applies.
+
+    myKaarma is reported to drop vehicles whose check digit fails; ``validateVin`` makes it
+    reject invalid VINs.
     """
 
     vin: str
@@ -126,6 +137,16 @@ class VinCheck:
         """The check digit position 9 should hold (``"0"``-``"9"`` or ``"X"``), or None when
         the VIN is not well formed."""
         return _check_digit(self.vin) if self.well_formed else None
+
+    @property
+    def check_digit_applies(self) -> bool:
+        """Position 9 is a check digit: a North American (1-5) or Chinese (L) WMI."""
+        return self.well_formed and self.vin[0] in _CHECK_DIGIT_REGIONS
+
+    @property
+    def valid(self) -> bool:
+        """Well formed, and the check digit holds where it applies."""
+        return self.well_formed and (self.check_digit or not self.check_digit_applies)
 
 
 def _check_digit(vin: str) -> str:
