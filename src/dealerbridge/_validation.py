@@ -150,7 +150,7 @@ class CompiledSchema:
         self.inbound = model.inbound
         target = registry.model_at(name, version, fragment or "")
         if fragment is None:
-            root: dict[str, Any] = document
+            root: dict[str, Any] = _int64_bounded(self.document_id, document)
         else:
             root = {"$schema": DRAFT, "$ref": f"{self.document_id}#{fragment}"}
         rs_registry = _rs_registry(registry)
