@@ -12,7 +12,7 @@ from dealerbridge import _codes
 
 from .vendor_support import ROOT
 
-VENDOR_PREFIXES = ("mykaarma", "mapping.", "shopmonkey", "toml.")
+VENDOR_PREFIXES = ("mykaarma", "mapping.", "shopmonkey", "toml.", "number.")
 
 
 def test_the_core_catalogue_names_no_vendor():
@@ -26,21 +26,23 @@ def test_import_dealerbridge_alone_gives_every_code():
         "assert 'dealerbridge.mapping' not in sys.modules\n"
         "codes = set(db.ISSUE_CODES)\n"
         "print(sorted(c for c in ('mapping.range', 'mykaarma.phone', 'toml.syntax',"
-        " 'vin-or-year-make-model', 'json.size') if c in codes))\n"
+        " 'vin-or-year-make-model', 'json.size', 'number.range') if c in codes))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == (
-        "['json.size', 'mapping.range', 'mykaarma.phone', 'toml.syntax', 'vin-or-year-make-model']"
+        "['json.size', 'mapping.range', 'mykaarma.phone', 'number.range', 'toml.syntax',"
+        " 'vin-or-year-make-model']"
     )
 
 
 def test_every_registered_code_is_in_the_catalogue():
     from dealerbridge.mapping import _registration as mapping_codes
     from dealerbridge.mykaarma import _registration as mykaarma_codes
+    from dealerbridge.shopmonkey import _registration as shopmonkey_codes
 
-    for registered in (mapping_codes.CODES, mykaarma_codes.CODES):
+    for registered in (mapping_codes.CODES, mykaarma_codes.CODES, shopmonkey_codes.CODES):
         assert registered
         assert all(db.ISSUE_CODES[c] == m for c, m in registered.items())
 
