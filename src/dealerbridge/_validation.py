@@ -113,6 +113,8 @@ ISSUE_CODES: dict[str, str] = {
     "total cannot tell whether one includes the other",
     "mapping.voided": "the myKaarma RO is voided (isVoided): nothing of it is mapped",
     "mapping.range": "an inbound amount, hours or quantity outside the bounds the mapping reads",
+    "number.range": "a Shopmonkey hours, quantity, multiplier, percent or mileage whose "
+    "magnitude is 10^12 or more (bounded before any arithmetic)",
     "mapping.order_total": "a difference between the order totals that no note explains",
     "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
     "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
