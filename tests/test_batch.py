@@ -64,14 +64,62 @@ def test_generic_paths_and_the_report_counts():
     report = BatchReport(SCHEMA)
     lines = [line.encode() for line in batch_check.event_lines(400)]
     for result in validate_lines(lines, SCHEMA, source="f"):
-        report.add(result, lines[int(result.source[2:]) - 1])
+        report.add(result, lines[result.line - 1])
     assert report.total == 400 and report.invalid == 4 and report.valid == 396
     assert dict(report.by_code) == dict(batch_check.planted(400))
     assert report.to_dict()["by_path"]["/timestamp"] == 1
     # samples are redacted: no values, and messages written under redaction
     sample = report.samples["type"][0]
-    assert sample["source"] == "f:97"
-    assert "value" not in sample["issue"] and "yesterday" not in json.dumps(sample)
+    assert (sample.file, sample.line, sample.source) == ("f", 97, "f:97")
+    written = report.to_dict()["samples"]["type"][0]
+    assert written == sample.to_dict() and written["source"] == "f:97"
+    assert "value" not in written["issue"] and "yesterday" not in json.dumps(written)
+    # a block's report placed after 1,000 lines of its file
+    moved = report.moved(1000)
+    assert moved.samples["type"][0].line == 1097 and report.samples["type"][0].line == 97
+
+
+def test_results_say_where_they_come_from_as_numbers():
+    lines = [json.dumps({"id": 1})] * 3
+    results = list(validate_lines(["", *lines], SCHEMA, source="x.ndjson", first_line=10))
+    assert [(r.file, r.line, r.index, r.source) for r in results] == [
+        ("x.ndjson", 11, None, "x.ndjson:11"),
+        ("x.ndjson", 12, None, "x.ndjson:12"),
+        ("x.ndjson", 13, None, "x.ndjson:13"),
+    ]
+    each = batch.validate_document(
+        json.dumps([{}, {}]).encode(), SCHEMA, source="a.json", each=True
+    )
+    assert [(r.line, r.index, r.source) for r in each] == [
+        (None, 0, "a.json#/0"),
+        (None, 1, "a.json#/1"),
+    ]
+    whole = batch.validate_value({}, SCHEMA, source="a.json")
+    assert [(r.line, r.index, r.source) for r in whole] == [(None, None, "a.json")]
+
+
+def test_one_runner_for_every_kind_of_unit():
+    line = json.dumps({"id": 1}).encode()
+    data = b"\n".join([line, b"", line + b"\r", line]) + b"\n"
+    # NDJSON lines end at \n only: a CR stays in its line (JSON whitespace), blank lines count
+    assert batch.split_lines(data) == [line, b"", line + b"\r", line]
+    assert batch.split_lines(line + b"\r" + line) == [line + b"\r" + line]
+    by_lines = batch.run_unit(batch.Unit("f", lines=tuple(batch.split_lines(data))), SCHEMA)
+    assert [r.line for r in by_lines] == [1, 3, 4]
+    text = json.dumps([{}, {"id": 2}]).encode()
+    by_text = batch.run_unit(batch.Unit("g", document=text, each=True), SCHEMA)
+    by_value = batch.run_unit(batch.Unit("g", value=json.loads(text), each=True), SCHEMA)
+    assert by_text == by_value and [r.index for r in by_text] == [0, 1]
+    # a parsed JSON string is a value, never text to parse again (in an array too)
+    strings = batch.run_unit(batch.Unit("s", document=b'["{}", {}]', each=True), SCHEMA)
+    assert [r.issues[0].code for r in strings] == ["type", "required"]
+    assert batch.run_unit(batch.Unit("h", value="{}"), SCHEMA)[0].issues[0].code == "type"
+
+
+def test_public_names_are_the_api():
+    assert not {"plural", "expand", "is_lines"} & set(batch.__all__)
+    for name in batch.__all__:
+        assert hasattr(batch, name), name
 
 
 def test_dask_agrees_with_one_process(cluster, archive, tmp_path):
@@ -85,7 +133,15 @@ def test_dask_agrees_with_one_process(cluster, archive, tmp_path):
     expected = batch_check.single_process(paths)
     assert report.to_dict() == expected
     assert report.total == EVENTS
+    seen = []
+    again = batch.validate_files(
+        [str(directory / "day")], SCHEMA, client=client, on_failure=seen.append, block_size=200_000
+    )
+    assert again.to_dict() == expected
     written = [json.loads(line) for line in failures.read_text().splitlines()]
+    # the callback gets the same failures as objects, in the same order, lines as ints
+    assert [r.to_dict() for r in seen] == written
+    assert all(isinstance(r.line, int) and r.file in map(str, paths) for r in seen)
     assert len(written) == report.invalid == sum(batch_check.planted(EVENTS // 2).values()) * 2
     assert written[0]["source"] == f"{paths[0]}:97"
     assert written[-1]["source"].startswith(f"{paths[1]}:")

@@ -2,6 +2,8 @@
 
 import copy
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -85,11 +87,55 @@ def test_bad_config_reports_paths(tmp_path):
     assert paths == {"/orders/default_op_cod", "/orders/negative_amounts"}
 
 
-def test_unknown_suffix_is_usage_error_and_missing_file_is_oserror(tmp_path):
+def test_unknown_suffix_missing_file_and_special_files_are_usage_errors(tmp_path):
     with pytest.raises(db.DealerbridgeUsageError):
         mapping.load_config(tmp_path / "c.yaml")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(db.DealerbridgeUsageError, match=r"absent\.toml"):
         mapping.load_config(tmp_path / "absent.toml")
+    folder = tmp_path / "d.toml"
+    folder.mkdir()
+    with pytest.raises(db.DealerbridgeUsageError, match="a directory"):
+        mapping.load_config(folder)
+    for wrong in (None, 3, b"c.toml", ["c.toml"]):
+        with pytest.raises(db.DealerbridgeUsageError):
+            mapping.load_config(wrong)
+
+
+def test_a_fifo_config_is_refused_at_once(tmp_path):
+    # issue 19: load_config blocked forever on a FIFO with no writer
+    fifo = tmp_path / "c.toml"
+    os.mkfifo(fifo)
+    raised = []
+
+    def load():
+        try:
+            mapping.load_config(fifo)
+        except db.DealerbridgeUsageError as exc:
+            raised.append(str(exc))
+
+    # in a daemon thread, so that a regression fails here instead of hanging the suite
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "load_config is blocked on a FIFO"
+    assert len(raised) == 1 and "a FIFO" in raised[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 2000 + "]" * 2000,  # tomllib: RecursionError
+        "[orders]\nx = " + "9" * 5000,  # tomllib: ValueError (int() digit limit)
+        "a = 1\na = 2",
+        "\udc80 = 1",
+    ],
+)
+def test_every_toml_failure_is_a_validation_error(tmp_path, text):
+    path = tmp_path / "c.toml"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(db.ValidationError) as info:
+        mapping.load_config(path)
+    assert [i.code for i in info.value.issues] == ["toml.syntax"]
 
 
 def test_mapping_issue_codes_are_listed():

@@ -87,7 +87,8 @@ def single_process(paths: list[Path]) -> dict[str, object]:
         with path.open("rb") as handle:
             lines = [line.rstrip(b"\n") for line in handle]
         for result in validate_lines(lines, SCHEMA, source=str(path)):
-            report.add(result, lines[int(result.source.rsplit(":", 1)[1]) - 1])
+            assert result.line is not None
+            report.add(result, lines[result.line - 1])
     return report.to_dict()
 
 

@@ -2,9 +2,11 @@
 
 Commands: ``validate``, ``map``, ``schemas list|show|export|diff``, ``sample``. Exit status for
 every command: 0 success (all valid), 1 invalid payloads (or a breaking schema change), 2 usage
-error (bad arguments, unknown schema, missing or unreadable path), checked before any work.
-``--format json`` writes only JSON lines on stdout; messages for people go to stderr.
-``--redact``/``--no-redact`` override ``DEALERBRIDGE_REDACT``.
+error (bad arguments, unknown schema, missing or unreadable path, a FIFO, socket or device given
+as a file, an output that cannot be written), checked before any work where it can be. A usage
+error is one line on stderr, never a traceback. ``--format json`` writes only JSON lines on
+stdout, in UTF-8 (file names that are not UTF-8 show their bytes as ``\\xff``); messages for
+people go to stderr. ``--redact``/``--no-redact`` override ``DEALERBRIDGE_REDACT``.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._errors import DealerbridgeUsageError, ValidationError, redaction
-from ._json import parse_json
+from ._json import open_regular_file, parse_json, read_regular_file
 from ._models import dump
 from ._registry import default_registry
 from ._render import escape_text
-from .batch import _SUFFIXES, BatchReport, LineResult, is_lines, plural
-from .batch._lines import check_schema, validate_document, validate_lines
+from .batch import _SUFFIXES, BatchReport, LineResult, Unit, _expand, _is_lines, run_unit
+from .batch._lines import check_schema, plural, split_lines
 
 __all__ = ["main"]
 
@@ -46,8 +48,9 @@ class _Usage(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"dealerbridge: error: {message}", file=sys.stderr)
+        # One line, like every other usage error (the usage itself is under --help).
+        line = f"{self.prog}: error: {escape_text(message)} (see {self.prog} --help)"
+        print(line, file=sys.stderr)
         raise SystemExit(2)
 
 
@@ -132,6 +135,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     redact = getattr(args, "redact", None)
+    if getattr(args, "format", "text") == "json" or getattr(args, "json", False):
+        _utf8_stdout()
     try:
         with redaction(redact) if redact is not None else contextlib.nullcontext():
             if args.command == "map":
@@ -142,12 +147,39 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _sample_main(args)
             return _validate_main(args)
     except (_Usage, DealerbridgeUsageError) as exc:
-        print(f"dealerbridge: {escape_text(str(exc))}", file=sys.stderr)
+        _error_line(str(exc))
         return 2
     except BrokenPipeError:  # pragma: no cover - `| head`
         with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return 1
+    except OSError as exc:
+        # An input or output failing under us (a file removed after it was checked, a full
+        # disk): the environment, so a usage error, in one line.
+        where = f"{_shown(exc.filename)}: " if exc.filename is not None else ""
+        _error_line(f"{where}{exc.strerror or exc}")
+        return 2
+
+
+def _error_line(message: str) -> None:
+    """A usage error: one line on stderr (line breaks inside the message escaped)."""
+    _say(f"dealerbridge: {escape_text(message)}", sys.stderr)
+
+
+def _shown(path: object) -> str:
+    """A file name as text: bytes that are not UTF-8 show as ``\\xff`` (so the name can be
+    written in UTF-8 and JSON), invisible characters escaped by the output functions."""
+    if isinstance(path, str | bytes | os.PathLike):
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return str(path)
+
+
+def _utf8_stdout() -> None:
+    """JSON lines are UTF-8 whatever the locale says."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and (sys.stdout.encoding or "").lower() not in ("utf-8", "utf8"):
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(encoding="utf-8")
 
 
 def _say(line: str, stream: IO[str] | None = None) -> None:
@@ -160,34 +192,61 @@ def _say(line: str, stream: IO[str] | None = None) -> None:
 
 
 def _json_line(value: object) -> None:
-    _say(json.dumps(value, ensure_ascii=False))
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in some string: write it as text, not JSON
+        text = json.dumps(_utf8_strings(value), ensure_ascii=False)
+    _say(text)
+
+
+def _utf8_strings(value: object) -> object:
+    """*value* with every string made encodable: a lone surrogate becomes the text ``\\udcff``
+    (a backslash and five letters), so the JSON holds no escape of an invalid code point."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_utf8_strings(k): _utf8_strings(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_utf8_strings(item) for item in value]
+    return value
 
 
 # --------------------------------------------------------------------------- validate
 
 
 class _Source:
-    """One input: a file (JSON document or NDJSON lines) or standard input."""
+    """One input: a file (JSON document or NDJSON lines) or standard input (read once)."""
 
-    def __init__(self, path: str, lines: bool, size: int, data: bytes | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        lines: bool,
+        size: int,
+        data: bytes | None = None,
+        value: object = None,
+        parsed: bool = False,
+    ) -> None:
         self.path = path
         self.lines = lines
         self.size = size
-        self.data = data  # standard input, read once
+        self.data = data  # standard input, as read
+        self.value = value  # standard input, as parsed (when it is one JSON document)
+        self.parsed = parsed
 
     @property
     def name(self) -> str:
-        return STDIN if self.path == "-" else self.path
+        return STDIN if self.path == "-" else _shown(self.path)
 
 
 def _collect(paths: Sequence[str]) -> list[_Source]:
-    """Every input, checked before anything is validated (missing, unreadable: `_Usage`)."""
+    """Every input, checked before anything is validated (missing, unreadable, not a regular
+    file: `_Usage`)."""
     sources: list[_Source] = []
     _stdin_once(paths)
     for given in paths:
         if given == "-":
-            data = sys.stdin.buffer.read()
-            sources.append(_Source("-", _stdin_is_lines(data), len(data), data))
+            sources.append(_stdin_source(sys.stdin.buffer.read()))
             continue
         path = Path(given)
         if path.is_dir():
@@ -196,75 +255,66 @@ def _collect(paths: Sequence[str]) -> list[_Source]:
             )
             if not found:
                 raise _Usage(f"{given}: no *.json, *.ndjson or *.jsonl files in this directory")
-        elif path.exists():
-            found = [path]
         else:
-            raise _Usage(f"cannot read {given}: no such file or directory")
+            found = [path]
         for file in found:
-            _readable(str(file))
-            sources.append(_Source(str(file), is_lines(str(file)), file.stat().st_size))
+            size = _regular_size(str(file))
+            sources.append(_Source(str(file), _is_lines(str(file)), size))
     return sources
 
 
-def _stdin_once(paths: Iterable[str]) -> None:
+def _stdin_once(paths: Iterable[str | None]) -> None:
     if sum(1 for p in paths if p == "-") > 1:
         raise _Usage("'-' (standard input) may be given only once")
 
 
-def _readable(path: str) -> None:
-    try:
-        with open(path, "rb"):
-            pass
-    except OSError as exc:
-        raise _Usage(f"cannot read {path}: {exc.strerror}") from None
+def _regular_size(path: str) -> int:
+    """The size of the regular file *path*; a usage error for anything else (a FIFO would
+    block the run, a device never end it)."""
+    with open_regular_file(path) as handle:
+        return os.fstat(handle.fileno()).st_size
 
 
-def _stdin_is_lines(data: bytes) -> bool:
-    """Standard input is one JSON document if it parses as one, else NDJSON."""
+def _stdin_source(data: bytes) -> _Source:
+    """Standard input is one JSON document if it parses as one (and that parse is the one
+    validated), else NDJSON when it has more than one non-blank line. Lines end at ``\\n``
+    only, as in files."""
     try:
-        parse_json(data)
+        value = parse_json(data)
     except ValidationError:
-        return sum(1 for line in data.splitlines() if line.strip()) > 1
-    return False
+        many = sum(1 for line in split_lines(data) if line.strip()) > 1
+        return _Source("-", many, len(data), data)
+    return _Source("-", False, len(data), value=value, parsed=True)
 
 
-def _units(source: _Source, each: bool, chunk: int) -> Iterator[tuple[str, bool, int, Any, bool]]:
-    """Units of work: ``(name, lines?, first line, payload(s), each)``."""
+def _units(source: _Source, each: bool, chunk: int) -> Iterator[Unit]:
+    """The units of work of one input, in order."""
+    if source.parsed:
+        yield Unit(source.name, value=source.value, each=each)
+        return
     if not source.lines:
-        data = source.data if source.data is not None else Path(source.path).read_bytes()
-        yield source.name, False, 0, data, each
+        data = source.data if source.data is not None else read_regular_file(source.path)
+        yield Unit(source.name, document=data, each=each)
         return
-    handle: Iterable[bytes]
     if source.data is not None:
-        handle = source.data.splitlines()
-        yield from _line_chunks(source.name, handle, chunk)
+        yield from _line_chunks(source.name, split_lines(source.data), chunk)
         return
-    with open(source.path, "rb") as file:
-        yield from _line_chunks(source.name, file, chunk)
+    with open_regular_file(source.path) as file:
+        # A binary file iterates at b"\n" only: the same lines as split_lines.
+        yield from _line_chunks(source.name, (line.rstrip(b"\n") for line in file), chunk)
 
 
-def _line_chunks(
-    name: str, lines: Iterable[bytes], chunk: int
-) -> Iterator[tuple[str, bool, int, Any, bool]]:
+def _line_chunks(name: str, lines: Iterable[bytes], chunk: int) -> Iterator[Unit]:
     batch: list[bytes] = []
     first = 1
     for line in lines:
-        batch.append(line.rstrip(b"\r\n"))
+        batch.append(line)
         if len(batch) >= chunk:
-            yield name, True, first, batch, False
+            yield Unit(name, lines=tuple(batch), first_line=first)
             first += len(batch)
             batch = []
     if batch:
-        yield name, True, first, batch, False
-
-
-def _run_unit(
-    unit: tuple[str, bool, int, Any, bool], schema: str, version: int | None
-) -> list[LineResult]:
-    name, lines, first, payload, each = unit
-    if lines:
-        return list(validate_lines(payload, schema, version=version, source=name, first_line=first))
-    return validate_document(payload, schema, version=version, source=name, each=each)
+        yield Unit(name, lines=tuple(batch), first_line=first)
 
 
 _worker: dict[str, Any] = {}
@@ -275,21 +325,19 @@ def _worker_init(schema: str, version: int | None, redact: bool | None) -> None:
     _worker.update(schema=schema, version=version, redact=redact)
 
 
-def _worker_unit(unit: tuple[str, bool, int, Any, bool]) -> list[LineResult]:
+def _worker_unit(unit: Unit) -> list[LineResult]:
     redact = _worker["redact"]
     with redaction(redact) if redact is not None else contextlib.nullcontext():
-        return _run_unit(unit, _worker["schema"], _worker["version"])
+        return run_unit(unit, _worker["schema"], _worker["version"])
 
 
-def _results(
-    units: Iterator[tuple[str, bool, int, Any, bool]], args: argparse.Namespace
-) -> Iterator[tuple[LineResult, int]]:
+def _results(units: Iterator[Unit], args: argparse.Namespace) -> Iterator[tuple[LineResult, int]]:
     """``(result, bytes done)`` in input order, in this process or in ``--jobs``.
 
     The raw payloads are not kept: the summary of a non-Dask run shows no samples to redo."""
     if args.jobs <= 1:
         for unit in units:
-            yield from _sized(_run_unit(unit, args.schema, args.schema_version), _unit_size(unit))
+            yield from _sized(run_unit(unit, args.schema, args.schema_version), unit.size)
         return
     with ProcessPoolExecutor(
         args.jobs,
@@ -298,7 +346,7 @@ def _results(
     ) as pool:
         window: list[tuple[Future[list[LineResult]], int]] = []
         for unit in units:
-            window.append((pool.submit(_worker_unit, unit), _unit_size(unit)))
+            window.append((pool.submit(_worker_unit, unit), unit.size))
             if len(window) >= args.jobs * 4:
                 future, size = window.pop(0)
                 yield from _sized(future.result(), size)
@@ -311,11 +359,6 @@ def _sized(found: list[LineResult], size: int) -> Iterator[tuple[LineResult, int
     yield from ((result, 0) for result in found[:-1])
     if found:
         yield found[-1], size
-
-
-def _unit_size(unit: tuple[str, bool, int, Any, bool]) -> int:
-    payload = unit[3]
-    return sum(len(p) + 1 for p in payload) if unit[1] else len(payload)
 
 
 def _want_progress(
@@ -402,13 +445,8 @@ def _print_result(result: LineResult, args: argparse.Namespace) -> None:
         if not args.quiet:
             _say(f"{escape_text(result.source)}: valid")
         return
-    _say_invalid(result.source, [str(issue) for issue in result.issues])
-
-
-def _say_invalid(source: str, issues: Sequence[str]) -> None:
-    """The text form of an invalid payload: a heading, then one indented line per issue."""
-    _say(f"{escape_text(source)}: invalid ({plural(len(issues), 'issue')})")
-    for issue in issues:
+    _say(f"{escape_text(result.source)}: invalid ({plural(len(result.issues), 'issue')})")
+    for issue in result.issues:
         _say(f"  {issue}")
 
 
@@ -432,10 +470,9 @@ def _validate_dask(args: argparse.Namespace) -> int:
         distributed: Any = importlib.import_module("distributed")
     except ImportError:
         raise _Usage("--dask needs the dask extra: pip install 'dealerbridge[dask]'") from None
-    files = batch.expand(args.paths)
+    files = _expand(args.paths)
     if not files:
         raise _Usage("no *.json, *.ndjson or *.jsonl files found")
-    failures = _FailureSink(args)
     if args.dask == "local":
         cluster = distributed.LocalCluster(
             n_workers=max(args.jobs, 1) if args.jobs > 1 else None,
@@ -452,7 +489,7 @@ def _validate_dask(args: argparse.Namespace) -> int:
             [url for url, _ in files],
             args.schema,
             client=client,
-            failures_to=failures,
+            on_failure=lambda result: _print_result(result, args),
             version=args.schema_version,
             each=args.each,
             redact=args.redact,
@@ -463,27 +500,6 @@ def _validate_dask(args: argparse.Namespace) -> int:
             cluster.close()
     _print_summary(report, args)
     return 0 if report.invalid == 0 else 1
-
-
-class _FailureSink:
-    """Receives the failures of a Dask run (NDJSON) and prints them in the chosen format."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-
-    def write(self, text: str) -> int:
-        for line in text.splitlines():
-            entry = json.loads(line)
-            if self.args.format == "json":
-                _say(line)
-            else:
-                # The same text as `Issue.__str__`, from the issue's JSON form.
-                issues = [
-                    f"{escape_text(i['path']) or '/'}: {escape_text(i['message'])} [{i['code']}]"
-                    for i in entry["issues"]
-                ]
-                _say_invalid(entry["source"], issues)
-        return len(text)
 
 
 # --------------------------------------------------------------------------- schemas
@@ -515,26 +531,65 @@ def _export(args: argparse.Namespace) -> int:
 
         root = Path(args.bundle)
         if root.exists() and not root.is_dir():
-            raise _Usage(f"{args.bundle} exists and is not a directory")
+            raise _Usage(f"{_shown(args.bundle)} exists and is not a directory")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _Usage(f"cannot write {_shown(args.bundle)}: {exc.strerror or exc}") from None
         count = 0
         for name in registry.names():
             for version in registry.versions(name):
                 target = root / name / f"v{version}.json"
-                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise _Usage(f"cannot write {_shown(target)}: {exc.strerror or exc}") from None
                 text = json.dumps(bundle(registry, name, version), ensure_ascii=False, indent=2)
-                target.write_text(text + "\n", encoding="utf-8")
+                _write_output(_open_output(str(target)), text + "\n", str(target))
                 count += 1
         print(f"wrote {plural(count, 'bundled schema')} to {root}", file=sys.stderr)
         return 0
     from ._openapi import openapi_document
 
-    target = Path(args.openapi)
-    if not target.parent.is_dir():
-        raise _Usage(f"cannot write {args.openapi}: no such directory")
+    output = _open_output(args.openapi)
     text = json.dumps(openapi_document(registry), ensure_ascii=False, indent=2)
-    target.write_text(text + "\n", encoding="utf-8")
-    print(f"wrote the OpenAPI 3.1 document to {target}", file=sys.stderr)
+    _write_output(output, text + "\n", args.openapi)
+    _say(f"wrote the OpenAPI 3.1 document to {escape_text(_shown(args.openapi))}", sys.stderr)
     return 0
+
+
+def _open_output(target: str) -> IO[str]:
+    """*target* opened for writing (UTF-8), before any work, so a target that cannot be written
+    is a usage error, in one line, before anything else is printed. Opened without blocking,
+    so a FIFO nobody reads is refused (ENXIO) rather than waited on; a device such as
+    /dev/null works. Write with `_write_output`."""
+    path = Path(target)
+    if path.is_dir():
+        raise _Usage(f"cannot write {_shown(target)}: it is a directory")
+    if not path.resolve().parent.is_dir():
+        raise _Usage(f"cannot write {_shown(target)}: no such directory")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(target, flags, 0o666)
+    except OSError as exc:
+        raise _Usage(f"cannot write {_shown(target)}: {exc.strerror or exc}") from None
+    try:
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "w", encoding="utf-8")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _write_output(handle: IO[str], text: str, target: str) -> None:
+    """Write *text* to a target from `_open_output` and close it; a failure (a full disk) is a
+    usage error naming the file."""
+    try:
+        with handle:
+            handle.write(text)
+    except OSError as exc:
+        raise _Usage(f"cannot write {_shown(target)}: {exc.strerror or exc}") from None
 
 
 def _diff_main(args: argparse.Namespace) -> int:
@@ -554,12 +609,25 @@ def _diff_main(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- sample
 
 
+#: Root keywords that say nothing about the document itself.
+_NOT_A_ROOT = frozenset(
+    {"$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default"}
+)
+
+
 def _sample_main(args: argparse.Namespace) -> int:
     if args.count < 0:
         raise _Usage("--count must be 0 or more")
     check_schema(args.schema, args.schema_version)
+    document = default_registry().document(args.schema, args.schema_version)
+    if not [key for key in document if key not in _NOT_A_ROOT and not key.startswith("x-")]:
+        raise _Usage(
+            f"{args.schema} has no root schema (only definitions for other schemas to "
+            "reference): there is no payload of it to sample"
+        )
     try:
-        import hypothesis  # noqa: F401
+        import hypothesis
+        import hypothesis.errors
 
         from . import testing
     except ImportError as exc:
@@ -590,7 +658,11 @@ def _sample_main(args: argparse.Namespace) -> int:
         def grab(value: Any) -> None:
             found.append(value[0] if args.invalid else value)
 
-        grab()
+        try:
+            grab()
+        except hypothesis.errors.HypothesisException as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise _Usage(f"cannot generate payloads of {args.schema}: {first}") from None
         attempt += 1
     for value in found[: args.count]:
         _json_line(value)
@@ -632,11 +704,11 @@ def _check_readable(paths: Iterable[str | None]) -> None:
     _stdin_once(given)
     for path in given:
         if path != "-":
-            _readable(path)
+            _regular_size(path)
 
 
 def _read_json(path: str) -> Any:
-    raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    raw = sys.stdin.buffer.read() if path == "-" else read_regular_file(path)
     return parse_json(raw)
 
 
@@ -648,13 +720,13 @@ def _map_main(args: argparse.Namespace) -> int:
     else:
         inputs = [args.file] + ([args.plan] if args.plan else [])
     _check_readable([*inputs, args.config])
-    if args.report and not Path(args.report).resolve().parent.is_dir():
-        raise _Usage(f"cannot write {args.report}: no such directory")
     try:
         config = mapping.load_config(args.config) if args.config else mapping.MappingConfig()
     except (ValidationError, DealerbridgeUsageError) as exc:
-        raise _Usage(f"bad mapping config {args.config}: {exc}") from None
-    source = " + ".join(STDIN if p == "-" else p for p in inputs)
+        raise _Usage(f"bad mapping config {_shown(args.config)}: {exc}") from None
+    # the report's target is opened now, so that it fails before any work or output
+    args.report_file = _open_output(args.report) if args.report else None
+    source = " + ".join(STDIN if p == "-" else _shown(p) for p in inputs)
     try:
         if args.direction == "shopmonkey-to-mykaarma":
             order = _read_json(args.order)
@@ -715,9 +787,10 @@ def _write_report(args: argparse.Namespace, report: Any) -> None:
     if args.format == "text":
         for note in report:
             _say(f"{note.kind}: {note.source}: {note.message}", sys.stderr)
-    if args.report:
+    if args.report_file is not None:
         data = [note.to_dict() for note in report]
-        Path(args.report).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        _write_output(args.report_file, text, args.report)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,14 +19,24 @@ import json
 import json.decoder
 import json.scanner
 import math
+import os
 import re
+import stat
 import threading
-from typing import Any
+from typing import IO, Any
 
-from ._errors import Issue, ValidationError, issue, pointer
+from ._errors import DealerbridgeUsageError, Issue, ValidationError, issue, pointer
 from ._render import redaction_enabled, render_value, shorten
 
-__all__ = ["INT_MAX", "INT_MIN", "MAX_DEPTH", "check_value", "parse_json"]
+__all__ = [
+    "INT_MAX",
+    "INT_MIN",
+    "MAX_DEPTH",
+    "check_value",
+    "open_regular_file",
+    "parse_json",
+    "read_regular_file",
+]
 
 #: Deepest nesting of arrays and objects accepted. Vendor payloads nest about 10 deep.
 MAX_DEPTH = 64
@@ -533,3 +543,63 @@ def _children(
         else:
             children.append((_ENTER, name, child, depth))
     return children
+
+
+# --------------------------------------------------------------------------- files
+
+_SPECIAL = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def open_regular_file(path: str | bytes | os.PathLike[str]) -> IO[bytes]:
+    """*path* opened for binary reading, if it names a regular file (symbolic links followed).
+
+    A directory, FIFO, socket or device raises `DealerbridgeUsageError`, and so does a path
+    that cannot be opened (missing, no permission). The file is opened without blocking
+    (``O_NONBLOCK``) and checked on the open descriptor, so a FIFO with no writer is refused
+    at once instead of waiting forever, and nothing can swap the file between the check and
+    the read."""
+    if not isinstance(path, str | bytes | os.PathLike):
+        raise DealerbridgeUsageError(f"expected a file path, got {type(path).__name__}")
+    shown = _shown(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        raise DealerbridgeUsageError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    except (TypeError, ValueError) as exc:  # a NUL inside the path, a PathLike gone wrong
+        raise DealerbridgeUsageError(f"cannot read {shown}: {exc}") from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
+            raise DealerbridgeUsageError(f"cannot read {shown}: {kind}, not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular_file(path: str | bytes | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at *path* (`open_regular_file` says what is refused)."""
+    with open_regular_file(path) as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            message = f"cannot read {_shown(path)}: {exc.strerror or exc}"
+            raise DealerbridgeUsageError(message) from None
+
+
+def _shown(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str:
+    """*path* as text for a message: bytes a file name holds that are not UTF-8 as ``\\xff``."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except (TypeError, ValueError):
+        return repr(path)

@@ -19,14 +19,15 @@ The comparison is structural, keyword by keyword, walking both documents side by
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
+import jsonschema_rs
 
-from ._errors import DealerbridgeUsageError
+from ._errors import DealerbridgeUsageError, ValidationError
+from ._json import parse_json, read_regular_file
 from ._registry import SchemaRegistry, default_registry
 from ._render import escape_segment
 
@@ -117,11 +118,8 @@ class SchemaDiff:
 def load_side(text: str, registry: SchemaRegistry | None = None) -> tuple[str, dict[str, Any]]:
     """``(label, document)`` from a file path or ``NAME@VERSION`` (``NAME``: the newest)."""
     path = Path(text)
-    if path.is_file():
-        try:
-            return text, json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DealerbridgeUsageError(f"cannot read {text} as JSON: {exc}") from None
+    if path.exists():  # a file (a directory, FIFO or device is refused, never read or waited on)
+        return text, _schema_file(text)
     reg = registry or default_registry()
     name, _, version = text.partition("@")
     if not version and "/" not in name:
@@ -134,6 +132,30 @@ def load_side(text: str, registry: SchemaRegistry | None = None) -> tuple[str, d
             raise DealerbridgeUsageError(f"{text}: the version must be a number") from None
     resolved = reg.resolve_version(name, number)
     return f"{name}@{resolved}", reg.copy_of(name, resolved)
+
+
+def _schema_file(text: str) -> dict[str, Any]:
+    """The JSON Schema (Draft 2020-12, or the draft its ``$schema`` names) in file *text*:
+    strict JSON, checked against its metaschema, so the comparison only meets the keywords
+    and value types the specification allows (``"type": 5`` is refused here)."""
+    try:
+        document = parse_json(read_regular_file(text))
+    except ValidationError as exc:
+        raise DealerbridgeUsageError(f"cannot read {text} as JSON: {exc.issues[0]}") from None
+    if not isinstance(document, dict):
+        raise DealerbridgeUsageError(f"{text} is not a JSON Schema: the document is not an object")
+    try:
+        jsonschema_rs.meta.validate(document)
+    except jsonschema_rs.ValidationError as exc:
+        where = "/" + "/".join(escape_segment(str(part)) for part in exc.instance_path)
+        message = str(exc).splitlines()[0]
+        raise DealerbridgeUsageError(
+            f"{text} is not a JSON Schema: at {where}: {message}"
+        ) from None
+    except (jsonschema_rs.ReferencingError, ValueError) as exc:  # an unknown $schema
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DealerbridgeUsageError(f"{text} is not a JSON Schema: {message}") from None
+    return document
 
 
 def diff_schemas(old: tuple[str, dict[str, Any]], new: tuple[str, dict[str, Any]]) -> SchemaDiff:

@@ -7,18 +7,22 @@
   validates each block on a Dask worker (the schema compiled once per worker process) and
   returns a `BatchReport`. Needs the ``dask`` extra: ``pip install 'dealerbridge[dask]'``.
 
-Files ending ``.ndjson`` or ``.jsonl`` are one payload per line (``file:line``); any other file
-is one JSON document (``file``; with ``each=True`` every element of its top-level array,
-``file#/index``). Directories are searched recursively for ``*.json``, ``*.ndjson``, ``*.jsonl``.
+Files ending ``.ndjson`` or ``.jsonl`` are one payload per line (``file:line``; lines end at
+``\\n`` only); any other file is one JSON document (``file``; with ``each=True`` every element
+of its top-level array, ``file#/index``). Directories are searched recursively for ``*.json``,
+``*.ndjson``, ``*.jsonl``. Only regular files are read: a FIFO, socket or device named is a
+`DealerbridgeUsageError` (reading one would block or never end).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+
+import attrs
 
 from .._errors import DealerbridgeUsageError
 from .._render import redaction
@@ -26,20 +30,31 @@ from ._lines import (
     SAMPLES_PER_CODE,
     BatchReport,
     LineResult,
+    Sample,
+    Unit,
     check_schema,
     generic_path,
-    plural,
+    run_unit,
+    split_lines,
     validate_document,
     validate_lines,
+    validate_value,
 )
 
 __all__ = [
     "SAMPLES_PER_CODE",
     "BatchReport",
     "LineResult",
+    "Sample",
+    "Unit",
+    "Writer",
     "generic_path",
+    "run_unit",
+    "split_lines",
+    "validate_document",
     "validate_files",
     "validate_lines",
+    "validate_value",
 ]
 
 
@@ -55,7 +70,7 @@ _LINE_SUFFIXES = (".ndjson", ".jsonl")
 _SUFFIXES = (".json", *_LINE_SUFFIXES)
 
 
-def is_lines(path: str) -> bool:
+def _is_lines(path: str) -> bool:
     """Whether *path* names an NDJSON file (``.ndjson`` / ``.jsonl``)."""
     return path.lower().endswith(_LINE_SUFFIXES)
 
@@ -73,9 +88,10 @@ def _need_dask() -> Any:
     return distributed
 
 
-def expand(paths_or_urls: Sequence[str] | str) -> list[tuple[str, int]]:
+def _expand(paths_or_urls: Sequence[str] | str) -> list[tuple[str, int]]:
     """``(url, size)`` of every file named: directories searched recursively for ``*.json``,
-    ``*.ndjson``, ``*.jsonl``; globs expanded. A path that matches nothing is a usage error."""
+    ``*.ndjson``, ``*.jsonl``; globs expanded. A path that matches nothing, or that names a
+    FIFO, socket or device rather than a regular file, is a usage error."""
     import fsspec
 
     if isinstance(paths_or_urls, str):
@@ -92,20 +108,31 @@ def expand(paths_or_urls: Sequence[str] | str) -> list[tuple[str, int]]:
                 names = sorted(
                     name
                     for name in fs.find(root)
-                    if name.lower().endswith(_SUFFIXES) and not fs.isdir(name)
+                    if name.lower().endswith(_SUFFIXES) and _regular(fs, name)
                 )
-            else:
+            elif _regular(fs, root):
                 names = [root]
+            else:
+                raise DealerbridgeUsageError(
+                    f"{given}: not a regular file (a FIFO, socket or device); "
+                    "write it to a file first"
+                )
             for name in names:
                 url = fs.unstrip_protocol(name) if "://" in str(given) else name
                 found.append((url, int(fs.size(name))))
     return found
 
 
+def _regular(fs: Any, name: str) -> bool:
+    """Whether *name* is a regular file: fsspec's local filesystem says ``"other"`` for a FIFO,
+    socket or device (which would block a worker or never end); object stores only hold files."""
+    return bool(fs.info(name).get("type") == "file")
+
+
 def _blocks(files: list[tuple[str, int]], block_size: int) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for url, size in files:
-        if not is_lines(url) or size <= block_size:
+        if not _is_lines(url) or size <= block_size:
             out.append((url, 0, -1))
             continue
         out.extend((url, start, block_size) for start in range(0, size, block_size))
@@ -132,29 +159,29 @@ def _block_task(
     each: bool,
     redact: bool | None,
     keep_failures: bool,
-) -> tuple[str, int, int, BatchReport, list[tuple[int, dict[str, Any]]]]:
-    """Validate one block; line numbers are local to the block (the client adds offsets)."""
+) -> tuple[str, int, BatchReport, list[LineResult]]:
+    """Validate one block with `run_unit`; line numbers count from the block's first line
+    (the client moves them by the lines of the blocks before)."""
     data = _read_block(url, start, length)
     report = BatchReport(schema)
-    failures: list[tuple[int, dict[str, Any]]] = []
+    lines: list[bytes] = []
     with redaction(redact) if redact is not None else contextlib.nullcontext():
-        if is_lines(url):
-            lines = data.split(b"\n")
-            if lines and lines[-1] == b"":
-                lines.pop()
-            for result in validate_lines(lines, schema, version=version, source="", first_line=1):
-                number = int(result.source[1:])
-                report.add(result, lines[number - 1], version=version)
-                if keep_failures and not result.valid:
-                    failures.append((number, result.to_dict()))
+        if _is_lines(url):
+            lines = split_lines(data)
+            unit = Unit(url, lines=tuple(lines))
             count = len(lines)
         else:
-            for result in validate_document(data, schema, version=version, source=url, each=each):
-                report.add(result, None if each else data, version=version)
-                if keep_failures and not result.valid:
-                    failures.append((0, result.to_dict()))
+            unit = Unit(url, document=data, each=each)
             count = 0
-    return url, start, count, report, failures
+        results = run_unit(unit, schema, version)
+        for result in results:
+            if result.line is not None:
+                raw: object = lines[result.line - 1]
+            else:
+                raw = None if each else data
+            report.add(result, raw, version=version)
+    failures = [result for result in results if keep_failures and not result.valid]
+    return url, count, report, failures
 
 
 def validate_files(
@@ -163,6 +190,7 @@ def validate_files(
     *,
     client: Any = None,
     failures_to: str | Path | Writer | None = None,
+    on_failure: Callable[[LineResult], object] | None = None,
     version: int | None = None,
     each: bool = False,
     redact: bool | None = None,
@@ -173,11 +201,13 @@ def validate_files(
     *client*: a ``distributed.Client``; ``None`` uses the current client if there is one, else
     starts a local cluster of worker processes (closed afterwards). *failures_to*: a path or
     text stream that receives every failure as NDJSON (`LineResult.to_dict`, ``source`` as
-    ``file:line``), in file and line order. *redact*: ``True``/``False`` overrides
-    ``DEALERBRIDGE_REDACT`` on the workers. Samples in the report are always redacted."""
+    ``file:line``), in file and line order; *on_failure* is called with each failure's
+    `LineResult` in the same order (both may be given). *redact*: ``True``/``False``
+    overrides ``DEALERBRIDGE_REDACT`` on the workers. Samples in the report are always
+    redacted."""
     distributed = _need_dask()
     check_schema(schema, version)
-    files = expand(paths_or_urls)
+    files = _expand(paths_or_urls)
     own_cluster = None
     if client is None:
         try:
@@ -188,7 +218,9 @@ def validate_files(
             )
             client = distributed.Client(own_cluster)
     try:
-        return _run(client, files, schema, version, each, redact, failures_to, block_size)
+        return _run(
+            client, files, schema, version, each, redact, failures_to, on_failure, block_size
+        )
     finally:
         if own_cluster is not None:
             client.close()
@@ -203,10 +235,11 @@ def _run(
     each: bool,
     redact: bool | None,
     failures_to: str | Path | Writer | None,
+    on_failure: Callable[[LineResult], object] | None,
     block_size: int,
 ) -> BatchReport:
     blocks = _blocks(files, block_size)
-    keep = failures_to is not None
+    keep = failures_to is not None or on_failure is not None
     futures = [
         client.submit(
             _block_task, url, start, length, schema, version, each, redact, keep, pure=False
@@ -215,6 +248,8 @@ def _run(
     ]
     report = BatchReport(schema)
     with contextlib.ExitStack() as stack:
+        if redact is not None:  # the failures are written here, as the workers would
+            stack.enter_context(redaction(redact))
         sink: Writer | None = None
         if isinstance(failures_to, (str, Path)):
             sink = stack.enter_context(open(failures_to, "w", encoding="utf-8"))
@@ -223,21 +258,16 @@ def _run(
         offset: dict[str, int] = {}
         # Results are taken in block order, so line offsets add up and failures come out sorted.
         for future in futures:
-            url, _, count, part, failures = future.result()
+            url, count, part, failures = future.result()
             base = offset.get(url, 0)
             offset[url] = base + count
-            for entries in part.samples.values():
-                for entry in entries:
-                    if entry["source"].startswith(":"):
-                        entry["source"] = f"{url}:{base + int(entry['source'][1:])}"
-            report.merge(part)
-            if sink is not None:
-                for number, entry in failures:
-                    if number:
-                        entry["source"] = f"{url}:{base + number}"
-                    sink.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            report.merge(part.moved(base))
+            for failure in failures:
+                if failure.line is not None:
+                    failure = attrs.evolve(failure, line=failure.line + base)
+                if sink is not None:
+                    sink.write(json.dumps(failure.to_dict(), ensure_ascii=False) + "\n")
+                if on_failure is not None:
+                    on_failure(failure)
             future.release()
     return report
-
-
-__all__ += ["expand", "is_lines", "plural"]

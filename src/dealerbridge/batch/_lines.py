@@ -1,4 +1,9 @@
-"""The per-partition functions and the report: plain Python, no Dask (any engine can call them)."""
+"""The per-partition functions and the report: plain Python, no Dask (any engine can call them).
+
+`Unit` and `run_unit` are the one runner: ``dealerbridge validate`` (in one process or in
+``--jobs`` processes) and `validate_files` (on Dask workers) cut their input into units and
+run each here, and every result is a `LineResult` object (line numbers are ints, never text).
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,14 @@ __all__ = [
     "SAMPLES_PER_CODE",
     "BatchReport",
     "LineResult",
+    "Sample",
+    "Unit",
     "generic_path",
+    "run_unit",
+    "split_lines",
     "validate_document",
     "validate_lines",
+    "validate_value",
 ]
 
 #: How many redacted failures `BatchReport.samples` keeps for each issue code.
@@ -38,16 +48,24 @@ def generic_path(pointer: str) -> str:
 
 @attrs.frozen
 class LineResult:
-    """One payload's verdict: ``source`` is ``file:line`` for NDJSON, ``file`` for a JSON file,
-    ``file#/index`` for an element of a top-level array (``--each``)."""
+    """One payload's verdict. Where it came from: ``file`` (a path, URL, ``<stdin>``...), and
+    ``line`` (the NDJSON line number, from 1) or ``index`` (the element of a top-level array,
+    ``--each``), or neither for a whole JSON document. `source` writes it as one string."""
 
-    source: str
+    file: str
     schema: str
     issues: tuple[Issue, ...]
+    line: int | None = attrs.field(default=None, kw_only=True)
+    index: int | None = attrs.field(default=None, kw_only=True)
 
     @property
     def valid(self) -> bool:
         return not self.issues
+
+    @property
+    def source(self) -> str:
+        """``file:line`` for NDJSON, ``file#/index`` for an array element, else ``file``."""
+        return _source(self.file, self.line, self.index)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"source", "schema", "valid", "issues"}`` (issues as `Issue.to_dict`)."""
@@ -59,12 +77,51 @@ class LineResult:
         }
 
 
+def _source(file: str, line: int | None, index: int | None) -> str:
+    if line is not None:
+        return f"{file}:{line}"
+    if index is not None:
+        return f"{file}#/{index}"
+    return file
+
+
+@attrs.frozen
+class Sample:
+    """One redacted failure kept by `BatchReport.samples`: where (as `LineResult`) and the
+    first issue of its code."""
+
+    file: str
+    issue: Issue
+    line: int | None = attrs.field(default=None, kw_only=True)
+    index: int | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def source(self) -> str:
+        return _source(self.file, self.line, self.index)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"source", "issue"}``: the issue as `Issue.to_dict` under redaction, whatever the
+        setting (no value; a message written without redaction is not shown)."""
+        with redaction(True):
+            return {"source": self.source, "issue": self.issue.to_dict()}
+
+
 def _issues_of(raw: str | bytes | object, schema: str, version: int | None) -> tuple[Issue, ...]:
     try:
         instance = parse_json(raw) if isinstance(raw, (str, bytes)) else raw
     except ValidationError as exc:
         return exc.issues
     return tuple(compiled(schema, version).issues(instance))
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """The NDJSON lines of *data*: split at ``\\n`` only (a CR, like every other JSON
+    whitespace, belongs to its line and may end it; it never splits one), with nothing
+    counted after a final newline. Files, standard input and Dask blocks all split here."""
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def validate_lines(
@@ -77,30 +134,44 @@ def validate_lines(
 ) -> Iterator[LineResult]:
     """Validate NDJSON *lines* (one payload per line) against the named schema.
 
-    Blank lines are skipped but counted, so ``source`` reads ``<source>:<line number>``. The
-    compiled schema is built once per process (`dealerbridge._validation.compiled`). An unknown
-    schema raises `DealerbridgeUsageError` before any line is read."""
+    Blank lines are skipped but counted, so ``line`` is the line's number in *source*
+    (`LineResult.source` reads ``<source>:<line>``). The compiled schema is built once per
+    process (`dealerbridge._validation.compiled`). An unknown schema raises
+    `DealerbridgeUsageError` before any line is read."""
     compiled(schema, version)
-    label = schema
     for number, line in enumerate(lines, first_line):
         if not line.strip():
             continue
-        yield LineResult(f"{source}:{number}", label, _issues_of(line, schema, version))
+        yield LineResult(source, schema, _issues_of(line, schema, version), line=number)
 
 
 def validate_document(
-    raw: bytes, schema: str, *, version: int | None = None, source: str, each: bool = False
+    raw: bytes | str, schema: str, *, version: int | None = None, source: str, each: bool = False
 ) -> list[LineResult]:
-    """Validate one JSON document; with *each*, every element of its top-level array instead
-    (``source#/index``; a document that is not an array is then one invalid payload)."""
+    """Validate one JSON document (its text); with *each*, every element of its top-level
+    array instead (``index``; a document that is not an array is then one invalid payload)."""
     compiled(schema, version)
-    label = schema
     if not each:
-        return [LineResult(source, label, _issues_of(raw, schema, version))]
+        return [LineResult(source, schema, _issues_of(raw, schema, version))]
     try:
         document = parse_json(raw)
     except ValidationError as exc:
-        return [LineResult(source, label, exc.issues)]
+        return [LineResult(source, schema, exc.issues)]
+    return validate_value(document, schema, version=version, source=source, each=True)
+
+
+def validate_value(
+    document: object,
+    schema: str,
+    *,
+    version: int | None = None,
+    source: str,
+    each: bool = False,
+) -> list[LineResult]:
+    """`validate_document` for a document already parsed (never parsed again)."""
+    checker = compiled(schema, version)
+    if not each:
+        return [LineResult(source, schema, tuple(checker.issues(document)))]
     if not isinstance(document, list):
         issue = Issue(
             "",
@@ -108,19 +179,59 @@ def validate_document(
             "with --each the document must be a JSON array of payloads",
             value=document,
         )
-        return [LineResult(source, label, (issue,))]
+        return [LineResult(source, schema, (issue,))]
+    # Each element is a value: a string in the array is a string, never JSON text to parse.
     return [
-        LineResult(f"{source}#/{index}", label, _issues_of(item, schema, version))
+        LineResult(source, schema, tuple(checker.issues(item)), index=index)
         for index, item in enumerate(document)
     ]
+
+
+_NOT_PARSED: Any = object()
+
+
+@attrs.frozen
+class Unit:
+    """One piece of work for `run_unit`: NDJSON ``lines`` (numbered from ``first_line``), or
+    one JSON ``document`` as text, or one ``value`` already parsed (with ``each``: every
+    element of its top-level array). Units pickle, so they go to ``--jobs`` processes."""
+
+    file: str
+    lines: tuple[bytes, ...] | None = None
+    first_line: int = 1
+    document: bytes | None = None
+    value: object = _NOT_PARSED
+    each: bool = False
+
+    @property
+    def size(self) -> int:
+        """Bytes of input in this unit (for progress), 0 for a parsed value."""
+        if self.lines is not None:
+            return sum(len(line) + 1 for line in self.lines)
+        return len(self.document) if self.document is not None else 0
+
+
+def run_unit(unit: Unit, schema: str, version: int | None = None) -> list[LineResult]:
+    """Every `LineResult` of *unit*, in input order."""
+    if unit.lines is not None:
+        return list(
+            validate_lines(
+                unit.lines, schema, version=version, source=unit.file, first_line=unit.first_line
+            )
+        )
+    if unit.document is not None:
+        return validate_document(
+            unit.document, schema, version=version, source=unit.file, each=unit.each
+        )
+    return validate_value(unit.value, schema, version=version, source=unit.file, each=unit.each)
 
 
 @attrs.define
 class BatchReport:
     """What a batch found: counts of payloads and of issues by code and by generic path.
 
-    ``samples`` keeps the first `SAMPLES_PER_CODE` failures for each code, always redacted
-    (``{"source": ..., "issue": {...}}`` with no values)."""
+    ``samples`` keeps the first `SAMPLES_PER_CODE` failures for each code as `Sample`s, always
+    redacted (``to_dict()`` writes each as ``{"source": ..., "issue": {...}}``, with no values)."""
 
     schema: str
     total: int = 0
@@ -128,7 +239,7 @@ class BatchReport:
     invalid: int = 0
     by_code: Counter[str] = attrs.field(factory=Counter)
     by_path: Counter[str] = attrs.field(factory=Counter)
-    samples: dict[str, list[dict[str, Any]]] = attrs.field(factory=dict)
+    samples: dict[str, list[Sample]] = attrs.field(factory=dict)
 
     @property
     def issues(self) -> int:
@@ -155,8 +266,8 @@ class BatchReport:
             for code in wanted:
                 found = next((i for i in issues if i.code == code), None)
                 if found is not None:
-                    entry = {"source": result.source, "issue": found.to_dict()}
-                    self.samples.setdefault(code, []).append(entry)
+                    sample = Sample(result.file, found, line=result.line, index=result.index)
+                    self.samples.setdefault(code, []).append(sample)
 
     def merge(self, other: BatchReport) -> None:
         """Add *other*'s counts (and samples, up to the limit per code) to this report."""
@@ -168,6 +279,15 @@ class BatchReport:
         for code, entries in other.samples.items():
             mine = self.samples.setdefault(code, [])
             mine.extend(entries[: max(0, SAMPLES_PER_CODE - len(mine))])
+
+    def moved(self, lines: int) -> BatchReport:
+        """This report with its samples' NDJSON line numbers moved by *lines*: the report of
+        one block of a file, placed after the *lines* lines that come before the block."""
+        samples = {
+            code: [s if s.line is None else attrs.evolve(s, line=s.line + lines) for s in entries]
+            for code, entries in self.samples.items()
+        }
+        return attrs.evolve(self, samples=samples)
 
     def to_dict(self, *, samples: bool = True) -> dict[str, Any]:
         """A JSON-serialisable dict; codes and paths sorted by count, then name."""
@@ -181,7 +301,10 @@ class BatchReport:
             "by_path": _ordered(self.by_path),
         }
         if samples:
-            out["samples"] = {code: self.samples[code] for code in sorted(self.samples)}
+            out["samples"] = {
+                code: [sample.to_dict() for sample in self.samples[code]]
+                for code in sorted(self.samples)
+            }
         return out
 
     def summary_text(self) -> str:

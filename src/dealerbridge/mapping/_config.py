@@ -17,7 +17,7 @@ from typing import Any, Literal
 import attrs
 
 from .._errors import DealerbridgeUsageError, ValidationError, issue
-from .._json import parse_json
+from .._json import parse_json, read_regular_file
 from .._validation import validate
 
 __all__ = ["DEFAULT_STATUSES", "CustomersConfig", "MappingConfig", "OrdersConfig", "load_config"]
@@ -132,22 +132,29 @@ def load_config(path: str | os.PathLike[str]) -> MappingConfig:
 
     A document that fails the ``dealerbridge/mapping-config`` schema raises `ValidationError`
     (every issue with its path); a suffix other than ``.toml``/``.json`` raises
-    `DealerbridgeUsageError`; an unreadable file raises the `OSError` that ``open`` raises.
+    `DealerbridgeUsageError`, and so does a path that names no readable regular file (missing,
+    unreadable, a directory; a FIFO or device is refused at once, never waited on). Every TOML
+    failure, deep nesting and out-of-range integers included, is a ``toml.syntax`` issue.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise DealerbridgeUsageError(
+            f"load_config needs the path of a .toml or .json file, got {type(path).__name__}"
+        )
     where = Path(path)
     suffix = where.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise DealerbridgeUsageError(
             f"a mapping config must be a .toml or .json file, got {str(where)!r}"
         )
-    with open(where, "rb") as handle:
-        raw = handle.read()
+    raw = read_regular_file(where)
     if suffix == ".json":
         data = parse_json(raw)
     else:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # tomllib raises RecursionError on deeply nested arrays and ValueError on an integer
+        # longer than Python's int() allows (4,300 digits): both are bad data.
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
             raise ValidationError(
                 [issue("", "toml.syntax", f"{where.name} is not valid TOML: {exc}")],
                 schema=SCHEMA,
