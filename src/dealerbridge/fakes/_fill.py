@@ -76,11 +76,10 @@ def _default(root: Node, key: str, node: Node, new_id: Callable[[], str], now: s
     if isinstance(kind, list):
         kind = kind[0]
     if kind == "integer" or kind == "number":
-        # 0, moved inside the bounds when they exclude it (every integer carries its int64
-        # bounds, so the minimum alone is -2^63: never a value to fill in)
-        minimum, maximum = node.get("minimum"), node.get("maximum")
-        value = minimum if isinstance(minimum, int) and minimum > 0 else 0
-        return maximum if isinstance(maximum, int) and maximum < value else value
+        minimum = node.get("minimum")  # 0 unless the schema's lower bound is above it
+        if isinstance(minimum, int | float) and not isinstance(minimum, bool) and minimum > 0:
+            return int(minimum) if kind == "integer" else minimum
+        return 0
     if kind == "boolean":
         return False
     if kind == "array":
