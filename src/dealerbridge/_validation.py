@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import attrs
 import jsonschema_rs
 
+from ._codes import ISSUE_CODES
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
 from ._json import INT_MAX, check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
@@ -32,94 +33,6 @@ __all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "va
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 Path = tuple[str | int, ...]
-
-#: Every issue code dealerbridge produces, with what it means. Schema keywords first, then the
-#: rules that span fields (each an ``x-rule-name`` of a schema), the strict JSON reader, money
-#: helpers and the mapping. Vendor rules answered with the vendor's own code (the myKaarma
-#: partner codes, `dealerbridge.mykaarma.PARTNER_ERROR_CODES`) use that code, also kept in
-#: ``Issue.vendor_code``.
-ISSUE_CODES: dict[str, str] = {
-    "type": "the value has the wrong JSON type",
-    "required": "a required member is missing (the path names the member)",
-    "additionalProperties": "a member the schema does not allow (closed request objects)",
-    "enum": "the value is not one of the listed values",
-    "const": "the value is not the one allowed value",
-    "pattern": "the string is not written the way the rule says (the message gives the rule in "
-    "words; Issue.schema_location points at the ECMA-262 pattern)",
-    "format": "the string is written right but is not a real date / date-time (2026-02-30)",
-    "minLength": "the string is too short",
-    "maxLength": "the string is too long",
-    "minimum": "the number is below the minimum",
-    "maximum": "the number is above the maximum",
-    "exclusiveMinimum": "the number is not above the exclusive minimum",
-    "exclusiveMaximum": "the number is not below the exclusive maximum",
-    "multipleOf": "the number is not a multiple of the given step",
-    "minItems": "the array has too few items",
-    "maxItems": "the array has too many items",
-    "uniqueItems": "the array has duplicate items",
-    "contains": "no array item matches the contains schema",
-    "minProperties": "the object has too few members",
-    "maxProperties": "the object has too many members",
-    "propertyNames": "a member name is not allowed",
-    "dependentRequired": "a member required by another member is missing",
-    "anyOf": "the value matches none of the allowed shapes",
-    "oneOf": "the value matches none, or more than one, of the allowed shapes",
-    "not": "the value matches a shape that is forbidden",
-    "falseSchema": "no value is allowed here",
-    "unevaluatedProperties": "a member no subschema accounts for",
-    "unevaluatedItems": "an array item no subschema accounts for",
-    "contentMediaType": "the string does not hold a JSON document",
-    "advisor-or-assigned-user": "myKaarma create/update order: the header has neither a non-blank "
-    "advisorNumber nor a non-blank assignedUserUuid (reported once, at the header)",
-    "customer-name-required": "myKaarma customer request: a customer that is not a business "
-    "(isBusiness not true) lacks a non-blank firstName or lastName (reported once, at /customer)",
-    "business-company-required": "myKaarma customer request: isBusiness is true and company is "
-    "absent or blank (reported once, at the customer)",
-    "vin-or-year-make-model": "myKaarma customer vehicle: vin is blank or absent and vehicleYear, "
-    "vehicleMake or vehicleModel is too (reported once, at the vehicle)",
-    "json.syntax": "the text is not JSON",
-    "json.encoding": "the bytes are not UTF-8 (or start with a byte order mark)",
-    "json.duplicate_key": "an object has the same member name twice",
-    "json.non_finite": "NaN, Infinity or a number beyond the double range",
-    "json.lone_surrogate": "a string holds an unpaired UTF-16 surrogate",
-    "json.depth": "arrays and objects nest deeper than dealerbridge.MAX_DEPTH",
-    "json.type": "the value is not a JSON value (str, bytes, or Python JSON types expected)",
-    "json.integer_range": "an integer outside the signed 64-bit range [-2^63, 2^63-1], however "
-    "it is written (a digit string, a Python int, or an integral number such as 1e308 where "
-    "the schema wants an integer)",
-    "json.size": "a value that reuses containers expands to more than "
-    "dealerbridge.MAX_EXPANDED_VALUES values",
-    "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
-    "money.cents": "cents must be a non-negative int",
-    "datetime": "not a date-time in the accepted grammar or not a real moment",
-    "toml.syntax": "the text is not TOML (mapping config files)",
-    "mapping.order_number": "the order number is empty or does not fit myKaarma's pattern",
-    "mapping.status": "the order's state maps to 'refuse' in the config (e.g. an Estimate)",
-    "mapping.date": "a date-time the mapping needs is missing or not a UTC instant",
-    "mapping.op_code": "no op code for a service: not in orders.op_codes, no default_op_code",
-    "mapping.advisor": "no advisor: serviceWriterId not in orders.advisors and no default",
-    "mapping.customer": "no myKaarma customer uuid: not in orders.customers and no default",
-    "mapping.unreconciled": "a service's own totals differ from its line items",
-    "mapping.negative": "a negative amount, and orders.negative_amounts is 'refuse'",
-    "mapping.order_discount": "an order-level discount, and orders.order_discounts is 'refuse'",
-    "mapping.transactional_fee": "an order-level card fee, and transactional_fees is 'refuse'",
-    "mapping.credit_exceeds_order": "credits exceed every amount they could be allocated to",
-    "mapping.too_many_jobs": "more included services than orders.max_jobs",
-    "mapping.amount": "an inbound myKaarma amount or quantity cannot be read exactly",
-    "mapping.no_order": "the input carries no order (e.g. a read response without one)",
-    "mapping.duplicate_service": "the services list holds the same service id twice",
-    "mapping.foreign_service": "a service whose orderId is not the order's id",
-    "mapping.ambiguous_discount": "a coupon beside a manual order discount, and the order's "
-    "total cannot tell whether one includes the other",
-    "mapping.voided": "the myKaarma RO is voided (isVoided): nothing of it is mapped",
-    "mapping.range": "an inbound amount, hours or quantity outside the bounds the mapping reads",
-    "number.range": "a Shopmonkey hours, quantity, multiplier, percent or mileage whose "
-    "magnitude is 10^12 or more (bounded before any arithmetic)",
-    "mapping.order_total": "a difference between the order totals that no note explains",
-    "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
-    "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
-    "mapping.customer_name": "a customer with neither first and last name nor a company name",
-}
 
 
 class Decoded(NamedTuple):
