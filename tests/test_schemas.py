@@ -4,11 +4,15 @@ import json
 import re
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
+import attrs
 import jsonschema
 import jsonschema_rs
 import pytest
+from hypothesis import find
+from hypothesis.strategies import from_regex
 
 import dealerbridge as db
 from dealerbridge._registry import ID_PREFIX, schema_root
@@ -191,3 +195,105 @@ def test_generated_code_is_marked_and_typed():
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+INT64 = (-(2**63), 2**63 - 1)
+GUARD = {"x-rule": "must not end with a line feed", "type": "string", "pattern": "\\n$"}
+
+
+def _schema_nodes_of(doc):
+    """Every schema node of *doc* (not data under enum/const/examples/default, not the
+    member-name maps themselves)."""
+
+    def visit(node, where, in_map=False):
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from visit(item, (*where, i))
+        elif isinstance(node, dict):
+            if in_map:
+                for key, value in node.items():
+                    yield from visit(value, (*where, key))
+                return
+            yield where, node
+            for key, value in node.items():
+                if key not in ("enum", "const", "examples", "default"):
+                    maps = ("properties", "$defs", "patternProperties", "dependentSchemas")
+                    yield from visit(value, (*where, key), key in maps)
+
+    yield from visit(doc, ())
+
+
+def test_every_integer_carries_its_int64_bounds():
+    for path in FILES:
+        for where, node in _schema_nodes_of(load(path)):
+            types = node.get("type")
+            if types == "integer" or (isinstance(types, list) and "integer" in types):
+                low = node.get("minimum", node.get("exclusiveMinimum"))
+                high = node.get("maximum", node.get("exclusiveMaximum"))
+                assert low is not None and high is not None, f"{path.name} {where}"
+                assert INT64[0] <= low and high <= INT64[1], f"{path.name} {where}"
+
+
+def test_every_anchored_pattern_refuses_a_trailing_line_feed_in_python_too():
+    seen = 0
+    for path in FILES:
+        for where, node in _schema_nodes_of(load(path)):
+            pattern = node.get("pattern")
+            if not isinstance(pattern, str) or node == GUARD:
+                continue
+            if pattern.endswith("$") and "\\n" not in pattern:
+                assert node.get("not") == GUARD, f"{path.name} {where}: {pattern}"
+                # stock python-jsonschema (Python's re): the pattern alone accepts a valid
+                # value with a final line feed; with the guard beside it, it is refused
+                value = find(from_regex(re.compile(pattern), fullmatch=True), lambda _: True)
+                unguarded = {k: v for k, v in node.items() if k != "not"}
+                assert jsonschema.Draft202012Validator(unguarded).is_valid(value + "\n")
+                checker = jsonschema.Draft202012Validator(node)
+                assert checker.is_valid(value) and not checker.is_valid(value + "\n")
+                seen += 1
+    assert seen >= 10
+
+
+def _generated_classes():
+    import dealerbridge.mykaarma as mk
+    import dealerbridge.shopmonkey as sm
+
+    for module in (mk, sm):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type) and issubclass(obj, db.Model) and attrs.has(obj):
+                yield obj
+
+
+def test_wire_names_of_every_generated_class_are_the_schema_models():
+    """The generated ``__dealerbridge_wire__`` (read through ``db.wire_names``) is the schema
+    model's field list: the one source of wire names, kept by the generator."""
+    from dealerbridge._registry import default_registry
+    from dealerbridge._schema_model import unwrap
+
+    registry = default_registry()
+    checked = 0
+    for cls in _generated_classes():
+        ref = cls.__dealerbridge_schema__
+        node = unwrap(registry.model_at(ref.name, ref.version, ref.fragment or ""))
+        expected = {f.python_name: f.wire_name for f in node.fields}
+        assert dict(db.wire_names(cls)) == expected, cls
+        checked += 1
+    assert checked > 100
+
+
+def test_generated_code_reads_like_code_a_person_wrote():
+    import dealerbridge.mykaarma as mk
+    import dealerbridge.shopmonkey as sm
+
+    out = ROOT / "src" / "dealerbridge" / "_generated"
+    shopmonkey = (out / "shopmonkey.py").read_text()
+    # A $defs enum is one type: the 249 country codes are written once.
+    assert shopmonkey.count('"ZW"') == 1
+    assert typing.get_args(sm.CountryCode)[-1] == "ZW"
+    assert "customer_guids" in {f.name for f in attrs.fields(mk.BulkMergeCustomerRequest)}
+    for path in out.glob("*.py"):
+        # Class metadata lives in the class bodies, never patched on at module level.
+        assert not re.search(r"^\w+\.__dealerbridge_\w+__ =", path.read_text(), re.M), path
+    assert sm.CreateServiceFromCanned.__dealerbridge_discriminator__ == "fromCannedServiceId"
+    assert "__dealerbridge_discriminator__" in vars(sm.CreateServiceFromCanned)
