@@ -26,7 +26,7 @@ from typing import TypeAlias, cast
 
 import attrs
 
-from .._errors import Issue, ValidationError, describe_value
+from .._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value
 from .._generated.shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from .._models import UNSET
 
@@ -131,9 +131,20 @@ class ServiceTotals:
         }
 
 
+def _need_service(service: object, function: str) -> None:
+    if not isinstance(service, Service):
+        raise DealerbridgeUsageError(
+            f"{function} needs an sm.Service, got {type(service).__name__}: "
+            "read a JSON value with db.load(sm.Service, value) first"
+        )
+
+
 def service_totals(service: Service) -> ServiceTotals:
     """The category sums of *service* computed from its line items (formula in the module
-    docstring); EPA, shop supplies, discount and tax are the service's own calculated values."""
+    docstring); EPA, shop supplies, discount and tax are the service's own calculated values.
+    *service* must be an `sm.Service` (``db.load(sm.Service, value)`` reads one); anything else
+    is a `DealerbridgeUsageError`."""
+    _need_service(service, "service_totals")
     lines = {
         "labors": tuple(line_cents("labors", x) for x in service.labors),
         "parts": tuple(line_cents("parts", x) for x in service.parts),
@@ -179,6 +190,7 @@ class Reconciliation:
 
 def reconcile_service(service: Service) -> Reconciliation:
     """Compare *service*'s ``calculated*Cents`` and ``totalCents`` with `service_totals`."""
+    _need_service(service, "reconcile_service")
     ours = service_totals(service)
     theirs = {
         "calculatedLaborCents": service.calculated_labor_cents,
