@@ -3,7 +3,8 @@
 Payloads (built once per process, from files in the repository):
 - `example_event()`: the documented myKaarma order event, ``payload`` stringified as delivered;
 - `big_event()`: the same event whose order has 50 jobs of 5 parts each;
-- `shopmonkey_responses()`: two Shopmonkey response fixtures (GET services, PUT with order).
+- `shopmonkey_responses()`: two Shopmonkey response fixtures (GET services, PUT with order);
+- `shopmonkey_webhook()`: a Shopmonkey webhook delivery of an order row.
 
 Timing: `interleaved` times several functions alternately, round after round in one process,
 so a slow moment of a shared machine hits all of them alike; it reports the median time per call
@@ -114,6 +115,13 @@ def shopmonkey_responses() -> tuple[Response, ...]:
         raw = (base / fixture).read_bytes()
         found.append(Response(label, raw, json.loads(raw), schema, model))
     return tuple(found)
+
+
+@functools.cache
+def shopmonkey_webhook() -> bytes:
+    """A Shopmonkey webhook delivery of an order row (tests/fixtures), as bytes."""
+    path = FIXTURES / "shopmonkey" / "webhook" / "valid-order-update-workflow-status.json"
+    return path.read_bytes()
 
 
 # -- timing --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 import attrs
@@ -15,7 +16,6 @@ from dealerbridge._models import (
     Model,
     SchemaRef,
     UnsetType,
-    wire,
 )
 
 __all__ = [
@@ -35,11 +35,13 @@ class FromCanned(Model):
         "test/order-form-request", 1, "/$defs/FromCanned"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_discriminator__: ClassVar[str | None] = "cannedId"
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"canned_id": "cannedId"}
 
-    canned_id: str = wire("cannedId")
+    canned_id: str
     """Canned id."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Position."""
 
 
@@ -52,10 +54,10 @@ class Custom(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = False
 
-    name: str = wire("name")
+    name: str
     """Name."""
 
-    status: Literal["A", "B"] | UnsetType = wire("status", default=UNSET)
+    status: Literal["A", "B"] | UnsetType = UNSET
     """Status."""
 
 
@@ -65,44 +67,50 @@ class Widget(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("test/widget", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "made_on": "madeOn",
+        "is_active": "isActive",
+        "original_associate_uuid": "originalAssociateUUID",
+    }
+    __dealerbridge_content__: ClassVar[frozenset[str]] = frozenset(["body"])
 
-    id: str = wire("id")
+    id: str
     """Identifier."""
 
-    price: str = wire("price")
+    price: str
     """Amount."""
 
-    count: int = wire("count")
+    count: int
     """How many."""
 
-    weight: float | UnsetType | None = wire("weight", default=UNSET)
+    weight: float | UnsetType | None = UNSET
     """Nullable number."""
 
-    kind: Literal["small", "large"] | str | UnsetType | None = wire("kind", default=UNSET)
+    kind: Literal["small", "large"] | str | UnsetType | None = UNSET
     """Nullable enum."""
 
-    made_on: str | UnsetType = wire("madeOn", default=UNSET)
+    made_on: str | UnsetType = UNSET
     """Date."""
 
-    is_active: bool | UnsetType = wire("isActive", default=UNSET)
+    is_active: bool | UnsetType = UNSET
     """Flag."""
 
-    original_associate_uuid: str | UnsetType = wire("originalAssociateUUID", default=UNSET)
+    original_associate_uuid: str | UnsetType = UNSET
     """Awkward wire key."""
 
-    part: WidgetPart | UnsetType | None = wire("part", default=UNSET)
+    part: WidgetPart | UnsetType | None = UNSET
     """Nullable nested object."""
 
-    parts: list[WidgetPart] | UnsetType = wire("parts", default=UNSET)
+    parts: list[WidgetPart] | UnsetType = UNSET
     """List of nested objects."""
 
-    tags: dict[str, str] | UnsetType = wire("tags", default=UNSET)
+    tags: dict[str, str] | UnsetType = UNSET
     """Map of strings."""
 
-    meta: JSON | UnsetType = wire("meta", default=UNSET)
+    meta: JSON | UnsetType = UNSET
     """Any JSON."""
 
-    body: WidgetPart | UnsetType = wire("body", content_json=True, default=UNSET)
+    body: WidgetPart | UnsetType = UNSET
     """JSON carried in a string, or the object itself."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -115,11 +123,12 @@ class WidgetPart(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("test/widget", 1, "/$defs/WidgetPart")
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"part_number": "partNumber"}
 
-    part_number: str = wire("partNumber")
+    part_number: str
     """Part number."""
 
-    cents: int | UnsetType = wire("cents", default=UNSET)
+    cents: int | UnsetType = UNSET
     """Price in cents."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -131,6 +140,3 @@ class OrderFormRequest(ArrayModel[FromCanned | Custom]):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("test/order-form-request", 1)
     __dealerbridge_item__: ClassVar[object] = FromCanned | Custom
-
-
-FromCanned.__dealerbridge_discriminator__ = "cannedId"

@@ -25,6 +25,7 @@ EXPECTED = {
     "UnsetType",
     "ValidationError",
     "__version__",
+    "converter",
     "dump",
     "errors",
     "load",
@@ -34,6 +35,7 @@ EXPECTED = {
     "schema_names",
     "schema_versions",
     "validate",
+    "wire_names",
 }
 
 

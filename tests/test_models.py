@@ -2,6 +2,7 @@ import json
 import warnings
 
 import attrs
+import cattrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,6 +61,17 @@ def test_content_string_is_written_back_exactly_unless_changed():
     widget = db.load(tm.Widget, {**FULL, "body": '{"partNumber": "B", "cents": 1}'})
     widget.body.cents = True
     assert tagged(json.loads(db.dump(widget, validate=False)["body"])["cents"]) == ("lit", True)
+
+
+def test_dump_of_a_changed_invalid_content_member_reports_the_written_form():
+    widget = db.load(tm.Widget, {**FULL, "body": '{"partNumber": "B"}'})
+    widget.body.part_number = 7  # type: ignore[assignment]
+    with pytest.raises(db.ValidationError) as info:
+        db.dump(widget)
+    written = db.dump(widget, validate=False)
+    assert written["body"] == '{"partNumber":7}'
+    assert list(info.value.issues) == db.errors(written, "test/widget")
+    assert [(i.path, i.code) for i in info.value.issues] == [("/body/partNumber", "type")]
 
 
 def test_repr_shows_only_set_members():
@@ -135,8 +147,47 @@ def test_dump_checks_hand_built_objects():
     assert db.dump(tm.Custom(name="n")) == {"name": "n"}
 
 
-def test_there_is_no_back_door_around_validation():
-    assert not hasattr(db, "converter")
+DECODED = {**FULL, "body": {"partNumber": "B"}}
+
+
+def test_the_converter_is_a_cattrs_converter_structuring_like_load():
+    assert isinstance(db.converter, cattrs.Converter)
+    widget = db.converter.structure(DECODED, tm.Widget)
+    assert widget == db.load(tm.Widget, DECODED)
+    assert widget.original_associate_uuid == "x" and widget.extras == {"unknownTop": 5}
+    assert widget.kind == "small" and widget.weight is None and widget.part is None
+    assert db.converter.unstructure(widget) == DECODED
+
+
+def test_the_converter_keeps_absent_and_null_apart():
+    widget = db.converter.structure(
+        {"id": "a", "price": "1", "count": 1, "weight": None}, tm.Widget
+    )
+    assert widget.weight is None and widget.kind is db.UNSET
+    assert db.converter.unstructure(widget) == {"id": "a", "price": "1", "count": 1, "weight": None}
+
+
+def test_the_converter_forbids_unknown_members_of_closed_classes_only():
+    with pytest.raises(cattrs.errors.ForbiddenExtraKeysError):
+        db.converter.structure({"name": "n", "unknown": 1}, tm.Custom)
+    assert db.converter.structure({**DECODED, "other": 1}, tm.Widget).extras == {
+        "unknownTop": 5,
+        "other": 1,
+    }
+
+
+def test_the_converter_selects_union_members_by_their_discriminator():
+    items = db.converter.structure(
+        [{"cannedId": "c"}, {"name": "n"}], list[tm.FromCanned | tm.Custom]
+    )
+    assert [type(i) for i in items] == [tm.FromCanned, tm.Custom]
+
+
+def test_a_copy_of_the_converter_takes_hooks_without_changing_dealerbridge():
+    mine = db.converter.copy()
+    mine.register_structure_hook(tm.Custom, lambda value, _: "mine")
+    assert mine.structure([{"name": "n"}], list[tm.FromCanned | tm.Custom]) == ["mine"]
+    assert db.load(tm.OrderFormRequest, [{"name": "n"}]) == [tm.Custom(name="n")]
 
 
 @given(payloads("test/widget"))

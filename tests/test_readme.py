@@ -32,7 +32,8 @@ def test_readme_block_runs_as_pasted(line, code, monkeypatch, capsys):
     if first.startswith("# needs "):
         pytest.skip(first[2:])
     monkeypatch.chdir(ROOT)
-    compiled = compile(code, f"README.md:{line}", "exec")
+    # dont_inherit: the block runs as pasted, without this module's `from __future__` flags.
+    compiled = compile(code, f"README.md:{line}", "exec", dont_inherit=True)
     exec(compiled, {"__name__": "__readme__"})  # a fresh namespace: nothing given but builtins
     capsys.readouterr()
 

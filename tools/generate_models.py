@@ -50,6 +50,7 @@ class Generator:
         self.seen: dict[str, str] = {}
         self.referenced: set[str] = set()
         self.discriminators: dict[str, str] = {}
+        self.aliases: dict[str, tuple[str, str]] = {}  # name -> (where defined, Literal[...])
 
     def documents(self) -> list[SchemaDocument]:
         names = [n for n in self.registry.names() if n.split("/")[0] == self.vendor]
@@ -88,10 +89,24 @@ class Generator:
         if not values:
             return base
         literal = "Literal[" + ", ".join(json.dumps(v) for v in values) + "]"
+        if node.const is None:
+            literal = self.alias(node, literal)
         # Outbound: only the listed values type-check. Inbound: a value the vendor adds later
         # is kept (with a warning), so the plain type stays allowed; the Literal documents the
         # known values and lets an IDE suggest them.
         return f"{literal} | {base}" if inbound and node.const is None else literal
+
+    def alias(self, node: Scalar, literal: str) -> str:
+        """A ``$defs`` enum is written once, as a type alias named after its ``$defs`` key
+        (``countryCode`` -> ``CountryCode``); an enum written in place stays in place."""
+        parts = node.location.pointer.split("/")
+        if len(parts) != 3 or parts[1] != "$defs":
+            return literal
+        name = parts[2][:1].upper() + parts[2][1:]
+        found = self.aliases.setdefault(name, (node.location.uri, literal))
+        if found[0] != node.location.uri and found[1] != literal:
+            raise SystemExit(f"two enums named {name}: {found[0]} and {node.location.uri}")
+        return name
 
     # ---------------------------------------------------------------- classes
     def emit_object(self, obj: ObjectSchema, document: SchemaDocument) -> None:
@@ -115,7 +130,13 @@ class Generator:
             f"SchemaRef({document.name!r}, {document.version}{frag})",
             f"    __dealerbridge_open__: ClassVar[bool] = {not obj.closed}",
         ]
+        if cls in self.discriminators:
+            key = self.discriminators[cls]
+            lines.append(f"    __dealerbridge_discriminator__: ClassVar[str | None] = {key!r}")
         names: dict[str, str] = {}
+        renames: dict[str, str] = {}
+        content: list[str] = []
+        body: list[str] = []
         for field in obj.fields:
             attr = field.python_name
             if attr in names:
@@ -123,17 +144,26 @@ class Generator:
                     f"{cls}: {field.wire_name!r} and {names[attr]!r} both become {attr}"
                 )
             names[attr] = field.wire_name
+            if attr != field.wire_name:
+                renames[attr] = field.wire_name
             tp = self.type_of(field.schema, inbound)
-            args = [repr(field.wire_name)]
             if isinstance(field.value, ContentSchema):
-                args.append("content_json=True")
+                content.append(attr)
+            default = ""
             if not field.required:
                 tp += " | UnsetType"
-                args.append("default=UNSET")
-            lines.append("")
-            lines.append(f"    {attr}: {_none_last(tp)} = wire({', '.join(args)})")
+                default = " = UNSET"
+            body.append("")
+            body.append(f"    {attr}: {_none_last(tp)}{default}")
             if field.description:
-                lines.append(_docstring(field.description, "    "))
+                body.append(_docstring(field.description, "    "))
+        if renames:
+            lines.append(f"    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {renames!r}")
+        if content:
+            lines.append(
+                f"    __dealerbridge_content__: ClassVar[frozenset[str]] = frozenset({content!r})"
+            )
+        lines.extend(body)
         if not obj.closed:
             lines.append("")
             lines.append("    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)")
@@ -156,6 +186,13 @@ class Generator:
         self.arrays.append("\n".join(lines))
 
     def run(self) -> str:
+        # A first pass over every field finds the discriminators, so that each class states
+        # its own in its body (the union that names it may come later in the file).
+        for document in self.documents():
+            for obj in document.objects():
+                for field in obj.fields:
+                    self.type_of(field.schema, document.inbound)
+        self.referenced.clear()
         for document in self.documents():
             if isinstance(document.root, ArraySchema):
                 self.emit_array(document)
@@ -165,18 +202,22 @@ class Generator:
         if missing:
             raise SystemExit(f"titled objects outside a document root or $defs: {missing}")
         body = "\n\n\n".join(self.classes + self.arrays)
-        tail = "".join(
-            f"{cls}.__dealerbridge_discriminator__ = {key!r}\n"
-            for cls, key in sorted(self.discriminators.items())
+        aliases = "".join(
+            f"{name}: TypeAlias = {literal}\n{_docstring(_alias_doc(where), '')}\n\n"
+            for name, (where, literal) in sorted(self.aliases.items())
         )
-        exported = sorted(self.seen)
+        exported = sorted([*self.seen, *self.aliases])
         all_list = "__all__ = [\n" + "".join(f"    {n!r},\n" for n in exported) + "]\n"
-        imports = [n for n in _IMPORTS if n in body or n in ("Model", "SchemaRef", "wire")]
-        typing_names = [n for n in ("ClassVar", "Literal") if f"{n}[" in body]
+        text = aliases + body
+        imports = [n for n in _IMPORTS if n in text or n in ("Model", "SchemaRef")]
+        typing_names = [n for n in ("ClassVar", "Literal", "TypeAlias") if f"{n}[" in text]
+        if ": TypeAlias =" in text:
+            typing_names.append("TypeAlias")
         head = (
             HEADER.format(vendor=self.vendor)
             + f'"""Models generated from the {self.vendor} schemas."""\n\n'
             + "from __future__ import annotations\n\n"
+            + ("from collections.abc import Mapping\n" if "Mapping[" in text else "")
             + f"from typing import {', '.join(typing_names)}\n\n"
             + "import attrs\n\n"
             + "from dealerbridge._models import (\n"
@@ -184,13 +225,17 @@ class Generator:
             + ")\n\n"
             + all_list
         )
-        text = head + "\n\n" + body + "\n"
-        if tail:
-            text += "\n\n" + tail
-        return text
+        return head + "\n\n" + (aliases + "\n" if aliases else "") + body + "\n"
 
 
-_IMPORTS = ["JSON", "UNSET", "ArrayModel", "Model", "SchemaRef", "UnsetType", "wire"]
+_IMPORTS = ["JSON", "UNSET", "ArrayModel", "Model", "SchemaRef", "UnsetType"]
+
+
+def _alias_doc(where: str) -> str:
+    """``.../shopmonkey/customer/v1.json#/$defs/countryCode`` -> what the alias docstring says."""
+    document, pointer = where.split("#", 1)
+    name = "/".join(document.rsplit("/", 3)[-3:-1])
+    return f"The values of ``{pointer}`` in {name}."
 
 
 def _none_last(tp: str) -> str:

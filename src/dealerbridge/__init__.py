@@ -18,7 +18,7 @@ from ._errors import (
     redaction,
 )
 from ._json import MAX_DEPTH, parse_json
-from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, dump, load
+from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load, wire_names
 from ._registry import default_registry as _default_registry
 from ._validation import ISSUE_CODES, errors, validate
 
@@ -64,6 +64,7 @@ __all__ = [
     "UnsetType",
     "ValidationError",
     "__version__",
+    "converter",
     "dump",
     "errors",
     "load",
@@ -73,6 +74,7 @@ __all__ = [
     "schema_names",
     "schema_versions",
     "validate",
+    "wire_names",
 ]
 
 

@@ -1,38 +1,49 @@
-"""Model machinery: the UNSET sentinel, the `Model` base, load and dump.
+"""Model machinery: the UNSET sentinel, the `Model` base, the cattrs `converter`, load and dump.
 
-Generated classes (``dealerbridge._generated``) subclass `Model`. Each attribute carries its
-exact wire key in ``metadata["wire"]``; absent optional members are `UNSET`, JSON ``null`` is
-``None``. Open (inbound) classes keep unknown members in ``extras`` and write them back.
+Generated classes (``dealerbridge._generated``) are attrs classes subclassing `Model`; absent
+optional members are `UNSET`, JSON ``null`` is ``None``. Open (inbound) classes keep unknown
+members in ``extras`` and write them back.
 
 Class metadata lives under names prefixed ``__dealerbridge_`` (never bare dunders):
 ``__dealerbridge_schema__`` (the `SchemaRef` of the class's schema), ``__dealerbridge_open__``
-(unknown members kept), ``__dealerbridge_discriminator__`` (the member whose presence selects
-the class in a union) and, on `ArrayModel` subclasses, ``__dealerbridge_item__``.
+(unknown members kept), ``__dealerbridge_wire__`` (attribute name -> wire key, for the
+members whose key is not the attribute name: the one source of wire names),
+``__dealerbridge_content__`` (members that may arrive as a string holding JSON),
+``__dealerbridge_discriminator__`` (the member whose presence selects the class in a union)
+and, on `ArrayModel` subclasses, ``__dealerbridge_item__``.
 
 The wire path is one step: `load` reads the text, then `CompiledSchema.decode` validates and
-decodes strings holding JSON (``contentMediaType``) once, then structuring moves the decoded
-values into the classes without parsing or checking anything again. The original string of
-such a member is kept in a side table keyed by object identity (never on the model, so it
-never affects equality or ``repr``); `dump` writes it back unless the value changed.
+decodes strings holding JSON (``contentMediaType``) once, then the cattrs `converter`
+structures the decoded values into the classes without parsing or checking anything again.
+The original string of such a member is kept in a side table keyed by object identity (never
+on the model, so it never affects equality or ``repr``); `dump` writes it back unless the
+value changed.
 """
 
 from __future__ import annotations
 
+import contextvars
 import enum
 import json
+import marshal
 import sys
 import types
 import typing
 import warnings
 import weakref
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, Union, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, Union, overload
 
 import attrs
+import cattrs
+from cattrs.fns import identity
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._errors import DealerbridgeUsageError, Issue, UnknownEnumValueWarning, ValidationError
 from ._json import parse_json
+from ._registry import default_registry
 from ._render import render_value
+from ._schema_model import ContentSchema, ObjectSchema, unwrap
 from ._validation import CompiledSchema, compiled
 
 __all__ = [
@@ -42,9 +53,10 @@ __all__ = [
     "Model",
     "SchemaRef",
     "UnsetType",
+    "converter",
     "dump",
     "load",
-    "wire",
+    "wire_names",
 ]
 
 if typing.TYPE_CHECKING:
@@ -83,15 +95,6 @@ class SchemaRef:
         return compiled(self.name, self.version, fragment=self.fragment)
 
 
-def wire(key: str, *, default: Any = attrs.NOTHING, content_json: bool = False) -> Any:
-    """An attrs field with its wire key (generated code calls this).
-
-    Private: only the generated modules use it (it is not in ``dealerbridge.__all__``). It
-    returns ``Any`` for the same reason ``attrs.field`` does: the class attribute's annotation,
-    not this call, gives the member its type."""
-    return attrs.field(default=default, metadata={"wire": key, "content_json": content_json})
-
-
 _defined_in: dict[type, str] = {}
 
 
@@ -105,6 +108,8 @@ class Model:
     __dealerbridge_schema__: ClassVar[SchemaRef]
     __dealerbridge_open__: ClassVar[bool] = False
     __dealerbridge_discriminator__: ClassVar[str | None] = None
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = types.MappingProxyType({})
+    __dealerbridge_content__: ClassVar[frozenset[str]] = frozenset()
     __slots__ = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -140,9 +145,9 @@ class _WireState:
     an entry goes when its object does."""
 
     def __init__(self) -> None:
-        self._table: dict[int, tuple[weakref.ref[Model], dict[str, str]]] = {}
+        self._table: dict[int, tuple[weakref.ref[Model], dict[str, _Original]]] = {}
 
-    def get(self, obj: Model) -> dict[str, str] | None:
+    def get(self, obj: Model) -> dict[str, _Original] | None:
         found = self._table.get(id(obj))
         if found is None or found[0]() is not obj:
             return None
@@ -161,21 +166,122 @@ class _WireState:
 
             found = {}
             self._table[ident] = (weakref.ref(obj, forget), found)
-        found[key] = text
+        found[key] = _Original(text)
+
+
+class _Original:
+    """The string a content member arrived as, and (once a `dump` needed it) the ``marshal``
+    bytes of the value that string gives, in the order and types `dump` writes: a dump
+    compares the current value's bytes with them to tell "unchanged" from "changed"."""
+
+    __slots__ = ("reference", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.reference: bytes | None = None
 
 
 _wire_state = _WireState()
 
 
-# --------------------------------------------------------------------------- structuring
+# --------------------------------------------------------------------------- the converter
+#
+# cattrs generates the function of each class (`make_dict_structure_fn` and
+# `make_dict_unstructure_fn`: wire renames, forbidden extra keys on closed classes, absent
+# members left at their default `UNSET`, `UNSET` members omitted). What follows is only what
+# cattrs cannot do by itself, each for its reason:
+#
+# - values the schema calls plain JSON (strings, numbers, `Literal` enums, `JSON`, lists and
+#   mappings of them) are kept as they are: they were validated, and cattrs' own hooks would
+#   call ``str()``/``int()`` on each (or refuse an inbound enum value the vendor added later);
+#   the one documented normalisation is an integral float in an integer field becoming an int;
+# - ``X | UnsetType | None``: `UNSET` never occurs on the wire (absence does), so the hook is
+#   the one of ``X`` with ``null`` passed through;
+# - unions of classes are selected by which member is *present* (the schemas'
+#   ``if: {required: [key]}`` chains); `cattrs.strategies.configure_tagged_union` selects by a
+#   tag member's *value*, which these vendor payloads do not carry;
+# - open (inbound) classes keep unknown members in ``extras`` and write them back (cattrs can
+#   only forbid or drop them);
+# - members that arrived as a string holding JSON are written back as that string unless the
+#   value changed (cattrs has no wire state).
 
-_Fn = Callable[[Any], Any]
-_structure_fns: dict[Any, _Fn] = {}
-_unstructure_fns: dict[Any, _Fn] = {}
+
+def _wire_names(cls: type) -> dict[str, str]:
+    """Attribute name -> wire key of every member of a generated class (the class's
+    ``__dealerbridge_wire__`` lists the keys that differ from the attribute name)."""
+    renames: Mapping[str, str] = getattr(cls, "__dealerbridge_wire__", {})
+    return {f.name: renames.get(f.name, f.name) for f in attrs.fields(cls) if f.name != "extras"}
 
 
-def _identity(value: Any) -> Any:
-    return value
+def wire_names(cls: type[Model]) -> Mapping[str, str]:
+    """Attribute name -> wire key of every member of a model class (cached)."""
+    found = _wire_names_cache.get(cls)
+    if found is None:
+        found = _wire_names_cache[cls] = types.MappingProxyType(_wire_names(cls))
+    return found
+
+
+_wire_names_cache: dict[type, Mapping[str, str]] = {}
+
+
+def _resolved(cls: type) -> type:
+    """*cls* with its attrs field types resolved (the generated modules use string
+    annotations; their classes may report their public module)."""
+    module = sys.modules[_defined_in.get(cls, cls.__module__)]
+    attrs.resolve_types(cls, globalns=vars(module))
+    return cls
+
+
+def _is_model(tp: object) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Model) and attrs.has(tp)
+
+
+def _strip(tp: object) -> list[object]:
+    """The members of a union other than ``None`` and `UnsetType` (``[tp]`` for a non-union)."""
+    if typing.get_origin(tp) in (Union, types.UnionType):
+        out: list[object] = []
+        for arg in typing.get_args(tp):
+            if arg not in (type(None), UnsetType):
+                out.extend(_strip(arg))
+        return out
+    return [tp]
+
+
+def _has_model(tp: object) -> bool:
+    """Whether a value of *tp* may hold a model (``Literal`` arguments are values, forward
+    references are the recursive `JSON`)."""
+    if _is_model(tp):
+        return True
+    if typing.get_origin(tp) is Literal or isinstance(tp, typing.ForwardRef | str):
+        return False
+    return any(_has_model(arg) for arg in typing.get_args(tp))
+
+
+def _is_model_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (Union, types.UnionType) and _has_model(tp)
+
+
+_WIRE_SCALARS = frozenset({str, int, float, bool, type(None), UnsetType})
+
+
+def _is_plain(tp: object) -> bool:
+    """Whether *tp* is one of the types the generated classes give plain JSON (scalars,
+    ``Literal`` enums, `JSON`, unions, lists and mappings of them); any other type, a user's
+    ``Decimal`` say, is left to cattrs and the hooks registered for it."""
+    if tp is UnsetType:
+        return False
+    return _wire_plain(tp)
+
+
+def _wire_plain(tp: object) -> bool:
+    if tp in _WIRE_SCALARS or isinstance(tp, typing.ForwardRef | str):
+        return True
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return True
+    if origin in (Union, types.UnionType, list, dict):
+        return all(_wire_plain(arg) for arg in typing.get_args(tp))
+    return False
 
 
 def _integer(value: Any) -> Any:
@@ -185,183 +291,262 @@ def _integer(value: Any) -> Any:
     return value
 
 
-def _strip_optional(tp: Any) -> list[Any]:
-    origin = typing.get_origin(tp)
-    if origin in (Union, types.UnionType):
-        out: list[Any] = []
-        for arg in typing.get_args(tp):
-            if arg not in (type(None), UnsetType):
-                out.extend(_strip_optional(arg))
-        return out
-    return [tp]
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, Model)
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    module = sys.modules[_defined_in.get(cls, cls.__module__)]
-    return typing.get_type_hints(cls, globalns=vars(module))
-
-
-def _fields(cls: type) -> list[tuple[str, str, Any, bool]]:
-    hints = _hints(cls)
-    out = []
-    for field in attrs.fields(cls):
-        key = field.metadata.get("wire")
-        if key is None:
-            continue
-        out.append((field.name, key, hints[field.name], bool(field.metadata.get("content_json"))))
-    return out
-
-
-def _structure_for(tp: Any) -> _Fn:
-    """The structuring function for a non-null value of a field type."""
-    parts = _strip_optional(tp)
-    if len(parts) > 1 and all(_is_model(p) for p in parts):
-        return _union_structure(parts)
-    if len(parts) != 1:
-        # int | float (JSON values) keep what was sent; only a pure integer field normalises.
-        return _integer if int in parts and float not in parts else _identity
-    (inner,) = parts
-    if _is_model(inner):
-        return _model_structure(inner)
-    origin = typing.get_origin(inner)
-    if origin is list:
-        (item,) = typing.get_args(inner) or (Any,)
-        item_fn = _none_or(_structure_for(item), item)
-        if item_fn is _identity:
-            return _identity
-        return lambda value: [item_fn(v) for v in value]
-    if origin is dict:
-        args = typing.get_args(inner)
-        value_fn = _none_or(_structure_for(args[1]), args[1]) if len(args) == 2 else _identity
-        if value_fn is _identity:
-            return _identity
-        return lambda value: {k: value_fn(v) for k, v in value.items()}
-    if inner is int:
+def _plain_fn(tp: object) -> Callable[[Any], Any] | None:
+    """How a validated value of a model-free type is structured: ``None`` when it is kept as
+    it is, else the normalising function (integer fields, lists and mappings of them)."""
+    parts = _strip(tp)
+    if parts == [int]:
         return _integer
-    return _identity
+    if len(parts) != 1:
+        return None  # int | float and other unions: JSON values keep what was sent
+    origin, args = typing.get_origin(parts[0]), typing.get_args(parts[0])
+    if origin is list and len(args) == 1 and (item := _plain_fn(args[0])) is not None:
+        each = item
+        return lambda value: [each(v) for v in value]
+    if origin is dict and len(args) == 2 and (item := _plain_fn(args[1])) is not None:
+        each = item
+        return lambda value: {k: each(v) for k, v in value.items()}
+    return None
 
 
-def _list_item_structure(tp: Any) -> _Fn | None:
-    """The item function of a field typed as a list whose items need structuring, else None."""
-    parts = _strip_optional(tp)
-    if len(parts) != 1 or typing.get_origin(parts[0]) is not list:
-        return None
-    (item,) = typing.get_args(parts[0]) or (Any,)
-    item_fn = _none_or(_structure_for(item), item)
-    return None if item_fn is _identity else item_fn
+class _Keep:
+    """The hook of a value kept as it is. It is falsy on purpose: where a field's hook is
+    falsy, cattrs' generated function reads ``o['key']`` directly instead of calling it (the
+    same line it writes for a field without a hook), which saves one call per member."""
+
+    __slots__ = ()
+
+    def __call__(self, value: Any, _: object) -> Any:
+        return value
+
+    def __bool__(self) -> bool:
+        return False
 
 
-def _none_or(fn: _Fn, tp: Any) -> _Fn:
-    if fn in (_identity, _integer) or type(None) not in typing.get_args(tp):
-        return fn
-    return lambda value: None if value is None else fn(value)
+_keep = _Keep()
 
 
-def _union_structure(classes: list[type[Model]]) -> _Fn:
-    # Each class's function looked up once, here (a recursive class's is its lazy stand-in).
+def _integer_hook(value: Any, _: object) -> Any:
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+def _plain_structure(tp: object) -> Callable[[Any, object], Any]:
+    fn = _plain_fn(tp)
+    if fn is None:
+        return _keep
+    return lambda value, _: fn(value)
+
+
+def _union_structure(tp: Any, converter: cattrs.BaseConverter) -> Callable[[Any, object], Any]:
+    """``X | None`` (and ``| UnsetType``) holding a model, or a union of model classes."""
+    parts = _strip(tp)
+    if len(parts) == 1:
+        (inner,) = parts
+        hook = converter.get_structure_hook(inner)
+        if getattr(hook, "dealerbridge_takes_none", False):
+            return hook  # one call less per member: the hook passes null through itself
+        return lambda value, _: None if value is None else hook(value, inner)
+    if not all(_is_model(p) for p in parts):
+        raise cattrs.errors.StructureHandlerNotFoundError(
+            f"dealerbridge structures unions of model classes only, not {tp}",
+            typing.cast("type", tp),
+        )
+    classes = typing.cast("list[type[Model]]", parts)
     keyed = [
-        (c.__dealerbridge_discriminator__, _model_structure(c))
+        (c.__dealerbridge_discriminator__, converter.get_structure_hook(c), c)
         for c in classes
         if c.__dealerbridge_discriminator__
     ]
-    fallback = [_model_structure(c) for c in classes if not c.__dealerbridge_discriminator__]
+    fallback = [(converter.get_structure_hook(c), c) for c in classes]
+    fallback = [f for f in fallback if not f[1].__dealerbridge_discriminator__]
 
-    def structure(value: Any) -> Any:
-        for key, build in keyed:
+    def structure(value: Any, _: object) -> Any:
+        if value is None:
+            return None
+        for key, hook, cls in keyed:
             if key in value:
-                return build(value)
+                return hook(value, cls)
         if fallback:
-            return fallback[0](value)
+            hook, cls = fallback[0]
+            return hook(value, cls)
         raise DealerbridgeUsageError(f"no class of {classes} matches")
 
     return structure
 
 
-def _model_structure(cls: type[Model]) -> _Fn:
-    """The structuring function of a class, generated once as Python source: one line per
-    field, no per-value dispatch (structuring trusts its input: it was validated)."""
-    found = _structure_fns.get(cls)
-    if found is not None:
-        return found
-
-    def lazy(value: Any) -> Any:
-        return build(value)
-
-    _structure_fns[cls] = lazy  # recursive classes call through this until build exists
-    env: dict[str, Any] = {}
-    # The constants are default arguments: local variables, the fastest reads.
-    lines = ["def build(value, _new=object.__new__, _cls=_cls, U=UNSET):", "    o = _new(_cls)"]
-    lines.append("    get = value.get")
-    env.update(_cls=cls, UNSET=UNSET)
-    keys = []
-    for i, (name, key, tp, _content) in enumerate(_fields(cls)):
-        keys.append(key)
-        fn = _structure_for(tp)
-        if fn is _identity:
-            lines.append(f"    o.{name} = get({key!r}, U)")
-            continue
-        skip = "v is U or v is None" if type(None) in typing.get_args(tp) else "v is U"
-        lines.append(f"    v = get({key!r}, U)")
-        item_fn = _list_item_structure(tp)
-        if item_fn is not None:  # a list of models: the comprehension inline, one call less
-            env[f"_f{i}"] = item_fn
-            lines.append(f"    o.{name} = v if {skip} else [_f{i}(x) for x in v]")
-        else:
-            env[f"_f{i}"] = fn
-            lines.append(f"    o.{name} = v if {skip} else _f{i}(v)")
+def _model_structure(
+    cls: type[Model], converter: cattrs.BaseConverter
+) -> Callable[[Any, object], Any]:
+    """cattrs' generated function for *cls*, with unknown members kept for open classes."""
+    _resolved(cls)
+    names = wire_names(cls)
+    overrides = {name: override(rename=key) for name, key in names.items() if key != name}
     if cls.__dealerbridge_open__:
-        env["_keys"] = frozenset(keys)
-        lines.append(
-            "    o.extras = {} if _keys.issuperset(value) else "
-            "{k: x for k, x in value.items() if k not in _keys}"
-        )
-    lines.append("    return o")
-    exec("\n".join(lines), env)  # the source is built above from field names only
-    build: _Fn = env["build"]
-    _structure_fns[cls] = build
-    return build
+        overrides["extras"] = override(omit=True)
+    fn = make_dict_structure_fn(
+        cls,
+        converter,
+        _cattrs_forbid_extra_keys=not cls.__dealerbridge_open__,
+        _cattrs_detailed_validation=False,
+        **typing.cast("dict[str, Any]", overrides),
+    )
+    if not cls.__dealerbridge_open__:
+        return fn
+    keys = frozenset(names.values())
+
+    def structure(value: Any, _: object) -> Any:
+        if value is None:
+            return None
+        obj: Any = fn(value, cls)
+        if not keys.issuperset(value):
+            obj.extras = {k: v for k, v in value.items() if k not in keys}
+        return obj
+
+    structure.dealerbridge_takes_none = True  # type: ignore[attr-defined]
+    return structure
 
 
-def _model_unstructure(cls: type[Model]) -> _Fn:
-    found = _unstructure_fns.get(cls)
-    if found is not None:
-        return found
+def _is_model_list(tp: object) -> bool:
+    args = typing.get_args(tp)
+    return typing.get_origin(tp) is list and len(args) == 1 and _is_model(args[0])
 
-    def lazy(obj: Any) -> Any:
-        return build(obj)
 
-    _unstructure_fns[cls] = lazy
-    env: dict[str, Any] = {
-        "UNSET": UNSET,
-        "_content": _content_out,
-        "_deep": _unstructure_value,
-        "_bad_extras": _bad_extras,
+def _model_list_structure(tp: Any, converter: cattrs.BaseConverter) -> Callable[[Any, object], Any]:
+    """A list of models, ``null`` passed through (the member may be nullable): one call per
+    list instead of two (cattrs' list hook inside the optional's)."""
+    (item,) = typing.get_args(tp)
+    hook = converter.get_structure_hook(item)
+
+    def structure(value: Any, _: object) -> Any:
+        return None if value is None else [hook(v, item) for v in value]
+
+    structure.dealerbridge_takes_none = True  # type: ignore[attr-defined]
+    return structure
+
+
+def _union_unstructure(tp: Any, converter: cattrs.BaseConverter) -> Callable[[Any], Any]:
+    parts = _strip(tp)
+    if len(parts) == 1:
+        (inner,) = parts
+        static = converter.get_unstructure_hook(inner)
+        return lambda value: value if value is None or value is UNSET else static(value)
+    hooks = {p: converter.get_unstructure_hook(p) for p in parts if _is_model(p)}
+    unstructure = converter.unstructure
+
+    def hook(value: Any) -> Any:
+        if value is None or value is UNSET:
+            return value
+        found = hooks.get(type(value))
+        return found(value) if found is not None else unstructure(value)
+
+    return hook
+
+
+def _model_unstructure(cls: type[Model], converter: cattrs.BaseConverter) -> Callable[[Any], Any]:
+    """cattrs' generated function for *cls* (`UNSET` members omitted), with ``extras`` written
+    back for open classes and content members written as the string they arrived as."""
+    _resolved(cls)
+    names = wire_names(cls)
+    overrides = {name: override(rename=key) for name, key in names.items() if key != name}
+    if cls.__dealerbridge_open__:
+        overrides["extras"] = override(omit=True)
+    fn = make_dict_unstructure_fn(
+        cls, converter, _cattrs_omit_if_default=True, **typing.cast("dict[str, Any]", overrides)
+    )
+    content = {names[name] for name in cls.__dealerbridge_content__}
+    if not cls.__dealerbridge_open__ and not content:
+        return fn
+    types_of = {
+        names[f.name]: f.type
+        for f in attrs.fields(typing.cast("type[attrs.AttrsInstance]", cls))
+        if names.get(f.name) in content
     }
-    lines = ["def build(o):", "    out = {}"]
-    for name, key, tp, content in _fields(cls):
-        lines.append(f"    v = o.{name}")
-        lines.append("    if v is not UNSET:")
-        if _needs_unstructure(tp):
-            lines.append("        if v is not None:")
-            lines.append("            v = _deep(v)")
+
+    def decoded(key: str, text: str) -> Any:
+        """The wire value an unchanged member gives: the string read, structured and
+        unstructured again (so integral floats in integer fields and member order match)."""
+        tp = types_of[key]
+        return converter.unstructure(converter.structure(json.loads(text), tp), unstructure_as=tp)
+
+    # Members whose schema takes the decoded value as well as the string: `dump` validates
+    # those as values (the same shape) and writes the strings afterwards.
+    deferrable = content & _accepting_decoded(cls)
+
+    def unstructure(obj: Any) -> Any:
+        out = fn(obj)
+        if cls.__dealerbridge_open__:
+            extras = obj.extras
+            if not isinstance(extras, dict):
+                _bad_extras(extras)
+            if extras:
+                for key, value in extras.items():
+                    out.setdefault(key, value)
         if content:
-            lines.append(f"        v = _content(o, {key!r}, v)")
-        lines.append(f"        out[{key!r}] = v")
-    if cls.__dealerbridge_open__:
-        lines.append("    if not isinstance(o.extras, dict):")
-        lines.append("        _bad_extras(o.extras)")
-        lines.append("    if o.extras:")
-        lines.append("        for k, x in o.extras.items():")
-        lines.append("            out.setdefault(k, x)")
-    lines.append("    return out")
-    exec("\n".join(lines), env)  # the source is built above from field names only
-    build: _Fn = env["build"]
-    _unstructure_fns[cls] = build
-    return build
+            originals = _wire_state.get(obj)
+            if originals:
+                deferred = _deferred.get()
+                for key in content.intersection(originals):
+                    if key not in out:
+                        continue
+                    if deferred is None or key not in deferrable:
+                        out[key] = _content_out(originals[key], out[key], key, decoded)
+                    else:
+                        deferred.append((out, key, originals[key], decoded))
+        return out
+
+    return unstructure
+
+
+def _configure(converter: cattrs.Converter) -> cattrs.Converter:
+    """Register dealerbridge's hooks on *converter* (later registrations win in cattrs)."""
+    converter.register_structure_hook_factory(_is_plain, _plain_structure)
+    for scalar in (str, float, bool):
+        converter.register_structure_hook(scalar, _keep)
+    converter.register_structure_hook(int, _integer_hook)
+    converter.register_structure_hook_factory(_is_model_union, _union_structure)
+    converter.register_structure_hook_factory(_is_model_list, _model_list_structure)
+    converter.register_structure_hook_factory(_is_model, _model_structure)
+    converter.register_unstructure_hook_func(_is_plain, identity)
+    converter.register_unstructure_hook_factory(_is_model_union, _union_unstructure)
+    converter.register_unstructure_hook_factory(_is_model, _model_unstructure)
+    return converter
+
+
+converter: cattrs.Converter = _configure(cattrs.Converter(detailed_validation=False))
+"""The `cattrs.Converter` that `load` and `dump` use, configured for every generated model.
+
+It structures *already valid* wire data (``converter.structure(value, mk.Order)``) and
+unstructures models to their wire form; it never validates (`load` and `dump` do, then call
+it). Copy it to add your own hooks without changing dealerbridge's: ``mine =
+dealerbridge.converter.copy()``."""
+
+
+def _accepting_decoded(cls: type[Model]) -> set[str]:
+    ref = cls.__dealerbridge_schema__
+    node = unwrap(default_registry().model_at(ref.name, ref.version, ref.fragment or ""))
+    if not isinstance(node, ObjectSchema):
+        return set()
+    return {
+        f.wire_name
+        for f in node.fields
+        if isinstance(f.value, ContentSchema) and f.value.accepts_decoded
+    }
+
+
+_Decoder: TypeAlias = Callable[[str, str], Any]
+_Deferred: TypeAlias = list[tuple[dict[str, Any], str, _Original, _Decoder]]
+_deferred: contextvars.ContextVar[_Deferred | None] = contextvars.ContextVar(
+    "dealerbridge_deferred_content", default=None
+)
+"""Set by `dump`: content members are left as values and listed here, so the value is
+validated as it stands before the strings are written (no re-parsing of each string)."""
+
+
+def _write_content(deferred: _Deferred) -> None:
+    for out, key, original, decoded in deferred:
+        out[key] = _content_out(original, out[key], key, decoded)
 
 
 def _bad_extras(extras: object) -> None:
@@ -369,60 +554,23 @@ def _bad_extras(extras: object) -> None:
     raise DealerbridgeUsageError(f"extras must be a dict, got {type(extras).__name__}")
 
 
-def _content_out(obj: Model, key: str, value: Any) -> Any:
+def _content_out(original: _Original, value: Any, key: str, decoded: _Decoder) -> Any:
     """A content member as written: the original string when the value is unchanged, a new
-    string when it changed, the value itself when it did not arrive as a string."""
-    originals = _wire_state.get(obj)
-    text = originals.get(key) if originals else None
-    if text is None:
-        return value
-    if _same_json(json.loads(text), value):
-        return text
+    string when it changed.
+
+    "Unchanged" is exact: ``marshal`` (format 0: no back-references, so equal values give
+    equal bytes) writes ``1``, ``1.0`` and ``True`` differently, unlike ``==``; and it costs
+    a fraction of re-serialising the value as JSON, which a dump of an unchanged member
+    never does."""
+    if original.reference is None:
+        original.reference = marshal.dumps(decoded(key, original.text), 0)
+    try:
+        same = marshal.dumps(value, 0) == original.reference
+    except ValueError:  # a hand-set value marshal cannot write: not what was received
+        same = False
+    if same:
+        return original.text
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _same_json(a: Any, b: Any) -> bool:
-    """JSON equality with types told apart (``1``, ``1.0`` and ``true`` differ)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same_json(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
-
-
-def _needs_unstructure(tp: Any) -> bool:
-    for part in _strip_optional(tp):
-        if _is_model(part):
-            return True
-        if typing.get_origin(part) in (list, dict) and any(
-            _needs_unstructure(a) for a in typing.get_args(part)
-        ):
-            return True
-    return False
-
-
-def _unstructure_value(value: Any) -> Any:
-    if isinstance(value, Model):
-        return _model_unstructure(type(value))(value)
-    if isinstance(value, list):
-        return [_unstructure_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _unstructure_value(v) for k, v in value.items()}
-    return value
-
-
-_python_names: dict[type, dict[str, str]] = {}
-
-
-def _python_name(cls: type, key: str) -> str:
-    names = _python_names.get(cls)
-    if names is None:
-        names = _python_names[cls] = {
-            f.metadata["wire"]: f.name for f in attrs.fields(cls) if "wire" in f.metadata
-        }
-    return names[key]
 
 
 def _remember(result: object, originals: dict[tuple[str | int, ...], str]) -> None:
@@ -431,11 +579,18 @@ def _remember(result: object, originals: dict[tuple[str | int, ...], str]) -> No
         holder: Any = result
         for part in path[:-1]:
             if isinstance(holder, Model):
-                holder = getattr(holder, _python_name(type(holder), str(part)))
+                holder = getattr(holder, _attribute(type(holder), str(part)))
             else:
                 holder = holder[part]
         if isinstance(holder, Model):
             _wire_state.remember(holder, str(path[-1]), text)
+
+
+def _attribute(cls: type[Model], key: str) -> str:
+    for name, wire in wire_names(cls).items():
+        if wire == key:
+            return name
+    raise KeyError(key)
 
 
 # --------------------------------------------------------------------------- load / dump
@@ -453,14 +608,23 @@ def load(cls: type[Model] | type[ArrayModel[T]], data: object, *, strict: bool =
     `UnknownEnumValueWarning`; ``strict=True`` makes them errors. Every other problem raises
     `ValidationError` with wire paths: the same issues `dealerbridge.errors` reports.
     """
-    try:
-        check, structure = _loaders[cls]
-    except (KeyError, TypeError):  # first load of the class, or not a class at all
-        check, structure = _loader_of(cls)
     read = False  # whether *data* is what parse_json just returned
     if isinstance(data, _TEXT):
         data = parse_json(bytes(data) if isinstance(data, _BUFFER) else data)
         read = True
+    return _load(cls, data, strict=strict, read=read, stacklevel=3)
+
+
+def _load(
+    cls: object, data: object, *, strict: bool = False, read: bool = True, stacklevel: int = 3
+) -> Any:
+    """`load` of a value; ``read=True`` (the library's own callers, with a value `parse_json`
+    has just returned: the vendor webhook parsers) skips the check `parse_json` already made
+    (see `CompiledSchema.decode`)."""
+    try:
+        check, structure = _loaders[cls]
+    except (KeyError, TypeError):  # first load of the class, or not a class at all
+        check, structure = _loader_of(cls)
     decoded = check.decode(data, read=read)
     if decoded.issues:
         found, tolerated = _tolerate(check, decoded.issues, strict)
@@ -470,7 +634,7 @@ def load(cls: type[Model] | type[ArrayModel[T]], data: object, *, strict: bool =
             warnings.warn(
                 f"{check.label}: {item.path}: {item.message} (kept as is)",
                 UnknownEnumValueWarning,
-                stacklevel=2,
+                stacklevel=stacklevel,
             )
     result = structure(decoded.value)
     if decoded.originals:
@@ -478,6 +642,7 @@ def load(cls: type[Model] | type[ArrayModel[T]], data: object, *, strict: bool =
     return result
 
 
+_Fn = Callable[[Any], Any]
 _loaders: dict[object, tuple[CompiledSchema, _Fn]] = {}
 # Tuples, not ``str | bytes | ...``: a union in isinstance is built on every call (0.15 us).
 _TEXT = (str, bytes, bytearray, memoryview)
@@ -488,13 +653,11 @@ def _loader_of(cls: object) -> tuple[CompiledSchema, _Fn]:
     """The compiled schema and the structuring function of a model class, looked up once per
     class (the default registry never changes once built)."""
     check = _schema_of(cls).compiled()
-    if _is_model(cls):
-        structure = _model_structure(cls)  # type: ignore[arg-type]
-    else:
-        item_fn = _structure_for(cls.__dealerbridge_item__)  # type: ignore[attr-defined]
+    target = cls if _is_model(cls) else list[cls.__dealerbridge_item__]  # type: ignore[name-defined]
+    hook = converter.get_structure_hook(target)
 
-        def structure(value: Any) -> Any:
-            return [item_fn(v) for v in value]
+    def structure(value: Any) -> Any:
+        return hook(value, target)
 
     _loaders[cls] = (check, structure)
     return check, structure
@@ -525,12 +688,21 @@ def dump(obj: Model | Sequence[Model], *, validate: bool = True) -> JSON:
     unless its value changed (then as a new string); one that arrived as the value itself, or
     was set by hand, is written as the value."""
     if isinstance(obj, Model):
-        value: JSON = _model_unstructure(type(obj))(obj)
+        deferred: _Deferred = []
+        token = _deferred.set(deferred)
+        try:
+            value: JSON = converter.unstructure(obj)
+        finally:
+            _deferred.reset(token)
         if validate:
             check = type(obj).__dealerbridge_schema__.compiled()
+            # Deferred content members are checked as values: their schema takes the value
+            # in place of the string, with the same shape, so the issues are those of the
+            # value as written (without parsing each string again).
             found, _ = _tolerate(check, check.issues(value), strict=False)
             if found:
                 raise ValidationError(found, schema=check.label)
+        _write_content(deferred)
         return value
     if isinstance(obj, list | tuple) and all(isinstance(item, Model) for item in obj):
         return [dump(item, validate=validate) for item in obj]

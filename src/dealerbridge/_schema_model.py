@@ -253,8 +253,10 @@ class SchemaDocument:
 
 def snake_case(name: str) -> str:
     """The Python attribute name derived from a wire key (``originalAssociateUUID`` ->
-    ``original_associate_uuid``); keywords and ``extras`` get a trailing underscore."""
-    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    ``original_associate_uuid``, ``customerGUIDs`` -> ``customer_guids``: an acronym's plural
+    ``s`` stays with it); keywords and ``extras`` get a trailing underscore."""
+    text = re.sub(r"([A-Z]{2,})s(?=$|[A-Z0-9_])", r"\1S", name)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
     text = re.sub(r"[^0-9a-zA-Z_]", "_", text).lower()
     if text[:1].isdigit():

@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Mapping
+from typing import ClassVar, Literal, TypeAlias
 
 import attrs
 
@@ -14,7 +15,6 @@ from dealerbridge._models import (
     Model,
     SchemaRef,
     UnsetType,
-    wire,
 )
 
 __all__ = [
@@ -106,7 +106,12 @@ __all__ = [
     "UpdateOrderHeaders",
     "UpdateOrderRequest",
     "WebhookEvent",
+    "YnFlagOrNull",
 ]
+
+
+YnFlagOrNull: TypeAlias = Literal["Y", "N"]
+"""The values of ``/$defs/ynFlagOrNull`` in common/primitives."""
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -120,32 +125,42 @@ class BulkMergeCustomerRequest(Model):
         "mykaarma/bulk-merge-customer-request", 1
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_guids": "customerGUIDs",
+        "first_name": "firstName",
+        "last_name": "lastName",
+        "preferred_email": "preferredEmail",
+        "preferred_phone": "preferredPhone",
+        "primary_customer_guid": "primaryCustomerGUID",
+        "requested_by": "requestedBy",
+        "is_manual": "isManual",
+    }
 
-    customer_gui_ds: list[str] | UnsetType = wire("customerGUIDs", default=UNSET)
+    customer_guids: list[str] | UnsetType = UNSET
     """The customers (UUIDs) to merge."""
 
-    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    first_name: str | UnsetType = UNSET
     """First name of the merged customer."""
 
-    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    last_name: str | UnsetType = UNSET
     """Last name of the merged customer."""
 
-    preferred_email: str | UnsetType = wire("preferredEmail", default=UNSET)
+    preferred_email: str | UnsetType = UNSET
     """Preferred email of the merged customer."""
 
-    preferred_phone: str | UnsetType = wire("preferredPhone", default=UNSET)
+    preferred_phone: str | UnsetType = UNSET
     """Preferred phone of the merged customer."""
 
-    primary_customer_guid: str | UnsetType = wire("primaryCustomerGUID", default=UNSET)
+    primary_customer_guid: str | UnsetType = UNSET
     """The customer (UUID) the others are merged into."""
 
-    company: str | UnsetType = wire("company", default=UNSET)
+    company: str | UnsetType = UNSET
     """Company of the merged customer."""
 
-    requested_by: str | UnsetType = wire("requestedBy", default=UNSET)
+    requested_by: str | UnsetType = UNSET
     """Who asked for the merge."""
 
-    is_manual: bool | UnsetType = wire("isManual", default=UNSET)
+    is_manual: bool | UnsetType = UNSET
     """Whether the merge was requested by a person."""
 
 
@@ -160,32 +175,38 @@ class CreateCustomerRequest(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-customer-request", 1)
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "requester_user_uuid": "requesterUserUUID",
+        "dealer_uuid_list": "dealerUUIDList",
+        "validate_vin": "validateVin",
+        "search_for_duplicate": "searchForDuplicate",
+    }
 
-    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    requester_user_uuid: str | UnsetType = UNSET
     """
     Identifier of the myKaarma user making the request (older documentation revisions and the
     API reference; undescribed).
     """
 
-    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    dealer_uuid_list: list[str] | UnsetType = UNSET
     """
     Dealers the customer is shared with (older documentation revisions and the API reference;
     undescribed).
     """
 
-    customer: CreateCustomer = wire("customer")
+    customer: CreateCustomer
     """The customer."""
 
-    vehicles: list[CustomerVehicleInput] | UnsetType = wire("vehicles", default=UNSET)
+    vehicles: list[CustomerVehicleInput] | UnsetType = UNSET
     """The customer's vehicles. Sent beside customer, not inside it."""
 
-    validate_vin: bool | UnsetType = wire("validateVin", default=UNSET)
+    validate_vin: bool | UnsetType = UNSET
     """
     When true, myKaarma rejects vehicles with an invalid VIN (and, reportedly, drops VINs with a
     wrong check digit without an error).
     """
 
-    search_for_duplicate: bool | UnsetType = wire("searchForDuplicate", default=UNSET)
+    search_for_duplicate: bool | UnsetType = UNSET
     """
     When true, myKaarma runs its customer matching logic and updates the matching customer
     instead of creating a duplicate (dealerbridge.mykaarma.match_customer runs the same steps
@@ -205,45 +226,52 @@ class CreateCustomer(Model):
         "mykaarma/create-customer-request", 1, "/$defs/CreateCustomer"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_key": "customerKey",
+        "first_name": "firstName",
+        "last_name": "lastName",
+        "is_business": "isBusiness",
+        "best_time_to_contact": "bestTimeToContact",
+        "preferred_communication": "preferredCommunication",
+        "preferred_locale": "preferredLocale",
+        "customer_uuid": "customerUuid",
+        "phone_numbers": "phoneNumbers",
+    }
 
-    customer_key: str | UnsetType = wire("customerKey", default=UNSET)
+    customer_key: str | UnsetType = UNSET
     """The DMS's unique customer identifier; myKaarma uses it to find the customer in the DMS."""
 
-    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    first_name: str | UnsetType = UNSET
     """First name. Required unless the customer is a business with a company name."""
 
-    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    last_name: str | UnsetType = UNSET
     """Last name. Required unless the customer is a business with a company name."""
 
-    company: str | UnsetType = wire("company", default=UNSET)
+    company: str | UnsetType = UNSET
     """Company name. Required when isBusiness is true."""
 
-    is_business: bool | UnsetType = wire("isBusiness", default=UNSET)
+    is_business: bool | UnsetType = UNSET
     """true for company and fleet customers."""
 
-    best_time_to_contact: BestTimeToContactInput | UnsetType = wire(
-        "bestTimeToContact", default=UNSET
-    )
+    best_time_to_contact: BestTimeToContactInput | UnsetType = UNSET
     """When the customer prefers to be contacted."""
 
-    preferred_communication: Literal["text", "phone", "email"] | UnsetType = wire(
-        "preferredCommunication", default=UNSET
-    )
+    preferred_communication: Literal["text", "phone", "email"] | UnsetType = UNSET
     """How the customer prefers to be contacted: text, phone or email."""
 
-    addresses: list[CustomerAddressInput] | UnsetType = wire("addresses", default=UNSET)
+    addresses: list[CustomerAddressInput] | UnsetType = UNSET
     """The customer's addresses; each needs a type."""
 
-    preferred_locale: Literal["en-us", "fr-ca"] | UnsetType = wire("preferredLocale", default=UNSET)
+    preferred_locale: Literal["en-us", "fr-ca"] | UnsetType = UNSET
     """The customer's language: en-us (English) or fr-ca (French)."""
 
-    customer_uuid: str | UnsetType = wire("customerUuid", default=UNSET)
+    customer_uuid: str | UnsetType = UNSET
     """myKaarma's identifier of the customer, when it already exists (undescribed by myKaarma)."""
 
-    emails: list[CustomerEmailInput] | UnsetType = wire("emails", default=UNSET)
+    emails: list[CustomerEmailInput] | UnsetType = UNSET
     """The customer's email addresses."""
 
-    phone_numbers: list[CustomerPhoneInput] | UnsetType = wire("phoneNumbers", default=UNSET)
+    phone_numbers: list[CustomerPhoneInput] | UnsetType = UNSET
     """The customer's phone numbers, each in E.164."""
 
 
@@ -255,51 +283,57 @@ class CustomerAddressInput(Model):
         "mykaarma/create-customer-request", 1, "/$defs/CustomerAddressInput"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "address_type": "addressType",
+        "is_valid": "isValid",
+        "is_preferred": "isPreferred",
+        "update_ts": "updateTS",
+    }
 
-    line1: str | UnsetType = wire("line1", default=UNSET)
+    line1: str | UnsetType = UNSET
     """First address line."""
 
-    line2: str | UnsetType = wire("line2", default=UNSET)
+    line2: str | UnsetType = UNSET
     """Second address line."""
 
-    city: str | UnsetType = wire("city", default=UNSET)
+    city: str | UnsetType = UNSET
     """City."""
 
-    state: str | UnsetType = wire("state", default=UNSET)
+    state: str | UnsetType = UNSET
     """State or province, e.g. "CA"."""
 
-    zip: str | UnsetType = wire("zip", default=UNSET)
+    zip: str | UnsetType = UNSET
     """Postal code, e.g. "90802"."""
 
-    country: str | UnsetType = wire("country", default=UNSET)
+    country: str | UnsetType = UNSET
     """Country, e.g. "US"."""
 
-    address_type: str | UnsetType = wire("addressType", default=UNSET)
+    address_type: str | UnsetType = UNSET
     """
     Short address-type code: "P" for PRIMARY (the rest of the documented list is cut off) and
     "B" in myKaarma's sample code. Any string is accepted.
     """
 
-    type: Literal["COMMON", "PRIMARY", "BILLING", "OTHER"] = wire("type")
+    type: Literal["COMMON", "PRIMARY", "BILLING", "OTHER"]
     """
     Kind of address: COMMON (primary and billing are the same), PRIMARY (home address,
     recommended), BILLING (business address) or OTHER. Decision: OTHER is accepted because the
     API reference lists it although the data model does not.
     """
 
-    is_valid: bool | UnsetType = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType = UNSET
     """Whether the address is valid (undescribed by myKaarma)."""
 
-    is_preferred: bool | UnsetType = wire("isPreferred", default=UNSET)
+    is_preferred: bool | UnsetType = UNSET
     """Whether this is the customer's preferred address (undescribed by myKaarma)."""
 
-    update_ts: str | UnsetType = wire("updateTS", default=UNSET)
+    update_ts: str | UnsetType = UNSET
     """
     When the address was last updated, an ISO 8601 UTC date-time such as
     2025-04-07T07:51:23.930Z (listed by the API reference; echoed from a read).
     """
 
-    uuid: str | UnsetType = wire("uuid", default=UNSET)
+    uuid: str | UnsetType = UNSET
     """myKaarma's identifier of a stored address (listed by the API reference)."""
 
 
@@ -311,24 +345,29 @@ class CustomerEmailInput(Model):
         "mykaarma/create-customer-request", 1, "/$defs/CustomerEmailInput"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "email_address": "emailAddress",
+        "ok_to_email": "okToEmail",
+        "is_preferred": "isPreferred",
+    }
 
-    email_address: str | UnsetType = wire("emailAddress", default=UNSET)
+    email_address: str | UnsetType = UNSET
     """The email address. An empty one is dropped with warning 10012 EMPTY_EMAIL."""
 
-    label: str | UnsetType = wire("label", default=UNSET)
+    label: str | UnsetType = UNSET
     """
     Label of the email, e.g. "home" (customer event), "B" (myKaarma's sample code) or "HOME" (a
     third-party client). No closed list is published and case sensitivity is unknown, so any
     string is accepted; a third party reports that emails without a label are dropped.
     """
 
-    ok_to_email: bool | UnsetType = wire("okToEmail", default=UNSET)
+    ok_to_email: bool | UnsetType = UNSET
     """Whether the customer agrees to be emailed."""
 
-    is_preferred: bool | UnsetType = wire("isPreferred", default=UNSET)
+    is_preferred: bool | UnsetType = UNSET
     """Whether this is the customer's preferred email."""
 
-    comments: str | UnsetType = wire("comments", default=UNSET)
+    comments: str | UnsetType = UNSET
     """Free-text comments (listed by the API reference)."""
 
 
@@ -340,31 +379,37 @@ class CustomerPhoneInput(Model):
         "mykaarma/create-customer-request", 1, "/$defs/CustomerPhoneInput"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "phone_number": "phoneNumber",
+        "ok_to_call": "okToCall",
+        "ok_to_text": "okToText",
+        "is_preferred": "isPreferred",
+    }
 
-    phone_number: str | UnsetType = wire("phoneNumber", default=UNSET)
+    phone_number: str | UnsetType = UNSET
     """
     The phone number in E.164 with its country code, like +13105550123 (myKaarma answers warning
     10015 INCORRECT_PHONE_FORMAT otherwise, and drops the number);
     dealerbridge.mykaarma.normalize_phone makes one.
     """
 
-    label: str | UnsetType = wire("label", default=UNSET)
+    label: str | UnsetType = UNSET
     """
     Label of the phone, e.g. "cell" or "work" (myKaarma's sample code) or "CELL" (a third-party
     client). No closed list is published, so any string is accepted; a third party reports that
     phones without a label are dropped.
     """
 
-    ok_to_call: bool | UnsetType = wire("okToCall", default=UNSET)
+    ok_to_call: bool | UnsetType = UNSET
     """Whether the customer agrees to be called."""
 
-    ok_to_text: bool | UnsetType = wire("okToText", default=UNSET)
+    ok_to_text: bool | UnsetType = UNSET
     """Whether the customer agrees to receive text messages."""
 
-    is_preferred: bool | UnsetType = wire("isPreferred", default=UNSET)
+    is_preferred: bool | UnsetType = UNSET
     """Whether this is the customer's preferred phone."""
 
-    comments: str | UnsetType = wire("comments", default=UNSET)
+    comments: str | UnsetType = UNSET
     """Free-text comments (listed by the API reference)."""
 
 
@@ -379,11 +424,15 @@ class BestTimeToContactInput(Model):
         "mykaarma/create-customer-request", 1, "/$defs/BestTimeToContactInput"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "start_time": "startTime",
+        "end_time": "endTime",
+    }
 
-    start_time: str | UnsetType = wire("startTime", default=UNSET)
+    start_time: str | UnsetType = UNSET
     """Start of the preferred contact window."""
 
-    end_time: str | UnsetType = wire("endTime", default=UNSET)
+    end_time: str | UnsetType = UNSET
     """End of the preferred contact window."""
 
 
@@ -395,8 +444,21 @@ class CustomerVehicleInput(Model):
         "mykaarma/create-customer-request", 1, "/$defs/CustomerVehicleInput"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "vehicle_year": "vehicleYear",
+        "vehicle_make": "vehicleMake",
+        "vehicle_model": "vehicleModel",
+        "vehicle_engine": "vehicleEngine",
+        "vehicle_trim": "vehicleTrim",
+        "license_plate": "licensePlate",
+        "estimated_mileage": "estimatedMileage",
+        "vehicle_key": "vehicleKey",
+        "vehicle_uuid": "vehicleUuid",
+        "is_valid": "isValid",
+        "is_matching": "isMatching",
+    }
 
-    vin: str | UnsetType = wire("vin", default=UNSET)
+    vin: str | UnsetType = UNSET
     """
     Vehicle identification number. Required (not blank) when vehicleYear, vehicleMake and
     vehicleModel are not all given. With validateVin true myKaarma rejects vehicles whose VIN is
@@ -404,49 +466,49 @@ class CustomerVehicleInput(Model):
     locally.
     """
 
-    vehicle_year: str | UnsetType = wire("vehicleYear", default=UNSET)
+    vehicle_year: str | UnsetType = UNSET
     """
     Year of manufacture, as a string (e.g. "2019"). Required (not blank), together with
     vehicleMake, vehicleModel and vehicleYear, when vin is blank or absent.
     """
 
-    vehicle_make: str | UnsetType = wire("vehicleMake", default=UNSET)
+    vehicle_make: str | UnsetType = UNSET
     """
     Manufacturer or brand (e.g. "Honda"). Required (not blank), together with vehicleMake,
     vehicleModel and vehicleYear, when vin is blank or absent.
     """
 
-    vehicle_model: str | UnsetType = wire("vehicleModel", default=UNSET)
+    vehicle_model: str | UnsetType = UNSET
     """
     Model (e.g. "Civic"). Required (not blank), together with vehicleMake, vehicleModel and
     vehicleYear, when vin is blank or absent.
     """
 
-    vehicle_engine: str | UnsetType = wire("vehicleEngine", default=UNSET)
+    vehicle_engine: str | UnsetType = UNSET
     """Engine type or specification."""
 
-    vehicle_trim: str | UnsetType = wire("vehicleTrim", default=UNSET)
+    vehicle_trim: str | UnsetType = UNSET
     """Trim level."""
 
-    license_plate: str | UnsetType = wire("licensePlate", default=UNSET)
+    license_plate: str | UnsetType = UNSET
     """Licence plate."""
 
-    color: str | UnsetType = wire("color", default=UNSET)
+    color: str | UnsetType = UNSET
     """Colour."""
 
-    estimated_mileage: str | UnsetType = wire("estimatedMileage", default=UNSET)
+    estimated_mileage: str | UnsetType = UNSET
     """Estimated miles driven, as a string (e.g. "42000")."""
 
-    vehicle_key: str | UnsetType = wire("vehicleKey", default=UNSET)
+    vehicle_key: str | UnsetType = UNSET
     """The DMS's key for the vehicle."""
 
-    vehicle_uuid: str | UnsetType = wire("vehicleUuid", default=UNSET)
+    vehicle_uuid: str | UnsetType = UNSET
     """myKaarma's identifier of an existing vehicle (listed by the API reference)."""
 
-    is_valid: bool | UnsetType = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType = UNSET
     """Whether the customer currently owns the vehicle."""
 
-    is_matching: bool | UnsetType = wire("isMatching", default=UNSET)
+    is_matching: bool | UnsetType = UNSET
     """Undocumented flag listed by the API reference."""
 
 
@@ -460,20 +522,24 @@ class CreateCustomerResponse(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-customer-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_uuid": "customerUuid",
+        "customer_id": "customerId",
+    }
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
     """
 
-    customer_uuid: str | UnsetType | None = wire("customerUuid", default=UNSET)
+    customer_uuid: str | UnsetType | None = UNSET
     """myKaarma's identifier of the customer created or updated."""
 
-    customer_id: str | UnsetType | None = wire("customerId", default=UNSET)
+    customer_id: str | UnsetType | None = UNSET
     """Identifier named by myKaarma's Java client; may carry the UUID."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -493,7 +559,7 @@ class CreateOrderRequest(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-order-request", 1)
     __dealerbridge_open__: ClassVar[bool] = False
 
-    order: CreateOrder = wire("order")
+    order: CreateOrder
     """The repair order to create."""
 
 
@@ -506,28 +572,28 @@ class CreateOrder(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = False
 
-    type: Literal["RO"] = wire("type")
+    type: Literal["RO"]
     """
     "RO" for service/repair order. Required. Decision: only RO; parts orders (PO) have their own
     page.
     """
 
-    header: CreateOrderHeader = wire("header")
+    header: CreateOrderHeader
     """Order details."""
 
-    vehicle: CreateOrderVehicle | UnsetType | None = wire("vehicle", default=UNSET)
+    vehicle: CreateOrderVehicle | UnsetType | None = UNSET
     """
     Vehicle information. Optional: not sending vehicle.uuid creates an order without a vehicle
     in mykaarma (contact myKaarma API support before relying on that).
     """
 
-    customer: CreateOrderCustomer = wire("customer")
+    customer: CreateOrderCustomer
     """Customer information. Required."""
 
-    jobs: list[CreateOrderJob] | UnsetType | None = wire("jobs", default=UNSET)
+    jobs: list[CreateOrderJob] | UnsetType | None = UNSET
     """Job details (labor lines)."""
 
-    mls: list[CreateOrderMls] | UnsetType | None = wire("mls", default=UNSET)
+    mls: list[CreateOrderMls] | UnsetType | None = UNSET
     """MLS information."""
 
 
@@ -539,8 +605,60 @@ class CreateOrderHeader(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderHeader"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "order_number": "orderNumber",
+        "service_account": "serviceAccount",
+        "accounting_account": "accountingAccount",
+        "dept_type": "deptType",
+        "advisor_number": "advisorNumber",
+        "advisor_name": "advisorName",
+        "assigned_user_uuid": "assignedUserUuid",
+        "creator_user_uuid": "creatorUserUuid",
+        "appointment_number": "appointmentNumber",
+        "tag_number": "tagNumber",
+        "mileage_in": "mileageIn",
+        "mileage_out": "mileageOut",
+        "create_date": "createDate",
+        "create_time": "createTime",
+        "promised_date": "promisedDate",
+        "promised_time": "promisedTime",
+        "void_date": "voidDate",
+        "close_date": "closeDate",
+        "close_time": "closeTime",
+        "sold_hours": "soldHours",
+        "actual_hours": "actualHours",
+        "labor_cost": "laborCost",
+        "labor_sale": "laborSale",
+        "labor_sale_customer": "laborSaleCustomer",
+        "labor_sale_internal": "laborSaleInternal",
+        "labor_sale_warranty": "laborSaleWarranty",
+        "parts_cost": "partsCost",
+        "parts_cost_customer": "partsCostCustomer",
+        "parts_cost_internal": "partsCostInternal",
+        "parts_cost_warranty": "partsCostWarranty",
+        "parts_sale": "partsSale",
+        "parts_sale_customer": "partsSaleCustomer",
+        "parts_sale_internal": "partsSaleInternal",
+        "parts_sale_warranty": "partsSaleWarranty",
+        "lube_sale": "lubeSale",
+        "lube_sale_customer": "lubeSaleCustomer",
+        "lube_sale_internal": "lubeSaleInternal",
+        "lube_sale_warranty": "lubeSaleWarranty",
+        "misc_sale": "miscSale",
+        "misc_sale_customer": "miscSaleCustomer",
+        "misc_sale_internal": "miscSaleInternal",
+        "misc_sale_warranty": "miscSaleWarranty",
+        "sublet_sale": "subletSale",
+        "sublet_sale_customer": "subletSaleCustomer",
+        "sublet_sale_internal": "subletSaleInternal",
+        "sublet_sale_warranty": "subletSaleWarranty",
+        "customer_pay_amount": "customerPayAmount",
+        "customer_pay_state_tax": "customerPayStateTax",
+        "internal_pay_amount": "internalPayAmount",
+        "warranty_pay_amount": "warrantyPayAmount",
+    }
 
-    order_number: str = wire("orderNumber")
+    order_number: str
     """
     Unique identifier for the order. Ordernumber should match regex ^[a-zA-Z0-9-#_\\s]*$
     (required). Decision: \\s is read as Java's ASCII whitespace [ \\t\\n\\x0B\\f\\r] (the
@@ -548,255 +666,255 @@ class CreateOrderHeader(Model):
     blank value (empty or whitespace only) is rejected although the regex alone matches it.
     """
 
-    service_account: str | UnsetType | None = wire("serviceAccount", default=UNSET)
+    service_account: str | UnsetType | None = UNSET
     """Account associated with the service in the DMS."""
 
-    accounting_account: str | UnsetType | None = wire("accountingAccount", default=UNSET)
+    accounting_account: str | UnsetType | None = UNSET
     """Account used for accounting purposes in the DMS."""
 
-    status: Literal["OPENED", "PRE-INVOICED", "CLOSED"] = wire("status")
+    status: Literal["OPENED", "PRE-INVOICED", "CLOSED"]
     """
     Current status of the order. Required; allowed values are OPENED, PRE-INVOICED, CLOSED.
     Decision: reads, events and search use the letters O/P/C instead; never send letters here
     (dealerbridge.mykaarma.status_to_letter / letter_to_status map them).
     """
 
-    dept_type: str | UnsetType | None = wire("deptType", default=UNSET)
+    dept_type: str | UnsetType | None = UNSET
     """Type of department handling the order."""
 
-    advisor_number: str | UnsetType | None = wire("advisorNumber", default=UNSET)
+    advisor_number: str | UnsetType | None = UNSET
     """
     Identifier for the service advisor in the DMS to which RO is being assigned. Required, and
     not blank, only if assignedUserUuid is blank (blank = absent, null, empty or ASCII
     whitespace only).
     """
 
-    advisor_name: str | UnsetType | None = wire("advisorName", default=UNSET)
+    advisor_name: str | UnsetType | None = UNSET
     """Name of the service advisor."""
 
-    assigned_user_uuid: str | UnsetType | None = wire("assignedUserUuid", default=UNSET)
+    assigned_user_uuid: str | UnsetType | None = UNSET
     """
     Unique token issued by mykaarma of the dealer associate to which RO is being assigned.
     Required only if advisorNumber is blank (the same rule as advisorNumber's, seen from the
     other side: at least one of the two must be non-blank).
     """
 
-    creator_user_uuid: str | UnsetType | None = wire("creatorUserUuid", default=UNSET)
+    creator_user_uuid: str | UnsetType | None = UNSET
     """Unique token issued by mykaarma of the dealer associate which is creating the RO."""
 
-    appointment_number: str | UnsetType | None = wire("appointmentNumber", default=UNSET)
+    appointment_number: str | UnsetType | None = UNSET
     """Appointment Number (generated in the DMS) associated with RO."""
 
-    tag_number: str | UnsetType | None = wire("tagNumber", default=UNSET)
+    tag_number: str | UnsetType | None = UNSET
     """Identifier for the vehicle tag."""
 
-    mileage_in: str | UnsetType | None = wire("mileageIn", default=UNSET)
+    mileage_in: str | UnsetType | None = UNSET
     """
     Mileage of the vehicle when it arrived. A string like every field of the docs' template
     (send "25000", not 25000).
     """
 
-    mileage_out: str | UnsetType | None = wire("mileageOut", default=UNSET)
+    mileage_out: str | UnsetType | None = UNSET
     """Mileage of the vehicle when it left. A string (send "25012", not 25012)."""
 
-    create_date: str = wire("createDate")
+    create_date: str
     """
     Date when the order was created. yyyy-MM-dd format in UTC timezone. Required. Decision:
     reads and events return it as header.orderDate; with createTime it is the creation moment of
     the ±30-day same-order rule.
     """
 
-    create_time: str = wire("createTime")
+    create_time: str
     """
     Time when the order was created. HH:mm:ss in UTC timezone. Required. Decision: reads and
     events return it as header.orderTime.
     """
 
-    promised_date: str | UnsetType | None = wire("promisedDate", default=UNSET)
+    promised_date: str | UnsetType | None = UNSET
     """Date by which the service is promised to be completed. yyyy-MM-dd format in UTC timezone."""
 
-    promised_time: str | UnsetType | None = wire("promisedTime", default=UNSET)
+    promised_time: str | UnsetType | None = UNSET
     """Time by which the service is promised to be completed. HH:mm:ss format in UTC timezone."""
 
-    void_date: str | UnsetType | None = wire("voidDate", default=UNSET)
+    void_date: str | UnsetType | None = UNSET
     """
     Date when the order was voided. yyyy-MM-dd HH:mm:ss format in UTC timezone. Decision:
     followed as written although every other date is yyyy-MM-dd (the calendar is checked only to
     month 01-12 / day 01-31).
     """
 
-    close_date: str | UnsetType | None = wire("closeDate", default=UNSET)
+    close_date: str | UnsetType | None = UNSET
     """Date when the order was closed. yyyy-MM-dd format in UTC timezone."""
 
-    close_time: str | UnsetType | None = wire("closeTime", default=UNSET)
+    close_time: str | UnsetType | None = UNSET
     """
     Time when the order was closed. HH:mm:ss format (the docs give no timezone here, unlike the
     other times; send UTC).
     """
 
-    waiter: Literal["Y", "N"] | UnsetType | None = wire("waiter", default=UNSET)
+    waiter: YnFlagOrNull | UnsetType | None = UNSET
     """
     Indicates if the customer is waiting for the service. "Y"/"N" (the ynFlag values; null
     allowed).
     """
 
-    rental: Literal["Y", "N"] | UnsetType | None = wire("rental", default=UNSET)
+    rental: YnFlagOrNull | UnsetType | None = UNSET
     """Indicates if a rental vehicle is provided. "Y"/"N" (the ynFlag values; null allowed)."""
 
-    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    sold_hours: str | UnsetType | None = UNSET
     """Number of hours sold for the service (no format documented)."""
 
-    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    actual_hours: str | UnsetType | None = UNSET
     """Actual hours spent on the service (no format documented)."""
 
-    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    labor_cost: str | UnsetType | None = UNSET
     """Cost of labor for the service. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    labor_sale: str | UnsetType | None = UNSET
     """Sale amount for labor. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    labor_sale_customer: str | UnsetType | None = wire("laborSaleCustomer", default=UNSET)
+    labor_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for labor charged to the customer. (Only numerics alowed upto 2 decimal places
     like "12.56" )
     """
 
-    labor_sale_internal: str | UnsetType | None = wire("laborSaleInternal", default=UNSET)
+    labor_sale_internal: str | UnsetType | None = UNSET
     """Sale amount for internal labor. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    labor_sale_warranty: str | UnsetType | None = wire("laborSaleWarranty", default=UNSET)
+    labor_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for labor under warranty. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    parts_cost: str | UnsetType | None = wire("partsCost", default=UNSET)
+    parts_cost: str | UnsetType | None = UNSET
     """
     Cost of parts used in the service. (Only numerics alowed upto 2 decimal places like "12.56"
     )
     """
 
-    parts_cost_customer: str | UnsetType | None = wire("partsCostCustomer", default=UNSET)
+    parts_cost_customer: str | UnsetType | None = UNSET
     """
     Cost of parts charged to the customer. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    parts_cost_internal: str | UnsetType | None = wire("partsCostInternal", default=UNSET)
+    parts_cost_internal: str | UnsetType | None = UNSET
     """Cost of parts for internal use. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    parts_cost_warranty: str | UnsetType | None = wire("partsCostWarranty", default=UNSET)
+    parts_cost_warranty: str | UnsetType | None = UNSET
     """Cost of parts under warranty. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    parts_sale: str | UnsetType | None = UNSET
     """Sale amount for parts. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    parts_sale_customer: str | UnsetType | None = wire("partsSaleCustomer", default=UNSET)
+    parts_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for parts charged to the customer. (Only numerics alowed upto 2 decimal places
     like "12.56" )
     """
 
-    parts_sale_internal: str | UnsetType | None = wire("partsSaleInternal", default=UNSET)
+    parts_sale_internal: str | UnsetType | None = UNSET
     """Sale amount for internal parts. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    parts_sale_warranty: str | UnsetType | None = wire("partsSaleWarranty", default=UNSET)
+    parts_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for parts under warranty. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    lube_sale: str | UnsetType | None = wire("lubeSale", default=UNSET)
+    lube_sale: str | UnsetType | None = UNSET
     """Sale amount for lubricants. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    lube_sale_customer: str | UnsetType | None = wire("lubeSaleCustomer", default=UNSET)
+    lube_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for lubricants charged to the customer. (Only numerics alowed upto 2 decimal
     places like "12.56" )
     """
 
-    lube_sale_internal: str | UnsetType | None = wire("lubeSaleInternal", default=UNSET)
+    lube_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal lubricants. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    lube_sale_warranty: str | UnsetType | None = wire("lubeSaleWarranty", default=UNSET)
+    lube_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for lubricants under warranty. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    misc_sale: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    misc_sale_customer: str | UnsetType | None = wire("miscSaleCustomer", default=UNSET)
+    misc_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items charged to the customer. (Only numerics alowed upto 2
     decimal places like "12.56" )
     """
 
-    misc_sale_internal: str | UnsetType | None = wire("miscSaleInternal", default=UNSET)
+    misc_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal miscellaneous items. (Only numerics alowed upto 2 decimal places
     like "12.56" )
     """
 
-    misc_sale_warranty: str | UnsetType | None = wire("miscSaleWarranty", default=UNSET)
+    misc_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items under warranty. (Only numerics alowed upto 2 decimal
     places like "12.56" )
     """
 
-    sublet_sale: str | UnsetType | None = wire("subletSale", default=UNSET)
+    sublet_sale: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items under warranty. (sic: the docs repeat miscSaleWarranty's
     text here; the field is the sublet sale amount.) (Only numerics alowed upto 2 decimal places
     like "12.56" )
     """
 
-    sublet_sale_customer: str | UnsetType | None = wire("subletSaleCustomer", default=UNSET)
+    sublet_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for sublet services charged to the customer. (Only numerics alowed upto 2
     decimal places like "12.56" )
     """
 
-    sublet_sale_internal: str | UnsetType | None = wire("subletSaleInternal", default=UNSET)
+    sublet_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal sublet services. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    sublet_sale_warranty: str | UnsetType | None = wire("subletSaleWarranty", default=UNSET)
+    sublet_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for sublet services under warranty. (Only numerics alowed upto 2 decimal places
     like "12.56" )
     """
 
-    customer_pay_amount: str | UnsetType | None = wire("customerPayAmount", default=UNSET)
+    customer_pay_amount: str | UnsetType | None = UNSET
     """
     Total amount payable by the customer. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    customer_pay_state_tax: str | UnsetType | None = wire("customerPayStateTax", default=UNSET)
+    customer_pay_state_tax: str | UnsetType | None = UNSET
     """
     State tax amount payable by the customer. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    internal_pay_amount: str | UnsetType | None = wire("internalPayAmount", default=UNSET)
+    internal_pay_amount: str | UnsetType | None = UNSET
     """Total internal charges. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    warranty_pay_amount: str | UnsetType | None = wire("warrantyPayAmount", default=UNSET)
+    warranty_pay_amount: str | UnsetType | None = UNSET
     """
     Total amount covered by warranty. (Only numerics alowed upto 2 decimal places like "12.56" )
     """
 
-    description: str | UnsetType | None = wire("description", default=UNSET)
+    description: str | UnsetType | None = UNSET
     """Description of the order."""
 
 
@@ -809,7 +927,7 @@ class CreateOrderVehicle(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = False
 
-    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    uuid: str | UnsetType | None = UNSET
     """
     Unique identifier issued by mykaarma for the vehicle for which the order is being created.
     Not required: not sending vehicle.uuid will create an order without a vehicle in mykaarma;
@@ -827,7 +945,7 @@ class CreateOrderCustomer(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = False
 
-    uuid: str = wire("uuid")
+    uuid: str
     """
     Unique identifier issued by mykaarma for the customer for which the order is being created.
     Required.
@@ -842,78 +960,96 @@ class CreateOrderJob(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderJob"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "job_identifier": "jobIdentifier",
+        "job_number_string": "jobNumberString",
+        "lop_seq_number": "lopSeqNumber",
+        "labor_op_code": "laborOpCode",
+        "labor_op_code_desc": "laborOpCodeDesc",
+        "labor_type": "laborType",
+        "labor_sale": "laborSale",
+        "sold_hours": "soldHours",
+        "actual_hours": "actualHours",
+        "parts_sale": "partsSale",
+        "misc_sale": "miscSale",
+        "booker_no": "bookerNo",
+        "dispatch_line_status": "dispatchLineStatus",
+        "tech_no": "techNo",
+        "campaign_code": "campaignCode",
+        "tech_hours": "techHours",
+    }
 
-    job_identifier: str | UnsetType | None = wire("jobIdentifier", default=UNSET)
+    job_identifier: str | UnsetType | None = UNSET
     """Unique identifier for the line + labor operation. Example "A-1","B-2"."""
 
-    job_number_string: str = wire("jobNumberString")
+    job_number_string: str
     """Unique identifier for the line. Example "A","B","C". Required (not blank)."""
 
-    lop_seq_number: str | UnsetType | None = wire("lopSeqNumber", default=UNSET)
+    lop_seq_number: str | UnsetType | None = UNSET
     """Sequence number for the labor operation. Example "1","2","3"."""
 
-    labor_op_code: str = wire("laborOpCode")
+    labor_op_code: str
     """Code for the labor operation. Example "OIL". Required (not blank)."""
 
-    labor_op_code_desc: str | UnsetType | None = wire("laborOpCodeDesc", default=UNSET)
+    labor_op_code_desc: str | UnsetType | None = UNSET
     """Description of the labor operation."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """
     Type of labor performed. Perferred allowed values are "C"/"W"/"I" (preferred, so not
     enforced).
     """
 
-    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    labor_sale: str | UnsetType | None = UNSET
     """Sale amount for the labor. (Only numerics alowed upto 2 decimal places like "12.56" )"""
 
-    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    sold_hours: str | UnsetType | None = UNSET
     """Number of hours sold for the job (no format documented)."""
 
-    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    actual_hours: str | UnsetType | None = UNSET
     """Actual hours spent on the job (no format documented)."""
 
-    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    parts_sale: str | UnsetType | None = UNSET
     """
     Sale amount for parts used in the job. (Only numerics alowed upto 2 decimal places like
     "12.56" )
     """
 
-    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    misc_sale: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items in the job. (Only numerics alowed upto 2 decimal places
     like "12.56" )
     """
 
-    booker_no: str | UnsetType | None = wire("bookerNo", default=UNSET)
+    booker_no: str | UnsetType | None = UNSET
     """Booker number for the job."""
 
-    dispatch_line_status: str | UnsetType | None = wire("dispatchLineStatus", default=UNSET)
+    dispatch_line_status: str | UnsetType | None = UNSET
     """Status of the dispatch line (a free-form DMS code)."""
 
-    tech_no: str | UnsetType | None = wire("techNo", default=UNSET)
+    tech_no: str | UnsetType | None = UNSET
     """
     Identifier for the technician in the DMS who performed the job. Decision: create takes the
     singular techNo; reads and events return techNos (possibly several numbers in one string)
     instead, so techNos is rejected here.
     """
 
-    campaign_code: str | UnsetType | None = wire("campaignCode", default=UNSET)
+    campaign_code: str | UnsetType | None = UNSET
     """Code for any applicable campaign."""
 
-    parts: list[CreateOrderPart] | UnsetType | None = wire("parts", default=UNSET)
+    parts: list[CreateOrderPart] | UnsetType | None = UNSET
     """Parts information; partNumber is required on every part sent."""
 
-    gog: list[CreateOrderGasOilGrease] | UnsetType | None = wire("gog", default=UNSET)
+    gog: list[CreateOrderGasOilGrease] | UnsetType | None = UNSET
     """GOG (gas, oil and grease) information."""
 
-    tech_hours: list[CreateOrderTechHours] | UnsetType | None = wire("techHours", default=UNSET)
+    tech_hours: list[CreateOrderTechHours] | UnsetType | None = UNSET
     """Tech hours: one entry per technician."""
 
-    comments: list[CreateOrderComment] | UnsetType | None = wire("comments", default=UNSET)
+    comments: list[CreateOrderComment] | UnsetType | None = UNSET
     """Comments."""
 
-    ccc: CreateOrderComplaintCauseCorrection | UnsetType | None = wire("ccc", default=UNSET)
+    ccc: CreateOrderComplaintCauseCorrection | UnsetType | None = UNSET
     """Complaint cause correction."""
 
 
@@ -925,35 +1061,44 @@ class CreateOrderPart(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderPart"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "part_number": "partNumber",
+        "seq_no": "seqNo",
+        "quantity_ordered": "quantityOrdered",
+        "quantity_sold": "quantitySold",
+        "sale_price": "salePrice",
+        "sale_total": "saleTotal",
+        "labor_type": "laborType",
+    }
 
-    part_number: str = wire("partNumber")
+    part_number: str
     """
     Number identifying the part. Required only if one is sending parts along with job, i.e. on
     every part sent (not blank).
     """
 
-    description: str | UnsetType | None = wire("description", default=UNSET)
+    description: str | UnsetType | None = UNSET
     """Description of the part."""
 
-    seq_no: str | UnsetType | None = wire("seqNo", default=UNSET)
+    seq_no: str | UnsetType | None = UNSET
     """Sequence number for the part."""
 
-    quantity_ordered: str | UnsetType | None = wire("quantityOrdered", default=UNSET)
+    quantity_ordered: str | UnsetType | None = UNSET
     """Quantity of the part ordered."""
 
-    quantity_sold: str | UnsetType | None = wire("quantitySold", default=UNSET)
+    quantity_sold: str | UnsetType | None = UNSET
     """Quantity of the part sold."""
 
-    cost: str | UnsetType | None = wire("cost", default=UNSET)
+    cost: str | UnsetType | None = UNSET
     """Cost of the part (no format documented; the 2-decimal rule is not stated for parts)."""
 
-    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    sale_price: str | UnsetType | None = UNSET
     """Sale price of the part (no format documented)."""
 
-    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    sale_total: str | UnsetType | None = UNSET
     """Total sale amount for the part (no format documented)."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor associated with the part."""
 
 
@@ -965,26 +1110,34 @@ class CreateOrderGasOilGrease(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderGog"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "item_type": "itemType",
+        "item_description": "itemDescription",
+        "job_number": "jobNumber",
+        "sale_total": "saleTotal",
+        "sale_price": "salePrice",
+        "labor_type": "laborType",
+    }
 
-    item_type: str | UnsetType | None = wire("itemType", default=UNSET)
+    item_type: str | UnsetType | None = UNSET
     """Type of item in the GOG."""
 
-    item_description: str | UnsetType | None = wire("itemDescription", default=UNSET)
+    item_description: str | UnsetType | None = UNSET
     """Description of the item."""
 
-    job_number: str | UnsetType | None = wire("jobNumber", default=UNSET)
+    job_number: str | UnsetType | None = UNSET
     """Job number associated with the item."""
 
-    quantity: str | UnsetType | None = wire("quantity", default=UNSET)
+    quantity: str | UnsetType | None = UNSET
     """Quantity of the item."""
 
-    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    sale_total: str | UnsetType | None = UNSET
     """Total sale amount for the item (no format documented)."""
 
-    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    sale_price: str | UnsetType | None = UNSET
     """Sale price of the item (no format documented; the docs list this row twice)."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor associated with the item."""
 
 
@@ -996,26 +1149,35 @@ class CreateOrderTechHours(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderTechHours"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "tech_no": "techNo",
+        "part_seq_no": "partSeqNo",
+        "labor_cost": "laborCost",
+        "labor_sale": "laborSale",
+        "sold_hours": "soldHours",
+        "other_hours": "otherHours",
+        "labor_type": "laborType",
+    }
 
-    tech_no: str | UnsetType | None = wire("techNo", default=UNSET)
+    tech_no: str | UnsetType | None = UNSET
     """Identifier for the technician in the DMS who performed the job."""
 
-    part_seq_no: str | UnsetType | None = wire("partSeqNo", default=UNSET)
+    part_seq_no: str | UnsetType | None = UNSET
     """Sequence number for the part."""
 
-    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    labor_cost: str | UnsetType | None = UNSET
     """Cost of labor for the technician (no format documented)."""
 
-    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    labor_sale: str | UnsetType | None = UNSET
     """Sale amount for the labor (no format documented)."""
 
-    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    sold_hours: str | UnsetType | None = UNSET
     """Number of hours sold for the technician's work."""
 
-    other_hours: str | UnsetType | None = wire("otherHours", default=UNSET)
+    other_hours: str | UnsetType | None = UNSET
     """Additional hours associated with the technician's work."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor performed by the technician."""
 
 
@@ -1027,17 +1189,22 @@ class CreateOrderComment(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderComment"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "last_updated_by": "lastUpdatedBy",
+        "update_date": "updateDate",
+        "update_time": "updateTime",
+    }
 
-    comment: str | UnsetType | None = wire("comment", default=UNSET)
+    comment: str | UnsetType | None = UNSET
     """Text of the comment."""
 
-    last_updated_by: str | UnsetType | None = wire("lastUpdatedBy", default=UNSET)
+    last_updated_by: str | UnsetType | None = UNSET
     """Identifier for the person who last updated the comment."""
 
-    update_date: str | UnsetType | None = wire("updateDate", default=UNSET)
+    update_date: str | UnsetType | None = UNSET
     """Date when the comment was last updated. yyyy-MM-dd format in UTC timezone."""
 
-    update_time: str | UnsetType | None = wire("updateTime", default=UNSET)
+    update_time: str | UnsetType | None = UNSET
     """Time when the comment was last updated. HH:mm:ss format in UTC timezone."""
 
 
@@ -1049,17 +1216,18 @@ class CreateOrderComplaintCauseCorrection(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderCcc"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"complaint_code": "complaintCode"}
 
-    complaint: str | UnsetType | None = wire("complaint", default=UNSET)
+    complaint: str | UnsetType | None = UNSET
     """Description of the customer's complaint."""
 
-    complaint_code: str | UnsetType | None = wire("complaintCode", default=UNSET)
+    complaint_code: str | UnsetType | None = UNSET
     """Code for the complaint."""
 
-    cause: str | UnsetType | None = wire("cause", default=UNSET)
+    cause: str | UnsetType | None = UNSET
     """Cause of the job."""
 
-    correction: str | UnsetType | None = wire("correction", default=UNSET)
+    correction: str | UnsetType | None = UNSET
     """Correction made to address the complaint."""
 
 
@@ -1071,47 +1239,62 @@ class CreateOrderMls(Model):
         "mykaarma/create-order-request", 1, "/$defs/CreateOrderMls"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "labor_type": "laborType",
+        "op_code": "opCode",
+        "op_code_desc": "opCodeDesc",
+        "failure_code": "failureCode",
+        "sale_price": "salePrice",
+        "cost_price": "costPrice",
+        "sale_company": "saleCompany",
+        "source_company": "sourceCompany",
+        "line_code": "lineCode",
+        "po_number": "poNumber",
+        "po_create_date": "poCreateDate",
+        "po_line_id": "poLineID",
+        "mls_type": "mlsType",
+    }
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor in the MLS."""
 
-    op_code: str | UnsetType | None = wire("opCode", default=UNSET)
+    op_code: str | UnsetType | None = UNSET
     """Operation code in the MLS."""
 
-    op_code_desc: str | UnsetType | None = wire("opCodeDesc", default=UNSET)
+    op_code_desc: str | UnsetType | None = UNSET
     """Description of the operation code."""
 
-    failure_code: str | UnsetType | None = wire("failureCode", default=UNSET)
+    failure_code: str | UnsetType | None = UNSET
     """Code for any failure."""
 
-    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    sale_price: str | UnsetType | None = UNSET
     """Sale price in the MLS (no format documented)."""
 
-    cost_price: str | UnsetType | None = wire("costPrice", default=UNSET)
+    cost_price: str | UnsetType | None = UNSET
     """Cost price in the MLS (no format documented)."""
 
-    sale_company: str | UnsetType | None = wire("saleCompany", default=UNSET)
+    sale_company: str | UnsetType | None = UNSET
     """Company responsible for the sale."""
 
-    source_company: str | UnsetType | None = wire("sourceCompany", default=UNSET)
+    source_company: str | UnsetType | None = UNSET
     """Company that sourced the item."""
 
-    line_code: str | UnsetType | None = wire("lineCode", default=UNSET)
+    line_code: str | UnsetType | None = UNSET
     """Code for the line item."""
 
-    po_number: str | UnsetType | None = wire("poNumber", default=UNSET)
+    po_number: str | UnsetType | None = UNSET
     """Purchase order number."""
 
-    po_create_date: str | UnsetType | None = wire("poCreateDate", default=UNSET)
+    po_create_date: str | UnsetType | None = UNSET
     """
     Date when the purchase order was created in UTC timezone (no format documented, so not
     checked).
     """
 
-    po_line_id: str | UnsetType | None = wire("poLineID", default=UNSET)
+    po_line_id: str | UnsetType | None = UNSET
     """Line ID for the purchase order."""
 
-    mls_type: str | UnsetType | None = wire("mlsType", default=UNSET)
+    mls_type: str | UnsetType | None = UNSET
     """Type of MLS entry."""
 
 
@@ -1126,20 +1309,24 @@ class CreateOrderResponse(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/create-order-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "order_uuid": "orderUUID",
+        "status_code": "statusCode",
+    }
 
-    errors: list[OrderApiError] | UnsetType | None = wire("errors", default=UNSET)
+    errors: list[OrderApiError] | UnsetType | None = UNSET
     """An array of error objects detailing issues encountered during order creation or update."""
 
-    warnings: list[OrderApiWarning] | UnsetType | None = wire("warnings", default=UNSET)
+    warnings: list[OrderApiWarning] | UnsetType | None = UNSET
     """
     An array of warning objects providing non-critical alerts encountered during order creation
     or update.
     """
 
-    order_uuid: str | UnsetType | None = wire("orderUUID", default=UNSET)
+    order_uuid: str | UnsetType | None = UNSET
     """uuid of the order which was created/updated. Note the wire spelling orderUUID."""
 
-    status_code: int | str | UnsetType | None = wire("statusCode", default=UNSET)
+    status_code: int | str | UnsetType | None = UNSET
     """
     Status code of the call. Decision: the create page prints the placeholder "Integer" and the
     read page "string"; until a real response settles it, an integer (e.g. 200) or a string
@@ -1158,27 +1345,33 @@ class OrderApiError(Model):
         "mykaarma/create-order-response", 1, "/$defs/OrderApiError"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "error_code": "errorCode",
+        "error_title": "errorTitle",
+        "error_description": "errorDescription",
+        "error_uid": "errorUID",
+    }
 
-    error_code: str = wire("errorCode")
+    error_code: str
     """
     Code indicating the specific error encountered during order creation or update; refer to the
     API reference for a list of possible error codes. An open string (no list is published; e.g.
     ORDER_NOT_FOUND).
     """
 
-    error_title: str | UnsetType | None = wire("errorTitle", default=UNSET)
+    error_title: str | UnsetType | None = UNSET
     """
     Title describing the specific error encountered during order creation or update. Named in
     the docs' response explanation but absent from the response example.
     """
 
-    error_description: str | UnsetType | None = wire("errorDescription", default=UNSET)
+    error_description: str | UnsetType | None = UNSET
     """
     Detailed message describing the specific error encountered during order creation or update
     (for the ±30-day duplicate it names the closest existing order uuid).
     """
 
-    error_uid: str | UnsetType | None = wire("errorUID", default=UNSET)
+    error_uid: str | UnsetType | None = UNSET
     """Unique identifier of this error occurrence. Note the wire spelling UID."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1193,15 +1386,19 @@ class OrderApiWarning(Model):
         "mykaarma/create-order-response", 1, "/$defs/OrderApiWarning"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "warning_code": "warningCode",
+        "warning_description": "warningDescription",
+    }
 
-    warning_code: int | str | UnsetType | None = wire("warningCode", default=UNSET)
+    warning_code: int | str | UnsetType | None = UNSET
     """
     Code indicating the specific warning encountered during order creation or update. Decision:
     the example prints an integer (0) while errorCode is a string, so an integer or a string is
     accepted.
     """
 
-    warning_description: str | UnsetType | None = wire("warningDescription", default=UNSET)
+    warning_description: str | UnsetType | None = UNSET
     """
     Detailed message describing the specific warning encountered during order creation or
     update.
@@ -1221,26 +1418,31 @@ class CustomerEvent(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/customer-event", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "dealer_uuid": "dealeruuid",
+        "department_uuid": "departmentuuid",
+    }
+    __dealerbridge_content__: ClassVar[frozenset[str]] = frozenset(["payload"])
 
-    id: str = wire("id")
+    id: str
     """Unique event ID; deduplicate on id together with type."""
 
-    timestamp: int = wire("timestamp")
+    timestamp: int
     """When the event was produced: unix epoch milliseconds, UTC."""
 
-    dealer_uuid: str = wire("dealeruuid")
+    dealer_uuid: str
     """
     Identifier of the dealer (63 characters in the example, 64 in the text; not validated). Note
     the all-lowercase wire key.
     """
 
-    department_uuid: str = wire("departmentuuid")
+    department_uuid: str
     """Identifier of the dealer department (not validated). Note the all-lowercase wire key."""
 
-    type: Literal["customers"] | str = wire("type")
+    type: Literal["customers"] | str
     """Event type: always "customers" for this event."""
 
-    payload: CustomerEventPayload = wire("payload", content_json=True)
+    payload: CustomerEventPayload
     """
     The customer payload: {customerWithVehicles}. Decision: real deliveries carry it as a string
     holding JSON, while the documentation prints it parsed; both are accepted, and the string is
@@ -1262,8 +1464,11 @@ class CustomerEventPayload(Model):
         "mykaarma/customer-event", 1, "/$defs/CustomerEventPayload"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_with_vehicles": "customerWithVehicles"
+    }
 
-    customer_with_vehicles: CustomerWithVehicles = wire("customerWithVehicles")
+    customer_with_vehicles: CustomerWithVehicles
     """The customer and its vehicles."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1282,10 +1487,10 @@ class CustomerWithVehicles(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/customer-with-vehicles", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    customer: Customer | UnsetType | None = wire("customer", default=UNSET)
+    customer: Customer | UnsetType | None = UNSET
     """The customer."""
 
-    vehicles: list[CustomerVehicle] | UnsetType | None = wire("vehicles", default=UNSET)
+    vehicles: list[CustomerVehicle] | UnsetType | None = UNSET
     """The customer's vehicles."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1300,65 +1505,72 @@ class Customer(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/Customer"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_key": "customerKey",
+        "first_name": "firstName",
+        "middle_name": "middleName",
+        "last_name": "lastName",
+        "preferred_locale": "preferredLocale",
+        "phone_numbers": "phoneNumbers",
+        "preferred_communication": "preferredCommunication",
+        "best_time_to_contact": "bestTimeToContact",
+        "is_business": "isBusiness",
+        "customer_uuid": "customerUuid",
+        "customer_id": "customerId",
+    }
 
-    id: int | UnsetType | None = wire("id", default=UNSET)
+    id: int | UnsetType | None = UNSET
     """
     myKaarma's numeric customer id. Absent from the current customer event, null in the legacy
     one.
     """
 
-    customer_key: str | UnsetType | None = wire("customerKey", default=UNSET)
+    customer_key: str | UnsetType | None = UNSET
     """The DMS's customer identifier, or null."""
 
-    first_name: str | UnsetType | None = wire("firstName", default=UNSET)
+    first_name: str | UnsetType | None = UNSET
     """First name."""
 
-    middle_name: str | UnsetType | None = wire("middleName", default=UNSET)
+    middle_name: str | UnsetType | None = UNSET
     """Middle name."""
 
-    last_name: str | UnsetType | None = wire("lastName", default=UNSET)
+    last_name: str | UnsetType | None = UNSET
     """Last name."""
 
-    company: str | UnsetType | None = wire("company", default=UNSET)
+    company: str | UnsetType | None = UNSET
     """Company name, or null."""
 
-    preferred_locale: Literal["en-us", "fr-ca"] | str | UnsetType | None = wire(
-        "preferredLocale", default=UNSET
-    )
+    preferred_locale: Literal["en-us", "fr-ca"] | str | UnsetType | None = UNSET
     """Language: en-us or fr-ca. Another value is kept and reported as a warning on load."""
 
-    emails: list[CustomerEmail] | UnsetType | None = wire("emails", default=UNSET)
+    emails: list[CustomerEmail] | UnsetType | None = UNSET
     """Email addresses."""
 
-    phone_numbers: list[CustomerPhone] | UnsetType | None = wire("phoneNumbers", default=UNSET)
+    phone_numbers: list[CustomerPhone] | UnsetType | None = UNSET
     """Phone numbers."""
 
-    preferred_communication: Literal["text", "phone", "email"] | str | UnsetType | None = wire(
-        "preferredCommunication", default=UNSET
-    )
+    preferred_communication: Literal["text", "phone", "email"] | str | UnsetType | None = UNSET
     """Preferred channel: text, phone or email."""
 
-    best_time_to_contact: BestTimeToContact | UnsetType | None = wire(
-        "bestTimeToContact", default=UNSET
-    )
+    best_time_to_contact: BestTimeToContact | UnsetType | None = UNSET
     """When the customer prefers to be contacted."""
 
-    addresses: list[CustomerAddress] | UnsetType | None = wire("addresses", default=UNSET)
+    addresses: list[CustomerAddress] | UnsetType | None = UNSET
     """Addresses."""
 
-    availability: float | UnsetType | None = wire("availability", default=UNSET)
+    availability: float | UnsetType | None = UNSET
     """
     Undescribed by myKaarma (an integer in the API reference, a number in the event
     documentation).
     """
 
-    is_business: bool | UnsetType | None = wire("isBusiness", default=UNSET)
+    is_business: bool | UnsetType | None = UNSET
     """Whether the customer is a company or fleet."""
 
-    customer_uuid: str | UnsetType | None = wire("customerUuid", default=UNSET)
+    customer_uuid: str | UnsetType | None = UNSET
     """myKaarma's identifier of the customer, used in every other API call."""
 
-    customer_id: str | UnsetType | None = wire("customerId", default=UNSET)
+    customer_id: str | UnsetType | None = UNSET
     """Undescribed string identifier."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1373,53 +1585,68 @@ class CustomerVehicle(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerVehicle"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "vehicle_key": "vehicleKey",
+        "is_valid": "isValid",
+        "image_url": "imageUrl",
+        "brand_id": "brandId",
+        "license_plate": "licensePlate",
+        "vehicle_model": "vehicleModel",
+        "vehicle_year": "vehicleYear",
+        "vehicle_trim": "vehicleTrim",
+        "vehicle_uuid": "vehicleUuid",
+        "vehicle_engine": "vehicleEngine",
+        "estimated_mileage": "estimatedMileage",
+        "vehicle_make": "vehicleMake",
+        "is_matching": "isMatching",
+    }
 
-    id: int | UnsetType | None = wire("id", default=UNSET)
+    id: int | UnsetType | None = UNSET
     """myKaarma's numeric vehicle id."""
 
-    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    vin: str | UnsetType | None = UNSET
     """Vehicle identification number."""
 
-    vehicle_key: str | UnsetType | None = wire("vehicleKey", default=UNSET)
+    vehicle_key: str | UnsetType | None = UNSET
     """The DMS's key for the vehicle."""
 
-    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType | None = UNSET
     """Whether the customer currently owns the vehicle."""
 
-    image_url: str | UnsetType | None = wire("imageUrl", default=UNSET)
+    image_url: str | UnsetType | None = UNSET
     """Picture of the vehicle."""
 
-    brand_id: int | UnsetType | None = wire("brandId", default=UNSET)
+    brand_id: int | UnsetType | None = UNSET
     """Numeric brand id."""
 
-    license_plate: str | UnsetType | None = wire("licensePlate", default=UNSET)
+    license_plate: str | UnsetType | None = UNSET
     """Licence plate."""
 
-    color: str | UnsetType | None = wire("color", default=UNSET)
+    color: str | UnsetType | None = UNSET
     """Colour."""
 
-    vehicle_model: str | UnsetType | None = wire("vehicleModel", default=UNSET)
+    vehicle_model: str | UnsetType | None = UNSET
     """Model."""
 
-    vehicle_year: str | UnsetType | None = wire("vehicleYear", default=UNSET)
+    vehicle_year: str | UnsetType | None = UNSET
     """Year of manufacture."""
 
-    vehicle_trim: str | UnsetType | None = wire("vehicleTrim", default=UNSET)
+    vehicle_trim: str | UnsetType | None = UNSET
     """Trim level."""
 
-    vehicle_uuid: str | UnsetType | None = wire("vehicleUuid", default=UNSET)
+    vehicle_uuid: str | UnsetType | None = UNSET
     """myKaarma's identifier of the vehicle."""
 
-    vehicle_engine: str | UnsetType | None = wire("vehicleEngine", default=UNSET)
+    vehicle_engine: str | UnsetType | None = UNSET
     """Engine."""
 
-    estimated_mileage: str | UnsetType | None = wire("estimatedMileage", default=UNSET)
+    estimated_mileage: str | UnsetType | None = UNSET
     """Estimated miles driven."""
 
-    vehicle_make: str | UnsetType | None = wire("vehicleMake", default=UNSET)
+    vehicle_make: str | UnsetType | None = UNSET
     """Manufacturer or brand."""
 
-    is_matching: bool | UnsetType | None = wire("isMatching", default=UNSET)
+    is_matching: bool | UnsetType | None = UNSET
     """Undocumented flag (saveCustomerVehicle echoes it)."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1434,28 +1661,32 @@ class CustomerAddress(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerAddress"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "address_type": "addressType",
+        "update_ts": "updateTS",
+        "is_valid": "isValid",
+        "is_preferred": "isPreferred",
+    }
 
-    line1: str | UnsetType | None = wire("line1", default=UNSET)
+    line1: str | UnsetType | None = UNSET
     """First line."""
 
-    line2: str | UnsetType | None = wire("line2", default=UNSET)
+    line2: str | UnsetType | None = UNSET
     """Second line."""
 
-    city: str | UnsetType | None = wire("city", default=UNSET)
+    city: str | UnsetType | None = UNSET
     """City."""
 
-    zip: str | UnsetType | None = wire("zip", default=UNSET)
+    zip: str | UnsetType | None = UNSET
     """Postal code."""
 
-    address_type: str | UnsetType | None = wire("addressType", default=UNSET)
+    address_type: str | UnsetType | None = UNSET
     """
     Short address-type code: "P" for PRIMARY (the rest of the documented list is cut off) and
     "B" in myKaarma's sample code. Any string is accepted.
     """
 
-    type: Literal["COMMON", "PRIMARY", "BILLING", "OTHER"] | str | UnsetType | None = wire(
-        "type", default=UNSET
-    )
+    type: Literal["COMMON", "PRIMARY", "BILLING", "OTHER"] | str | UnsetType | None = UNSET
     """
     Kind of address: COMMON (primary and billing are the same), PRIMARY (home address,
     recommended), BILLING (business address) or OTHER. Decision: OTHER is accepted because the
@@ -1463,25 +1694,25 @@ class CustomerAddress(Model):
     as a warning on load.
     """
 
-    country: str | UnsetType | None = wire("country", default=UNSET)
+    country: str | UnsetType | None = UNSET
     """Country."""
 
-    update_ts: str | UnsetType | None = wire("updateTS", default=UNSET)
+    update_ts: str | UnsetType | None = UNSET
     """
     When the address was last updated (ISO 8601 UTC, e.g. 2025-04-07T07:51:23.930Z; not
     validated).
     """
 
-    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    uuid: str | UnsetType | None = UNSET
     """myKaarma's identifier of the address."""
 
-    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType | None = UNSET
     """Undescribed."""
 
-    is_preferred: bool | UnsetType | None = wire("isPreferred", default=UNSET)
+    is_preferred: bool | UnsetType | None = UNSET
     """Whether this is the preferred address."""
 
-    state: str | UnsetType | None = wire("state", default=UNSET)
+    state: str | UnsetType | None = UNSET
     """State or province."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1496,24 +1727,29 @@ class CustomerEmail(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerEmail"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "email_address": "emailAddress",
+        "ok_to_email": "okToEmail",
+        "is_preferred": "isPreferred",
+    }
 
-    email_address: str | UnsetType | None = wire("emailAddress", default=UNSET)
+    email_address: str | UnsetType | None = UNSET
     """The email address."""
 
-    label: str | UnsetType | None = wire("label", default=UNSET)
+    label: str | UnsetType | None = UNSET
     """
     Label of the email, e.g. "home" (customer event), "B" (myKaarma's sample code) or "HOME" (a
     third-party client). No closed list is published and case sensitivity is unknown, so any
     string is accepted; a third party reports that emails without a label are dropped.
     """
 
-    ok_to_email: bool | UnsetType | None = wire("okToEmail", default=UNSET)
+    ok_to_email: bool | UnsetType | None = UNSET
     """Whether the customer agrees to be emailed."""
 
-    is_preferred: bool | UnsetType | None = wire("isPreferred", default=UNSET)
+    is_preferred: bool | UnsetType | None = UNSET
     """Whether this is the preferred email."""
 
-    comments: str | UnsetType | None = wire("comments", default=UNSET)
+    comments: str | UnsetType | None = UNSET
     """Comments."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1528,27 +1764,33 @@ class CustomerPhone(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerPhone"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "phone_number": "phoneNumber",
+        "ok_to_call": "okToCall",
+        "ok_to_text": "okToText",
+        "is_preferred": "isPreferred",
+    }
 
-    phone_number: str | UnsetType | None = wire("phoneNumber", default=UNSET)
+    phone_number: str | UnsetType | None = UNSET
     """The number (E.164 when myKaarma stored it)."""
 
-    label: str | UnsetType | None = wire("label", default=UNSET)
+    label: str | UnsetType | None = UNSET
     """
     Label of the phone, e.g. "cell" or "work" (myKaarma's sample code) or "CELL" (a third-party
     client). No closed list is published, so any string is accepted; a third party reports that
     phones without a label are dropped.
     """
 
-    ok_to_call: bool | UnsetType | None = wire("okToCall", default=UNSET)
+    ok_to_call: bool | UnsetType | None = UNSET
     """Whether the customer agrees to be called."""
 
-    ok_to_text: bool | UnsetType | None = wire("okToText", default=UNSET)
+    ok_to_text: bool | UnsetType | None = UNSET
     """Whether the customer agrees to receive text messages."""
 
-    is_preferred: bool | UnsetType | None = wire("isPreferred", default=UNSET)
+    is_preferred: bool | UnsetType | None = UNSET
     """Whether this is the preferred phone."""
 
-    comments: str | UnsetType | None = wire("comments", default=UNSET)
+    comments: str | UnsetType | None = UNSET
     """Comments."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1563,11 +1805,15 @@ class BestTimeToContact(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/BestTimeToContact"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "start_time": "startTime",
+        "end_time": "endTime",
+    }
 
-    start_time: str | UnsetType | None = wire("startTime", default=UNSET)
+    start_time: str | UnsetType | None = UNSET
     """Start of the window."""
 
-    end_time: str | UnsetType | None = wire("endTime", default=UNSET)
+    end_time: str | UnsetType | None = UNSET
     """End of the window."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1582,14 +1828,19 @@ class CustomerApiError(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerApiError"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "error_code": "errorCode",
+        "error_title": "errorTitle",
+        "error_message": "errorMessage",
+    }
 
-    error_code: int | UnsetType | None = wire("errorCode", default=UNSET)
+    error_code: int | UnsetType | None = UNSET
     """Numeric error code."""
 
-    error_title: str | UnsetType | None = wire("errorTitle", default=UNSET)
+    error_title: str | UnsetType | None = UNSET
     """Short title."""
 
-    error_message: str | UnsetType | None = wire("errorMessage", default=UNSET)
+    error_message: str | UnsetType | None = UNSET
     """Message."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1607,14 +1858,19 @@ class CustomerApiWarning(Model):
         "mykaarma/customer-with-vehicles", 1, "/$defs/CustomerApiWarning"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "warning_code": "warningCode",
+        "warning_title": "warningTitle",
+        "warning_message": "warningMessage",
+    }
 
-    warning_code: int | UnsetType | None = wire("warningCode", default=UNSET)
+    warning_code: int | UnsetType | None = UNSET
     """Numeric warning code (10001-10016 are documented)."""
 
-    warning_title: str | UnsetType | None = wire("warningTitle", default=UNSET)
+    warning_title: str | UnsetType | None = UNSET
     """Short title, e.g. INCORRECT_PHONE_FORMAT."""
 
-    warning_message: str | UnsetType | None = wire("warningMessage", default=UNSET)
+    warning_message: str | UnsetType | None = UNSET
     """Message."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1629,23 +1885,29 @@ class ExactSearchRequest(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/exact-search-request", 1)
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "first_name": "firstName",
+        "last_name": "lastName",
+        "customer_key": "customerKey",
+        "customer_guid_filter": "customerGuidFilter",
+    }
 
-    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    first_name: str | UnsetType = UNSET
     """First name to match."""
 
-    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    last_name: str | UnsetType = UNSET
     """Last name to match."""
 
-    email: str | UnsetType = wire("email", default=UNSET)
+    email: str | UnsetType = UNSET
     """Email address to match."""
 
-    phone: str | UnsetType = wire("phone", default=UNSET)
+    phone: str | UnsetType = UNSET
     """Phone number to match."""
 
-    customer_key: str | UnsetType = wire("customerKey", default=UNSET)
+    customer_key: str | UnsetType = UNSET
     """DMS customer key to match."""
 
-    customer_guid_filter: list[str] | UnsetType = wire("customerGuidFilter", default=UNSET)
+    customer_guid_filter: list[str] | UnsetType = UNSET
     """Only these customer UUIDs are searched."""
 
 
@@ -1658,16 +1920,16 @@ class ExactSearchResponse(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/exact-search-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
     """
 
-    customers: list[Customer] | UnsetType | None = wire("customers", default=UNSET)
+    customers: list[Customer] | UnsetType | None = UNSET
     """The customers found."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1682,11 +1944,15 @@ class GetCustomerLegacyRequest(Model):
         "mykaarma/get-customer-legacy-request", 1
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "requester_user_uuid": "requesterUserUUID",
+        "dealer_uuid_list": "dealerUUIDList",
+    }
 
-    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    requester_user_uuid: str | UnsetType = UNSET
     """Identifier of the myKaarma user making the request."""
 
-    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    dealer_uuid_list: list[str] | UnsetType = UNSET
     """Dealers whose data is returned."""
 
 
@@ -1701,28 +1967,32 @@ class GetCustomerLegacyResponse(Model):
         "mykaarma/get-customer-legacy-response", 1
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_info": "customerInfo",
+        "dealer_order_info_list": "dealerOrderInfoList",
+        "address_list_v2": "addressListV2",
+        "address_list": "addressList",
+    }
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
     """
 
-    customer_info: LegacyCustomerInfo | UnsetType | None = wire("customerInfo", default=UNSET)
+    customer_info: LegacyCustomerInfo | UnsetType | None = UNSET
     """The customer in the legacy minimal shape."""
 
-    dealer_order_info_list: list[LegacyDealerOrderInfo] | UnsetType | None = wire(
-        "dealerOrderInfoList", default=UNSET
-    )
+    dealer_order_info_list: list[LegacyDealerOrderInfo] | UnsetType | None = UNSET
     """The customer's orders."""
 
-    address_list_v2: list[CustomerAddress] | UnsetType | None = wire("addressListV2", default=UNSET)
+    address_list_v2: list[CustomerAddress] | UnsetType | None = UNSET
     """The customer's addresses (current shape)."""
 
-    address_list: list[JSON] | UnsetType | None = wire("addressList", default=UNSET)
+    address_list: list[JSON] | UnsetType | None = UNSET
     """
     The customer's addresses in an older shape (id, dealerID, line1, ...; cut off in the
     documentation, kept as it comes).
@@ -1740,39 +2010,40 @@ class LegacyCustomerInfo(Model):
         "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyCustomerInfo"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_key": "customerKey",
+        "dealer_id": "dealerId",
+        "secondary_customer_data": "secondaryCustomerData",
+    }
 
-    id: int | UnsetType | None = wire("id", default=UNSET)
+    id: int | UnsetType | None = UNSET
     """Numeric id."""
 
-    fname: str | UnsetType | None = wire("fname", default=UNSET)
+    fname: str | UnsetType | None = UNSET
     """First name."""
 
-    lname: str | UnsetType | None = wire("lname", default=UNSET)
+    lname: str | UnsetType | None = UNSET
     """Last name."""
 
-    customer_key: str | UnsetType | None = wire("customerKey", default=UNSET)
+    customer_key: str | UnsetType | None = UNSET
     """DMS key."""
 
-    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    uuid: str | UnsetType | None = UNSET
     """myKaarma's customer UUID."""
 
-    company: str | UnsetType | None = wire("company", default=UNSET)
+    company: str | UnsetType | None = UNSET
     """Company."""
 
-    dealer_id: int | UnsetType | None = wire("dealerId", default=UNSET)
+    dealer_id: int | UnsetType | None = UNSET
     """Numeric dealer id."""
 
-    communications: list[LegacyCommunication] | UnsetType | None = wire(
-        "communications", default=UNSET
-    )
+    communications: list[LegacyCommunication] | UnsetType | None = UNSET
     """Phones and emails."""
 
-    vehicles: list[LegacyVehicle] | UnsetType | None = wire("vehicles", default=UNSET)
+    vehicles: list[LegacyVehicle] | UnsetType | None = UNSET
     """Vehicles."""
 
-    secondary_customer_data: list[LegacySecondaryCustomer] | UnsetType | None = wire(
-        "secondaryCustomerData", default=UNSET
-    )
+    secondary_customer_data: list[LegacySecondaryCustomer] | UnsetType | None = UNSET
     """Customers merged into this one."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1787,20 +2058,25 @@ class LegacyCommunication(Model):
         "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyCommunication"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "comm_value": "commValue",
+        "comm_type": "commType",
+        "comm_label": "commLabel",
+    }
 
-    comm_value: str | UnsetType | None = wire("commValue", default=UNSET)
+    comm_value: str | UnsetType | None = UNSET
     """The number or address."""
 
-    comm_type: str | UnsetType | None = wire("commType", default=UNSET)
+    comm_type: str | UnsetType | None = UNSET
     """"P" for phone, "E" for email (a third-party reading)."""
 
-    comm_label: str | UnsetType | None = wire("commLabel", default=UNSET)
+    comm_label: str | UnsetType | None = UNSET
     """Label."""
 
-    preferred: bool | UnsetType | None = wire("preferred", default=UNSET)
+    preferred: bool | UnsetType | None = UNSET
     """Whether preferred."""
 
-    id: int | UnsetType | None = wire("id", default=UNSET)
+    id: int | UnsetType | None = UNSET
     """Numeric id."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1815,41 +2091,47 @@ class LegacyVehicle(Model):
         "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyVehicle"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "body_style": "bodyStyle",
+        "is_valid": "isValid",
+        "vehicle_key": "vehicleKey",
+        "image_url": "imageUrl",
+    }
 
-    model: str | UnsetType | None = wire("model", default=UNSET)
+    model: str | UnsetType | None = UNSET
     """Model."""
 
-    year: str | UnsetType | None = wire("year", default=UNSET)
+    year: str | UnsetType | None = UNSET
     """Year."""
 
-    make: str | UnsetType | None = wire("make", default=UNSET)
+    make: str | UnsetType | None = UNSET
     """Make."""
 
-    engine: str | UnsetType | None = wire("engine", default=UNSET)
+    engine: str | UnsetType | None = UNSET
     """Engine."""
 
-    body_style: str | UnsetType | None = wire("bodyStyle", default=UNSET)
+    body_style: str | UnsetType | None = UNSET
     """Body style."""
 
-    trim: str | UnsetType | None = wire("trim", default=UNSET)
+    trim: str | UnsetType | None = UNSET
     """Trim."""
 
-    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    vin: str | UnsetType | None = UNSET
     """VIN."""
 
-    id: int | UnsetType | None = wire("id", default=UNSET)
+    id: int | UnsetType | None = UNSET
     """Numeric id."""
 
-    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType | None = UNSET
     """Whether currently owned."""
 
-    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    uuid: str | UnsetType | None = UNSET
     """Vehicle UUID."""
 
-    vehicle_key: str | UnsetType | None = wire("vehicleKey", default=UNSET)
+    vehicle_key: str | UnsetType | None = UNSET
     """DMS key."""
 
-    image_url: str | UnsetType | None = wire("imageUrl", default=UNSET)
+    image_url: str | UnsetType | None = UNSET
     """Picture."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1864,20 +2146,24 @@ class LegacySecondaryCustomer(Model):
         "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacySecondaryCustomer"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_key": "customerKey",
+        "customer_id": "customerId",
+    }
 
-    fname: str | UnsetType | None = wire("fname", default=UNSET)
+    fname: str | UnsetType | None = UNSET
     """First name."""
 
-    lname: str | UnsetType | None = wire("lname", default=UNSET)
+    lname: str | UnsetType | None = UNSET
     """Last name."""
 
-    customer_key: str | UnsetType | None = wire("customerKey", default=UNSET)
+    customer_key: str | UnsetType | None = UNSET
     """DMS key."""
 
-    guid: str | UnsetType | None = wire("guid", default=UNSET)
+    guid: str | UnsetType | None = UNSET
     """Customer UUID."""
 
-    customer_id: int | UnsetType | None = wire("customerId", default=UNSET)
+    customer_id: int | UnsetType | None = UNSET
     """Numeric id."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1892,70 +2178,74 @@ class LegacyDealerOrderInfo(Model):
         "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyDealerOrderInfo"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "dealer_order_id": "dealerOrder_id",
+        "dealer_order_uuid": "dealerOrder_uuid",
+        "dealer_order_status_filter": "dealerOrderStatusFilter",
+        "dealer_associate_uuid": "dealerAssociate_uuid",
+    }
 
-    dealer_order_id: int | UnsetType | None = wire("dealerOrder_id", default=UNSET)
+    dealer_order_id: int | UnsetType | None = UNSET
     """Numeric order id."""
 
-    dealer_id: int | UnsetType | None = wire("dealer_id", default=UNSET)
+    dealer_id: int | UnsetType | None = UNSET
     """Numeric dealer id."""
 
-    customer_id: int | UnsetType | None = wire("customer_id", default=UNSET)
+    customer_id: int | UnsetType | None = UNSET
     """Numeric customer id."""
 
-    dealerassociate_id: int | UnsetType | None = wire("dealerassociate_id", default=UNSET)
+    dealerassociate_id: int | UnsetType | None = UNSET
     """Numeric advisor id."""
 
-    vehicle_id: int | UnsetType | None = wire("vehicle_id", default=UNSET)
+    vehicle_id: int | UnsetType | None = UNSET
     """Numeric vehicle id."""
 
-    order_number: str | UnsetType | None = wire("order_number", default=UNSET)
+    order_number: str | UnsetType | None = UNSET
     """Order number."""
 
-    order_type: str | UnsetType | None = wire("order_type", default=UNSET)
+    order_type: str | UnsetType | None = UNSET
     """Order type."""
 
-    order_date: str | UnsetType | None = wire("order_date", default=UNSET)
+    order_date: str | UnsetType | None = UNSET
     """Order date (format undocumented)."""
 
-    order_amount: float | UnsetType | None = wire("order_amount", default=UNSET)
+    order_amount: float | UnsetType | None = UNSET
     """Order amount, a JSON number in this legacy shape (not a decimal string)."""
 
-    order_status: str | UnsetType | None = wire("order_status", default=UNSET)
+    order_status: str | UnsetType | None = UNSET
     """Order status."""
 
-    description: str | UnsetType | None = wire("description", default=UNSET)
+    description: str | UnsetType | None = UNSET
     """Description."""
 
-    created_date: str | UnsetType | None = wire("created_date", default=UNSET)
+    created_date: str | UnsetType | None = UNSET
     """Created (format undocumented)."""
 
-    close_date: str | UnsetType | None = wire("close_date", default=UNSET)
+    close_date: str | UnsetType | None = UNSET
     """Closed (format undocumented)."""
 
-    dealer_order_uuid: str | UnsetType | None = wire("dealerOrder_uuid", default=UNSET)
+    dealer_order_uuid: str | UnsetType | None = UNSET
     """Order UUID."""
 
-    tag_or_hat: str | UnsetType | None = wire("tag_or_hat", default=UNSET)
+    tag_or_hat: str | UnsetType | None = UNSET
     """Tag or hat number."""
 
-    dealer_order_status_filter: list[str] | UnsetType | None = wire(
-        "dealerOrderStatusFilter", default=UNSET
-    )
+    dealer_order_status_filter: list[str] | UnsetType | None = UNSET
     """Status filter."""
 
-    updated_date: str | UnsetType | None = wire("updated_date", default=UNSET)
+    updated_date: str | UnsetType | None = UNSET
     """Updated (format undocumented)."""
 
-    transactions: list[LegacyTransaction] | UnsetType | None = wire("transactions", default=UNSET)
+    transactions: list[LegacyTransaction] | UnsetType | None = UNSET
     """Payment transactions."""
 
-    customer_uuid: str | UnsetType | None = wire("customer_uuid", default=UNSET)
+    customer_uuid: str | UnsetType | None = UNSET
     """Customer UUID."""
 
-    vehicle_uuid: str | UnsetType | None = wire("vehicle_uuid", default=UNSET)
+    vehicle_uuid: str | UnsetType | None = UNSET
     """Vehicle UUID."""
 
-    dealer_associate_uuid: str | UnsetType | None = wire("dealerAssociate_uuid", default=UNSET)
+    dealer_associate_uuid: str | UnsetType | None = UNSET
     """Advisor UUID."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1970,29 +2260,39 @@ class LegacyTransaction(Model):
         "mykaarma/get-customer-legacy-response", 1, "/$defs/LegacyTransaction"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "tender_data_id": "tenderDataId",
+        "dealer_order_id": "dealerOrderId",
+        "customer_id": "customerId",
+        "transaction_id": "transactionId",
+        "device_id": "deviceId",
+        "transaction_type_id": "transactionTypeId",
+        "transaction_amount": "transactionAmount",
+        "cc_number": "ccNumber",
+    }
 
-    tender_data_id: int | UnsetType | None = wire("tenderDataId", default=UNSET)
+    tender_data_id: int | UnsetType | None = UNSET
     """Id."""
 
-    dealer_order_id: int | UnsetType | None = wire("dealerOrderId", default=UNSET)
+    dealer_order_id: int | UnsetType | None = UNSET
     """Order id."""
 
-    customer_id: int | UnsetType | None = wire("customerId", default=UNSET)
+    customer_id: int | UnsetType | None = UNSET
     """Customer id."""
 
-    transaction_id: int | UnsetType | None = wire("transactionId", default=UNSET)
+    transaction_id: int | UnsetType | None = UNSET
     """Transaction id."""
 
-    device_id: int | UnsetType | None = wire("deviceId", default=UNSET)
+    device_id: int | UnsetType | None = UNSET
     """Device id."""
 
-    transaction_type_id: int | UnsetType | None = wire("transactionTypeId", default=UNSET)
+    transaction_type_id: int | UnsetType | None = UNSET
     """Transaction type id."""
 
-    transaction_amount: float | UnsetType | None = wire("transactionAmount", default=UNSET)
+    transaction_amount: float | UnsetType | None = UNSET
     """Amount, a JSON number in this legacy shape."""
 
-    cc_number: str | UnsetType | None = wire("ccNumber", default=UNSET)
+    cc_number: str | UnsetType | None = UNSET
     """Masked card number."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2010,26 +2310,31 @@ class MatchingCustomerRequest(Model):
         "mykaarma/matching-customer-request", 1
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "requester_user_uuid": "requesterUserUUID",
+        "dealer_uuid_list": "dealerUUIDList",
+        "validate_vin": "validateVin",
+    }
 
-    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    requester_user_uuid: str | UnsetType = UNSET
     """
     Identifier of the myKaarma user making the request (older documentation revisions and the
     API reference; undescribed).
     """
 
-    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    dealer_uuid_list: list[str] | UnsetType = UNSET
     """
     Dealers the customer is shared with (older documentation revisions and the API reference;
     undescribed).
     """
 
-    customer: CreateCustomer = wire("customer")
+    customer: CreateCustomer
     """The customer."""
 
-    vehicles: list[CustomerVehicleInput] | UnsetType = wire("vehicles", default=UNSET)
+    vehicles: list[CustomerVehicleInput] | UnsetType = UNSET
     """The customer's vehicles. Sent beside customer, not inside it."""
 
-    validate_vin: bool | UnsetType = wire("validateVin", default=UNSET)
+    validate_vin: bool | UnsetType = UNSET
     """
     When true, myKaarma rejects vehicles with an invalid VIN (and, reportedly, drops VINs with a
     wrong check digit without an error).
@@ -2047,19 +2352,20 @@ class MatchingCustomerResponse(Model):
         "mykaarma/matching-customer-response", 1
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_with_vehicles": "customerWithVehicles"
+    }
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
     """
 
-    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = wire(
-        "customerWithVehicles", default=UNSET
-    )
+    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = UNSET
     """The customer and its vehicles."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2079,28 +2385,28 @@ class Order(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    type: Literal["RO", "PO"] | str = wire("type")
+    type: Literal["RO", "PO"] | str
     """
     Order type: "RO" for a service/repair order; "PO" (parts order) exists in the search API. A
     value outside this list is kept on load and reported as a warning.
     """
 
-    header: OrderHeader = wire("header")
+    header: OrderHeader
     """Header metadata of the order."""
 
-    vehicle: OrderVehicle | UnsetType | None = wire("vehicle", default=UNSET)
+    vehicle: OrderVehicle | UnsetType | None = UNSET
     """The vehicle of the order; null or absent for an order created without a vehicle."""
 
-    customer: OrderCustomer | UnsetType | None = wire("customer", default=UNSET)
+    customer: OrderCustomer | UnsetType | None = UNSET
     """
     The customer of the order. Decision: optional and nullable inbound (required on create, but
     a missing key is read as null).
     """
 
-    jobs: list[OrderJob] | UnsetType | None = wire("jobs", default=UNSET)
+    jobs: list[OrderJob] | UnsetType | None = UNSET
     """Labor lines (jobs) of the order."""
 
-    mls: list[OrderMls] | UnsetType | None = wire("mls", default=UNSET)
+    mls: list[OrderMls] | UnsetType | None = UNSET
     """MLS entries of the order."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2118,20 +2424,80 @@ class OrderHeader(Model):
         "mykaarma/order", 1, "/$defs/OrderHeader"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "order_number": "orderNumber",
+        "service_account": "serviceAccount",
+        "accounting_account": "accountingAccount",
+        "dms_status": "dmsStatus",
+        "dept_type": "deptType",
+        "advisor_number": "advisorNumber",
+        "advisor_name": "advisorName",
+        "dealer_associate_uuid": "dealerAssociateUuid",
+        "original_associate_uuid": "originalAssociateUUID",
+        "tag_number": "tagNumber",
+        "appointment_number": "appointmentNumber",
+        "mileage_in": "mileageIn",
+        "mileage_out": "mileageOut",
+        "order_date": "orderDate",
+        "order_time": "orderTime",
+        "close_date": "closeDate",
+        "close_time": "closeTime",
+        "promised_date": "promisedDate",
+        "promised_time": "promisedTime",
+        "void_date": "voidDate",
+        "pay_types": "payTypes",
+        "invoice_total": "invoiceTotal",
+        "sold_hours": "soldHours",
+        "actual_hours": "actualHours",
+        "labor_cost": "laborCost",
+        "labor_sale": "laborSale",
+        "labor_sale_customer": "laborSaleCustomer",
+        "labor_sale_internal": "laborSaleInternal",
+        "labor_sale_warranty": "laborSaleWarranty",
+        "parts_cost": "partsCost",
+        "parts_cost_customer": "partsCostCustomer",
+        "parts_cost_internal": "partsCostInternal",
+        "parts_cost_warranty": "partsCostWarranty",
+        "parts_sale": "partsSale",
+        "parts_sale_customer": "partsSaleCustomer",
+        "parts_sale_internal": "partsSaleInternal",
+        "parts_sale_warranty": "partsSaleWarranty",
+        "lube_sale": "lubeSale",
+        "lube_sale_customer": "lubeSaleCustomer",
+        "lube_sale_internal": "lubeSaleInternal",
+        "lube_sale_warranty": "lubeSaleWarranty",
+        "misc_sale": "miscSale",
+        "misc_sale_customer": "miscSaleCustomer",
+        "misc_sale_internal": "miscSaleInternal",
+        "misc_sale_warranty": "miscSaleWarranty",
+        "sublet_sale": "subletSale",
+        "sublet_sale_customer": "subletSaleCustomer",
+        "sublet_sale_internal": "subletSaleInternal",
+        "sublet_sale_warranty": "subletSaleWarranty",
+        "customer_pay_amount": "customerPayAmount",
+        "customer_pay_state_tax": "customerPayStateTax",
+        "internal_pay_amount": "internalPayAmount",
+        "warranty_pay_amount": "warrantyPayAmount",
+        "stock_number": "stockNumber",
+        "invoice_url": "invoiceURL",
+        "is_internal": "isInternal",
+        "is_voided": "isVoided",
+        "myk_created_date": "mykCreatedDate",
+    }
 
-    order_number: str = wire("orderNumber")
+    order_number: str
     """
     Unique identifier for the order (the repair-order number in the DMS), e.g. "mykTestRO1122".
     Always present.
     """
 
-    service_account: str | UnsetType | None = wire("serviceAccount", default=UNSET)
+    service_account: str | UnsetType | None = UNSET
     """Account associated with the service in the DMS."""
 
-    accounting_account: str | UnsetType | None = wire("accountingAccount", default=UNSET)
+    accounting_account: str | UnsetType | None = UNSET
     """Account used for accounting purposes in the DMS."""
 
-    status: Literal["O", "P", "C"] | str = wire("status")
+    status: Literal["O", "P", "C"] | str
     """
     myKaarma status of the order as a letter: O (opened), P (pre-invoiced), C (closed).
     Decision: reads, events and search use these letters while the create request takes
@@ -2139,94 +2505,94 @@ class OrderHeader(Model):
     the two vocabularies. A letter outside this list is kept on load and reported as a warning.
     """
 
-    dms_status: str | UnsetType | None = wire("dmsStatus", default=UNSET)
+    dms_status: str | UnsetType | None = UNSET
     """
     Status of the order in the DMS: a free-form DMS code (e.g. "O", "C97"), not an enum. It can
     disagree with status (the event example has status "C" with dmsStatus "O").
     """
 
-    dept_type: str | UnsetType | None = wire("deptType", default=UNSET)
+    dept_type: str | UnsetType | None = UNSET
     """Type of department handling the order."""
 
-    advisor_number: str | UnsetType | None = wire("advisorNumber", default=UNSET)
+    advisor_number: str | UnsetType | None = UNSET
     """Identifier for the service advisor in the DMS to which the RO is assigned."""
 
-    advisor_name: str | UnsetType | None = wire("advisorName", default=UNSET)
+    advisor_name: str | UnsetType | None = UNSET
     """Name of the service advisor."""
 
-    dealer_associate_uuid: str | UnsetType | None = wire("dealerAssociateUuid", default=UNSET)
+    dealer_associate_uuid: str | UnsetType | None = UNSET
     """
     myKaarma identifier of the dealer associate the RO is assigned to (64 lowercase hex
     characters in the examples; the format is undocumented and not validated). The create
     request's assignedUserUuid is returned here.
     """
 
-    original_associate_uuid: str | UnsetType | None = wire("originalAssociateUUID", default=UNSET)
+    original_associate_uuid: str | UnsetType | None = UNSET
     """
     Identifier of the originally assigned dealer associate (undocumented; null in the event
     example). Note the wire spelling UUID.
     """
 
-    tag_number: str | UnsetType | None = wire("tagNumber", default=UNSET)
+    tag_number: str | UnsetType | None = UNSET
     """Identifier for the vehicle tag."""
 
-    appointment_number: str | UnsetType | None = wire("appointmentNumber", default=UNSET)
+    appointment_number: str | UnsetType | None = UNSET
     """Appointment Number (generated in the DMS) associated with RO."""
 
-    mileage_in: str | UnsetType | None = wire("mileageIn", default=UNSET)
+    mileage_in: str | UnsetType | None = UNSET
     """Mileage of the vehicle when it arrived, as a string (e.g. "25000")."""
 
-    mileage_out: str | UnsetType | None = wire("mileageOut", default=UNSET)
+    mileage_out: str | UnsetType | None = UNSET
     """Mileage of the vehicle when it left, as a string (e.g. "25012")."""
 
-    order_date: str | UnsetType | None = wire("orderDate", default=UNSET)
+    order_date: str | UnsetType | None = UNSET
     """
     Date when the order was created, yyyy-MM-dd (UTC). Decision: reads and events call this
     orderDate while the create request calls it createDate; the two are the same instant and are
     mapped explicitly.
     """
 
-    order_time: str | UnsetType | None = wire("orderTime", default=UNSET)
+    order_time: str | UnsetType | None = UNSET
     """
     Time when the order was created, HH:mm:ss (UTC). Decision: the create request calls this
     createTime (see orderDate).
     """
 
-    close_date: str | UnsetType | None = wire("closeDate", default=UNSET)
+    close_date: str | UnsetType | None = UNSET
     """Date when the order was closed, yyyy-MM-dd (UTC)."""
 
-    close_time: str | UnsetType | None = wire("closeTime", default=UNSET)
+    close_time: str | UnsetType | None = UNSET
     """Time when the order was closed, HH:mm:ss."""
 
-    promised_date: str | UnsetType | None = wire("promisedDate", default=UNSET)
+    promised_date: str | UnsetType | None = UNSET
     """Date by which the service is promised to be completed, yyyy-MM-dd (UTC)."""
 
-    promised_time: str | UnsetType | None = wire("promisedTime", default=UNSET)
+    promised_time: str | UnsetType | None = UNSET
     """Time by which the service is promised to be completed, HH:mm:ss (UTC)."""
 
-    void_date: str | UnsetType | None = wire("voidDate", default=UNSET)
+    void_date: str | UnsetType | None = UNSET
     """
     Date when the order was voided (null in the event example). Decision: the create page
     specifies voidDate as "yyyy-MM-dd HH:mm:ss" while every other date is yyyy-MM-dd, so inbound
     either form is accepted (the calendar is checked only to month 01-12 / day 01-31).
     """
 
-    waiter: Literal["Y", "N"] | str | UnsetType | None = wire("waiter", default=UNSET)
+    waiter: YnFlagOrNull | str | UnsetType | None = UNSET
     """
     Indicates if the customer is waiting for the service. "Y"/"N" (the ynFlag values; null
     allowed).
     """
 
-    rental: Literal["Y", "N"] | str | UnsetType | None = wire("rental", default=UNSET)
+    rental: YnFlagOrNull | str | UnsetType | None = UNSET
     """Indicates if a rental vehicle is provided. "Y"/"N" (the ynFlag values; null allowed)."""
 
-    pay_types: str | UnsetType | None = wire("payTypes", default=UNSET)
+    pay_types: str | UnsetType | None = UNSET
     """
     Pay types present on the order, e.g. "C--" (undocumented; it looks like a positional C/W/I
     mask, unverified). Kept as a free string.
     """
 
-    invoice_total: str | UnsetType | None = wire("invoiceTotal", default=UNSET)
+    invoice_total: str | UnsetType | None = UNSET
     """
     Invoice total of the order (undocumented; null in the event example). A decimal string such
     as "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
@@ -2234,7 +2600,7 @@ class OrderHeader(Model):
     inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    estimate: str | UnsetType | None = wire("estimate", default=UNSET)
+    estimate: str | UnsetType | None = UNSET
     """
     Estimate for the order (undocumented; null in the event example). A decimal string such as
     "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
@@ -2242,16 +2608,16 @@ class OrderHeader(Model):
     inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    sold_hours: str | UnsetType | None = UNSET
     """
     Number of hours sold for the service (no format documented; examples use decimals such as
     "1.50").
     """
 
-    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    actual_hours: str | UnsetType | None = UNSET
     """Actual hours spent on the service (no format documented)."""
 
-    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    labor_cost: str | UnsetType | None = UNSET
     """
     Cost of labor for the service. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2259,7 +2625,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    labor_sale: str | UnsetType | None = UNSET
     """
     Sale amount for labor. A decimal string such as "488.14". Decision: the create page's "up to
     2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2267,7 +2633,7 @@ class OrderHeader(Model):
     reports money.amount if it cannot convert).
     """
 
-    labor_sale_customer: str | UnsetType | None = wire("laborSaleCustomer", default=UNSET)
+    labor_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for labor charged to the customer. A decimal string such as "488.14". Decision:
     the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2275,7 +2641,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    labor_sale_internal: str | UnsetType | None = wire("laborSaleInternal", default=UNSET)
+    labor_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal labor. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2283,7 +2649,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    labor_sale_warranty: str | UnsetType | None = wire("laborSaleWarranty", default=UNSET)
+    labor_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for labor under warranty. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2291,7 +2657,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    parts_cost: str | UnsetType | None = wire("partsCost", default=UNSET)
+    parts_cost: str | UnsetType | None = UNSET
     """
     Cost of parts used in the service. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2299,7 +2665,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    parts_cost_customer: str | UnsetType | None = wire("partsCostCustomer", default=UNSET)
+    parts_cost_customer: str | UnsetType | None = UNSET
     """
     Cost of parts charged to the customer. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2307,7 +2673,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    parts_cost_internal: str | UnsetType | None = wire("partsCostInternal", default=UNSET)
+    parts_cost_internal: str | UnsetType | None = UNSET
     """
     Cost of parts for internal use. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2315,7 +2681,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    parts_cost_warranty: str | UnsetType | None = wire("partsCostWarranty", default=UNSET)
+    parts_cost_warranty: str | UnsetType | None = UNSET
     """
     Cost of parts under warranty. A decimal string such as "488.14". Decision: the create page's
     "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are
@@ -2323,7 +2689,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    parts_sale: str | UnsetType | None = UNSET
     """
     Sale amount for parts. A decimal string such as "488.14". Decision: the create page's "up to
     2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2331,7 +2697,7 @@ class OrderHeader(Model):
     reports money.amount if it cannot convert).
     """
 
-    parts_sale_customer: str | UnsetType | None = wire("partsSaleCustomer", default=UNSET)
+    parts_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for parts charged to the customer. A decimal string such as "488.14". Decision:
     the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2339,7 +2705,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    parts_sale_internal: str | UnsetType | None = wire("partsSaleInternal", default=UNSET)
+    parts_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal parts. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2347,7 +2713,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    parts_sale_warranty: str | UnsetType | None = wire("partsSaleWarranty", default=UNSET)
+    parts_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for parts under warranty. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2355,7 +2721,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    lube_sale: str | UnsetType | None = wire("lubeSale", default=UNSET)
+    lube_sale: str | UnsetType | None = UNSET
     """
     Sale amount for lubricants. A decimal string such as "488.14". Decision: the create page's
     "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are
@@ -2363,7 +2729,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    lube_sale_customer: str | UnsetType | None = wire("lubeSaleCustomer", default=UNSET)
+    lube_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for lubricants charged to the customer. A decimal string such as "488.14".
     Decision: the create page's "up to 2 decimal places" rule is a rule for what we send; orders
@@ -2371,7 +2737,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    lube_sale_internal: str | UnsetType | None = wire("lubeSaleInternal", default=UNSET)
+    lube_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal lubricants. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2379,7 +2745,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    lube_sale_warranty: str | UnsetType | None = wire("lubeSaleWarranty", default=UNSET)
+    lube_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for lubricants under warranty. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2387,7 +2753,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    misc_sale: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2395,7 +2761,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    misc_sale_customer: str | UnsetType | None = wire("miscSaleCustomer", default=UNSET)
+    misc_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items charged to the customer. A decimal string such as
     "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
@@ -2403,7 +2769,7 @@ class OrderHeader(Model):
     inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    misc_sale_internal: str | UnsetType | None = wire("miscSaleInternal", default=UNSET)
+    misc_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal miscellaneous items. A decimal string such as "488.14". Decision:
     the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2411,7 +2777,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    misc_sale_warranty: str | UnsetType | None = wire("miscSaleWarranty", default=UNSET)
+    misc_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items under warranty. A decimal string such as "488.14".
     Decision: the create page's "up to 2 decimal places" rule is a rule for what we send; orders
@@ -2419,7 +2785,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    sublet_sale: str | UnsetType | None = wire("subletSale", default=UNSET)
+    sublet_sale: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items under warranty. (sic: the docs repeat miscSaleWarranty's
     text here; the field is the sublet sale amount.) A decimal string such as "488.14".
@@ -2428,7 +2794,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    sublet_sale_customer: str | UnsetType | None = wire("subletSaleCustomer", default=UNSET)
+    sublet_sale_customer: str | UnsetType | None = UNSET
     """
     Sale amount for sublet services charged to the customer. A decimal string such as "488.14".
     Decision: the create page's "up to 2 decimal places" rule is a rule for what we send; orders
@@ -2436,7 +2802,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    sublet_sale_internal: str | UnsetType | None = wire("subletSaleInternal", default=UNSET)
+    sublet_sale_internal: str | UnsetType | None = UNSET
     """
     Sale amount for internal sublet services. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2444,7 +2810,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    sublet_sale_warranty: str | UnsetType | None = wire("subletSaleWarranty", default=UNSET)
+    sublet_sale_warranty: str | UnsetType | None = UNSET
     """
     Sale amount for sublet services under warranty. A decimal string such as "488.14". Decision:
     the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2452,7 +2818,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    customer_pay_amount: str | UnsetType | None = wire("customerPayAmount", default=UNSET)
+    customer_pay_amount: str | UnsetType | None = UNSET
     """
     Total amount payable by the customer. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2460,7 +2826,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    customer_pay_state_tax: str | UnsetType | None = wire("customerPayStateTax", default=UNSET)
+    customer_pay_state_tax: str | UnsetType | None = UNSET
     """
     State tax amount payable by the customer. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2468,7 +2834,7 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    internal_pay_amount: str | UnsetType | None = wire("internalPayAmount", default=UNSET)
+    internal_pay_amount: str | UnsetType | None = UNSET
     """
     Total internal charges. A decimal string such as "488.14". Decision: the create page's "up
     to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2476,7 +2842,7 @@ class OrderHeader(Model):
     reports money.amount if it cannot convert).
     """
 
-    warranty_pay_amount: str | UnsetType | None = wire("warrantyPayAmount", default=UNSET)
+    warranty_pay_amount: str | UnsetType | None = UNSET
     """
     Total amount covered by warranty. A decimal string such as "488.14". Decision: the create
     page's "up to 2 decimal places" rule is a rule for what we send; orders that come from the
@@ -2484,22 +2850,22 @@ class OrderHeader(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    description: str | UnsetType | None = wire("description", default=UNSET)
+    description: str | UnsetType | None = UNSET
     """Description of the order."""
 
-    stock_number: str | UnsetType | None = wire("stockNumber", default=UNSET)
+    stock_number: str | UnsetType | None = UNSET
     """Stock number (undocumented; null in the event example)."""
 
-    invoice_url: str | UnsetType | None = wire("invoiceURL", default=UNSET)
+    invoice_url: str | UnsetType | None = UNSET
     """URL of the invoice (undocumented; null in the event example). Note the wire spelling URL."""
 
-    is_internal: bool | UnsetType | None = wire("isInternal", default=UNSET)
+    is_internal: bool | UnsetType | None = UNSET
     """Whether the order is internal. A JSON boolean, not "Y"/"N"."""
 
-    is_voided: bool | UnsetType | None = wire("isVoided", default=UNSET)
+    is_voided: bool | UnsetType | None = UNSET
     """Whether the order is voided. A JSON boolean, not "Y"/"N"."""
 
-    myk_created_date: str | UnsetType | None = wire("mykCreatedDate", default=UNSET)
+    myk_created_date: str | UnsetType | None = UNSET
     """
     When the order was created in myKaarma, "yyyy-MM-dd HH:mm:ss" with a space (e.g. "2025-09-27
     23:28:53"; timezone undocumented; the calendar is checked only to month 01-12 / day 01-31).
@@ -2517,32 +2883,33 @@ class OrderVehicle(Model):
         "mykaarma/order", 1, "/$defs/OrderVehicle"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"license_plate": "licensePlate"}
 
-    uuid: str = wire("uuid")
+    uuid: str
     """
     Unique identifier issued by mykaarma for the vehicle (43-45 alphanumeric characters in
     examples; not validated).
     """
 
-    key: str | UnsetType | None = wire("key", default=UNSET)
+    key: str | UnsetType | None = UNSET
     """Key of the vehicle in the DMS."""
 
-    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    vin: str | UnsetType | None = UNSET
     """
     Vehicle identification number (not validated: myKaarma and DMS data may carry non-standard
     VINs).
     """
 
-    make: str | UnsetType | None = wire("make", default=UNSET)
+    make: str | UnsetType | None = UNSET
     """Make of the vehicle, e.g. "GMC"."""
 
-    model: str | UnsetType | None = wire("model", default=UNSET)
+    model: str | UnsetType | None = UNSET
     """Model of the vehicle, e.g. "Sierra 3500HD"."""
 
-    color: str | UnsetType | None = wire("color", default=UNSET)
+    color: str | UnsetType | None = UNSET
     """Color of the vehicle."""
 
-    license_plate: str | UnsetType | None = wire("licensePlate", default=UNSET)
+    license_plate: str | UnsetType | None = UNSET
     """License plate of the vehicle."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2557,19 +2924,23 @@ class OrderCustomer(Model):
         "mykaarma/order", 1, "/$defs/OrderCustomer"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "first_name": "firstName",
+        "last_name": "lastName",
+    }
 
-    uuid: str = wire("uuid")
+    uuid: str
     """
     Unique identifier issued by mykaarma for the customer (not validated beyond being a string).
     """
 
-    first_name: str | UnsetType | None = wire("firstName", default=UNSET)
+    first_name: str | UnsetType | None = UNSET
     """First name of the customer."""
 
-    last_name: str | UnsetType | None = wire("lastName", default=UNSET)
+    last_name: str | UnsetType | None = UNSET
     """Last name of the customer."""
 
-    key: str | UnsetType | None = wire("key", default=UNSET)
+    key: str | UnsetType | None = UNSET
     """Key of the customer in the DMS."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2582,39 +2953,62 @@ class OrderJob(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderJob")
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "job_identifier": "jobIdentifier",
+        "job_number_string": "jobNumberString",
+        "lop_seq_number": "lopSeqNumber",
+        "labor_op_code": "laborOpCode",
+        "labor_op_code_desc": "laborOpCodeDesc",
+        "labor_type": "laborType",
+        "dms_labor_type": "dmsLaborType",
+        "service_type": "serviceType",
+        "job_total": "jobTotal",
+        "labor_sale": "laborSale",
+        "sold_hours": "soldHours",
+        "actual_hours": "actualHours",
+        "parts_sale": "partsSale",
+        "misc_sale": "miscSale",
+        "shop_charge": "shopCharge",
+        "booker_no": "bookerNo",
+        "dispatch_line_status": "dispatchLineStatus",
+        "tech_nos": "techNos",
+        "campaign_code": "campaignCode",
+        "add_on_line": "addOnLine",
+        "tech_hours": "techHours",
+    }
 
-    job_identifier: str | UnsetType | None = wire("jobIdentifier", default=UNSET)
+    job_identifier: str | UnsetType | None = UNSET
     """Unique identifier for the line + labor operation. Example "A-1","B-2"."""
 
-    job_number_string: str = wire("jobNumberString")
+    job_number_string: str
     """
     Unique identifier for the line. Example "A","B","C" (required on create, so always present).
     """
 
-    lop_seq_number: str | UnsetType | None = wire("lopSeqNumber", default=UNSET)
+    lop_seq_number: str | UnsetType | None = UNSET
     """Sequence number for the labor operation. Example "1","2","3"."""
 
-    labor_op_code: str = wire("laborOpCode")
+    labor_op_code: str
     """
     Code for the labor operation. Example "OIL", "10K" (required on create, so always present).
     """
 
-    labor_op_code_desc: str | UnsetType | None = wire("laborOpCodeDesc", default=UNSET)
+    labor_op_code_desc: str | UnsetType | None = UNSET
     """Description of the labor operation."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """
     Type of labor performed. Preferred values are "C"/"W"/"I" (customer pay, warranty,
     internal); not enforced.
     """
 
-    dms_labor_type: str | UnsetType | None = wire("dmsLaborType", default=UNSET)
+    dms_labor_type: str | UnsetType | None = UNSET
     """Raw labor type of the DMS, e.g. "CPM" (free-form; laborType carries the C/W/I letter)."""
 
-    service_type: str | UnsetType | None = wire("serviceType", default=UNSET)
+    service_type: str | UnsetType | None = UNSET
     """Service type of the job (undocumented; "" in the event example)."""
 
-    job_total: str | UnsetType | None = wire("jobTotal", default=UNSET)
+    job_total: str | UnsetType | None = UNSET
     """
     Total of the job (in the event example jobTotal = laborSale + partsSale + miscSale: 256.50 +
     231.64 + 0.00 = 488.14). A decimal string such as "488.14". Decision: the create page's "up
@@ -2623,7 +3017,7 @@ class OrderJob(Model):
     reports money.amount if it cannot convert).
     """
 
-    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    labor_sale: str | UnsetType | None = UNSET
     """
     Sale amount for the labor. A decimal string such as "488.14". Decision: the create page's
     "up to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are
@@ -2631,13 +3025,13 @@ class OrderJob(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    sold_hours: str | UnsetType | None = UNSET
     """Number of hours sold for the job (no format documented; e.g. "1.50")."""
 
-    actual_hours: str | UnsetType | None = wire("actualHours", default=UNSET)
+    actual_hours: str | UnsetType | None = UNSET
     """Actual hours spent on the job (no format documented; e.g. "1.11")."""
 
-    parts_sale: str | UnsetType | None = wire("partsSale", default=UNSET)
+    parts_sale: str | UnsetType | None = UNSET
     """
     Sale amount for parts used in the job. A decimal string such as "488.14". Decision: the
     create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2645,7 +3039,7 @@ class OrderJob(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    misc_sale: str | UnsetType | None = wire("miscSale", default=UNSET)
+    misc_sale: str | UnsetType | None = UNSET
     """
     Sale amount for miscellaneous items in the job. A decimal string such as "488.14". Decision:
     the create page's "up to 2 decimal places" rule is a rule for what we send; orders that come
@@ -2653,7 +3047,7 @@ class OrderJob(Model):
     (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    shop_charge: str | UnsetType | None = wire("shopCharge", default=UNSET)
+    shop_charge: str | UnsetType | None = UNSET
     """
     Shop charge of the job (undocumented; null in the event example). A decimal string such as
     "488.14". Decision: the create page's "up to 2 decimal places" rule is a rule for what we
@@ -2661,13 +3055,13 @@ class OrderJob(Model):
     inbound (dealerbridge.money.amount_to_cents reports money.amount if it cannot convert).
     """
 
-    booker_no: str | UnsetType | None = wire("bookerNo", default=UNSET)
+    booker_no: str | UnsetType | None = UNSET
     """Booker number for the job."""
 
-    dispatch_line_status: str | UnsetType | None = wire("dispatchLineStatus", default=UNSET)
+    dispatch_line_status: str | UnsetType | None = UNSET
     """Status of the dispatch line: a free-form DMS code (e.g. "C93"), not an enum."""
 
-    tech_nos: str | UnsetType | None = wire("techNos", default=UNSET)
+    tech_nos: str | UnsetType | None = UNSET
     """
     Identifier(s) of the technician(s) in the DMS who performed the job. Decision: reads and
     events carry techNos (plural) where the create request takes techNo; it may hold several
@@ -2675,28 +3069,28 @@ class OrderJob(Model):
     techHours[].techNo, when sent, gives one technician per entry.
     """
 
-    campaign_code: str | UnsetType | None = wire("campaignCode", default=UNSET)
+    campaign_code: str | UnsetType | None = UNSET
     """Code for any applicable campaign."""
 
-    add_on_line: Literal["Y", "N"] | str | UnsetType | None = wire("addOnLine", default=UNSET)
+    add_on_line: YnFlagOrNull | str | UnsetType | None = UNSET
     """Whether the job is an add-on line. "Y"/"N" (the ynFlag values; null allowed)."""
 
-    estimates: OrderJobEstimates | UnsetType | None = wire("estimates", default=UNSET)
+    estimates: OrderJobEstimates | UnsetType | None = UNSET
     """Estimated amounts of the job."""
 
-    parts: list[OrderPart] | UnsetType | None = wire("parts", default=UNSET)
+    parts: list[OrderPart] | UnsetType | None = UNSET
     """Parts of the job."""
 
-    gog: list[OrderGasOilGrease] | UnsetType | None = wire("gog", default=UNSET)
+    gog: list[OrderGasOilGrease] | UnsetType | None = UNSET
     """Gas, oil and grease (GOG) items of the job."""
 
-    tech_hours: list[OrderTechHours] | UnsetType | None = wire("techHours", default=UNSET)
+    tech_hours: list[OrderTechHours] | UnsetType | None = UNSET
     """Hours per technician of the job."""
 
-    ccc: OrderComplaintCauseCorrection | UnsetType | None = wire("ccc", default=UNSET)
+    ccc: OrderComplaintCauseCorrection | UnsetType | None = UNSET
     """Complaint, cause and correction of the job."""
 
-    comments: list[OrderComment] | UnsetType | None = wire("comments", default=UNSET)
+    comments: list[OrderComment] | UnsetType | None = UNSET
     """Comments on the job."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2711,8 +3105,17 @@ class OrderJobEstimates(Model):
         "mykaarma/order", 1, "/$defs/OrderJobEstimates"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "labor_estimate": "laborEstimate",
+        "parts_estimate": "partsEstimate",
+        "service_estimate": "serviceEstimate",
+        "tax_estimate": "taxEstimate",
+        "lube_estimate": "lubeEstimate",
+        "misc_estimate": "miscEstimate",
+        "sublet_estimate": "subletEstimate",
+    }
 
-    labor_estimate: str | UnsetType | None = wire("laborEstimate", default=UNSET)
+    labor_estimate: str | UnsetType | None = UNSET
     """
     Labor estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
     decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2720,7 +3123,7 @@ class OrderJobEstimates(Model):
     reports money.amount if it cannot convert).
     """
 
-    parts_estimate: str | UnsetType | None = wire("partsEstimate", default=UNSET)
+    parts_estimate: str | UnsetType | None = UNSET
     """
     Parts estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
     decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2728,7 +3131,7 @@ class OrderJobEstimates(Model):
     reports money.amount if it cannot convert).
     """
 
-    service_estimate: str | UnsetType | None = wire("serviceEstimate", default=UNSET)
+    service_estimate: str | UnsetType | None = UNSET
     """
     Service estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
     decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2736,7 +3139,7 @@ class OrderJobEstimates(Model):
     reports money.amount if it cannot convert).
     """
 
-    tax_estimate: str | UnsetType | None = wire("taxEstimate", default=UNSET)
+    tax_estimate: str | UnsetType | None = UNSET
     """
     Tax estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
     decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2744,7 +3147,7 @@ class OrderJobEstimates(Model):
     reports money.amount if it cannot convert).
     """
 
-    lube_estimate: str | UnsetType | None = wire("lubeEstimate", default=UNSET)
+    lube_estimate: str | UnsetType | None = UNSET
     """
     Lubricants estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
     decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2752,7 +3155,7 @@ class OrderJobEstimates(Model):
     reports money.amount if it cannot convert).
     """
 
-    misc_estimate: str | UnsetType | None = wire("miscEstimate", default=UNSET)
+    misc_estimate: str | UnsetType | None = UNSET
     """
     Miscellaneous estimate. A decimal string such as "488.14". Decision: the create page's "up
     to 2 decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2760,7 +3163,7 @@ class OrderJobEstimates(Model):
     reports money.amount if it cannot convert).
     """
 
-    sublet_estimate: str | UnsetType | None = wire("subletEstimate", default=UNSET)
+    sublet_estimate: str | UnsetType | None = UNSET
     """
     Sublet estimate. A decimal string such as "488.14". Decision: the create page's "up to 2
     decimal places" rule is a rule for what we send; orders that come from the DMS are not
@@ -2780,32 +3183,41 @@ class OrderPart(Model):
         "mykaarma/order", 1, "/$defs/OrderPart"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "part_number": "partNumber",
+        "seq_no": "seqNo",
+        "quantity_ordered": "quantityOrdered",
+        "quantity_sold": "quantitySold",
+        "sale_price": "salePrice",
+        "sale_total": "saleTotal",
+        "labor_type": "laborType",
+    }
 
-    part_number: str = wire("partNumber")
+    part_number: str
     """Number identifying the part (required on create for every part, so always present)."""
 
-    description: str | UnsetType | None = wire("description", default=UNSET)
+    description: str | UnsetType | None = UNSET
     """Description of the part."""
 
-    seq_no: str | UnsetType | None = wire("seqNo", default=UNSET)
+    seq_no: str | UnsetType | None = UNSET
     """Sequence number for the part."""
 
-    quantity_ordered: str | UnsetType | None = wire("quantityOrdered", default=UNSET)
+    quantity_ordered: str | UnsetType | None = UNSET
     """Quantity of the part ordered, as a string (e.g. "1")."""
 
-    quantity_sold: str | UnsetType | None = wire("quantitySold", default=UNSET)
+    quantity_sold: str | UnsetType | None = UNSET
     """Quantity of the part sold, as a string."""
 
-    cost: str | UnsetType | None = wire("cost", default=UNSET)
+    cost: str | UnsetType | None = UNSET
     """Cost of the part (no format documented)."""
 
-    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    sale_price: str | UnsetType | None = UNSET
     """Sale price of the part (no format documented; e.g. "12.50")."""
 
-    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    sale_total: str | UnsetType | None = UNSET
     """Total sale amount for the part (no format documented)."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor associated with the part (e.g. "C")."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2818,26 +3230,34 @@ class OrderGasOilGrease(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderGog")
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "item_type": "itemType",
+        "item_description": "itemDescription",
+        "job_number": "jobNumber",
+        "sale_total": "saleTotal",
+        "sale_price": "salePrice",
+        "labor_type": "laborType",
+    }
 
-    item_type: str | UnsetType | None = wire("itemType", default=UNSET)
+    item_type: str | UnsetType | None = UNSET
     """Type of item in the GOG."""
 
-    item_description: str | UnsetType | None = wire("itemDescription", default=UNSET)
+    item_description: str | UnsetType | None = UNSET
     """Description of the item."""
 
-    job_number: str | UnsetType | None = wire("jobNumber", default=UNSET)
+    job_number: str | UnsetType | None = UNSET
     """Job number associated with the item."""
 
-    quantity: str | UnsetType | None = wire("quantity", default=UNSET)
+    quantity: str | UnsetType | None = UNSET
     """Quantity of the item."""
 
-    sale_total: str | UnsetType | None = wire("saleTotal", default=UNSET)
+    sale_total: str | UnsetType | None = UNSET
     """Total sale amount for the item (no format documented)."""
 
-    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    sale_price: str | UnsetType | None = UNSET
     """Sale price of the item (no format documented)."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor associated with the item."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2852,26 +3272,35 @@ class OrderTechHours(Model):
         "mykaarma/order", 1, "/$defs/OrderTechHours"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "tech_no": "techNo",
+        "part_seq_no": "partSeqNo",
+        "labor_cost": "laborCost",
+        "labor_sale": "laborSale",
+        "sold_hours": "soldHours",
+        "other_hours": "otherHours",
+        "labor_type": "laborType",
+    }
 
-    tech_no: str | UnsetType | None = wire("techNo", default=UNSET)
+    tech_no: str | UnsetType | None = UNSET
     """Identifier for the technician in the DMS who performed the job."""
 
-    part_seq_no: str | UnsetType | None = wire("partSeqNo", default=UNSET)
+    part_seq_no: str | UnsetType | None = UNSET
     """Sequence number for the part."""
 
-    labor_cost: str | UnsetType | None = wire("laborCost", default=UNSET)
+    labor_cost: str | UnsetType | None = UNSET
     """Cost of labor for the technician (no format documented)."""
 
-    labor_sale: str | UnsetType | None = wire("laborSale", default=UNSET)
+    labor_sale: str | UnsetType | None = UNSET
     """Sale amount for the labor (no format documented)."""
 
-    sold_hours: str | UnsetType | None = wire("soldHours", default=UNSET)
+    sold_hours: str | UnsetType | None = UNSET
     """Number of hours sold for the technician's work."""
 
-    other_hours: str | UnsetType | None = wire("otherHours", default=UNSET)
+    other_hours: str | UnsetType | None = UNSET
     """Additional hours associated with the technician's work."""
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor performed by the technician."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2884,17 +3313,18 @@ class OrderComplaintCauseCorrection(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderCcc")
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"complaint_code": "complaintCode"}
 
-    complaint: str | UnsetType | None = wire("complaint", default=UNSET)
+    complaint: str | UnsetType | None = UNSET
     """Description of the customer's complaint."""
 
-    complaint_code: str | UnsetType | None = wire("complaintCode", default=UNSET)
+    complaint_code: str | UnsetType | None = UNSET
     """Code for the complaint."""
 
-    cause: str | UnsetType | None = wire("cause", default=UNSET)
+    cause: str | UnsetType | None = UNSET
     """Cause of the job."""
 
-    correction: str | UnsetType | None = wire("correction", default=UNSET)
+    correction: str | UnsetType | None = UNSET
     """Correction made to address the complaint."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2909,17 +3339,22 @@ class OrderComment(Model):
         "mykaarma/order", 1, "/$defs/OrderComment"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "last_updated_by": "lastUpdatedBy",
+        "update_date": "updateDate",
+        "update_time": "updateTime",
+    }
 
-    comment: str | UnsetType | None = wire("comment", default=UNSET)
+    comment: str | UnsetType | None = UNSET
     """Text of the comment."""
 
-    last_updated_by: str | UnsetType | None = wire("lastUpdatedBy", default=UNSET)
+    last_updated_by: str | UnsetType | None = UNSET
     """Identifier for the person who last updated the comment."""
 
-    update_date: str | UnsetType | None = wire("updateDate", default=UNSET)
+    update_date: str | UnsetType | None = UNSET
     """Date when the comment was last updated. yyyy-MM-dd format in UTC timezone."""
 
-    update_time: str | UnsetType | None = wire("updateTime", default=UNSET)
+    update_time: str | UnsetType | None = UNSET
     """Time when the comment was last updated. HH:mm:ss format in UTC timezone."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2932,47 +3367,62 @@ class OrderMls(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order", 1, "/$defs/OrderMls")
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "labor_type": "laborType",
+        "op_code": "opCode",
+        "op_code_desc": "opCodeDesc",
+        "failure_code": "failureCode",
+        "sale_price": "salePrice",
+        "cost_price": "costPrice",
+        "sale_company": "saleCompany",
+        "source_company": "sourceCompany",
+        "line_code": "lineCode",
+        "po_number": "poNumber",
+        "po_create_date": "poCreateDate",
+        "po_line_id": "poLineID",
+        "mls_type": "mlsType",
+    }
 
-    labor_type: str | UnsetType | None = wire("laborType", default=UNSET)
+    labor_type: str | UnsetType | None = UNSET
     """Type of labor in the MLS."""
 
-    op_code: str | UnsetType | None = wire("opCode", default=UNSET)
+    op_code: str | UnsetType | None = UNSET
     """Operation code in the MLS."""
 
-    op_code_desc: str | UnsetType | None = wire("opCodeDesc", default=UNSET)
+    op_code_desc: str | UnsetType | None = UNSET
     """Description of the operation code."""
 
-    failure_code: str | UnsetType | None = wire("failureCode", default=UNSET)
+    failure_code: str | UnsetType | None = UNSET
     """Code for any failure."""
 
-    sale_price: str | UnsetType | None = wire("salePrice", default=UNSET)
+    sale_price: str | UnsetType | None = UNSET
     """Sale price in the MLS (no format documented; e.g. "75.00")."""
 
-    cost_price: str | UnsetType | None = wire("costPrice", default=UNSET)
+    cost_price: str | UnsetType | None = UNSET
     """Cost price in the MLS (no format documented)."""
 
-    sale_company: str | UnsetType | None = wire("saleCompany", default=UNSET)
+    sale_company: str | UnsetType | None = UNSET
     """Company responsible for the sale."""
 
-    source_company: str | UnsetType | None = wire("sourceCompany", default=UNSET)
+    source_company: str | UnsetType | None = UNSET
     """Company that sourced the item."""
 
-    line_code: str | UnsetType | None = wire("lineCode", default=UNSET)
+    line_code: str | UnsetType | None = UNSET
     """Code for the line item."""
 
-    po_number: str | UnsetType | None = wire("poNumber", default=UNSET)
+    po_number: str | UnsetType | None = UNSET
     """Purchase order number."""
 
-    po_create_date: str | UnsetType | None = wire("poCreateDate", default=UNSET)
+    po_create_date: str | UnsetType | None = UNSET
     """
     Date when the purchase order was created in UTC timezone (no format documented, so not
     checked).
     """
 
-    po_line_id: str | UnsetType | None = wire("poLineID", default=UNSET)
+    po_line_id: str | UnsetType | None = UNSET
     """Line ID for the purchase order. Note the wire spelling ID."""
 
-    mls_type: str | UnsetType | None = wire("mlsType", default=UNSET)
+    mls_type: str | UnsetType | None = UNSET
     """Type of MLS entry."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2990,41 +3440,44 @@ class OrderEvent(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order-event", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "dealer_uuid": "dealeruuid",
+        "department_uuid": "departmentuuid",
+    }
+    __dealerbridge_content__: ClassVar[frozenset[str]] = frozenset(["payload"])
 
-    id: str = wire("id")
+    id: str
     """
     Unique event ID (an RFC 4122 UUID in the example; not validated). Deduplicate on id together
     with type.
     """
 
-    timestamp: int = wire("timestamp")
+    timestamp: int
     """
     When the event was produced: unix epoch milliseconds, UTC (e.g. 1728542293678); use it to
     order events that arrive out of order.
     """
 
-    dealer_uuid: str = wire("dealeruuid")
+    dealer_uuid: str
     """
     Unique 64-character identifier of the dealer (not validated beyond being a string). Note the
     all-lowercase wire key.
     """
 
-    department_uuid: str = wire("departmentuuid")
+    department_uuid: str
     """
     Unique 64-character identifier of the dealer department (not validated beyond being a
     string). Note the all-lowercase wire key.
     """
 
-    type: Literal["service-orders", "appointments", "customers", "mpis", "messages"] | str = wire(
-        "type"
-    )
+    type: Literal["service-orders", "appointments", "customers", "mpis", "messages"] | str
     """
     Event type: "service-orders" for order events; the webhook also sends appointments,
     customers, mpis and (QA docs) messages. Older pages called this field dataType. A value
     outside this list is kept on load and reported as a warning.
     """
 
-    payload: OrderEventPayload = wire("payload", content_json=True)
+    payload: OrderEventPayload
     """
     Top-level payload for the order event: {uuid, order}. Decision: real deliveries carry it as
     a string holding (escaped, stringified) JSON, while the docs print it parsed "for
@@ -3048,13 +3501,13 @@ class OrderEventPayload(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    uuid: str = wire("uuid")
+    uuid: str
     """
     Unique identifier issued by mykaarma for the order (e.g.
     "Gl2eDoAmUjXl9hL4sMrPbIi0QfZwN8OvCdGkBcHntE3"; not validated beyond being a string).
     """
 
-    order: Order = wire("order")
+    order: Order
     """The repair order: type, header metadata, vehicle, customer, and labor lines."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3072,14 +3525,18 @@ class PartnerAppointmentQuery(Model):
         "mykaarma/partner-appointment-query", 1
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "mobile_service_appt_uuid": "mobileServiceApptUuid",
+        "regular_service_appt_uuid": "regularServiceApptUuid",
+    }
 
-    mobile_service_appt_uuid: str | UnsetType = wire("mobileServiceApptUuid", default=UNSET)
+    mobile_service_appt_uuid: str | UnsetType = UNSET
     """
     UUID of an existing mobile service appointment to delete after creating the new appointment
     with trip.
     """
 
-    regular_service_appt_uuid: str | UnsetType = wire("regularServiceApptUuid", default=UNSET)
+    regular_service_appt_uuid: str | UnsetType = UNSET
     """
     UUID of an existing regular service appointment to delete after creating the new appointment
     with trip.
@@ -3103,14 +3560,26 @@ class PartnerAppointmentRequest(Model):
         "mykaarma/partner-appointment-request", 1
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_uuid": "customerUUID",
+        "appointment_date_time": "appointmentDateTime",
+        "dealer_department_uuid": "dealerDepartmentUUID",
+        "pickup_trip_information": "pickupTripInformation",
+        "drop_trip_information": "dropTripInformation",
+        "appointment_information": "appointmentInformation",
+        "vehicle_information": "vehicleInformation",
+        "requester_user_uuid": "requesterUserUUID",
+        "appointment_meta_data": "appointmentMetaData",
+        "pickup_delivery_trip_metadata": "pickupDeliveryTripMetadata",
+    }
 
-    customer_uuid: str = wire("customerUUID")
+    customer_uuid: str
     """
     Unique token assigned to each customer in myKaarma. Required (missing:
     CUSTOMER_INFO_MISSING).
     """
 
-    appointment_date_time: str = wire("appointmentDateTime")
+    appointment_date_time: str
     """
     Preferred appointment date-time in ISO-8601 format with timezone offset (e.g.,
     2026-04-06T13:00:00-0700). The full value is the trip's appointmentTime; the time without
@@ -3120,62 +3589,54 @@ class PartnerAppointmentRequest(Model):
     pattern.
     """
 
-    dealer_department_uuid: str = wire("dealerDepartmentUUID")
+    dealer_department_uuid: str
     """UUID of the dealer department. Required (missing: INVALID_DEPT_UUID)."""
 
-    pickup_trip_information: PartnerPickupTripInformation = wire("pickupTripInformation")
+    pickup_trip_information: PartnerPickupTripInformation
     """Details of the pickup trip event. On create, this must represent PICKUP_VEHICLE. Required."""
 
-    drop_trip_information: PartnerDropTripInformation | UnsetType | None = wire(
-        "dropTripInformation", default=UNSET
-    )
+    drop_trip_information: PartnerDropTripInformation | UnsetType | None = UNSET
     """
     Details of the linked dropoff vehicle trip event. Include only when the appointment should
     be created with both pickup and dropoff trips.
     """
 
-    appointment_information: PartnerAppointmentInformation = wire("appointmentInformation")
+    appointment_information: PartnerAppointmentInformation
     """Details of the appointment to be created. Required."""
 
-    vehicle_information: PartnerVehicleInformation | UnsetType | None = wire(
-        "vehicleInformation", default=UNSET
-    )
+    vehicle_information: PartnerVehicleInformation | UnsetType | None = UNSET
     """
     Details of the vehicle for which the appointment is created. None of its fields are
     required, but pass one of vehicleUuid, vin or vehicleKey to associate a vehicle.
     """
 
-    requester_user_uuid: str | UnsetType | None = wire("requesterUserUUID", default=UNSET)
+    requester_user_uuid: str | UnsetType | None = UNSET
     """
     UUID of the user making the request. Passed to the downstream PnD service, which requires it
     whenever source is not WEB (USER_TOKEN_IS_BLANK on the with-dropoff flow).
     """
 
     source: Literal["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER"] | UnsetType | None = (
-        wire("source", default=UNSET)
+        UNSET
     )
     """
     Platform source of the request. If WEB, some downstream validations are relaxed. No explicit
     default is applied; null counts as not WEB.
     """
 
-    appointment_meta_data: dict[str, JSON] | UnsetType | None = wire(
-        "appointmentMetaData", default=UNSET
-    )
+    appointment_meta_data: dict[str, JSON] | UnsetType | None = UNSET
     """
     Meta data of the appointment. The page gives no shape, so any JSON object (or null) is
     accepted.
     """
 
-    pickup_delivery_trip_metadata: PartnerPickupDeliveryTripMetadata | UnsetType | None = wire(
-        "pickupDeliveryTripMetadata", default=UNSET
-    )
+    pickup_delivery_trip_metadata: PartnerPickupDeliveryTripMetadata | UnsetType | None = UNSET
     """
     Metadata for pickup and delivery appointment handling, such as sub-transport option details.
     Trip UUIDs are returned in the response and are not sent here on create.
     """
 
-    locale: str | UnsetType | None = wire("locale", default=UNSET)
+    locale: str | UnsetType | None = UNSET
     """Customer's language preference (e.g., en-US, fr-CA)."""
 
 
@@ -3191,8 +3652,36 @@ class PartnerPickupTripInformation(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerPickupTripInformation"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "ride_type": "rideType",
+        "loaner_vehicle_required": "loanerVehicleRequired",
+        "must_start_by": "mustStartBy",
+        "trip_status": "tripStatus",
+        "service_advisor_name": "serviceAdvisorName",
+        "origin_address": "originAddress",
+        "origin_location_lat": "originLocationLat",
+        "origin_location_lon": "originLocationLon",
+        "destination_address": "destinationAddress",
+        "dest_location_lat": "destLocationLat",
+        "dest_location_lon": "destLocationLon",
+        "is_drop_car": "isDropCar",
+        "loaner_vehicle_uuid": "loanerVehicleUuid",
+        "swapped_loaner_vehicle_uuid": "swappedLoanerVehicleUuid",
+        "loaner_description": "loanerDescription",
+        "loaner_model": "loanerModel",
+        "ro_number": "roNumber",
+        "dealer_order_uuid": "dealerOrderUUID",
+        "primary_driver_uuid": "primaryDriverUUID",
+        "secondary_driver_uuid": "secondaryDriverUUID",
+        "linked_appointment_uuid": "linkedAppointmentUuid",
+        "linked_trip_uuids": "linkedTripUuids",
+        "sub_trips": "subTrips",
+        "optional_fields": "optionalFields",
+        "send_message_to_customer": "sendMessageToCustomer",
+        "is_valid": "isValid",
+    }
 
-    ride_type: str | UnsetType | None = wire("rideType", default=UNSET)
+    ride_type: str | UnsetType | None = UNSET
     """
     Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and
     the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE /
@@ -3201,13 +3690,13 @@ class PartnerPickupTripInformation(Model):
     vendor's code.
     """
 
-    loaner_vehicle_required: bool | UnsetType | None = wire("loanerVehicleRequired", default=UNSET)
+    loaner_vehicle_required: bool | UnsetType | None = UNSET
     """
     Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar
     (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).
     """
 
-    must_start_by: str | UnsetType | None = wire("mustStartBy", default=UNSET)
+    must_start_by: str | UnsetType | None = UNSET
     """
     Latest start time for the trip in ISO-8601 format with timezone offset. Written
     YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the
@@ -3215,99 +3704,97 @@ class PartnerPickupTripInformation(Model):
     pattern.
     """
 
-    trip_status: str | UnsetType | None = wire("tripStatus", default=UNSET)
+    trip_status: str | UnsetType | None = UNSET
     """Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed."""
 
-    service_advisor_name: str | UnsetType | None = wire("serviceAdvisorName", default=UNSET)
+    service_advisor_name: str | UnsetType | None = UNSET
     """
     Display name of the service advisor. The service advisor UUID is derived from
     appointmentInformation.assignedUser.
     """
 
-    origin_address: str | UnsetType | None = wire("originAddress", default=UNSET)
+    origin_address: str | UnsetType | None = UNSET
     """Pickup address for the trip (for the dropoff trip: the dropoff origin address)."""
 
-    origin_location_lat: float | UnsetType | None = wire("originLocationLat", default=UNSET)
+    origin_location_lat: float | UnsetType | None = UNSET
     """Latitude of the pickup location (Double)."""
 
-    origin_location_lon: float | UnsetType | None = wire("originLocationLon", default=UNSET)
+    origin_location_lon: float | UnsetType | None = UNSET
     """Longitude of the pickup location (Double)."""
 
-    destination_address: str | UnsetType | None = wire("destinationAddress", default=UNSET)
+    destination_address: str | UnsetType | None = UNSET
     """Delivery address for the trip."""
 
-    dest_location_lat: float | UnsetType | None = wire("destLocationLat", default=UNSET)
+    dest_location_lat: float | UnsetType | None = UNSET
     """Latitude of the delivery location (Double)."""
 
-    dest_location_lon: float | UnsetType | None = wire("destLocationLon", default=UNSET)
+    dest_location_lon: float | UnsetType | None = UNSET
     """Longitude of the delivery location (Double)."""
 
-    is_drop_car: bool | UnsetType | None = wire("isDropCar", default=UNSET)
+    is_drop_car: bool | UnsetType | None = UNSET
     """
     Whether the customer is dropping off their car. Cannot be true simultaneously with
     loanerVehicleRequired. Defaults to false.
     """
 
-    loaner_vehicle_uuid: str | UnsetType | None = wire("loanerVehicleUuid", default=UNSET)
+    loaner_vehicle_uuid: str | UnsetType | None = UNSET
     """
     UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.
     """
 
-    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire(
-        "swappedLoanerVehicleUuid", default=UNSET
-    )
+    swapped_loaner_vehicle_uuid: str | UnsetType | None = UNSET
     """UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only)."""
 
-    loaner_description: str | UnsetType | None = wire("loanerDescription", default=UNSET)
+    loaner_description: str | UnsetType | None = UNSET
     """Description of the loaner vehicle."""
 
-    loaner_model: str | UnsetType | None = wire("loanerModel", default=UNSET)
+    loaner_model: str | UnsetType | None = UNSET
     """Model of the loaner vehicle (e.g., 2026 Camry)."""
 
-    ro_number: str | UnsetType | None = wire("roNumber", default=UNSET)
+    ro_number: str | UnsetType | None = UNSET
     """Repair order number associated with the trip."""
 
-    dealer_order_uuid: str | UnsetType | None = wire("dealerOrderUUID", default=UNSET)
+    dealer_order_uuid: str | UnsetType | None = UNSET
     """UUID of the dealer order."""
 
-    primary_driver_uuid: str | UnsetType | None = wire("primaryDriverUUID", default=UNSET)
+    primary_driver_uuid: str | UnsetType | None = UNSET
     """
     UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if
     secondaryDriverUUID is present.
     """
 
-    secondary_driver_uuid: str | UnsetType | None = wire("secondaryDriverUUID", default=UNSET)
+    secondary_driver_uuid: str | UnsetType | None = UNSET
     """
     UUID of the secondary driver. Cannot be the same as primaryDriverUUID
     (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).
     """
 
-    linked_appointment_uuid: str | UnsetType | None = wire("linkedAppointmentUuid", default=UNSET)
+    linked_appointment_uuid: str | UnsetType | None = UNSET
     """UUID of a linked appointment."""
 
-    linked_trip_uuids: list[str] | UnsetType | None = wire("linkedTripUuids", default=UNSET)
+    linked_trip_uuids: list[str] | UnsetType | None = UNSET
     """
     UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not
     send for normal partner create requests: the API links the dropoff trip to the pickup trip
     itself.
     """
 
-    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire("subTrips", default=UNSET)
+    sub_trips: list[dict[str, JSON]] | UnsetType | None = UNSET
     """
     List of sub-trips associated with this trip event (List<Object>). The page gives no shape
     for the items, so any JSON object is accepted.
     """
 
-    optional_fields: dict[str, str] | UnsetType | None = wire("optionalFields", default=UNSET)
+    optional_fields: dict[str, str] | UnsetType | None = UNSET
     """Additional optional key-value pairs (Map<String, String>)."""
 
-    send_message_to_customer: bool | UnsetType | None = wire("sendMessageToCustomer", default=UNSET)
+    send_message_to_customer: bool | UnsetType | None = UNSET
     """
     Accepted but overridden: the system forces it to false during trip creation regardless of
     what the caller sends.
     """
 
-    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType | None = UNSET
     """
     Accepted but overridden: the system forces it to false during trip creation; the trip is
     marked valid later during the SAR-Trip mapping step.
@@ -3326,8 +3813,37 @@ class PartnerDropTripInformation(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerDropTripInformation"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "ride_type": "rideType",
+        "loaner_vehicle_required": "loanerVehicleRequired",
+        "must_start_by": "mustStartBy",
+        "trip_status": "tripStatus",
+        "service_advisor_name": "serviceAdvisorName",
+        "origin_address": "originAddress",
+        "origin_location_lat": "originLocationLat",
+        "origin_location_lon": "originLocationLon",
+        "destination_address": "destinationAddress",
+        "dest_location_lat": "destLocationLat",
+        "dest_location_lon": "destLocationLon",
+        "is_drop_car": "isDropCar",
+        "loaner_vehicle_uuid": "loanerVehicleUuid",
+        "swapped_loaner_vehicle_uuid": "swappedLoanerVehicleUuid",
+        "loaner_description": "loanerDescription",
+        "loaner_model": "loanerModel",
+        "ro_number": "roNumber",
+        "dealer_order_uuid": "dealerOrderUUID",
+        "primary_driver_uuid": "primaryDriverUUID",
+        "secondary_driver_uuid": "secondaryDriverUUID",
+        "linked_appointment_uuid": "linkedAppointmentUuid",
+        "linked_trip_uuids": "linkedTripUuids",
+        "sub_trips": "subTrips",
+        "optional_fields": "optionalFields",
+        "send_message_to_customer": "sendMessageToCustomer",
+        "is_valid": "isValid",
+        "ride_time": "rideTime",
+    }
 
-    ride_type: str | UnsetType | None = wire("rideType", default=UNSET)
+    ride_type: str | UnsetType | None = UNSET
     """
     Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and
     the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE /
@@ -3336,13 +3852,13 @@ class PartnerDropTripInformation(Model):
     vendor's code.
     """
 
-    loaner_vehicle_required: bool | UnsetType | None = wire("loanerVehicleRequired", default=UNSET)
+    loaner_vehicle_required: bool | UnsetType | None = UNSET
     """
     Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar
     (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).
     """
 
-    must_start_by: str | UnsetType | None = wire("mustStartBy", default=UNSET)
+    must_start_by: str | UnsetType | None = UNSET
     """
     Latest start time for the trip in ISO-8601 format with timezone offset. Written
     YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the
@@ -3350,105 +3866,103 @@ class PartnerDropTripInformation(Model):
     pattern.
     """
 
-    trip_status: str | UnsetType | None = wire("tripStatus", default=UNSET)
+    trip_status: str | UnsetType | None = UNSET
     """Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed."""
 
-    service_advisor_name: str | UnsetType | None = wire("serviceAdvisorName", default=UNSET)
+    service_advisor_name: str | UnsetType | None = UNSET
     """
     Display name of the service advisor. The service advisor UUID is derived from
     appointmentInformation.assignedUser.
     """
 
-    origin_address: str | UnsetType | None = wire("originAddress", default=UNSET)
+    origin_address: str | UnsetType | None = UNSET
     """Pickup address for the trip (for the dropoff trip: the dropoff origin address)."""
 
-    origin_location_lat: float | UnsetType | None = wire("originLocationLat", default=UNSET)
+    origin_location_lat: float | UnsetType | None = UNSET
     """Latitude of the pickup location (Double)."""
 
-    origin_location_lon: float | UnsetType | None = wire("originLocationLon", default=UNSET)
+    origin_location_lon: float | UnsetType | None = UNSET
     """Longitude of the pickup location (Double)."""
 
-    destination_address: str | UnsetType | None = wire("destinationAddress", default=UNSET)
+    destination_address: str | UnsetType | None = UNSET
     """Delivery address for the trip."""
 
-    dest_location_lat: float | UnsetType | None = wire("destLocationLat", default=UNSET)
+    dest_location_lat: float | UnsetType | None = UNSET
     """Latitude of the delivery location (Double)."""
 
-    dest_location_lon: float | UnsetType | None = wire("destLocationLon", default=UNSET)
+    dest_location_lon: float | UnsetType | None = UNSET
     """Longitude of the delivery location (Double)."""
 
-    is_drop_car: bool | UnsetType | None = wire("isDropCar", default=UNSET)
+    is_drop_car: bool | UnsetType | None = UNSET
     """
     Whether the customer is dropping off their car. Cannot be true simultaneously with
     loanerVehicleRequired. Defaults to false.
     """
 
-    loaner_vehicle_uuid: str | UnsetType | None = wire("loanerVehicleUuid", default=UNSET)
+    loaner_vehicle_uuid: str | UnsetType | None = UNSET
     """
     UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.
     """
 
-    swapped_loaner_vehicle_uuid: str | UnsetType | None = wire(
-        "swappedLoanerVehicleUuid", default=UNSET
-    )
+    swapped_loaner_vehicle_uuid: str | UnsetType | None = UNSET
     """UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only)."""
 
-    loaner_description: str | UnsetType | None = wire("loanerDescription", default=UNSET)
+    loaner_description: str | UnsetType | None = UNSET
     """Description of the loaner vehicle."""
 
-    loaner_model: str | UnsetType | None = wire("loanerModel", default=UNSET)
+    loaner_model: str | UnsetType | None = UNSET
     """Model of the loaner vehicle (e.g., 2026 Camry)."""
 
-    ro_number: str | UnsetType | None = wire("roNumber", default=UNSET)
+    ro_number: str | UnsetType | None = UNSET
     """Repair order number associated with the trip."""
 
-    dealer_order_uuid: str | UnsetType | None = wire("dealerOrderUUID", default=UNSET)
+    dealer_order_uuid: str | UnsetType | None = UNSET
     """UUID of the dealer order."""
 
-    primary_driver_uuid: str | UnsetType | None = wire("primaryDriverUUID", default=UNSET)
+    primary_driver_uuid: str | UnsetType | None = UNSET
     """
     UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if
     secondaryDriverUUID is present.
     """
 
-    secondary_driver_uuid: str | UnsetType | None = wire("secondaryDriverUUID", default=UNSET)
+    secondary_driver_uuid: str | UnsetType | None = UNSET
     """
     UUID of the secondary driver. Cannot be the same as primaryDriverUUID
     (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).
     """
 
-    linked_appointment_uuid: str | UnsetType | None = wire("linkedAppointmentUuid", default=UNSET)
+    linked_appointment_uuid: str | UnsetType | None = UNSET
     """UUID of a linked appointment."""
 
-    linked_trip_uuids: list[str] | UnsetType | None = wire("linkedTripUuids", default=UNSET)
+    linked_trip_uuids: list[str] | UnsetType | None = UNSET
     """
     UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not
     send for normal partner create requests: the API links the dropoff trip to the pickup trip
     itself.
     """
 
-    sub_trips: list[dict[str, JSON]] | UnsetType | None = wire("subTrips", default=UNSET)
+    sub_trips: list[dict[str, JSON]] | UnsetType | None = UNSET
     """
     List of sub-trips associated with this trip event (List<Object>). The page gives no shape
     for the items, so any JSON object is accepted.
     """
 
-    optional_fields: dict[str, str] | UnsetType | None = wire("optionalFields", default=UNSET)
+    optional_fields: dict[str, str] | UnsetType | None = UNSET
     """Additional optional key-value pairs (Map<String, String>)."""
 
-    send_message_to_customer: bool | UnsetType | None = wire("sendMessageToCustomer", default=UNSET)
+    send_message_to_customer: bool | UnsetType | None = UNSET
     """
     Accepted but overridden: the system forces it to false during trip creation regardless of
     what the caller sends.
     """
 
-    is_valid: bool | UnsetType | None = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType | None = UNSET
     """
     Accepted but overridden: the system forces it to false during trip creation; the trip is
     marked valid later during the SAR-Trip mapping step.
     """
 
-    ride_time: str | UnsetType | None = wire("rideTime", default=UNSET)
+    ride_time: str | UnsetType | None = UNSET
     """
     Scheduled time for the dropoff trip in ISO-8601 format with timezone offset. Required for
     dropoff ride types (DROPOFF_RIDE_TIME_REQUIRED, checked by partner_request_errors). Written
@@ -3469,79 +3983,91 @@ class PartnerAppointmentInformation(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerAppointmentInformation"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_appointment_preference": "customerAppointmentPreference",
+        "assigned_user": "assignedUser",
+        "creator_user": "creatorUser",
+        "transport_option": "transportOption",
+        "service_list": "serviceList",
+        "appointment_key": "appointmentKey",
+        "mileage_text": "mileageText",
+        "internal_notes": "internalNotes",
+        "push_to_dms": "pushToDms",
+        "should_auto_compute_slot": "shouldAutoComputeSlot",
+        "skip_brand_validation": "skipBrandValidation",
+        "is_diagnostic": "isDiagnostic",
+        "error_on_duplicate": "errorOnDuplicate",
+        "override_existing_appointment": "overrideExistingAppointment",
+        "draft_uuid": "draftUuid",
+        "sd_session_id": "sdSessionId",
+    }
 
-    customer_appointment_preference: PartnerCustomerAppointmentPreference = wire(
-        "customerAppointmentPreference"
-    )
+    customer_appointment_preference: PartnerCustomerAppointmentPreference
     """Preferences for customer communication. Must be provided (can be empty {})."""
 
-    assigned_user: PartnerDealerAssociate | UnsetType | None = wire("assignedUser", default=UNSET)
+    assigned_user: PartnerDealerAssociate | UnsetType | None = UNSET
     """
     Dealer associate to whom the appointment is assigned. Also drives the service advisor UUID
     on the trip.
     """
 
-    creator_user: PartnerDealerAssociate | UnsetType | None = wire("creatorUser", default=UNSET)
+    creator_user: PartnerDealerAssociate | UnsetType | None = UNSET
     """
     Dealer associate who created the appointment. Drives the trip's
     assignedByDealerAssociateUUID. Required unless source is WEB
     (VALID_CREATOR_USER_UUID_REQUIRED, checked by partner_request_errors).
     """
 
-    transport_option: PartnerTransportOption | UnsetType | None = wire(
-        "transportOption", default=UNSET
-    )
+    transport_option: PartnerTransportOption | UnsetType | None = UNSET
     """
     Transport option details. Whether it is pickup-and-delivery is decided by the server from
     transportOptionUuid (PICKUP_AND_DELIVERY_TRANSPORT_OPTION_REQUIRED cannot be checked
     locally).
     """
 
-    service_list: list[PartnerService] | UnsetType | None = wire("serviceList", default=UNSET)
+    service_list: list[PartnerService] | UnsetType | None = UNSET
     """List of services/opcodes for the appointment."""
 
-    appointment_key: str | UnsetType | None = wire("appointmentKey", default=UNSET)
+    appointment_key: str | UnsetType | None = UNSET
     """Unique token assigned to each appointment in DMS."""
 
-    mileage_text: str | UnsetType | None = wire("mileageText", default=UNSET)
+    mileage_text: str | UnsetType | None = UNSET
     """Vehicle mileage at time of appointment (in miles)."""
 
-    comments: str | UnsetType | None = wire("comments", default=UNSET)
+    comments: str | UnsetType | None = UNSET
     """Customer-facing notes for the appointment."""
 
-    internal_notes: str | UnsetType | None = wire("internalNotes", default=UNSET)
+    internal_notes: str | UnsetType | None = UNSET
     """Internal notes for dealership personnel only; not visible to customers."""
 
-    status: str | UnsetType | None = wire("status", default=UNSET)
+    status: str | UnsetType | None = UNSET
     """Status of the appointment. To create an appointment, send as null."""
 
-    recall: bool | UnsetType | None = wire("recall", default=UNSET)
+    recall: bool | UnsetType | None = UNSET
     """Whether the appointment includes a recall."""
 
-    push_to_dms: bool | UnsetType | None = wire("pushToDms", default=UNSET)
+    push_to_dms: bool | UnsetType | None = UNSET
     """Whether the appointment should be pushed to DMS. Defaults to true."""
 
-    should_auto_compute_slot: bool | UnsetType | None = wire("shouldAutoComputeSlot", default=UNSET)
+    should_auto_compute_slot: bool | UnsetType | None = UNSET
     """Whether to auto-compute slot if dates are not provided."""
 
-    skip_brand_validation: bool | UnsetType | None = wire("skipBrandValidation", default=UNSET)
+    skip_brand_validation: bool | UnsetType | None = UNSET
     """Whether to skip vehicle make validation."""
 
-    is_diagnostic: bool | UnsetType | None = wire("isDiagnostic", default=UNSET)
+    is_diagnostic: bool | UnsetType | None = UNSET
     """Whether this is a diagnostic appointment."""
 
-    error_on_duplicate: bool | UnsetType | None = wire("errorOnDuplicate", default=UNSET)
+    error_on_duplicate: bool | UnsetType | None = UNSET
     """Whether to error if a duplicate appointment is found. Defaults to false."""
 
-    override_existing_appointment: bool | UnsetType | None = wire(
-        "overrideExistingAppointment", default=UNSET
-    )
+    override_existing_appointment: bool | UnsetType | None = UNSET
     """Whether to override an existing appointment. Defaults to true."""
 
-    draft_uuid: str | UnsetType | None = wire("draftUuid", default=UNSET)
+    draft_uuid: str | UnsetType | None = UNSET
     """UUID of a linked draft appointment."""
 
-    sd_session_id: str | UnsetType | None = wire("sdSessionId", default=UNSET)
+    sd_session_id: str | UnsetType | None = UNSET
     """Shift Digital analytics session ID."""
 
 
@@ -3557,31 +4083,39 @@ class PartnerCustomerAppointmentPreference(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerCustomerAppointmentPreference"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "email_confirmation": "emailConfirmation",
+        "text_confirmation": "textConfirmation",
+        "email_reminder": "emailReminder",
+        "text_reminder": "textReminder",
+        "confirmation_email": "confirmationEmail",
+        "confirmation_phone_number": "confirmationPhoneNumber",
+        "notify_customer": "notifyCustomer",
+        "send_communication_to_da": "sendCommunicationToDA",
+    }
 
-    email_confirmation: bool | UnsetType | None = wire("emailConfirmation", default=UNSET)
+    email_confirmation: bool | UnsetType | None = UNSET
     """Send a confirmation email."""
 
-    text_confirmation: bool | UnsetType | None = wire("textConfirmation", default=UNSET)
+    text_confirmation: bool | UnsetType | None = UNSET
     """Send a confirmation text."""
 
-    email_reminder: bool | UnsetType | None = wire("emailReminder", default=UNSET)
+    email_reminder: bool | UnsetType | None = UNSET
     """Send a reminder email."""
 
-    text_reminder: bool | UnsetType | None = wire("textReminder", default=UNSET)
+    text_reminder: bool | UnsetType | None = UNSET
     """Send a reminder text."""
 
-    confirmation_email: str | UnsetType | None = wire("confirmationEmail", default=UNSET)
+    confirmation_email: str | UnsetType | None = UNSET
     """Email address for confirmations."""
 
-    confirmation_phone_number: str | UnsetType | None = wire(
-        "confirmationPhoneNumber", default=UNSET
-    )
+    confirmation_phone_number: str | UnsetType | None = UNSET
     """Phone number for confirmations (the page's example is not E.164)."""
 
-    notify_customer: bool | UnsetType | None = wire("notifyCustomer", default=UNSET)
+    notify_customer: bool | UnsetType | None = UNSET
     """Whether to notify the customer."""
 
-    send_communication_to_da: bool | UnsetType | None = wire("sendCommunicationToDA", default=UNSET)
+    send_communication_to_da: bool | UnsetType | None = UNSET
     """Whether to send communication to the dealer associate."""
 
 
@@ -3596,14 +4130,18 @@ class PartnerDealerAssociate(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerDealerAssociate"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "dept_uuid": "deptUUID",
+        "team_uuid": "teamUuid",
+    }
 
-    uuid: str | UnsetType | None = wire("uuid", default=UNSET)
+    uuid: str | UnsetType | None = UNSET
     """UUID of the dealer associate."""
 
-    dept_uuid: str | UnsetType | None = wire("deptUUID", default=UNSET)
+    dept_uuid: str | UnsetType | None = UNSET
     """UUID of the dealer associate's department."""
 
-    team_uuid: str | UnsetType | None = wire("teamUuid", default=UNSET)
+    team_uuid: str | UnsetType | None = UNSET
     """UUID of the dealer associate's team."""
 
 
@@ -3618,20 +4156,26 @@ class PartnerTransportOption(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerTransportOption"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "transport_option_uuid": "transportOptionUuid",
+        "alt_transportation": "altTransportation",
+        "booking_id": "bookingID",
+        "book_in_third_party": "bookInThirdParty",
+    }
 
-    transportation: str | UnsetType | None = wire("transportation", default=UNSET)
+    transportation: str | UnsetType | None = UNSET
     """Name of transport option (e.g., Loaner)."""
 
-    transport_option_uuid: str | UnsetType | None = wire("transportOptionUuid", default=UNSET)
+    transport_option_uuid: str | UnsetType | None = UNSET
     """Unique token assigned to each transport option in myKaarma."""
 
-    alt_transportation: str | UnsetType | None = wire("altTransportation", default=UNSET)
+    alt_transportation: str | UnsetType | None = UNSET
     """Custom name for the transport option."""
 
-    booking_id: str | UnsetType | None = wire("bookingID", default=UNSET)
+    booking_id: str | UnsetType | None = UNSET
     """Third party booking ID. Only valid for Loaners."""
 
-    book_in_third_party: bool | UnsetType | None = wire("bookInThirdParty", default=UNSET)
+    book_in_third_party: bool | UnsetType | None = UNSET
     """Indicator if booking was made in third party. Only valid for Loaners."""
 
 
@@ -3646,62 +4190,78 @@ class PartnerService(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerService"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "op_code_name": "opCodeName",
+        "labor_total": "laborTotal",
+        "parts_total": "partsTotal",
+        "shop_fees": "shopFees",
+        "pay_type": "payType",
+        "sort_order": "sortOrder",
+        "recall_id": "recallID",
+        "parent_title": "parentTitle",
+        "menu_uuid": "menuUuid",
+        "operation_type": "operationType",
+        "operation_uuid": "operationUuid",
+        "is_custom_concern": "isCustomConcern",
+        "duration_in_mins": "durationInMins",
+        "parent_opcode_uuid": "parentOpcodeUuid",
+    }
 
-    title: str | UnsetType | None = wire("title", default=UNSET)
+    title: str | UnsetType | None = UNSET
     """Title of the service / opcode (e.g. CECOIL)."""
 
-    description: str | UnsetType | None = wire("description", default=UNSET)
+    description: str | UnsetType | None = UNSET
     """Description of the service."""
 
-    op_code_name: str | UnsetType | None = wire("opCodeName", default=UNSET)
+    op_code_name: str | UnsetType | None = UNSET
     """Opcode name."""
 
-    price: float | str | UnsetType | None = wire("price", default=UNSET)
+    price: float | str | UnsetType | None = UNSET
     """
     Price of the service. Decision: the page only shows null, so a number or a string is
     accepted.
     """
 
-    labor_total: float | str | UnsetType | None = wire("laborTotal", default=UNSET)
+    labor_total: float | str | UnsetType | None = UNSET
     """Labor total. Decision: the page only shows null, so a number or a string is accepted."""
 
-    parts_total: float | str | UnsetType | None = wire("partsTotal", default=UNSET)
+    parts_total: float | str | UnsetType | None = UNSET
     """Parts total. Decision: the page only shows null, so a number or a string is accepted."""
 
-    shop_fees: float | str | UnsetType | None = wire("shopFees", default=UNSET)
+    shop_fees: float | str | UnsetType | None = UNSET
     """Shop fees. Decision: the page only shows null, so a number or a string is accepted."""
 
-    taxes: float | str | UnsetType | None = wire("taxes", default=UNSET)
+    taxes: float | str | UnsetType | None = UNSET
     """Taxes. Decision: the page only shows null, so a number or a string is accepted."""
 
-    pay_type: str | UnsetType | None = wire("payType", default=UNSET)
+    pay_type: str | UnsetType | None = UNSET
     """Pay type."""
 
-    sort_order: int | UnsetType | None = wire("sortOrder", default=UNSET)
+    sort_order: int | UnsetType | None = UNSET
     """Sort order of the service in the list (an integer in the example)."""
 
-    recall_id: str | UnsetType | None = wire("recallID", default=UNSET)
+    recall_id: str | UnsetType | None = UNSET
     """Recall identifier, when the service is a recall."""
 
-    parent_title: str | UnsetType | None = wire("parentTitle", default=UNSET)
+    parent_title: str | UnsetType | None = UNSET
     """Title of the parent service."""
 
-    menu_uuid: str | UnsetType | None = wire("menuUuid", default=UNSET)
+    menu_uuid: str | UnsetType | None = UNSET
     """UUID of the service menu."""
 
-    operation_type: str | UnsetType | None = wire("operationType", default=UNSET)
+    operation_type: str | UnsetType | None = UNSET
     """Type of operation (e.g. OPCODE)."""
 
-    operation_uuid: str | UnsetType | None = wire("operationUuid", default=UNSET)
+    operation_uuid: str | UnsetType | None = UNSET
     """UUID of the operation."""
 
-    is_custom_concern: bool | UnsetType | None = wire("isCustomConcern", default=UNSET)
+    is_custom_concern: bool | UnsetType | None = UNSET
     """Whether this is a custom concern."""
 
-    duration_in_mins: int | UnsetType | None = wire("durationInMins", default=UNSET)
+    duration_in_mins: int | UnsetType | None = UNSET
     """Duration in minutes."""
 
-    parent_opcode_uuid: str | UnsetType | None = wire("parentOpcodeUuid", default=UNSET)
+    parent_opcode_uuid: str | UnsetType | None = UNSET
     """UUID of the parent opcode."""
 
 
@@ -3713,26 +4273,34 @@ class PartnerVehicleInformation(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerVehicleInformation"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "vehicle_uuid": "vehicleUuid",
+        "vehicle_key": "vehicleKey",
+        "vehicle_year": "vehicleYear",
+        "vehicle_make": "vehicleMake",
+        "vehicle_model": "vehicleModel",
+        "estimated_mileage": "estimatedMileage",
+    }
 
-    vehicle_uuid: str | UnsetType | None = wire("vehicleUuid", default=UNSET)
+    vehicle_uuid: str | UnsetType | None = UNSET
     """Unique identifier of vehicle in myKaarma (recommended and fastest option)."""
 
-    vin: str | UnsetType | None = wire("vin", default=UNSET)
+    vin: str | UnsetType | None = UNSET
     """Vehicle Identification Number (supported but slower: the UUID is searched for)."""
 
-    vehicle_key: str | UnsetType | None = wire("vehicleKey", default=UNSET)
+    vehicle_key: str | UnsetType | None = UNSET
     """Unique key of vehicle in the DMS."""
 
-    vehicle_year: str | UnsetType | None = wire("vehicleYear", default=UNSET)
+    vehicle_year: str | UnsetType | None = UNSET
     """Model year of the vehicle (e.g., 2026)."""
 
-    vehicle_make: str | UnsetType | None = wire("vehicleMake", default=UNSET)
+    vehicle_make: str | UnsetType | None = UNSET
     """Make of the vehicle (e.g., Toyota)."""
 
-    vehicle_model: str | UnsetType | None = wire("vehicleModel", default=UNSET)
+    vehicle_model: str | UnsetType | None = UNSET
     """Model of the vehicle (e.g., Camry)."""
 
-    estimated_mileage: str | UnsetType | None = wire("estimatedMileage", default=UNSET)
+    estimated_mileage: str | UnsetType | None = UNSET
     """Estimated mileage of the vehicle."""
 
 
@@ -3744,10 +4312,11 @@ class PartnerPickupDeliveryTripMetadata(Model):
         "mykaarma/partner-appointment-request", 1, "/$defs/PartnerPickupDeliveryTripMetadata"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "sub_transport_option_request": "subTransportOptionRequest"
+    }
 
-    sub_transport_option_request: PartnerTransportOption | UnsetType | None = wire(
-        "subTransportOptionRequest", default=UNSET
-    )
+    sub_transport_option_request: PartnerTransportOption | UnsetType | None = UNSET
     """Details of the sub transport option."""
 
 
@@ -3762,26 +4331,33 @@ class PartnerAppointmentResponse(Model):
         "mykaarma/partner-appointment-response", 1
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "event_uuid": "eventUUID",
+        "pickup_event_uuid": "pickupEventUUID",
+        "dropoff_event_uuid": "dropoffEventUUID",
+        "appointment_uuid": "appointmentUUID",
+        "status_code": "statusCode",
+    }
 
-    event_uuid: str | UnsetType | None = wire("eventUUID", default=UNSET)
+    event_uuid: str | UnsetType | None = UNSET
     """UUID of the created pickup and delivery trip event."""
 
-    pickup_event_uuid: str | UnsetType | None = wire("pickupEventUUID", default=UNSET)
+    pickup_event_uuid: str | UnsetType | None = UNSET
     """Alias for eventUUID, returned for newer partner integrations."""
 
-    dropoff_event_uuid: str | UnsetType | None = wire("dropoffEventUUID", default=UNSET)
+    dropoff_event_uuid: str | UnsetType | None = UNSET
     """UUID of the created dropoff trip event, when dropTripInformation was provided."""
 
-    appointment_uuid: str | UnsetType | None = wire("appointmentUUID", default=UNSET)
+    appointment_uuid: str | UnsetType | None = UNSET
     """UUID of the created appointment."""
 
-    status_code: int | UnsetType | None = wire("statusCode", default=UNSET)
+    status_code: int | UnsetType | None = UNSET
     """HTTP status code of the response (Integer)."""
 
-    errors: list[PartnerApiError] | UnsetType | None = wire("errors", default=UNSET)
+    errors: list[PartnerApiError] | UnsetType | None = UNSET
     """List of errors, if any (null when none)."""
 
-    warnings: list[PartnerApiWarning] | UnsetType | None = wire("warnings", default=UNSET)
+    warnings: list[PartnerApiWarning] | UnsetType | None = UNSET
     """List of warnings, if any (null when none)."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3799,11 +4375,15 @@ class PartnerApiError(Model):
         "mykaarma/partner-appointment-response", 1, "/$defs/PartnerApiError"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "error_code": "errorCode",
+        "error_description": "errorDescription",
+    }
 
-    error_code: str = wire("errorCode")
+    error_code: str
     """Error code, e.g. PARTNER_TRIP_INFORMATION_REQUIRED."""
 
-    error_description: str | UnsetType | None = wire("errorDescription", default=UNSET)
+    error_description: str | UnsetType | None = UNSET
     """Human-readable description of the error."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3821,11 +4401,15 @@ class PartnerApiWarning(Model):
         "mykaarma/partner-appointment-response", 1, "/$defs/PartnerApiWarning"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "warning_code": "warningCode",
+        "warning_description": "warningDescription",
+    }
 
-    warning_code: int | str | UnsetType | None = wire("warningCode", default=UNSET)
+    warning_code: int | str | UnsetType | None = UNSET
     """Warning code (an integer or a string)."""
 
-    warning_description: str | UnsetType | None = wire("warningDescription", default=UNSET)
+    warning_description: str | UnsetType | None = UNSET
     """Human-readable description of the warning."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3841,19 +4425,20 @@ class ReadCustomerResponse(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/read-customer-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_with_vehicles": "customerWithVehicles"
+    }
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
     """
 
-    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = wire(
-        "customerWithVehicles", default=UNSET
-    )
+    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = UNSET
     """The customer and its vehicles."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3870,27 +4455,31 @@ class ReadOrderResponse(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/read-order-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "status_code": "statusCode",
+        "order_read_checksum": "orderReadChecksum",
+    }
 
-    status_code: int | str | UnsetType | None = wire("statusCode", default=UNSET)
+    status_code: int | str | UnsetType | None = UNSET
     """
     Status code of the call. Decision: the create page prints the placeholder "Integer" and the
     read page "string"; until a real response settles it, an integer (e.g. 200) or a string
     (e.g. "200") is accepted.
     """
 
-    order_read_checksum: str | UnsetType | None = wire("orderReadChecksum", default=UNSET)
+    order_read_checksum: str | UnsetType | None = UNSET
     """
     Checksum of the order as read. Send it unchanged as the orderReadChecksum request header of
     the next update (see mykaarma/update-order-headers).
     """
 
-    errors: list[OrderApiError] | UnsetType | None = wire("errors", default=UNSET)
+    errors: list[OrderApiError] | UnsetType | None = UNSET
     """Errors of the read (e.g. ORDER_NOT_FOUND for an unknown order uuid)."""
 
-    warnings: list[OrderApiWarning] | UnsetType | None = wire("warnings", default=UNSET)
+    warnings: list[OrderApiWarning] | UnsetType | None = UNSET
     """Warnings of the read."""
 
-    order: ReadOrderEnvelope | UnsetType | None = wire("order", default=UNSET)
+    order: ReadOrderEnvelope | UnsetType | None = UNSET
     """The order envelope {uuid, order}; the same shape as the order-event payload."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3906,10 +4495,10 @@ class ReadOrderEnvelope(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    uuid: str = wire("uuid")
+    uuid: str
     """Unique identifier issued by mykaarma for the order (not validated beyond being a string)."""
 
-    order: Order = wire("order")
+    order: Order
     """The repair order: type, header, vehicle, customer, jobs, mls."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3928,8 +4517,21 @@ class SaveCustomerVehicleRequest(Model):
         "mykaarma/save-customer-vehicle-request", 1
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "vehicle_year": "vehicleYear",
+        "vehicle_make": "vehicleMake",
+        "vehicle_model": "vehicleModel",
+        "vehicle_engine": "vehicleEngine",
+        "vehicle_trim": "vehicleTrim",
+        "license_plate": "licensePlate",
+        "estimated_mileage": "estimatedMileage",
+        "vehicle_key": "vehicleKey",
+        "vehicle_uuid": "vehicleUuid",
+        "is_valid": "isValid",
+        "is_matching": "isMatching",
+    }
 
-    vin: str | UnsetType = wire("vin", default=UNSET)
+    vin: str | UnsetType = UNSET
     """
     Vehicle identification number. Required (not blank) when vehicleYear, vehicleMake and
     vehicleModel are not all given. With validateVin true myKaarma rejects vehicles whose VIN is
@@ -3937,49 +4539,49 @@ class SaveCustomerVehicleRequest(Model):
     locally.
     """
 
-    vehicle_year: str | UnsetType = wire("vehicleYear", default=UNSET)
+    vehicle_year: str | UnsetType = UNSET
     """
     Year of manufacture, as a string (e.g. "2019"). Required (not blank), together with
     vehicleMake, vehicleModel and vehicleYear, when vin is blank or absent.
     """
 
-    vehicle_make: str | UnsetType = wire("vehicleMake", default=UNSET)
+    vehicle_make: str | UnsetType = UNSET
     """
     Manufacturer or brand (e.g. "Honda"). Required (not blank), together with vehicleMake,
     vehicleModel and vehicleYear, when vin is blank or absent.
     """
 
-    vehicle_model: str | UnsetType = wire("vehicleModel", default=UNSET)
+    vehicle_model: str | UnsetType = UNSET
     """
     Model (e.g. "Civic"). Required (not blank), together with vehicleMake, vehicleModel and
     vehicleYear, when vin is blank or absent.
     """
 
-    vehicle_engine: str | UnsetType = wire("vehicleEngine", default=UNSET)
+    vehicle_engine: str | UnsetType = UNSET
     """Engine type or specification."""
 
-    vehicle_trim: str | UnsetType = wire("vehicleTrim", default=UNSET)
+    vehicle_trim: str | UnsetType = UNSET
     """Trim level."""
 
-    license_plate: str | UnsetType = wire("licensePlate", default=UNSET)
+    license_plate: str | UnsetType = UNSET
     """Licence plate."""
 
-    color: str | UnsetType = wire("color", default=UNSET)
+    color: str | UnsetType = UNSET
     """Colour."""
 
-    estimated_mileage: str | UnsetType = wire("estimatedMileage", default=UNSET)
+    estimated_mileage: str | UnsetType = UNSET
     """Estimated miles driven, as a string (e.g. "42000")."""
 
-    vehicle_key: str | UnsetType = wire("vehicleKey", default=UNSET)
+    vehicle_key: str | UnsetType = UNSET
     """The DMS's key for the vehicle."""
 
-    vehicle_uuid: str | UnsetType = wire("vehicleUuid", default=UNSET)
+    vehicle_uuid: str | UnsetType = UNSET
     """myKaarma's identifier of an existing vehicle (listed by the API reference)."""
 
-    is_valid: bool | UnsetType = wire("isValid", default=UNSET)
+    is_valid: bool | UnsetType = UNSET
     """Whether the customer currently owns the vehicle."""
 
-    is_matching: bool | UnsetType = wire("isMatching", default=UNSET)
+    is_matching: bool | UnsetType = UNSET
     """Undocumented flag listed by the API reference."""
 
 
@@ -3994,19 +4596,20 @@ class SaveCustomerVehicleResponse(Model):
         "mykaarma/save-customer-vehicle-response", 1
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_with_vehicles": "customerWithVehicles"
+    }
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
     """
 
-    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = wire(
-        "customerWithVehicles", default=UNSET
-    )
+    customer_with_vehicles: CustomerWithVehicles | UnsetType | None = UNSET
     """The customer and its vehicles."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4022,29 +4625,34 @@ class SearchCustomersQuery(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/search-customers-query", 1)
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "search_term": "searchTerm",
+        "fields_to_be_searched": "fieldsToBeSearched",
+        "max_results": "maxResults",
+        "query_operator": "queryOperator",
+        "search_preference": "searchPreference",
+    }
 
-    search_term: str = wire("searchTerm")
+    search_term: str
     """
     What to search for, at most 30 characters (myKaarma answers warning 10003 beyond 150 and
     searches the first 150). Recommended: the whole customerKey, the last 8 characters of the
     VIN, a 10-digit phone number without +1, or the email address.
     """
 
-    fields_to_be_searched: str | UnsetType = wire("fieldsToBeSearched", default=UNSET)
+    fields_to_be_searched: str | UnsetType = UNSET
     """
     Comma-separated fields to search: fname, lname, company, customerKey,
     communications.commValue, vehicles.vin (e.g. "fname,lname,vehicles.vin").
     """
 
-    max_results: int | UnsetType = wire("maxResults", default=UNSET)
+    max_results: int | UnsetType = UNSET
     """Most results returned, 1 to 100 (default 100; myKaarma answers warning 10002 otherwise)."""
 
-    query_operator: Literal["AND", "OR"] | UnsetType = wire("queryOperator", default=UNSET)
+    query_operator: Literal["AND", "OR"] | UnsetType = UNSET
     """How matches in several fields combine: AND (default) or OR."""
 
-    search_preference: Literal["customer", "vehicle"] | UnsetType = wire(
-        "searchPreference", default=UNSET
-    )
+    search_preference: Literal["customer", "vehicle"] | UnsetType = UNSET
     """
     Search customers or vehicles (default customer). Decision: lower case, as warning 10004
     writes them.
@@ -4064,25 +4672,27 @@ class SearchCustomersResponse(Model):
         "mykaarma/search-customers-response", 1
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "matching_count": "matchingCount",
+        "matching_customers": "matchingCustomers",
+    }
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
     """
 
-    customers: list[Customer] | UnsetType | None = wire("customers", default=UNSET)
+    customers: list[Customer] | UnsetType | None = UNSET
     """The customers found (getCustomersList)."""
 
-    matching_count: int | UnsetType | None = wire("matchingCount", default=UNSET)
+    matching_count: int | UnsetType | None = UNSET
     """How many customers matched (/list)."""
 
-    matching_customers: list[CustomerWithVehicles] | UnsetType | None = wire(
-        "matchingCustomers", default=UNSET
-    )
+    matching_customers: list[CustomerWithVehicles] | UnsetType | None = UNSET
     """The customers found with their vehicles (/list)."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4100,32 +4710,38 @@ class UpdateCustomerRequest(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-customer-request", 1)
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "requester_user_uuid": "requesterUserUUID",
+        "dealer_uuid_list": "dealerUUIDList",
+        "validate_vin": "validateVin",
+        "search_for_duplicate": "searchForDuplicate",
+    }
 
-    requester_user_uuid: str | UnsetType = wire("requesterUserUUID", default=UNSET)
+    requester_user_uuid: str | UnsetType = UNSET
     """
     Identifier of the myKaarma user making the request (older documentation revisions and the
     API reference; undescribed).
     """
 
-    dealer_uuid_list: list[str] | UnsetType = wire("dealerUUIDList", default=UNSET)
+    dealer_uuid_list: list[str] | UnsetType = UNSET
     """
     Dealers the customer is shared with (older documentation revisions and the API reference;
     undescribed).
     """
 
-    customer: UpdateCustomer = wire("customer")
+    customer: UpdateCustomer
     """The customer."""
 
-    vehicles: list[CustomerVehicleInput] | UnsetType = wire("vehicles", default=UNSET)
+    vehicles: list[CustomerVehicleInput] | UnsetType = UNSET
     """The customer's vehicles. Sent beside customer, not inside it."""
 
-    validate_vin: bool | UnsetType = wire("validateVin", default=UNSET)
+    validate_vin: bool | UnsetType = UNSET
     """
     When true, myKaarma rejects vehicles with an invalid VIN (and, reportedly, drops VINs with a
     wrong check digit without an error).
     """
 
-    search_for_duplicate: bool | UnsetType = wire("searchForDuplicate", default=UNSET)
+    search_for_duplicate: bool | UnsetType = UNSET
     """
     When true, myKaarma runs its customer matching logic and updates the matching customer
     instead of creating a duplicate (dealerbridge.mykaarma.match_customer runs the same steps
@@ -4145,49 +4761,56 @@ class UpdateCustomer(Model):
         "mykaarma/update-customer-request", 1, "/$defs/UpdateCustomer"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_key": "customerKey",
+        "first_name": "firstName",
+        "last_name": "lastName",
+        "is_business": "isBusiness",
+        "best_time_to_contact": "bestTimeToContact",
+        "preferred_communication": "preferredCommunication",
+        "preferred_locale": "preferredLocale",
+        "customer_uuid": "customerUuid",
+        "phone_numbers": "phoneNumbers",
+    }
 
-    customer_key: str | UnsetType = wire("customerKey", default=UNSET)
+    customer_key: str | UnsetType = UNSET
     """The DMS's unique customer identifier; myKaarma uses it to find the customer in the DMS."""
 
-    first_name: str | UnsetType = wire("firstName", default=UNSET)
+    first_name: str | UnsetType = UNSET
     """First name. Required unless the customer is a business with a company name."""
 
-    last_name: str | UnsetType = wire("lastName", default=UNSET)
+    last_name: str | UnsetType = UNSET
     """Last name. Required unless the customer is a business with a company name."""
 
-    company: str | UnsetType = wire("company", default=UNSET)
+    company: str | UnsetType = UNSET
     """Company name. Required when isBusiness is true."""
 
-    is_business: bool | UnsetType = wire("isBusiness", default=UNSET)
+    is_business: bool | UnsetType = UNSET
     """true for company and fleet customers."""
 
-    best_time_to_contact: BestTimeToContactInput | UnsetType = wire(
-        "bestTimeToContact", default=UNSET
-    )
+    best_time_to_contact: BestTimeToContactInput | UnsetType = UNSET
     """When the customer prefers to be contacted."""
 
-    preferred_communication: Literal["text", "phone", "email"] | UnsetType = wire(
-        "preferredCommunication", default=UNSET
-    )
+    preferred_communication: Literal["text", "phone", "email"] | UnsetType = UNSET
     """How the customer prefers to be contacted: text, phone or email."""
 
-    addresses: list[CustomerAddressInput] | UnsetType = wire("addresses", default=UNSET)
+    addresses: list[CustomerAddressInput] | UnsetType = UNSET
     """The customer's addresses; each needs a type."""
 
-    preferred_locale: Literal["en-us", "fr-ca"] | UnsetType = wire("preferredLocale", default=UNSET)
+    preferred_locale: Literal["en-us", "fr-ca"] | UnsetType = UNSET
     """The customer's language: en-us (English) or fr-ca (French)."""
 
-    customer_uuid: str | UnsetType = wire("customerUuid", default=UNSET)
+    customer_uuid: str | UnsetType = UNSET
     """myKaarma's identifier of the customer, when it already exists (undescribed by myKaarma)."""
 
-    emails: list[CustomerEmailInput] | UnsetType | None = wire("emails", default=UNSET)
+    emails: list[CustomerEmailInput] | UnsetType | None = UNSET
     """
     The customer's email addresses. Decision: on update the list replaces the stored one: an
     empty list or null deletes every stored email (warning 10006 DELETED_ALL_EMAILS); leave the
     member out to keep them (unverified, see the decisions file).
     """
 
-    phone_numbers: list[CustomerPhoneInput] | UnsetType | None = wire("phoneNumbers", default=UNSET)
+    phone_numbers: list[CustomerPhoneInput] | UnsetType | None = UNSET
     """
     The customer's phone numbers. Decision: on update the list replaces the stored one: an empty
     list or null deletes every stored phone number (warning 10005 DELETED_ALL_PHONE_NUMBERS);
@@ -4205,10 +4828,10 @@ class UpdateCustomerResponse(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-customer-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    errors: list[CustomerApiError] | UnsetType = wire("errors", default=UNSET)
+    errors: list[CustomerApiError] | UnsetType = UNSET
     """Errors of the request (errorCode, errorTitle, errorMessage)."""
 
-    warnings: list[CustomerApiWarning] | UnsetType = wire("warnings", default=UNSET)
+    warnings: list[CustomerApiWarning] | UnsetType = UNSET
     """
     Warnings of the request: the data was accepted, but some of it may have been dropped (codes
     10001-10016 are documented; see dealerbridge.mykaarma.CUSTOMER_WARNING_CODES).
@@ -4228,8 +4851,11 @@ class UpdateOrderHeaders(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-order-headers", 1)
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "order_read_checksum": "orderReadChecksum"
+    }
 
-    order_read_checksum: str = wire("orderReadChecksum")
+    order_read_checksum: str
     """
     orderReadChecksum is a required header value that must be included in update requests. It
     should be the same value that the vendor received from the previous read order response
@@ -4254,7 +4880,7 @@ class UpdateOrderRequest(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/update-order-request", 1)
     __dealerbridge_open__: ClassVar[bool] = False
 
-    order: CreateOrder = wire("order")
+    order: CreateOrder
     """The order's new state (same shape as the create request's order)."""
 
 
@@ -4269,26 +4895,30 @@ class WebhookEvent(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/webhook-event", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "dealer_uuid": "dealeruuid",
+        "department_uuid": "departmentuuid",
+    }
 
-    id: str = wire("id")
+    id: str
     """Unique event ID; deduplicate on id together with type."""
 
-    timestamp: int = wire("timestamp")
+    timestamp: int
     """When the event was produced: unix epoch milliseconds, UTC."""
 
-    dealer_uuid: str = wire("dealeruuid")
+    dealer_uuid: str
     """Identifier of the dealer. Note the all-lowercase wire key."""
 
-    department_uuid: str = wire("departmentuuid")
+    department_uuid: str
     """Identifier of the dealer department. Note the all-lowercase wire key."""
 
-    type: str = wire("type")
+    type: str
     """
     Event type, e.g. appointments, mpis, messages (service-orders and customers have their own
     schemas).
     """
 
-    payload: JSON = wire("payload")
+    payload: JSON
     """
     The event's payload as delivered: usually a string holding JSON, sometimes an object. Its
     shape depends on the type and is not modelled here, so any JSON is accepted.

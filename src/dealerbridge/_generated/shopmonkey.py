@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Mapping
+from typing import ClassVar, Literal, TypeAlias
 
 import attrs
 
@@ -15,7 +16,6 @@ from dealerbridge._models import (
     Model,
     SchemaRef,
     UnsetType,
-    wire,
 )
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Brand",
     "Category",
     "CategoryParent",
+    "CountryCode",
     "CouponOrderDiscount",
     "CreateCustomService",
     "CreateFee",
@@ -61,6 +62,10 @@ __all__ = [
     "RecordChangeMeta",
     "Service",
     "ServiceQuery",
+    "ShopmonkeyAuthorizationStatus",
+    "ShopmonkeyPricing",
+    "ShopmonkeyProviderOrNull",
+    "ShopmonkeyValueType",
     "Subcontract",
     "Tire",
     "TirePressureLog",
@@ -74,6 +79,272 @@ __all__ = [
 ]
 
 
+CountryCode: TypeAlias = Literal[
+    "US",
+    "CA",
+    "MX",
+    "AF",
+    "AX",
+    "AL",
+    "DZ",
+    "AS",
+    "AD",
+    "AO",
+    "AI",
+    "AQ",
+    "AG",
+    "AR",
+    "AM",
+    "AW",
+    "AU",
+    "AT",
+    "AZ",
+    "BS",
+    "BH",
+    "BD",
+    "BB",
+    "BY",
+    "BE",
+    "BZ",
+    "BJ",
+    "BM",
+    "BT",
+    "BO",
+    "BQ",
+    "BA",
+    "BW",
+    "BV",
+    "BR",
+    "IO",
+    "VG",
+    "BN",
+    "BG",
+    "BF",
+    "BI",
+    "CV",
+    "KH",
+    "CM",
+    "KY",
+    "CF",
+    "TD",
+    "CL",
+    "CN",
+    "HK",
+    "MO",
+    "CX",
+    "CC",
+    "CO",
+    "KM",
+    "CG",
+    "CK",
+    "CR",
+    "HR",
+    "CU",
+    "CW",
+    "CY",
+    "CZ",
+    "CI",
+    "KP",
+    "CD",
+    "DK",
+    "DJ",
+    "DM",
+    "DO",
+    "EC",
+    "EG",
+    "SV",
+    "GQ",
+    "ER",
+    "EE",
+    "SZ",
+    "ET",
+    "FK",
+    "FO",
+    "FJ",
+    "FI",
+    "FR",
+    "GF",
+    "PF",
+    "TF",
+    "GA",
+    "GM",
+    "GE",
+    "DE",
+    "GH",
+    "GI",
+    "GR",
+    "GL",
+    "GD",
+    "GP",
+    "GU",
+    "GT",
+    "GG",
+    "GN",
+    "GW",
+    "GY",
+    "HT",
+    "HM",
+    "VA",
+    "HN",
+    "HU",
+    "IS",
+    "IN",
+    "ID",
+    "IR",
+    "IQ",
+    "IE",
+    "IM",
+    "IL",
+    "IT",
+    "JM",
+    "JP",
+    "JE",
+    "JO",
+    "KZ",
+    "KE",
+    "KI",
+    "KW",
+    "KG",
+    "LA",
+    "LV",
+    "LB",
+    "LS",
+    "LR",
+    "LY",
+    "LI",
+    "LT",
+    "LU",
+    "MG",
+    "MW",
+    "MY",
+    "MV",
+    "ML",
+    "MT",
+    "MH",
+    "MQ",
+    "MR",
+    "MU",
+    "YT",
+    "FM",
+    "MC",
+    "MN",
+    "ME",
+    "MS",
+    "MA",
+    "MZ",
+    "MM",
+    "NA",
+    "NR",
+    "NP",
+    "NL",
+    "NC",
+    "NZ",
+    "NI",
+    "NE",
+    "NG",
+    "NU",
+    "NF",
+    "MP",
+    "NO",
+    "OM",
+    "PK",
+    "PW",
+    "PA",
+    "PG",
+    "PY",
+    "PE",
+    "PH",
+    "PN",
+    "PL",
+    "PT",
+    "PR",
+    "QA",
+    "KR",
+    "MD",
+    "RO",
+    "RU",
+    "RW",
+    "RE",
+    "BL",
+    "SH",
+    "KN",
+    "LC",
+    "MF",
+    "PM",
+    "VC",
+    "WS",
+    "SM",
+    "ST",
+    "SA",
+    "SN",
+    "RS",
+    "SC",
+    "SL",
+    "SG",
+    "SX",
+    "SK",
+    "SI",
+    "SB",
+    "SO",
+    "ZA",
+    "GS",
+    "SS",
+    "ES",
+    "LK",
+    "PS",
+    "SD",
+    "SR",
+    "SJ",
+    "SE",
+    "CH",
+    "SY",
+    "TW",
+    "TJ",
+    "TH",
+    "MK",
+    "TL",
+    "TG",
+    "TK",
+    "TO",
+    "TT",
+    "TN",
+    "TR",
+    "TM",
+    "TC",
+    "TV",
+    "UG",
+    "UA",
+    "AE",
+    "GB",
+    "TZ",
+    "UM",
+    "VI",
+    "UY",
+    "UZ",
+    "VU",
+    "VE",
+    "VN",
+    "WF",
+    "EH",
+    "YE",
+    "ZM",
+    "ZW",
+]
+"""The values of ``/$defs/countryCode`` in shopmonkey/customer."""
+
+ShopmonkeyAuthorizationStatus: TypeAlias = Literal["NotAuthorized", "Authorized", "Declined"]
+"""The values of ``/$defs/shopmonkeyAuthorizationStatus`` in common/primitives."""
+
+ShopmonkeyPricing: TypeAlias = Literal["FixedPrice", "LineItem"]
+"""The values of ``/$defs/shopmonkeyPricing`` in common/primitives."""
+
+ShopmonkeyProviderOrNull: TypeAlias = Literal["Motor", "Alldata"]
+"""The values of ``/$defs/shopmonkeyProviderOrNull`` in common/primitives."""
+
+ShopmonkeyValueType: TypeAlias = Literal["Percent", "FixedCents"]
+"""The values of ``/$defs/shopmonkeyValueType`` in common/primitives."""
+
+
 @attrs.define(kw_only=True, repr=False)
 class Brand(Model):
     """
@@ -84,10 +355,10 @@ class Brand(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/brand", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    id: str = wire("id")
+    id: str
     """Id of the brand (the tire's brandId)."""
 
-    name: str = wire("name")
+    name: str
     """Name of the brand."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -104,13 +375,13 @@ class Category(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/category", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    id: str = wire("id")
+    id: str
     """Id of the category (the line item's categoryId)."""
 
-    name: str = wire("name")
+    name: str
     """Name of the category."""
 
-    parent: CategoryParent | UnsetType | None = wire("parent", default=UNSET)
+    parent: CategoryParent | UnsetType | None = UNSET
     """
     The parent category {id, name}, or null for a top-level category. Decision: optional and
     nullable; the seed always prints a parent but categories need not be nested.
@@ -129,10 +400,10 @@ class CategoryParent(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    id: str = wire("id")
+    id: str
     """Id of the parent category."""
 
-    name: str = wire("name")
+    name: str
     """Name of the parent category."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -150,14 +421,18 @@ class CreateServiceFromCanned(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreateServiceFromCanned"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_discriminator__: ClassVar[str | None] = "fromCannedServiceId"
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "from_canned_service_id": "fromCannedServiceId"
+    }
 
-    from_canned_service_id: str = wire("fromCannedServiceId")
+    from_canned_service_id: str
     """
     The id for the service (the canned service to copy). String, Required; must not be blank.
     Ids are opaque (no UUID pattern).
     """
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """The desired ordinal for the service created from a canned service."""
 
 
@@ -172,14 +447,18 @@ class CreateServiceFromDeferred(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreateServiceFromDeferred"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_discriminator__: ClassVar[str | None] = "fromDeferredServiceId"
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "from_deferred_service_id": "fromDeferredServiceId"
+    }
 
-    from_deferred_service_id: str = wire("fromDeferredServiceId")
+    from_deferred_service_id: str
     """
     The id for the service (the deferred service to revive). String, Required; must not be
     blank.
     """
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """The desired ordinal for the service created from a deferred service."""
 
 
@@ -196,185 +475,205 @@ class CreateCustomService(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreateCustomService"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "authorization_status": "authorizationStatus",
+        "category_id": "categoryId",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "epa_cents": "epaCents",
+        "epa_percent": "epaPercent",
+        "epa_value_type": "epaValueType",
+        "excluded_from_deferred": "excludedFromDeferred",
+        "fixed_price_cents": "fixedPriceCents",
+        "gst_cents": "gstCents",
+        "gst_percent": "gstPercent",
+        "gst_value_type": "gstValueType",
+        "hide_line_item_pricing": "hideLineItemPricing",
+        "hst_cents": "hstCents",
+        "hst_percent": "hstPercent",
+        "hst_value_type": "hstValueType",
+        "lump_sum": "lumpSum",
+        "motor_application_id": "motorApplicationId",
+        "provider_application_id": "providerApplicationId",
+        "pst_cents": "pstCents",
+        "pst_percent": "pstPercent",
+        "pst_value_type": "pstValueType",
+        "revived_from_id": "revivedFromId",
+        "shop_supplies_applied": "shopSuppliesApplied",
+        "shop_supplies_cents": "shopSuppliesCents",
+        "shop_supplies_percent": "shopSuppliesPercent",
+        "shop_supplies_value_type": "shopSuppliesValueType",
+        "source_service_id": "sourceServiceId",
+        "tax_cents": "taxCents",
+        "tax_percent": "taxPercent",
+        "tax_value_type": "taxValueType",
+        "total_cents": "totalCents",
+        "location_id": "locationId",
+        "canned_service_id": "cannedServiceId",
+        "from_canned_service_line_item_id": "fromCannedServiceLineItemId",
+    }
 
-    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | UnsetType = wire(
-        "authorizationStatus", default=UNSET
-    )
+    authorization_status: ShopmonkeyAuthorizationStatus | UnsetType = UNSET
     """Customer authorization: one of NotAuthorized, Authorized, Declined."""
 
-    category_id: str | UnsetType = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType = UNSET
     """Id of the category of the service."""
 
-    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    discount_cents: int | UnsetType = UNSET
     """Service-level discount in integer cents (e.g. $150.50 is 15050)."""
 
-    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    discount_percent: float | UnsetType = UNSET
     """Service-level discount percent. Scale undocumented; no range is enforced."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "discountValueType", default=UNSET
-    )
+    discount_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which discount input applies: one of Percent, FixedCents."""
 
-    epa_cents: int | UnsetType = wire("epaCents", default=UNSET)
+    epa_cents: int | UnsetType = UNSET
     """EPA charge in integer cents (e.g. $150.50 is 15050)."""
 
-    epa_percent: float | UnsetType = wire("epaPercent", default=UNSET)
+    epa_percent: float | UnsetType = UNSET
     """EPA charge percent."""
 
-    epa_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "epaValueType", default=UNSET
-    )
+    epa_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which EPA input applies: one of Percent, FixedCents."""
 
-    excluded_from_deferred: bool | UnsetType = wire("excludedFromDeferred", default=UNSET)
+    excluded_from_deferred: bool | UnsetType = UNSET
     """Service that has been removed from the deferred list."""
 
-    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    fixed_price_cents: int | UnsetType = UNSET
     """
     The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is
     15050).
     """
 
-    gst_cents: int | UnsetType = wire("gstCents", default=UNSET)
+    gst_cents: int | UnsetType = UNSET
     """GST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    gst_percent: float | UnsetType = wire("gstPercent", default=UNSET)
+    gst_percent: float | UnsetType = UNSET
     """GST rate."""
 
-    gst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "gstValueType", default=UNSET
-    )
+    gst_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which GST input applies: one of Percent, FixedCents."""
 
-    hidden: bool | UnsetType = wire("hidden", default=UNSET)
+    hidden: bool | UnsetType = UNSET
     """Whether the service is hidden."""
 
-    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    hide_line_item_pricing: bool | UnsetType = UNSET
     """Whether line-item prices are hidden on customer documents."""
 
-    hst_cents: int | UnsetType = wire("hstCents", default=UNSET)
+    hst_cents: int | UnsetType = UNSET
     """HST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    hst_percent: float | UnsetType = wire("hstPercent", default=UNSET)
+    hst_percent: float | UnsetType = UNSET
     """HST rate."""
 
-    hst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "hstValueType", default=UNSET
-    )
+    hst_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which HST input applies: one of Percent, FixedCents."""
 
-    lump_sum: bool | UnsetType = wire("lumpSum", default=UNSET)
+    lump_sum: bool | UnsetType = UNSET
     """Show the service as one lump sum."""
 
-    motor_application_id: int | UnsetType = wire("motorApplicationId", default=UNSET)
+    motor_application_id: int | UnsetType = UNSET
     """
     MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use
     providerApplicationId.
     """
 
-    name: str | UnsetType = wire("name", default=UNSET)
+    name: str | UnsetType = UNSET
     """Name of the service."""
 
-    note: str | UnsetType = wire("note", default=UNSET)
+    note: str | UnsetType = UNSET
     """Free-text note of the service."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Sort position of the service within the order."""
 
-    pricing: Literal["FixedPrice", "LineItem"] | UnsetType = wire("pricing", default=UNSET)
+    pricing: ShopmonkeyPricing | UnsetType = UNSET
     """How the service is priced: one of FixedPrice, LineItem."""
 
-    provider: Literal["Motor", "Alldata"] | UnsetType = wire("provider", default=UNSET)
+    provider: Literal["Motor", "Alldata"] | UnsetType = UNSET
     """Repair-data provider: one of Motor, Alldata."""
 
-    provider_application_id: str | UnsetType = wire("providerApplicationId", default=UNSET)
+    provider_application_id: str | UnsetType = UNSET
     """Provider application id."""
 
-    pst_cents: int | UnsetType = wire("pstCents", default=UNSET)
+    pst_cents: int | UnsetType = UNSET
     """PST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    pst_percent: float | UnsetType = wire("pstPercent", default=UNSET)
+    pst_percent: float | UnsetType = UNSET
     """PST rate."""
 
-    pst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "pstValueType", default=UNSET
-    )
+    pst_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which PST input applies: one of Percent, FixedCents."""
 
-    recommended: bool | UnsetType = wire("recommended", default=UNSET)
+    recommended: bool | UnsetType = UNSET
     """Whether the service is a recommendation."""
 
-    revived_from_id: str | UnsetType = wire("revivedFromId", default=UNSET)
+    revived_from_id: str | UnsetType = UNSET
     """Service that was deferred and then re-added, used for chain of deferment tracing."""
 
-    shop_supplies_applied: bool | UnsetType = wire("shopSuppliesApplied", default=UNSET)
+    shop_supplies_applied: bool | UnsetType = UNSET
     """If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap."""
 
-    shop_supplies_cents: int | UnsetType = wire("shopSuppliesCents", default=UNSET)
+    shop_supplies_cents: int | UnsetType = UNSET
     """Shop supplies charge in integer cents (e.g. $150.50 is 15050)."""
 
-    shop_supplies_percent: float | UnsetType = wire("shopSuppliesPercent", default=UNSET)
+    shop_supplies_percent: float | UnsetType = UNSET
     """Shop supplies percent."""
 
-    shop_supplies_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "shopSuppliesValueType", default=UNSET
-    )
+    shop_supplies_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """
     Which shop-supplies input applies: one of Percent, FixedCents. Decision: accepted although
     the POST body list omits it: the PUT body, every response example and live services carry
     it, and every other Cents/Percent pair of the body has its ValueType.
     """
 
-    source_service_id: str | UnsetType = wire("sourceServiceId", default=UNSET)
+    source_service_id: str | UnsetType = UNSET
     """Id of the canned service the service comes from."""
 
-    tax_cents: int | UnsetType = wire("taxCents", default=UNSET)
+    tax_cents: int | UnsetType = UNSET
     """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    tax_percent: float | UnsetType = wire("taxPercent", default=UNSET)
+    tax_percent: float | UnsetType = UNSET
     """Sales tax rate."""
 
-    tax_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "taxValueType", default=UNSET
-    )
+    tax_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which tax input applies: one of Percent, FixedCents."""
 
-    total_cents: int | UnsetType = wire("totalCents", default=UNSET)
+    total_cents: int | UnsetType = UNSET
     """
     Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how
     the server treats it against the calculated totals is not documented.
     """
 
-    fees: list[CreateFee] | UnsetType = wire("fees", default=UNSET)
+    fees: list[CreateFee] | UnsetType = UNSET
     """Fee line items to create with the service."""
 
-    labors: list[CreateLabor] | UnsetType = wire("labors", default=UNSET)
+    labors: list[CreateLabor] | UnsetType = UNSET
     """Labor line items to create with the service. Note the plural: labor is rejected."""
 
-    parts: list[CreatePart] | UnsetType = wire("parts", default=UNSET)
+    parts: list[CreatePart] | UnsetType = UNSET
     """Part line items to create with the service."""
 
-    subcontracts: list[CreateSubcontract] | UnsetType = wire("subcontracts", default=UNSET)
+    subcontracts: list[CreateSubcontract] | UnsetType = UNSET
     """Subcontract line items to create with the service."""
 
-    tires: list[CreateTire] | UnsetType = wire("tires", default=UNSET)
+    tires: list[CreateTire] | UnsetType = UNSET
     """Tire line items to create with the service."""
 
-    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    location_id: str | UnsetType = UNSET
     """
     The id for the location. Decision: a service-level key, as the page lists it; it may belong
     to the line items, the page's flat list cannot tell.
     """
 
-    canned_service_id: str | UnsetType = wire("cannedServiceId", default=UNSET)
+    canned_service_id: str | UnsetType = UNSET
     """
     Canned service id. Decision: a service-level key as listed. Live services do not return it.
     """
 
-    from_canned_service_line_item_id: str | UnsetType = wire(
-        "fromCannedServiceLineItemId", default=UNSET
-    )
+    from_canned_service_line_item_id: str | UnsetType = UNSET
     """
     Canned service line item id. Decision: a service-level key as listed, though it reads like a
     line-item key.
@@ -395,109 +694,127 @@ class CreateLabor(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreateLabor"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "rate_cents": "rateCents",
+        "rate_id": "rateId",
+        "technician_id": "technicianId",
+        "show_hours": "showHours",
+        "show_note": "showNote",
+        "cost_hours": "costHours",
+        "cost_rate_cents": "costRateCents",
+        "cost_total_cents": "costTotalCents",
+        "multiplier_type": "multiplierType",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "category_id": "categoryId",
+        "skill_required": "skillRequired",
+        "skill_required_description": "skillRequiredDescription",
+        "taxable_gst": "taxableGST",
+        "taxable_hst": "taxableHST",
+        "taxable_pst": "taxablePST",
+        "labor_matrix_id": "laborMatrixId",
+        "inventory_labor_id": "inventoryLaborId",
+        "motor_application_id": "motorApplicationId",
+        "provider_application_id": "providerApplicationId",
+    }
 
-    name: str | UnsetType | None = wire("name", default=UNSET)
+    name: str | UnsetType | None = UNSET
     """Name of the labor line, or null (Labor.name is nullable)."""
 
-    note: str | UnsetType = wire("note", default=UNSET)
+    note: str | UnsetType = UNSET
     """Free-text note."""
 
-    hours: float | UnsetType = wire("hours", default=UNSET)
+    hours: float | UnsetType = UNSET
     """
     Billed hours (number). Pitfall: a misnamed key is silently ignored and hours defaults to 1.
     """
 
-    rate_cents: int | UnsetType = wire("rateCents", default=UNSET)
+    rate_cents: int | UnsetType = UNSET
     """Billed rate per hour in integer cents (e.g. $150.50 is 15050)."""
 
-    rate_id: str | UnsetType | None = wire("rateId", default=UNSET)
+    rate_id: str | UnsetType | None = UNSET
     """Id of the labor rate, or null."""
 
-    technician_id: str | UnsetType | None = wire("technicianId", default=UNSET)
+    technician_id: str | UnsetType | None = UNSET
     """Id of the technician (user) to assign, or null."""
 
-    show_hours: bool | UnsetType = wire("showHours", default=UNSET)
+    show_hours: bool | UnsetType = UNSET
     """Show the hours on estimates and invoices."""
 
-    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    show_note: bool | UnsetType = UNSET
     """Show the note on estimates and invoices."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Sort position of the row within its parent."""
 
-    cost_hours: float | UnsetType | None = wire("costHours", default=UNSET)
+    cost_hours: float | UnsetType | None = UNSET
     """Shop-cost hours, or null (not the billed hours)."""
 
-    cost_rate_cents: int | UnsetType | None = wire("costRateCents", default=UNSET)
+    cost_rate_cents: int | UnsetType | None = UNSET
     """Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null."""
 
-    cost_total_cents: int | UnsetType | None = wire("costTotalCents", default=UNSET)
+    cost_total_cents: int | UnsetType | None = UNSET
     """Shop-cost total in integer cents (e.g. $150.50 is 15050), or null."""
 
-    multiplier: float | UnsetType = wire("multiplier", default=UNSET)
+    multiplier: float | UnsetType = UNSET
     """Labor multiplier (number)."""
 
-    multiplier_type: Literal["Hours", "Rate"] | UnsetType = wire("multiplierType", default=UNSET)
+    multiplier_type: Literal["Hours", "Rate"] | UnsetType = UNSET
     """What the multiplier applies to: one of Hours, Rate."""
 
-    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    discount_cents: int | UnsetType = UNSET
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    discount_percent: float | UnsetType = UNSET
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "discountValueType", default=UNSET
-    )
+    discount_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which discount input applies: one of Percent, FixedCents."""
 
-    completed: bool | UnsetType = wire("completed", default=UNSET)
+    completed: bool | UnsetType = UNSET
     """Whether the labor is completed."""
 
-    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType | None = UNSET
     """Id of the inventory category, or null."""
 
-    skill_required: Literal["General", "Maintenance", "Precision"] | UnsetType | None = wire(
-        "skillRequired", default=UNSET
-    )
+    skill_required: Literal["General", "Maintenance", "Precision"] | UnsetType | None = UNSET
     """Skill level required: one of General, Maintenance, Precision, or null."""
 
-    skill_required_description: str | UnsetType | None = wire(
-        "skillRequiredDescription", default=UNSET
-    )
+    skill_required_description: str | UnsetType | None = UNSET
     """Free-text description of the skill required, or null."""
 
-    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    taxable: bool | UnsetType = UNSET
     """Whether the line item is taxed. US specific."""
 
-    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    taxable_gst: bool | UnsetType = UNSET
     """Whether GST applies to the line item. CA specific."""
 
-    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    taxable_hst: bool | UnsetType = UNSET
     """Whether HST applies to the line item. CA specific."""
 
-    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    taxable_pst: bool | UnsetType = UNSET
     """Whether PST applies to the line item. CA specific."""
 
-    labor_matrix_id: str | UnsetType | None = wire("laborMatrixId", default=UNSET)
+    labor_matrix_id: str | UnsetType | None = UNSET
     """Id of the labor matrix to price with, or null."""
 
-    inventory_labor_id: str | UnsetType | None = wire("inventoryLaborId", default=UNSET)
+    inventory_labor_id: str | UnsetType | None = UNSET
     """Id of the inventory labor item to take the labor from, or null."""
 
-    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    motor_application_id: int | UnsetType | None = UNSET
     """MOTOR application id (a VCdb-style integer), or null."""
 
-    provider: Literal["Motor", "Alldata"] | UnsetType | None = wire("provider", default=UNSET)
+    provider: ShopmonkeyProviderOrNull | UnsetType | None = UNSET
     """
     Repair-data provider: one of Motor, Alldata, or null (same enum as the service body's
     provider; inferred).
     """
 
-    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    provider_application_id: str | UnsetType | None = UNSET
     """Provider application id, or null."""
 
 
@@ -517,118 +834,136 @@ class CreatePart(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreatePart"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "part_number": "partNumber",
+        "bin_location": "binLocation",
+        "retail_cost_cents": "retailCostCents",
+        "wholesale_cost_cents": "wholesaleCostCents",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "show_note": "showNote",
+        "show_part_number": "showPartNumber",
+        "show_cost_and_quantity": "showCostAndQuantity",
+        "reduce_inventory_count": "reduceInventoryCount",
+        "taxable_gst": "taxableGST",
+        "taxable_hst": "taxableHST",
+        "taxable_pst": "taxablePST",
+        "vendor_id": "vendorId",
+        "inventory_part_id": "inventoryPartId",
+        "category_id": "categoryId",
+        "pricing_matrix_id": "pricingMatrixId",
+        "fixed_price_limit_price_cents": "fixedPriceLimitPriceCents",
+        "fixed_price_limit_quantity": "fixedPriceLimitQuantity",
+        "fixed_price_limit_type": "fixedPriceLimitType",
+        "motor_application_id": "motorApplicationId",
+        "pc_db_terminology_id": "pcDbTerminologyId",
+        "provider_application_id": "providerApplicationId",
+    }
 
-    name: str | UnsetType = wire("name", default=UNSET)
+    name: str | UnsetType = UNSET
     """Name of the part."""
 
-    note: str | UnsetType = wire("note", default=UNSET)
+    note: str | UnsetType = UNSET
     """Free-text note (Part.note is a non-null string)."""
 
-    part_number: str | UnsetType | None = wire("partNumber", default=UNSET)
+    part_number: str | UnsetType | None = UNSET
     """Manufacturer / vendor part number, or null."""
 
-    bin_location: str | UnsetType = wire("binLocation", default=UNSET)
+    bin_location: str | UnsetType = UNSET
     """Where the item is stored in the shop. (Part.binLocation is a non-null string)."""
 
-    quantity: float | UnsetType = wire("quantity", default=UNSET)
+    quantity: float | UnsetType = UNSET
     """Quantity on the line (a JSON number: fractional quantities are possible)."""
 
-    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    retail_cost_cents: int | UnsetType = UNSET
     """
     Sell price per unit in integer cents (e.g. $150.50 is 15050). Pitfall: a misnamed key is
     silently ignored and the price defaults to 0.
     """
 
-    wholesale_cost_cents: int | UnsetType | None = wire("wholesaleCostCents", default=UNSET)
+    wholesale_cost_cents: int | UnsetType | None = UNSET
     """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
 
-    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    discount_cents: int | UnsetType = UNSET
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    discount_percent: float | UnsetType = UNSET
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "discountValueType", default=UNSET
-    )
+    discount_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which discount input applies: one of Percent, FixedCents."""
 
-    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    show_note: bool | UnsetType = UNSET
     """Show the note on estimates and invoices."""
 
-    show_part_number: bool | UnsetType = wire("showPartNumber", default=UNSET)
+    show_part_number: bool | UnsetType = UNSET
     """Show the part number on estimates and invoices."""
 
-    show_cost_and_quantity: bool | UnsetType = wire("showCostAndQuantity", default=UNSET)
+    show_cost_and_quantity: bool | UnsetType = UNSET
     """Show the price and quantity on estimates and invoices."""
 
-    reduce_inventory_count: bool | UnsetType = wire("reduceInventoryCount", default=UNSET)
+    reduce_inventory_count: bool | UnsetType = UNSET
     """Whether adding the item reduces the inventory count."""
 
-    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    taxable: bool | UnsetType = UNSET
     """Whether the line item is taxed. US specific."""
 
-    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    taxable_gst: bool | UnsetType = UNSET
     """Whether GST applies to the line item. CA specific."""
 
-    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    taxable_hst: bool | UnsetType = UNSET
     """Whether HST applies to the line item. CA specific."""
 
-    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    taxable_pst: bool | UnsetType = UNSET
     """Whether PST applies to the line item. CA specific."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Sort position of the row within its parent."""
 
-    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    vendor_id: str | UnsetType | None = UNSET
     """Id of the vendor the item is bought from, or null."""
 
-    inventory_part_id: str | UnsetType | None = wire("inventoryPartId", default=UNSET)
+    inventory_part_id: str | UnsetType | None = UNSET
     """Id of the inventory part to take the part from, or null."""
 
-    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType | None = UNSET
     """Id of the inventory category, or null."""
 
-    pricing_matrix_id: str | UnsetType | None = wire("pricingMatrixId", default=UNSET)
+    pricing_matrix_id: str | UnsetType | None = UNSET
     """Id of the pricing matrix used to price the item, or null."""
 
-    fixed_price_limit_price_cents: int | UnsetType | None = wire(
-        "fixedPriceLimitPriceCents", default=UNSET
-    )
+    fixed_price_limit_price_cents: int | UnsetType | None = UNSET
     """
     Part prices exceeding the amount will have their difference charged in addition to the fixed
     price canned service; integer cents (e.g. $150.50 is 15050), or null.
     """
 
-    fixed_price_limit_quantity: float | UnsetType | None = wire(
-        "fixedPriceLimitQuantity", default=UNSET
-    )
+    fixed_price_limit_quantity: float | UnsetType | None = UNSET
     """
     Quantities exceeding the amount will be charged based on their individual part price as an
     addition to the fixed price canned service; or null.
     """
 
-    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | UnsetType | None = wire(
-        "fixedPriceLimitType", default=UNSET
-    )
+    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | UnsetType | None = UNSET
     """Which fixed-price limit applies: one of None, Quantity, Price, or null."""
 
-    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    motor_application_id: int | UnsetType | None = UNSET
     """MOTOR application id (a VCdb-style integer), or null."""
 
-    pc_db_terminology_id: int | UnsetType | None = wire("pcDbTerminologyId", default=UNSET)
+    pc_db_terminology_id: int | UnsetType | None = UNSET
     """Product classification database terminology id for aftermarket parts, etc; or null."""
 
-    provider: Literal["Motor", "Alldata"] | UnsetType | None = wire("provider", default=UNSET)
+    provider: ShopmonkeyProviderOrNull | UnsetType | None = UNSET
     """Repair-data provider: one of Motor, Alldata, or null (inferred, as for labor)."""
 
-    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    provider_application_id: str | UnsetType | None = UNSET
     """Provider application id, or null."""
 
-    url: str | UnsetType | None = wire("url", default=UNSET)
+    url: str | UnsetType | None = UNSET
     """URL of the part, or null."""
 
 
@@ -645,100 +980,114 @@ class CreateTire(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreateTire"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "pricing_matrix_id": "pricingMatrixId",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "retail_cost_cents": "retailCostCents",
+        "wholesale_cost_cents": "wholesaleCostCents",
+        "size_format": "sizeFormat",
+        "part_number": "partNumber",
+        "bin_location": "binLocation",
+        "brand_id": "brandId",
+        "vendor_id": "vendorId",
+        "show_part_number": "showPartNumber",
+        "show_price_and_quantity": "showPriceAndQuantity",
+        "show_note": "showNote",
+        "category_id": "categoryId",
+        "reduce_inventory_count": "reduceInventoryCount",
+        "federal_excise_tax_cents": "federalExciseTaxCents",
+        "waste_tire_fee": "wasteTireFee",
+        "inventory_tire_id": "inventoryTireId",
+        "tire_identification_numbers": "tireIdentificationNumbers",
+    }
 
-    name: str | UnsetType = wire("name", default=UNSET)
+    name: str | UnsetType = UNSET
     """Name of the tire line."""
 
-    note: str | UnsetType | None = wire("note", default=UNSET)
+    note: str | UnsetType | None = UNSET
     """Free-text note, or null."""
 
-    pricing_matrix_id: str | UnsetType | None = wire("pricingMatrixId", default=UNSET)
+    pricing_matrix_id: str | UnsetType | None = UNSET
     """Id of the pricing matrix used to price the item, or null."""
 
-    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    discount_cents: int | UnsetType = UNSET
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    discount_percent: float | UnsetType = UNSET
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "discountValueType", default=UNSET
-    )
+    discount_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which discount input applies: one of Percent, FixedCents."""
 
-    quantity: float | UnsetType = wire("quantity", default=UNSET)
+    quantity: float | UnsetType = UNSET
     """Quantity on the line (a JSON number: fractional quantities are possible)."""
 
-    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    retail_cost_cents: int | UnsetType = UNSET
     """Sell price per tire in integer cents (e.g. $150.50 is 15050)."""
 
-    wholesale_cost_cents: int | UnsetType | None = wire("wholesaleCostCents", default=UNSET)
+    wholesale_cost_cents: int | UnsetType | None = UNSET
     """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Sort position of the row within its parent."""
 
-    size_format: Literal["Conventional", "OffRoadSAE"] | UnsetType = wire(
-        "sizeFormat", default=UNSET
-    )
+    size_format: Literal["Conventional", "OffRoadSAE"] | UnsetType = UNSET
     """How size is written: one of Conventional, OffRoadSAE."""
 
-    size: str | UnsetType | None = wire("size", default=UNSET)
+    size: str | UnsetType | None = UNSET
     """Tire size text (e.g. 225/65R17), or null."""
 
-    part_number: str | UnsetType | None = wire("partNumber", default=UNSET)
+    part_number: str | UnsetType | None = UNSET
     """Manufacturer / vendor part number, or null."""
 
-    bin_location: str | UnsetType | None = wire("binLocation", default=UNSET)
+    bin_location: str | UnsetType | None = UNSET
     """Where the item is stored in the shop. Nullable for tires."""
 
-    brand_id: str | UnsetType | None = wire("brandId", default=UNSET)
+    brand_id: str | UnsetType | None = UNSET
     """Id of the tire brand, or null."""
 
-    model: str | UnsetType | None = wire("model", default=UNSET)
+    model: str | UnsetType | None = UNSET
     """Tire model name, or null."""
 
-    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    vendor_id: str | UnsetType | None = UNSET
     """Id of the vendor the item is bought from, or null."""
 
-    seasonality: Literal["Summer", "Winter", "AllSeasons"] | UnsetType | None = wire(
-        "seasonality", default=UNSET
-    )
+    seasonality: Literal["Summer", "Winter", "AllSeasons"] | UnsetType | None = UNSET
     """Season: one of Summer, Winter, AllSeasons, or null."""
 
-    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    taxable: bool | UnsetType = UNSET
     """Whether the line item is taxed. US specific."""
 
-    show_part_number: bool | UnsetType = wire("showPartNumber", default=UNSET)
+    show_part_number: bool | UnsetType = UNSET
     """Show the part number on estimates and invoices."""
 
-    show_price_and_quantity: bool | UnsetType = wire("showPriceAndQuantity", default=UNSET)
+    show_price_and_quantity: bool | UnsetType = UNSET
     """Show the price and quantity on estimates and invoices."""
 
-    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    show_note: bool | UnsetType = UNSET
     """Show the note on estimates and invoices."""
 
-    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType | None = UNSET
     """Id of the inventory category, or null."""
 
-    reduce_inventory_count: bool | UnsetType = wire("reduceInventoryCount", default=UNSET)
+    reduce_inventory_count: bool | UnsetType = UNSET
     """Whether adding the item reduces the inventory count."""
 
-    federal_excise_tax_cents: int | UnsetType = wire("federalExciseTaxCents", default=UNSET)
+    federal_excise_tax_cents: int | UnsetType = UNSET
     """Federal excise tax in integer cents (e.g. $150.50 is 15050)."""
 
-    waste_tire_fee: int | UnsetType = wire("wasteTireFee", default=UNSET)
+    waste_tire_fee: int | UnsetType = UNSET
     """Waste tire fee: an integer with no Cents suffix; unit undocumented (probably cents)."""
 
-    inventory_tire_id: str | UnsetType | None = wire("inventoryTireId", default=UNSET)
+    inventory_tire_id: str | UnsetType | None = UNSET
     """Id of the inventory tire to take the tire from, or null."""
 
-    tire_identification_numbers: list[str] | UnsetType = wire(
-        "tireIdentificationNumbers", default=UNSET
-    )
+    tire_identification_numbers: list[str] | UnsetType = UNSET
     """Tire identification numbers (DOT TINs)."""
 
 
@@ -756,51 +1105,58 @@ class CreateFee(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreateFee"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "fee_type": "feeType",
+        "amount_cents": "amountCents",
+        "line_item_entity": "lineItemEntity",
+        "part_id": "partId",
+        "labor_id": "laborId",
+        "subcontract_id": "subcontractId",
+        "tire_id": "tireId",
+        "category_id": "categoryId",
+        "inventory_fee_id": "inventoryFeeId",
+    }
 
-    name: str | UnsetType = wire("name", default=UNSET)
+    name: str | UnsetType = UNSET
     """Name of the fee."""
 
-    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | UnsetType = wire(
-        "feeType", default=UNSET
-    )
+    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | UnsetType = UNSET
     """How the fee is computed: one of PercentLineItem, PercentService, FixedCents."""
 
-    percent: float | UnsetType = wire("percent", default=UNSET)
+    percent: float | UnsetType = UNSET
     """
     Fee percent for the Percent* fee types (the key is percent, not percentValue as in the bulk
     export).
     """
 
-    amount_cents: int | UnsetType = wire("amountCents", default=UNSET)
+    amount_cents: int | UnsetType = UNSET
     """Fee amount in integer cents (e.g. $150.50 is 15050)."""
 
-    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | UnsetType | None = wire(
-        "lineItemEntity", default=UNSET
-    )
+    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | UnsetType | None = UNSET
     """
     For a PercentLineItem fee: the kind of line item charged on, one of Labor, Part,
     Subcontract, Tire, or null.
     """
 
-    part_id: str | UnsetType | None = wire("partId", default=UNSET)
+    part_id: str | UnsetType | None = UNSET
     """Id of the part the fee is charged on, or null."""
 
-    labor_id: str | UnsetType | None = wire("laborId", default=UNSET)
+    labor_id: str | UnsetType | None = UNSET
     """Id of the labor the fee is charged on, or null."""
 
-    subcontract_id: str | UnsetType | None = wire("subcontractId", default=UNSET)
+    subcontract_id: str | UnsetType | None = UNSET
     """Id of the subcontract the fee is charged on, or null."""
 
-    tire_id: str | UnsetType | None = wire("tireId", default=UNSET)
+    tire_id: str | UnsetType | None = UNSET
     """Id of the tire the fee is charged on, or null."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Sort position of the row within its parent."""
 
-    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType | None = UNSET
     """Id of the inventory category, or null."""
 
-    inventory_fee_id: str | UnsetType | None = wire("inventoryFeeId", default=UNSET)
+    inventory_fee_id: str | UnsetType | None = UNSET
     """Id of the inventory fee to take the fee from, or null."""
 
 
@@ -817,37 +1173,48 @@ class CreateSubcontract(Model):
         "shopmonkey/create-services-request", 1, "/$defs/CreateSubcontract"
     )
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "taxable_gst": "taxableGST",
+        "taxable_hst": "taxableHST",
+        "taxable_pst": "taxablePST",
+        "cost_cents": "costCents",
+        "retail_cost_cents": "retailCostCents",
+        "show_note": "showNote",
+        "vendor_id": "vendorId",
+        "category_id": "categoryId",
+    }
 
-    name: str | UnsetType = wire("name", default=UNSET)
+    name: str | UnsetType = UNSET
     """Name of the subcontracted work."""
 
-    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    discount_cents: int | UnsetType = UNSET
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    discount_percent: float | UnsetType = UNSET
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "discountValueType", default=UNSET
-    )
+    discount_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which discount input applies: one of Percent, FixedCents."""
 
-    taxable: bool | UnsetType = wire("taxable", default=UNSET)
+    taxable: bool | UnsetType = UNSET
     """Whether the line item is taxed. US specific."""
 
-    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    taxable_gst: bool | UnsetType = UNSET
     """Whether GST applies to the line item. CA specific."""
 
-    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    taxable_hst: bool | UnsetType = UNSET
     """Whether HST applies to the line item. CA specific."""
 
-    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    taxable_pst: bool | UnsetType = UNSET
     """Whether PST applies to the line item. CA specific."""
 
-    cost_cents: int | UnsetType = wire("costCents", default=UNSET)
+    cost_cents: int | UnsetType = UNSET
     """
     What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision:
     costCents, not wholesaleCostCents (which Part and Tire use): live subcontracts carry only
@@ -855,22 +1222,22 @@ class CreateSubcontract(Model):
     here.
     """
 
-    retail_cost_cents: int | UnsetType = wire("retailCostCents", default=UNSET)
+    retail_cost_cents: int | UnsetType = UNSET
     """What the customer is charged, in integer cents (e.g. $150.50 is 15050)."""
 
-    show_note: bool | UnsetType = wire("showNote", default=UNSET)
+    show_note: bool | UnsetType = UNSET
     """Show the note on estimates and invoices."""
 
-    note: str | UnsetType | None = wire("note", default=UNSET)
+    note: str | UnsetType | None = UNSET
     """Free-text note, or null."""
 
-    vendor_id: str | UnsetType | None = wire("vendorId", default=UNSET)
+    vendor_id: str | UnsetType | None = UNSET
     """Id of the vendor the item is bought from, or null."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Sort position of the row within its parent."""
 
-    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType | None = UNSET
     """Id of the inventory category, or null."""
 
 
@@ -887,22 +1254,22 @@ class CreateServicesResponse(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    success: bool = wire("success")
+    success: bool
     """
     If successful, will be true. If not successful, will be false and message will contain a
     human readable error message.
     """
 
-    code: str | UnsetType | None = wire("code", default=UNSET)
+    code: str | UnsetType | None = UNSET
     """The error code. Decision: null accepted too."""
 
-    message: str | UnsetType | None = wire("message", default=UNSET)
+    message: str | UnsetType | None = UNSET
     """The error message if success = false. Decision: null accepted too."""
 
-    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    documentation_url: str | UnsetType | None = UNSET
     """An optional link to the documentation for the error. Decision: null accepted too."""
 
-    data: CreateServicesData = wire("data")
+    data: CreateServicesData
     """The response data: {order}."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -921,10 +1288,10 @@ class CreateServicesData(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    order: Order | UnsetType = wire("order", default=UNSET)
+    order: Order | UnsetType = UNSET
     """The order after the change, with its services. Absent when includeOrder=false."""
 
-    services: list[Service] | UnsetType = wire("services", default=UNSET)
+    services: list[Service] | UnsetType = UNSET
     """
     The services created. Decision: optional, because the page's own POST example has no
     data.services.
@@ -943,508 +1310,303 @@ class Customer(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/customer", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "appointment_count": "appointmentCount",
+        "coalesced_first_name_or_company_name": "coalescedFirstNameOrCompanyName",
+        "company_id": "companyId",
+        "company_name": "companyName",
+        "created_date": "createdDate",
+        "customer_type": "customerType",
+        "deferred_service_count": "deferredServiceCount",
+        "deleted_date": "deletedDate",
+        "deleted_reason": "deletedReason",
+        "deleted_user_id": "deletedUserId",
+        "discount_percent": "discountPercent",
+        "dot_number": "dotNumber",
+        "external_id": "externalId",
+        "finix_identity_id": "finixIdentityId",
+        "first_name": "firstName",
+        "fleet_id": "fleetId",
+        "gst_exempt": "gstExempt",
+        "hst_exempt": "hstExempt",
+        "labor_matrix_id": "laborMatrixId",
+        "labor_rate_id": "laborRateId",
+        "last_name": "lastName",
+        "last_time_order_worked": "lastTimeOrderWorked",
+        "location_ids": "locationIds",
+        "marketing_opt_in": "marketingOptIn",
+        "message_count": "messageCount",
+        "normalized_first_name": "normalizedFirstName",
+        "normalized_last_name": "normalizedLastName",
+        "normalized_name": "normalizedName",
+        "order_count": "orderCount",
+        "origin_location_id": "originLocationId",
+        "payment_term_id": "paymentTermId",
+        "postal_code": "postalCode",
+        "preferred_contact_method": "preferredContactMethod",
+        "preferred_language": "preferredLanguage",
+        "pricing_matrix_id": "pricingMatrixId",
+        "pst_exempt": "pstExempt",
+        "public_id": "publicId",
+        "referral_source_id": "referralSourceId",
+        "show_labor_hours": "showLaborHours",
+        "show_labor_note": "showLaborNote",
+        "show_part_cost_and_quantity": "showPartCostAndQuantity",
+        "show_part_note": "showPartNote",
+        "show_part_number": "showPartNumber",
+        "show_subcontract_note": "showSubcontractNote",
+        "statement_count": "statementCount",
+        "tax_exempt": "taxExempt",
+        "transaction_count": "transactionCount",
+        "updated_date": "updatedDate",
+        "vehicle_count": "vehicleCount",
+        "bnpl_prequalification_data": "bnplPrequalificationData",
+        "custom_fields": "customFields",
+        "phone_numbers": "phoneNumbers",
+        "label_connections": "labelConnections",
+        "discount_status": "discountStatus",
+        "labor_rate_override": "laborRateOverride",
+    }
 
-    address1: str | None = wire("address1")
+    address1: str | None
     """First line of the customer's street address; null when not recorded."""
 
-    address2: str | None = wire("address2")
+    address2: str | None
     """Second line of the customer's street address (suite, unit); null when not recorded."""
 
-    appointment_count: int = wire("appointmentCount")
+    appointment_count: int
     """Number of appointments booked for the customer."""
 
-    city: str | None = wire("city")
+    city: str | None
     """City of the customer's address; null when not recorded."""
 
-    coalesced_first_name_or_company_name: str | UnsetType | None = wire(
-        "coalescedFirstNameOrCompanyName", default=UNSET
-    )
+    coalesced_first_name_or_company_name: str | UnsetType | None = UNSET
     """
     The name to show for the customer: the first name, or the company name for a business; null
     when neither is set.
     """
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the Shopmonkey company (the shop's account) the customer belongs to."""
 
-    company_name: str | None = wire("companyName")
+    company_name: str | None
     """Business name of a fleet or company customer; null for a person."""
 
-    country: (
-        Literal[
-            "US",
-            "CA",
-            "MX",
-            "AF",
-            "AX",
-            "AL",
-            "DZ",
-            "AS",
-            "AD",
-            "AO",
-            "AI",
-            "AQ",
-            "AG",
-            "AR",
-            "AM",
-            "AW",
-            "AU",
-            "AT",
-            "AZ",
-            "BS",
-            "BH",
-            "BD",
-            "BB",
-            "BY",
-            "BE",
-            "BZ",
-            "BJ",
-            "BM",
-            "BT",
-            "BO",
-            "BQ",
-            "BA",
-            "BW",
-            "BV",
-            "BR",
-            "IO",
-            "VG",
-            "BN",
-            "BG",
-            "BF",
-            "BI",
-            "CV",
-            "KH",
-            "CM",
-            "KY",
-            "CF",
-            "TD",
-            "CL",
-            "CN",
-            "HK",
-            "MO",
-            "CX",
-            "CC",
-            "CO",
-            "KM",
-            "CG",
-            "CK",
-            "CR",
-            "HR",
-            "CU",
-            "CW",
-            "CY",
-            "CZ",
-            "CI",
-            "KP",
-            "CD",
-            "DK",
-            "DJ",
-            "DM",
-            "DO",
-            "EC",
-            "EG",
-            "SV",
-            "GQ",
-            "ER",
-            "EE",
-            "SZ",
-            "ET",
-            "FK",
-            "FO",
-            "FJ",
-            "FI",
-            "FR",
-            "GF",
-            "PF",
-            "TF",
-            "GA",
-            "GM",
-            "GE",
-            "DE",
-            "GH",
-            "GI",
-            "GR",
-            "GL",
-            "GD",
-            "GP",
-            "GU",
-            "GT",
-            "GG",
-            "GN",
-            "GW",
-            "GY",
-            "HT",
-            "HM",
-            "VA",
-            "HN",
-            "HU",
-            "IS",
-            "IN",
-            "ID",
-            "IR",
-            "IQ",
-            "IE",
-            "IM",
-            "IL",
-            "IT",
-            "JM",
-            "JP",
-            "JE",
-            "JO",
-            "KZ",
-            "KE",
-            "KI",
-            "KW",
-            "KG",
-            "LA",
-            "LV",
-            "LB",
-            "LS",
-            "LR",
-            "LY",
-            "LI",
-            "LT",
-            "LU",
-            "MG",
-            "MW",
-            "MY",
-            "MV",
-            "ML",
-            "MT",
-            "MH",
-            "MQ",
-            "MR",
-            "MU",
-            "YT",
-            "FM",
-            "MC",
-            "MN",
-            "ME",
-            "MS",
-            "MA",
-            "MZ",
-            "MM",
-            "NA",
-            "NR",
-            "NP",
-            "NL",
-            "NC",
-            "NZ",
-            "NI",
-            "NE",
-            "NG",
-            "NU",
-            "NF",
-            "MP",
-            "NO",
-            "OM",
-            "PK",
-            "PW",
-            "PA",
-            "PG",
-            "PY",
-            "PE",
-            "PH",
-            "PN",
-            "PL",
-            "PT",
-            "PR",
-            "QA",
-            "KR",
-            "MD",
-            "RO",
-            "RU",
-            "RW",
-            "RE",
-            "BL",
-            "SH",
-            "KN",
-            "LC",
-            "MF",
-            "PM",
-            "VC",
-            "WS",
-            "SM",
-            "ST",
-            "SA",
-            "SN",
-            "RS",
-            "SC",
-            "SL",
-            "SG",
-            "SX",
-            "SK",
-            "SI",
-            "SB",
-            "SO",
-            "ZA",
-            "GS",
-            "SS",
-            "ES",
-            "LK",
-            "PS",
-            "SD",
-            "SR",
-            "SJ",
-            "SE",
-            "CH",
-            "SY",
-            "TW",
-            "TJ",
-            "TH",
-            "MK",
-            "TL",
-            "TG",
-            "TK",
-            "TO",
-            "TT",
-            "TN",
-            "TR",
-            "TM",
-            "TC",
-            "TV",
-            "UG",
-            "UA",
-            "AE",
-            "GB",
-            "TZ",
-            "UM",
-            "VI",
-            "UY",
-            "UZ",
-            "VU",
-            "VE",
-            "VN",
-            "WF",
-            "EH",
-            "YE",
-            "ZM",
-            "ZW",
-        ]
-        | str
-        | None
-    ) = wire("country")
+    country: CountryCode | str | None
     """
     Country of the customer's address as an ISO 3166-1 alpha-2 code (e.g. US, CA); null when not
     recorded.
     """
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the customer record was created (UTC date-time)."""
 
-    customer_type: Literal["Customer", "Fleet"] | str = wire("customerType")
+    customer_type: Literal["Customer", "Fleet"] | str
     """Whether the customer is a person (Customer) or a fleet account (Fleet)."""
 
-    deferred_service_count: int = wire("deferredServiceCount")
+    deferred_service_count: int
     """Number of deferred (recommended but not yet done) services on the customer's record."""
 
-    deleted: bool | UnsetType = wire("deleted", default=UNSET)
+    deleted: bool | UnsetType = UNSET
     """If the record has been deleted."""
 
-    deleted_date: str | UnsetType | None = wire("deletedDate", default=UNSET)
+    deleted_date: str | UnsetType | None = UNSET
     """The date that the record was deleted or null if not deleted."""
 
-    deleted_reason: str | UnsetType | None = wire("deletedReason", default=UNSET)
+    deleted_reason: str | UnsetType | None = UNSET
     """The reason that the record was deleted."""
 
-    deleted_user_id: str | UnsetType | None = wire("deletedUserId", default=UNSET)
+    deleted_user_id: str | UnsetType | None = UNSET
     """The user that deleted the record or null if not deleted."""
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Standing discount for the customer, as a percent (scale undocumented: 0-100 or 0-1)."""
 
-    dot_number: str | None = wire("dotNumber")
+    dot_number: str | None
     """US Department of Transportation number of a commercial customer; null when none."""
 
-    external_id: str | UnsetType | None = wire("externalId", default=UNSET)
+    external_id: str | UnsetType | None = UNSET
     """An id that can be used to reference the customer in an external system."""
 
-    finix_identity_id: str | UnsetType | None = wire("finixIdentityId", default=UNSET)
+    finix_identity_id: str | UnsetType | None = UNSET
     """Id of the customer's identity at Finix, Shopmonkey's payment processor; null when none."""
 
-    first_name: str | None = wire("firstName")
+    first_name: str | None
     """Customer's first name; null when not recorded (e.g. a company customer)."""
 
-    fleet_id: str | None = wire("fleetId")
+    fleet_id: str | None
     """Id of the fleet the customer belongs to; null when not in a fleet."""
 
-    gst_exempt: bool | UnsetType = wire("gstExempt", default=UNSET)
+    gst_exempt: bool | UnsetType = UNSET
     """Whether the customer is exempt from Canadian GST."""
 
-    hst_exempt: bool | UnsetType = wire("hstExempt", default=UNSET)
+    hst_exempt: bool | UnsetType = UNSET
     """Whether the customer is exempt from Canadian HST."""
 
-    id: str = wire("id")
+    id: str
     """Id of the customer record (an opaque string)."""
 
-    imported: bool | UnsetType = wire("imported", default=UNSET)
+    imported: bool | UnsetType = UNSET
     """Whether the customer was imported from another system rather than created in Shopmonkey."""
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    labor_matrix_id: str | None = wire("laborMatrixId")
+    labor_matrix_id: str | None
     """Id of the labor pricing matrix used for this customer; null to use the shop default."""
 
-    labor_rate_id: str | None = wire("laborRateId")
+    labor_rate_id: str | None
     """Id of the labor rate used for this customer; null to use the shop default."""
 
-    last_name: str | None = wire("lastName")
+    last_name: str | None
     """Customer's last name; null when not recorded."""
 
-    last_time_order_worked: str | None = wire("lastTimeOrderWorked")
+    last_time_order_worked: str | None
     """When an order of this customer was last worked on (UTC date-time); null when never."""
 
-    location_ids: list[str] | UnsetType = wire("locationIds", default=UNSET)
+    location_ids: list[str] | UnsetType = UNSET
     """Ids of the shop locations the customer belongs to."""
 
-    marketing_opt_in: bool = wire("marketingOptIn")
+    marketing_opt_in: bool
     """Marketing opt-in flag; the page says it was never used."""
 
-    message_count: int = wire("messageCount")
+    message_count: int
     """Number of messages exchanged with the customer."""
 
-    normalized_first_name: str | UnsetType | None = wire("normalizedFirstName", default=UNSET)
+    normalized_first_name: str | UnsetType | None = UNSET
     """The first name normalised for search (lower case); null when firstName is null."""
 
-    normalized_last_name: str | UnsetType | None = wire("normalizedLastName", default=UNSET)
+    normalized_last_name: str | UnsetType | None = UNSET
     """The last name normalised for search (lower case); null when lastName is null."""
 
-    normalized_name: str | UnsetType | None = wire("normalizedName", default=UNSET)
+    normalized_name: str | UnsetType | None = UNSET
     """If fleet, contains the normalized companyName, else normalized firstName lastName."""
 
-    note: str = wire("note")
+    note: str
     """Free-text note about the customer ("" when none)."""
 
-    order_count: int | UnsetType = wire("orderCount", default=UNSET)
+    order_count: int | UnsetType = UNSET
     """Number of orders of the customer."""
 
-    origin_location_id: str | UnsetType | None = wire("originLocationId", default=UNSET)
+    origin_location_id: str | UnsetType | None = UNSET
     """The location that created the customer."""
 
-    payment_term_id: str | None = wire("paymentTermId")
+    payment_term_id: str | None
     """Id of the payment term the customer is billed under; null when none. Decision: nullable."""
 
-    postal_code: str | None = wire("postalCode")
+    postal_code: str | None
     """Postal or ZIP code of the customer's address; null when not recorded."""
 
-    preferred_contact_method: Literal["SMS", "Email", "All"] | str | None = wire(
-        "preferredContactMethod"
-    )
+    preferred_contact_method: Literal["SMS", "Email", "All"] | str | None
     """How the customer prefers to be contacted: SMS, Email or All; null when not set."""
 
-    preferred_language: Literal["en", "en_US", "fr_CA", "es_MX"] | str | UnsetType | None = wire(
-        "preferredLanguage", default=UNSET
-    )
+    preferred_language: Literal["en", "en_US", "fr_CA", "es_MX"] | str | UnsetType | None = UNSET
     """Language for messages to the customer: en, en_US, fr_CA or es_MX; null when not set."""
 
-    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    pricing_matrix_id: str | None
     """Id of the parts pricing matrix used for this customer; null to use the shop default."""
 
-    pst_exempt: bool | UnsetType = wire("pstExempt", default=UNSET)
+    pst_exempt: bool | UnsetType = UNSET
     """Whether the customer is exempt from Canadian PST."""
 
-    public_id: str | UnsetType | None = wire("publicId", default=UNSET)
+    public_id: str | UnsetType | None = UNSET
     """Public id of the customer, used in links shared with the customer; null when not assigned."""
 
-    referral_source_id: str | None = wire("referralSourceId")
+    referral_source_id: str | None
     """Id of the referral source (how the customer heard of the shop); null when not recorded."""
 
-    show_labor_hours: bool | UnsetType | None = wire("showLaborHours", default=UNSET)
+    show_labor_hours: bool | UnsetType | None = UNSET
     """
     Visibility overrides for labor hours, taking precedence over location configuration
     settings. Decision: nullable; an override that is not set has no value.
     """
 
-    show_labor_note: bool | UnsetType | None = wire("showLaborNote", default=UNSET)
+    show_labor_note: bool | UnsetType | None = UNSET
     """
     Visibility overrides for labor note, taking precedence over location configuration settings.
     Decision: nullable; an override that is not set has no value.
     """
 
-    show_part_cost_and_quantity: bool | UnsetType | None = wire(
-        "showPartCostAndQuantity", default=UNSET
-    )
+    show_part_cost_and_quantity: bool | UnsetType | None = UNSET
     """
     Visibility overrides for part and tire price and quantity, taking precedence over location
     configuration settings. Decision: nullable; an override that is not set has no value.
     """
 
-    show_part_note: bool | UnsetType | None = wire("showPartNote", default=UNSET)
+    show_part_note: bool | UnsetType | None = UNSET
     """
     Visibility overrides for part and tire note, taking precedence over location configuration
     settings. Decision: nullable; an override that is not set has no value.
     """
 
-    show_part_number: bool | UnsetType | None = wire("showPartNumber", default=UNSET)
+    show_part_number: bool | UnsetType | None = UNSET
     """
     Visibility overrides for part and tire part number, taking precedence over location
     configuration settings. Decision: nullable; an override that is not set has no value.
     """
 
-    show_subcontract_note: bool | UnsetType | None = wire("showSubcontractNote", default=UNSET)
+    show_subcontract_note: bool | UnsetType | None = UNSET
     """
     Visibility overrides for subcontract note, taking precedence over location configuration
     settings. Decision: nullable; an override that is not set has no value.
     """
 
-    state: str | None = wire("state")
+    state: str | None
     """State or province of the customer's address; null when not recorded."""
 
-    statement_count: int = wire("statementCount")
+    statement_count: int
     """Number of statements issued to the customer."""
 
-    tax_exempt: bool = wire("taxExempt")
+    tax_exempt: bool
     """Whether the customer is exempt from (US) sales tax."""
 
-    transaction_count: int = wire("transactionCount")
+    transaction_count: int
     """Number of payment transactions of the customer."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the customer record was last changed (UTC date-time); null when never changed."""
 
-    vehicle_count: int | UnsetType = wire("vehicleCount", default=UNSET)
+    vehicle_count: int | UnsetType = UNSET
     """Number of vehicles linked to the customer."""
 
-    website: str | UnsetType | None = wire("website", default=UNSET)
+    website: str | UnsetType | None = UNSET
     """Website of the customer (usually a company); null when none."""
 
-    bnpl_prequalification_data: JSON | UnsetType = wire("bnplPrequalificationData", default=UNSET)
+    bnpl_prequalification_data: JSON | UnsetType = UNSET
     """Sunbit pre-qualification results; amount, date, etc. Any JSON; optional."""
 
-    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    custom_fields: dict[str, JSON] | UnsetType | None = UNSET
     """
     DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object
     of any shape; optional.
     """
 
-    emails: list[Email] = wire("emails")
+    emails: list[Email]
     """The customer's email addresses."""
 
-    phone_numbers: list[PhoneNumber] = wire("phoneNumbers")
+    phone_numbers: list[PhoneNumber]
     """The customer's phone numbers."""
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
-    discount_status: bool | UnsetType = wire("discountStatus", default=UNSET)
+    discount_status: bool | UnsetType = UNSET
     """Whether the customer discount is on. Optional."""
 
-    labor_rate_override: bool | UnsetType = wire("laborRateOverride", default=UNSET)
+    labor_rate_override: bool | UnsetType = UNSET
     """Whether the customer overrides the labor rate. Optional."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1459,40 +1621,47 @@ class Email(Model):
         "shopmonkey/customer", 1, "/$defs/Email"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "location_id": "locationId",
+        "company_id": "companyId",
+        "customer_id": "customerId",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the email row."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the row was created."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the location that owns the row."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company that owns the row."""
 
-    email: str = wire("email")
+    email: str
     """
     The email address as stored. Decision: no format check; Shopmonkey stores what shops typed.
     """
 
-    subscribed: bool = wire("subscribed")
+    subscribed: bool
     """Whether the address is subscribed to messages."""
 
-    customer_id: str = wire("customerId")
+    customer_id: str
     """Id of the customer the email belongs to."""
 
-    primary: bool = wire("primary")
+    primary: bool
     """Whether this is the customer's primary email."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1507,323 +1676,83 @@ class PhoneNumber(Model):
         "shopmonkey/customer", 1, "/$defs/PhoneNumber"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "location_id": "locationId",
+        "company_id": "companyId",
+        "customer_id": "customerId",
+        "user_defined_type": "userDefinedType",
+        "carrier_name": "carrierName",
+        "opt_in_verified_date": "optInVerifiedDate",
+        "opt_in": "optIn",
+        "last_verified_date": "lastVerifiedDate",
+        "mobile_country_code": "mobileCountryCode",
+        "mobile_network_code": "mobileNetworkCode",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the phone-number row."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the row was created."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the location that owns the row."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company that owns the row."""
 
-    customer_id: str = wire("customerId")
+    customer_id: str
     """Id of the customer the number belongs to."""
 
-    number: str = wire("number")
+    number: str
     """The phone number as stored (no format check: the format is undocumented)."""
 
-    extension: str | None = wire("extension")
+    extension: str | None
     """Extension, or null."""
 
-    country: (
-        Literal[
-            "US",
-            "CA",
-            "MX",
-            "AF",
-            "AX",
-            "AL",
-            "DZ",
-            "AS",
-            "AD",
-            "AO",
-            "AI",
-            "AQ",
-            "AG",
-            "AR",
-            "AM",
-            "AW",
-            "AU",
-            "AT",
-            "AZ",
-            "BS",
-            "BH",
-            "BD",
-            "BB",
-            "BY",
-            "BE",
-            "BZ",
-            "BJ",
-            "BM",
-            "BT",
-            "BO",
-            "BQ",
-            "BA",
-            "BW",
-            "BV",
-            "BR",
-            "IO",
-            "VG",
-            "BN",
-            "BG",
-            "BF",
-            "BI",
-            "CV",
-            "KH",
-            "CM",
-            "KY",
-            "CF",
-            "TD",
-            "CL",
-            "CN",
-            "HK",
-            "MO",
-            "CX",
-            "CC",
-            "CO",
-            "KM",
-            "CG",
-            "CK",
-            "CR",
-            "HR",
-            "CU",
-            "CW",
-            "CY",
-            "CZ",
-            "CI",
-            "KP",
-            "CD",
-            "DK",
-            "DJ",
-            "DM",
-            "DO",
-            "EC",
-            "EG",
-            "SV",
-            "GQ",
-            "ER",
-            "EE",
-            "SZ",
-            "ET",
-            "FK",
-            "FO",
-            "FJ",
-            "FI",
-            "FR",
-            "GF",
-            "PF",
-            "TF",
-            "GA",
-            "GM",
-            "GE",
-            "DE",
-            "GH",
-            "GI",
-            "GR",
-            "GL",
-            "GD",
-            "GP",
-            "GU",
-            "GT",
-            "GG",
-            "GN",
-            "GW",
-            "GY",
-            "HT",
-            "HM",
-            "VA",
-            "HN",
-            "HU",
-            "IS",
-            "IN",
-            "ID",
-            "IR",
-            "IQ",
-            "IE",
-            "IM",
-            "IL",
-            "IT",
-            "JM",
-            "JP",
-            "JE",
-            "JO",
-            "KZ",
-            "KE",
-            "KI",
-            "KW",
-            "KG",
-            "LA",
-            "LV",
-            "LB",
-            "LS",
-            "LR",
-            "LY",
-            "LI",
-            "LT",
-            "LU",
-            "MG",
-            "MW",
-            "MY",
-            "MV",
-            "ML",
-            "MT",
-            "MH",
-            "MQ",
-            "MR",
-            "MU",
-            "YT",
-            "FM",
-            "MC",
-            "MN",
-            "ME",
-            "MS",
-            "MA",
-            "MZ",
-            "MM",
-            "NA",
-            "NR",
-            "NP",
-            "NL",
-            "NC",
-            "NZ",
-            "NI",
-            "NE",
-            "NG",
-            "NU",
-            "NF",
-            "MP",
-            "NO",
-            "OM",
-            "PK",
-            "PW",
-            "PA",
-            "PG",
-            "PY",
-            "PE",
-            "PH",
-            "PN",
-            "PL",
-            "PT",
-            "PR",
-            "QA",
-            "KR",
-            "MD",
-            "RO",
-            "RU",
-            "RW",
-            "RE",
-            "BL",
-            "SH",
-            "KN",
-            "LC",
-            "MF",
-            "PM",
-            "VC",
-            "WS",
-            "SM",
-            "ST",
-            "SA",
-            "SN",
-            "RS",
-            "SC",
-            "SL",
-            "SG",
-            "SX",
-            "SK",
-            "SI",
-            "SB",
-            "SO",
-            "ZA",
-            "GS",
-            "SS",
-            "ES",
-            "LK",
-            "PS",
-            "SD",
-            "SR",
-            "SJ",
-            "SE",
-            "CH",
-            "SY",
-            "TW",
-            "TJ",
-            "TH",
-            "MK",
-            "TL",
-            "TG",
-            "TK",
-            "TO",
-            "TT",
-            "TN",
-            "TR",
-            "TM",
-            "TC",
-            "TV",
-            "UG",
-            "UA",
-            "AE",
-            "GB",
-            "TZ",
-            "UM",
-            "VI",
-            "UY",
-            "UZ",
-            "VU",
-            "VE",
-            "VN",
-            "WF",
-            "EH",
-            "YE",
-            "ZM",
-            "ZW",
-        ]
-        | str
-        | None
-    ) = wire("country")
+    country: CountryCode | str | None
     """Country of the number (ISO 3166-1 alpha-2), or null."""
 
-    type: Literal["Mobile", "Landline", "VoIP", "Other"] | str | None = wire("type")
+    type: Literal["Mobile", "Landline", "VoIP", "Other"] | str | None
     """Line type detected by Shopmonkey: one of Mobile, Landline, VoIP, Other, or null."""
 
     user_defined_type: (
         Literal["Mobile", "Work", "Home", "Office", "Fax", "VoIP", "Landline", "Other"] | str | None
-    ) = wire("userDefinedType")
+    )
     """
     Type the shop chose: one of Mobile, Work, Home, Office, Fax, VoIP, Landline, Other, or null.
     """
 
-    carrier_name: str | None = wire("carrierName")
+    carrier_name: str | None
     """Carrier name, or null."""
 
-    opt_in_verified_date: str | None = wire("optInVerifiedDate")
+    opt_in_verified_date: str | None
     """When the SMS opt-in was verified, or null."""
 
-    opt_in: bool = wire("optIn")
+    opt_in: bool
     """Whether the customer opted in to SMS."""
 
-    last_verified_date: str | None = wire("lastVerifiedDate")
+    last_verified_date: str | None
     """When the number was last verified, or null."""
 
-    primary: bool = wire("primary")
+    primary: bool
     """Whether this is the customer's primary number."""
 
-    mobile_country_code: str | None = wire("mobileCountryCode")
+    mobile_country_code: str | None
     """If a mobile number, the mobile country code, or null."""
 
-    mobile_network_code: str | None = wire("mobileNetworkCode")
+    mobile_network_code: str | None
     """If a mobile number, the mobile network code, or null."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1855,22 +1784,22 @@ class DeleteServiceResponse(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    success: bool = wire("success")
+    success: bool
     """
     If successful, will be true. If not successful, will be false and message will contain a
     human readable error message.
     """
 
-    code: str | UnsetType | None = wire("code", default=UNSET)
+    code: str | UnsetType | None = UNSET
     """The error code. Decision: null accepted too."""
 
-    message: str | UnsetType | None = wire("message", default=UNSET)
+    message: str | UnsetType | None = UNSET
     """The error message if success = false. Decision: null accepted too."""
 
-    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    documentation_url: str | UnsetType | None = UNSET
     """An optional link to the documentation for the error. Decision: null accepted too."""
 
-    data: DeleteServiceData = wire("data")
+    data: DeleteServiceData
     """The response data: {order}."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1886,7 +1815,7 @@ class DeleteServiceData(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    order: Order | UnsetType = wire("order", default=UNSET)
+    order: Order | UnsetType = UNSET
     """The order after the change, with its services. Absent when includeOrder=false."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1904,23 +1833,23 @@ class ErrorResponse(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/error-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    success: bool = wire("success")
+    success: bool
     """
     If successful, will be true. If not successful, will be false and message will contain a
     human readable error message. Decision: typed boolean as the page says, not const false; a
     caller decides success by the HTTP status and this flag together.
     """
 
-    code: str | UnsetType | None = wire("code", default=UNSET)
+    code: str | UnsetType | None = UNSET
     """The error code. Decision: null accepted too."""
 
-    message: str | UnsetType | None = wire("message", default=UNSET)
+    message: str | UnsetType | None = UNSET
     """The error message if success = false. Decision: null accepted too."""
 
-    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    documentation_url: str | UnsetType | None = UNSET
     """An optional link to the documentation for the error. Decision: null accepted too."""
 
-    data: dict[str, JSON] | UnsetType | None = wire("data", default=UNSET)
+    data: dict[str, JSON] | UnsetType | None = UNSET
     """An optional object containing relevant error data. Decision: null accepted too."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -1936,106 +1865,124 @@ class Fee(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/fee", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "service_id": "serviceId",
+        "order_id": "orderId",
+        "fee_type": "feeType",
+        "amount_cents": "amountCents",
+        "subtotal_cents": "subtotalCents",
+        "line_item_entity": "lineItemEntity",
+        "part_id": "partId",
+        "labor_id": "laborId",
+        "subcontract_id": "subcontractId",
+        "tire_id": "tireId",
+        "category_id": "categoryId",
+        "source_item_id": "sourceItemId",
+        "label_connections": "labelConnections",
+        "inventory_fee_id": "inventoryFeeId",
+    }
 
-    id: str = wire("id")
+    id: str
     """Primary key of the row. An opaque string id."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """
     When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null if it never was."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company (tenant) that owns the row."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location that owns the row."""
 
-    service_id: str = wire("serviceId")
+    service_id: str
     """Id of the Service this line item belongs to."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the Order this row belongs to."""
 
-    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | str = wire("feeType")
+    fee_type: Literal["PercentLineItem", "PercentService", "FixedCents"] | str
     """How the fee is computed: one of PercentLineItem, PercentService, FixedCents."""
 
-    percent: float = wire("percent")
+    percent: float
     """
     Fee percent for the Percent* fee types. Named percent, not *Percent; the bulk export calls
     it percentValue. Scale undocumented.
     """
 
-    amount_cents: int = wire("amountCents")
+    amount_cents: int
     """Fee amount in integer cents (e.g. $150.50 is 15050)."""
 
-    subtotal_cents: int | None = wire("subtotalCents")
+    subtotal_cents: int | None
     """
     Fee subtotal in integer cents (e.g. $150.50 is 15050), or null. Not described by any source.
     """
 
-    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | str | None = wire(
-        "lineItemEntity"
-    )
+    line_item_entity: Literal["Labor", "Part", "Subcontract", "Tire"] | str | None
     """
     For a PercentLineItem fee, the kind of line item it is charged on: one of Labor, Part,
     Subcontract, Tire, or null; the matching laborId / partId / subcontractId / tireId names the
     item.
     """
 
-    part_id: str | None = wire("partId")
+    part_id: str | None
     """Id of the part the fee is charged on, or null (see lineItemEntity)."""
 
-    labor_id: str | None = wire("laborId")
+    labor_id: str | None
     """Id of the labor the fee is charged on, or null (see lineItemEntity)."""
 
-    subcontract_id: str | None = wire("subcontractId")
+    subcontract_id: str | None
     """Id of the subcontract the fee is charged on, or null (see lineItemEntity)."""
 
-    tire_id: str | None = wire("tireId")
+    tire_id: str | None
     """Id of the tire the fee is charged on, or null (see lineItemEntity)."""
 
-    name: str = wire("name")
+    name: str
     """Name of the fee."""
 
-    ordinal: float = wire("ordinal")
+    ordinal: float
     """Sort position of the row within its parent."""
 
-    category_id: str | None = wire("categoryId")
+    category_id: str | None
     """Id of the inventory category, or null."""
 
-    source_item_id: str | None = wire("sourceItemId")
+    source_item_id: str | None
     """Id of the canned-service / inventory item this line item was copied from, or null."""
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    category: Category | UnsetType | None = wire("category", default=UNSET)
+    category: Category | UnsetType | None = UNSET
     """
     Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
     nullable because categoryId is nullable.
     """
 
-    inventory_fee_id: str | UnsetType | None = wire("inventoryFeeId", default=UNSET)
+    inventory_fee_id: str | UnsetType | None = UNSET
     """Id of the inventory fee this fee was taken from, or null."""
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2053,22 +2000,22 @@ class GetServicesResponse(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/get-services-response", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    success: bool = wire("success")
+    success: bool
     """
     If successful, will be true. If not successful, will be false and message will contain a
     human readable error message.
     """
 
-    code: str | UnsetType | None = wire("code", default=UNSET)
+    code: str | UnsetType | None = UNSET
     """The error code. Decision: null accepted too."""
 
-    message: str | UnsetType | None = wire("message", default=UNSET)
+    message: str | UnsetType | None = UNSET
     """The error message if success = false. Decision: null accepted too."""
 
-    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    documentation_url: str | UnsetType | None = UNSET
     """An optional link to the documentation for the error. Decision: null accepted too."""
 
-    data: list[Service] = wire("data")
+    data: list[Service]
     """The order's services."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2085,11 +2032,17 @@ class Label(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/label", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+    }
 
-    id: str | UnsetType = wire("id", default=UNSET)
+    id: str | UnsetType = UNSET
     """Id of the label."""
 
-    name: str = wire("name")
+    name: str
     """Display name of the label. The only key every source shows."""
 
     color: (
@@ -2098,7 +2051,7 @@ class Label(Model):
         ]
         | str
         | UnsetType
-    ) = wire("color", default=UNSET)
+    ) = UNSET
     """
     Label colour, lower case: one of aqua, black, blue, brown, gray, green, orange, purple, red,
     yellow.
@@ -2119,31 +2072,31 @@ class Label(Model):
         ]
         | str
         | UnsetType
-    ) = wire("entity", default=UNSET)
+    ) = UNSET
     """
     Which kind of row the label is for: a table name, one of CannedService, Customer, Fee,
     Labor, Order, Part, Service, Subcontract, Tire, Vehicle.
     """
 
-    saved: bool | UnsetType = wire("saved", default=UNSET)
+    saved: bool | UnsetType = UNSET
     """Whether the label is saved for reuse."""
 
-    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    created_date: str | UnsetType = UNSET
     """When the label was created."""
 
-    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    updated_date: str | UnsetType | None = UNSET
     """When the label was last updated, or null."""
 
-    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    company_id: str | UnsetType = UNSET
     """Id of the company that owns the label."""
 
-    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    location_id: str | UnsetType = UNSET
     """Id of the location that owns the label."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2162,7 +2115,7 @@ class LabelConnection(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    label: Label = wire("label")
+    label: Label
     """The connected label."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2179,185 +2132,221 @@ class Labor(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/labor", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "service_id": "serviceId",
+        "order_id": "orderId",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "rate_cents": "rateCents",
+        "rate_id": "rateId",
+        "technician_id": "technicianId",
+        "show_hours": "showHours",
+        "show_note": "showNote",
+        "cost_hours": "costHours",
+        "cost_rate_cents": "costRateCents",
+        "cost_total_cents": "costTotalCents",
+        "multiplier_type": "multiplierType",
+        "completed_date": "completedDate",
+        "category_id": "categoryId",
+        "skill_required": "skillRequired",
+        "skill_required_description": "skillRequiredDescription",
+        "labor_matrix_id": "laborMatrixId",
+        "labor_matrix_date": "laborMatrixDate",
+        "application_id": "applicationId",
+        "source_item_id": "sourceItemId",
+        "label_connections": "labelConnections",
+        "labor_matrix": "laborMatrix",
+        "labor_rate": "laborRate",
+        "inventory_labor_id": "inventoryLaborId",
+        "motor_application_id": "motorApplicationId",
+        "provider_application_id": "providerApplicationId",
+        "taxable_gst": "taxableGST",
+        "taxable_hst": "taxableHST",
+        "taxable_pst": "taxablePST",
+        "line_item_assignments": "lineItemAssignments",
+    }
 
-    id: str = wire("id")
+    id: str
     """Primary key of the row. An opaque string id."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """
     When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null if it never was."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company (tenant) that owns the row."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location that owns the row."""
 
-    service_id: str = wire("serviceId")
+    service_id: str
     """Id of the Service this line item belongs to."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the Order this row belongs to."""
 
-    discount_cents: int = wire("discountCents")
+    discount_cents: int
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    discount_value_type: ShopmonkeyValueType | str
     """Which discount input applies: one of Percent, FixedCents."""
 
-    name: str | None = wire("name")
+    name: str | None
     """Name of the labor line, or null: nullable for Labor, unlike Part, Tire and Fee names."""
 
-    hours: float = wire("hours")
+    hours: float
     """Billed hours. The bill side: hours x rateCents; compare costHours for the shop's cost."""
 
-    rate_cents: int = wire("rateCents")
+    rate_cents: int
     """Billed labor rate per hour in integer cents (e.g. $150.50 is 15050). Non-null integer."""
 
-    rate_id: str | None = wire("rateId")
+    rate_id: str | None
     """Id of the labor rate used, or null."""
 
-    technician_id: str | None = wire("technicianId")
+    technician_id: str | None
     """Id of the technician (user) assigned, or null."""
 
-    show_hours: bool = wire("showHours")
+    show_hours: bool
     """Show the hours on estimates and invoices."""
 
-    show_note: bool = wire("showNote")
+    show_note: bool
     """Show the note on estimates and invoices."""
 
-    ordinal: float = wire("ordinal")
+    ordinal: float
     """Sort position of the row within its parent."""
 
-    cost_hours: float | None = wire("costHours")
+    cost_hours: float | None
     """Shop-cost hours (what the technician is paid for), or null. Not the billed hours."""
 
-    cost_rate_cents: int | None = wire("costRateCents")
+    cost_rate_cents: int | None
     """
     Shop-cost rate per hour in integer cents (e.g. $150.50 is 15050), or null. The shop's cost,
     not the bill.
     """
 
-    cost_total_cents: int | None = wire("costTotalCents")
+    cost_total_cents: int | None
     """
     Shop-cost total in integer cents (e.g. $150.50 is 15050), or null. The shop's cost, not the
     bill.
     """
 
-    multiplier: float = wire("multiplier")
+    multiplier: float
     """
     Labor multiplier; multiplierType says whether it scales hours or rate (inferred from the
     enum).
     """
 
-    multiplier_type: Literal["Hours", "Rate"] | str = wire("multiplierType")
+    multiplier_type: Literal["Hours", "Rate"] | str
     """What the multiplier applies to: one of Hours, Rate."""
 
-    note: str = wire("note")
+    note: str
     """Free-text note of the labor line."""
 
-    completed: bool = wire("completed")
+    completed: bool
     """Whether the labor has been completed."""
 
-    completed_date: str | None = wire("completedDate")
+    completed_date: str | None
     """When the labor was completed, or null."""
 
-    category_id: str | None = wire("categoryId")
+    category_id: str | None
     """Id of the inventory category, or null."""
 
-    skill_required: Literal["General", "Maintenance", "Precision"] | str | None = wire(
-        "skillRequired"
-    )
+    skill_required: Literal["General", "Maintenance", "Precision"] | str | None
     """
     Skill level the labor requires: General, Maintenance or Precision; null when not set.
     Decision: the empty string is not accepted (an old Shopmonkey data model had an empty
     constant; the current schema lists only the three values).
     """
 
-    skill_required_description: str | None = wire("skillRequiredDescription")
+    skill_required_description: str | None
     """Free-text description of the skill required, or null."""
 
-    taxable: bool = wire("taxable")
+    taxable: bool
     """Whether the line item is taxed. US specific."""
 
-    labor_matrix_id: str | None = wire("laborMatrixId")
+    labor_matrix_id: str | None
     """Id of the labor matrix used to price the labor, or null."""
 
-    labor_matrix_date: str | None = wire("laborMatrixDate")
+    labor_matrix_date: str | None
     """Datetime when laborMatrixId was set, for determining if matrix has been changed. Nullable."""
 
-    application_id: int | None = wire("applicationId")
+    application_id: int | None
     """Deprecated: use motorApplicationId. Nullable integer."""
 
-    source_item_id: str | None = wire("sourceItemId")
+    source_item_id: str | None
     """Id of the canned-service / inventory item this line item was copied from, or null."""
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    category: Category | UnsetType | None = wire("category", default=UNSET)
+    category: Category | UnsetType | None = UNSET
     """
     Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
     nullable because categoryId is nullable.
     """
 
-    labor_matrix: Matrix | UnsetType | None = wire("laborMatrix", default=UNSET)
+    labor_matrix: Matrix | UnsetType | None = UNSET
     """Joined labor matrix {id, name}, or null when laborMatrixId is null. Optional."""
 
-    labor_rate: LaborRateReference | UnsetType | None = wire("laborRate", default=UNSET)
+    labor_rate: LaborRateReference | UnsetType | None = UNSET
     """Joined labor rate {id, name}, or null when rateId is null. Optional."""
 
-    inventory_labor_id: str | UnsetType | None = wire("inventoryLaborId", default=UNSET)
+    inventory_labor_id: str | UnsetType | None = UNSET
     """Id of the inventory labor item this labor was taken from, or null."""
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
-    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    motor_application_id: int | UnsetType | None = UNSET
     """MOTOR application id (a VCdb-style integer), or null."""
 
-    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    provider: ShopmonkeyProviderOrNull | str | UnsetType | None = UNSET
     """
     Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum
     as the Service body's provider; the line-item type itself is undocumented.
     """
 
-    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    provider_application_id: str | UnsetType | None = UNSET
     """Provider application id as a string, or null."""
 
-    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    taxable_gst: bool | UnsetType = UNSET
     """Whether GST applies to the line item. CA specific."""
 
-    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    taxable_hst: bool | UnsetType = UNSET
     """Whether HST applies to the line item. CA specific."""
 
-    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    taxable_pst: bool | UnsetType = UNSET
     """Whether PST applies to the line item. CA specific."""
 
-    line_item_assignments: JSON | UnsetType = wire("lineItemAssignments", default=UNSET)
+    line_item_assignments: JSON | UnsetType = UNSET
     """Technician assignments of the line item."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2376,10 +2365,10 @@ class LaborRateReference(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    id: str = wire("id")
+    id: str
     """Id of the labor rate (the labor's rateId)."""
 
-    name: str = wire("name")
+    name: str
     """Name of the labor rate."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2396,10 +2385,10 @@ class Matrix(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/matrix", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    id: str = wire("id")
+    id: str
     """Id of the matrix (pricingMatrixId / laborMatrixId of the line item)."""
 
-    name: str = wire("name")
+    name: str
     """Name of the matrix."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2416,68 +2405,160 @@ class Order(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/order", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "allow_collect_payment": "allowCollectPayment",
+        "allow_customer_apply_coupon": "allowCustomerApplyCoupon",
+        "allow_customer_authorization": "allowCustomerAuthorization",
+        "allow_customer_view_activity": "allowCustomerViewActivity",
+        "allow_customer_view_authorizations": "allowCustomerViewAuthorizations",
+        "allow_customer_view_inspections": "allowCustomerViewInspections",
+        "allow_customer_view_messages": "allowCustomerViewMessages",
+        "applied_discount_cents": "appliedDiscountCents",
+        "applied_discount_percent": "appliedDiscountPercent",
+        "applied_discount_value_type": "appliedDiscountValueType",
+        "appointment_dates": "appointmentDates",
+        "assigned_technician_ids": "assignedTechnicianIds",
+        "attribution_message_id": "attributionMessageId",
+        "attribution_source": "attributionSource",
+        "authorized_date": "authorizedDate",
+        "automated_campaign_id": "automatedCampaignId",
+        "coalesced_name": "coalescedName",
+        "company_id": "companyId",
+        "completed_authorized_labor_hours": "completedAuthorizedLaborHours",
+        "completed_date": "completedDate",
+        "completed_labor_hours": "completedLaborHours",
+        "conversation_id": "conversationId",
+        "created_date": "createdDate",
+        "customer_id": "customerId",
+        "deferred_service_count": "deferredServiceCount",
+        "deleted_date": "deletedDate",
+        "deleted_reason": "deletedReason",
+        "deleted_user_id": "deletedUserId",
+        "deposit_fully_paid": "depositFullyPaid",
+        "deposit_fully_paid_date": "depositFullyPaidDate",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "due_date": "dueDate",
+        "email_id": "emailId",
+        "epa_cents": "epaCents",
+        "external_number": "externalNumber",
+        "fees_cents": "feesCents",
+        "fully_paid_date": "fullyPaidDate",
+        "generated_customer_name": "generatedCustomerName",
+        "generated_name": "generatedName",
+        "generated_vehicle_name": "generatedVehicleName",
+        "gst_cents": "gstCents",
+        "has_payments": "hasPayments",
+        "hst_cents": "hstCents",
+        "inspection_count": "inspectionCount",
+        "inspection_review_status": "inspectionReviewStatus",
+        "inspection_status": "inspectionStatus",
+        "invoiced_date": "invoicedDate",
+        "invoice_lock_state": "invoiceLockState",
+        "labor_cents": "laborCents",
+        "location_id": "locationId",
+        "message_count": "messageCount",
+        "messaged_date": "messagedDate",
+        "mileage_in": "mileageIn",
+        "mileage_out": "mileageOut",
+        "one_time_campaign_id": "oneTimeCampaignId",
+        "order_created_date": "orderCreatedDate",
+        "paid_cost_cents": "paidCostCents",
+        "parts_cents": "partsCents",
+        "payment_due_date": "paymentDueDate",
+        "payment_term_id": "paymentTermId",
+        "phone_number_id": "phoneNumberId",
+        "pst_cents": "pstCents",
+        "public_id": "publicId",
+        "purchase_order_number": "purchaseOrderNumber",
+        "read_only": "readOnly",
+        "read_only_reason": "readOnlyReason",
+        "remaining_cost_cents": "remainingCostCents",
+        "repair_order_date": "repairOrderDate",
+        "requested_deposit_cents": "requestedDepositCents",
+        "require_e_signature_on_authorization": "requireESignatureOnAuthorization",
+        "require_e_signature_on_inspection": "requireESignatureOnInspection",
+        "require_e_signature_on_invoice": "requireESignatureOnInvoice",
+        "sent_to_carfax": "sentToCarfax",
+        "service_writer_id": "serviceWriterId",
+        "shop_supplies_cents": "shopSuppliesCents",
+        "shop_unread_message_count": "shopUnreadMessageCount",
+        "statement_id": "statementId",
+        "subcontracts_cents": "subcontractsCents",
+        "tax_cents": "taxCents",
+        "tax_config_id": "taxConfigId",
+        "tires_cents": "tiresCents",
+        "total_authorized_labor_hours": "totalAuthorizedLaborHours",
+        "total_cost_cents": "totalCostCents",
+        "total_labor_hours": "totalLaborHours",
+        "transactional_fee_subtotal_cents": "transactionalFeeSubtotalCents",
+        "transactional_fee_total_cents": "transactionalFeeTotalCents",
+        "transaction_fee_config_id": "transactionFeeConfigId",
+        "updated_date": "updatedDate",
+        "updated_since_signed_invoice": "updatedSinceSignedInvoice",
+        "vehicle_id": "vehicleId",
+        "workflow_status_date": "workflowStatusDate",
+        "workflow_status_duration": "workflowStatusDuration",
+        "workflow_status_id": "workflowStatusId",
+        "workflow_status_position": "workflowStatusPosition",
+        "automated_campaign": "automatedCampaign",
+        "coupon_order_discount": "couponOrderDiscount",
+        "custom_fields": "customFields",
+        "one_time_campaign": "oneTimeCampaign",
+        "payment_term": "paymentTerm",
+        "workflow_status": "workflowStatus",
+        "label_connections": "labelConnections",
+        "show_bnpl_prequal_link": "showBnplPrequalLink",
+        "surcharging_enabled": "surchargingEnabled",
+    }
 
-    allow_collect_payment: bool | UnsetType = wire("allowCollectPayment", default=UNSET)
+    allow_collect_payment: bool | UnsetType = UNSET
     """Whether the customer may pay the order online (through the shared order link)."""
 
-    allow_customer_apply_coupon: bool | UnsetType = wire("allowCustomerApplyCoupon", default=UNSET)
+    allow_customer_apply_coupon: bool | UnsetType = UNSET
     """Whether the customer may apply a coupon to the order online."""
 
-    allow_customer_authorization: bool | UnsetType = wire(
-        "allowCustomerAuthorization", default=UNSET
-    )
+    allow_customer_authorization: bool | UnsetType = UNSET
     """Whether the customer may authorize or decline services online."""
 
-    allow_customer_view_activity: bool | UnsetType = wire(
-        "allowCustomerViewActivity", default=UNSET
-    )
+    allow_customer_view_activity: bool | UnsetType = UNSET
     """Whether the customer may see the order's activity online."""
 
-    allow_customer_view_authorizations: bool | UnsetType = wire(
-        "allowCustomerViewAuthorizations", default=UNSET
-    )
+    allow_customer_view_authorizations: bool | UnsetType = UNSET
     """Whether the customer may see past authorizations online."""
 
-    allow_customer_view_inspections: bool | UnsetType = wire(
-        "allowCustomerViewInspections", default=UNSET
-    )
+    allow_customer_view_inspections: bool | UnsetType = UNSET
     """Whether the customer may see the order's inspections online."""
 
-    allow_customer_view_messages: bool | UnsetType = wire(
-        "allowCustomerViewMessages", default=UNSET
-    )
+    allow_customer_view_messages: bool | UnsetType = UNSET
     """Whether the customer may see the order's messages online."""
 
-    applied_discount_cents: int | UnsetType = wire("appliedDiscountCents", default=UNSET)
+    applied_discount_cents: int | UnsetType = UNSET
     """The total discount applied to the order in cents."""
 
-    applied_discount_percent: float | UnsetType | None = wire(
-        "appliedDiscountPercent", default=UNSET
-    )
+    applied_discount_percent: float | UnsetType | None = UNSET
     """The total discount applied to the order in percent."""
 
-    applied_discount_value_type: Literal["Percent", "FixedCents"] | str | UnsetType | None = wire(
-        "appliedDiscountValueType", default=UNSET
-    )
+    applied_discount_value_type: Literal["Percent", "FixedCents"] | str | UnsetType | None = UNSET
     """
     Which order discount input applies, Percent (appliedDiscountPercent) or FixedCents
     (appliedDiscountCents); null when no discount is applied.
     """
 
-    appointment_dates: list[str] = wire("appointmentDates")
+    appointment_dates: list[str]
     """
     Dates and times of the appointments linked to the order (UTC date-times). Decision: always
     an array; a single date-time string (as one of Shopmonkey's examples prints) is reported as
     a type error.
     """
 
-    archived: bool = wire("archived")
+    archived: bool
     """Whether the order is archived."""
 
-    assigned_technician_ids: list[str] = wire("assignedTechnicianIds")
+    assigned_technician_ids: list[str]
     """Ids of the technicians assigned to the order."""
 
-    attribution_message_id: str | UnsetType | None = wire("attributionMessageId", default=UNSET)
+    attribution_message_id: str | UnsetType | None = UNSET
     """Id of the message the order is attributed to (e.g. a campaign message); null when none."""
 
     attribution_source: (
@@ -2491,448 +2572,422 @@ class Order(Model):
         | str
         | UnsetType
         | None
-    ) = wire("attributionSource", default=UNSET)
+    ) = UNSET
     """
     Where the order came from: WorkRequestForm, AppointmentScheduler, Manual,
     FuzzyCampaignSMSDelivered or FuzzyCampaignEmailRead; null when unknown.
     """
 
-    authorized: bool = wire("authorized")
+    authorized: bool
     """Whether the customer has authorized the work on the order."""
 
-    authorized_date: str | None = wire("authorizedDate")
+    authorized_date: str | None
     """When the customer authorized the order (UTC date-time); null until authorized."""
 
-    automated_campaign_id: str | UnsetType | None = wire("automatedCampaignId", default=UNSET)
+    automated_campaign_id: str | UnsetType | None = UNSET
     """Id of the automated marketing campaign the order came from; null when none."""
 
-    coalesced_name: str | None = wire("coalescedName")
+    coalesced_name: str | None
     """Display name of the order: its name if set, else the generated name."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the Shopmonkey company (the shop's account) the order belongs to."""
 
-    complaint: str | None = wire("complaint")
+    complaint: str | None
     """The customer's complaint (the concern the vehicle came in for); null when not recorded."""
 
-    completed_authorized_labor_hours: float | UnsetType = wire(
-        "completedAuthorizedLaborHours", default=UNSET
-    )
+    completed_authorized_labor_hours: float | UnsetType = UNSET
     """Labor hours completed on authorized services."""
 
-    completed_date: str | None = wire("completedDate")
+    completed_date: str | None
     """When the work on the order was completed (UTC date-time); null until completed."""
 
-    completed_labor_hours: float | UnsetType = wire("completedLaborHours", default=UNSET)
+    completed_labor_hours: float | UnsetType = UNSET
     """Labor hours completed on the order."""
 
-    conversation_id: str | None = wire("conversationId")
+    conversation_id: str | None
     """Id of the message conversation with the customer about the order; null when none."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the order was created (UTC date-time)."""
 
-    customer_id: str | None = wire("customerId")
+    customer_id: str | None
     """Id of the order's customer; null when the order has no customer yet."""
 
-    deferred_service_count: int = wire("deferredServiceCount")
+    deferred_service_count: int
     """
     Number of services of the order that were deferred, excluding hidden, revived and manually
     excluded ones.
     """
 
-    deleted: bool = wire("deleted")
+    deleted: bool
     """If the record has been deleted."""
 
-    deleted_date: str | None = wire("deletedDate")
+    deleted_date: str | None
     """The date that the record was deleted or null if not deleted."""
 
-    deleted_reason: str | None = wire("deletedReason")
+    deleted_reason: str | None
     """The reason that the record was deleted."""
 
-    deleted_user_id: str | None = wire("deletedUserId")
+    deleted_user_id: str | None
     """The user that deleted the record or null if not deleted."""
 
-    deposit_fully_paid: bool | UnsetType = wire("depositFullyPaid", default=UNSET)
+    deposit_fully_paid: bool | UnsetType = UNSET
     """Whether the requested deposit has been paid in full."""
 
-    deposit_fully_paid_date: str | UnsetType | None = wire("depositFullyPaidDate", default=UNSET)
+    deposit_fully_paid_date: str | UnsetType | None = UNSET
     """When the deposit was paid in full (UTC date-time); null until then."""
 
-    discount_cents: int = wire("discountCents")
+    discount_cents: int
     """Order-level discount amount in integer cents."""
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Order-level discount as a percent (scale undocumented: 0-100 or 0-1)."""
 
-    due_date: str | None = wire("dueDate")
+    due_date: str | None
     """When the order is promised to the customer (UTC date-time); null when not set."""
 
-    email_id: str | None = wire("emailId")
+    email_id: str | None
     """Id of the email to use instead of the customer's default email."""
 
-    epa_cents: int = wire("epaCents")
+    epa_cents: int
     """Environmental (EPA) charges of the order in integer cents."""
 
-    external_number: str | UnsetType | None = wire("externalNumber", default=UNSET)
+    external_number: str | UnsetType | None = UNSET
     """Allow user to override generated number."""
 
-    fees_cents: int = wire("feesCents")
+    fees_cents: int
     """Fees of the order in integer cents."""
 
-    fully_paid_date: str | UnsetType | None = wire("fullyPaidDate", default=UNSET)
+    fully_paid_date: str | UnsetType | None = UNSET
     """When the order was paid in full (UTC date-time); null until then."""
 
-    generated_customer_name: str | None = wire("generatedCustomerName")
+    generated_customer_name: str | None
     """
     The customer's first and last name joined by a space (for example "Dana Whitaker"), composed
     by Shopmonkey from the order's customer; null when there is none.
     """
 
-    generated_name: str | None = wire("generatedName")
+    generated_name: str | None
     """Name Shopmonkey generates for the order from its services; null when none is generated."""
 
-    generated_vehicle_name: str | None = wire("generatedVehicleName")
+    generated_vehicle_name: str | None
     """
     The vehicle's year, make, model and submodel joined by spaces (for example "2017 Honda
     Accord EX-L"), composed by Shopmonkey from the order's vehicle; null when there is none.
     """
 
-    gst_cents: int = wire("gstCents")
+    gst_cents: int
     """Canadian GST (goods and services tax) of the order in integer cents."""
 
-    has_payments: bool | UnsetType = wire("hasPayments", default=UNSET)
+    has_payments: bool | UnsetType = UNSET
     """If the order has any payments associated with it."""
 
-    hst_cents: int = wire("hstCents")
+    hst_cents: int
     """Canadian HST (harmonised sales tax) of the order in integer cents."""
 
-    id: str = wire("id")
+    id: str
     """Id of the order (an opaque string; live ids are lower-case UUIDs)."""
 
-    imported: bool | UnsetType = wire("imported", default=UNSET)
+    imported: bool | UnsetType = UNSET
     """Whether the order was imported from another system rather than created in Shopmonkey."""
 
-    inspection_count: int = wire("inspectionCount")
+    inspection_count: int
     """Number of inspections on the order."""
 
     inspection_review_status: (
         Literal["None", "Reviewed", "NotReviewed"] | str | UnsetType | None
-    ) = wire("inspectionReviewStatus", default=UNSET)
+    ) = UNSET
     """
     Whether the order's inspections have been reviewed: None, Reviewed or NotReviewed; null when
     not set.
     """
 
-    inspection_status: Literal["None", "Completed", "NotCompleted"] | str = wire("inspectionStatus")
+    inspection_status: Literal["None", "Completed", "NotCompleted"] | str
     """Whether the order's inspections are done: None, Completed or NotCompleted."""
 
-    invoiced: bool = wire("invoiced")
+    invoiced: bool
     """Whether the order has been turned into an invoice."""
 
-    invoiced_date: str | None = wire("invoicedDate")
+    invoiced_date: str | None
     """When the order was invoiced (UTC date-time); null until invoiced."""
 
     invoice_lock_state: (
         Literal["Unlocked", "Locked", "PreviouslyLocked"] | str | UnsetType | None
-    ) = wire("invoiceLockState", default=UNSET)
+    ) = UNSET
     """
     Whether the invoice is locked against edits: Unlocked, Locked or PreviouslyLocked; null when
     not set. Decision: optional, because live order reads do not carry it.
     """
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    labor_cents: int = wire("laborCents")
+    labor_cents: int
     """Labor total of the order in integer cents."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location the order belongs to."""
 
-    message_count: int = wire("messageCount")
+    message_count: int
     """Number of messages about the order."""
 
-    messaged_date: str | UnsetType | None = wire("messagedDate", default=UNSET)
+    messaged_date: str | UnsetType | None = UNSET
     """When the customer was last messaged about the order (UTC date-time); null when never."""
 
-    mileage_in: float | None = wire("mileageIn")
+    mileage_in: float | None
     """
     Odometer reading when the vehicle came in (a JSON number, unit as the vehicle's
     mileageUnit); null when not recorded.
     """
 
-    mileage_out: float | None = wire("mileageOut")
+    mileage_out: float | None
     """
     Odometer reading when the vehicle left (a JSON number, unit as the vehicle's mileageUnit);
     null when not recorded.
     """
 
-    name: str | None = wire("name")
+    name: str | None
     """Name of the order as the shop typed it; null when not set (see generatedName)."""
 
-    number: str | int = wire("number")
+    number: str | int
     """
     COLLATE "en-u-kn-true". Decision: a string or an integer. Kept as sent; normalise with
     dealerbridge.shopmonkey.order_number().
     """
 
-    one_time_campaign_id: str | UnsetType | None = wire("oneTimeCampaignId", default=UNSET)
+    one_time_campaign_id: str | UnsetType | None = UNSET
     """Id of the one-time marketing campaign the order came from; null when none."""
 
-    order_created_date: str = wire("orderCreatedDate")
+    order_created_date: str
     """Allow user to override created date."""
 
-    paid: bool = wire("paid")
+    paid: bool
     """Whether the order is paid in full."""
 
-    paid_cost_cents: int = wire("paidCostCents")
+    paid_cost_cents: int
     """Amount paid so far on the order in integer cents."""
 
-    parts_cents: int = wire("partsCents")
+    parts_cents: int
     """Parts total of the order in integer cents."""
 
-    payment_due_date: str | UnsetType | None = wire("paymentDueDate", default=UNSET)
+    payment_due_date: str | UnsetType | None = UNSET
     """When payment of the order is due (UTC date-time); null when no payment term applies."""
 
-    payment_term_id: str | UnsetType | None = wire("paymentTermId", default=UNSET)
+    payment_term_id: str | UnsetType | None = UNSET
     """Id of the payment term for the order."""
 
-    phone_number_id: str | None = wire("phoneNumberId")
+    phone_number_id: str | None
     """Id of the phone number to use instead of the customer's default number."""
 
-    pst_cents: int = wire("pstCents")
+    pst_cents: int
     """Canadian PST (provincial sales tax) of the order in integer cents."""
 
-    public_id: str = wire("publicId")
+    public_id: str
     """Public id of the order, used in the link shared with the customer."""
 
-    purchase_order_number: str | None = wire("purchaseOrderNumber")
+    purchase_order_number: str | None
     """The customer's purchase-order number for the order; null when none."""
 
-    read_only: bool = wire("readOnly")
+    read_only: bool
     """If this order should not be editable in the UI."""
 
-    read_only_reason: str | None = wire("readOnlyReason")
+    read_only_reason: str | None
     """
     A friendly explanation of why the order is read-only (e.g. "migrated from previous system");
     null when it is not read-only.
     """
 
-    recommendation: str | None = wire("recommendation")
+    recommendation: str | None
     """The shop's recommendation to the customer; null when none."""
 
-    remaining_cost_cents: int | None = wire("remainingCostCents")
+    remaining_cost_cents: int | None
     """Amount still to be paid on the order in integer cents; null when not computed."""
 
-    repair_order_date: str | UnsetType | None = wire("repairOrderDate", default=UNSET)
+    repair_order_date: str | UnsetType | None = UNSET
     """
     When the order was moved into repair-order status (UTC date-time); null while it is an
     estimate.
     """
 
-    requested_deposit_cents: int | UnsetType = wire("requestedDepositCents", default=UNSET)
+    requested_deposit_cents: int | UnsetType = UNSET
     """Deposit requested from the customer in integer cents (0 when none)."""
 
-    require_e_signature_on_authorization: bool | UnsetType = wire(
-        "requireESignatureOnAuthorization", default=UNSET
-    )
+    require_e_signature_on_authorization: bool | UnsetType = UNSET
     """Whether the customer must sign electronically to authorize work."""
 
-    require_e_signature_on_inspection: bool | UnsetType = wire(
-        "requireESignatureOnInspection", default=UNSET
-    )
+    require_e_signature_on_inspection: bool | UnsetType = UNSET
     """Whether the customer must sign inspections electronically."""
 
-    require_e_signature_on_invoice: bool | UnsetType = wire(
-        "requireESignatureOnInvoice", default=UNSET
-    )
+    require_e_signature_on_invoice: bool | UnsetType = UNSET
     """Whether the customer must sign the invoice electronically."""
 
-    sent_to_carfax: bool = wire("sentToCarfax")
+    sent_to_carfax: bool
     """Whether the order's service record has been sent to Carfax."""
 
-    service_writer_id: str | None = wire("serviceWriterId")
+    service_writer_id: str | None
     """Id of the user who writes up the order (the service writer); null when not assigned."""
 
-    shop_supplies_cents: int = wire("shopSuppliesCents")
+    shop_supplies_cents: int
     """Shop supplies charged on the order in integer cents."""
 
-    shop_unread_message_count: int = wire("shopUnreadMessageCount")
+    shop_unread_message_count: int
     """Number of customer messages about the order the shop has not read."""
 
-    statement_id: str | None = wire("statementId")
+    statement_id: str | None
     """A statement this order included in."""
 
-    status: Literal["Estimate", "RepairOrder", "Invoice"] | str | UnsetType = wire(
-        "status", default=UNSET
-    )
+    status: Literal["Estimate", "RepairOrder", "Invoice"] | str | UnsetType = UNSET
     """Stage of the order: Estimate, RepairOrder or Invoice."""
 
-    subcontracts_cents: int = wire("subcontractsCents")
+    subcontracts_cents: int
     """Subcontract (sublet) total of the order in integer cents."""
 
-    tax_cents: int = wire("taxCents")
+    tax_cents: int
     """Tax of the order in integer cents."""
 
-    tax_config_id: str | None = wire("taxConfigId")
+    tax_config_id: str | None
     """Id of the tax configuration applied to the order; null when none."""
 
-    tires_cents: int = wire("tiresCents")
+    tires_cents: int
     """Tire total of the order in integer cents."""
 
-    total_authorized_labor_hours: float | UnsetType = wire(
-        "totalAuthorizedLaborHours", default=UNSET
-    )
+    total_authorized_labor_hours: float | UnsetType = UNSET
     """Labor hours on the order's authorized services."""
 
-    total_cost_cents: int = wire("totalCostCents")
+    total_cost_cents: int
     """Total of the order, taxes included, in integer cents."""
 
-    total_labor_hours: float | UnsetType = wire("totalLaborHours", default=UNSET)
+    total_labor_hours: float | UnsetType = UNSET
     """Labor hours on the whole order."""
 
-    transactional_fee_subtotal_cents: int | UnsetType = wire(
-        "transactionalFeeSubtotalCents", default=UNSET
-    )
+    transactional_fee_subtotal_cents: int | UnsetType = UNSET
     """Transaction (card processing) fees of the order before taxes, in integer cents."""
 
-    transactional_fee_total_cents: int | UnsetType = wire(
-        "transactionalFeeTotalCents", default=UNSET
-    )
+    transactional_fee_total_cents: int | UnsetType = UNSET
     """Transaction (card processing) fees of the order, taxes included, in integer cents."""
 
-    transaction_fee_config_id: str | UnsetType | None = wire(
-        "transactionFeeConfigId", default=UNSET
-    )
+    transaction_fee_config_id: str | UnsetType | None = UNSET
     """Id of the transaction-fee configuration applied to the order; null when none."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the order was last changed (UTC date-time); null when never changed."""
 
-    updated_since_signed_invoice: bool | UnsetType = wire(
-        "updatedSinceSignedInvoice", default=UNSET
-    )
+    updated_since_signed_invoice: bool | UnsetType = UNSET
     """Whether the order changed after the customer signed its invoice."""
 
-    vehicle_id: str | None = wire("vehicleId")
+    vehicle_id: str | None
     """Id of the order's vehicle; null when the order has no vehicle."""
 
-    workflow_status_date: str | UnsetType = wire("workflowStatusDate", default=UNSET)
+    workflow_status_date: str | UnsetType = UNSET
     """When the order entered its current workflow status (UTC date-time)."""
 
-    workflow_status_duration: dict[str, JSON] | UnsetType | None = wire(
-        "workflowStatusDuration", default=UNSET
-    )
+    workflow_status_duration: dict[str, JSON] | UnsetType | None = UNSET
     """
     Stores how many time the order has been in each status. Any JSON object; nullable (no source
     gives its nullability).
     """
 
-    workflow_status_id: str | None = wire("workflowStatusId")
+    workflow_status_id: str | None
     """Id of the order's workflow status (the shop's board column); null when none."""
 
-    workflow_status_position: float | None = wire("workflowStatusPosition")
+    workflow_status_position: float | None
     """
     Position of the order within its workflow status column (a JSON number); null when not
     placed.
     """
 
-    appointments: list[Appointment] | UnsetType = wire("appointments", default=UNSET)
+    appointments: list[Appointment] | UnsetType = UNSET
     """Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it."""
 
-    authorizations: list[Authorization] | UnsetType = wire("authorizations", default=UNSET)
+    authorizations: list[Authorization] | UnsetType = UNSET
     """
     Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.
     Items: $defs/Authorization.
     """
 
-    automated_campaign: AutomatedCampaign | UnsetType | None = wire(
-        "automatedCampaign", default=UNSET
-    )
+    automated_campaign: AutomatedCampaign | UnsetType | None = UNSET
     """
     The automated marketing campaign that produced the order, embedded; null for an order that
     came from no campaign. May be absent.
     """
 
-    coupon_order_discount: CouponOrderDiscount | UnsetType | None = wire(
-        "couponOrderDiscount", default=UNSET
-    )
+    coupon_order_discount: CouponOrderDiscount | UnsetType | None = UNSET
     """
     The coupon applied to the order, embedded; null when the order has no coupon. May be absent.
     """
 
-    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    custom_fields: dict[str, JSON] | UnsetType | None = UNSET
     """
     DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object
     of any shape; optional.
     """
 
-    customer: Customer | None = wire("customer")
+    customer: Customer | None
     """The order's customer, embedded. Null when the order has no customer (customerId is null)."""
 
-    files: list[JSON] | UnsetType = wire("files", default=UNSET)
+    files: list[JSON] | UnsetType = UNSET
     """
     Files attached to the order; the page gives no shape for them, so any JSON item is accepted.
     """
 
-    inspections: list[Inspection] | UnsetType = wire("inspections", default=UNSET)
+    inspections: list[Inspection] | UnsetType = UNSET
     """
     Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.
     Items: $defs/Inspection.
     """
 
-    one_time_campaign: OneTimeCampaign | UnsetType | None = wire("oneTimeCampaign", default=UNSET)
+    one_time_campaign: OneTimeCampaign | UnsetType | None = UNSET
     """
     The one-time marketing campaign that produced the order, embedded; null for an order that
     came from no campaign. May be absent.
     """
 
-    payment_term: PaymentTerm | UnsetType | None = wire("paymentTerm", default=UNSET)
+    payment_term: PaymentTerm | UnsetType | None = UNSET
     """
     The payment term the order is billed under, embedded; null when none (paymentTermId is
     null). May be absent.
     """
 
-    profitability: Profitability | None = wire("profitability")
+    profitability: Profitability | None
     """Profit figures of the order by category; null when not computed."""
 
-    services: list[Service] | UnsetType = wire("services", default=UNSET)
+    services: list[Service] | UnsetType = UNSET
     """
     The order's services; Shopmonkey says this member will soon be deprecated. Decision:
     optional, because live order reads never carry services (read them with GET
     /v3/order/:orderId/service).
     """
 
-    vehicle: Vehicle | None = wire("vehicle")
+    vehicle: Vehicle | None
     """The order's vehicle, embedded. Null when the order has no vehicle (vehicleId is null)."""
 
-    workflow_status: WorkflowStatus | None = wire("workflowStatus")
+    workflow_status: WorkflowStatus | None
     """
     The order's workflow status (the shop's board column), embedded; null when the order has
     none (workflowStatusId is null).
     """
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
-    show_bnpl_prequal_link: bool | UnsetType = wire("showBnplPrequalLink", default=UNSET)
+    show_bnpl_prequal_link: bool | UnsetType = UNSET
     """Whether the buy-now-pay-later pre-qualification link is shown. Optional."""
 
-    surcharging_enabled: bool | UnsetType = wire("surchargingEnabled", default=UNSET)
+    surcharging_enabled: bool | UnsetType = UNSET
     """Whether card surcharging is enabled. Optional."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -2950,41 +3005,50 @@ class WorkflowStatus(Model):
         "shopmonkey/order", 1, "/$defs/WorkflowStatus"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "days_to_archive": "daysToArchive",
+        "archive_when_inactive": "archiveWhenInactive",
+        "invoice_workflow": "invoiceWorkflow",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the workflow status."""
 
-    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    created_date: str | UnsetType = UNSET
     """When the row was created."""
 
-    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    updated_date: str | UnsetType | None = UNSET
     """When the row was last updated, or null. Optional."""
 
-    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    company_id: str | UnsetType = UNSET
     """Id of the company. Optional."""
 
-    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    location_id: str | UnsetType = UNSET
     """Id of the location. Optional."""
 
-    name: str | None = wire("name")
+    name: str | None
     """Name of the status."""
 
-    position: float | UnsetType = wire("position", default=UNSET)
+    position: float | UnsetType = UNSET
     """Position of the status. Optional."""
 
-    days_to_archive: int | UnsetType = wire("daysToArchive", default=UNSET)
+    days_to_archive: int | UnsetType = UNSET
     """Days after which inactive orders are archived. Optional."""
 
-    archive_when_inactive: bool | UnsetType = wire("archiveWhenInactive", default=UNSET)
+    archive_when_inactive: bool | UnsetType = UNSET
     """Whether inactive orders are archived. Optional."""
 
-    invoice_workflow: bool | UnsetType = wire("invoiceWorkflow", default=UNSET)
+    invoice_workflow: bool | UnsetType = UNSET
     """Whether this is an invoice workflow status. Optional."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3002,35 +3066,43 @@ class Profitability(Model):
         "shopmonkey/order", 1, "/$defs/Profitability"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "total_discount_cents": "totalDiscountCents",
+        "total_discount_percent": "totalDiscountPercent",
+        "total_profit_cents": "totalProfitCents",
+        "total_profit_percent": "totalProfitPercent",
+        "total_retail_cents": "totalRetailCents",
+        "total_wholesale_cents": "totalWholesaleCents",
+    }
 
-    labor: ProfitabilityCategory = wire("labor")
+    labor: ProfitabilityCategory
     """Profit figures of the order's labor."""
 
-    parts: ProfitabilityCategory = wire("parts")
+    parts: ProfitabilityCategory
     """Profit figures of the order's parts."""
 
-    subcontracts: ProfitabilityCategory = wire("subcontracts")
+    subcontracts: ProfitabilityCategory
     """Profit figures of the order's subcontracts."""
 
-    tires: ProfitabilityCategory = wire("tires")
+    tires: ProfitabilityCategory
     """Profit figures of the order's tires."""
 
-    total_discount_cents: float = wire("totalDiscountCents")
+    total_discount_cents: float
     """Discounts over all categories, in cents (a JSON number, may be fractional)."""
 
-    total_discount_percent: float = wire("totalDiscountPercent")
+    total_discount_percent: float
     """Discounts over all categories as a percent of retail."""
 
-    total_profit_cents: float = wire("totalProfitCents")
+    total_profit_cents: float
     """Profit over all categories, in cents (a JSON number, may be fractional)."""
 
-    total_profit_percent: float = wire("totalProfitPercent")
+    total_profit_percent: float
     """Profit over all categories as a percent of retail."""
 
-    total_retail_cents: float = wire("totalRetailCents")
+    total_retail_cents: float
     """Retail (sell) value over all categories, in cents (a JSON number, may be fractional)."""
 
-    total_wholesale_cents: float = wire("totalWholesaleCents")
+    total_wholesale_cents: float
     """Wholesale (cost) value over all categories, in cents (a JSON number, may be fractional)."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3049,23 +3121,31 @@ class ProfitabilityCategory(Model):
         "shopmonkey/order", 1, "/$defs/ProfitabilityCategory"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "profit_cents": "profitCents",
+        "profit_percent": "profitPercent",
+        "retail_cents": "retailCents",
+        "wholesale_cents": "wholesaleCents",
+    }
 
-    discount_cents: float = wire("discountCents")
+    discount_cents: float
     """Discounts in this category, in cents (a JSON number, may be fractional)."""
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Discounts in this category as a percent of retail."""
 
-    profit_cents: float = wire("profitCents")
+    profit_cents: float
     """Profit in this category, in cents (a JSON number, may be fractional)."""
 
-    profit_percent: float = wire("profitPercent")
+    profit_percent: float
     """Profit in this category as a percent of retail."""
 
-    retail_cents: float = wire("retailCents")
+    retail_cents: float
     """Retail (sell) value of this category, in cents (a JSON number, may be fractional)."""
 
-    wholesale_cents: float = wire("wholesaleCents")
+    wholesale_cents: float
     """Wholesale (cost) value of this category, in cents (a JSON number, may be fractional)."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3083,38 +3163,47 @@ class PaymentTerm(Model):
         "shopmonkey/order", 1, "/$defs/PaymentTerm"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "customer_default": "customerDefault",
+        "fleet_default": "fleetDefault",
+        "due_in_days": "dueInDays",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the payment term."""
 
-    name: str = wire("name")
+    name: str
     """Name of the payment term as the shop shows it (e.g. "Net 30")."""
 
-    created_date: str | UnsetType = wire("createdDate", default=UNSET)
+    created_date: str | UnsetType = UNSET
     """When the row was created. Optional."""
 
-    updated_date: str | UnsetType | None = wire("updatedDate", default=UNSET)
+    updated_date: str | UnsetType | None = UNSET
     """When the row was last updated, or null. Optional."""
 
-    company_id: str | UnsetType = wire("companyId", default=UNSET)
+    company_id: str | UnsetType = UNSET
     """Id of the company. Optional."""
 
-    location_id: str | UnsetType = wire("locationId", default=UNSET)
+    location_id: str | UnsetType = UNSET
     """Id of the location. Optional."""
 
-    customer_default: bool | UnsetType = wire("customerDefault", default=UNSET)
+    customer_default: bool | UnsetType = UNSET
     """Whether it is the default for new customers. Optional."""
 
-    fleet_default: bool | UnsetType = wire("fleetDefault", default=UNSET)
+    fleet_default: bool | UnsetType = UNSET
     """Whether it is the default for new fleets. Optional."""
 
-    due_in_days: float | UnsetType = wire("dueInDays", default=UNSET)
+    due_in_days: float | UnsetType = UNSET
     """Days until payment is due. Optional."""
 
-    editable: bool | UnsetType = wire("editable", default=UNSET)
+    editable: bool | UnsetType = UNSET
     """False for a built-in payment term such as On Receipt. Optional."""
 
-    note: str | UnsetType = wire("note", default=UNSET)
+    note: str | UnsetType = UNSET
     """Note on the payment term. Optional."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3132,71 +3221,92 @@ class AutomatedCampaign(Model):
         "shopmonkey/order", 1, "/$defs/AutomatedCampaign"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "activated_by_user_id": "activatedByUserId",
+        "activated_date": "activatedDate",
+        "campaign_content_id": "campaignContentId",
+        "canned_service_id": "cannedServiceId",
+        "company_id": "companyId",
+        "contact_method": "contactMethod",
+        "content_type": "contentType",
+        "created_date": "createdDate",
+        "deferred_service_id": "deferredServiceId",
+        "deleted_date": "deletedDate",
+        "deleted_reason": "deletedReason",
+        "deleted_user_id": "deletedUserId",
+        "error_message": "errorMessage",
+        "internal_scheduled_job_id": "internalScheduledJobId",
+        "location_id": "locationId",
+        "normalized_name": "normalizedName",
+        "reminder_type": "reminderType",
+        "reminder_value": "reminderValue",
+        "updated_date": "updatedDate",
+    }
 
-    activated_by_user_id: str | None = wire("activatedByUserId")
+    activated_by_user_id: str | None
     """Id of the user who activated the campaign; null when never activated."""
 
-    activated_date: str | None = wire("activatedDate")
+    activated_date: str | None
     """When the campaign was activated (UTC date-time); null when never activated."""
 
-    campaign_content_id: str | None = wire("campaignContentId")
+    campaign_content_id: str | None
     """Id of the campaign's message content; null when none."""
 
-    canned_service_id: str | None = wire("cannedServiceId")
+    canned_service_id: str | None
     """Id of the canned service the campaign reminds about; null for other campaign types."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the Shopmonkey company the campaign belongs to."""
 
-    contact_method: Literal["SMS", "Email", "All"] | str = wire("contactMethod")
+    contact_method: Literal["SMS", "Email", "All"] | str
     """How the campaign reaches customers: SMS, Email or All."""
 
-    content_type: Literal["PlainText", "HTML"] | str = wire("contentType")
+    content_type: Literal["PlainText", "HTML"] | str
     """Format of the campaign message: PlainText or HTML."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the campaign was created (UTC date-time)."""
 
-    deferred_service_id: str | None = wire("deferredServiceId")
+    deferred_service_id: str | None
     """Id of the deferred service the campaign reminds about; null for other campaign types."""
 
-    deleted: bool = wire("deleted")
+    deleted: bool
     """If the record has been deleted."""
 
-    deleted_date: str | None = wire("deletedDate")
+    deleted_date: str | None
     """The date that the record was deleted or null if not deleted."""
 
-    deleted_reason: str | None = wire("deletedReason")
+    deleted_reason: str | None
     """The reason that the record was deleted."""
 
-    deleted_user_id: str | None = wire("deletedUserId")
+    deleted_user_id: str | None
     """The user that deleted the record or null if not deleted."""
 
-    error_message: str | None = wire("errorMessage")
+    error_message: str | None
     """Why the campaign is in the Error status; null otherwise."""
 
-    id: str = wire("id")
+    id: str
     """Id of the campaign."""
 
-    internal_scheduled_job_id: str | None = wire("internalScheduledJobId")
+    internal_scheduled_job_id: str | None
     """Id of Shopmonkey's scheduled job that sends the campaign; null when none."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location the campaign belongs to."""
 
-    name: str = wire("name")
+    name: str
     """Name of the campaign."""
 
-    normalized_name: str = wire("normalizedName")
+    normalized_name: str
     """The name normalised for search (lower case)."""
 
-    reminder_type: Literal["Days", "Weeks", "Months", "Years"] | str | None = wire("reminderType")
+    reminder_type: Literal["Days", "Weeks", "Months", "Years"] | str | None
     """Unit of the reminder delay: Days, Weeks, Months or Years; null when not a timed reminder."""
 
-    reminder_value: int | None = wire("reminderValue")
+    reminder_value: int | None
     """Reminder delay, in reminderType units; null when not a timed reminder."""
 
-    status: Literal["Draft", "Error", "Paused", "Active"] | str = wire("status")
+    status: Literal["Draft", "Error", "Paused", "Active"] | str
     """State of the campaign: Draft, Error, Paused or Active."""
 
     type: (
@@ -3207,19 +3317,19 @@ class AutomatedCampaign(Model):
             "AnyServiceFollowUp",
         ]
         | str
-    ) = wire("type")
+    )
     """
     What the campaign reacts to: CannedServiceReminder, DeferredServiceReminder,
     CustomerLastServiceDate or AnyServiceFollowUp.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the campaign was last changed (UTC date-time); null when never changed."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3237,68 +3347,85 @@ class OneTimeCampaign(Model):
         "shopmonkey/order", 1, "/$defs/OneTimeCampaign"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "campaign_content_id": "campaignContentId",
+        "campaign_segmentation_id": "campaignSegmentationId",
+        "company_id": "companyId",
+        "contact_method": "contactMethod",
+        "content_type": "contentType",
+        "created_date": "createdDate",
+        "deleted_date": "deletedDate",
+        "deleted_reason": "deletedReason",
+        "deleted_user_id": "deletedUserId",
+        "error_message": "errorMessage",
+        "location_id": "locationId",
+        "normalized_name": "normalizedName",
+        "sent_by_user_id": "sentByUserId",
+        "sent_date": "sentDate",
+        "updated_date": "updatedDate",
+    }
 
-    campaign_content_id: str | None = wire("campaignContentId")
+    campaign_content_id: str | None
     """Id of the campaign's message content; null when none."""
 
-    campaign_segmentation_id: str | None = wire("campaignSegmentationId")
+    campaign_segmentation_id: str | None
     """Id of the customer segment the campaign is sent to; null when none."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the Shopmonkey company the campaign belongs to."""
 
-    contact_method: Literal["SMS", "Email", "All"] | str = wire("contactMethod")
+    contact_method: Literal["SMS", "Email", "All"] | str
     """How the campaign reaches customers: SMS, Email or All."""
 
-    content_type: Literal["PlainText", "HTML"] | str = wire("contentType")
+    content_type: Literal["PlainText", "HTML"] | str
     """Format of the campaign message: PlainText or HTML."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the campaign was created (UTC date-time)."""
 
-    deleted: bool = wire("deleted")
+    deleted: bool
     """If the record has been deleted."""
 
-    deleted_date: str | None = wire("deletedDate")
+    deleted_date: str | None
     """The date that the record was deleted or null if not deleted."""
 
-    deleted_reason: str | None = wire("deletedReason")
+    deleted_reason: str | None
     """The reason that the record was deleted."""
 
-    deleted_user_id: str | None = wire("deletedUserId")
+    deleted_user_id: str | None
     """The user that deleted the record or null if not deleted."""
 
-    error_message: str | None = wire("errorMessage")
+    error_message: str | None
     """Why the campaign is in the Error status; null otherwise."""
 
-    id: str = wire("id")
+    id: str
     """Id of the campaign."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location the campaign belongs to."""
 
-    name: str = wire("name")
+    name: str
     """Name of the campaign."""
 
-    normalized_name: str = wire("normalizedName")
+    normalized_name: str
     """The name normalised for search (lower case)."""
 
-    sent_by_user_id: str | None = wire("sentByUserId")
+    sent_by_user_id: str | None
     """Id of the user who sent the campaign; null until sent."""
 
-    sent_date: str | None = wire("sentDate")
+    sent_date: str | None
     """When the campaign was sent (UTC date-time); null until sent."""
 
-    status: Literal["Draft", "Error", "Sending", "Sent"] | str = wire("status")
+    status: Literal["Draft", "Error", "Sending", "Sent"] | str
     """State of the campaign: Draft, Error, Sending or Sent."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the campaign was last changed (UTC date-time); null when never changed."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3316,75 +3443,91 @@ class CouponOrderDiscount(Model):
         "shopmonkey/order", 1, "/$defs/CouponOrderDiscount"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "applied_by_customer_id": "appliedByCustomerId",
+        "applied_by_user_id": "appliedByUserId",
+        "applied_date": "appliedDate",
+        "applied_discount_cents": "appliedDiscountCents",
+        "company_id": "companyId",
+        "coupon_id": "couponId",
+        "created_date": "createdDate",
+        "location_id": "locationId",
+        "order_id": "orderId",
+        "redeemed_date": "redeemedDate",
+        "redeemed_order_total_cents": "redeemedOrderTotalCents",
+        "status_date": "statusDate",
+        "status_invalid_reason": "statusInvalidReason",
+        "updated_date": "updatedDate",
+    }
 
-    applied_by_customer_id: str | None = wire("appliedByCustomerId")
+    applied_by_customer_id: str | None
     """
     The customer that applied the discount. Decision: nullable; a coupon is applied by a
     customer or by a user, so one of the two is empty.
     """
 
-    applied_by_user_id: str | None = wire("appliedByUserId")
+    applied_by_user_id: str | None
     """
     The user that applied the discount. Decision: nullable; a coupon is applied by a customer or
     by a user, so one of the two is empty.
     """
 
-    applied_date: str = wire("appliedDate")
+    applied_date: str
     """The time the discount was applied."""
 
-    applied_discount_cents: int = wire("appliedDiscountCents")
+    applied_discount_cents: int
     """The discount amount applied when the coupon was redeemed."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the Shopmonkey company the coupon belongs to."""
 
-    coupon_id: str = wire("couponId")
+    coupon_id: str
     """Id of the coupon applied."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the coupon was added to the order (UTC date-time)."""
 
-    id: str = wire("id")
+    id: str
     """Id of this coupon application."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location of the order."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the order the coupon is applied to."""
 
-    redeemed_date: str | None = wire("redeemedDate")
+    redeemed_date: str | None
     """The time the discount was redeemed."""
 
-    redeemed_order_total_cents: int | None = wire("redeemedOrderTotalCents")
+    redeemed_order_total_cents: int | None
     """
     Order total when the coupon was redeemed, in integer cents. Decision: nullable until the
     coupon is redeemed.
     """
 
-    status: Literal["Applied", "Invalid", "Redeemed"] | str = wire("status")
+    status: Literal["Applied", "Invalid", "Redeemed"] | str
     """State of the coupon on the order: Applied, Invalid or Redeemed."""
 
-    status_date: str = wire("statusDate")
+    status_date: str
     """The time the status was last updated."""
 
     status_invalid_reason: (
         Literal["Expired", "NotStarted", "NotApplicable", "MinimumSpend", "MaxRedemptions"]
         | str
         | None
-    ) = wire("statusInvalidReason")
+    )
     """
     Why the coupon is Invalid: Expired, NotStarted, NotApplicable, MinimumSpend or
     MaxRedemptions. Decision: nullable; only an Invalid coupon has a reason.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the coupon application was last changed (UTC date-time); null when never changed."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3402,80 +3545,101 @@ class Appointment(Model):
         "shopmonkey/order", 1, "/$defs/Appointment"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "start_date": "startDate",
+        "end_date": "endDate",
+        "customer_id": "customerId",
+        "vehicle_id": "vehicleId",
+        "order_id": "orderId",
+        "use_email": "useEmail",
+        "use_sms": "useSMS",
+        "send_confirmation": "sendConfirmation",
+        "send_reminder": "sendReminder",
+        "cancelation_note": "cancelationNote",
+        "pending_confirmation": "pendingConfirmation",
+        "all_day": "allDay",
+        "removed_from_recurrency": "removedFromRecurrency",
+        "customer_email_id": "customerEmailId",
+        "customer_phone_number_id": "customerPhoneNumberId",
+        "location_id": "locationId",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the appointment."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the row was created."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company."""
 
-    name: str = wire("name")
+    name: str
     """Name of the appointment, like 'Oil change'."""
 
-    start_date: str | None = wire("startDate")
+    start_date: str | None
     """Start date and time of the appointment, or null."""
 
-    end_date: str | None = wire("endDate")
+    end_date: str | None
     """End date and time of the appointment, or null."""
 
-    rruleset: str | None = wire("rruleset")
+    rruleset: str | None
     """Recurrence rule set, or null."""
 
-    customer_id: str | None = wire("customerId")
+    customer_id: str | None
     """Id of the customer, or null."""
 
-    note: str = wire("note")
+    note: str
     """Notes for the appointment."""
 
-    vehicle_id: str | None = wire("vehicleId")
+    vehicle_id: str | None
     """Id of the vehicle, or null."""
 
-    order_id: str | None = wire("orderId")
+    order_id: str | None
     """Id of the order, or null."""
 
-    color: str | None = wire("color")
+    color: str | None
     """Colour for the appointment, or null."""
 
-    use_email: bool = wire("useEmail")
+    use_email: bool
     """Use email to send confirmation and/or reminder."""
 
-    use_sms: bool = wire("useSMS")
+    use_sms: bool
     """Use SMS to send confirmation and/or reminder."""
 
-    send_confirmation: bool = wire("sendConfirmation")
+    send_confirmation: bool
     """Send a confirmation when the appointment is saved."""
 
-    send_reminder: bool = wire("sendReminder")
+    send_reminder: bool
     """Send a reminder one day before the appointment."""
 
-    cancelation_note: str | None = wire("cancelationNote")
+    cancelation_note: str | None
     """Note given if the appointment was canceled, or null."""
 
-    pending_confirmation: bool = wire("pendingConfirmation")
+    pending_confirmation: bool
     """Whether the appointment awaits confirmation."""
 
-    confirmed: bool = wire("confirmed")
+    confirmed: bool
     """Whether the appointment is confirmed."""
 
-    all_day: bool = wire("allDay")
+    all_day: bool
     """Whether the appointment lasts all day."""
 
-    removed_from_recurrency: bool = wire("removedFromRecurrency")
+    removed_from_recurrency: bool
     """Whether this occurrence was removed from its recurrence."""
 
-    customer_email_id: str | None = wire("customerEmailId")
+    customer_email_id: str | None
     """Id of the customer email used, or null."""
 
-    customer_phone_number_id: str | None = wire("customerPhoneNumberId")
+    customer_phone_number_id: str | None
     """Id of the customer phone number used, or null."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the location."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3493,44 +3657,55 @@ class Inspection(Model):
         "shopmonkey/order", 1, "/$defs/Inspection"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "order_id": "orderId",
+        "created_by_id": "createdById",
+        "template_id": "templateId",
+        "completed_date": "completedDate",
+        "completed_by_id": "completedById",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the inspection."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the row was created."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the location."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the order."""
 
-    name: str = wire("name")
+    name: str
     """Name of the inspection."""
 
-    created_by_id: str | None = wire("createdById")
+    created_by_id: str | None
     """Id of the user who created it, or null."""
 
-    template_id: str | None = wire("templateId")
+    template_id: str | None
     """Id of the inspection template, or null."""
 
-    completed: bool = wire("completed")
+    completed: bool
     """Whether the inspection is completed."""
 
-    completed_date: str | None = wire("completedDate")
+    completed_date: str | None
     """When it was completed, or null."""
 
-    completed_by_id: str | None = wire("completedById")
+    completed_by_id: str | None
     """Id of the user who completed it, or null."""
 
-    ordinal: float = wire("ordinal")
+    ordinal: float
     """Sort position."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3548,41 +3723,51 @@ class Authorization(Model):
         "shopmonkey/order", 1, "/$defs/Authorization"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "order_id": "orderId",
+        "service_writer_id": "serviceWriterId",
+        "customer_id": "customerId",
+        "authorized_cost_cents": "authorizedCostCents",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the authorization."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the row was created."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the location."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the order."""
 
-    date: str = wire("date")
+    date: str
     """When the authorization was given."""
 
-    service_writer_id: str | None = wire("serviceWriterId")
+    service_writer_id: str | None
     """Id of the service writer, or null."""
 
-    customer_id: str | None = wire("customerId")
+    customer_id: str | None
     """Id of the customer, or null."""
 
-    method: Literal["InPerson", "Phone", "Text", "Email", "InApp"] | str = wire("method")
+    method: Literal["InPerson", "Phone", "Text", "Email", "InApp"] | str
     """How the authorization was given: one of InPerson, Phone, Text, Email, InApp."""
 
-    authorized_cost_cents: int = wire("authorizedCostCents")
+    authorized_cost_cents: int
     """Authorized amount in integer cents."""
 
-    note: str = wire("note")
+    note: str
     """Note on the authorization."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3598,225 +3783,259 @@ class Part(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/part", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "service_id": "serviceId",
+        "order_id": "orderId",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "retail_cost_cents": "retailCostCents",
+        "wholesale_cost_cents": "wholesaleCostCents",
+        "show_note": "showNote",
+        "show_part_number": "showPartNumber",
+        "show_cost_and_quantity": "showCostAndQuantity",
+        "reduce_inventory_count": "reduceInventoryCount",
+        "part_number": "partNumber",
+        "bin_location": "binLocation",
+        "vendor_id": "vendorId",
+        "inventory_part_id": "inventoryPartId",
+        "category_id": "categoryId",
+        "pricing_matrix_id": "pricingMatrixId",
+        "pricing_matrix_date": "pricingMatrixDate",
+        "source_item_id": "sourceItemId",
+        "label_connections": "labelConnections",
+        "pricing_matrix": "pricingMatrix",
+        "calculated_cogs_cents": "calculatedCOGSCents",
+        "fixed_price_limit_price_cents": "fixedPriceLimitPriceCents",
+        "fixed_price_limit_quantity": "fixedPriceLimitQuantity",
+        "fixed_price_limit_type": "fixedPriceLimitType",
+        "inventory_status": "inventoryStatus",
+        "inventory_transfer_part_id": "inventoryTransferPartId",
+        "motor_application_id": "motorApplicationId",
+        "motor_commercial_parts_id": "motorCommercialPartsId",
+        "pc_db_terminology_id": "pcDbTerminologyId",
+        "provider_application_id": "providerApplicationId",
+        "purchase_order_part_id": "purchaseOrderPartId",
+        "purchase_status": "purchaseStatus",
+        "taxable_gst": "taxableGST",
+        "taxable_hst": "taxableHST",
+        "taxable_pst": "taxablePST",
+        "inventory_part": "inventoryPart",
+        "line_item_assignments": "lineItemAssignments",
+    }
 
-    id: str = wire("id")
+    id: str
     """Primary key of the row. An opaque string id."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """
     When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null if it never was."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company (tenant) that owns the row."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location that owns the row."""
 
-    service_id: str = wire("serviceId")
+    service_id: str
     """Id of the Service this line item belongs to."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the Order this row belongs to."""
 
-    discount_cents: int = wire("discountCents")
+    discount_cents: int
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    discount_value_type: ShopmonkeyValueType | str
     """Which discount input applies: one of Percent, FixedCents."""
 
-    quantity: float = wire("quantity")
+    quantity: float
     """Quantity on the line (a JSON number: fractional quantities are possible)."""
 
-    retail_cost_cents: int = wire("retailCostCents")
+    retail_cost_cents: int
     """
     Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null
     integer.
     """
 
-    wholesale_cost_cents: int | None = wire("wholesaleCostCents")
+    wholesale_cost_cents: int | None
     """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
 
-    show_note: bool = wire("showNote")
+    show_note: bool
     """Show the note on estimates and invoices."""
 
-    show_part_number: bool = wire("showPartNumber")
+    show_part_number: bool
     """Show the part number on estimates and invoices."""
 
-    show_cost_and_quantity: bool = wire("showCostAndQuantity")
+    show_cost_and_quantity: bool
     """
     Show the price and quantity on estimates and invoices (Tire calls this
     showPriceAndQuantity).
     """
 
-    reduce_inventory_count: bool = wire("reduceInventoryCount")
+    reduce_inventory_count: bool
     """Whether adding the item reduces the inventory count."""
 
-    taxable: bool = wire("taxable")
+    taxable: bool
     """Whether the line item is taxed. US specific."""
 
-    ordinal: float = wire("ordinal")
+    ordinal: float
     """Sort position of the row within its parent."""
 
-    name: str = wire("name")
+    name: str
     """Name of the part."""
 
-    note: str = wire("note")
+    note: str
     """Free-text note."""
 
-    part_number: str | None = wire("partNumber")
+    part_number: str | None
     """
     Manufacturer or vendor part number; null when the part has none. Decision: nullable, as
     Shopmonkey's current schema says (an older data model had it non-null).
     """
 
-    bin_location: str = wire("binLocation")
+    bin_location: str
     """Where the item is stored in the shop. Non-null string for Part, unlike Tire."""
 
-    vendor_id: str | None = wire("vendorId")
+    vendor_id: str | None
     """Id of the vendor the item is bought from, or null."""
 
-    inventory_part_id: str | None = wire("inventoryPartId")
+    inventory_part_id: str | None
     """Id of the inventory part this part was taken from, or null."""
 
-    category_id: str | None = wire("categoryId")
+    category_id: str | None
     """Id of the inventory category, or null."""
 
-    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    pricing_matrix_id: str | None
     """Id of the pricing matrix used to price the item, or null."""
 
-    pricing_matrix_date: str | None = wire("pricingMatrixDate")
+    pricing_matrix_date: str | None
     """
     Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.
     """
 
-    source_item_id: str | None = wire("sourceItemId")
+    source_item_id: str | None
     """Id of the canned-service / inventory item this line item was copied from, or null."""
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    category: Category | UnsetType | None = wire("category", default=UNSET)
+    category: Category | UnsetType | None = UNSET
     """
     Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
     nullable because categoryId is nullable.
     """
 
-    pricing_matrix: Matrix | UnsetType | None = wire("pricingMatrix", default=UNSET)
+    pricing_matrix: Matrix | UnsetType | None = UNSET
     """Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional."""
 
-    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    vendor: Vendor | UnsetType | None = UNSET
     """Joined vendor {id, name}, or null when vendorId is null. Optional."""
 
-    calculated_cogs_cents: int | UnsetType | None = wire("calculatedCOGSCents", default=UNSET)
+    calculated_cogs_cents: int | UnsetType | None = UNSET
     """
     Calculated cost of goods sold in integer cents (e.g. $150.50 is 15050). Decision:
     nullability unknown, so null is accepted.
     """
 
-    fixed_price_limit_price_cents: int | UnsetType | None = wire(
-        "fixedPriceLimitPriceCents", default=UNSET
-    )
+    fixed_price_limit_price_cents: int | UnsetType | None = UNSET
     """
     Part prices exceeding the amount will have their difference charged in addition to the fixed
     price canned service. Nullable, integer cents (e.g. $150.50 is 15050).
     """
 
-    fixed_price_limit_quantity: float | UnsetType | None = wire(
-        "fixedPriceLimitQuantity", default=UNSET
-    )
+    fixed_price_limit_quantity: float | UnsetType | None = UNSET
     """
     Quantities exceeding the amount will be charged based on their individual part price as an
     addition to the fixed price canned service. Nullable number.
     """
 
-    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | str | UnsetType | None = wire(
-        "fixedPriceLimitType", default=UNSET
-    )
+    fixed_price_limit_type: Literal["None", "Quantity", "Price"] | str | UnsetType | None = UNSET
     """Which fixed-price limit applies: one of None, Quantity, Price, or null."""
 
-    inventory_status: Literal["OnEstimate", "InventoryReduced", "None"] | str | UnsetType = wire(
-        "inventoryStatus", default=UNSET
-    )
+    inventory_status: Literal["OnEstimate", "InventoryReduced", "None"] | str | UnsetType = UNSET
     """Inventory state of the part: one of OnEstimate, InventoryReduced, None."""
 
-    inventory_transfer_part_id: str | UnsetType | None = wire(
-        "inventoryTransferPartId", default=UNSET
-    )
+    inventory_transfer_part_id: str | UnsetType | None = UNSET
     """Id of the inventory transfer part, or null."""
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
-    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    motor_application_id: int | UnsetType | None = UNSET
     """MOTOR application id (a VCdb-style integer), or null."""
 
-    motor_commercial_parts_id: JSON | UnsetType = wire("motorCommercialPartsId", default=UNSET)
+    motor_commercial_parts_id: JSON | UnsetType = UNSET
     """MOTOR commercial parts id."""
 
-    pc_db_terminology_id: int | UnsetType | None = wire("pcDbTerminologyId", default=UNSET)
+    pc_db_terminology_id: int | UnsetType | None = UNSET
     """
     Product classification database terminology id for aftermarket parts, etc. Nullable integer.
     """
 
-    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    provider: ShopmonkeyProviderOrNull | str | UnsetType | None = UNSET
     """
     Repair-data provider the item came from: Motor or Alldata, or null. Decision: the same enum
     as the Service body's provider; the line-item type itself is undocumented.
     """
 
-    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    provider_application_id: str | UnsetType | None = UNSET
     """Provider application id as a string, or null."""
 
-    purchase_order_part_id: str | UnsetType | None = wire("purchaseOrderPartId", default=UNSET)
+    purchase_order_part_id: str | UnsetType | None = UNSET
     """Id of the purchase-order part, or null."""
 
     purchase_status: (
         Literal["Cancelled", "Draft", "Fulfilled", "Ordered", "Received"] | str | UnsetType | None
-    ) = wire("purchaseStatus", default=UNSET)
+    ) = UNSET
     """Purchase state: one of Cancelled, Draft, Fulfilled, Ordered, Received, or null."""
 
-    reserved: bool | UnsetType = wire("reserved", default=UNSET)
+    reserved: bool | UnsetType = UNSET
     """Whether the part is reserved."""
 
-    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    taxable_gst: bool | UnsetType = UNSET
     """Whether GST applies to the line item. CA specific."""
 
-    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    taxable_hst: bool | UnsetType = UNSET
     """Whether HST applies to the line item. CA specific."""
 
-    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    taxable_pst: bool | UnsetType = UNSET
     """Whether PST applies to the line item. CA specific."""
 
-    url: str | UnsetType | None = wire("url", default=UNSET)
+    url: str | UnsetType | None = UNSET
     """URL of the part, or null."""
 
-    inventory_part: JSON | UnsetType = wire("inventoryPart", default=UNSET)
+    inventory_part: JSON | UnsetType = UNSET
     """Joined inventory part."""
 
-    line_item_assignments: JSON | UnsetType = wire("lineItemAssignments", default=UNSET)
+    line_item_assignments: JSON | UnsetType = UNSET
     """Technician assignments of the line item."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -3834,247 +4053,300 @@ class Service(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/service", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "order_id": "orderId",
+        "lump_sum": "lumpSum",
+        "epa_percent": "epaPercent",
+        "epa_cents": "epaCents",
+        "epa_value_type": "epaValueType",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "tax_cents": "taxCents",
+        "tax_percent": "taxPercent",
+        "tax_value_type": "taxValueType",
+        "gst_cents": "gstCents",
+        "gst_percent": "gstPercent",
+        "gst_value_type": "gstValueType",
+        "pst_cents": "pstCents",
+        "pst_percent": "pstPercent",
+        "pst_value_type": "pstValueType",
+        "hst_cents": "hstCents",
+        "hst_percent": "hstPercent",
+        "hst_value_type": "hstValueType",
+        "shop_supplies_applied": "shopSuppliesApplied",
+        "shop_supplies_cents": "shopSuppliesCents",
+        "shop_supplies_percent": "shopSuppliesPercent",
+        "shop_supplies_value_type": "shopSuppliesValueType",
+        "authorization_status": "authorizationStatus",
+        "calculated_parts_cents": "calculatedPartsCents",
+        "calculated_tires_cents": "calculatedTiresCents",
+        "calculated_labor_cents": "calculatedLaborCents",
+        "calculated_subcontracts_cents": "calculatedSubcontractsCents",
+        "calculated_fee_cents": "calculatedFeeCents",
+        "calculated_epa_cents": "calculatedEpaCents",
+        "calculated_discount_cents": "calculatedDiscountCents",
+        "calculated_discount_percent": "calculatedDiscountPercent",
+        "calculated_shop_supplies_cents": "calculatedShopSuppliesCents",
+        "calculated_tax_cents": "calculatedTaxCents",
+        "total_cents": "totalCents",
+        "source_service_id": "sourceServiceId",
+        "deferred_date": "deferredDate",
+        "deferred_reason": "deferredReason",
+        "excluded_from_deferred": "excludedFromDeferred",
+        "revived_from_id": "revivedFromId",
+        "calculated_gst_cents": "calculatedGSTCents",
+        "calculated_hst_cents": "calculatedHSTCents",
+        "calculated_pst_cents": "calculatedPSTCents",
+        "category_id": "categoryId",
+        "fixed_price_cents": "fixedPriceCents",
+        "hide_line_item_pricing": "hideLineItemPricing",
+        "line_item_inventory_status": "lineItemInventoryStatus",
+        "line_item_order": "lineItemOrder",
+        "motor_application_id": "motorApplicationId",
+        "provider_application_id": "providerApplicationId",
+    }
 
-    id: str = wire("id")
+    id: str
     """Primary key of the row. An opaque string id."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """
     When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null if it never was."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company (tenant) that owns the row."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location that owns the row."""
 
-    name: str = wire("name")
+    name: str
     """Name of the service."""
 
-    note: str = wire("note")
+    note: str
     """Free-text note of the service."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the Order the service belongs to."""
 
-    lump_sum: bool = wire("lumpSum")
+    lump_sum: bool
     """Whether the service is shown as one lump sum (no description in any source)."""
 
-    recommended: bool = wire("recommended")
+    recommended: bool
     """Whether the service is a recommendation (no description in any source)."""
 
-    epa_percent: float = wire("epaPercent")
+    epa_percent: float
     """EPA (environmental) charge as a percent (JSON number); scale undocumented."""
 
-    epa_cents: int = wire("epaCents")
+    epa_cents: int
     """EPA (environmental) charge in integer cents (e.g. $150.50 is 15050)."""
 
-    epa_value_type: Literal["Percent", "FixedCents"] | str = wire("epaValueType")
+    epa_value_type: ShopmonkeyValueType | str
     """Which EPA input applies: one of Percent, FixedCents."""
 
-    discount_cents: int = wire("discountCents")
+    discount_cents: int
     """Service-level discount in integer cents (e.g. $150.50 is 15050)."""
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Service-level discount as a percent (JSON number); scale undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    discount_value_type: ShopmonkeyValueType | str
     """Which discount input applies: one of Percent, FixedCents."""
 
-    tax_cents: int = wire("taxCents")
+    tax_cents: int
     """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    tax_percent: float = wire("taxPercent")
+    tax_percent: float
     """Sales tax rate (US specific) as a percent (JSON number); scale undocumented."""
 
-    tax_value_type: Literal["Percent", "FixedCents"] | str = wire("taxValueType")
+    tax_value_type: ShopmonkeyValueType | str
     """Which tax input applies: one of Percent, FixedCents."""
 
-    gst_cents: int = wire("gstCents")
+    gst_cents: int
     """GST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    gst_percent: float = wire("gstPercent")
+    gst_percent: float
     """GST rate (CA specific) as a percent (JSON number)."""
 
-    gst_value_type: Literal["Percent", "FixedCents"] | str = wire("gstValueType")
+    gst_value_type: ShopmonkeyValueType | str
     """Which GST input applies: one of Percent, FixedCents."""
 
-    pst_cents: int = wire("pstCents")
+    pst_cents: int
     """PST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    pst_percent: float = wire("pstPercent")
+    pst_percent: float
     """PST rate (CA specific) as a percent (JSON number)."""
 
-    pst_value_type: Literal["Percent", "FixedCents"] | str = wire("pstValueType")
+    pst_value_type: ShopmonkeyValueType | str
     """Which PST input applies: one of Percent, FixedCents."""
 
-    hst_cents: int = wire("hstCents")
+    hst_cents: int
     """HST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    hst_percent: float = wire("hstPercent")
+    hst_percent: float
     """HST rate (CA specific) as a percent (JSON number)."""
 
-    hst_value_type: Literal["Percent", "FixedCents"] | str = wire("hstValueType")
+    hst_value_type: ShopmonkeyValueType | str
     """Which HST input applies: one of Percent, FixedCents."""
 
-    shop_supplies_applied: bool = wire("shopSuppliesApplied")
+    shop_supplies_applied: bool
     """If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap."""
 
-    shop_supplies_cents: int = wire("shopSuppliesCents")
+    shop_supplies_cents: int
     """Shop supplies charge in integer cents (e.g. $150.50 is 15050)."""
 
-    shop_supplies_percent: float = wire("shopSuppliesPercent")
+    shop_supplies_percent: float
     """Shop supplies charge as a percent (JSON number); scale undocumented."""
 
-    shop_supplies_value_type: Literal["Percent", "FixedCents"] | str = wire("shopSuppliesValueType")
+    shop_supplies_value_type: ShopmonkeyValueType | str
     """Which shop-supplies input applies: one of Percent, FixedCents."""
 
-    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | str = wire(
-        "authorizationStatus"
-    )
+    authorization_status: ShopmonkeyAuthorizationStatus | str
     """Customer authorization of the service: one of NotAuthorized, Authorized, Declined."""
 
-    calculated_parts_cents: int = wire("calculatedPartsCents")
+    calculated_parts_cents: int
     """
     Server-calculated parts amount of the service in integer cents (e.g. $150.50 is 15050). How
     it is computed is not documented.
     """
 
-    calculated_tires_cents: int = wire("calculatedTiresCents")
+    calculated_tires_cents: int
     """
     Server-calculated tires amount in integer cents (e.g. $150.50 is 15050) (non-null).
     Computation not documented.
     """
 
-    calculated_labor_cents: int = wire("calculatedLaborCents")
+    calculated_labor_cents: int
     """
     Server-calculated labor amount in integer cents (e.g. $150.50 is 15050) (non-null).
     Computation not documented.
     """
 
-    calculated_subcontracts_cents: int = wire("calculatedSubcontractsCents")
+    calculated_subcontracts_cents: int
     """
     Server-calculated subcontracts amount in integer cents (e.g. $150.50 is 15050) (non-null).
     Computation not documented.
     """
 
-    calculated_fee_cents: int = wire("calculatedFeeCents")
+    calculated_fee_cents: int
     """
     Server-calculated fees amount in integer cents (e.g. $150.50 is 15050) (non-null).
     Computation not documented.
     """
 
-    calculated_epa_cents: int = wire("calculatedEpaCents")
+    calculated_epa_cents: int
     """
     Server-calculated EPA amount in integer cents (e.g. $150.50 is 15050) (non-null).
     Computation not documented.
     """
 
-    calculated_discount_cents: int = wire("calculatedDiscountCents")
+    calculated_discount_cents: int
     """
     Server-calculated discount amount in integer cents (e.g. $150.50 is 15050) (non-null).
     Computation not documented.
     """
 
-    calculated_discount_percent: float = wire("calculatedDiscountPercent")
+    calculated_discount_percent: float
     """Server-calculated discount percent."""
 
-    calculated_shop_supplies_cents: int = wire("calculatedShopSuppliesCents")
+    calculated_shop_supplies_cents: int
     """
     Server-calculated shop supplies amount in integer cents (e.g. $150.50 is 15050) (non-null).
     Computation not documented.
     """
 
-    calculated_tax_cents: int = wire("calculatedTaxCents")
+    calculated_tax_cents: int
     """
     Server-calculated sales tax (US specific) in integer cents (e.g. $150.50 is 15050)
     (non-null). Computation not documented.
     """
 
-    ordinal: float = wire("ordinal")
+    ordinal: float
     """Sort position of the service within the order."""
 
-    hidden: bool = wire("hidden")
+    hidden: bool
     """Whether the service is hidden (no description in any source)."""
 
-    total_cents: int = wire("totalCents")
+    total_cents: int
     """
     Total of the service in integer cents (e.g. $150.50 is 15050). No source documents how it is
     computed from the line items.
     """
 
-    source_service_id: str | None = wire("sourceServiceId")
+    source_service_id: str | None
     """Id of the canned service this service was created from, or null."""
 
-    deferred_date: str | None = wire("deferredDate")
+    deferred_date: str | None
     """When the service was deferred, or null."""
 
-    deferred_reason: Literal["Archived", "Declined", "InvoicedNotAuthorized"] | str | None = wire(
-        "deferredReason"
-    )
+    deferred_reason: Literal["Archived", "Declined", "InvoicedNotAuthorized"] | str | None
     """
     Why the service was deferred: Archived, Declined or InvoicedNotAuthorized; null when it is
     not deferred. Decision: the empty string is not accepted (an old Shopmonkey data model had
     an empty constant; the current schema lists only the three values).
     """
 
-    excluded_from_deferred: bool = wire("excludedFromDeferred")
+    excluded_from_deferred: bool
     """Service that has been removed from the deferred list."""
 
-    revived: bool = wire("revived")
+    revived: bool
     """If a deferred service is re-added."""
 
-    revived_from_id: str | None = wire("revivedFromId")
+    revived_from_id: str | None
     """
     Service that was deferred and then re-added, used for chain of deferment tracing. Nullable.
     """
 
-    fees: list[Fee] = wire("fees")
+    fees: list[Fee]
     """Fee line items of the service."""
 
-    labors: list[Labor] = wire("labors")
+    labors: list[Labor]
     """Labor line items of the service."""
 
-    parts: list[Part] = wire("parts")
+    parts: list[Part]
     """Part line items of the service."""
 
-    subcontracts: list[Subcontract] = wire("subcontracts")
+    subcontracts: list[Subcontract]
     """Subcontract line items of the service."""
 
-    tires: list[Tire] = wire("tires")
+    tires: list[Tire]
     """Tire line items of the service."""
 
-    calculated_gst_cents: int | UnsetType = wire("calculatedGSTCents", default=UNSET)
+    calculated_gst_cents: int | UnsetType = UNSET
     """Server-calculated GST, CA specific, in integer cents (e.g. $150.50 is 15050)."""
 
-    calculated_hst_cents: int | UnsetType = wire("calculatedHSTCents", default=UNSET)
+    calculated_hst_cents: int | UnsetType = UNSET
     """Server-calculated HST, CA specific, in integer cents (e.g. $150.50 is 15050)."""
 
-    calculated_pst_cents: int | UnsetType = wire("calculatedPSTCents", default=UNSET)
+    calculated_pst_cents: int | UnsetType = UNSET
     """Server-calculated PST, CA specific, in integer cents (e.g. $150.50 is 15050)."""
 
-    category_id: str | UnsetType | None = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType | None = UNSET
     """
     Id of the category of the service, or null. Decision: nullable like every other categoryId
     (no source gives its nullability).
     """
 
-    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    fixed_price_cents: int | UnsetType = UNSET
     """
     The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is
     15050). Non-null integer.
     """
 
-    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    hide_line_item_pricing: bool | UnsetType = UNSET
     """Whether line-item prices are hidden on customer documents."""
 
     line_item_inventory_status: (
         Literal["OnEstimate", "InventoryReduced", "None"] | str | UnsetType
-    ) = wire("lineItemInventoryStatus", default=UNSET)
+    ) = UNSET
     """Inventory state of the service's line items: one of OnEstimate, InventoryReduced, None."""
 
     line_item_order: (
@@ -4082,33 +4354,33 @@ class Service(Model):
         | Literal["Labor", "Part", "Tire", "Fee", "Subcontract"]
         | str
         | UnsetType
-    ) = wire("lineItemOrder", default=UNSET)
+    ) = UNSET
     """
     Order of the line-item kinds in the service; values Labor, Part, Tire, Fee, Subcontract.
     Decision: it is serialised after the nested arrays live, so it is probably an array of these
     values; a single value is accepted too because the JSON form is unconfirmed.
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
-    motor_application_id: int | UnsetType | None = wire("motorApplicationId", default=UNSET)
+    motor_application_id: int | UnsetType | None = UNSET
     """MOTOR application id, or null. The body says: use providerApplicationId."""
 
-    pricing: Literal["FixedPrice", "LineItem"] | str | UnsetType = wire("pricing", default=UNSET)
+    pricing: ShopmonkeyPricing | str | UnsetType = UNSET
     """How the service is priced: one of FixedPrice, LineItem."""
 
-    provider: Literal["Motor", "Alldata"] | str | UnsetType | None = wire("provider", default=UNSET)
+    provider: ShopmonkeyProviderOrNull | str | UnsetType | None = UNSET
     """
     Repair-data provider of the service: one of Motor, Alldata, or null. Decision: nullable in
     responses because custom services have no provider (inferred; no source gives its
     nullability).
     """
 
-    provider_application_id: str | UnsetType | None = wire("providerApplicationId", default=UNSET)
+    provider_application_id: str | UnsetType | None = UNSET
     """Provider application id, or null in responses (inferred, as for provider)."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4126,14 +4398,18 @@ class RecordChangeMeta(Model):
         "shopmonkey/service", 1, "/$defs/RecordChangeMeta"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "user_id": "userId",
+        "session_id": "sessionId",
+    }
 
-    user_id: str | UnsetType | None = wire("userId", default=UNSET)
+    user_id: str | UnsetType | None = UNSET
     """The user id that made the most recent change. Nullable: no source says it is always set."""
 
-    session_id: str | UnsetType | None = wire("sessionId", default=UNSET)
+    session_id: str | UnsetType | None = UNSET
     """The session id for the most recent change. Nullable: no source says it is always set."""
 
-    version: float | UnsetType | None = wire("version", default=UNSET)
+    version: float | UnsetType | None = UNSET
     """A monotonically increasing number for the most recent change."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4150,20 +4426,24 @@ class ServiceQuery(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/service-query", 1)
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "order_id": "orderId",
+        "include_order": "includeOrder",
+    }
 
-    order_id: str = wire("orderId")
+    order_id: str
     """
     The id for the order (URL parameter of all four endpoints, string Required). Opaque,
     non-blank; no UUID pattern.
     """
 
-    id: str | UnsetType = wire("id", default=UNSET)
+    id: str | UnsetType = UNSET
     """
     The id for service (URL parameter of PUT and DELETE /v3/order/:orderId/service/:id, string
     Required there; absent for GET and POST). Opaque, non-blank.
     """
 
-    include_order: Literal["true", "false"] | UnsetType = wire("includeOrder", default=UNSET)
+    include_order: Literal["true", "false"] | UnsetType = UNSET
     """
     Include the updated order in the response (default true). Query string parameter of PUT,
     POST and DELETE, documented as boolean; carried in a URL as the string "true" or "false"
@@ -4181,43 +4461,64 @@ class Subcontract(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/subcontract", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "location_id": "locationId",
+        "company_id": "companyId",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "cost_cents": "costCents",
+        "retail_cost_cents": "retailCostCents",
+        "show_note": "showNote",
+        "vendor_id": "vendorId",
+        "service_id": "serviceId",
+        "order_id": "orderId",
+        "category_id": "categoryId",
+        "source_item_id": "sourceItemId",
+        "label_connections": "labelConnections",
+        "taxable_gst": "taxableGST",
+        "taxable_hst": "taxableHST",
+        "taxable_pst": "taxablePST",
+    }
 
-    id: str = wire("id")
+    id: str
     """Primary key of the row. An opaque string id."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """
     When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null if it never was."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location that owns the row."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company (tenant) that owns the row."""
 
-    name: str = wire("name")
+    name: str
     """Name of the subcontracted work."""
 
-    discount_cents: int = wire("discountCents")
+    discount_cents: int
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    discount_value_type: ShopmonkeyValueType | str
     """Which discount input applies: one of Percent, FixedCents."""
 
-    taxable: bool = wire("taxable")
+    taxable: bool
     """Whether the line item is taxed. US specific."""
 
-    cost_cents: int = wire("costCents")
+    cost_cents: int
     """
     What the subcontractor charges the shop, in integer cents (e.g. $150.50 is 15050). Decision:
     the key is costCents; Part and Tire call the same concept wholesaleCostCents, but a
@@ -4225,68 +4526,68 @@ class Subcontract(Model):
     unknown member, not read as the cost.
     """
 
-    retail_cost_cents: int = wire("retailCostCents")
+    retail_cost_cents: int
     """What the customer is charged, in integer cents (e.g. $150.50 is 15050)."""
 
-    show_note: bool = wire("showNote")
+    show_note: bool
     """Show the note on estimates and invoices."""
 
-    note: str | None = wire("note")
+    note: str | None
     """Free-text note, or null."""
 
-    vendor_id: str | None = wire("vendorId")
+    vendor_id: str | None
     """Id of the vendor the item is bought from, or null."""
 
-    service_id: str = wire("serviceId")
+    service_id: str
     """Id of the Service this line item belongs to."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the Order this row belongs to."""
 
-    ordinal: float = wire("ordinal")
+    ordinal: float
     """Sort position of the row within its parent."""
 
-    category_id: str | None = wire("categoryId")
+    category_id: str | None
     """Id of the inventory category, or null."""
 
-    source_item_id: str | None = wire("sourceItemId")
+    source_item_id: str | None
     """Id of the canned-service / inventory item this line item was copied from, or null."""
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    category: Category | UnsetType | None = wire("category", default=UNSET)
+    category: Category | UnsetType | None = UNSET
     """
     Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
     nullable because categoryId is nullable.
     """
 
-    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    vendor: Vendor | UnsetType | None = UNSET
     """Joined vendor {id, name}, or null when vendorId is null. Optional."""
 
-    taxable_gst: bool | UnsetType = wire("taxableGST", default=UNSET)
+    taxable_gst: bool | UnsetType = UNSET
     """Whether GST applies to the line item. CA specific."""
 
-    taxable_hst: bool | UnsetType = wire("taxableHST", default=UNSET)
+    taxable_hst: bool | UnsetType = UNSET
     """Whether HST applies to the line item. CA specific."""
 
-    taxable_pst: bool | UnsetType = wire("taxablePST", default=UNSET)
+    taxable_pst: bool | UnsetType = UNSET
     """Whether PST applies to the line item. CA specific."""
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4303,177 +4604,207 @@ class Tire(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/tire", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "location_id": "locationId",
+        "company_id": "companyId",
+        "pricing_matrix_id": "pricingMatrixId",
+        "pricing_matrix_date": "pricingMatrixDate",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "retail_cost_cents": "retailCostCents",
+        "wholesale_cost_cents": "wholesaleCostCents",
+        "size_format": "sizeFormat",
+        "part_number": "partNumber",
+        "bin_location": "binLocation",
+        "brand_id": "brandId",
+        "vendor_id": "vendorId",
+        "show_part_number": "showPartNumber",
+        "show_price_and_quantity": "showPriceAndQuantity",
+        "show_note": "showNote",
+        "category_id": "categoryId",
+        "service_id": "serviceId",
+        "order_id": "orderId",
+        "reduce_inventory_count": "reduceInventoryCount",
+        "federal_excise_tax_cents": "federalExciseTaxCents",
+        "waste_tire_fee": "wasteTireFee",
+        "source_item_id": "sourceItemId",
+        "inventory_tire_id": "inventoryTireId",
+        "tire_identification_numbers": "tireIdentificationNumbers",
+        "label_connections": "labelConnections",
+        "pricing_matrix": "pricingMatrix",
+    }
 
-    id: str = wire("id")
+    id: str
     """Primary key of the row. An opaque string id."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """
     When the row was created: RFC 3339 UTC date-time with Z, with or without fractional seconds.
     """
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null if it never was."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the shop location that owns the row."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company (tenant) that owns the row."""
 
-    name: str = wire("name")
+    name: str
     """Name of the tire line."""
 
-    note: str | None = wire("note")
+    note: str | None
     """Free-text note, or null."""
 
-    pricing_matrix_id: str | None = wire("pricingMatrixId")
+    pricing_matrix_id: str | None
     """Id of the pricing matrix used to price the item, or null."""
 
-    pricing_matrix_date: str | None = wire("pricingMatrixDate")
+    pricing_matrix_date: str | None
     """
     Datetime when pricingMatrixId was set, for determining if matrix has been changed. Nullable.
     """
 
-    discount_cents: int = wire("discountCents")
+    discount_cents: int
     """
     Line discount in integer cents (e.g. $150.50 is 15050). Whether it or discountPercent
     applies is set by discountValueType (inferred from the names).
     """
 
-    discount_percent: float = wire("discountPercent")
+    discount_percent: float
     """Line discount as a percent (JSON number). The scale (0-100 or 0-1) is undocumented."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | str = wire("discountValueType")
+    discount_value_type: ShopmonkeyValueType | str
     """Which discount input applies: one of Percent, FixedCents."""
 
-    quantity: float = wire("quantity")
+    quantity: float
     """Quantity on the line (a JSON number: fractional quantities are possible)."""
 
-    retail_cost_cents: int = wire("retailCostCents")
+    retail_cost_cents: int
     """
     Sell price per unit in integer cents (e.g. $150.50 is 15050), despite its name. Non-null
     integer.
     """
 
-    wholesale_cost_cents: int | None = wire("wholesaleCostCents")
+    wholesale_cost_cents: int | None
     """Shop's purchase cost per unit in integer cents (e.g. $150.50 is 15050), or null."""
 
-    ordinal: float = wire("ordinal")
+    ordinal: float
     """Sort position of the row within its parent."""
 
-    size_format: Literal["Conventional", "OffRoadSAE"] | str = wire("sizeFormat")
+    size_format: Literal["Conventional", "OffRoadSAE"] | str
     """How size is written: one of Conventional, OffRoadSAE."""
 
-    size: str | None = wire("size")
+    size: str | None
     """Tire size text (e.g. 225/65R17), or null."""
 
-    part_number: str | None = wire("partNumber")
+    part_number: str | None
     """Manufacturer / vendor part number, or null."""
 
-    bin_location: str | None = wire("binLocation")
+    bin_location: str | None
     """Where the item is stored in the shop. Nullable for Tire, unlike Part."""
 
-    brand_id: str | None = wire("brandId")
+    brand_id: str | None
     """Id of the tire brand, or null."""
 
-    model: str | None = wire("model")
+    model: str | None
     """Tire model name, or null."""
 
-    vendor_id: str | None = wire("vendorId")
+    vendor_id: str | None
     """Id of the vendor the item is bought from, or null."""
 
-    seasonality: Literal["Summer", "Winter", "AllSeasons"] | str | None = wire("seasonality")
+    seasonality: Literal["Summer", "Winter", "AllSeasons"] | str | None
     """
     Season the tire is made for: Summer, Winter or AllSeasons; null when not set. Decision: the
     empty string is not accepted (same reading as Labor.skillRequired).
     """
 
-    taxable: bool = wire("taxable")
+    taxable: bool
     """Whether the line item is taxed. US specific."""
 
-    show_part_number: bool = wire("showPartNumber")
+    show_part_number: bool
     """Show the part number on estimates and invoices."""
 
-    show_price_and_quantity: bool = wire("showPriceAndQuantity")
+    show_price_and_quantity: bool
     """
     Show the price and quantity on estimates and invoices (Part calls this showCostAndQuantity).
     """
 
-    show_note: bool = wire("showNote")
+    show_note: bool
     """Show the note on estimates and invoices."""
 
-    category_id: str | None = wire("categoryId")
+    category_id: str | None
     """Id of the inventory category, or null."""
 
-    service_id: str = wire("serviceId")
+    service_id: str
     """Id of the Service this line item belongs to."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the Order this row belongs to."""
 
-    reduce_inventory_count: bool = wire("reduceInventoryCount")
+    reduce_inventory_count: bool
     """Whether adding the item reduces the inventory count."""
 
-    federal_excise_tax_cents: int = wire("federalExciseTaxCents")
+    federal_excise_tax_cents: int
     """Federal excise tax of the tire line in integer cents (e.g. $150.50 is 15050)."""
 
-    waste_tire_fee: int = wire("wasteTireFee")
+    waste_tire_fee: int
     """
     Waste tire fee: an integer with no Cents suffix. Decision: its unit is undocumented
     (probably cents, compare federalExciseTaxCents), so it is typed integer, not the cents
     primitive.
     """
 
-    source_item_id: str | None = wire("sourceItemId")
+    source_item_id: str | None
     """Id of the canned-service / inventory item this line item was copied from, or null."""
 
-    inventory_tire_id: str | UnsetType | None = wire("inventoryTireId", default=UNSET)
+    inventory_tire_id: str | UnsetType | None = UNSET
     """
     Id of the inventory tire this tire was taken from; null when it was not taken from
     inventory. Decision: optional, because only some of Shopmonkey's examples carry it.
     """
 
-    tire_identification_numbers: list[str] | UnsetType = wire(
-        "tireIdentificationNumbers", default=UNSET
-    )
+    tire_identification_numbers: list[str] | UnsetType = UNSET
     """
     Tire identification numbers (DOT TINs) of the tires on the line. Decision: optional, because
     only some of Shopmonkey's examples carry it.
     """
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    category: Category | UnsetType | None = wire("category", default=UNSET)
+    category: Category | UnsetType | None = UNSET
     """
     Joined inventory category {id, name, parent}, or null. Decision: optional like every join,
     nullable because categoryId is nullable.
     """
 
-    brand: Brand | UnsetType | None = wire("brand", default=UNSET)
+    brand: Brand | UnsetType | None = UNSET
     """Joined brand {id, name}, or null when brandId is null. Optional."""
 
-    pricing_matrix: Matrix | UnsetType | None = wire("pricingMatrix", default=UNSET)
+    pricing_matrix: Matrix | UnsetType | None = UNSET
     """Joined pricing matrix {id, name}, or null when pricingMatrixId is null. Optional."""
 
-    vendor: Vendor | UnsetType | None = wire("vendor", default=UNSET)
+    vendor: Vendor | UnsetType | None = UNSET
     """Joined vendor {id, name}, or null when vendorId is null. Optional."""
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4491,150 +4822,170 @@ class UpdateServiceRequest(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/update-service-request", 1)
     __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "authorization_status": "authorizationStatus",
+        "category_id": "categoryId",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "discount_value_type": "discountValueType",
+        "epa_cents": "epaCents",
+        "epa_percent": "epaPercent",
+        "epa_value_type": "epaValueType",
+        "excluded_from_deferred": "excludedFromDeferred",
+        "fixed_price_cents": "fixedPriceCents",
+        "gst_cents": "gstCents",
+        "gst_percent": "gstPercent",
+        "gst_value_type": "gstValueType",
+        "hide_line_item_pricing": "hideLineItemPricing",
+        "hst_cents": "hstCents",
+        "hst_percent": "hstPercent",
+        "hst_value_type": "hstValueType",
+        "lump_sum": "lumpSum",
+        "motor_application_id": "motorApplicationId",
+        "order_id": "orderId",
+        "provider_application_id": "providerApplicationId",
+        "pst_cents": "pstCents",
+        "pst_percent": "pstPercent",
+        "pst_value_type": "pstValueType",
+        "revived_from_id": "revivedFromId",
+        "shop_supplies_applied": "shopSuppliesApplied",
+        "shop_supplies_cents": "shopSuppliesCents",
+        "shop_supplies_percent": "shopSuppliesPercent",
+        "shop_supplies_value_type": "shopSuppliesValueType",
+        "source_service_id": "sourceServiceId",
+        "tax_cents": "taxCents",
+        "tax_percent": "taxPercent",
+        "tax_value_type": "taxValueType",
+        "total_cents": "totalCents",
+    }
 
-    authorization_status: Literal["NotAuthorized", "Authorized", "Declined"] | UnsetType = wire(
-        "authorizationStatus", default=UNSET
-    )
+    authorization_status: ShopmonkeyAuthorizationStatus | UnsetType = UNSET
     """Customer authorization: one of NotAuthorized, Authorized, Declined."""
 
-    category_id: str | UnsetType = wire("categoryId", default=UNSET)
+    category_id: str | UnsetType = UNSET
     """Id of the category of the service."""
 
-    discount_cents: int | UnsetType = wire("discountCents", default=UNSET)
+    discount_cents: int | UnsetType = UNSET
     """Service-level discount in integer cents (e.g. $150.50 is 15050)."""
 
-    discount_percent: float | UnsetType = wire("discountPercent", default=UNSET)
+    discount_percent: float | UnsetType = UNSET
     """Service-level discount percent. Scale undocumented; no range is enforced."""
 
-    discount_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "discountValueType", default=UNSET
-    )
+    discount_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which discount input applies: one of Percent, FixedCents."""
 
-    epa_cents: int | UnsetType = wire("epaCents", default=UNSET)
+    epa_cents: int | UnsetType = UNSET
     """EPA charge in integer cents (e.g. $150.50 is 15050)."""
 
-    epa_percent: float | UnsetType = wire("epaPercent", default=UNSET)
+    epa_percent: float | UnsetType = UNSET
     """EPA charge percent."""
 
-    epa_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "epaValueType", default=UNSET
-    )
+    epa_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which EPA input applies: one of Percent, FixedCents."""
 
-    excluded_from_deferred: bool | UnsetType = wire("excludedFromDeferred", default=UNSET)
+    excluded_from_deferred: bool | UnsetType = UNSET
     """Service that has been removed from the deferred list."""
 
-    fixed_price_cents: int | UnsetType = wire("fixedPriceCents", default=UNSET)
+    fixed_price_cents: int | UnsetType = UNSET
     """
     The pre-tax cost of the service when pricing is FixedPrice, integer cents (e.g. $150.50 is
     15050).
     """
 
-    gst_cents: int | UnsetType = wire("gstCents", default=UNSET)
+    gst_cents: int | UnsetType = UNSET
     """GST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    gst_percent: float | UnsetType = wire("gstPercent", default=UNSET)
+    gst_percent: float | UnsetType = UNSET
     """GST rate."""
 
-    gst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "gstValueType", default=UNSET
-    )
+    gst_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which GST input applies: one of Percent, FixedCents."""
 
-    hidden: bool | UnsetType = wire("hidden", default=UNSET)
+    hidden: bool | UnsetType = UNSET
     """Whether the service is hidden."""
 
-    hide_line_item_pricing: bool | UnsetType = wire("hideLineItemPricing", default=UNSET)
+    hide_line_item_pricing: bool | UnsetType = UNSET
     """Whether line-item prices are hidden on customer documents."""
 
-    hst_cents: int | UnsetType = wire("hstCents", default=UNSET)
+    hst_cents: int | UnsetType = UNSET
     """HST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    hst_percent: float | UnsetType = wire("hstPercent", default=UNSET)
+    hst_percent: float | UnsetType = UNSET
     """HST rate."""
 
-    hst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "hstValueType", default=UNSET
-    )
+    hst_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which HST input applies: one of Percent, FixedCents."""
 
-    lump_sum: bool | UnsetType = wire("lumpSum", default=UNSET)
+    lump_sum: bool | UnsetType = UNSET
     """Show the service as one lump sum."""
 
-    motor_application_id: int | UnsetType = wire("motorApplicationId", default=UNSET)
+    motor_application_id: int | UnsetType = UNSET
     """
     MOTOR application id of the service (an integer). Shopmonkey marks it superseded: use
     providerApplicationId.
     """
 
-    name: str | UnsetType = wire("name", default=UNSET)
+    name: str | UnsetType = UNSET
     """Name of the service."""
 
-    note: str | UnsetType = wire("note", default=UNSET)
+    note: str | UnsetType = UNSET
     """Free-text note of the service."""
 
-    order_id: str | UnsetType = wire("orderId", default=UNSET)
+    order_id: str | UnsetType = UNSET
     """Id of the order the service belongs to. The POST body has no orderId: the path carries it."""
 
-    ordinal: float | UnsetType = wire("ordinal", default=UNSET)
+    ordinal: float | UnsetType = UNSET
     """Sort position of the service within the order."""
 
-    pricing: Literal["FixedPrice", "LineItem"] | UnsetType = wire("pricing", default=UNSET)
+    pricing: ShopmonkeyPricing | UnsetType = UNSET
     """How the service is priced: one of FixedPrice, LineItem."""
 
-    provider: Literal["Motor", "Alldata"] | UnsetType = wire("provider", default=UNSET)
+    provider: Literal["Motor", "Alldata"] | UnsetType = UNSET
     """Repair-data provider: one of Motor, Alldata."""
 
-    provider_application_id: str | UnsetType = wire("providerApplicationId", default=UNSET)
+    provider_application_id: str | UnsetType = UNSET
     """Provider application id."""
 
-    pst_cents: int | UnsetType = wire("pstCents", default=UNSET)
+    pst_cents: int | UnsetType = UNSET
     """PST (CA specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    pst_percent: float | UnsetType = wire("pstPercent", default=UNSET)
+    pst_percent: float | UnsetType = UNSET
     """PST rate."""
 
-    pst_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "pstValueType", default=UNSET
-    )
+    pst_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which PST input applies: one of Percent, FixedCents."""
 
-    recommended: bool | UnsetType = wire("recommended", default=UNSET)
+    recommended: bool | UnsetType = UNSET
     """Whether the service is a recommendation."""
 
-    revived_from_id: str | UnsetType = wire("revivedFromId", default=UNSET)
+    revived_from_id: str | UnsetType = UNSET
     """Service that was deferred and then re-added, used for chain of deferment tracing."""
 
-    shop_supplies_applied: bool | UnsetType = wire("shopSuppliesApplied", default=UNSET)
+    shop_supplies_applied: bool | UnsetType = UNSET
     """If SS max cap percentage should apply, always true if taxConfig SS setting is NoCap."""
 
-    shop_supplies_cents: int | UnsetType = wire("shopSuppliesCents", default=UNSET)
+    shop_supplies_cents: int | UnsetType = UNSET
     """Shop supplies charge in integer cents (e.g. $150.50 is 15050)."""
 
-    shop_supplies_percent: float | UnsetType = wire("shopSuppliesPercent", default=UNSET)
+    shop_supplies_percent: float | UnsetType = UNSET
     """Shop supplies percent."""
 
-    shop_supplies_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "shopSuppliesValueType", default=UNSET
-    )
+    shop_supplies_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which shop-supplies input applies: one of Percent, FixedCents."""
 
-    source_service_id: str | UnsetType = wire("sourceServiceId", default=UNSET)
+    source_service_id: str | UnsetType = UNSET
     """Id of the canned service the service comes from."""
 
-    tax_cents: int | UnsetType = wire("taxCents", default=UNSET)
+    tax_cents: int | UnsetType = UNSET
     """Sales tax (US specific) in integer cents (e.g. $150.50 is 15050)."""
 
-    tax_percent: float | UnsetType = wire("taxPercent", default=UNSET)
+    tax_percent: float | UnsetType = UNSET
     """Sales tax rate."""
 
-    tax_value_type: Literal["Percent", "FixedCents"] | UnsetType = wire(
-        "taxValueType", default=UNSET
-    )
+    tax_value_type: ShopmonkeyValueType | UnsetType = UNSET
     """Which tax input applies: one of Percent, FixedCents."""
 
-    total_cents: int | UnsetType = wire("totalCents", default=UNSET)
+    total_cents: int | UnsetType = UNSET
     """
     Total of the service in integer cents (e.g. $150.50 is 15050). Documented as writable; how
     the server treats it against the calculated totals is not documented.
@@ -4654,22 +5005,22 @@ class UpdateServiceResponse(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    success: bool = wire("success")
+    success: bool
     """
     If successful, will be true. If not successful, will be false and message will contain a
     human readable error message.
     """
 
-    code: str | UnsetType | None = wire("code", default=UNSET)
+    code: str | UnsetType | None = UNSET
     """The error code. Decision: null accepted too."""
 
-    message: str | UnsetType | None = wire("message", default=UNSET)
+    message: str | UnsetType | None = UNSET
     """The error message if success = false. Decision: null accepted too."""
 
-    documentation_url: str | UnsetType | None = wire("documentation_url", default=UNSET)
+    documentation_url: str | UnsetType | None = UNSET
     """An optional link to the documentation for the error. Decision: null accepted too."""
 
-    data: UpdateServiceData = wire("data")
+    data: UpdateServiceData
     """The response data: {order}."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4685,7 +5036,7 @@ class UpdateServiceData(Model):
     )
     __dealerbridge_open__: ClassVar[bool] = True
 
-    order: Order | UnsetType = wire("order", default=UNSET)
+    order: Order | UnsetType = UNSET
     """The order after the change, with its services. Absent when includeOrder=false."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -4701,23 +5052,75 @@ class Vehicle(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/vehicle", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "appointment_count": "appointmentCount",
+        "base_id": "baseId",
+        "bed_length": "bedLength",
+        "body_style": "bodyStyle",
+        "body_style_id": "bodyStyleId",
+        "coalesced_vi_nor_hin": "coalescedVINorHIN",
+        "company_id": "companyId",
+        "configuration_status": "configurationStatus",
+        "created_date": "createdDate",
+        "custom_photo": "customPhoto",
+        "deferred_service_count": "deferredServiceCount",
+        "deleted_date": "deletedDate",
+        "deleted_reason": "deletedReason",
+        "deleted_user_id": "deletedUserId",
+        "drive_type": "drivetype",
+        "drivetype_id": "drivetypeId",
+        "driving_condition": "drivingCondition",
+        "engine_hours_logs": "engineHoursLogs",
+        "engine_id": "engineId",
+        "external_id": "externalId",
+        "front_tire_size": "frontTireSize",
+        "last_serviced_date": "lastServicedDate",
+        "length_unit": "lengthUnit",
+        "license_plate": "licensePlate",
+        "license_plate_country": "licensePlateCountry",
+        "license_plate_state": "licensePlateState",
+        "location_ids": "locationIds",
+        "make_id": "makeId",
+        "message_count": "messageCount",
+        "mileage_log_count": "mileageLogCount",
+        "mileage_unit": "mileageUnit",
+        "model_id": "modelId",
+        "order_count": "orderCount",
+        "origin_location_id": "originLocationId",
+        "owner_count": "ownerCount",
+        "preferred_labor_guide": "preferredLaborGuide",
+        "production_date": "productionDate",
+        "rear_tire_size": "rearTireSize",
+        "stock_photo": "stockPhoto",
+        "submodel_id": "submodelId",
+        "tire_pressure_log_count": "tirePressureLogCount",
+        "transmission_id": "transmissionId",
+        "transmission_mfr_code": "transmissionMfrCode",
+        "transmission_speed": "transmissionSpeed",
+        "updated_date": "updatedDate",
+        "vcdb_id": "vcdbId",
+        "vcdb_vehicle_id": "vcdbVehicleId",
+        "custom_fields": "customFields",
+        "tire_pressure_logs": "tirePressureLogs",
+        "label_connections": "labelConnections",
+    }
 
-    appointment_count: int = wire("appointmentCount")
+    appointment_count: int
     """Number of appointments booked for the vehicle."""
 
-    base_id: int | UnsetType | None = wire("baseId", default=UNSET)
+    base_id: int | UnsetType | None = UNSET
     """VCdb base id."""
 
-    bed_length: str | UnsetType | None = wire("bedLength", default=UNSET)
+    bed_length: str | UnsetType | None = UNSET
     """Bed length of a truck, as text; null when not applicable or unknown."""
 
-    body_style: str | UnsetType | None = wire("bodyStyle", default=UNSET)
+    body_style: str | UnsetType | None = UNSET
     """Body style name (e.g. Sedan 4D); null when unknown."""
 
-    body_style_id: int | UnsetType | None = wire("bodyStyleId", default=UNSET)
+    body_style_id: int | UnsetType | None = UNSET
     """VCdb body style id."""
 
-    coalesced_vi_nor_hin: str | UnsetType | None = wire("coalescedVINorHIN", default=UNSET)
+    coalesced_vi_nor_hin: str | UnsetType | None = UNSET
     """
     The vehicle's VIN, or the hull identification number (HIN) of a vessel; null when neither is
     recorded.
@@ -4744,726 +5147,214 @@ class Vehicle(Model):
         ]
         | str
         | None
-    ) = wire("color")
+    )
     """
     Colour of the vehicle: one of White, Silver, Gray, Black, Blue, Red, Brown, Burgundy, Tan,
     Gold, Green, Yellow, Orange, Pink, Purple, Other; null when not recorded.
     """
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the Shopmonkey company the vehicle belongs to."""
 
-    computed_ymm: str | UnsetType | None = wire("computed_ymm", default=UNSET)
+    computed_ymm: str | UnsetType | None = UNSET
     """Year, make and model joined into one display string; null when they are unknown."""
 
     configuration_status: (
         Literal["Custom", "Incomplete", "Invalid", "NotSupported", "Valid"] | str | UnsetType | None
-    ) = wire("configurationStatus", default=UNSET)
+    ) = UNSET
     """
     How complete the vehicle's configuration (year, make, model, ...) is: Custom, Incomplete,
     Invalid, NotSupported or Valid; null when not set.
     """
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the vehicle record was created (UTC date-time)."""
 
-    custom_photo: bool = wire("customPhoto")
+    custom_photo: bool
     """Whether the vehicle has a photo uploaded by the shop."""
 
-    deferred_service_count: int = wire("deferredServiceCount")
+    deferred_service_count: int
     """Number of deferred (recommended but not yet done) services on the vehicle."""
 
-    deleted: bool | UnsetType = wire("deleted", default=UNSET)
+    deleted: bool | UnsetType = UNSET
     """If the record has been deleted."""
 
-    deleted_date: str | UnsetType | None = wire("deletedDate", default=UNSET)
+    deleted_date: str | UnsetType | None = UNSET
     """The date that the record was deleted or null if not deleted."""
 
-    deleted_reason: str | UnsetType | None = wire("deletedReason", default=UNSET)
+    deleted_reason: str | UnsetType | None = UNSET
     """The reason that the record was deleted."""
 
-    deleted_user_id: str | UnsetType | None = wire("deletedUserId", default=UNSET)
+    deleted_user_id: str | UnsetType | None = UNSET
     """The user that deleted the record or null if not deleted."""
 
-    drivetrain: Literal["RWD", "FWD", "FourWD", "AWD"] | str | None = wire("drivetrain")
+    drivetrain: Literal["RWD", "FWD", "FourWD", "AWD"] | str | None
     """Drivetrain: RWD, FWD, FourWD or AWD; null when unknown."""
 
-    drive_type: str | UnsetType | None = wire("drivetype", default=UNSET)
+    drive_type: str | UnsetType | None = UNSET
     """Drive type name as text; null when unknown."""
 
-    drivetype_id: int | UnsetType | None = wire("drivetypeId", default=UNSET)
+    drivetype_id: int | UnsetType | None = UNSET
     """VCdb drivetype id."""
 
-    driving_condition: Literal["Normal", "Severe"] | str | UnsetType | None = wire(
-        "drivingCondition", default=UNSET
-    )
+    driving_condition: Literal["Normal", "Severe"] | str | UnsetType | None = UNSET
     """Driving condition used for maintenance schedules: Normal or Severe; null when not set."""
 
-    engine: str | None = wire("engine")
+    engine: str | None
     """Engine description (e.g. 2.5L 4-cylinder); null when unknown."""
 
-    engine_hours_logs: JSON | UnsetType = wire("engineHoursLogs", default=UNSET)
+    engine_hours_logs: JSON | UnsetType = UNSET
     """
     An array of engine hours logs { engineId: string; inHours: number; outHours: number;
     orderId: string; }. Decision: any JSON; the page types it object but describes an array.
     """
 
-    engine_id: int | UnsetType | None = wire("engineId", default=UNSET)
+    engine_id: int | UnsetType | None = UNSET
     """VCdb engine id."""
 
-    engines: JSON | UnsetType = wire("engines", default=UNSET)
+    engines: JSON | UnsetType = UNSET
     """
     An array of engines { id: string; make: string; model: string; hours: number; noHoursMeter:
     boolean; horsepower: number; serial: string; productionYear: number; productionMonth:
     number; }. Decision: any JSON; the page types it object but describes an array.
     """
 
-    external_id: str | UnsetType | None = wire("externalId", default=UNSET)
+    external_id: str | UnsetType | None = UNSET
     """An id that can be used to reference the vehicle in an external system."""
 
-    front_tire_size: str | UnsetType | None = wire("frontTireSize", default=UNSET)
+    front_tire_size: str | UnsetType | None = UNSET
     """Custom front tire size override value."""
 
-    hin: str | UnsetType | None = wire("hin", default=UNSET)
+    hin: str | UnsetType | None = UNSET
     """Vessel hull identification number."""
 
-    id: str = wire("id")
+    id: str
     """Id of the vehicle record (an opaque string)."""
 
-    imported: bool | UnsetType = wire("imported", default=UNSET)
+    imported: bool | UnsetType = UNSET
     """Whether the vehicle was imported from another system rather than created in Shopmonkey."""
 
-    labels: list[Label] | UnsetType | None = wire("labels", default=UNSET)
+    labels: list[Label] | UnsetType | None = UNSET
     """
     Labels attached to the row, as the live API returns them: a list of labels, or null.
     Decision: read as a list of Label objects. May be absent (documentation examples carry
     labelConnections instead).
     """
 
-    last_serviced_date: str | UnsetType | None = wire("lastServicedDate", default=UNSET)
+    last_serviced_date: str | UnsetType | None = UNSET
     """When the vehicle was last serviced (UTC date-time); null when never."""
 
-    length: float | UnsetType | None = wire("length", default=UNSET)
+    length: float | UnsetType | None = UNSET
     """Length of a vessel or trailer, in lengthUnit; null when not recorded."""
 
-    length_unit: Literal["Ft", "M"] | str | UnsetType | None = wire("lengthUnit", default=UNSET)
+    length_unit: Literal["Ft", "M"] | str | UnsetType | None = UNSET
     """Unit of length: Ft (feet) or M (metres); null when no length is recorded."""
 
-    license_plate: str | None = wire("licensePlate")
+    license_plate: str | None
     """Licence plate number; null when not recorded."""
 
-    license_plate_country: (
-        Literal[
-            "US",
-            "CA",
-            "MX",
-            "AF",
-            "AX",
-            "AL",
-            "DZ",
-            "AS",
-            "AD",
-            "AO",
-            "AI",
-            "AQ",
-            "AG",
-            "AR",
-            "AM",
-            "AW",
-            "AU",
-            "AT",
-            "AZ",
-            "BS",
-            "BH",
-            "BD",
-            "BB",
-            "BY",
-            "BE",
-            "BZ",
-            "BJ",
-            "BM",
-            "BT",
-            "BO",
-            "BQ",
-            "BA",
-            "BW",
-            "BV",
-            "BR",
-            "IO",
-            "VG",
-            "BN",
-            "BG",
-            "BF",
-            "BI",
-            "CV",
-            "KH",
-            "CM",
-            "KY",
-            "CF",
-            "TD",
-            "CL",
-            "CN",
-            "HK",
-            "MO",
-            "CX",
-            "CC",
-            "CO",
-            "KM",
-            "CG",
-            "CK",
-            "CR",
-            "HR",
-            "CU",
-            "CW",
-            "CY",
-            "CZ",
-            "CI",
-            "KP",
-            "CD",
-            "DK",
-            "DJ",
-            "DM",
-            "DO",
-            "EC",
-            "EG",
-            "SV",
-            "GQ",
-            "ER",
-            "EE",
-            "SZ",
-            "ET",
-            "FK",
-            "FO",
-            "FJ",
-            "FI",
-            "FR",
-            "GF",
-            "PF",
-            "TF",
-            "GA",
-            "GM",
-            "GE",
-            "DE",
-            "GH",
-            "GI",
-            "GR",
-            "GL",
-            "GD",
-            "GP",
-            "GU",
-            "GT",
-            "GG",
-            "GN",
-            "GW",
-            "GY",
-            "HT",
-            "HM",
-            "VA",
-            "HN",
-            "HU",
-            "IS",
-            "IN",
-            "ID",
-            "IR",
-            "IQ",
-            "IE",
-            "IM",
-            "IL",
-            "IT",
-            "JM",
-            "JP",
-            "JE",
-            "JO",
-            "KZ",
-            "KE",
-            "KI",
-            "KW",
-            "KG",
-            "LA",
-            "LV",
-            "LB",
-            "LS",
-            "LR",
-            "LY",
-            "LI",
-            "LT",
-            "LU",
-            "MG",
-            "MW",
-            "MY",
-            "MV",
-            "ML",
-            "MT",
-            "MH",
-            "MQ",
-            "MR",
-            "MU",
-            "YT",
-            "FM",
-            "MC",
-            "MN",
-            "ME",
-            "MS",
-            "MA",
-            "MZ",
-            "MM",
-            "NA",
-            "NR",
-            "NP",
-            "NL",
-            "NC",
-            "NZ",
-            "NI",
-            "NE",
-            "NG",
-            "NU",
-            "NF",
-            "MP",
-            "NO",
-            "OM",
-            "PK",
-            "PW",
-            "PA",
-            "PG",
-            "PY",
-            "PE",
-            "PH",
-            "PN",
-            "PL",
-            "PT",
-            "PR",
-            "QA",
-            "KR",
-            "MD",
-            "RO",
-            "RU",
-            "RW",
-            "RE",
-            "BL",
-            "SH",
-            "KN",
-            "LC",
-            "MF",
-            "PM",
-            "VC",
-            "WS",
-            "SM",
-            "ST",
-            "SA",
-            "SN",
-            "RS",
-            "SC",
-            "SL",
-            "SG",
-            "SX",
-            "SK",
-            "SI",
-            "SB",
-            "SO",
-            "ZA",
-            "GS",
-            "SS",
-            "ES",
-            "LK",
-            "PS",
-            "SD",
-            "SR",
-            "SJ",
-            "SE",
-            "CH",
-            "SY",
-            "TW",
-            "TJ",
-            "TH",
-            "MK",
-            "TL",
-            "TG",
-            "TK",
-            "TO",
-            "TT",
-            "TN",
-            "TR",
-            "TM",
-            "TC",
-            "TV",
-            "UG",
-            "UA",
-            "AE",
-            "GB",
-            "TZ",
-            "UM",
-            "VI",
-            "UY",
-            "UZ",
-            "VU",
-            "VE",
-            "VN",
-            "WF",
-            "EH",
-            "YE",
-            "ZM",
-            "ZW",
-        ]
-        | str
-    ) = wire("licensePlateCountry")
+    license_plate_country: CountryCode | str
     """Country that issued the licence plate, as an ISO 3166-1 alpha-2 code."""
 
-    license_plate_state: str | None = wire("licensePlateState")
+    license_plate_state: str | None
     """State or province that issued the licence plate; null when not recorded."""
 
-    location_ids: list[str] | UnsetType = wire("locationIds", default=UNSET)
+    location_ids: list[str] | UnsetType = UNSET
     """Ids of the shop locations the vehicle belongs to."""
 
-    make: str | None = wire("make")
+    make: str | None
     """Make of the vehicle (e.g. Toyota), or the hull make of a vessel; null when unknown."""
 
-    make_id: int | None = wire("makeId")
+    make_id: int | None
     """VCdb make id."""
 
-    message_count: int = wire("messageCount")
+    message_count: int
     """Number of messages about the vehicle."""
 
-    mileage: float | None = wire("mileage")
+    mileage: float | None
     """
     Last known odometer reading, in mileageUnit (a JSON number, so fractions are allowed); null
     when not recorded.
     """
 
-    mileage_log_count: int = wire("mileageLogCount")
+    mileage_log_count: int
     """Number of odometer readings logged for the vehicle."""
 
-    mileage_unit: Literal["Mile", "Kilometer"] | str = wire("mileageUnit")
+    mileage_unit: Literal["Mile", "Kilometer"] | str
     """Unit of mileage: Mile or Kilometer."""
 
-    model: str | None = wire("model")
+    model: str | None
     """Model name (e.g. Camry); null when unknown."""
 
-    model_id: int | None = wire("modelId")
+    model_id: int | None
     """VCdb model id."""
 
-    name: str | UnsetType | None = wire("name", default=UNSET)
+    name: str | UnsetType | None = UNSET
     """Custom vehicle name / Vessel registered name."""
 
-    note: str = wire("note")
+    note: str
     """Free-text note about the vehicle ("" when none)."""
 
-    odometer: bool = wire("odometer")
+    odometer: bool
     """Whether the vehicle has a working odometer."""
 
-    order_count: int = wire("orderCount")
+    order_count: int
     """Number of orders of the vehicle."""
 
-    origin_location_id: str | UnsetType | None = wire("originLocationId", default=UNSET)
+    origin_location_id: str | UnsetType | None = UNSET
     """The location that created the vehicle."""
 
-    owner_count: int = wire("ownerCount")
+    owner_count: int
     """Number of customers linked to the vehicle as owners."""
 
     preferred_labor_guide: Literal["HeavyDuty", "LightDuty", "Other"] | str | UnsetType | None = (
-        wire("preferredLaborGuide", default=UNSET)
+        UNSET
     )
     """Labor guide to use for the vehicle: HeavyDuty, LightDuty or Other; null when not set."""
 
-    production_date: str | None = wire("productionDate")
+    production_date: str | None
     """Production date of the vehicle as free text (not a date-time); null when unknown."""
 
-    rear_tire_size: str | UnsetType | None = wire("rearTireSize", default=UNSET)
+    rear_tire_size: str | UnsetType | None = UNSET
     """Custom rear tire size override value."""
 
-    region: (
-        Literal[
-            "US",
-            "CA",
-            "MX",
-            "AF",
-            "AX",
-            "AL",
-            "DZ",
-            "AS",
-            "AD",
-            "AO",
-            "AI",
-            "AQ",
-            "AG",
-            "AR",
-            "AM",
-            "AW",
-            "AU",
-            "AT",
-            "AZ",
-            "BS",
-            "BH",
-            "BD",
-            "BB",
-            "BY",
-            "BE",
-            "BZ",
-            "BJ",
-            "BM",
-            "BT",
-            "BO",
-            "BQ",
-            "BA",
-            "BW",
-            "BV",
-            "BR",
-            "IO",
-            "VG",
-            "BN",
-            "BG",
-            "BF",
-            "BI",
-            "CV",
-            "KH",
-            "CM",
-            "KY",
-            "CF",
-            "TD",
-            "CL",
-            "CN",
-            "HK",
-            "MO",
-            "CX",
-            "CC",
-            "CO",
-            "KM",
-            "CG",
-            "CK",
-            "CR",
-            "HR",
-            "CU",
-            "CW",
-            "CY",
-            "CZ",
-            "CI",
-            "KP",
-            "CD",
-            "DK",
-            "DJ",
-            "DM",
-            "DO",
-            "EC",
-            "EG",
-            "SV",
-            "GQ",
-            "ER",
-            "EE",
-            "SZ",
-            "ET",
-            "FK",
-            "FO",
-            "FJ",
-            "FI",
-            "FR",
-            "GF",
-            "PF",
-            "TF",
-            "GA",
-            "GM",
-            "GE",
-            "DE",
-            "GH",
-            "GI",
-            "GR",
-            "GL",
-            "GD",
-            "GP",
-            "GU",
-            "GT",
-            "GG",
-            "GN",
-            "GW",
-            "GY",
-            "HT",
-            "HM",
-            "VA",
-            "HN",
-            "HU",
-            "IS",
-            "IN",
-            "ID",
-            "IR",
-            "IQ",
-            "IE",
-            "IM",
-            "IL",
-            "IT",
-            "JM",
-            "JP",
-            "JE",
-            "JO",
-            "KZ",
-            "KE",
-            "KI",
-            "KW",
-            "KG",
-            "LA",
-            "LV",
-            "LB",
-            "LS",
-            "LR",
-            "LY",
-            "LI",
-            "LT",
-            "LU",
-            "MG",
-            "MW",
-            "MY",
-            "MV",
-            "ML",
-            "MT",
-            "MH",
-            "MQ",
-            "MR",
-            "MU",
-            "YT",
-            "FM",
-            "MC",
-            "MN",
-            "ME",
-            "MS",
-            "MA",
-            "MZ",
-            "MM",
-            "NA",
-            "NR",
-            "NP",
-            "NL",
-            "NC",
-            "NZ",
-            "NI",
-            "NE",
-            "NG",
-            "NU",
-            "NF",
-            "MP",
-            "NO",
-            "OM",
-            "PK",
-            "PW",
-            "PA",
-            "PG",
-            "PY",
-            "PE",
-            "PH",
-            "PN",
-            "PL",
-            "PT",
-            "PR",
-            "QA",
-            "KR",
-            "MD",
-            "RO",
-            "RU",
-            "RW",
-            "RE",
-            "BL",
-            "SH",
-            "KN",
-            "LC",
-            "MF",
-            "PM",
-            "VC",
-            "WS",
-            "SM",
-            "ST",
-            "SA",
-            "SN",
-            "RS",
-            "SC",
-            "SL",
-            "SG",
-            "SX",
-            "SK",
-            "SI",
-            "SB",
-            "SO",
-            "ZA",
-            "GS",
-            "SS",
-            "ES",
-            "LK",
-            "PS",
-            "SD",
-            "SR",
-            "SJ",
-            "SE",
-            "CH",
-            "SY",
-            "TW",
-            "TJ",
-            "TH",
-            "MK",
-            "TL",
-            "TG",
-            "TK",
-            "TO",
-            "TT",
-            "TN",
-            "TR",
-            "TM",
-            "TC",
-            "TV",
-            "UG",
-            "UA",
-            "AE",
-            "GB",
-            "TZ",
-            "UM",
-            "VI",
-            "UY",
-            "UZ",
-            "VU",
-            "VE",
-            "VN",
-            "WF",
-            "EH",
-            "YE",
-            "ZM",
-            "ZW",
-        ]
-        | str
-        | UnsetType
-        | None
-    ) = wire("region", default=UNSET)
+    region: CountryCode | str | UnsetType | None = UNSET
     """
     Region (country) the vehicle is configured for, as an ISO 3166-1 alpha-2 code; null when not
     set.
     """
 
-    serial: str | UnsetType | None = wire("serial", default=UNSET)
+    serial: str | UnsetType | None = UNSET
     """Serial number (e.g. of equipment or a vessel); null when none."""
 
-    size: Literal["HeavyDuty", "LightDuty", "Other"] | str = wire("size")
+    size: Literal["HeavyDuty", "LightDuty", "Other"] | str
     """
     Size class of the vehicle: HeavyDuty, LightDuty or Other. An unknown value is kept and
     reported when the vehicle is read.
     """
 
-    stock_photo: bool | None = wire("stockPhoto")
+    stock_photo: bool | None
     """Whether the vehicle shows a stock photo; null when not decided."""
 
-    submodel: str | None = wire("submodel")
+    submodel: str | None
     """Submodel or trim name (e.g. LE); null when unknown."""
 
-    submodel_id: int | None = wire("submodelId")
+    submodel_id: int | None
     """VCdb submodel id."""
 
-    tire_pressure_log_count: int = wire("tirePressureLogCount")
+    tire_pressure_log_count: int
     """Number of tire-pressure readings logged for the vehicle."""
 
-    transmission: (
-        Literal["Automatic", "Manual", "AutomaticCVT", "AutomaticDualClutch"] | str | None
-    ) = wire("transmission")
+    transmission: Literal["Automatic", "Manual", "AutomaticCVT", "AutomaticDualClutch"] | str | None
     """Transmission: Automatic, Manual, AutomaticCVT or AutomaticDualClutch; null when unknown."""
 
-    transmission_id: int | UnsetType | None = wire("transmissionId", default=UNSET)
+    transmission_id: int | UnsetType | None = UNSET
     """VCdb transmission id."""
 
-    transmission_mfr_code: str | UnsetType | None = wire("transmissionMfrCode", default=UNSET)
+    transmission_mfr_code: str | UnsetType | None = UNSET
     """Manufacturer's code of the transmission; null when unknown."""
 
-    transmission_speed: str | UnsetType | None = wire("transmissionSpeed", default=UNSET)
+    transmission_speed: str | UnsetType | None = UNSET
     """Number of transmission speeds as text (e.g. 6); null when unknown."""
 
     type: (
@@ -5498,50 +5389,50 @@ class Vehicle(Model):
         ]
         | str
         | None
-    ) = wire("type")
+    )
     """
     Kind of vehicle (e.g. Sedan, Truck, Boat, RV): one of the 27 values the page lists; null
     when not set. The list grows: an unknown value is kept and reported when the vehicle is
     read.
     """
 
-    unit: str | None = wire("unit")
+    unit: str | None
     """The shop's or fleet's unit number for the vehicle; null when none."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the vehicle record was last changed (UTC date-time); null when never changed."""
 
-    vcdb_id: int | UnsetType | None = wire("vcdbId", default=UNSET)
+    vcdb_id: int | UnsetType | None = UNSET
     """VCdb id."""
 
-    vcdb_vehicle_id: str | None = wire("vcdbVehicleId")
+    vcdb_vehicle_id: str | None
     """Id of vcdb_vehicle record."""
 
-    vin: str | None = wire("vin")
+    vin: str | None
     """Vehicle identification number; null when not recorded."""
 
-    year: int | None = wire("year")
+    year: int | None
     """Model year (e.g. 2019); null when unknown."""
 
-    custom_fields: dict[str, JSON] | UnsetType | None = wire("customFields", default=UNSET)
+    custom_fields: dict[str, JSON] | UnsetType | None = UNSET
     """
     DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object
     of any shape; optional.
     """
 
-    tire_pressure_logs: list[TirePressureLog] | UnsetType = wire("tirePressureLogs", default=UNSET)
+    tire_pressure_logs: list[TirePressureLog] | UnsetType = UNSET
     """Tire-pressure readings logged for the vehicle. May be absent."""
 
-    label_connections: list[LabelConnection] | UnsetType = wire("labelConnections", default=UNSET)
+    label_connections: list[LabelConnection] | UnsetType = UNSET
     """
     Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
     Decision: optional; the live API returns labels instead.
     """
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -5556,44 +5447,56 @@ class TirePressureLog(Model):
         "shopmonkey/vehicle", 1, "/$defs/TirePressureLog"
     )
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "created_date": "createdDate",
+        "updated_date": "updatedDate",
+        "company_id": "companyId",
+        "location_id": "locationId",
+        "order_id": "orderId",
+        "vehicle_id": "vehicleId",
+        "front_left": "frontLeft",
+        "front_right": "frontRight",
+        "rear_left": "rearLeft",
+        "rear_right": "rearRight",
+    }
 
-    id: str = wire("id")
+    id: str
     """Id of the tire-pressure log."""
 
-    created_date: str = wire("createdDate")
+    created_date: str
     """When the row was created."""
 
-    updated_date: str | None = wire("updatedDate")
+    updated_date: str | None
     """When the row was last updated, or null."""
 
-    company_id: str = wire("companyId")
+    company_id: str
     """Id of the company that owns the row."""
 
-    location_id: str = wire("locationId")
+    location_id: str
     """Id of the location that owns the row."""
 
-    order_id: str = wire("orderId")
+    order_id: str
     """Id of the order the reading was taken on."""
 
-    vehicle_id: str = wire("vehicleId")
+    vehicle_id: str
     """Id of the vehicle."""
 
-    front_left: float | None = wire("frontLeft")
+    front_left: float | None
     """Front-left tire pressure reading (unit not documented); null when not measured."""
 
-    front_right: float | None = wire("frontRight")
+    front_right: float | None
     """Front-right tire pressure reading (unit not documented); null when not measured."""
 
-    rear_left: float | None = wire("rearLeft")
+    rear_left: float | None
     """Rear-left tire pressure reading (unit not documented); null when not measured."""
 
-    rear_right: float | None = wire("rearRight")
+    rear_right: float | None
     """Rear-right tire pressure reading (unit not documented); null when not measured."""
 
-    meta: RecordChangeMeta | UnsetType = wire("meta", default=UNSET)
+    meta: RecordChangeMeta | UnsetType = UNSET
     """The metadata about the most recent change to the row. May be absent."""
 
-    metadata: dict[str, JSON] | UnsetType | None = wire("metadata", default=UNSET)
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
     """Metadata reserved for customers to control. Nullable JSON object of any shape."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -5610,10 +5513,10 @@ class Vendor(Model):
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/vendor", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
-    id: str = wire("id")
+    id: str
     """Id of the vendor (the line item's vendorId)."""
 
-    name: str = wire("name")
+    name: str
     """Name of the vendor."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
@@ -5633,34 +5536,35 @@ class WebhookEvent(Model):
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/webhook", 1)
     __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"api_version": "apiVersion"}
 
-    api_version: str | int = wire("apiVersion")
+    api_version: str | int
     """
     The webhook format version; it matches the webhook-version header, currently 3. Decision: a
     string or an integer (its JSON type is not published), and any value is accepted.
     """
 
-    operation: Literal["INSERT", "UPDATE", "DELETE"] | str = wire("operation")
+    operation: Literal["INSERT", "UPDATE", "DELETE"] | str
     """
     What happened to the row: INSERT (created), UPDATE (changed; see diff) or DELETE (removed).
     A value outside this list is kept on load and reported as a warning.
     """
 
-    table: str = wire("table")
+    table: str
     """
     The Shopmonkey table the row belongs to, in snake_case, e.g. order, service, labor, part,
     tire, fee, subcontract, customer, vehicle. It says what data holds; dispatch on it. Any name
     is accepted.
     """
 
-    data: dict[str, JSON] = wire("data")
+    data: dict[str, JSON]
     """
     The row itself, as a JSON object whose shape depends on table: an order, a service or a line
     item for the tables dealerbridge models (validated against that schema), any JSON object
     otherwise. For DELETE it is the row that was removed.
     """
 
-    diff: list[str] | UnsetType | None = wire("diff", default=UNSET)
+    diff: list[str] | UnsetType | None = UNSET
     """
     Sent on UPDATE only: the names of the row's top-level members that changed, e.g.
     ["workflowStatusId", "updatedDate"]. Absent (or null) on INSERT and DELETE.
@@ -5688,7 +5592,3 @@ class CreateServicesRequest(
     __dealerbridge_item__: ClassVar[object] = (
         CreateServiceFromCanned | CreateServiceFromDeferred | CreateCustomService
     )
-
-
-CreateServiceFromCanned.__dealerbridge_discriminator__ = "fromCannedServiceId"
-CreateServiceFromDeferred.__dealerbridge_discriminator__ = "fromDeferredServiceId"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 
 from .._generated.mykaarma import CustomerEvent, OrderEvent, WebhookEvent
 from .._json import parse_json
-from .._models import load
+from .._models import _load
 
 __all__ = ["EVENT_MODELS", "parse_event"]
 
@@ -28,8 +29,9 @@ def parse_event(raw: bytes | str) -> OrderEvent | CustomerEvent | WebhookEvent:
     data = parse_json(raw)  # refuses what is not str or bytes (json.type)
     kind = data.get("type") if isinstance(data, dict) else None
     model = EVENT_MODELS.get(kind) if isinstance(kind, str) else None
+    # The value parse_json has just returned: the fast path parse_order_event takes.
     if model is OrderEvent:
-        return load(OrderEvent, data)
+        return typing.cast(OrderEvent, _load(OrderEvent, data))
     if model is CustomerEvent:
-        return load(CustomerEvent, data)
-    return load(WebhookEvent, data)
+        return typing.cast(CustomerEvent, _load(CustomerEvent, data))
+    return typing.cast(WebhookEvent, _load(WebhookEvent, data))

@@ -34,7 +34,7 @@ from .._generated.shopmonkey import (
     WebhookEvent,
 )
 from .._json import parse_json
-from .._models import JSON, UnsetType, _model_structure, load
+from .._models import JSON, UnsetType, _load, converter
 
 __all__ = ["WEBHOOK_TOLERANCE", "WebhookChange", "WebhookRow", "parse_webhook", "verify_webhook"]
 
@@ -105,12 +105,12 @@ def parse_webhook(raw: bytes | str) -> WebhookChange:
     ``/data/customer``...; no real delivery is public to settle it (see the decisions note).
     """
     value = parse_json(raw)  # refuses what is not str or bytes (json.type)
-    event = load(WebhookEvent, value)
+    event: WebhookEvent = _load(WebhookEvent, value)  # the value just read: the fast path
     # The schema has validated the row for its table: build the model without re-checking it,
     # from the row as parsed (the envelope's ``dict[str, JSON]`` field normalises numbers).
     row = cast("dict[str, dict[str, JSON]]", value)["data"]  # load() checked both are objects
     model = _ROW_MODELS.get(event.table)
-    data: WebhookRow = row if model is None else _model_structure(model)(row)
+    data: WebhookRow = row if model is None else converter.structure(row, model)
     return WebhookChange(
         table=event.table,
         operation=event.operation,

@@ -32,9 +32,7 @@ from __future__ import annotations
 import math
 from typing import Any, TypeVar, cast
 
-import attrs
-
-from .._models import UNSET
+from .._models import UNSET, wire_names
 from ..shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from ..shopmonkey._totals import CATEGORIES as _CATEGORY
 from ..shopmonkey._totals import LineItem
@@ -47,12 +45,12 @@ __all__ = ["service_totals"]
 _ADDED = ("calculatedEpaCents", "calculatedShopSuppliesCents", "calculatedTaxCents")
 _ADDED_CA = ("calculatedGSTCents", "calculatedPSTCents", "calculatedHSTCents")
 
-# Model attribute name -> wire key, for every field the runtime arithmetic may read.
+# Model attribute name -> wire key, for every field the runtime arithmetic may read (read from
+# the generated models, the one source of wire names).
 _WIRE = {
-    field.name: field.metadata["wire"]
+    name: key
     for model in (Service, Labor, Part, Tire, Subcontract, Fee)
-    for field in attrs.fields(model)
-    if "wire" in field.metadata
+    for name, key in wire_names(model).items()
 }
 
 

@@ -1,0 +1,52 @@
+"""What a type checker sees of the generated models: checked by ``mypy --strict`` in CI
+(`pyproject.toml` lists this directory in ``[tool.mypy] files``), never run.
+
+Each ``# type: ignore[code]`` is an expectation: with ``warn_unused_ignores`` (part of
+``--strict``) an ignore that no longer matches an error fails the check, so a model whose
+required members stopped being required, or whose ``Literal`` stopped being closed, turns CI
+red.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, assert_type
+
+import dealerbridge as db
+from dealerbridge import mykaarma as mk
+from dealerbridge import shopmonkey as sm
+
+# A required member is required: leaving it out is an error.
+mk.CreateOrderHeader()  # type: ignore[call-arg]
+mk.CreateOrderHeader(  # type: ignore[call-arg]
+    order_number="1", status="OPENED", create_date="2025-01-02"
+)
+
+# An outbound enum is a closed Literal: another value is an error.
+mk.CreateOrderHeader(
+    order_number="1",
+    status="OPEN",  # type: ignore[arg-type]
+    create_date="2025-01-02",
+    create_time="10:00:00",
+)
+
+# Members are typed, optional ones may be UNSET or (where the schema says so) None.
+header = mk.CreateOrderHeader(
+    order_number="1", status="CLOSED", create_date="2025-01-02", create_time="10:00:00"
+)
+assert_type(header.status, Literal["OPENED", "PRE-INVOICED", "CLOSED"])
+assert_type(header.order_number, str)
+mk.CreateOrderHeader(
+    order_number=1,  # type: ignore[arg-type]
+    status="CLOSED",
+    create_date="2025-01-02",
+    create_time="10:00:00",
+)
+
+# A member the class does not have is an error.
+mk.CreateOrderHeader(  # type: ignore[call-arg]
+    order_number="1", status="CLOSED", create_date="2025-01-02", create_time="10:00", shop="x"
+)
+
+# load and the converter give the class asked for.
+assert_type(db.load(sm.Order, {}), sm.Order)
+assert_type(db.converter.structure({}, sm.Order), sm.Order)
