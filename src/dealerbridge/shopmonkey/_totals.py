@@ -145,6 +145,13 @@ def service_totals(service: Service) -> ServiceTotals:
     *service* must be an `sm.Service` (``db.load(sm.Service, value)`` reads one); anything else
     is a `DealerbridgeUsageError`."""
     _need_service(service, "service_totals")
+    return totals_of(service)
+
+
+def totals_of(service: Service) -> ServiceTotals:
+    """`service_totals` without the argument check, for code that reads a service through the
+    model's attribute names without holding a model (the test strategies price wire dicts
+    while drawing them)."""
     lines = {
         "labors": tuple(line_cents("labors", x) for x in service.labors),
         "parts": tuple(line_cents("parts", x) for x in service.parts),

@@ -37,7 +37,7 @@ from ..shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from ..shopmonkey._totals import CATEGORIES as _CATEGORY
 from ..shopmonkey._totals import LineItem
 from ..shopmonkey._totals import line_cents as _runtime_line_cents
-from ..shopmonkey._totals import service_totals as _runtime_service_totals
+from ..shopmonkey._totals import totals_of as _runtime_service_totals
 from ._strategies import register_fixup
 
 __all__ = ["service_totals"]
