@@ -214,6 +214,10 @@ def test_customer_warnings_come_inside_a_200_and_the_customer_reads_back() -> No
     assert 10015 in [w.warning_code for w in answer.warnings]
     read = db.load(mk.ReadCustomerResponse, client.get(f"{base}/{answer.customer_uuid}").content)
     assert read.customer_with_vehicles.customer.last_name == body["customer"]["lastName"]
+    (delivery,) = fake.deliveries  # the customer event, with the customer as stored
+    event = mk.parse_event(delivery.body)
+    assert isinstance(event, mk.CustomerEvent) and event.type == "customers"
+    assert event.payload.customer_with_vehicles.customer.customer_uuid == answer.customer_uuid
     found = client.get(f"{base}/list", params={"searchTerm": body["customer"]["lastName"]})
     assert db.load(mk.SearchCustomersResponse, found.content).matching_count == 1
     missing = client.put(f"{base}/nobody", json=body)
@@ -473,3 +477,20 @@ def test_the_fixture_fails_a_test_that_leaves_violations(pytester: pytest.Pytest
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*fake_shopmonkey recorded 1 violation*", "*auth*"])
+
+
+def test_the_plugin_loads_without_httpx() -> None:
+    """pytest loads the plugin wherever dealerbridge is installed: without the fakes extra
+    (httpx) it must still import, and only a test using a fixture needs httpx."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['httpx'] = None\n"
+        "import dealerbridge._pytest_plugin as plugin\n"
+        "assert 'dealerbridge.fakes' not in sys.modules\n"
+        "print(sorted(n for n in plugin.__all__))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['fake_mykaarma', 'fake_shopmonkey']"

@@ -158,9 +158,11 @@ def test_service_totals_and_reconciliation_on_models():
     assert sm.reconcile_service(first).matches
     check = sm.reconcile_service(second)
     assert not check.matches
-    assert check.differences["calculatedLaborCents"] == -1200
+    # its labor (1 h at 120.00, discountValueType Percent, discountPercent 10, discountCents
+    # 0) is 108.00 as Shopmonkey says: the percent is read, so no longer a -1200 "difference"
+    assert check.differences["calculatedLaborCents"] == 0
     assert check.differences["calculatedFeeCents"] == 2150
-    assert check.differences["totalCents"] == 4150
+    assert check.differences["totalCents"] == 4150 + 1200
 
 
 def test_hours_are_read_exactly_not_as_binary_floats():

@@ -21,8 +21,9 @@ from typing import Any, NamedTuple
 import attrs
 import jsonschema_rs
 
+from ._codes import ISSUE_CODES
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
-from ._json import check_value, parse_json
+from ._json import INT_MAX, check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
 from ._render import json_type, redact_names
 from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, unwrap
@@ -32,88 +33,6 @@ __all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "va
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 Path = tuple[str | int, ...]
-
-#: Every issue code dealerbridge produces, with what it means. Schema keywords first, then the
-#: rules that span fields (each an ``x-rule-name`` of a schema), the strict JSON reader, money
-#: helpers and the mapping. Vendor rules answered with the vendor's own code (the myKaarma
-#: partner codes, `dealerbridge.mykaarma.PARTNER_ERROR_CODES`) use that code, also kept in
-#: ``Issue.vendor_code``.
-ISSUE_CODES: dict[str, str] = {
-    "type": "the value has the wrong JSON type",
-    "required": "a required member is missing (the path names the member)",
-    "additionalProperties": "a member the schema does not allow (closed request objects)",
-    "enum": "the value is not one of the listed values",
-    "const": "the value is not the one allowed value",
-    "pattern": "the string is not written the way the rule says (the message gives the rule in "
-    "words; Issue.schema_location points at the ECMA-262 pattern)",
-    "format": "the string is written right but is not a real date / date-time (2026-02-30)",
-    "minLength": "the string is too short",
-    "maxLength": "the string is too long",
-    "minimum": "the number is below the minimum",
-    "maximum": "the number is above the maximum",
-    "exclusiveMinimum": "the number is not above the exclusive minimum",
-    "exclusiveMaximum": "the number is not below the exclusive maximum",
-    "multipleOf": "the number is not a multiple of the given step",
-    "minItems": "the array has too few items",
-    "maxItems": "the array has too many items",
-    "uniqueItems": "the array has duplicate items",
-    "contains": "no array item matches the contains schema",
-    "minProperties": "the object has too few members",
-    "maxProperties": "the object has too many members",
-    "propertyNames": "a member name is not allowed",
-    "dependentRequired": "a member required by another member is missing",
-    "anyOf": "the value matches none of the allowed shapes",
-    "oneOf": "the value matches none, or more than one, of the allowed shapes",
-    "not": "the value matches a shape that is forbidden",
-    "falseSchema": "no value is allowed here",
-    "unevaluatedProperties": "a member no subschema accounts for",
-    "unevaluatedItems": "an array item no subschema accounts for",
-    "contentMediaType": "the string does not hold a JSON document",
-    "advisor-or-assigned-user": "myKaarma create/update order: the header has neither a non-blank "
-    "advisorNumber nor a non-blank assignedUserUuid (reported once, at the header)",
-    "customer-name-required": "myKaarma customer request: a customer that is not a business "
-    "(isBusiness not true) lacks a non-blank firstName or lastName (reported once, at /customer)",
-    "business-company-required": "myKaarma customer request: isBusiness is true and company is "
-    "absent or blank (reported once, at the customer)",
-    "vin-or-year-make-model": "myKaarma customer vehicle: vin is blank or absent and vehicleYear, "
-    "vehicleMake or vehicleModel is too (reported once, at the vehicle)",
-    "json.syntax": "the text is not JSON",
-    "json.encoding": "the bytes are not UTF-8 (or start with a byte order mark)",
-    "json.duplicate_key": "an object has the same member name twice",
-    "json.non_finite": "NaN, Infinity or a number beyond the double range",
-    "json.lone_surrogate": "a string holds an unpaired UTF-16 surrogate",
-    "json.depth": "arrays and objects nest deeper than dealerbridge.MAX_DEPTH",
-    "json.type": "the value is not a JSON value (str, bytes, or Python JSON types expected)",
-    "json.integer_range": "an integer outside the signed 64-bit range [-2^63, 2^63-1]",
-    "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
-    "money.cents": "cents must be a non-negative int",
-    "datetime": "not a date-time in the accepted grammar or not a real moment",
-    "toml.syntax": "the text is not TOML (mapping config files)",
-    "mapping.order_number": "the order number is empty or does not fit myKaarma's pattern",
-    "mapping.status": "the order's state maps to 'refuse' in the config (e.g. an Estimate)",
-    "mapping.date": "a date-time the mapping needs is missing or not a UTC instant",
-    "mapping.op_code": "no op code for a service: not in orders.op_codes, no default_op_code",
-    "mapping.advisor": "no advisor: serviceWriterId not in orders.advisors and no default",
-    "mapping.customer": "no myKaarma customer uuid: not in orders.customers and no default",
-    "mapping.unreconciled": "a service's own totals differ from its line items",
-    "mapping.negative": "a negative amount, and orders.negative_amounts is 'refuse'",
-    "mapping.order_discount": "an order-level discount, and orders.order_discounts is 'refuse'",
-    "mapping.transactional_fee": "an order-level card fee, and transactional_fees is 'refuse'",
-    "mapping.credit_exceeds_order": "credits exceed every amount they could be allocated to",
-    "mapping.too_many_jobs": "more included services than orders.max_jobs",
-    "mapping.amount": "an inbound myKaarma amount or quantity cannot be read exactly",
-    "mapping.no_order": "the input carries no order (e.g. a read response without one)",
-    "mapping.duplicate_service": "the services list holds the same service id twice",
-    "mapping.foreign_service": "a service whose orderId is not the order's id",
-    "mapping.ambiguous_discount": "a coupon beside a manual order discount, and the order's "
-    "total cannot tell whether one includes the other",
-    "mapping.voided": "the myKaarma RO is voided (isVoided): nothing of it is mapped",
-    "mapping.range": "an inbound amount, hours or quantity outside the bounds the mapping reads",
-    "mapping.order_total": "a difference between the order totals that no note explains",
-    "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
-    "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
-    "mapping.customer_name": "a customer with neither first and last name nor a company name",
-}
 
 
 class Decoded(NamedTuple):
@@ -144,7 +63,7 @@ class CompiledSchema:
         self.inbound = model.inbound
         target = registry.model_at(name, version, fragment or "")
         if fragment is None:
-            root: dict[str, Any] = document
+            root: dict[str, Any] = _int64_bounded(self.document_id, document)
         else:
             root = {"$schema": DRAFT, "$ref": f"{self.document_id}#{fragment}"}
         rs_registry = _rs_registry(registry)
@@ -314,9 +233,77 @@ def _rs_registry(registry: SchemaRegistry) -> Any:
     key = id(registry)
     found = _rs_registries.get(key)
     if found is None:
-        found = jsonschema_rs.Registry(list(registry.resources()))
+        resources = [(uri, _int64_bounded(uri, doc)) for uri, doc in registry.resources()]
+        found = jsonschema_rs.Registry(resources)
         _rs_registries[key] = found
     return found
+
+
+# --------------------------------------------------------------------------- int64
+#
+# Integers are 64-bit however they are written. The reader refuses a long digit string and
+# `check_value` a Python int outside int64, but Draft 2020-12 calls every number with a zero
+# fractional part an integer, so ``1e308`` (a float to Python) passed ``"type": "integer"``
+# and `load` turned it into a 309-digit int. The engine's copy of every schema node whose
+# type is integer (and not number) therefore carries the int64 bounds as ``minimum`` and
+# ``exclusiveMaximum`` (2^63: exact as a double, so no integral float at or past 2^63 slips
+# through rounding), and an error from such an added keyword is reported as
+# ``json.integer_range`` at the node's ``type``. The schema files are unchanged.
+
+# -2^63 as a float: jsonschema-rs 0.60 compares a float with an integer limit of -2^63 wrongly
+# (the float -2.0**63 fails ``minimum: -9223372036854775808``); as a float limit (exact) it
+# admits both the int and the float -2^63 and refuses everything below.
+_INT64_LOW = -(2.0**63)
+_INT64_END = 2**63
+_NOT_SCHEMAS = frozenset({"const", "enum", "default", "examples", "x-examples"})
+#: Keyword locations (``$id#/pointer/keyword``) of the bounds added to the engine's copy.
+_ADDED_BOUNDS: set[str] = set()
+
+
+def _int64_bounded(uri: str, document: dict[str, Any]) -> dict[str, Any]:
+    """*document*, or a copy of it whose integer nodes carry the int64 bounds."""
+    added: list[str] = []
+
+    def walk(node: object, where: str) -> object:
+        if isinstance(node, list):
+            return [walk(item, f"{where}/{i}") for i, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        out = {
+            key: value if key in _NOT_SCHEMAS else walk(value, f"{where}/{_escape(key)}")
+            for key, value in node.items()
+        }
+        kind = node.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "integer" in kinds and "number" not in kinds:
+            # The schemas state the int64 bounds themselves (for other validators, issue 21):
+            # the engine's copy spells them as above, so they are reported the same way.
+            if _is_int(node.get("minimum"), -_INT64_END):
+                del out["minimum"]
+            if _is_int(node.get("maximum"), _INT64_END - 1):
+                del out["maximum"]
+            if "minimum" not in out and "exclusiveMinimum" not in out:
+                out["minimum"] = _INT64_LOW
+                added.append(f"{uri}#{where}/minimum")
+            if "maximum" not in out and "exclusiveMaximum" not in out:
+                out["exclusiveMaximum"] = _INT64_END
+                added.append(f"{uri}#{where}/exclusiveMaximum")
+        return out
+
+    copy = walk(document, "")
+    if not added:
+        return document
+    _ADDED_BOUNDS.update(added)
+    assert isinstance(copy, dict)
+    return copy
+
+
+def _is_int(value: object, expected: int) -> bool:
+    return type(value) is int and value == expected
+
+
+def _escape(segment: str) -> str:
+    return segment.replace("~", "~0").replace("/", "~1")
 
 
 def compiled(
@@ -529,6 +516,22 @@ class _Translator:
             ]
         if code in ("anyOf", "oneOf"):
             return self._union(error, parts, prefix, instance, location)
+        if location in _ADDED_BOUNDS:  # an int64 bound of the engine's copy (see above)
+            value = error.instance
+            message = (
+                f"{_label(parts)} must be an integer in the signed 64-bit range "
+                f"[-2^63, 2^63-1]; found {_found(value, code)}"
+            )
+            at_type = location.rsplit("/", 1)[0] + "/type"
+            issue = Issue(
+                pointer(parts),
+                "json.integer_range",
+                message,
+                value,
+                schema_location=at_type,
+                rule="type",
+            )
+            return [(issue, ("node", parts, location.rsplit("/", 1)[0]))]
         node = self.node(location)
         text = node.rule if node is not None else None
         if text is None:
@@ -654,8 +657,11 @@ def _hint(location: str, node: Scalar | None, value: object) -> str:
             "dealerbridge.money.cents_to_amount(1250) writes one from cents"
         )
     if _CENTS in location and isinstance(value, str):
-        if value.strip().isdigit():
-            return f"cents travel as JSON integers: send {int(value.strip())}, not the string"
+        # Only ASCII digits that fit int64 are read: str.isdigit also holds for "²" (which
+        # int() refuses) and int() refuses more than 4,300 digits.
+        digits = value.strip()
+        if _INT64_TEXT.fullmatch(digits) is not None and int(digits) <= INT_MAX:
+            return f"cents travel as JSON integers: send {int(digits)}, not the string"
         return (
             'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
         )
@@ -683,6 +689,8 @@ def _hint(location: str, node: Scalar | None, value: object) -> str:
             return f'did you mean "{close[0]}"? (case matters)'
     return ""
 
+
+_INT64_TEXT = re.compile(r"[0-9]{1,19}")  # at most 19 ASCII digits: read by int() at once
 
 _OFFSET_DATETIME = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([+-][0-9]{2}:[0-9]{2})\Z"

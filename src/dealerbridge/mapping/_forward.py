@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from itertools import combinations
 from typing import Any
 
@@ -19,10 +19,10 @@ import attrs
 
 from .. import mykaarma as mk
 from .. import shopmonkey as sm
-from .._errors import DealerbridgeUsageError
+from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import load
 from ..money import amount_to_cents, cents_to_amount
-from ..shopmonkey._totals import exact
+from ..shopmonkey._totals import exact, product
 from ._common import (
     HUNDREDTH,
     Recorder,
@@ -105,11 +105,15 @@ class _Rec(Recorder):
         self.uncertain.setdefault(group, []).append((handle, cents, message))
 
 
+#: The decimal context of a forward mapping: every input number is bounded (`exact`), so sums
+#: and products of hours, quantities and multipliers are exact in 100 digits.
+_EXACT = Context(prec=100, rounding=ROUND_HALF_UP)
+
 _LAST = sys.maxsize  # rank of the order balance's notes: after every service's notes
 
 
 def _sort_key(line: Any) -> tuple[Decimal, str]:
-    return exact(line.ordinal), str(line.id)
+    return exact(line.ordinal, bounded=False), str(line.id)  # compared, never computed with
 
 
 _money = cents_to_amount  # an alias, not a wrapper: called several times per line
@@ -314,7 +318,13 @@ def _mileage(rec: Recorder, value: Any, key: str, header: dict[str, Any]) -> Non
 def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
     cfg = rec.orders
     src = f"/services/{k}"
-    check = sm.reconcile_service(service)
+    try:
+        check = sm.reconcile_service(service)
+    except ValidationError as exc:  # a number out of bounds: re-rooted at the service
+        raise ValidationError(
+            [Issue(src + i.path, i.code, i.message, i.value, i.severity) for i in exc.issues],
+            schema=exc.schema,
+        ) from None
     tot = check.totals
     lines = tot.lines
     unreconciled = {key for key, diff in check.differences.items() if diff}
@@ -940,7 +950,7 @@ def _billed_hours(sold_hours: str, row: _Row) -> Decimal:
     line = row.line
     hours = exact(line.hours, f"{row.source}/hours")
     if sold_hours == "billed" and line.multiplier_type == "Hours":
-        hours *= exact(line.multiplier, f"{row.source}/multiplier")
+        hours = product(hours, exact(line.multiplier, f"{row.source}/multiplier"))
     return hours
 
 
@@ -1162,7 +1172,7 @@ def _header_amounts(
             else:
                 quantity = exact(row.line.quantity, f"{row.source}/quantity")
                 part_costs[job.pay].append(
-                    int((quantity * cost).quantize(Decimal(1), ROUND_HALF_UP))
+                    int(product(quantity, cost).quantize(Decimal(1), ROUND_HALF_UP))
                 )
     every = [c for pay, _ in _PAYERS for c in part_costs[pay]]
     parts_cost = _cost_total(rec, every, "wholesaleCostCents", "partsCost")
@@ -1262,7 +1272,8 @@ def shopmonkey_to_mykaarma(
     (``data``: a list of ``sm.Service`` or JSON values, or the ``sm.GetServicesResponse``).
     Raises `MappingError` (a `ValidationError`) with ``mapping.*`` issues when it refuses.
     """
-    body, rec = _build(order, services, config)
+    with localcontext(_EXACT):
+        body, rec = _build(order, services, config)
     return Mapped(load(mk.CreateOrderRequest, body), rec.report)
 
 
@@ -1273,5 +1284,6 @@ def shopmonkey_to_mykaarma_update(
 ) -> Mapped[mk.UpdateOrderRequest]:
     """The same mapping as `shopmonkey_to_mykaarma`, as the update-order body: use it when the
     RO already exists in myKaarma (same order number within ±30 days, `mk.same_order`)."""
-    body, rec = _build(order, services, config)
+    with localcontext(_EXACT):
+        body, rec = _build(order, services, config)
     return Mapped(load(mk.UpdateOrderRequest, body), rec.report)

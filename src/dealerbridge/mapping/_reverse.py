@@ -613,6 +613,7 @@ def _job_service(
         return
     if label == "":
         b.rows.append(_Row(src, cents, "C", True))
+    _job_total(b, job, src, cents)
     at = len(b.services)
     ccc = job.ccc if isinstance(job.ccc, mk.OrderComplaintCauseCorrection) else None
     name = (
@@ -646,6 +647,34 @@ def _job_service(
         row_label = _mls_row(b, m, row)
         if row_label is not None:
             _mls_into(b, m, row, service, row_label)
+
+
+def _job_total(b: _Build, job: mk.OrderJob, src: str, cents: int) -> None:
+    """A stated ``jobTotal`` other than laborSale + partsSale + miscSale is a difference no
+    row explains: refused, or reported with ``orders.unexplained_total = "report"``."""
+    if _text(job.job_total) is None:
+        return
+    stated = _cents(b.rec, job.job_total, f"{src}/jobTotal")
+    if stated == cents or b.rec.issues:
+        return
+    what = f"jobTotal {_amount(stated)} is not laborSale + partsSale + miscSale = {_amount(cents)}"
+    if b.rec.orders.unexplained_total != "report":
+        b.rec.refuse(
+            f"{src}/jobTotal",
+            "mapping.order_total",
+            f"{what}: {_amount(stated - cents)} no line explains "
+            "(orders.unexplained_total = refuse)",
+        )
+        return
+    b.rec.note(
+        b.rec.current,
+        "lossy",
+        f"{src}/jobTotal",
+        None,
+        None,
+        f"{what}: the service carries the parts ({_amount(cents)}); the RO's totals, not "
+        "jobTotal, are balanced in the total note",
+    )
 
 
 def _mls_row(b: _Build, m: int, row: mk.OrderMls) -> str | None:

@@ -103,6 +103,8 @@ def _tame(line: dict[str, Any], kind: str) -> None:
     for key in ("rateCents", "retailCostCents", "amountCents"):
         if key in line:
             line[key] = abs(line[key]) % 500_000
+    if isinstance(line.get("discountPercent"), int | float):  # a percent line discount, 0-99.9
+        line["discountPercent"] = _tenths(line["discountPercent"], 1000)
     if "discountCents" in line and kind != "fees":
         drawn = abs(line["discountCents"])
         line["discountCents"] = 0
