@@ -134,10 +134,37 @@ def _discount(line: Labor | Part | Tire | Subcontract, gross: int, where: str) -
 LineItem: TypeAlias = Labor | Part | Tire | Subcontract | Fee
 
 
+_LINE_MODELS: dict[str, type[LineItem] | tuple[type[LineItem], ...]] = {
+    "labors": Labor,
+    "parts": Part,
+    "tires": Tire,
+    "subcontracts": Subcontract,
+    "fees": Fee,
+}
+
+
 def line_cents(kind: str, line: LineItem, where: str = "") -> int:
     """One line item's amount in cents (``kind`` is the wire array name, e.g. ``"labors"``).
     A number out of bounds raises `ValidationError` (``number.range``) at *where* + its
-    field (e.g. ``/labors/0/hours``)."""
+    field (e.g. ``/labors/0/hours``). An unknown *kind*, or a *line* that is not that kind's
+    model (``sm.Labor`` for ``"labors"``...), is a `DealerbridgeUsageError`."""
+    model = _LINE_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise DealerbridgeUsageError(
+            f"kind must be one of {', '.join(_LINE_MODELS)}, got {type(kind).__name__}"
+        )
+    if not isinstance(line, model):
+        raise DealerbridgeUsageError(
+            f"a {kind} line must be an sm.{model.__name__}, got {type(line).__name__}"  # type: ignore[union-attr]
+        )
+    if not isinstance(where, str):
+        raise DealerbridgeUsageError(f"where must be a str, got {type(where).__name__}")
+    return cents_of_line(kind, line, where)
+
+
+def cents_of_line(kind: str, line: LineItem, where: str = "") -> int:
+    """`line_cents` without the argument checks (the service totals call it per line with
+    their own models; the test strategies with wire dicts read through attribute names)."""
     if kind == "fees":
         return int(cast(Fee, line).amount_cents)
     priced: Labor | Part | Tire | Subcontract
@@ -220,7 +247,7 @@ def totals_of(service: Service) -> ServiceTotals:
         ("fees", service.fees),
     )
     lines = {
-        kind: tuple(line_cents(kind, x, f"/{kind}/{n}") for n, x in enumerate(items))
+        kind: tuple(cents_of_line(kind, x, f"/{kind}/{n}") for n, x in enumerate(items))
         for kind, items in groups
     }
     tax = (
