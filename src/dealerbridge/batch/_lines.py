@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .._errors import Issue, ValidationError
+from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._json import parse_json
 from .._render import redaction
 from .._validation import compiled
@@ -43,6 +43,8 @@ def generic_path(pointer: str) -> str:
     """*pointer* with every array index written ``*`` (``/services/3/sku`` -> ``/services/*/sku``).
 
     A segment made only of digits is taken for an index (a member named ``"3"`` reads the same)."""
+    if not isinstance(pointer, str):
+        raise DealerbridgeUsageError(f"expected a JSON Pointer (str), got {type(pointer).__name__}")
     return _INDEX.sub("/*", pointer)
 
 
@@ -118,7 +120,9 @@ def split_lines(data: bytes) -> list[bytes]:
     """The NDJSON lines of *data*: split at ``\\n`` only (a CR, like every other JSON
     whitespace, belongs to its line and may end it; it never splits one), with nothing
     counted after a final newline. Files, standard input and Dask blocks all split here."""
-    lines = data.split(b"\n")
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise DealerbridgeUsageError(f"split_lines needs bytes, got {type(data).__name__}")
+    lines = bytes(data).split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
     return lines
@@ -137,9 +141,22 @@ def validate_lines(
     Blank lines are skipped but counted, so ``line`` is the line's number in *source*
     (`LineResult.source` reads ``<source>:<line>``). The compiled schema is built once per
     process (`dealerbridge._validation.compiled`). An unknown schema raises
-    `DealerbridgeUsageError` before any line is read."""
+    `DealerbridgeUsageError` before any line is read, and so does a line that is neither
+    ``str`` nor ``bytes`` (when it is reached)."""
     compiled(schema, version)
-    for number, line in enumerate(lines, first_line):
+    if not isinstance(first_line, int) or isinstance(first_line, bool):
+        raise DealerbridgeUsageError(f"first_line must be an int, got {type(first_line).__name__}")
+    try:
+        numbered = enumerate(lines, first_line)
+    except TypeError:
+        raise DealerbridgeUsageError(
+            f"validate_lines needs an iterable of str or bytes lines, got {type(lines).__name__}"
+        ) from None
+    for number, line in numbered:
+        if not isinstance(line, str | bytes):
+            raise DealerbridgeUsageError(
+                f"line {number} is {type(line).__name__}, not str or bytes (one NDJSON line)"
+            )
         if not line.strip():
             continue
         yield LineResult(source, schema, _issues_of(line, schema, version), line=number)
@@ -213,6 +230,8 @@ class Unit:
 
 def run_unit(unit: Unit, schema: str, version: int | None = None) -> list[LineResult]:
     """Every `LineResult` of *unit*, in input order."""
+    if not isinstance(unit, Unit):
+        raise DealerbridgeUsageError(f"run_unit needs a batch.Unit, got {type(unit).__name__}")
     if unit.lines is not None:
         return list(
             validate_lines(
