@@ -466,8 +466,9 @@ def test_receiver_as_the_readme_shows():
     assert log.lines == [("info", "ignored INSERT appointment")]
     assert handle(BODY, signed(secret=OTHER_SECRET)) == 401
     bad = body_of("invalid-labor-hours-string.json")
-    assert handle(bad, signed(bad)) == 400
+    assert handle(bad, signed(bad)) == 422  # the problem details' status: JSON, but invalid
     assert "/data/hours" in log.lines[-1][1]
+    assert handle(b"{not json", signed(b"{not json")) == 400  # unreadable: 400
     assert len(synced) == 2
 
 

@@ -169,8 +169,10 @@ class Recorder:
             raise MappingError(self.issues, report=self.report)
 
 
-def show(value: object) -> str:
-    return describe_value(value)
+def show(value: object, *, personal: bool = False) -> str:
+    """*value* for a note or refusal (`render_value`): ``personal=True`` for names, phones,
+    e-mails, addresses, plates, VINs and free text, hidden under the default level."""
+    return describe_value(value, personal=personal)
 
 
 def load_at(cls: type[M], value: object, prefix: str) -> M:
@@ -184,6 +186,6 @@ def load_at(cls: type[M], value: object, prefix: str) -> M:
         raise
     except ValidationError as exc:
         raise ValidationError(
-            [Issue(prefix + i.path, i.code, i.message, i.value, i.severity) for i in exc.issues],
+            [attrs.evolve(i, path=prefix + i.path) for i in exc.issues],
             schema=exc.schema,
         ) from None
