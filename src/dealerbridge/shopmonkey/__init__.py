@@ -8,6 +8,7 @@ check before sending is the only protection. Responses are read tolerantly and k
 from .. import _public_home
 from .._generated import shopmonkey as _models
 from .._generated.shopmonkey import *  # noqa: F403  (the generated model classes)
+from . import _registration  # noqa: F401  (registers the Shopmonkey issue codes)
 from ._orders import order_number
 from ._totals import (
     MAX_NUMBER,
