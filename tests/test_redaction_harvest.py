@@ -243,3 +243,24 @@ def test_mapping_notes_show_no_number_of_the_input_when_every_value_is_hidden():
         texts, _ = _mapping_texts(level)
         tokens = set(re.findall(r"[0-9]+(?:\.[0-9]+)?", "\n".join(texts)))
         assert not tokens & seen, sorted(tokens & seen)
+
+
+@pytest.mark.parametrize("level", ["pii", "all"])
+def test_vendor_helpers_hide_personal_values(level):
+    from dealerbridge import mykaarma as mk
+
+    texts: list[str] = []
+    request = json.loads((ROOT / "examples/mykaarma-partner-appointment-request.json").read_text())
+    request[f"{PERSONAL}912@example.com"] = {1}  # not JSON, under an unknown name
+    with db.redaction(level):
+        for call in (
+            lambda: mk.normalize_phone(f"{PERSONAL}913", "US"),
+            lambda: mk.normalize_phone(f"+1 512 {PERSONAL}914", "US"),
+            lambda: mk.apply_partner_defaults(request),
+        ):
+            try:
+                call()
+            except db.ValidationError as err:
+                texts += [str(err), repr(err), json.dumps(err.to_problem())]
+    assert len(texts) == 9
+    assert PERSONAL not in "\n".join(texts)
