@@ -190,7 +190,7 @@ def test_redact_flags_override_the_environment(tmp_path):
     forced = run("validate", schema, path, "--redact", "--jobs", "2")
     assert b"secretVin" not in forced.stdout and b"<redacted name>" in forced.stdout
     assert b"the number 5" not in forced.stdout  # all: even a value that is not personal
-    for flags in (["--redact", "off"], ["--redact=off"], ["--no-redact"]):
+    for flags in (["--redaction", "off"], ["--redaction=off"], ["--no-redact"]):
         shown = run("validate", schema, path, *flags, "--jobs", "2", env=env)  # in the workers
         assert b"1GD312CG0BF081737" in shown.stdout, flags
 

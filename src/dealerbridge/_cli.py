@@ -6,9 +6,9 @@ error (bad arguments, unknown schema, missing or unreadable path, a FIFO, socket
 as a file, an output that cannot be written), checked before any work where it can be. A usage
 error is one line on stderr, never a traceback. ``--format json`` writes only JSON lines on
 stdout, in UTF-8 (file names that are not UTF-8 show their bytes as ``\\xff``); messages for
-people go to stderr. ``--redact [LEVEL]``/``--no-redact`` override ``DEALERBRIDGE_REDACT``
-(levels ``pii``, the default, ``all`` and ``off``); the level reaches ``--jobs`` and Dask
-worker processes.
+people go to stderr. ``--redaction LEVEL`` (``--redact``: all, ``--no-redact``: off)
+overrides ``DEALERBRIDGE_REDACT`` (levels ``pii``, the default, ``all`` and ``off``); the
+level reaches ``--jobs`` and Dask worker processes.
 """
 
 from __future__ import annotations
@@ -71,20 +71,26 @@ def _common(command: argparse.ArgumentParser, *, schema_version: bool = True) ->
     )
     command.add_argument(
         "--redact",
-        nargs="?",
+        dest="redact",
+        action="store_const",
         const="all",
-        choices=REDACTION_LEVELS,
         default=None,
+        help="hide every value in the output (same as --redaction all)",
+    )
+    command.add_argument(
+        "--redaction",
+        dest="redact",
+        choices=REDACTION_LEVELS,
         metavar="LEVEL",
-        help="hide values in the output: all (the default with no LEVEL), pii (personal data "
-        "only) or off (default: DEALERBRIDGE_REDACT decides, else pii)",
+        help="pii (personal data hidden), all (every value) or off (nothing hidden); default: "
+        "DEALERBRIDGE_REDACT decides, else pii",
     )
     command.add_argument(
         "--no-redact",
         dest="redact",
         action="store_const",
         const="off",
-        help="show every value (same as --redact off)",
+        help="show every value (same as --redaction off)",
     )
     if schema_version:
         command.add_argument(
