@@ -4,10 +4,13 @@ mistake ("send the word CLOSED, not the letter"). The core writes the hints that
 registers its own with `register_hint` (``<package>/_registration.py``), found by entry point
 like the issue codes (`dealerbridge._codes`), so the core never names a vendor.
 
-A hint is a function ``(keyword_location, node, value) -> str``: the absolute location of the
-failing keyword, the schema model's scalar holding it (None when the keyword is not on a
-scalar, e.g. a union), and the value found; it returns ``""`` when it has nothing to say, and
-must never raise (it reads only what it has bounded first). Registered hints are asked first,
+A hint is a function ``(keyword_location, node, value, hidden) -> str``: the absolute location
+of the failing keyword, the schema model's scalar holding it (None when the keyword is not on a
+scalar, e.g. a union), the value found, and whether that value is hidden by redaction (then
+only a hint that depends on the value's JSON type alone may be given: one derived from the
+value, such as the integer in a string or the word a letter stands for, would show it). It
+returns ``""`` when it has nothing to say, and must never raise (it reads only what it has
+bounded first). Registered hints are asked first,
 in registration order; the first non-empty answer is the hint.
 """
 
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Hint", "hint_for", "register_hint"]
 
-Hint: TypeAlias = Callable[[str, "Scalar | None", object], str]
+Hint: TypeAlias = Callable[[str, "Scalar | None", object, bool], str]
 
 _hints: list[Hint] = []
 
@@ -38,18 +41,18 @@ def register_hint(hint: Hint) -> None:
         _hints.append(hint)
 
 
-def hint_for(location: str, node: Scalar | None, value: object) -> str:
+def hint_for(location: str, node: Scalar | None, value: object, hidden: bool = False) -> str:
     """The hint for *value* failing the keyword at *location*, or ``""``."""
     load_registrations()
     for hint in list(_hints):
-        found = hint(location, node, value)
+        found = hint(location, node, value, hidden)
         if found:
             return found
-    return _generic(node, value)
+    return _generic(node, value, hidden)
 
 
-def _generic(node: Scalar | None, value: object) -> str:
-    if node is None:
+def _generic(node: Scalar | None, value: object, hidden: bool) -> str:
+    if node is None or hidden:  # both hints below show (part of) the value
         return ""
     if node.format == "date" and isinstance(value, str) and len(value) > 10:
         head = value[:10]

@@ -16,7 +16,8 @@ import attrs
 
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._json import parse_json
-from .._render import redaction
+from .._registry import default_registry
+from .._render import REDACTED_NAME, escape_segment, redaction, unescape_segment
 from .._validation import compiled
 
 __all__ = [
@@ -102,10 +103,14 @@ class Sample:
         return _source(self.file, self.line, self.index)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"source", "issue"}``: the issue as `Issue.to_dict` under redaction, whatever the
-        setting (no value; a message written without redaction is not shown)."""
-        with redaction(True):
-            return {"source": self.source, "issue": self.issue.to_dict()}
+        """``{"source", "issue"}``: the issue as `Issue.to_dict` at level ``"all"``, whatever
+        the setting (no value; a message written at a lower level is not shown; member names
+        no schema defines hidden in the path)."""
+        issue = self.issue
+        if issue.written_under != "all":  # names no schema defines may show in its path
+            issue = attrs.evolve(issue, path=_names_hidden(issue))
+        with redaction("all"):
+            return {"source": self.source, "issue": issue.to_dict()}
 
 
 def _issues_of(raw: str | bytes | object, schema: str, version: int | None) -> tuple[Issue, ...]:
@@ -278,7 +283,7 @@ class BatchReport:
         wanted = [c for c in codes if len(self.samples.get(c, ())) < SAMPLES_PER_CODE]
         if not wanted:
             return
-        with redaction(True):
+        with redaction("all"):
             issues = result.issues
             if raw is not None:
                 issues = _issues_of(raw, self.schema, version)
@@ -335,6 +340,24 @@ class BatchReport:
         if self.by_code:
             text += " (" + ", ".join(f"{n} {c}" for c, n in _ordered(self.by_code).items()) + ")"
         return text
+
+
+def _names_hidden(issue: Issue) -> str:
+    """*issue*'s path with every segment that is neither an array index nor a member name some
+    bundled schema defines replaced by `REDACTED_NAME` (the payload is not at hand to tell
+    objects from arrays, so a name made of digits stays; the member an
+    ``additionalProperties`` issue reports is hidden even when another schema defines it)."""
+    defined = default_registry().member_names()
+    segments = [unescape_segment(part) for part in issue.path.split("/")[1:]]
+    out = []
+    for position, segment in enumerate(segments):
+        last = position == len(segments) - 1
+        unknown = last and issue.code == "additionalProperties"
+        if unknown or not (segment.isdigit() or segment in defined):
+            out.append(REDACTED_NAME)
+        else:
+            out.append(escape_segment(segment))
+    return "".join("/" + part for part in out)
 
 
 def _ordered(counts: Counter[str]) -> dict[str, int]:

@@ -10,6 +10,7 @@ import attrs
 
 from .._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value
 from .._models import UNSET, M, load
+from .._render import hides
 from ._config import MappingConfig
 from ._report import MappingError, MappingNote, NoteKind
 
@@ -169,8 +170,25 @@ class Recorder:
             raise MappingError(self.issues, report=self.report)
 
 
-def show(value: object) -> str:
-    return describe_value(value)
+def figure(value: object) -> str:
+    """A number a note or refusal states (cents, an amount, hours, a mileage, a decimal text)
+    as written, or ``<redacted number>`` when every value is hidden (redaction level
+    ``"all"``). Not personal: shown under the default level."""
+    return "<redacted number>" if hides() else str(value)
+
+
+def config_key(table: str, key: object) -> str:
+    """A config key made from an input value (``orders.statuses.Invoice``), with the value
+    hidden as the level in force says (the key would otherwise repeat it)."""
+    if hides():
+        return f"{table}[<redacted string>]"
+    return f"{table}.{key}"
+
+
+def show(value: object, *, personal: bool = False) -> str:
+    """*value* for a note or refusal (`render_value`): ``personal=True`` for names, phones,
+    e-mails, addresses, plates, VINs and free text, hidden under the default level."""
+    return describe_value(value, personal=personal)
 
 
 def load_at(cls: type[M], value: object, prefix: str) -> M:
@@ -184,6 +202,6 @@ def load_at(cls: type[M], value: object, prefix: str) -> M:
         raise
     except ValidationError as exc:
         raise ValidationError(
-            [Issue(prefix + i.path, i.code, i.message, i.value, i.severity) for i in exc.issues],
+            [attrs.evolve(i, path=prefix + i.path) for i in exc.issues],
             schema=exc.schema,
         ) from None

@@ -35,15 +35,18 @@ _AMOUNT = "common/primitives/v1.json#/$defs/mykaarmaAmount"
 _STATUS_WORDS = ("OPENED", "PRE-INVOICED", "CLOSED")
 
 
-def _hint(location: str, node: Scalar | None, value: object) -> str:
+def _hint(location: str, node: Scalar | None, value: object, hidden: bool) -> str:
     """myKaarma's common mistakes: an amount sent as a JSON number, a status letter (as orders
-    are read) where a create or update request wants the word."""
+    are read) where a create or update request wants the word (not under redaction: the word
+    would show the letter)."""
     if _AMOUNT in location and isinstance(value, int | float) and not isinstance(value, bool):
         return (
             'amounts travel as strings: send a string such as "12.50"; '
             "dealerbridge.money.cents_to_amount(1250) writes one from cents"
         )
-    words = tuple(o for o in node.enum or () if isinstance(o, str)) if node is not None else ()
+    if hidden or node is None:
+        return ""
+    words = tuple(o for o in node.enum or () if isinstance(o, str))
     if words == _STATUS_WORDS and isinstance(value, str) and value.upper() in ("O", "P", "C"):
         word = dict(zip(("O", "P", "C"), _STATUS_WORDS, strict=True))[value.upper()]
         return (

@@ -33,19 +33,19 @@ _OFFSET_DATETIME = re.compile(
 )
 
 
-def _hint(location: str, node: Scalar | None, value: object) -> str:
+def _hint(location: str, node: Scalar | None, value: object, hidden: bool) -> str:
     """Shopmonkey's common mistakes: cents sent as a string, a date-time with an offset where
-    Shopmonkey writes UTC with ``Z``."""
+    Shopmonkey writes UTC with ``Z`` (under redaction only the advice that shows no value)."""
     if _CENTS in location and isinstance(value, str):
         # Only ASCII digits that fit int64 are read: str.isdigit also holds for "²" (which
         # int() refuses) and int() refuses more than 4,300 digits.
         digits = value.strip()
-        if _INT64_TEXT.fullmatch(digits) is not None and int(digits) <= INT_MAX:
+        if not hidden and _INT64_TEXT.fullmatch(digits) is not None and int(digits) <= INT_MAX:
             return f"cents travel as JSON integers: send {int(digits)}, not the string"
         return (
             'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
         )
-    if _DATETIME in location and isinstance(value, str):
+    if _DATETIME in location and isinstance(value, str) and not hidden:
         utc = _as_utc_z(value)
         if utc is not None:
             return f'the same moment in UTC: send "{utc}"'
