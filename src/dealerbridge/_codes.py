@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
-from importlib.metadata import entry_points
 
 from ._errors import DealerbridgeUsageError
 
@@ -101,6 +100,8 @@ def _load_registrations() -> None:
     global _loaded
     if _loaded:
         return
+    from importlib.metadata import entry_points  # here: it costs import time (~10 ms)
+
     with _lock:
         if _loaded:
             return

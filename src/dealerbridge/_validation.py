@@ -25,8 +25,8 @@ from ._codes import ISSUE_CODES
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
 from ._json import INT_MAX, check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
-from ._render import json_type, redact_names
-from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, unwrap
+from ._render import hides, json_type, redact_names
+from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, personal_at, unwrap
 
 __all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "validate"]
 
@@ -71,7 +71,7 @@ class CompiledSchema:
         self._validator = jsonschema_rs.validator_for(
             root, registry=rs_registry, validate_formats=True, offline=True
         )
-        self._translator = _Translator(registry, root, Location(self.document_id))
+        self._translator = _Translator(registry, root, Location(self.document_id), target)
         self._contents = [
             (
                 path,
@@ -80,6 +80,7 @@ class CompiledSchema:
                     registry,
                     {"$ref": content.schema.location.uri},
                     Location(content.schema.location.document_id),
+                    content.schema,
                 ),
                 content.location.uri,
             )
@@ -404,12 +405,26 @@ class _Translator:
     `SchemaRegistry.object_rule`); an error's evaluation path is followed through the raw
     nodes with the registry's one resolver. Each location is looked up once."""
 
-    def __init__(self, registry: SchemaRegistry, root: object, location: Location) -> None:
+    def __init__(
+        self, registry: SchemaRegistry, root: object, location: Location, model: Node
+    ) -> None:
         self._registry = registry
         self._root = root
         self._location = location
+        self._model = model  # the schema model of *root*: where x-pii is read
         self._named: dict[tuple[str | int, ...], _NamedRule | None] = {}
         self._nodes: dict[str, Scalar | None] = {}
+        self._personal: dict[tuple[str | int, ...], bool] = {}
+
+    def personal(self, parts: Path) -> bool:
+        """Whether the value at *parts* (relative to this translator's root) is personal
+        data (``x-pii``, or a member no schema defines): `personal_at`, cached per path with
+        array indices folded."""
+        key = tuple(0 if isinstance(p, int) else p for p in parts)
+        found = self._personal.get(key)
+        if found is None:
+            found = self._personal[key] = personal_at(self._model, key)
+        return found
 
     def node(self, keyword_location: str) -> Scalar | None:
         """The schema model's scalar holding the keyword at *keyword_location*
@@ -486,6 +501,7 @@ class _Translator:
         kind = error.kind
         code: str = kind.name
         location = str(error.absolute_keyword_location)
+        personal = self.personal(parts[len(prefix) :])
         if code == "required":
             member = kind.property
             issue = Issue(
@@ -506,6 +522,7 @@ class _Translator:
                         code="additionalProperties",
                         message=f"'{key}' is not allowed in {_label(parts)} (unknown member); "
                         f"found {_member_value(value, key)}",
+                        personal=True,
                         value=value.get(key) if isinstance(value, dict) else None,
                         schema_location=location,
                         rule="additionalProperties",
@@ -515,12 +532,12 @@ class _Translator:
                 for key in kind.unexpected
             ]
         if code in ("anyOf", "oneOf"):
-            return self._union(error, parts, prefix, instance, location)
+            return self._union(error, parts, prefix, instance, location, personal)
         if location in _ADDED_BOUNDS:  # an int64 bound of the engine's copy (see above)
             value = error.instance
             message = (
                 f"{_label(parts)} must be an integer in the signed 64-bit range "
-                f"[-2^63, 2^63-1]; found {_found(value, code)}"
+                f"[-2^63, 2^63-1]; found {_found(value, code, personal)}"
             )
             at_type = location.rsplit("/", 1)[0] + "/type"
             issue = Issue(
@@ -530,6 +547,7 @@ class _Translator:
                 value,
                 schema_location=at_type,
                 rule="type",
+                personal=personal,
             )
             return [(issue, ("node", parts, location.rsplit("/", 1)[0]))]
         node = self.node(location)
@@ -538,15 +556,29 @@ class _Translator:
             rule = _RULES.get(code)
             text = rule(kind) if rule is not None else f"fails the '{code}' rule"
         value = error.instance
-        message = f"{_label(parts)} {text}; found {_found(value, code)}"
-        hint = _hint(location, node, value)
+        message = f"{_label(parts)} {text}; found {_found(value, code, personal)}"
+        hint = _hint(location, node, value, hides(personal))
         if hint:
             message += f" ({hint})"
-        issue = Issue(pointer(parts), code, message, value, schema_location=location, rule=code)
+        issue = Issue(
+            pointer(parts),
+            code,
+            message,
+            value,
+            schema_location=location,
+            rule=code,
+            personal=personal,
+        )
         return [(issue, ("node", parts, location.rsplit("/", 1)[0]))]
 
     def _union(
-        self, error: Any, parts: Path, prefix: Path, instance: object, location: str
+        self,
+        error: Any,
+        parts: Path,
+        prefix: Path,
+        instance: object,
+        location: str,
+        personal: bool,
     ) -> list[tuple[Issue, tuple[object, ...] | None]]:
         code: str = error.kind.name
         branches: list[list[Any]] = list(error.kind.context)
@@ -562,21 +594,32 @@ class _Translator:
         value = error.instance
         if code == "oneOf" and not any(branches):
             message = f"{_label(parts)} matches more than one of the allowed shapes"
-            message += f"; found {_found(value, code)}"
+            message += f"; found {_found(value, code, personal)}"
         else:
             wanted = [self._wanted(b) for b in branches if b]
             phrases = list(dict.fromkeys(w for w in wanted if w))
             joiner = ", or " if any("," in w for w in phrases) else " or "
             words = joiner.join(phrases) or "another shape"
-            message = f"{_label(parts)} must be {words}; found {_found(value, 'type')}"
+            message = f"{_label(parts)} must be {words}; found {_found(value, 'type', personal)}"
+            hidden = hides(personal)
             for branch in branches:
                 hint = (
-                    _hint(str(branch[0].absolute_keyword_location), None, value) if branch else ""
+                    _hint(str(branch[0].absolute_keyword_location), None, value, hidden)
+                    if branch
+                    else ""
                 )
                 if hint:
                     message += f" ({hint})"
                     break
-        issue = Issue(pointer(parts), code, message, value, schema_location=location, rule=code)
+        issue = Issue(
+            pointer(parts),
+            code,
+            message,
+            value,
+            schema_location=location,
+            rule=code,
+            personal=personal,
+        )
         return [(issue, ("node", parts, location))]
 
     def _wanted(self, branch: list[Any]) -> str:
@@ -602,10 +645,13 @@ class _Translator:
         text = named.text or f"must satisfy the rule {named.name}"
         # Members in the order the rule's words name them (then the others).
         order = sorted(named.members, key=lambda m: (m not in text, text.find(m)))
+        personal = False
         for member in order:
             if isinstance(obj, dict) and member in obj:
                 value[member] = obj[member]
-                shown.append(f"'{member}' {describe_value(obj[member])}")
+                secret = self.personal((*where[len(prefix) :], member))
+                personal = personal or secret
+                shown.append(f"'{member}' {describe_value(obj[member], personal=secret)}")
             else:
                 shown.append(f"'{member}' absent")
         return Issue(
@@ -615,11 +661,13 @@ class _Translator:
             value=value,
             schema_location=named.location,
             rule=named.name,
+            personal=personal,
         )
 
 
 def _member_value(value: object, key: str) -> str:
-    return describe_value(value.get(key) if isinstance(value, dict) else None)
+    """The value of a member no schema defines: personal data."""
+    return describe_value(value.get(key) if isinstance(value, dict) else None, personal=True)
 
 
 def _value_at(instance: object, rest: Path) -> object:
@@ -634,9 +682,9 @@ def _value_at(instance: object, rest: Path) -> object:
     return value
 
 
-def _found(value: object, code: str) -> str:
+def _found(value: object, code: str, personal: bool) -> str:
     """The value found; for type mismatches with its JSON type ("the number 0")."""
-    shown = describe_value(value)
+    shown = describe_value(value, personal=personal)
     if code not in ("type", "anyOf", "oneOf") or shown.startswith("<"):
         return shown
     kind = json_type(value)
@@ -648,8 +696,11 @@ def _found(value: object, code: str) -> str:
     return f"{noun} {shown}" if noun else shown
 
 
-def _hint(location: str, node: Scalar | None, value: object) -> str:
-    """A pointer to the value or helper that fixes a common mistake, or ``""``."""
+def _hint(location: str, node: Scalar | None, value: object, hidden: bool) -> str:
+    """A pointer to the value or helper that fixes a common mistake, or ``""``. When the
+    value is *hidden* (redaction), only hints that depend on its JSON type alone are given:
+    one derived from the value (the integer in a string, the same moment in UTC, the date
+    part, the status word a letter stands for, the enum word it matches) would show it."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if _AMOUNT in location and number:
         return (
@@ -660,11 +711,13 @@ def _hint(location: str, node: Scalar | None, value: object) -> str:
         # Only ASCII digits that fit int64 are read: str.isdigit also holds for "²" (which
         # int() refuses) and int() refuses more than 4,300 digits.
         digits = value.strip()
-        if _INT64_TEXT.fullmatch(digits) is not None and int(digits) <= INT_MAX:
+        if not hidden and _INT64_TEXT.fullmatch(digits) and int(digits) <= INT_MAX:
             return f"cents travel as JSON integers: send {int(digits)}, not the string"
         return (
             'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
         )
+    if hidden:
+        return ""
     if _SM_DATETIME in location and isinstance(value, str):
         utc = _as_utc_z(value)
         if utc is not None:

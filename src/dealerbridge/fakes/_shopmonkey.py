@@ -23,6 +23,7 @@ from standardwebhooks.webhooks import Webhook
 from .. import shopmonkey as sm
 from .._errors import Issue
 from .._models import JSON, Model, dump, load
+from .._render import redaction
 from .._validation import errors
 from ._core import Delivery, FakeVendor, Incoming, Mode, Reply
 from ._fill import fill_required
@@ -193,7 +194,8 @@ class FakeShopmonkey(FakeVendor):
             return body, None
         self.violate(request, schema, f"{len(issues)} issue(s)", issues)
         if self.mode == "faithful":
-            repaired = _drop(body, issues)
+            with redaction("off"):  # the paths as data: unknown member names unredacted
+                repaired = _drop(body, errors(body, schema))
             if not errors(repaired, schema):
                 return repaired, None
         return None, self._error(400, "; ".join(f"{i.path or '/'}: {i.message}" for i in issues))

@@ -19,7 +19,7 @@ import attrs
 
 from .. import mykaarma as mk
 from .. import shopmonkey as sm
-from .._errors import Issue, ValidationError
+from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import load
 from ..money import amount_to_cents, cents_to_amount
 from ..shopmonkey._totals import exact, product
@@ -1051,6 +1051,11 @@ def _build(
     order = load_at(sm.Order, order, "/order")
     if isinstance(services, sm.GetServicesResponse):
         services = services.data
+    if not isinstance(services, Sequence) or isinstance(services, str | bytes):
+        raise DealerbridgeUsageError(
+            "services must be the order's services (a list of sm.Service or their JSON "
+            f"values, or the sm.GetServicesResponse), got {type(services).__name__}"
+        )
     loaded = [load_at(sm.Service, s, f"/services/{k}") for k, s in enumerate(services)]
     _check_services(rec, order, loaded)
     header: dict[str, Any] = {}

@@ -34,7 +34,7 @@ from typing import TypeAlias, cast
 
 import attrs
 
-from .._errors import Issue, ValidationError, describe_value
+from .._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value
 from .._generated.shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from .._models import UNSET
 
@@ -134,10 +134,37 @@ def _discount(line: Labor | Part | Tire | Subcontract, gross: int, where: str) -
 LineItem: TypeAlias = Labor | Part | Tire | Subcontract | Fee
 
 
+_LINE_MODELS: dict[str, type[LineItem] | tuple[type[LineItem], ...]] = {
+    "labors": Labor,
+    "parts": Part,
+    "tires": Tire,
+    "subcontracts": Subcontract,
+    "fees": Fee,
+}
+
+
 def line_cents(kind: str, line: LineItem, where: str = "") -> int:
     """One line item's amount in cents (``kind`` is the wire array name, e.g. ``"labors"``).
     A number out of bounds raises `ValidationError` (``number.range``) at *where* + its
-    field (e.g. ``/labors/0/hours``)."""
+    field (e.g. ``/labors/0/hours``). An unknown *kind*, or a *line* that is not that kind's
+    model (``sm.Labor`` for ``"labors"``...), is a `DealerbridgeUsageError`."""
+    model = _LINE_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise DealerbridgeUsageError(
+            f"kind must be one of {', '.join(_LINE_MODELS)}, got {type(kind).__name__}"
+        )
+    if not isinstance(line, model):
+        raise DealerbridgeUsageError(
+            f"a {kind} line must be an sm.{model.__name__}, got {type(line).__name__}"  # type: ignore[union-attr]
+        )
+    if not isinstance(where, str):
+        raise DealerbridgeUsageError(f"where must be a str, got {type(where).__name__}")
+    return cents_of_line(kind, line, where)
+
+
+def cents_of_line(kind: str, line: LineItem, where: str = "") -> int:
+    """`line_cents` without the argument checks (the service totals call it per line with
+    their own models; the test strategies with wire dicts read through attribute names)."""
     if kind == "fees":
         return int(cast(Fee, line).amount_cents)
     priced: Labor | Part | Tire | Subcontract
@@ -191,9 +218,27 @@ class ServiceTotals:
         }
 
 
+def _need_service(service: object, function: str) -> None:
+    if not isinstance(service, Service):
+        raise DealerbridgeUsageError(
+            f"{function} needs an sm.Service, got {type(service).__name__}: "
+            "read a JSON value with db.load(sm.Service, value) first"
+        )
+
+
 def service_totals(service: Service) -> ServiceTotals:
     """The category sums of *service* computed from its line items (formula in the module
-    docstring); EPA, shop supplies, discount and tax are the service's own calculated values."""
+    docstring); EPA, shop supplies, discount and tax are the service's own calculated values.
+    *service* must be an `sm.Service` (``db.load(sm.Service, value)`` reads one); anything else
+    is a `DealerbridgeUsageError`."""
+    _need_service(service, "service_totals")
+    return totals_of(service)
+
+
+def totals_of(service: Service) -> ServiceTotals:
+    """`service_totals` without the argument check, for code that reads a service through the
+    model's attribute names without holding a model (the test strategies price wire dicts
+    while drawing them)."""
     groups: tuple[tuple[str, Sequence[LineItem]], ...] = (
         ("labors", service.labors),
         ("parts", service.parts),
@@ -202,7 +247,7 @@ def service_totals(service: Service) -> ServiceTotals:
         ("fees", service.fees),
     )
     lines = {
-        kind: tuple(line_cents(kind, x, f"/{kind}/{n}") for n, x in enumerate(items))
+        kind: tuple(cents_of_line(kind, x, f"/{kind}/{n}") for n, x in enumerate(items))
         for kind, items in groups
     }
     tax = (
@@ -243,6 +288,7 @@ class Reconciliation:
 
 def reconcile_service(service: Service) -> Reconciliation:
     """Compare *service*'s ``calculated*Cents`` and ``totalCents`` with `service_totals`."""
+    _need_service(service, "reconcile_service")
     ours = service_totals(service)
     theirs = {
         "calculatedLaborCents": service.calculated_labor_cents,
