@@ -199,3 +199,47 @@ def test_a_customer_mapping_refusal_hides_the_names(level):
     with db.redaction(level):
         text = str(info.value) + repr(info.value) + json.dumps(info.value.to_problem())
     assert f"{PERSONAL}902" not in text
+
+
+def _numbers(value: object) -> set[str]:
+    """Every number of three or more digits written in *value* (amounts, cents, hours)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for item in value.values():
+            found |= _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _numbers(item)
+    elif isinstance(value, int | float | str) and not isinstance(value, bool):
+        text = str(value)
+        if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text) and len(text.replace(".", "")) >= 3:
+            found.add(text.lstrip("-"))
+            if "." in text:
+                found.add(text.lstrip("-").replace(".", ""))  # as cents
+    return found
+
+
+def _mapping_texts(level: str) -> tuple[list[str], set[str]]:
+    config = mapping.load_config(ROOT / "examples/mapping-config.toml")
+    order = json.loads((ROOT / "examples/shopmonkey-order.json").read_text())
+    services = json.loads((ROOT / "examples/shopmonkey-services.json").read_text())["data"]
+    event = json.loads((ROOT / "examples/mykaarma-order-event.json").read_text())
+    texts: list[str] = []
+    with db.redaction(level):
+        for mapped in (
+            mapping.shopmonkey_to_mykaarma(order, services, config),
+            mapping.mykaarma_to_shopmonkey(event, config),
+        ):
+            texts += [note.message for note in mapped.report]
+    payload = json.loads(event["payload"]) if isinstance(event.get("payload"), str) else event
+    return texts, _numbers([order, services, payload])
+
+
+def test_mapping_notes_show_no_number_of_the_input_when_every_value_is_hidden():
+    shown, numbers = _mapping_texts("off")
+    seen = {n for n in numbers if any(n in text for text in shown)}
+    assert len(seen) >= 5, seen  # the notes do state amounts when nothing is hidden
+    for level in ("all",):
+        texts, _ = _mapping_texts(level)
+        tokens = set(re.findall(r"[0-9]+(?:\.[0-9]+)?", "\n".join(texts)))
+        assert not tokens & seen, sorted(tokens & seen)

@@ -10,6 +10,7 @@ import attrs
 
 from .._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value
 from .._models import UNSET, M, load
+from .._render import hides
 from ._config import MappingConfig
 from ._report import MappingError, MappingNote, NoteKind
 
@@ -167,6 +168,21 @@ class Recorder:
     def raise_if_refused(self) -> None:
         if self.issues:
             raise MappingError(self.issues, report=self.report)
+
+
+def figure(value: object) -> str:
+    """A number a note or refusal states (cents, an amount, hours, a mileage, a decimal text)
+    as written, or ``<redacted number>`` when every value is hidden (redaction level
+    ``"all"``). Not personal: shown under the default level."""
+    return "<redacted number>" if hides() else str(value)
+
+
+def config_key(table: str, key: object) -> str:
+    """A config key made from an input value (``orders.statuses.Invoice``), with the value
+    hidden as the level in force says (the key would otherwise repeat it)."""
+    if hides():
+        return f"{table}[<redacted string>]"
+    return f"{table}.{key}"
 
 
 def show(value: object, *, personal: bool = False) -> str:

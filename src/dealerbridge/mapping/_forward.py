@@ -28,7 +28,9 @@ from ._common import (
     Recorder,
     allocate,
     blank,
+    config_key,
     decimal_text,
+    figure,
     fit,
     hours_text,
     job_index,
@@ -125,13 +127,16 @@ def _included(rec: _Rec, k: int, service: Any) -> bool:
     if service.authorization_status != "Authorized":
         reason = f"authorizationStatus is {show(service.authorization_status)}"
     elif service.deferred_reason is not None:
-        reason = f"it is deferred ({show(service.deferred_reason)})"
+        reason = f"it is deferred ({show(service.deferred_reason, personal=True)})"
     elif service.hidden and rec.orders.hidden_services == "exclude":
         reason = "it is hidden (orders.hidden_services = exclude)"
     if reason is None:
         return True
     total = service.total_cents
-    said = f"service {show(service.name)} produces no job: {reason}; its total of {total} cents"
+    said = (
+        f"service {show(service.name)} produces no job: {reason}; its total of "
+        f"{figure(total)} cents"
+    )
     handle = rec.note(
         k + 1, "excluded", src, None, None, f"{said} is not in the RO (nor in totalCostCents)"
     )
@@ -190,14 +195,15 @@ def _status(rec: Recorder, order: Any) -> str | None:
             "/order/status",
             "/order/header/status",
             None,
-            f"the order has no status; read as {state} from its paid/invoiced flags",
+            f"the order has no status; read as {show(state)} from its paid/invoiced flags",
         )
     choice = rec.orders.statuses.get(state)
     if choice is None or choice == "refuse":
         rec.refuse(
             "/order/status",
             "mapping.status",
-            f"orders in state {show(state)} are not mapped (orders.statuses.{state} = "
+            f"orders in state {show(state)} are not mapped ({config_key('orders.statuses', state)} "
+            "= "
             f"{show(choice or 'refuse')})",
             status if present(status) else None,
         )
@@ -309,7 +315,7 @@ def _mileage(rec: Recorder, value: Any, key: str, header: dict[str, Any]) -> Non
             f"/order/{key}",
             f"/order/header/{key}",
             None,
-            f"mileage {show(value)} rounded to {whole}",
+            f"mileage {show(value)} rounded to {figure(whole)}",
         )
     if whole >= 0:
         header[key] = str(int(whole))
@@ -334,7 +340,8 @@ def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
             rec.refuse(
                 f"{src}/{key}",
                 "mapping.unreconciled",
-                f"Shopmonkey's {key} is {diff} cents away from what dealerbridge's reading of "
+                f"Shopmonkey's {key} is {figure(diff)} cents away from what dealerbridge's reading "
+                "of "
                 "the line items gives (sm.service_totals: an unverified formula, so either may "
                 "be wrong; orders.unreconciled_services = refuse)",
                 diff,
@@ -409,7 +416,8 @@ def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
             f"{src}/calculatedSubcontractsCents",
             "/order/mls",
             None,
-            f"calculatedSubcontractsCents is {diff} cents away from the subcontract lines as "
+            f"calculatedSubcontractsCents is {figure(diff)} cents away from the subcontract lines "
+            "as "
             "dealerbridge reads them (retailCostCents - discountCents, an unverified formula); "
             "Shopmonkey's amount is sent, the difference on the job's last sublet row",
         )
@@ -423,7 +431,7 @@ def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
             f"{src}/totalCents",
             f"{job.tgt}/miscSale",
             None,
-            f"totalCents differs from its categories by {residual} cents; booked in the "
+            f"totalCents differs from its categories by {figure(residual)} cents; booked in the "
             "job's miscSale (orders.unreconciled_services = book)",
         )
 
@@ -456,7 +464,7 @@ def _credits(rec: _Rec, jobs: list[_Job], order: Any) -> None:
             rec.refuse(
                 discount_src if order_discount else pool_sources[0],
                 "mapping.credit_exceeds_order",
-                f"credits exceed every amount of the included services by {left} cents",
+                f"credits exceed every amount of the included services by {figure(left)} cents",
                 left,
             )
         at = 0
@@ -477,7 +485,8 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         rec.refuse(
             f"{src}/calculatedTaxCents",
             "mapping.negative",
-            f"the service's tax is negative ({job.tax} cents); myKaarma has no place for it",
+            f"the service's tax is negative ({figure(job.tax)} cents); myKaarma has no place for "
+            "it",
             job.tax,
         )
         job.tax = 0
@@ -508,7 +517,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         rec.refuse(
             f"{src}/calculatedDiscountCents",
             "mapping.negative",
-            f"a negative discount ({discount} cents) is a surcharge with no category",
+            f"a negative discount ({figure(discount)} cents) is a surcharge with no category",
             discount,
         )
     elif discount:
@@ -519,7 +528,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
             f"{src}/calculatedDiscountCents",
             job.tgt,
             None,
-            f"service discount of {discount} cents taken off the job's labor, parts, misc "
+            f"service discount of {figure(discount)} cents taken off the job's labor, parts, misc "
             "and sublet in proportion (largest remainder)",
         )
     if not credit:
@@ -532,7 +541,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         rec.refuse(
             f"{src}/totalCents",
             "mapping.negative",
-            f"the service's credits exceed its amounts by {left} cents "
+            f"the service's credits exceed its amounts by {figure(left)} cents "
             "(orders.negative_amounts = refuse)",
             left,
         )
@@ -543,7 +552,8 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         f"{src}/totalCents",
         None,
         None,
-        f"{left} cents of this service's credits exceed it; taken off the other jobs in proportion",
+        f"{figure(left)} cents of this service's credits exceed it; taken off the other jobs in "
+        "proportion",
     )
     return left
 
@@ -569,7 +579,7 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         else:
             said = (
                 f"coupon with status {show(coupon.status)} "
-                f"({show(coupon.status_invalid_reason)}): its {amount} cents"
+                f"({show(coupon.status_invalid_reason)}): its {figure(amount)} cents"
             )
             handle = rec.note(
                 0,
@@ -597,7 +607,8 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
             rec.refuse(
                 "/order/couponOrderDiscount/appliedDiscountCents",
                 "mapping.ambiguous_discount",
-                f"a coupon of {coupon_cents} cents beside a manual order discount of {applied} "
+                f"a coupon of {figure(coupon_cents)} cents beside a manual order discount of "
+                f"{figure(applied)} "
                 "cents, and totalCostCents cannot tell whether appliedDiscountCents includes "
                 "it; set orders.ambiguous_discount to 'included' or 'separate'",
                 coupon_cents,
@@ -609,10 +620,13 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         amount = readings[reading]
         source = "/order/appliedDiscountCents"
         how = (
-            f" (appliedDiscountCents {applied} read as including the coupon's {coupon_cents}: "
+            f" (appliedDiscountCents {figure(applied)} read as including the coupon's"
+            f" {figure(coupon_cents)}: "
             f"{why})"
             if reading == "included"
-            else f" (appliedDiscountCents {applied} plus the coupon's {coupon_cents}: {why})"
+            else f" (appliedDiscountCents {figure(applied)} plus the coupon's "
+            f"{figure(coupon_cents)}:"
+            f" {why})"
         )
     elif coupon_cents:
         amount, source = coupon_cents, "/order/couponOrderDiscount/appliedDiscountCents"
@@ -624,7 +638,8 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         rec.refuse(
             source,
             "mapping.order_discount",
-            f"order-level discount of {amount} cents; set orders.order_discounts = 'allocate' "
+            f"order-level discount of {figure(amount)} cents; set orders.order_discounts = "
+            "'allocate' "
             "to spread it over the jobs",
             amount,
         )
@@ -635,7 +650,8 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         source,
         None,
         None,
-        f"order-level discount of {amount} cents{how} taken off every job's labor, parts, misc "
+        f"order-level discount of {figure(amount)} cents{how} taken off every job's labor, parts, "
+        "misc "
         "and sublet in proportion (largest remainder)",
     )
     return amount, source
@@ -677,7 +693,7 @@ def _card_fee(rec: _Rec, jobs: list[_Job], order: Any) -> None:
         rec.refuse(
             "/order/transactionalFeeSubtotalCents",
             "mapping.transactional_fee",
-            f"order-level card fee of {fee} cents; set orders.transactional_fees = 'misc' "
+            f"order-level card fee of {figure(fee)} cents; set orders.transactional_fees = 'misc' "
             "to add it to the jobs' misc",
             fee,
         )
@@ -685,7 +701,7 @@ def _card_fee(rec: _Rec, jobs: list[_Job], order: Any) -> None:
     shares = allocate(fee, [sum(job.slots()) for job in jobs])
     for job, share in zip(jobs, shares, strict=True):
         job.misc += share
-    said = f"card fee of {fee} cents added to the jobs' miscSale in proportion to them"
+    said = f"card fee of {figure(fee)} cents added to the jobs' miscSale in proportion to them"
     handle = rec.note(
         0,
         "fee",
@@ -702,7 +718,7 @@ def _negative(rec: Recorder, job: _Job, source: str, value: int, what: str) -> b
         rec.refuse(
             source,
             "mapping.negative",
-            f"negative {what} ({value} cents); set orders.negative_amounts = 'allocate' to "
+            f"negative {what} ({figure(value)} cents); set orders.negative_amounts = 'allocate' to "
             "take it off the other amounts",
             value,
         )
@@ -713,7 +729,7 @@ def _negative(rec: Recorder, job: _Job, source: str, value: int, what: str) -> b
         source,
         None,
         None,
-        f"negative {what} ({value} cents) taken off the other amounts in proportion",
+        f"negative {what} ({figure(value)} cents) taken off the other amounts in proportion",
     )
     return True
 
@@ -742,7 +758,7 @@ def _fitted(
                 f"{job.src}/{where}",
                 f"{job.tgt}/{into}",
                 None,
-                f"{target} cents of {what} with no {what} line; sent as one extra row",
+                f"{figure(target)} cents of {what} with no {what} line; sent as one extra row",
             )
             return [target]
         return []
@@ -750,7 +766,7 @@ def _fitted(
     if values != original:
         change = target - sum(original)
         kind: NoteKind = "residual" if job.unreconciled else "allocated"
-        how = f"adjusted by {change} cents in total" if change else "redistributed"
+        how = f"adjusted by {figure(change)} cents in total" if change else "redistributed"
         rec.note(
             job.rank,
             kind,
@@ -836,7 +852,8 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
                 f"{row.source}/hours",
                 f"{tgt}/techHours/{m}/soldHours",
                 None,
-                f"hours {decimal_text(hours)} sent as {text} (the job's hours are summed "
+                f"hours {figure(decimal_text(hours))} sent as {figure(text)} (the job's hours are "
+                "summed "
                 "before rounding half up, then shared out by largest remainder)",
             )
         tech: dict[str, Any] = {"soldHours": text, "laborSale": _money(cents), "laborType": job.pay}
@@ -1006,7 +1023,7 @@ def _cost_total(rec: Recorder, values: list[int | None], field: str, header: str
             "/services",
             None,
             None,
-            f"header {header} left out: the lines' {field} add up to {total} cents, and a "
+            f"header {header} left out: the lines' {field} add up to {figure(total)} cents, and a "
             "myKaarma header amount cannot be negative",
         )
         return None
@@ -1142,7 +1159,8 @@ def _header_amounts(
             "/services",
             "/order/header/customerPayStateTax",
             None,
-            f"GST/PST/HST of {canadian} cents sent in customerPayStateTax, the only tax slot",
+            f"GST/PST/HST of {figure(canadian)} cents sent in customerPayStateTax, the only tax "
+            "slot",
         )
     hours = sum((Decimal(j["soldHours"]) for j in written), Decimal(0))
     header["soldHours"] = hours_text(hours)
@@ -1191,7 +1209,7 @@ def _header_amounts(
                 f"{job.src}/calculatedTaxCents",
                 "/order/header/" + ("warrantyPayAmount" if job.pay == "W" else "internalPayAmount"),
                 None,
-                f"the service's tax of {job.tax} cents is inside its payer's pay amount: "
+                f"the service's tax of {figure(job.tax)} cents is inside its payer's pay amount: "
                 "myKaarma has a tax field for customer pay only",
             )
     header["customerPayStateTax"] = _money(taxes["C"])
@@ -1228,7 +1246,7 @@ def _balance(rec: _Rec, order: Any, header: dict[str, Any]) -> None:
     where = "/order/header/customerPayAmount"
     if unexplained:
         said = (
-            f"{unexplained} cents of the difference between Shopmonkey's totalCostCents "
+            f"{figure(unexplained)} cents of the difference between Shopmonkey's totalCostCents "
             f"({_signed(source)}) and the RO's total ({_signed(target)}) are explained by no "
             "note (an order total above or below its services, a service missing from or "
             "added to the services list, or an undocumented Shopmonkey rule)"
@@ -1257,7 +1275,7 @@ def _balance(rec: _Rec, order: Any, header: dict[str, Any]) -> None:
         diff,
         f"Shopmonkey order total {_signed(source)} (totalCostCents), RO total "
         f"{_signed(target)} (customerPayAmount + internalPayAmount + warrantyPayAmount): "
-        f"difference {diff} cents{why}",
+        f"difference {figure(diff)} cents{why}",
     )
 
 
