@@ -60,3 +60,27 @@ def test_registering_is_idempotent_and_a_code_has_one_owner():
 def test_the_catalogue_is_read_only():
     with pytest.raises(TypeError):
         db.ISSUE_CODES["new"] = "x"  # type: ignore[index]
+
+
+def test_vendor_hints_reach_a_plain_import_dealerbridge():
+    # the myKaarma and Shopmonkey hints are registered by their packages, found by entry
+    # point the first time a hint is asked for: `import dealerbridge` alone gives them
+    script = (
+        "import json, sys, dealerbridge as db\n"
+        "assert 'dealerbridge.mykaarma' not in sys.modules\n"
+        "order = json.load(open('tests/fixtures/shopmonkey/order/"
+        "valid-walk-in-no-customer-no-vehicle.json'))\n"
+        "(issue,) = db.errors({**order, 'totalCostCents': '12'}, 'shopmonkey/order')\n"
+        "print(issue.message.split('(')[-1])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert "cents travel as JSON integers" in done.stdout
+
+
+def test_the_core_validation_modules_name_no_vendor():
+    core = ROOT / "src" / "dealerbridge"
+    for name in ("_validation.py", "_hints.py"):
+        text = (core / name).read_text().lower()
+        assert "mykaarma" not in text and "shopmonkey" not in text, name

@@ -17,7 +17,13 @@ from collections.abc import Iterator, Mapping
 
 from ._errors import DealerbridgeUsageError
 
-__all__ = ["ENTRY_POINT_GROUP", "ISSUE_CODES", "IssueCodes", "register_codes"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ISSUE_CODES",
+    "IssueCodes",
+    "load_registrations",
+    "register_codes",
+]
 
 #: The entry-point group of the packages that register codes (installed package metadata).
 ENTRY_POINT_GROUP = "dealerbridge.registrations"
@@ -95,7 +101,7 @@ def register_codes(codes: Mapping[str, str]) -> None:
         _codes[code] = meaning
 
 
-def _load_registrations() -> None:
+def load_registrations() -> None:
     """Import each module registered under `ENTRY_POINT_GROUP`, once per process."""
     global _loaded
     if _loaded:
@@ -114,19 +120,19 @@ class IssueCodes(Mapping[str, str]):
     """Every issue code dealerbridge produces -> what it means (read-only; see the module)."""
 
     def __getitem__(self, code: str) -> str:
-        _load_registrations()
+        load_registrations()
         return _codes[code]
 
     def __iter__(self) -> Iterator[str]:
-        _load_registrations()
+        load_registrations()
         return iter(dict(_codes))
 
     def __len__(self) -> int:
-        _load_registrations()
+        load_registrations()
         return len(_codes)
 
     def __contains__(self, code: object) -> bool:
-        _load_registrations()
+        load_registrations()
         return code in _codes
 
     def __repr__(self) -> str:

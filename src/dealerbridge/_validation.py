@@ -13,8 +13,6 @@ original strings, so the verdict of `load` is the verdict of `validate`.
 
 from __future__ import annotations
 
-import datetime
-import re
 import threading
 from typing import Any, NamedTuple
 
@@ -23,7 +21,8 @@ import jsonschema_rs
 
 from ._codes import ISSUE_CODES
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
-from ._json import INT_MAX, check_value, parse_json
+from ._hints import hint_for
+from ._json import check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
 from ._render import hides, json_type, redact_names
 from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, personal_at, unwrap
@@ -356,7 +355,8 @@ def validate(instance: object, schema: str, *, version: int | None = None) -> No
 #   the rule's name (its code), at the object's path, whichever member broke it and how;
 # - a union (``anyOf``/``oneOf``) reports the branch that fits best, or, when the value has a
 #   JSON type no branch accepts, what the branches wanted ("an amount string ... or null");
-# - common mistakes get a hint naming the value or helper that fixes them (`_hint`).
+# - common mistakes get a hint naming the value or helper that fixes them (`dealerbridge._hints`:
+#   the core's own, then those the vendor packages register).
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -380,11 +380,6 @@ _STEPS = {
     "unevaluatedProperties": False,
     "unevaluatedItems": False,
 }
-
-_AMOUNT = "common/primitives/v1.json#/$defs/mykaarmaAmount"
-_CENTS = "common/primitives/v1.json#/$defs/cents"
-_SM_DATETIME = "common/primitives/v1.json#/$defs/shopmonkeyDateTime"
-_STATUS_WORDS = ("OPENED", "PRE-INVOICED", "CLOSED")
 
 
 @attrs.frozen
@@ -557,7 +552,7 @@ class _Translator:
             text = rule(kind) if rule is not None else f"fails the '{code}' rule"
         value = error.instance
         message = f"{_label(parts)} {text}; found {_found(value, code, personal)}"
-        hint = _hint(location, node, value, hides(personal))
+        hint = hint_for(location, node, value, hides(personal))
         if hint:
             message += f" ({hint})"
         issue = Issue(
@@ -604,7 +599,7 @@ class _Translator:
             hidden = hides(personal)
             for branch in branches:
                 hint = (
-                    _hint(str(branch[0].absolute_keyword_location), None, value, hidden)
+                    hint_for(str(branch[0].absolute_keyword_location), None, value, hidden)
                     if branch
                     else ""
                 )
@@ -694,74 +689,6 @@ def _found(value: object, code: str, personal: bool) -> str:
     elif kind == "object":
         noun = "the object"
     return f"{noun} {shown}" if noun else shown
-
-
-def _hint(location: str, node: Scalar | None, value: object, hidden: bool) -> str:
-    """A pointer to the value or helper that fixes a common mistake, or ``""``. When the
-    value is *hidden* (redaction), only hints that depend on its JSON type alone are given:
-    one derived from the value (the integer in a string, the same moment in UTC, the date
-    part, the status word a letter stands for, the enum word it matches) would show it."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if _AMOUNT in location and number:
-        return (
-            'amounts travel as strings: send a string such as "12.50"; '
-            "dealerbridge.money.cents_to_amount(1250) writes one from cents"
-        )
-    if _CENTS in location and isinstance(value, str):
-        # Only ASCII digits that fit int64 are read: str.isdigit also holds for "²" (which
-        # int() refuses) and int() refuses more than 4,300 digits.
-        digits = value.strip()
-        if not hidden and _INT64_TEXT.fullmatch(digits) and int(digits) <= INT_MAX:
-            return f"cents travel as JSON integers: send {int(digits)}, not the string"
-        return (
-            'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
-        )
-    if hidden:
-        return ""
-    if _SM_DATETIME in location and isinstance(value, str):
-        utc = _as_utc_z(value)
-        if utc is not None:
-            return f'the same moment in UTC: send "{utc}"'
-    if node is None:
-        return ""
-    if node.format == "date" and isinstance(value, str) and len(value) > 10:
-        head = value[:10]
-        if len(head) == 10 and head[4] == "-" and head[7] == "-" and value[10] in "T ":
-            return f'a date only, without time or offset: "{head}"'
-    enum = node.enum
-    if enum is not None and isinstance(value, str) and value:
-        words = [o for o in enum if isinstance(o, str)]
-        if tuple(words) == _STATUS_WORDS and value.upper() in ("O", "P", "C"):
-            word = dict(zip(("O", "P", "C"), _STATUS_WORDS, strict=True))[value.upper()]
-            return (
-                f'send the word "{word}", not the letter orders are read with; '
-                f'dealerbridge.mykaarma.letter_to_status("{value}") converts it'
-            )
-        close = [o for o in words if o.casefold() == value.casefold()]
-        if close:
-            return f'did you mean "{close[0]}"? (case matters)'
-    return ""
-
-
-_INT64_TEXT = re.compile(r"[0-9]{1,19}")  # at most 19 ASCII digits: read by int() at once
-
-_OFFSET_DATETIME = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([+-][0-9]{2}:[0-9]{2})\Z"
-)
-
-
-def _as_utc_z(text: str) -> str | None:
-    """*text*, an RFC 3339 date-time with a numeric offset, as the same moment in UTC with
-    ``Z`` (fractional seconds kept as written); None when it is not such a real moment."""
-    match = _OFFSET_DATETIME.match(text)
-    if match is None:
-        return None
-    whole, fraction, offset = match.groups()
-    try:
-        moment = datetime.datetime.fromisoformat(whole + offset).astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (fraction or "") + "Z"
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:
