@@ -18,5 +18,9 @@ _registry._default = _registry.SchemaRegistry([_registry.schema_root(), ROOT / "
 # timings on a shared 2-core machine vary too much for a per-example limit, and speed is
 # measured by the benchmarks, never asserted by a test.
 settings.register_profile("default", max_examples=60, deadline=None)
-settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=100)
+# CI runs on a fresh checkout: no example database to replay or to share between the
+# pytest-xdist workers.
+settings.register_profile(
+    "ci", parent=settings.get_profile("default"), max_examples=100, database=None
+)
 settings.load_profile("ci" if os.environ.get("CI") else "default")

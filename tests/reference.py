@@ -1,10 +1,11 @@
-"""Reference engines for verdict parity: python-jsonschema and ajv (node)."""
+"""Reference engines for verdict parity, used as they are: stock python-jsonschema (Draft
+2020-12, format checker on, Python's ``re`` for patterns) and ajv in strict mode with
+ajv-formats (node), each reading the exported bundles (`db.schema(name, bundled=True)`)."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from functools import cache
@@ -12,47 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from jsonschema import validators
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
 
 import dealerbridge as db
 
 AJV_DIR = Path(__file__).parent / "ajv"
 
 
-def _ecma_pattern(validator, pattern, instance, schema):
-    # JSON Schema patterns are ECMA-262: '$' matches only at the very end (Python's '$' also
-    # matches before a final newline). Our linted patterns use '$' only as the final anchor.
-    if not validator.is_type(instance, "string"):
-        return
-    translated = (
-        pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith(r"\$") else pattern
-    )
-    if not re.search(translated, instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-_Reference = validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
-
-
-def _refuse(uri: str):
-    raise NoSuchResource(ref=uri)
-
-
 @cache
-def _registry() -> Registry:
-    resources = [
-        (uri, Resource.from_contents(doc)) for uri, doc in db._default_registry().resources()
-    ]
-    return Registry(retrieve=_refuse).with_resources(resources)
+def bundled(name: str) -> dict[str, Any]:
+    return db.schema(name, bundled=True)
 
 
 @cache
 def python_validator(name: str) -> Any:
-    doc = db._default_registry().document(name)
-    return _Reference(
-        doc, registry=_registry(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    """Stock python-jsonschema on the bundle: no registry, no keyword overridden."""
+    return jsonschema.Draft202012Validator(
+        bundled(name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
 
 
@@ -64,11 +40,11 @@ def ajv_available() -> bool:
     return shutil.which("node") is not None and (AJV_DIR / "node_modules" / "ajv").is_dir()
 
 
-def ajv_verdicts(cases: list[tuple[str, Any]]) -> list[bool]:
-    """ajv's verdicts for (schema name, instance) pairs, in one node process."""
-    registry = db._default_registry()
-    schemas = [doc for _, doc in registry.resources()]
-    ids = [(registry.document(name)["$id"], instance) for name, instance in cases]
+def ajv_run(names: list[str], cases: list[tuple[str, Any]]) -> tuple[dict[str, str], list[Any]]:
+    """ajv strict in one node process: the compile errors of the bundles of *names* (by
+    ``$id``), and its verdict on each (schema name, instance) pair (None: did not compile)."""
+    schemas = [bundled(name) for name in names]
+    ids = [(bundled(name)["$id"], instance) for name, instance in cases]
     result = subprocess.run(
         ["node", str(AJV_DIR / "verdicts.mjs")],
         input=json.dumps({"schemas": schemas, "cases": ids}),
@@ -77,4 +53,13 @@ def ajv_verdicts(cases: list[tuple[str, Any]]) -> list[bool]:
         check=True,
         env={**os.environ},
     )
-    return json.loads(result.stdout)
+    out = json.loads(result.stdout)
+    return out["errors"], out["verdicts"]
+
+
+def ajv_verdicts(cases: list[tuple[str, Any]]) -> list[bool]:
+    """ajv's verdicts for (schema name, instance) pairs; every bundle must compile."""
+    names = sorted({name for name, _ in cases})
+    errors, verdicts = ajv_run(names, cases)
+    assert not errors, errors
+    return verdicts

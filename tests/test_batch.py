@@ -10,6 +10,9 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+# One worker of pytest-xdist runs this module, so the module's LocalCluster starts once.
+pytestmark = pytest.mark.xdist_group("dask-cluster")
+
 from dealerbridge import batch  # noqa: E402
 from dealerbridge.batch import BatchReport, generic_path, validate_lines  # noqa: E402
 

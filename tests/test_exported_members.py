@@ -13,6 +13,7 @@ EXPECTED = {
     "ISSUE_CODES",
     "JSON",
     "MAX_DEPTH",
+    "MAX_EXPANDED_VALUES",
     "UNSET",
     "ArrayModel",
     "DealerbridgeError",

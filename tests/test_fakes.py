@@ -214,6 +214,10 @@ def test_customer_warnings_come_inside_a_200_and_the_customer_reads_back() -> No
     assert 10015 in [w.warning_code for w in answer.warnings]
     read = db.load(mk.ReadCustomerResponse, client.get(f"{base}/{answer.customer_uuid}").content)
     assert read.customer_with_vehicles.customer.last_name == body["customer"]["lastName"]
+    (delivery,) = fake.deliveries  # the customer event, with the customer as stored
+    event = mk.parse_event(delivery.body)
+    assert isinstance(event, mk.CustomerEvent) and event.type == "customers"
+    assert event.payload.customer_with_vehicles.customer.customer_uuid == answer.customer_uuid
     found = client.get(f"{base}/list", params={"searchTerm": body["customer"]["lastName"]})
     assert db.load(mk.SearchCustomersResponse, found.content).matching_count == 1
     missing = client.put(f"{base}/nobody", json=body)

@@ -11,6 +11,8 @@ import attrs
 import jsonschema
 import jsonschema_rs
 import pytest
+from hypothesis import find
+from hypothesis.strategies import from_regex
 
 import dealerbridge as db
 from dealerbridge._registry import ID_PREFIX, schema_root
@@ -193,6 +195,63 @@ def test_generated_code_is_marked_and_typed():
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+INT64 = (-(2**63), 2**63 - 1)
+GUARD = {"x-rule": "must not end with a line feed", "type": "string", "pattern": "\\n$"}
+
+
+def _schema_nodes_of(doc):
+    """Every schema node of *doc* (not data under enum/const/examples/default, not the
+    member-name maps themselves)."""
+
+    def visit(node, where, in_map=False):
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from visit(item, (*where, i))
+        elif isinstance(node, dict):
+            if in_map:
+                for key, value in node.items():
+                    yield from visit(value, (*where, key))
+                return
+            yield where, node
+            for key, value in node.items():
+                if key not in ("enum", "const", "examples", "default"):
+                    maps = ("properties", "$defs", "patternProperties", "dependentSchemas")
+                    yield from visit(value, (*where, key), key in maps)
+
+    yield from visit(doc, ())
+
+
+def test_every_integer_carries_its_int64_bounds():
+    for path in FILES:
+        for where, node in _schema_nodes_of(load(path)):
+            types = node.get("type")
+            if types == "integer" or (isinstance(types, list) and "integer" in types):
+                low = node.get("minimum", node.get("exclusiveMinimum"))
+                high = node.get("maximum", node.get("exclusiveMaximum"))
+                assert low is not None and high is not None, f"{path.name} {where}"
+                assert INT64[0] <= low and high <= INT64[1], f"{path.name} {where}"
+
+
+def test_every_anchored_pattern_refuses_a_trailing_line_feed_in_python_too():
+    seen = 0
+    for path in FILES:
+        for where, node in _schema_nodes_of(load(path)):
+            pattern = node.get("pattern")
+            if not isinstance(pattern, str) or node == GUARD:
+                continue
+            if pattern.endswith("$") and "\\n" not in pattern:
+                assert node.get("not") == GUARD, f"{path.name} {where}: {pattern}"
+                # stock python-jsonschema (Python's re): the pattern alone accepts a valid
+                # value with a final line feed; with the guard beside it, it is refused
+                value = find(from_regex(re.compile(pattern), fullmatch=True), lambda _: True)
+                unguarded = {k: v for k, v in node.items() if k != "not"}
+                assert jsonschema.Draft202012Validator(unguarded).is_valid(value + "\n")
+                checker = jsonschema.Draft202012Validator(node)
+                assert checker.is_valid(value) and not checker.is_valid(value + "\n")
+                seen += 1
+    assert seen >= 10
 
 
 def _generated_classes():

@@ -17,7 +17,7 @@ from ._errors import (
     ValidationError,
     redaction,
 )
-from ._json import MAX_DEPTH, parse_json
+from ._json import MAX_DEPTH, MAX_EXPANDED_VALUES, parse_json
 from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load, wire_names
 from ._registry import default_registry as _default_registry
 from ._validation import ISSUE_CODES, errors, validate
@@ -25,16 +25,21 @@ from ._validation import ISSUE_CODES, errors, validate
 __version__ = "0.1.0"
 
 
-def schema(name: str, *, version: int | None = None, bundled: bool = False) -> dict[str, object]:
+def schema(
+    name: str, *, version: int | None = None, bundled: bool = False, annotations: bool = False
+) -> dict[str, object]:
     """A copy of the named schema document (``version=None``: the newest).
 
-    ``bundled=True`` returns one self-contained document: every other bundled document it
-    references is embedded under ``$defs["<vendor>.<name>.v<N>"]`` and every ``$ref`` points
-    inside it, so any Draft 2020-12 validator loads it with no registry."""
+    ``bundled=True`` returns one self-contained, portable document: every definition it uses
+    from another schema is embedded flat under ``$defs`` (a titled object under its title,
+    like ``Service``; another under its own key, like ``cents``), every ``$ref`` points inside
+    it, and it carries nothing a strict validator refuses (our ``x-`` annotations are removed
+    unless ``annotations=True``; see `dealerbridge._bundle`), so any Draft 2020-12 validator,
+    ajv in strict mode included, loads it with no registry."""
     if bundled:
         from ._bundle import bundle
 
-        return bundle(_default_registry(), name, version)
+        return bundle(_default_registry(), name, version, annotations=annotations)
     return _default_registry().copy_of(name, version)
 
 
@@ -52,6 +57,7 @@ __all__ = [
     "ISSUE_CODES",
     "JSON",
     "MAX_DEPTH",
+    "MAX_EXPANDED_VALUES",
     "UNSET",
     "ArrayModel",
     "DealerbridgeError",

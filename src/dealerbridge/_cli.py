@@ -112,10 +112,18 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("name")
     show.add_argument("--schema-version", type=int, default=None, metavar="V")
     show.add_argument("--bundled", action="store_true", help="every $ref resolved inside it")
+    show.add_argument(
+        "--annotations", action="store_true", help="with --bundled: keep our x- annotations"
+    )
     export = what.add_parser("export", help="write bundled schemas or an OpenAPI document")
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--bundle", metavar="DIR", help="one bundled file per schema version")
     target.add_argument("--openapi", metavar="FILE", help="an OpenAPI 3.1 document")
+    export.add_argument(
+        "--annotations",
+        action="store_true",
+        help="keep our x- annotations (schemas/CONVENTIONS.md); strict validators refuse them",
+    )
     diff = what.add_parser("diff", help="classify the changes between two schema versions")
     diff.add_argument("old", help="a schema file, or NAME@VERSION")
     diff.add_argument("new", help="a schema file, or NAME@VERSION")
@@ -516,7 +524,12 @@ def _schemas_main(args: argparse.Namespace) -> int:
     if action == "show":
         from . import schema
 
-        document = schema(args.name, version=args.schema_version, bundled=args.bundled)
+        document = schema(
+            args.name,
+            version=args.schema_version,
+            bundled=args.bundled,
+            annotations=args.annotations,
+        )
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
     if action == "export":
@@ -544,7 +557,8 @@ def _export(args: argparse.Namespace) -> int:
                     target.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
                     raise _Usage(f"cannot write {_shown(target)}: {exc.strerror or exc}") from None
-                text = json.dumps(bundle(registry, name, version), ensure_ascii=False, indent=2)
+                document = bundle(registry, name, version, annotations=args.annotations)
+                text = json.dumps(document, ensure_ascii=False, indent=2)
                 _write_output(_open_output(str(target)), text + "\n", str(target))
                 count += 1
         print(f"wrote {plural(count, 'bundled schema')} to {root}", file=sys.stderr)

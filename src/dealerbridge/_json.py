@@ -32,6 +32,7 @@ __all__ = [
     "INT_MAX",
     "INT_MIN",
     "MAX_DEPTH",
+    "MAX_EXPANDED_VALUES",
     "check_value",
     "open_regular_file",
     "parse_json",
@@ -392,13 +393,61 @@ _MAX_ISSUES = 20
 
 def check_value(value: object) -> list[Issue]:
     """The issues that make *value* something other than a JSON value `parse_json` could have
-    returned (``[]`` when it is one). Linear in the size of the value, no recursion."""
+    returned (``[]`` when it is one). Linear in the size of the value (its Python object
+    graph: a container reused at several places is walked once per depth), no recursion."""
     try:
         if _clean(value):
             return []
     except Exception:  # a hostile subclass (a __hash__ or __eq__ that raises): look closely
         pass
-    return _find(value)
+    found = _find(value)
+    if not found:  # a valid value that reuses containers: how big is it written out?
+        found = _expansion_issues(value)
+    return found
+
+
+#: Most values (containers and scalars, each reuse counted again) that a value reusing
+#: containers may expand to: what ``json.dumps`` would write, and what the engine walks.
+#: Text cannot reuse a container, so the reader needs no such limit. ``a = [a, a]`` nested 40
+#: times is a few hundred bytes of Python that expands to 2^41 values.
+MAX_EXPANDED_VALUES = 1_000_000
+
+
+def _expansion_issues(value: object) -> list[Issue]:
+    size = _expanded_size(value)
+    if size <= MAX_EXPANDED_VALUES:
+        return []
+    message = (
+        f"the value reuses containers and expands to more than {MAX_EXPANDED_VALUES:,} "
+        "values (dealerbridge.MAX_EXPANDED_VALUES)"
+    )
+    return [issue("", "json.size", message)]
+
+
+def _expanded_size(value: object) -> int:
+    """The number of values *value* has when written out (a reused container counts each
+    time it appears), capped just past `MAX_EXPANDED_VALUES`. One visit per container (its
+    size is remembered by id), no recursion; *value* has passed `_find` (no cycle)."""
+    cap = MAX_EXPANDED_VALUES + 1
+    sizes: dict[int, int] = {}
+    stack: list[tuple[bool, Any]] = [(False, value)]
+    while stack:
+        done, item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if done:
+            total = 1
+            for child in children:
+                if isinstance(child, dict | list):
+                    total += sizes[id(child)]
+                else:
+                    total += 1
+            sizes[id(item)] = min(total, cap)
+            continue
+        if not isinstance(item, dict | list) or id(item) in sizes:
+            continue
+        stack.append((True, item))
+        stack.extend((False, c) for c in children if isinstance(c, dict | list))
+    return sizes.get(id(value), 1)
 
 
 def _strings_ok(strings: list[str]) -> bool:

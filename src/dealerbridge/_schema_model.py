@@ -376,7 +376,7 @@ class _Builder:
         elif len(built) == 1:
             inner = built[0]
         else:
-            inner = UnionSchema(where, tuple(UnionOption(n) for n in built))
+            inner = UnionSchema(where, _tag_closed_shapes(built))
         return Nullable(inner, where) if nullable else inner
 
     def _chain(self, raw: dict[str, object], where: Location) -> Node:
@@ -462,6 +462,26 @@ class _Builder:
 _ANNOTATIONS = frozenset(
     {"description", "$comment", "title", "examples", "x-python-name", "x-class-name", "x-rule"}
 )
+
+
+def _tag_closed_shapes(options: list[Node]) -> tuple[UnionOption, ...]:
+    """The options of an ``anyOf``. When every option is a closed object (requests we send,
+    such as the items of Shopmonkey's create-services body) and each but at most one has a
+    required member no other option allows, that member is its discriminator: a value
+    holding it can only match that option, exactly as in an ``if``/``then`` chain on it."""
+    plain = tuple(UnionOption(n) for n in options)
+    if not all(isinstance(n, ObjectSchema) and n.closed for n in options):
+        return plain
+    objects = [n for n in options if isinstance(n, ObjectSchema)]
+    tagged: list[UnionOption] = []
+    for obj in objects:
+        others = {f.wire_name for o in objects if o is not obj for f in o.fields}
+        keys = [f.wire_name for f in obj.fields if f.required and f.wire_name not in others]
+        tagged.append(UnionOption(obj, keys[0] if keys else None))
+    if sum(o.discriminator is None for o in tagged) > 1:
+        return plain
+    # Tagged options first, the fallback last: the order a chain of if/then would test them.
+    return tuple(sorted(tagged, key=lambda o: o.discriminator is None))
 
 
 def _shape_keys(raw: dict[str, object]) -> bool:

@@ -22,7 +22,7 @@ import attrs
 import jsonschema_rs
 
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
-from ._json import check_value, parse_json
+from ._json import INT_MAX, check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
 from ._render import json_type, redact_names
 from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, unwrap
@@ -84,7 +84,11 @@ ISSUE_CODES: dict[str, str] = {
     "json.lone_surrogate": "a string holds an unpaired UTF-16 surrogate",
     "json.depth": "arrays and objects nest deeper than dealerbridge.MAX_DEPTH",
     "json.type": "the value is not a JSON value (str, bytes, or Python JSON types expected)",
-    "json.integer_range": "an integer outside the signed 64-bit range [-2^63, 2^63-1]",
+    "json.integer_range": "an integer outside the signed 64-bit range [-2^63, 2^63-1], however "
+    "it is written (a digit string, a Python int, or an integral number such as 1e308 where "
+    "the schema wants an integer)",
+    "json.size": "a value that reuses containers expands to more than "
+    "dealerbridge.MAX_EXPANDED_VALUES values",
     "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
     "money.cents": "cents must be a non-negative int",
     "datetime": "not a date-time in the accepted grammar or not a real moment",
@@ -144,7 +148,7 @@ class CompiledSchema:
         self.inbound = model.inbound
         target = registry.model_at(name, version, fragment or "")
         if fragment is None:
-            root: dict[str, Any] = document
+            root: dict[str, Any] = _int64_bounded(self.document_id, document)
         else:
             root = {"$schema": DRAFT, "$ref": f"{self.document_id}#{fragment}"}
         rs_registry = _rs_registry(registry)
@@ -314,9 +318,77 @@ def _rs_registry(registry: SchemaRegistry) -> Any:
     key = id(registry)
     found = _rs_registries.get(key)
     if found is None:
-        found = jsonschema_rs.Registry(list(registry.resources()))
+        resources = [(uri, _int64_bounded(uri, doc)) for uri, doc in registry.resources()]
+        found = jsonschema_rs.Registry(resources)
         _rs_registries[key] = found
     return found
+
+
+# --------------------------------------------------------------------------- int64
+#
+# Integers are 64-bit however they are written. The reader refuses a long digit string and
+# `check_value` a Python int outside int64, but Draft 2020-12 calls every number with a zero
+# fractional part an integer, so ``1e308`` (a float to Python) passed ``"type": "integer"``
+# and `load` turned it into a 309-digit int. The engine's copy of every schema node whose
+# type is integer (and not number) therefore carries the int64 bounds as ``minimum`` and
+# ``exclusiveMaximum`` (2^63: exact as a double, so no integral float at or past 2^63 slips
+# through rounding), and an error from such an added keyword is reported as
+# ``json.integer_range`` at the node's ``type``. The schema files are unchanged.
+
+# -2^63 as a float: jsonschema-rs 0.60 compares a float with an integer limit of -2^63 wrongly
+# (the float -2.0**63 fails ``minimum: -9223372036854775808``); as a float limit (exact) it
+# admits both the int and the float -2^63 and refuses everything below.
+_INT64_LOW = -(2.0**63)
+_INT64_END = 2**63
+_NOT_SCHEMAS = frozenset({"const", "enum", "default", "examples", "x-examples"})
+#: Keyword locations (``$id#/pointer/keyword``) of the bounds added to the engine's copy.
+_ADDED_BOUNDS: set[str] = set()
+
+
+def _int64_bounded(uri: str, document: dict[str, Any]) -> dict[str, Any]:
+    """*document*, or a copy of it whose integer nodes carry the int64 bounds."""
+    added: list[str] = []
+
+    def walk(node: object, where: str) -> object:
+        if isinstance(node, list):
+            return [walk(item, f"{where}/{i}") for i, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        out = {
+            key: value if key in _NOT_SCHEMAS else walk(value, f"{where}/{_escape(key)}")
+            for key, value in node.items()
+        }
+        kind = node.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if "integer" in kinds and "number" not in kinds:
+            # The schemas state the int64 bounds themselves (for other validators, issue 21):
+            # the engine's copy spells them as above, so they are reported the same way.
+            if _is_int(node.get("minimum"), -_INT64_END):
+                del out["minimum"]
+            if _is_int(node.get("maximum"), _INT64_END - 1):
+                del out["maximum"]
+            if "minimum" not in out and "exclusiveMinimum" not in out:
+                out["minimum"] = _INT64_LOW
+                added.append(f"{uri}#{where}/minimum")
+            if "maximum" not in out and "exclusiveMaximum" not in out:
+                out["exclusiveMaximum"] = _INT64_END
+                added.append(f"{uri}#{where}/exclusiveMaximum")
+        return out
+
+    copy = walk(document, "")
+    if not added:
+        return document
+    _ADDED_BOUNDS.update(added)
+    assert isinstance(copy, dict)
+    return copy
+
+
+def _is_int(value: object, expected: int) -> bool:
+    return type(value) is int and value == expected
+
+
+def _escape(segment: str) -> str:
+    return segment.replace("~", "~0").replace("/", "~1")
 
 
 def compiled(
@@ -529,6 +601,22 @@ class _Translator:
             ]
         if code in ("anyOf", "oneOf"):
             return self._union(error, parts, prefix, instance, location)
+        if location in _ADDED_BOUNDS:  # an int64 bound of the engine's copy (see above)
+            value = error.instance
+            message = (
+                f"{_label(parts)} must be an integer in the signed 64-bit range "
+                f"[-2^63, 2^63-1]; found {_found(value, code)}"
+            )
+            at_type = location.rsplit("/", 1)[0] + "/type"
+            issue = Issue(
+                pointer(parts),
+                "json.integer_range",
+                message,
+                value,
+                schema_location=at_type,
+                rule="type",
+            )
+            return [(issue, ("node", parts, location.rsplit("/", 1)[0]))]
         node = self.node(location)
         text = node.rule if node is not None else None
         if text is None:
@@ -654,8 +742,11 @@ def _hint(location: str, node: Scalar | None, value: object) -> str:
             "dealerbridge.money.cents_to_amount(1250) writes one from cents"
         )
     if _CENTS in location and isinstance(value, str):
-        if value.strip().isdigit():
-            return f"cents travel as JSON integers: send {int(value.strip())}, not the string"
+        # Only ASCII digits that fit int64 are read: str.isdigit also holds for "²" (which
+        # int() refuses) and int() refuses more than 4,300 digits.
+        digits = value.strip()
+        if _INT64_TEXT.fullmatch(digits) is not None and int(digits) <= INT_MAX:
+            return f"cents travel as JSON integers: send {int(digits)}, not the string"
         return (
             'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
         )
@@ -683,6 +774,8 @@ def _hint(location: str, node: Scalar | None, value: object) -> str:
             return f'did you mean "{close[0]}"? (case matters)'
     return ""
 
+
+_INT64_TEXT = re.compile(r"[0-9]{1,19}")  # at most 19 ASCII digits: read by int() at once
 
 _OFFSET_DATETIME = re.compile(
     r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([+-][0-9]{2}:[0-9]{2})\Z"

@@ -1455,13 +1455,13 @@ class CustomerEvent(Model):
 @attrs.define(kw_only=True, repr=False)
 class CustomerEventPayload(Model):
     """
-    The customer event's payload: the customer with its vehicles, mirroring the read-customer
-    response.
+    The decoded payload of a myKaarma customer event delivery: {customerWithVehicles}.
+    Deliveries carry it as a string holding JSON (mykaarma/customer-event, member payload); this
+    is the shape that string decodes to, as a schema of its own so that any validator can check
+    it after decoding (dealerbridge decodes and checks it in one step). Open.
     """
 
-    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
-        "mykaarma/customer-event", 1, "/$defs/CustomerEventPayload"
-    )
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/customer-event-payload", 1)
     __dealerbridge_open__: ClassVar[bool] = True
     __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
         "customer_with_vehicles": "customerWithVehicles"
@@ -3491,13 +3491,14 @@ class OrderEvent(Model):
 @attrs.define(kw_only=True, repr=False)
 class OrderEventPayload(Model):
     """
-    Top-level payload for the order event: the order's uuid and the order. It mirrors the inner
-    {uuid, order} of the read-order response.
+    The decoded payload of a myKaarma Order Event delivery: {uuid, order}. Deliveries carry it
+    as a string holding JSON (mykaarma/order-event, member payload); this is the shape that
+    string decodes to, as a schema of its own so that any validator can check it after decoding
+    (dealerbridge decodes and checks it in one step). It mirrors the inner {uuid, order} of the
+    read-order response. Open.
     """
 
-    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
-        "mykaarma/order-event", 1, "/$defs/OrderEventPayload"
-    )
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/order-event-payload", 1)
     __dealerbridge_open__: ClassVar[bool] = True
 
     uuid: str

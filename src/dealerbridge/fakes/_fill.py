@@ -76,8 +76,10 @@ def _default(root: Node, key: str, node: Node, new_id: Callable[[], str], now: s
     if isinstance(kind, list):
         kind = kind[0]
     if kind == "integer" or kind == "number":
-        minimum = node.get("minimum")
-        return minimum if isinstance(minimum, int) else 0
+        minimum = node.get("minimum")  # 0 unless the schema's lower bound is above it
+        if isinstance(minimum, int | float) and not isinstance(minimum, bool) and minimum > 0:
+            return int(minimum) if kind == "integer" else minimum
+        return 0
     if kind == "boolean":
         return False
     if kind == "array":

@@ -213,7 +213,7 @@ class FakeMyKaarma(FakeVendor):
         text = json.dumps([uuid, order, self._random.random()], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def _queue_order_event(self, uuid: str) -> None:
+    def _queue_event(self, kind: str, key: str, payload: JSON) -> None:
         # strictly increasing, so events of one fake always order as they were written
         stamp = max(int(self._clock().timestamp() * 1000), self._last_stamp + 1)
         self._last_stamp = stamp
@@ -222,12 +222,20 @@ class FakeMyKaarma(FakeVendor):
             "timestamp": stamp,
             "dealeruuid": self.dealer_uuid,
             "departmentuuid": self.department_uuid,
-            "type": "service-orders",
-            "payload": json.dumps({"uuid": uuid, "order": self.orders[uuid]}),
+            "type": kind,
+            "payload": json.dumps(payload),
         }
         body = json.dumps(event, separators=(",", ":")).encode()
-        mk.parse_order_event(body)  # a delivery must pass our own receiving code
-        self.queue(Delivery(body, self.sign(body), uuid))
+        mk.parse_event(body)  # a delivery must pass our own receiving code
+        self.queue(Delivery(body, self.sign(body), key))
+
+    def _queue_order_event(self, uuid: str) -> None:
+        self._queue_event("service-orders", uuid, {"uuid": uuid, "order": self.orders[uuid]})
+
+    def _queue_customer_event(self, uuid: str) -> None:
+        """Customer events carry the customer's final state (myKaarma's indexer sends one per
+        second: notes/mykaarma.md "Customer events")."""
+        self._queue_event("customers", uuid, {"customerWithVehicles": self.customers[uuid]})
 
     def sign(self, body: bytes, *, forged: bool = False, stale: bool = False) -> dict[str, str]:
         key = (self.webhook_secret + ("-forged" if forged else "")).encode()
@@ -431,6 +439,7 @@ class FakeMyKaarma(FakeVendor):
         warned = mk.customer_request_warnings(body)
         uuid = self.new_id()
         self.customers[uuid] = _customer_as_read(body, uuid, warned)
+        self._queue_customer_event(uuid)
         value: dict[str, JSON] = {
             "errors": [],
             "warnings": self._warnings(warned),
@@ -461,6 +470,7 @@ class FakeMyKaarma(FakeVendor):
         assert isinstance(body, dict)
         warned = mk.customer_request_warnings(body, update=True)
         self.customers[uuid] = _customer_as_read(body, uuid, warned)
+        self._queue_customer_event(uuid)
         value: dict[str, JSON] = {"errors": [], "warnings": self._warnings(warned)}
         return self._reply(mk.UpdateCustomerResponse, 200, value)
 

@@ -2,6 +2,12 @@
 
 myKaarma takes one ``appointmentDateTime`` with an offset, uses it as the pickup trip's time,
 and derives the appointment start by stripping the offset (the dealer's local wall time).
+
+One time-zone database: IANA zones come from `zoneinfo` (the system's tz database, or the
+``tzdata`` package where there is none), which both names the zones (`_zone_names`) and gives
+their rules. python-dateutil parses the text (``isoparse``) and answers the daylight-saving
+questions (``datetime_exists``, ``datetime_ambiguous``, ``enfold``) for the zoneinfo zone; its
+own ``tz.gettz`` database is never asked, so the two cannot disagree about a zone.
 """
 
 from __future__ import annotations
@@ -112,7 +118,7 @@ def appointment_datetime(local: dt.datetime | str, tz: str, *, fold: int | None 
         raise ValidationError(
             [issue("", "datetime", f"{describe_value(tz)} is not an IANA time zone", tz)]
         )
-    zone = date_tz.gettz(tz)
+    zone = zoneinfo.ZoneInfo(tz)  # the one time-zone database: the one that names the zones
     if fold is not None and (type(fold) is not int or fold not in (0, 1)):
         raise _bad(fold, "fold must be 0, 1 or None (an int)")
     aware = wall.replace(tzinfo=zone)

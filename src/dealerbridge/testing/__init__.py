@@ -8,6 +8,10 @@
 - `create_customer_requests()`, `customers_with_vehicles()`: valid myKaarma customer requests
   (every data-model rule holding) and customers as returned; `customer_rule_breaks()`: requests
   breaking exactly one data-model rule, with the issue it must produce.
+- `shopmonkey_deliveries(table=..., operation=...)`, `mykaarma_deliveries(type=...)`: webhook
+  bodies of a chosen table or event type that `parse_webhook` / `parse_event` read as such;
+  `invalid_deliveries(vendor)`: bodies they refuse; `shopmonkey_orders_with_customers()`:
+  orders that embed their customer.
 - `invalid_payloads(schema)`: ``(payload, expected)`` pairs where the payload breaks exactly
   one rule and ``expected`` is the `ExpectedIssue` (path and code) it must produce.
 
@@ -41,6 +45,14 @@ from . import (
     _shopmonkey,  # noqa: F401  (registers the Shopmonkey service-totals fixups)
 )
 from ._customers import create_customer_requests, customer_rule_breaks, customers_with_vehicles
+from ._deliveries import (
+    MYKAARMA_EVENT_TYPES,
+    SHOPMONKEY_TABLES,
+    invalid_deliveries,
+    mykaarma_deliveries,
+    shopmonkey_deliveries,
+    shopmonkey_orders_with_customers,
+)
 from ._mapping import (
     mykaarma_orders,
     service_from_request,
@@ -59,12 +71,16 @@ from ._strategies import (
 )
 
 __all__ = [
+    "MYKAARMA_EVENT_TYPES",
+    "SHOPMONKEY_TABLES",
     "ExpectedIssue",
     "create_customer_requests",
     "customer_rule_breaks",
     "customers_with_vehicles",
+    "invalid_deliveries",
     "invalid_payloads",
     "models",
+    "mykaarma_deliveries",
     "mykaarma_orders",
     "partner_requests",
     "partner_rule_breaks",
@@ -72,6 +88,8 @@ __all__ = [
     "register_breaker",
     "register_fixup",
     "service_from_request",
+    "shopmonkey_deliveries",
+    "shopmonkey_orders_with_customers",
     "shopmonkey_orders_with_services",
     "shopmonkey_service_totals",
     "shopmonkey_services",

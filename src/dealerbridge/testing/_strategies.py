@@ -166,6 +166,9 @@ class _Builder:
         if t == "integer":
             low = -(10**9) if node.minimum is None else int(node.minimum)
             high = 10**9 if node.maximum is None else int(node.maximum)
+            # Every integer carries its int64 bounds (for outside validators): draw from the
+            # everyday range inside them, so sums of drawn amounts stay far from overflow.
+            low, high = max(low, min(-(10**9), high)), min(high, max(10**9, low))
             return st.integers(low, high)
         if t == "number":
             low_f = -1e6 if node.minimum is None else node.minimum
@@ -367,8 +370,11 @@ class _Sites:
                 self.visit(node.schema, value, path)
             return
         if isinstance(node, ContentSchema):
-            if not isinstance(value, str):
-                self.visit(node.schema, value, path)
+            # A string holding JSON is broken inside (rule breaks inside a stringified
+            # payload): `_edit` decodes it, edits, and encodes it again.
+            inner = _decoded(value) if isinstance(value, str) else value
+            if inner is not _DELETE:
+                self.visit(node.schema, inner, path)
             return
         if isinstance(node, UnionSchema):
             if not node.tagged:
@@ -411,6 +417,8 @@ _CANDIDATES: list[Any] = [
     "x",
     "12.505",
     "2025-02-30",
+    "2025-02-29",
+    "2026-02-30T10:00:00Z",
     "24:00:00",
     "é",
     "A\n",
@@ -469,6 +477,31 @@ def _build_invalid(
     )
     vendor = _breakers.get(schema, [])
     leaf_cache: dict[Location, list[tuple[Any, str]]] = {}
+    validators: dict[Location, Any] = {}
+
+    def leaf_validator(where: Location) -> Any:
+        found = validators.get(where)
+        if found is None:
+            sub = reg.raw_at(where)
+            root = {"$schema": DRAFT, **_absolutise(sub, where.document_id)}
+            found = validators[where] = jsonschema_rs.validator_for(
+                root, registry=rs_registry, validate_formats=True, offline=True
+            )
+        return found
+
+    def one_issue(where: Location, candidate: Any) -> str | None:
+        """The code of the one issue *candidate* gets at the root of the leaf schema at
+        *where*, or None. Errors of several keywords of one schema node (a pattern and its
+        trailing-line-feed guard, a pattern and a format) are one issue, coded by the first."""
+        errs = list(leaf_validator(where).iter_errors(candidate))
+        if not errs or any(list(e.instance_path) for e in errs):
+            return None
+        if len({tuple(e.schema_path)[:-1] for e in errs}) != 1:
+            return None
+        code: str = errs[0].kind.name
+        # A union's error is not one issue; a missing member (a candidate {} for an object
+        # requiring one member) is reported at the member, not here.
+        return None if code in ("anyOf", "oneOf", "required") else code
 
     def leaf_breaks(where: Location) -> list[tuple[Any, str]]:
         """The candidates that break the leaf schema at *where* with one issue at its root,
@@ -476,22 +509,27 @@ def _build_invalid(
         the payload)."""
         found = leaf_cache.get(where)
         if found is None:
-            sub = reg.raw_at(where)
-            root = {"$schema": DRAFT, **_absolutise(sub, where.document_id)}
-            validator = jsonschema_rs.validator_for(
-                root, registry=rs_registry, validate_formats=True, offline=True
-            )
             found = []
             for candidate in _CANDIDATES:
-                errs = list(validator.iter_errors(candidate))
-                if len(errs) == 1 and not list(errs[0].instance_path):
-                    code = errs[0].kind.name
-                    # A union's error is not one issue; a missing member (a candidate {} for
-                    # an object requiring one member) is reported at the member, not here.
-                    if code not in ("anyOf", "oneOf", "required"):
-                        found.append((candidate, code))
+                code = one_issue(where, candidate)
+                if code is not None:
+                    found.append((candidate, code))
+            # Integers past int64: refused by dealerbridge's reader (code json.integer_range)
+            # and, through the int64 bounds every integer member carries, by any validator.
+            if one_issue(where, _INT64_MAX + 1) in ("maximum", "exclusiveMaximum"):
+                found.append((_INT64_MAX + 1, "json.integer_range"))
+                found.append((-_INT64_MAX - 2, "json.integer_range"))
             leaf_cache[where] = found
         return found
+
+    def value_breaks(where: Location, current: Any) -> list[tuple[Any, str]]:
+        """Breaks made from the valid value itself: a trailing line feed (Python's ``$``
+        matches before one; ECMA's does not)."""
+        if isinstance(current, str) and current and not current.endswith("\n"):
+            code = one_issue(where, current + "\n")
+            if code is not None:
+                return [(current + "\n", code)]
+        return []
 
     @st.composite
     def broken(draw: st.DrawFn) -> tuple[Any, ExpectedIssue]:
@@ -513,6 +551,8 @@ def _build_invalid(
                 options.append((path, 1, "additionalProperties"))
             else:
                 options.extend((path, new, code) for new, code in leaf_breaks(where))
+                current = _value_at(valid, path)
+                options.extend((path, new, code) for new, code in value_breaks(where, current))
         assume(bool(options))
         path, new, code = options[draw(st.integers(0, len(options) - 1))]
         return _edit(valid, path, new), ExpectedIssue(pointer(path), code)
@@ -539,9 +579,30 @@ def _absolutise(node: Any, base: str) -> Any:
 _DELETE = object()
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def _decoded(text: str) -> Any:
+    """The JSON value a string holds, or `_DELETE` when it holds none."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _DELETE
+
+
+def _value_at(value: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        if isinstance(value, str):
+            value = _decoded(value)
+        value = value[part]
+    return value
+
+
 def _edit(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     if not path:
         return new
+    if isinstance(value, str):  # a string holding JSON (a content schema): edit inside it
+        return json.dumps(_edit(json.loads(value), path, new), ensure_ascii=False)
     head, rest = path[0], path[1:]
     if isinstance(value, list):
         copy = list(value)
