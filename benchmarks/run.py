@@ -22,7 +22,7 @@ if str(HERE) not in sys.path:
 
 from _common import is_quick  # noqa: E402
 
-AREAS = ("reader", "validation", "loading", "mapping", "batch", "strategies", "fakes")
+AREAS = ("imports", "reader", "validation", "loading", "mapping", "batch", "strategies", "fakes")
 
 
 def main(argv: list[str]) -> int:

@@ -4,7 +4,8 @@ jsonschema (validator built once, formats asserted), on the documented myKaarma 
 
     python benchmarks/validation.py [--quick]
 
-Target (reported, never asserted): validate costs at most 1x json.loads of the same payload.
+Target (reported, never asserted; issue 20): validate on a Python value costs at most 0.3x
+json.loads of the same payload (it was 1x before).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from _common import (
 )
 
 import dealerbridge as db
+
+#: validate on a Python value / json.loads of the same payload (issue 20 item 3).
+TARGET = 0.3
 
 
 def reference_validator(name: str) -> Any:
@@ -82,11 +86,12 @@ def main(quick: bool = False) -> None:
             "json.loads",
         )
 
-    print("validate / json.loads of the same order (target <= 1):")
+    print(f"validate / json.loads of the same order (target <= {TARGET}):")
     for label, timings in summary:
         low, high = timings.ratio_range("dealerbridge.validate", "json.loads")
         ratio = timings.ratio("dealerbridge.validate", "json.loads")
-        print(f"  {label + ' order':<16} {ratio:5.2f}  (rounds {low:.2f}-{high:.2f})")
+        verdict = "within target" if ratio <= TARGET else "over target"
+        print(f"  {label + ' order':<16} {ratio:5.2f}  (rounds {low:.2f}-{high:.2f}) {verdict}")
     print()
 
 

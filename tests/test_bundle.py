@@ -68,7 +68,7 @@ def test_a_bundle_embeds_only_what_it_uses_under_the_titles():
 
 def test_key_naming_and_the_plain_form_unchanged():
     bundled = db.schema("mykaarma/order-event", bundled=True)
-    assert {"OrderEventPayload", "Order", "mykaarmaDate"} <= set(bundled["$defs"])
+    assert {"OrderEventPayload", "MykaarmaOrder", "mykaarmaDate"} <= set(bundled["$defs"])
     plain = db.schema("mykaarma/order-event")
     assert any(r.startswith("https://schemas.dealerbridge.dev/") for r in refs(plain))
     # a bundle is a copy

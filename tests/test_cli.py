@@ -177,8 +177,11 @@ def test_redact_flags_override_the_environment(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text(json.dumps({"mobileServiceApptUuid": 5, "secretVin": "1GD312CG0BF081737"}))
     schema = "mykaarma/partner-appointment-query"
-    plain = run("validate", schema, path, "--format", "json")
-    assert b"1GD312CG0BF081737" in plain.stdout
+    plain = run("validate", schema, path, "--format", "json")  # level pii: unknown is personal
+    assert b"1GD312CG0BF081737" not in plain.stdout and b"secretVin" not in plain.stdout
+    assert b'"found 5' in plain.stdout or b"found the number 5" in plain.stdout  # not personal
+    off = run("validate", schema, path, "--format", "json", env={"DEALERBRIDGE_REDACT": "off"})
+    assert b"1GD312CG0BF081737" in off.stdout
     env = {"DEALERBRIDGE_REDACT": "1"}
     hidden = run("validate", schema, path, "--format", "json", env=env)
     assert b"1GD312CG0BF081737" not in hidden.stdout and b"secretVin" not in hidden.stdout
@@ -186,6 +189,10 @@ def test_redact_flags_override_the_environment(tmp_path):
     assert b"secretVin" in shown.stdout
     forced = run("validate", schema, path, "--redact", "--jobs", "2")
     assert b"secretVin" not in forced.stdout and b"<redacted name>" in forced.stdout
+    assert b"the number 5" not in forced.stdout  # all: even a value that is not personal
+    for flags in (["--redact", "off"], ["--redact=off"], ["--no-redact"]):
+        shown = run("validate", schema, path, *flags, "--jobs", "2", env=env)  # in the workers
+        assert b"1GD312CG0BF081737" in shown.stdout, flags
 
 
 def test_version_and_schema_version():

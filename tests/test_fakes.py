@@ -477,3 +477,20 @@ def test_the_fixture_fails_a_test_that_leaves_violations(pytester: pytest.Pytest
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*fake_shopmonkey recorded 1 violation*", "*auth*"])
+
+
+def test_the_plugin_loads_without_httpx() -> None:
+    """pytest loads the plugin wherever dealerbridge is installed: without the fakes extra
+    (httpx) it must still import, and only a test using a fixture needs httpx."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['httpx'] = None\n"
+        "import dealerbridge._pytest_plugin as plugin\n"
+        "assert 'dealerbridge.fakes' not in sys.modules\n"
+        "print(sorted(n for n in plugin.__all__))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['fake_mykaarma', 'fake_shopmonkey']"

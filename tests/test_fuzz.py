@@ -15,12 +15,13 @@ import os
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dealerbridge as db
@@ -379,3 +380,250 @@ def test_cli(raw, name):
             assert status in (0, 1, 2)
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+# --------------------------------------------------------------------------- every public function
+#
+# The targets are derived, not listed: every routine named in the ``__all__`` of the root
+# package and of every public subpackage or module (found with pkgutil, so a new package such
+# as ``clients`` or ``fakes`` is fuzzed the day it lands, and a new public function the day it
+# is exported). Classes are left out: constructing one with wrong keywords raises TypeError
+# as any Python class does, and the model classes are fuzzed through ``load``/``dump`` above.
+# ``dealerbridge.testing`` is left out, by decision: it is test tooling built on Hypothesis,
+# whose strategy functions report misuse the way Hypothesis's own do (``TypeError``,
+# ``ValueError``, ``InvalidArgument``), and it is not imported by the runtime; the contract
+# is the runtime's (README, "Errors").
+NOT_FUZZED = frozenset({"dealerbridge.testing"})
+
+EXAMPLES_DIR = ROOT / "examples"
+
+
+def _public_functions() -> list[tuple[str, Callable[..., Any]]]:
+    import importlib
+    import inspect
+    import pkgutil
+
+    names = ["dealerbridge"] + [
+        f"dealerbridge.{info.name}"
+        for info in pkgutil.iter_modules(db.__path__)
+        if not info.name.startswith("_") and f"dealerbridge.{info.name}" not in NOT_FUZZED
+    ]
+    found: dict[str, Callable[..., Any]] = {}
+    for name in names:
+        module = importlib.import_module(name)
+        for attribute in getattr(module, "__all__", ()):
+            value = getattr(module, attribute)
+            if inspect.isroutine(value):
+                found.setdefault(f"{name}.{attribute}", value)
+    return sorted(found.items())
+
+
+PUBLIC_FUNCTIONS = _public_functions()
+
+
+def _example(name: str) -> Any:
+    return json.loads((EXAMPLES_DIR / name).read_text())
+
+
+# Values that pass the first checks of many functions, so hostile values in the other
+# arguments get past them (the audit's strays: a good order with ``None`` for the config, a
+# good phone with ``431`` for the region, a text with ``[]`` for the candidates...).
+_PLAUSIBLE: list[object] = [
+    VALID["mykaarma/order"],
+    VALID["mykaarma/order-event"],
+    VALID["shopmonkey/order"],
+    VALID["mykaarma/partner-appointment-request"],
+    _example("shopmonkey-order.json"),
+    _example("shopmonkey-services.json"),
+    _example("shopmonkey-services.json")["data"],
+    _example("shopmonkey-services.json")["data"][0],
+    _example("shopmonkey-customer.json"),
+    _example("mykaarma-customer-candidates.json"),
+    (EXAMPLES_DIR / "mykaarma-order-event.json").read_bytes(),
+    (EXAMPLES_DIR / "shopmonkey-webhook.json").read_bytes(),
+    "mykaarma/order-event",
+    "shopmonkey/order",
+    "+1 512-555-0147",
+    "512-555-0147",
+    "US",
+    "1GD312CG0BF081737",
+    "O",
+    "OPENED",
+    {"webhook-id": "msg_1", "webhook-timestamp": "1796610146", "webhook-signature": "v1,AA=="},
+    "whsec_" + "QUJD" * 8,
+    str(EXAMPLES_DIR / "mapping-config.toml"),
+    str(FIXTURES),
+    dt.datetime(2025, 11, 2, 1, 30),
+    "America/New_York",
+]
+arguments = st.one_of(anything, st.sampled_from(_PLAUSIBLE))
+
+
+def _use(result: object) -> None:
+    """What a caller does next with a result: enter a context manager, draw from a strategy
+    once, take a lazy result's first items; then print and dump it."""
+    from hypothesis.strategies import SearchStrategy
+
+    if hasattr(result, "__enter__") and hasattr(result, "__exit__"):
+        with result:  # type: ignore[attr-defined]
+            return
+    if isinstance(result, SearchStrategy):
+        return  # drawing is Hypothesis's business; building it must not stray
+    if isinstance(result, Iterator):
+        for _, item in zip(range(3), result, strict=False):
+            _shows(item)
+        return
+    _shows(result)
+
+
+@pytest.fixture
+def in_empty_directory(tmp_path, monkeypatch):
+    """Relative paths a function is given resolve in an empty directory (nothing is read or
+    written where the tests run)."""
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "function", [f for _, f in PUBLIC_FUNCTIONS], ids=[n for n, _ in PUBLIC_FUNCTIONS]
+)
+@settings(
+    max_examples=max(EXAMPLES // 4, 15),
+    suppress_health_check=(HealthCheck.function_scoped_fixture,),
+)
+@given(data=st.data())
+def test_every_public_function_lets_out_only_documented_errors(function, data, in_empty_directory):
+    import inspect
+
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):  # pragma: no cover - a builtin without a signature
+        signature = None
+    positional = [
+        p
+        for p in (signature.parameters.values() if signature else ())
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    required = sum(1 for p in positional if p.default is p.empty)
+    count = data.draw(st.integers(min(required, len(positional)), len(positional)), label="count")
+    args = [data.draw(arguments, label=p.name) for p in positional[:count]]
+    keywords = {}
+    for p in signature.parameters.values() if signature else ():
+        if p.kind is p.KEYWORD_ONLY and (p.default is p.empty or data.draw(st.booleans())):
+            keywords[p.name] = data.draw(arguments, label=p.name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", db.DealerbridgeWarning)
+        try:
+            # using the result is part of the call: a generator checks as it runs
+            _use(function(*args, **keywords))
+        except DOCUMENTED as exc:
+            repr(exc), str(exc)
+
+
+def test_the_targets_are_derived_from_every_public_module():
+    names = {name for name, _ in PUBLIC_FUNCTIONS}
+    # the audit's cases are among them, and a package added later (clients, fakes) is walked
+    for expected in (
+        "dealerbridge.shopmonkey.service_totals",
+        "dealerbridge.shopmonkey.reconcile_service",
+        "dealerbridge.mykaarma.match_customer",
+        "dealerbridge.mykaarma.normalize_phone",
+        "dealerbridge.mapping.load_config",
+        "dealerbridge.mapping.shopmonkey_to_mykaarma",
+        "dealerbridge.mapping.mykaarma_to_shopmonkey",
+        "dealerbridge.batch.validate_lines",
+        "dealerbridge.money.amount_to_cents",
+        "dealerbridge.validate",
+    ):
+        assert expected in names, expected
+    modules = {name.rsplit(".", 1)[0] for name in names}
+    assert {"dealerbridge", "dealerbridge.mapping", "dealerbridge.batch"} <= modules
+
+
+# The audit's reproducers (issue 19), each once, whatever the draws above reach.
+_ORDER = _example("shopmonkey-order.json")
+_SERVICES = _example("shopmonkey-services.json")["data"]
+AUDIT_CASES = [
+    ("sm.service_totals(None)", lambda: sm.service_totals(None)),
+    ("sm.reconcile_service({})", lambda: sm.reconcile_service({})),
+    ("mk.match_customer(text, [])", lambda: mk.match_customer("Dana Whitaker", [])),
+    ("mk.normalize_phone(x, 431)", lambda: mk.normalize_phone("512-555-0147", 431)),
+    ("mapping.load_config(None)", lambda: _mapping().load_config(None)),
+    (
+        "shopmonkey_to_mykaarma(order, services, None)",
+        lambda: _mapping().shopmonkey_to_mykaarma(_ORDER, _SERVICES, None),
+    ),
+    (
+        "shopmonkey_to_mykaarma(None, services)",
+        lambda: _mapping().shopmonkey_to_mykaarma(None, _SERVICES),
+    ),
+    (
+        "shopmonkey_to_mykaarma(order, None)",
+        lambda: _mapping().shopmonkey_to_mykaarma(_ORDER, None),
+    ),
+    (
+        "shopmonkey_to_mykaarma_update(order, services, None)",
+        lambda: _mapping().shopmonkey_to_mykaarma_update(_ORDER, _SERVICES, None),
+    ),
+    (
+        "mykaarma_to_shopmonkey(event, None)",
+        lambda: _mapping().mykaarma_to_shopmonkey(VALID["mykaarma/order-event"], None),
+    ),
+    ("mykaarma_to_shopmonkey(None)", lambda: _mapping().mykaarma_to_shopmonkey(None)),
+    (
+        "shopmonkey_customer_to_mykaarma(None)",
+        lambda: _mapping().shopmonkey_customer_to_mykaarma(None),
+    ),
+    (
+        "batch.validate_lines([None], schema)",
+        lambda: list(_batch().validate_lines([None], "mykaarma/order-event")),
+    ),
+    (
+        "batch.validate_lines(None, schema)",
+        lambda: list(_batch().validate_lines(None, "mykaarma/order-event")),
+    ),
+    ("batch.validate_lines([b'{}'], None)", lambda: list(_batch().validate_lines([b"{}"], None))),
+]
+
+
+def _mapping() -> Any:
+    from dealerbridge import mapping
+
+    return mapping
+
+
+def _batch() -> Any:
+    from dealerbridge import batch
+
+    return batch
+
+
+@pytest.mark.parametrize("call", [c for _, c in AUDIT_CASES], ids=[n for n, _ in AUDIT_CASES])
+def test_the_audits_misuse_cases_are_documented_errors(call):
+    # ``None`` for a config means the defaults: the call may succeed; it may not stray
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", db.DealerbridgeWarning)
+        _call(call)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: sm.service_totals(None),
+        lambda: sm.service_totals({}),
+        lambda: mk.normalize_phone("512-555-0147", 431),
+        lambda: sm.reconcile_service({}),
+        lambda: _mapping().shopmonkey_to_mykaarma(_ORDER, None),
+        lambda: _mapping().shopmonkey_to_mykaarma(_ORDER, _SERVICES, []),
+        lambda: _mapping().mykaarma_to_shopmonkey(VALID["mykaarma/order-event"], {}),
+        lambda: _mapping().ledger_cents(None),
+        lambda: _mapping().load_config(None),
+        lambda: list(_batch().validate_lines([None], "mykaarma/order-event")),
+        lambda: list(_batch().validate_lines(None, "mykaarma/order-event")),
+        lambda: _batch().generic_path(None),
+        lambda: _batch().split_lines("text"),
+        lambda: _batch().run_unit(None, "mykaarma/order-event"),
+    ],
+)
+def test_misuse_is_a_usage_error(call):
+    with pytest.raises(db.DealerbridgeUsageError):
+        call()

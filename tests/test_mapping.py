@@ -4,13 +4,17 @@ import copy
 import json
 import os
 import threading
+import typing
+from collections.abc import Mapping
 from pathlib import Path
 
+import attrs
 import pytest
 
 import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import shopmonkey as sm
+from dealerbridge.mapping import _config as config_module
 from dealerbridge.money import amount_to_cents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +53,40 @@ def test_default_config_has_the_documented_defaults():
     }
 
 
+def schema_default(field):
+    value = field.default
+    if isinstance(value, attrs.Factory):
+        value = value.factory()
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"),
+    [
+        (mapping.OrdersConfig, "OrdersMappingConfig"),
+        (mapping.CustomersConfig, "CustomersMappingConfig"),
+    ],
+)
+def test_config_classes_match_their_schema_field_by_field(cls, name):
+    schema = read(ROOT / "schemas" / "dealerbridge" / "mapping-config" / "v1.json")
+    members = schema["$defs"][name]["properties"]
+    fields = {f.name: f for f in attrs.fields(cls)}
+    assert set(fields) == set(members)  # no key the schema refuses, none it allows unread
+    hints = typing.get_type_hints(cls, vars(config_module))  # __module__ is the public one
+    for key, field in fields.items():
+        node, default = members[key], schema_default(field)
+        # the schema states every default (an absent default: the key's absence means None)
+        assert node.get("default") == default, key
+        assert ("default" in node) == (default is not None or "null" in node.get("type", [])), key
+        if typing.get_origin(hints[key]) is typing.Literal:
+            assert set(typing.get_args(hints[key])) == set(node["enum"]), key
+        if default is not None:
+            db.validate(
+                {"orders" if cls is mapping.OrdersConfig else "customers": {key: default}},
+                "dealerbridge/mapping-config",
+            )
+
+
 def test_config_is_frozen_and_hashable(config):
     assert hash(config) == hash(mapping.load_config(EXAMPLE_CONFIG))
     with pytest.raises(TypeError):
@@ -82,6 +120,11 @@ def test_bad_config_reports_paths(tmp_path):
     bad = tmp_path / "c.toml"
     bad.write_text('[orders]\ndefault_op_cod = "X"\nnegative_amounts = "ignore"\n')
     with pytest.raises(db.ValidationError) as info:
+        mapping.load_config(bad)
+    paths = {issue.path for issue in info.value.issues}
+    # a member no schema defines may be personal data: its name is hidden by default
+    assert paths == {"/orders/<redacted name>", "/orders/negative_amounts"}
+    with db.redaction("off"), pytest.raises(db.ValidationError) as info:
         mapping.load_config(bad)
     paths = {issue.path for issue in info.value.issues}
     assert paths == {"/orders/default_op_cod", "/orders/negative_amounts"}
@@ -158,9 +201,11 @@ def test_service_totals_and_reconciliation_on_models():
     assert sm.reconcile_service(first).matches
     check = sm.reconcile_service(second)
     assert not check.matches
-    assert check.differences["calculatedLaborCents"] == -1200
+    # its labor (1 h at 120.00, discountValueType Percent, discountPercent 10, discountCents
+    # 0) is 108.00 as Shopmonkey says: the percent is read, so no longer a -1200 "difference"
+    assert check.differences["calculatedLaborCents"] == 0
     assert check.differences["calculatedFeeCents"] == 2150
-    assert check.differences["totalCents"] == 4150
+    assert check.differences["totalCents"] == 4150 + 1200
 
 
 def test_hours_are_read_exactly_not_as_binary_floats():

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dealerbridge as db
 from dealerbridge import mapping
+from dealerbridge import shopmonkey as sm
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mapping" / "repair-order-brakes"
 ORDER = json.loads((FIXTURES / "order.json").read_text())
@@ -385,3 +388,82 @@ def test_excluded_service_counted_by_shopmonkey_moves_its_total():
         ("total", "/order/totalCostCents", 127815),
     ]
     assert mapping.ledger_cents(report) == 127815
+
+
+# ------------------------------------------------------------------ percent line discounts
+
+
+def test_percent_line_discount_is_honoured():
+    # 2.0 h at 100.00 = 200.00 gross; discountValueType Percent, discountPercent 10 (the
+    # 0-100 scale of taxPercent 8.25): 20.00 off, the line is 180.00, whatever discountCents
+    # says when it is 0 or already 2000
+    for cents in (0, 2000):
+        line = labor("svc-pct", 1, 2, 10000)
+        line.update(discountValueType="Percent", discountPercent=10, discountCents=cents)
+        model = db.load(sm.Labor, line)
+        assert sm.line_cents("labors", model) == 18000
+        tuned = service(
+            "svc-pct",
+            "Alignment",
+            1,
+            labors=[line],
+            labor_cents=18000,
+            parts_cents=0,
+            tax=0,
+            total=18000,
+        )
+        ro, report = forward(order(18000), [tuned])  # reconciles: no mapping.unreconciled
+        assert ro["jobs"][0]["laborSale"] == "180.00"
+        assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+    # FixedCents: the percent is not read (a 10 % left over from an edit changes nothing)
+    line.update(discountValueType="FixedCents", discountPercent=10, discountCents=500)
+    assert sm.line_cents("labors", db.load(sm.Labor, line)) == 19500
+
+
+# ----------------------------------------------------------------------- bounded numbers
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "path"),
+    [
+        ("hours", 1e28, "/services/0/labors/0/hours"),
+        ("multiplier", -1e13, "/services/0/labors/0/multiplier"),
+        ("quantity", 1e28, "/services/0/parts/0/quantity"),
+        ("discountPercent", 1e300, "/services/0/labors/0/discountPercent"),
+        ("mileageIn", 1e28, "/order/mileageIn"),
+    ],
+)
+def test_huge_numbers_are_refused_at_their_field(where, value, path):
+    services = copy.deepcopy([ALTERNATOR])
+    the_order = order(38499)
+    if where in ("hours", "multiplier", "discountPercent"):
+        services[0]["labors"][0][where] = value
+        services[0]["labors"][0]["discountValueType"] = "Percent"
+    elif where == "quantity":
+        services[0]["parts"][0][where] = value
+    else:
+        the_order[where] = value
+    with pytest.raises(db.ValidationError) as info:
+        mapping.shopmonkey_to_mykaarma(the_order, services, CONFIG)
+    assert [(i.path, i.code) for i in info.value.issues] == [(path, "number.range")]
+    if where != "mileageIn":
+        model = db.load(sm.Service, services[0])
+        for check in (sm.service_totals, sm.reconcile_service):
+            with pytest.raises(db.ValidationError) as info:
+                check(model)
+            assert info.value.issues[0].code == "number.range"
+            assert info.value.issues[0].path == path.removeprefix("/services/0")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(["hours", "quantity"]))
+def test_any_json_number_maps_or_is_refused_never_crashes(value, field):
+    services = copy.deepcopy([ALTERNATOR])
+    if field == "hours":
+        services[0]["labors"][0]["hours"] = value
+    else:
+        services[0]["parts"][0]["quantity"] = value
+    try:
+        mapping.shopmonkey_to_mykaarma(order(38499), services, CONFIG)
+    except db.ValidationError as error:  # MappingError included
+        assert {i.code for i in error.issues} <= {"number.range", "mapping.unreconciled"}

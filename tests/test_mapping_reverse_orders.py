@@ -264,6 +264,21 @@ def test_header_total_no_row_explains_is_refused_or_reported():
     assert notes(mapped, "total") == [("/header/customerPayAmount", 1250)]
 
 
+def test_job_total_its_parts_do_not_reach_is_refused_or_reported():
+    # 100.00 + 150.00 + 0.00 = 250.00, the job states 300.00
+    order = ro([job("A", laborSale="100.00", partsSale="150.00", jobTotal="300.00")])
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.mykaarma_to_shopmonkey(order, CONFIG)
+    assert [(i.path, i.code) for i in info.value.issues] == [
+        ("/jobs/0/jobTotal", "mapping.order_total")
+    ]
+    cfg = mapping.MappingConfig(orders=mapping.OrdersConfig(unexplained_total="report"))
+    mapped = mapping.mykaarma_to_shopmonkey(order, cfg)
+    assert ("/jobs/0/jobTotal", None) in notes(mapped, "lossy")
+    order["jobs"][0]["jobTotal"] = "250.00"
+    assert notes(mapping.mykaarma_to_shopmonkey(order, CONFIG), "total") == [("", 0)]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [
@@ -375,17 +390,21 @@ def test_reverse_ledger_closes_to_the_cent(order, warranty, internal):
     services = [db.dump(s) for s in mapped.value]
     target = sum(priced(s) for s in services)
     header = order["header"]
+    rows = [*order["jobs"], *order["mls"]]
+    customer = sum(row_cents(r) for r in rows if paid_by_customer(r))
     if "customerPayAmount" in header:
         source = amount_to_cents(header["customerPayAmount"]) - amount_to_cents(
             header["customerPayStateTax"]
         )
     else:
-        rows = [*order["jobs"], *order["mls"]]
-        source = sum(row_cents(r) for r in rows if paid_by_customer(r))
+        source = customer
     moved = sum(n.cents for n in mapped.report if n.cents is not None and n.kind != "total")
     (total,) = [n for n in mapped.report if n.kind == "total"]
     assert source == target + moved
     assert total.cents == source - target
+    # only the header's own excess over its customer-pay rows is unexplained
+    unexplained = [n.cents for n in mapped.report if n.kind == "unexplained"]
+    assert sum(unexplained) == source - customer and len(unexplained) <= 1
 
 
 def back_hours(service):
@@ -415,6 +434,8 @@ def test_forward_then_back_keeps_cents_and_hours(drawn):
         rows = job.get("techHours") or []
         if len(rows) >= 2:
             hours = sum(Decimal(r["soldHours"]) for r in rows)
+            worked = [r for r in rows if Decimal(r["soldHours"]) or amount_to_cents(r["laborSale"])]
+            assert len(service.get("labors", [])) == len(worked)  # one line per technician
         else:
             hours = Decimal(job["soldHours"])
         if amount_to_cents(job["laborSale"]) and not hours:

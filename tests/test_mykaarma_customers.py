@@ -131,9 +131,9 @@ def test_an_example_body_breaks_only_values_never_keys_or_types(example, schema)
 
 
 def test_the_known_wrong_third_party_shape_is_rejected():
-    issues = sorted(
-        (i.path, i.code) for i in db.errors(_example(NEGATIVE), "mykaarma/create-customer-request")
-    )
+    with db.redaction("off"):  # unknown member names are shown only with redaction off
+        found = db.errors(_example(NEGATIVE), "mykaarma/create-customer-request")
+    issues = sorted((i.path, i.code) for i in found)
     assert ("/customer", "required") in issues
     assert {
         ("/firstName", "additionalProperties"),

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import dealerbridge as db
 from dealerbridge import ValidationError
 from dealerbridge.mykaarma import (
     letter_to_status,
@@ -43,13 +44,38 @@ def test_signature_of_the_raw_body_verifies(body):
         "sha256=" + "0" * 63,
         "sha256=" + "g" * 64,
         None,
-        5,
         b"sha256=00",
         "sha256=" + "é" * 64,
+        {},
+        {"mykaarma-signature-token": None},
+        {"Mykaarma-Signature-Token": "sha256=00"},
     ],
 )
 def test_malformed_headers_are_false_never_an_exception(header):
     assert verify_webhook_signature(b"{}", header, SECRET) is False
+
+
+def test_the_same_argument_types_as_the_shopmonkey_helper():
+    # issue 20: bodies as bytes, bytearray, memoryview or str; headers as a mapping (names
+    # case-insensitive) or the header's value; misuse is a DealerbridgeUsageError
+    body = b'{"id": "e1"}'
+    signature = sign(body)
+    for raw in (body, bytearray(body), memoryview(body), body.decode()):
+        assert verify_webhook_signature(raw, signature, SECRET) is True
+        assert verify_webhook_signature(raw, {"MyKaarma-Signature-Token": signature}, SECRET)
+    assert not verify_webhook_signature(body, {"other": signature}, SECRET)
+    for wrong_body in ({"id": "e1"}, None, 5):
+        with pytest.raises(db.DealerbridgeUsageError, match="raw body"):
+            verify_webhook_signature(wrong_body, signature, SECRET)
+    for wrong_headers in (5, ["sha256=00"]):
+        with pytest.raises(db.DealerbridgeUsageError, match="headers"):
+            verify_webhook_signature(body, wrong_headers, SECRET)
+    for wrong_secret in ("", b"", None, 42):
+        with pytest.raises(db.DealerbridgeUsageError, match="secret"):
+            verify_webhook_signature(body, signature, wrong_secret)
+    for wrong_token in ("", None, b"token"):
+        with pytest.raises(db.DealerbridgeUsageError, match="token"):
+            verify_authorization_token("token", wrong_token)
 
 
 def test_authorization_token():
@@ -109,3 +135,15 @@ def test_same_order_compares_instants_not_wall_clocks():
 def test_same_order_rejects_bad_moments(bad):
     with pytest.raises(ValidationError):
         same_order("1", bad, "1", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+
+def test_parse_order_event_reads_a_byte_buffer_like_load():
+    # issue 20: parse_order_event refused the bytearray that load accepts
+    from dealerbridge import mykaarma as mk
+
+    from .vendor_support import ROOT
+
+    raw = (ROOT / "examples" / "mykaarma-order-event.json").read_bytes()
+    expected = mk.parse_order_event(raw)
+    for wrap in (bytearray, memoryview):
+        assert mk.parse_order_event(wrap(raw)) == expected == db.load(mk.OrderEvent, wrap(raw))

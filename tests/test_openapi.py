@@ -2,6 +2,7 @@
 openapi-spec-validator accepts, with every schema, the vendor endpoints and the webhooks."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -12,10 +13,10 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
 import dealerbridge as db
-from dealerbridge._openapi import ENDPOINTS
+from dealerbridge._openapi import ENDPOINTS, component_keys
 
 from .test_parity import fixture_cases, schema_verdict
-from .vendor_support import ROOT
+from .vendor_support import FIXTURES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +48,81 @@ def test_the_validator_notices_a_broken_document(document):
     with pytest.raises(Exception, match="orderId"):
         validate(broken)
     dangling = json.loads(json.dumps(document))
-    del dangling["components"]["schemas"]["shopmonkey.get-services-response.v1"]
-    with pytest.raises(Exception, match="get-services-response"):
+    del dangling["components"]["schemas"]["GetServicesResponse"]
+    with pytest.raises(Exception, match="GetServicesResponse"):
         validate(dangling)
 
 
-def test_every_schema_version_is_a_component(document):
+def test_every_schema_version_and_nested_definition_is_a_component(document):
     components = document["components"]["schemas"]
     registry = db._default_registry()
-    expected = {
-        f"{name.replace('/', '.')}.v{v}"
-        for name in installed_names()
-        for v in registry.versions(name)
+    _, keys = component_keys(registry)
+    installed = {k: v for k, v in keys.items() if not k[0].startswith("test/")}
+    assert {n for n, _ in installed} == set(installed_names()) - {"common/primitives"}
+    assert set(installed.values()) <= set(components)
+    assert (
+        components["OrderEvent"]["title"] == "OrderEvent" and "$id" not in components["OrderEvent"]
+    )
+    # nested $defs are hoisted: no component holds $defs, every $ref is one component
+    for key, node in components.items():
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key), key
+        assert "$defs" not in node, key
+    for ref in _refs(document):
+        assert re.fullmatch(r"#/components/schemas/[A-Za-z0-9_]+(/properties/[A-Za-z0-9_]+)?", ref)
+    assert "OrderEventPayload" in components and "CreateOrderGog" in components
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for key, value in node.items():
+            if key not in ("enum", "const", "examples", "default", "example"):
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)
+
+
+def test_servers_security_and_examples_from_the_fixtures(document):
+    assert {s["url"] for s in document["servers"]} == {
+        "https://api.mykaarma.com",
+        "https://api.shopmonkey.cloud",
     }
-    assert set(components) == expected
-    assert "$id" not in components["mykaarma.order-event.v1"]
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["mykaarmaBasic"] == {
+        **schemes["mykaarmaBasic"],
+        "type": "http",
+        "scheme": "basic",
+    }
+    assert schemes["shopmonkeyBearer"]["scheme"] == "bearer"
+    bodies = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            vendor = operation["tags"][0]
+            assert operation["security"] == [
+                {"mykaarmaBasic" if vendor == "mykaarma" else "shopmonkeyBearer": []}
+            ]
+            contents = [operation.get("requestBody", {}).get("content", {})]
+            contents += [r["content"] for r in operation["responses"].values()]
+            for content in contents:
+                for media in content.values():
+                    (example,) = media["examples"].values()
+                    # taken from the shipped fixtures, and valid
+                    label = next(iter(media["examples"]))
+                    name = _schema_of(document, media["schema"])
+                    fixture = FIXTURES / name / f"{label}.json"
+                    assert json.loads(fixture.read_text()) == example["value"], (path, method)
+                    assert db.errors(example["value"], name) == [], (path, method)
+                    bodies += 1
+    assert bodies >= 40
+
+
+def _schema_of(document, ref):
+    key = ref["$ref"].rsplit("/", 1)[1]
+    _, keys = component_keys(db._default_registry())
+    (name,) = [n for (n, _v), k in keys.items() if k == key]
+    return name
 
 
 def test_the_documented_endpoints_and_webhooks(document):
@@ -89,9 +150,9 @@ def test_the_documented_endpoints_and_webhooks(document):
         ("includeOrder", "query", False),
     }
     body = put["requestBody"]["content"]["application/json"]["schema"]
-    assert body == {"$ref": "#/components/schemas/shopmonkey.update-service-request.v1"}
+    assert body == {"$ref": "#/components/schemas/UpdateServiceRequest"}
     error = put["responses"]["4XX"]["content"]["application/json"]["schema"]
-    assert error == {"$ref": "#/components/schemas/shopmonkey.error-response.v1"}
+    assert error == {"$ref": "#/components/schemas/ErrorResponse"}
     update = document["paths"]["/order/v2/department/{departmentUUID}/order/{orderUUID}"]["post"]
     assert ("orderReadChecksum", "header", True) in {
         (p["name"], p["in"], p["required"]) for p in update["parameters"]
@@ -108,9 +169,7 @@ def test_the_documented_endpoints_and_webhooks(document):
     hooks = document["webhooks"]
     assert set(hooks) == {"mykaarma-order-event", "shopmonkey-webhook"}
     delivery = hooks["mykaarma-order-event"]["post"]["requestBody"]["content"]
-    assert delivery == {
-        "text/plain": {"schema": {"$ref": "#/components/schemas/mykaarma.order-event.v1"}}
-    }
+    assert delivery["text/plain"]["schema"] == {"$ref": "#/components/schemas/OrderEvent"}
     assert len(ENDPOINTS) == len(operations)
 
 
@@ -122,12 +181,13 @@ def test_components_give_the_schema_verdicts(document):
     """Each component, read through the document's own references, gives dealerbridge's verdict
     on the fixtures (so every rewritten $ref resolves to the right place)."""
     empty = Registry(retrieve=_refuse)
+    _, keys = component_keys(db._default_registry())
     checked = 0
     for name, instance in fixture_cases():
         if name.startswith("test/"):
             continue
         root = {
-            "$ref": f"#/components/schemas/{name.replace('/', '.')}.v1",
+            "$ref": f"#/components/schemas/{keys[(name, 1)]}",
             "components": document["components"],
         }
         checker = jsonschema.Draft202012Validator.FORMAT_CHECKER

@@ -20,19 +20,19 @@ def oracle(service):
     def f(x):
         return Fraction(str(x))
 
+    def line(gross, x):
+        # a Percent discount with a non-zero percent is that share of the gross, half up
+        if x.get("discountValueType") == "Percent" and x.get("discountPercent"):
+            return gross - half_up(gross * f(x["discountPercent"]) / 100)
+        return gross - x["discountCents"]
+
     labor = sum(
-        half_up(f(x["hours"]) * x["rateCents"] * f(x["multiplier"])) - x["discountCents"]
+        line(half_up(f(x["hours"]) * x["rateCents"] * f(x["multiplier"])), x)
         for x in service["labors"]
     )
-    parts = sum(
-        half_up(f(x["quantity"]) * x["retailCostCents"]) - x["discountCents"]
-        for x in service["parts"]
-    )
-    tires = sum(
-        half_up(f(x["quantity"]) * x["retailCostCents"]) - x["discountCents"]
-        for x in service["tires"]
-    )
-    subs = sum(x["retailCostCents"] - x["discountCents"] for x in service["subcontracts"])
+    parts = sum(line(half_up(f(x["quantity"]) * x["retailCostCents"]), x) for x in service["parts"])
+    tires = sum(line(half_up(f(x["quantity"]) * x["retailCostCents"]), x) for x in service["tires"])
+    subs = sum(line(x["retailCostCents"], x) for x in service["subcontracts"])
     fees = sum(x["amountCents"] for x in service["fees"])
     extra = sum(
         service.get(k) or 0

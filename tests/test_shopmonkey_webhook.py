@@ -466,8 +466,9 @@ def test_receiver_as_the_readme_shows():
     assert log.lines == [("info", "ignored INSERT appointment")]
     assert handle(BODY, signed(secret=OTHER_SECRET)) == 401
     bad = body_of("invalid-labor-hours-string.json")
-    assert handle(bad, signed(bad)) == 400
+    assert handle(bad, signed(bad)) == 422  # the problem details' status: JSON, but invalid
     assert "/data/hours" in log.lines[-1][1]
+    assert handle(b"{not json", signed(b"{not json")) == 400  # unreadable: 400
     assert len(synced) == 2
 
 
@@ -493,3 +494,13 @@ def test_a_body_in_a_byte_buffer_reads_as_its_bytes(wrap):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", db.UnknownEnumValueWarning)
         assert sm.parse_webhook(wrap(raw)) == sm.parse_webhook(raw)
+
+
+def test_the_row_is_held_once():
+    # issue 20: the change held the row twice (typed in data, as JSON in event)
+    import attrs
+
+    change = sm.parse_webhook(body_of("valid-order-update-workflow-status.json"))
+    assert "event" not in attrs.fields_dict(sm.WebhookChange)
+    assert change.event.data == db.dump(change.data)
+    assert change.event is not change.event  # rebuilt on access, not stored

@@ -34,7 +34,10 @@ def issue_pairs(instance, name):
 def test_fixture_verdicts(name, path):
     instance = db.parse_json(path.read_bytes())
     if path.name.startswith("invalid-"):
-        assert issue_pairs(instance, name) == expected_for(path)
+        # the expected paths name unknown members, which only redaction "off" shows
+        with db.redaction("off"):
+            found = issue_pairs(instance, name)
+        assert found == expected_for(path)
     else:
         assert issue_pairs(instance, name) == []
 

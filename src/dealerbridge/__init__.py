@@ -7,6 +7,7 @@ import contextlib
 import inspect
 import typing
 
+from ._codes import ISSUE_CODES
 from ._errors import (
     DealerbridgeError,
     DealerbridgeUsageError,
@@ -20,7 +21,7 @@ from ._errors import (
 from ._json import MAX_DEPTH, MAX_EXPANDED_VALUES, parse_json
 from ._models import JSON, UNSET, ArrayModel, Model, UnsetType, converter, dump, load, wire_names
 from ._registry import default_registry as _default_registry
-from ._validation import ISSUE_CODES, errors, validate
+from ._validation import errors, validate
 
 __version__ = "0.1.0"
 

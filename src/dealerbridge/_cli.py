@@ -6,7 +6,9 @@ error (bad arguments, unknown schema, missing or unreadable path, a FIFO, socket
 as a file, an output that cannot be written), checked before any work where it can be. A usage
 error is one line on stderr, never a traceback. ``--format json`` writes only JSON lines on
 stdout, in UTF-8 (file names that are not UTF-8 show their bytes as ``\\xff``); messages for
-people go to stderr. ``--redact``/``--no-redact`` override ``DEALERBRIDGE_REDACT``.
+people go to stderr. ``--redact [LEVEL]``/``--no-redact`` override ``DEALERBRIDGE_REDACT``
+(levels ``pii``, the default, ``all`` and ``off``); the level reaches ``--jobs`` and Dask
+worker processes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ._errors import DealerbridgeUsageError, ValidationError, redaction
 from ._json import open_regular_file, parse_json, read_regular_file
 from ._models import dump
 from ._registry import default_registry
-from ._render import escape_text
+from ._render import REDACTION_LEVELS, RedactionLevel, as_level, escape_text
 from .batch import _SUFFIXES, BatchReport, LineResult, Unit, _expand, _is_lines, run_unit
 from .batch._lines import check_schema, plural, split_lines
 
@@ -69,9 +71,20 @@ def _common(command: argparse.ArgumentParser, *, schema_version: bool = True) ->
     )
     command.add_argument(
         "--redact",
-        action=argparse.BooleanOptionalAction,
+        nargs="?",
+        const="all",
+        choices=REDACTION_LEVELS,
         default=None,
-        help="keep values out of the output (default: DEALERBRIDGE_REDACT decides)",
+        metavar="LEVEL",
+        help="hide values in the output: all (the default with no LEVEL), pii (personal data "
+        "only) or off (default: DEALERBRIDGE_REDACT decides, else pii)",
+    )
+    command.add_argument(
+        "--no-redact",
+        dest="redact",
+        action="store_const",
+        const="off",
+        help="show every value (same as --redact off)",
     )
     if schema_version:
         command.add_argument(
@@ -142,6 +155,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if hasattr(args, "redact"):
+        # the level in force, resolved once here so that --jobs and Dask workers use it too
+        args.redact = as_level(args.redact)
     redact = getattr(args, "redact", None)
     if getattr(args, "format", "text") == "json" or getattr(args, "json", False):
         _utf8_stdout()
@@ -328,7 +344,7 @@ def _line_chunks(name: str, lines: Iterable[bytes], chunk: int) -> Iterator[Unit
 _worker: dict[str, Any] = {}
 
 
-def _worker_init(schema: str, version: int | None, redact: bool | None) -> None:
+def _worker_init(schema: str, version: int | None, redact: RedactionLevel | None) -> None:
     check_schema(schema, version)  # the compiled schema, built once in this process
     _worker.update(schema=schema, version=version, redact=redact)
 

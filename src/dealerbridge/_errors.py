@@ -19,12 +19,23 @@ The error contract: a public function or the CLI lets out `ValidationError` for 
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
-from ._render import escape_segment, escape_text, redaction, redaction_enabled, render_value
+from ._render import (
+    RedactionLevel,
+    covers,
+    escape_segment,
+    escape_text,
+    hides,
+    redaction,
+    redaction_enabled,
+    redaction_level,
+    render_value,
+)
 
 __all__ = [
     "DealerbridgeError",
@@ -51,6 +62,10 @@ class Issue:
     member's issue points at the member itself); ``code`` comes from the table in
     ``dealerbridge.ISSUE_CODES``; ``message`` is one sentence naming the field, the rule and the
     value found; ``value`` is the offending value (``None`` for a missing member).
+
+    An issue is derived (re-rooted under another path, its names redacted) with
+    ``attrs.evolve(issue, path=...)``, which keeps every other field, the redaction level its
+    message was written at included.
     """
 
     path: str
@@ -68,19 +83,28 @@ class Issue:
     #: (myKaarma partner error codes, customer warning codes 10001-10016); None otherwise.
     vendor_code: str | None = attrs.field(default=None, kw_only=True)
     vendor_text: str | None = attrs.field(default=None, kw_only=True)
-    # Whether the message was written under redaction; one written without it is not shown
-    # while redaction is on (it may hold values).
-    _redacted: bool = attrs.field(init=False, factory=redaction_enabled, eq=False)
+    #: Whether ``value`` is (or may be) personal data: True unless the code that found the
+    #: issue knows it is not (the schema's ``x-pii`` says so). Under the ``"pii"`` redaction
+    #: level a personal value is hidden in ``repr`` and `to_dict`; a non-personal one is shown.
+    personal: bool = attrs.field(default=True, kw_only=True, eq=False)
+    #: The redaction level in force when ``message`` was written (see `dealerbridge.redaction`).
+    #: A message is shown only at a level that hides no more than it did; at a stricter level
+    #: it is replaced by a placeholder (it may hold values the stricter level hides).
+    written_under: RedactionLevel = attrs.field(factory=redaction_level, kw_only=True, eq=False)
 
     def _message(self) -> str:
-        if self._redacted or not redaction_enabled():
+        shown = redaction_level()
+        if covers(self.written_under, shown):
             return self.message
-        return "<message written without redaction>"
+        if self.written_under == "off":
+            return "<message written without redaction>"
+        return f"<message written at redaction level {self.written_under!r}, shown at {shown!r}>"
 
     def to_dict(self, *, include_value: bool | None = None) -> dict[str, Any]:
-        """A plain, JSON-serialisable dict. Values are left out while redaction is on."""
+        """A plain, JSON-serialisable dict. The value is left out when the redaction level in
+        force hides it (every value under ``"all"``, a personal one under ``"pii"``)."""
         if include_value is None:
-            include_value = not redaction_enabled()
+            include_value = not hides(self.personal)
         out: dict[str, Any] = {
             "path": self.path,
             "code": self.code,
@@ -102,7 +126,8 @@ class Issue:
         # The value goes through the renderer: redacted under redaction, never raising.
         return (
             f"Issue(path={self.path!r}, code={self.code!r}, "
-            f"message={self._message()!r}, value={render_value(self.value)}, "
+            f"message={self._message()!r}, "
+            f"value={render_value(self.value, personal=self.personal)}, "
             f"severity={self.severity!r}"
             + "".join(
                 f", {name}={getattr(self, name)!r}"
@@ -117,11 +142,97 @@ def _jsonable(value: object) -> object:
     """*value* when ``json.dumps`` can write it back, else its rendering (a string)."""
     from ._json import check_value
 
-    return render_value(value) if check_value(value) else value
+    return render_value(value, personal=False) if check_value(value) else value
+
+
+#: Where the problem ``type`` URIs of `DealerbridgeError.to_problem` live (one per code family,
+#: described in docs/errors.md; identifiers, never fetched).
+PROBLEM_TYPE_BASE = "https://dealerbridge.dev/problems/"
+
+#: Code family -> (title, HTTP status) of a problem-details body. A family is the part of a
+#: code before its first ``.`` (``json.syntax`` -> ``json``); the JSON Schema keywords and the
+#: schemas' ``x-rule-name`` rules are ``schema``; vendor codes with no dot (the myKaarma partner
+#: codes) are ``vendor``. 400: the body could not be read; 422: it was read and is invalid.
+PROBLEM_FAMILIES: dict[str, tuple[str, int]] = {
+    "json": ("The body is not acceptable JSON", 400),
+    "toml": ("The file is not TOML", 400),
+    "schema": ("The payload does not follow its schema", 422),
+    "money": ("An amount or a cents value is not valid", 422),
+    "number": ("A number is outside its bounds", 422),
+    "datetime": ("A date-time is not valid", 422),
+    "mapping": ("The mapping refused the input", 422),
+    "mykaarma": ("The payload breaks a myKaarma rule", 422),
+    "shopmonkey": ("The payload breaks a Shopmonkey rule", 422),
+    "vendor": ("The payload breaks a rule the vendor documents", 422),
+    "validation": ("The payload is not valid", 422),
+}
+
+# RFC 3986 fragment characters kept as they are in a problem's ``pointer`` (the rest are
+# percent-encoded, as in a URI fragment).
+_FRAGMENT_SAFE = "/?:@!$&'()*+,;=-._~"
+
+
+def code_family(code: str) -> str:
+    """The family of an issue code (`PROBLEM_FAMILIES`): ``json.syntax`` -> ``json``,
+    ``datetime`` -> ``datetime``, ``pattern`` or ``advisor-or-assigned-user`` -> ``schema``,
+    ``INVALID_DEALER_UUID`` -> ``vendor``; an unknown dotted prefix is its own family."""
+    head, dot, _ = code.partition(".")
+    if dot or head in PROBLEM_FAMILIES:  # "datetime" is a family of one code
+        return head
+    if code.isupper() or code.isdigit():
+        return "vendor"
+    return "schema"
 
 
 class DealerbridgeError(Exception):
     """Root of every dealerbridge error."""
+
+    def problem_issues(self) -> tuple[Issue, ...]:
+        """The issues a problem-details body lists (none for an error without issues)."""
+        return ()
+
+    def to_problem(self) -> dict[str, Any]:
+        """An RFC 9457 problem-details object for a receiver to return as the body of its
+        400 or 422 response (``content-type: application/problem+json``).
+
+        ``type`` is ``PROBLEM_TYPE_BASE`` + the issues' code family (``validation`` when they
+        span several), ``title`` that family's title, ``status`` 400 when the body could not
+        be read as JSON (``json.*``, ``toml.*``) and 422 otherwise, ``detail`` how many issues
+        were found against which schema, and ``errors`` one member per issue: ``pointer`` (the
+        issue's path as a URI fragment, ``#/order/header/status``), ``code``, ``rule`` (when
+        the issue has one), ``message`` and, for a vendor's code, ``vendor_code``. Messages
+        honour the redaction level in force (personal data is hidden by default); values are
+        never included."""
+        issues = self.problem_issues()
+        families = {code_family(i.code) for i in issues}
+        family = families.pop() if len(families) == 1 else "validation"
+        if family not in PROBLEM_FAMILIES:
+            family = "validation"
+        title, status = PROBLEM_FAMILIES[family]
+        if any(PROBLEM_FAMILIES.get(code_family(i.code), ("", 422))[1] == 400 for i in issues):
+            status = 400
+        errors: list[dict[str, str]] = []
+        for item in issues:
+            entry = {
+                "pointer": "#" + urllib.parse.quote(item.path, safe=_FRAGMENT_SAFE),
+                "code": item.code,
+            }
+            if item.rule is not None:
+                entry["rule"] = item.rule
+            entry["message"] = item._message()
+            if item.vendor_code is not None:
+                entry["vendor_code"] = item.vendor_code
+            errors.append(entry)
+        return {
+            "type": PROBLEM_TYPE_BASE + family,
+            "title": title,
+            "status": status,
+            "detail": self._problem_detail(),
+            "errors": errors,
+        }
+
+    def _problem_detail(self) -> str:
+        return escape_text(str(self).splitlines()[0] if str(self) else type(self).__name__)
 
 
 class ValidationError(DealerbridgeError, ValueError):
@@ -149,6 +260,9 @@ class ValidationError(DealerbridgeError, ValueError):
 
     def to_list(self) -> list[dict[str, Any]]:
         return [issue.to_dict() for issue in self.issues]
+
+    def problem_issues(self) -> tuple[Issue, ...]:
+        return self.issues
 
 
 class DealerbridgeUsageError(DealerbridgeError):

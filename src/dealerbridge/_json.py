@@ -68,7 +68,8 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             if key in seen:
                 raise _Reject(
                     "json.duplicate_key",
-                    f"member name {render_value(key)} appears more than once in one object",
+                    f"member name {render_value(key, personal=True)} appears more than once in"
+                    " one object",
                     key,
                 )
             seen.add(key)
@@ -531,7 +532,7 @@ def _not_json(item: object, path: list[str | int]) -> Issue:
     return issue(
         pointer(path),
         "json.type",
-        f"{render_value(item)} is not a JSON value",
+        f"{render_value(item, personal=True)} is not a JSON value",  # may hold a name
         None,
     )
 
@@ -584,7 +585,7 @@ def _children(
     children: list[tuple[int, str | int, Any, int]] = []
     for name, child in item.items():
         if not isinstance(name, str):
-            message = f"member name {render_value(name)} is not a string"
+            message = f"member name {render_value(name, personal=True)} is not a string"
             found.append(issue(pointer(path), "json.type", message))
         elif not _strings_ok([name]):
             message = "a member name contains a lone surrogate"

@@ -214,9 +214,12 @@ def _wire_names(cls: type) -> dict[str, str]:
 
 
 def wire_names(cls: type[Model]) -> Mapping[str, str]:
-    """Attribute name -> wire key of every member of a model class (cached)."""
-    found = _wire_names_cache.get(cls)
+    """Attribute name -> wire key of every member of a model class (cached). Anything but a
+    model class is a `DealerbridgeUsageError`."""
+    found = _wire_names_cache.get(cls) if isinstance(cls, type) else None
     if found is None:
+        if not _is_model(cls):  # checked once per class: the cache hit stays the fast path
+            raise DealerbridgeUsageError(f"expected a model class, got {type(cls).__name__}")
         found = _wire_names_cache[cls] = types.MappingProxyType(_wire_names(cls))
     return found
 

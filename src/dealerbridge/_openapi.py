@@ -1,34 +1,44 @@
 """The OpenAPI 3.1 document of the bundled schemas (``dealerbridge schemas export --openapi``).
 
-Every schema version is a component, ``components/schemas/<vendor>.<name>.v<N>`` (the key
-naming of `dealerbridge._bundle`), without ``$id``/``$schema`` and with every ``$ref`` rewritten
-to ``#/components/schemas/...``. ``paths`` lists the vendor endpoints the schemas and
+Every schema version and every definition nested in one is a component of its own, hoisted
+flat into ``components/schemas`` under the keys of `dealerbridge._bundle.Flattener` (a titled
+object under its title, ``Service``; another definition under its own key, ``cents``), in the
+portable form strict tools accept (`dealerbridge._bundle.portable`), every ``$ref`` rewritten
+to ``#/components/schemas/<key>``. ``paths`` lists the vendor endpoints the schemas and
 ``docs/vendor`` describe (method, path and query parameters, request and response bodies, the
-error envelopes); ``webhooks`` lists the myKaarma order-event and Shopmonkey webhook
-deliveries. The document is static data plus the schemas: no network.
+error envelopes), each with its vendor's server and security scheme (myKaarma: HTTP Basic;
+Shopmonkey: a bearer token) and an example for each body taken from the shipped fixtures
+(``schemas/<vendor>/<name>/examples/*.json``); ``webhooks`` lists the myKaarma order-event and
+Shopmonkey webhook deliveries. The document is static data plus the schemas: no network.
 """
 
 from __future__ import annotations
 
-import copy
+import json
+from pathlib import Path
 from typing import Any
 
-from ._bundle import defs_key, rewrite_refs
+from ._bundle import Flattener
 from ._errors import UnknownSchemaError
 from ._registry import SchemaRegistry
 from ._schema_model import ObjectSchema
 
-__all__ = ["ENDPOINTS", "WEBHOOKS", "openapi_document"]
+__all__ = ["ENDPOINTS", "WEBHOOKS", "component_keys", "openapi_document"]
 
 _NON_BLANK = {"type": "string", "minLength": 1}
 
-#: (vendor tag, method, path, summary, path parameters (name -> schema name or None),
-#: query schema, header schema, request body schema, 200 response schema, error schema)
+_MYKAARMA_ORDER = "/order/v2/department/{departmentUUID}"
+_MYKAARMA_CUSTOMER = "/customer/v2/department/{departmentUUID}"
+
+#: One dict per operation: vendor ``tag``, ``method``, ``path``, ``summary``, ``path_params``
+#: (name -> schema whose member describes it, or None), ``query_params`` (the same, optional),
+#: ``query`` / ``headers`` (a schema whose members are the parameters), ``request``,
+#: ``response`` (200) and ``error`` (4XX/5XX) body schemas.
 ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "mykaarma",
         "method": "put",
-        "path": "/order/v2/department/{departmentUUID}/order",
+        "path": _MYKAARMA_ORDER + "/order",
         "summary": "Create a service order (scope order.create)",
         "path_params": {"departmentUUID": None},
         "request": "mykaarma/create-order-request",
@@ -38,7 +48,7 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "mykaarma",
         "method": "post",
-        "path": "/order/v2/department/{departmentUUID}/order/{orderUUID}",
+        "path": _MYKAARMA_ORDER + "/order/{orderUUID}",
         "summary": "Update a service order (scope order.update)",
         "path_params": {"departmentUUID": None, "orderUUID": None},
         "headers": "mykaarma/update-order-headers",
@@ -49,7 +59,7 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "mykaarma",
         "method": "get",
-        "path": "/order/v2/department/{departmentUUID}/global_order/{orderUUID}",
+        "path": _MYKAARMA_ORDER + "/global_order/{orderUUID}",
         "summary": "Read a service order (scope order.fetch)",
         "path_params": {"departmentUUID": None, "orderUUID": None},
         "response": "mykaarma/read-order-response",
@@ -69,7 +79,7 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "mykaarma",
         "method": "post",
-        "path": "/customer/v2/department/{departmentUUID}/customer",
+        "path": _MYKAARMA_CUSTOMER + "/customer",
         "summary": "Create a customer (scope customer.update; myKaarma's samples use PUT)",
         "path_params": {"departmentUUID": None},
         "request": "mykaarma/create-customer-request",
@@ -79,7 +89,7 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "mykaarma",
         "method": "put",
-        "path": "/customer/v2/department/{departmentUUID}/customer/{customerUUID}",
+        "path": _MYKAARMA_CUSTOMER + "/customer/{customerUUID}",
         "summary": "Update a customer (scope customer.update; the API reference says POST)",
         "path_params": {"departmentUUID": None, "customerUUID": None},
         "request": "mykaarma/update-customer-request",
@@ -89,7 +99,7 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "mykaarma",
         "method": "get",
-        "path": "/customer/v2/department/{departmentUUID}/customer/{customerUUID}",
+        "path": _MYKAARMA_CUSTOMER + "/customer/{customerUUID}",
         "summary": "Read a customer with its vehicles (scope customer.search)",
         "path_params": {"departmentUUID": None, "customerUUID": None},
         "response": "mykaarma/read-customer-response",
@@ -98,7 +108,7 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "mykaarma",
         "method": "get",
-        "path": "/customer/v2/department/{departmentUUID}/customer/list",
+        "path": _MYKAARMA_CUSTOMER + "/customer/list",
         "summary": "Search customers (scope customer.search)",
         "path_params": {"departmentUUID": None},
         "query": "mykaarma/search-customers-query",
@@ -150,8 +160,28 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
 )
 
 _SERVERS = {
-    "mykaarma": "https://api.mykaarma.com",
-    "shopmonkey": "https://api.shopmonkey.cloud",
+    "mykaarma": ("https://api.mykaarma.com", "myKaarma production API"),
+    "shopmonkey": ("https://api.shopmonkey.cloud", "Shopmonkey production API"),
+}
+
+_SECURITY = {
+    "mykaarma": (
+        "mykaarmaBasic",
+        {
+            "type": "http",
+            "scheme": "basic",
+            "description": "myKaarma: HTTP Basic with the partner's username and password; "
+            "each operation needs its scope (order.create, order.update, ...).",
+        },
+    ),
+    "shopmonkey": (
+        "shopmonkeyBearer",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Shopmonkey: an API key sent as 'Authorization: Bearer <key>'.",
+        },
+    ),
 }
 
 #: Webhook deliveries: name -> (schema, summary, signature header, request media type).
@@ -173,85 +203,109 @@ WEBHOOKS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
 }
 
 
-def _ref(registry: SchemaRegistry, name: str, pointer: str = "") -> dict[str, str]:
-    document_id = registry.document(name)["$id"]
-    return {"$ref": f"#/components/schemas/{defs_key(document_id)}{pointer}"}
+def component_keys(registry: SchemaRegistry) -> tuple[Flattener, dict[tuple[str, int], str]]:
+    """The flattener holding every component (drained) and the key of each schema version."""
+    flat = Flattener(registry, "#/components/schemas/")
+    keys: dict[tuple[str, int], str] = {}
+    for name in registry.names():
+        for version in registry.versions(name):
+            document = registry.document(name, version)
+            if any(k in document for k in ("type", "properties", "items", "anyOf", "$ref")):
+                keys[(name, version)] = flat.key(document["$id"], "")
+            for key in document.get("$defs", {}):
+                flat.key(document["$id"], "/$defs/" + key.replace("~", "~0").replace("/", "~1"))
+    flat.drain(annotations=False)
+    return flat, keys
 
 
-def _component(registry: SchemaRegistry, name: str, version: int) -> dict[str, Any]:
-    document = copy.deepcopy(registry.document(name, version))
-    own_id = document.pop("$id")
-    document.pop("$schema", None)
+class _Builder:
+    def __init__(self, registry: SchemaRegistry, flat: Flattener) -> None:
+        self.registry = registry
+        self.flat = flat
 
-    def target(ref: str) -> str:
-        document_id, _, fragment = ref.partition("#")
-        return f"#/components/schemas/{defs_key(document_id or own_id)}{fragment}"
+    def ref(self, name: str, pointer: str = "") -> dict[str, str]:
+        document_id = self.registry.document(name)["$id"]
+        return {"$ref": self.flat.ref(document_id, pointer)}
 
-    rewrite_refs(document, target)
-    return document
+    def object(self, name: str) -> ObjectSchema:
+        """The model of a parameters schema (an object whose members are the parameters)."""
+        root = self.registry.model(name).root
+        if not isinstance(root, ObjectSchema):
+            raise UnknownSchemaError(f"{name}: a parameters schema must be an object")
+        return root
+
+    def parameter(
+        self, where: str, name: str, schema_name: str | None, required: bool
+    ) -> dict[str, Any]:
+        if schema_name is None:
+            schema: dict[str, Any] = dict(_NON_BLANK)
+            description = f"The {name} path parameter."
+        else:
+            field = self.object(schema_name).field(name)
+            if field is None:
+                raise UnknownSchemaError(f"{schema_name}: no member {name!r}")
+            schema = self.ref(schema_name, f"/properties/{name}")
+            description = field.description
+        return {
+            "name": name,
+            "in": where,
+            "required": required,
+            "description": description,
+            "schema": schema,
+        }
+
+    def body(self, name: str, media: str = "application/json") -> dict[str, Any]:
+        content: dict[str, Any] = {"schema": self.ref(name)}
+        examples = _examples(name)
+        if examples:
+            content["examples"] = {
+                label: {"summary": f"{label} (tests/fixtures/{name})", "value": value}
+                for label, value in examples.items()
+            }
+        return {"content": {media: content}}
+
+    def operation(self, spec: dict[str, Any]) -> dict[str, Any]:
+        parameters = [
+            self.parameter("path", n, s, True) for n, s in spec.get("path_params", {}).items()
+        ]
+        for name, schema_name in spec.get("query_params", {}).items():
+            parameters.append(self.parameter("query", name, schema_name, False))
+        for key, where in (("query", "query"), ("headers", "header")):
+            schema_name = spec.get(key)
+            if schema_name:
+                for field in self.object(schema_name).fields:
+                    parameters.append(
+                        self.parameter(where, field.wire_name, schema_name, field.required)
+                    )
+        url, description = _SERVERS[spec["tag"]]
+        scheme, _ = _SECURITY[spec["tag"]]
+        operation: dict[str, Any] = {
+            "tags": [spec["tag"]],
+            "summary": spec["summary"],
+            "operationId": f"{spec['tag']}-{spec['method']}-{_slug(spec['path'])}",
+            "servers": [{"url": url, "description": description}],
+            "security": [{scheme: []}],
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": "Success", **self.body(spec["response"])},
+                "4XX": {"description": "Client error envelope", **self.body(spec["error"])},
+                "5XX": {"description": "Server error envelope", **self.body(spec["error"])},
+            },
+        }
+        if spec.get("request"):
+            operation["requestBody"] = {"required": True, **self.body(spec["request"])}
+        return operation
 
 
-def _object(registry: SchemaRegistry, name: str) -> ObjectSchema:
-    """The model of a parameters schema (an object whose members are the parameters)."""
-    root = registry.model(name).root
-    if not isinstance(root, ObjectSchema):
-        raise UnknownSchemaError(f"{name}: a parameters schema must be an object")
-    return root
+def _examples(name: str) -> dict[str, Any]:
+    """The examples shipped beside the schema (``schemas/<name>/examples/<label>.json``)."""
+    from ._registry import schema_root
 
-
-def _parameter(
-    registry: SchemaRegistry, where: str, name: str, schema_name: str | None, required: bool
-) -> dict[str, Any]:
-    if schema_name is None:
-        schema: dict[str, Any] = dict(_NON_BLANK)
-        description = f"The {name} path parameter."
-    else:
-        field = _object(registry, schema_name).field(name)
-        if field is None:
-            raise UnknownSchemaError(f"{schema_name}: no member {name!r}")
-        schema = _ref(registry, schema_name, f"/properties/{name}")
-        description = field.description
+    folder: Path = schema_root() / name / "examples"
     return {
-        "name": name,
-        "in": where,
-        "required": required,
-        "description": description,
-        "schema": schema,
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.json"))
     }
-
-
-def _json_body(registry: SchemaRegistry, name: str, media: str = "application/json") -> Any:
-    return {"content": {media: {"schema": _ref(registry, name)}}}
-
-
-def _operation(registry: SchemaRegistry, spec: dict[str, Any]) -> dict[str, Any]:
-    parameters = [
-        _parameter(registry, "path", n, s, True) for n, s in spec.get("path_params", {}).items()
-    ]
-    for name, schema_name in spec.get("query_params", {}).items():
-        parameters.append(_parameter(registry, "query", name, schema_name, False))
-    for key, where in (("query", "query"), ("headers", "header")):
-        schema_name = spec.get(key)
-        if schema_name:
-            for field in _object(registry, schema_name).fields:
-                parameters.append(
-                    _parameter(registry, where, field.wire_name, schema_name, field.required)
-                )
-    operation: dict[str, Any] = {
-        "tags": [spec["tag"]],
-        "summary": spec["summary"],
-        "operationId": f"{spec['tag']}-{spec['method']}-{_slug(spec['path'])}",
-        "servers": [{"url": _SERVERS[spec["tag"]]}],
-        "parameters": parameters,
-        "responses": {
-            "200": {"description": "Success", **_json_body(registry, spec["response"])},
-            "4XX": {"description": "Client error envelope", **_json_body(registry, spec["error"])},
-            "5XX": {"description": "Server error envelope", **_json_body(registry, spec["error"])},
-        },
-    }
-    if spec.get("request"):
-        operation["requestBody"] = {"required": True, **_json_body(registry, spec["request"])}
-    return operation
 
 
 def _slug(path: str) -> str:
@@ -260,25 +314,29 @@ def _slug(path: str) -> str:
 
 def openapi_document(registry: SchemaRegistry, *, version: str = "0.1.0") -> dict[str, Any]:
     """The OpenAPI 3.1 document (see the module docstring)."""
-    components = {
-        defs_key(registry.document(name, v)["$id"]): _component(registry, name, v)
-        for name in registry.names()
-        for v in registry.versions(name)
-    }
+    flat, _ = component_keys(registry)
+    build = _Builder(registry, flat)
     paths: dict[str, dict[str, Any]] = {}
     for spec in ENDPOINTS:
-        paths.setdefault(spec["path"], {})[spec["method"]] = _operation(registry, spec)
+        paths.setdefault(spec["path"], {})[spec["method"]] = build.operation(spec)
     webhooks: dict[str, Any] = {}
     for key, (name, summary, headers, media) in WEBHOOKS.items():
         webhooks[key] = {
             "post": {
                 "summary": summary,
                 "operationId": f"webhook-{key}",
+                "security": [],
                 "parameters": [
-                    {"name": h, "in": "header", "required": True, "schema": dict(_NON_BLANK)}
+                    {
+                        "name": h,
+                        "in": "header",
+                        "required": True,
+                        "description": f"The {h} header of the delivery.",
+                        "schema": dict(_NON_BLANK),
+                    }
                     for h in headers
                 ],
-                "requestBody": {"required": True, **_json_body(registry, name, media)},
+                "requestBody": {"required": True, **build.body(name, media)},
                 "responses": {"2XX": {"description": "Acknowledged"}},
             }
         }
@@ -292,10 +350,18 @@ def openapi_document(registry: SchemaRegistry, *, version: str = "0.1.0") -> dic
                 "vendor endpoints and webhook deliveries they describe. Content decoding "
                 "(contentMediaType/contentSchema) is dealerbridge's extension."
             ),
+            "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "tags": [{"name": "mykaarma"}, {"name": "shopmonkey"}],
+        "servers": [{"url": url, "description": text} for url, text in _SERVERS.values()],
+        "tags": [
+            {"name": "mykaarma", "description": "myKaarma service-department API"},
+            {"name": "shopmonkey", "description": "Shopmonkey shop-management API v3"},
+        ],
         "paths": paths,
         "webhooks": webhooks,
-        "components": {"schemas": components},
+        "components": {
+            "schemas": flat.definitions,
+            "securitySchemes": dict(_SECURITY.values()),
+        },
     }

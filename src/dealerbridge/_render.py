@@ -28,15 +28,24 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal, TypeAlias
+
+import attrs
 
 __all__ = [
     "REDACTED_NAME",
+    "REDACTION_LEVELS",
+    "RedactionLevel",
+    "as_level",
+    "covers",
     "escape_segment",
     "escape_text",
+    "hides",
+    "level_from_env",
     "redact_names",
     "redaction",
     "redaction_enabled",
+    "redaction_level",
     "render_name",
     "render_value",
     "shorten",
@@ -49,30 +58,100 @@ MAX_SHOWN = 60
 #: redaction (a member name can itself be personal data: an e-mail address used as a key).
 REDACTED_NAME = "<redacted name>"
 
-_redact: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+RedactionLevel: TypeAlias = Literal["off", "pii", "all"]
+"""How much `render_value` hides: ``"off"`` nothing, ``"pii"`` personal data (the default),
+``"all"`` every value."""
+
+#: The levels, from the one that hides least to the one that hides most.
+REDACTION_LEVELS: tuple[RedactionLevel, ...] = ("off", "pii", "all")
+_RANK = {level: rank for rank, level in enumerate(REDACTION_LEVELS)}
+
+#: ``DEALERBRIDGE_REDACT`` words for each level (compared case-insensitively, spaces stripped).
+#: Unset or empty is ``pii``; any other word is ``all`` (an unknown word fails closed).
+_ENV_WORDS: dict[str, RedactionLevel] = {
+    "": "pii",
+    "pii": "pii",
+    "off": "off",
+    "0": "off",
+    "false": "off",
+    "all": "all",
+    "1": "all",
+    "true": "all",
+}
+
+_redact: contextvars.ContextVar[RedactionLevel | None] = contextvars.ContextVar(
     "dealerbridge_redact", default=None
 )
 
 
+def level_from_env(text: str | None) -> RedactionLevel:
+    """The level a ``DEALERBRIDGE_REDACT`` value asks for: unset or ``""``/``pii`` is
+    ``"pii"``; ``off``, ``0``, ``false`` is ``"off"``; ``all``, ``1``, ``true`` and any other
+    word is ``"all"`` (a word we do not know hides everything rather than nothing)."""
+    return _ENV_WORDS.get((text or "").strip().lower(), "all")
+
+
+def redaction_level() -> RedactionLevel:
+    """The level in force: the innermost ``with redaction(...)`` block of this thread or task,
+    else ``DEALERBRIDGE_REDACT`` (read at each call), else ``"pii"``."""
+    level = _redact.get()
+    if level is None:
+        return level_from_env(os.environ.get("DEALERBRIDGE_REDACT"))
+    return level
+
+
+def hides(personal: bool = False) -> bool:
+    """Whether a value is hidden at the level in force: every value under ``"all"``, personal
+    ones (names, phones, e-mails, addresses, plates, VINs, notes, unknown members) under
+    ``"pii"``, none under ``"off"``."""
+    level = redaction_level()
+    return level == "all" or (personal and level == "pii")
+
+
 def redaction_enabled() -> bool:
-    """True when values must be kept out of messages: inside ``with redaction()``, or, when
-    no block decides, when ``DEALERBRIDGE_REDACT`` is set to anything but ``""``, ``0`` or
-    ``false``."""
-    flag = _redact.get()
-    if flag is None:
-        return os.environ.get("DEALERBRIDGE_REDACT", "").strip().lower() not in ("", "0", "false")
-    return flag
+    """True when every value must be kept out of messages (level ``"all"``: inside
+    ``with redaction()``, or ``DEALERBRIDGE_REDACT=all``/``1``/``true``)."""
+    return redaction_level() == "all"
+
+
+def as_level(level: RedactionLevel | bool | None) -> RedactionLevel:
+    """*level* checked: a level name, or a bool as before levels existed (``True`` is
+    ``"all"``, ``False`` is ``"off"``); ``None`` is the level in force. Anything else is a
+    `DealerbridgeUsageError`."""
+    if level is None:
+        return redaction_level()
+    if level is True:
+        return "all"
+    if level is False:
+        return "off"
+    if isinstance(level, str) and level in _RANK:
+        return level
+    from ._errors import DealerbridgeUsageError
+
+    raise DealerbridgeUsageError(
+        f"redaction level must be one of 'off', 'pii', 'all' (or a bool), got {_render(level, 30)}"
+    )
+
+
+def covers(written: RedactionLevel, shown: RedactionLevel) -> bool:
+    """Whether text written at level *written* may be shown at level *shown*: it hid at least
+    as much."""
+    return _RANK[written] >= _RANK[shown]
 
 
 @contextmanager
-def redaction(enabled: bool = True) -> Iterator[None]:
-    """Keep payload values (names, phones, VINs) and undefined member names out of messages
-    built inside this block (``enabled=False`` shows them, whatever the environment says).
+def redaction(level: RedactionLevel | bool | None = "all") -> Iterator[None]:
+    """Set the redaction level for messages built inside this block, whatever the environment
+    says: ``"all"`` (the default, and ``True``) hides every payload value, ``"pii"`` hides
+    personal data and member names no schema defines, ``"off"`` (and ``False``) shows
+    everything (local debugging only); ``None`` lets ``DEALERBRIDGE_REDACT`` decide again
+    (undoing an enclosing block). Any other value is a `DealerbridgeUsageError`.
 
     The setting is held in a context variable: other threads and asyncio tasks are not
-    affected.
+    affected (pass it on to worker processes yourself, as `dealerbridge.batch` and the CLI
+    do).
     """
-    token = _redact.set(bool(enabled))
+    token = _redact.set(None if level is None else as_level(level))
     try:
         yield
     finally:
@@ -183,7 +262,7 @@ def render_value(value: object, *, limit: int = MAX_SHOWN, personal: bool = Fals
     their Python type and a shortened, escaped ``repr``.
     """
     try:
-        if redaction_enabled():
+        if hides(personal):
             return f"<redacted {json_type(value)}>"
         return _render(value, limit)
     except Exception:  # pragma: no cover - defensive: rendering must never fail
@@ -297,7 +376,7 @@ _KEYED = object()
 def render_name(name: object, defined: bool = True) -> str:
     """A member name for a message, in single quotes with invisible characters escaped; under
     redaction a name the schema does not define (*defined* false) becomes `REDACTED_NAME`."""
-    if not defined and redaction_enabled():
+    if not defined and hides(personal=True):
         return REDACTED_NAME
     if isinstance(name, str):
         return "'" + escape_text(shorten(name)) + "'"
@@ -327,7 +406,7 @@ def redact_names(
     ``additionalProperties`` issue reports, which is undefined where it stands.
     *defined_names* gives that set (`SchemaRegistry.member_names`); it is called only when
     there is something to redact."""
-    if not issues or not redaction_enabled():
+    if not issues or not hides(personal=True):
         return issues
     defined = defined_names()
     out = []
@@ -361,5 +440,5 @@ def redact_names(
         for name in hidden:
             message = message.replace(f"'{name}'", REDACTED_NAME)
         path = "".join("/" + part for part in parts)
-        out.append(type(item)(path, item.code, message, item.value, item.severity))
+        out.append(attrs.evolve(item, path=path, message=message))
     return out

@@ -15,8 +15,8 @@ same `$defs` entry reached from two places is the same object (compare with ``is
 
 The ``x-`` annotations of ``schemas/CONVENTIONS.md`` are read here and nowhere else:
 ``x-direction`` (`SchemaDocument.direction`), ``x-python-name`` (`Field.python_name`),
-``x-class-name`` (`ObjectSchema.class_name`), ``x-rule`` (`Scalar.rule`) and ``x-rule-name``
-(`ObjectRule.name`).
+``x-class-name`` (`ObjectSchema.class_name`), ``x-rule`` (`Scalar.rule`), ``x-rule-name``
+(`ObjectRule.name`) and ``x-pii`` (`Field.personal`, and `personal_at` for an instance path).
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ __all__ = [
     "build_document",
     "class_name_of",
     "iter_objects",
+    "personal_at",
     "snake_case",
     "unwrap",
 ]
@@ -122,6 +123,9 @@ class Field:
     required: bool
     schema: Node
     description: str = ""
+    personal: bool = False
+    """``x-pii``: the member holds personal data (a name, phone, e-mail, address, plate, VIN or
+    free-text note), and so does everything inside it."""
 
     @property
     def nullable(self) -> bool:
@@ -301,6 +305,50 @@ def iter_objects(node: Node) -> Iterator[tuple[tuple[str | int, ...], ObjectSche
     yield from walk(node, (), ())
 
 
+def personal_at(node: Node, path: tuple[str | int, ...]) -> bool:
+    """Whether the value at instance *path* under a value following *node* is personal data:
+    some member on the way is marked ``x-pii``, or is a member no schema on the way defines
+    (an unknown member of an open object, a key of a map, anything inside a value the schema
+    does not shape), or the path leaves the schema. Where a union allows several shapes, the
+    options that define the member decide, and one marking it is enough (the value is hidden
+    rather than shown by mistake)."""
+    current: list[Node] = [node]
+    for part in path:
+        following: list[Node] = []
+        for item in _expand(current):
+            if isinstance(item, AnyValue):
+                return True
+            if isinstance(item, ObjectSchema) and isinstance(part, str):
+                field = item.field(part)
+                if field is not None:
+                    if field.personal:
+                        return True
+                    following.append(field.schema)
+            elif isinstance(item, ArraySchema) and isinstance(part, int):
+                following.append(item.items)
+        if not following:
+            return True
+        current = following
+    return any(isinstance(item, AnyValue) for item in _expand(current))
+
+
+def _expand(nodes: list[Node]) -> list[Node]:
+    """*nodes* with `Nullable` unwrapped and unions and content strings replaced by the
+    shapes they allow."""
+    out: list[Node] = []
+    pending = list(nodes)
+    while pending:
+        item = unwrap(pending.pop())
+        if isinstance(item, UnionSchema):
+            pending.extend(option.schema for option in item.options)
+        elif isinstance(item, ContentSchema):
+            out.append(item)  # the string itself
+            pending.append(item.schema)  # and its decoded value
+        else:
+            out.append(item)
+    return out
+
+
 # --------------------------------------------------------------------------- building
 
 Resolver = Callable[[str, str], tuple[Location, object]]
@@ -417,6 +465,7 @@ class _Builder:
                     required=key in required,
                     schema=self.node(prop, where.child("properties", key)),
                     description=str(prop.get("description", "")) if isinstance(prop, dict) else "",
+                    personal=isinstance(prop, dict) and prop.get("x-pii") is True,
                 )
             )
         # Set after construction: the fields may lead back to this object.
@@ -460,7 +509,16 @@ class _Builder:
 
 
 _ANNOTATIONS = frozenset(
-    {"description", "$comment", "title", "examples", "x-python-name", "x-class-name", "x-rule"}
+    {
+        "description",
+        "$comment",
+        "title",
+        "examples",
+        "x-python-name",
+        "x-class-name",
+        "x-rule",
+        "x-pii",
+    }
 )
 
 

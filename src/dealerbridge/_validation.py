@@ -13,111 +13,25 @@ original strings, so the verdict of `load` is the verdict of `validate`.
 
 from __future__ import annotations
 
-import datetime
-import re
 import threading
 from typing import Any, NamedTuple
 
 import attrs
 import jsonschema_rs
 
+from ._codes import ISSUE_CODES
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value, pointer
-from ._json import INT_MAX, check_value, parse_json
+from ._hints import hint_for
+from ._json import check_value, parse_json
 from ._registry import SchemaRegistry, default_registry
-from ._render import json_type, redact_names
-from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, unwrap
+from ._render import hides, json_type, redact_names
+from ._schema_model import ContentSchema, Location, Node, Scalar, iter_objects, personal_at, unwrap
 
 __all__ = ["ISSUE_CODES", "CompiledSchema", "Decoded", "compiled", "errors", "validate"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 Path = tuple[str | int, ...]
-
-#: Every issue code dealerbridge produces, with what it means. Schema keywords first, then the
-#: rules that span fields (each an ``x-rule-name`` of a schema), the strict JSON reader, money
-#: helpers and the mapping. Vendor rules answered with the vendor's own code (the myKaarma
-#: partner codes, `dealerbridge.mykaarma.PARTNER_ERROR_CODES`) use that code, also kept in
-#: ``Issue.vendor_code``.
-ISSUE_CODES: dict[str, str] = {
-    "type": "the value has the wrong JSON type",
-    "required": "a required member is missing (the path names the member)",
-    "additionalProperties": "a member the schema does not allow (closed request objects)",
-    "enum": "the value is not one of the listed values",
-    "const": "the value is not the one allowed value",
-    "pattern": "the string is not written the way the rule says (the message gives the rule in "
-    "words; Issue.schema_location points at the ECMA-262 pattern)",
-    "format": "the string is written right but is not a real date / date-time (2026-02-30)",
-    "minLength": "the string is too short",
-    "maxLength": "the string is too long",
-    "minimum": "the number is below the minimum",
-    "maximum": "the number is above the maximum",
-    "exclusiveMinimum": "the number is not above the exclusive minimum",
-    "exclusiveMaximum": "the number is not below the exclusive maximum",
-    "multipleOf": "the number is not a multiple of the given step",
-    "minItems": "the array has too few items",
-    "maxItems": "the array has too many items",
-    "uniqueItems": "the array has duplicate items",
-    "contains": "no array item matches the contains schema",
-    "minProperties": "the object has too few members",
-    "maxProperties": "the object has too many members",
-    "propertyNames": "a member name is not allowed",
-    "dependentRequired": "a member required by another member is missing",
-    "anyOf": "the value matches none of the allowed shapes",
-    "oneOf": "the value matches none, or more than one, of the allowed shapes",
-    "not": "the value matches a shape that is forbidden",
-    "falseSchema": "no value is allowed here",
-    "unevaluatedProperties": "a member no subschema accounts for",
-    "unevaluatedItems": "an array item no subschema accounts for",
-    "contentMediaType": "the string does not hold a JSON document",
-    "advisor-or-assigned-user": "myKaarma create/update order: the header has neither a non-blank "
-    "advisorNumber nor a non-blank assignedUserUuid (reported once, at the header)",
-    "customer-name-required": "myKaarma customer request: a customer that is not a business "
-    "(isBusiness not true) lacks a non-blank firstName or lastName (reported once, at /customer)",
-    "business-company-required": "myKaarma customer request: isBusiness is true and company is "
-    "absent or blank (reported once, at the customer)",
-    "vin-or-year-make-model": "myKaarma customer vehicle: vin is blank or absent and vehicleYear, "
-    "vehicleMake or vehicleModel is too (reported once, at the vehicle)",
-    "json.syntax": "the text is not JSON",
-    "json.encoding": "the bytes are not UTF-8 (or start with a byte order mark)",
-    "json.duplicate_key": "an object has the same member name twice",
-    "json.non_finite": "NaN, Infinity or a number beyond the double range",
-    "json.lone_surrogate": "a string holds an unpaired UTF-16 surrogate",
-    "json.depth": "arrays and objects nest deeper than dealerbridge.MAX_DEPTH",
-    "json.type": "the value is not a JSON value (str, bytes, or Python JSON types expected)",
-    "json.integer_range": "an integer outside the signed 64-bit range [-2^63, 2^63-1], however "
-    "it is written (a digit string, a Python int, or an integral number such as 1e308 where "
-    "the schema wants an integer)",
-    "json.size": "a value that reuses containers expands to more than "
-    "dealerbridge.MAX_EXPANDED_VALUES values",
-    "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
-    "money.cents": "cents must be a non-negative int",
-    "datetime": "not a date-time in the accepted grammar or not a real moment",
-    "toml.syntax": "the text is not TOML (mapping config files)",
-    "mapping.order_number": "the order number is empty or does not fit myKaarma's pattern",
-    "mapping.status": "the order's state maps to 'refuse' in the config (e.g. an Estimate)",
-    "mapping.date": "a date-time the mapping needs is missing or not a UTC instant",
-    "mapping.op_code": "no op code for a service: not in orders.op_codes, no default_op_code",
-    "mapping.advisor": "no advisor: serviceWriterId not in orders.advisors and no default",
-    "mapping.customer": "no myKaarma customer uuid: not in orders.customers and no default",
-    "mapping.unreconciled": "a service's own totals differ from its line items",
-    "mapping.negative": "a negative amount, and orders.negative_amounts is 'refuse'",
-    "mapping.order_discount": "an order-level discount, and orders.order_discounts is 'refuse'",
-    "mapping.transactional_fee": "an order-level card fee, and transactional_fees is 'refuse'",
-    "mapping.credit_exceeds_order": "credits exceed every amount they could be allocated to",
-    "mapping.too_many_jobs": "more included services than orders.max_jobs",
-    "mapping.amount": "an inbound myKaarma amount or quantity cannot be read exactly",
-    "mapping.no_order": "the input carries no order (e.g. a read response without one)",
-    "mapping.duplicate_service": "the services list holds the same service id twice",
-    "mapping.foreign_service": "a service whose orderId is not the order's id",
-    "mapping.ambiguous_discount": "a coupon beside a manual order discount, and the order's "
-    "total cannot tell whether one includes the other",
-    "mapping.voided": "the myKaarma RO is voided (isVoided): nothing of it is mapped",
-    "mapping.range": "an inbound amount, hours or quantity outside the bounds the mapping reads",
-    "mapping.order_total": "a difference between the order totals that no note explains",
-    "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
-    "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
-    "mapping.customer_name": "a customer with neither first and last name nor a company name",
-}
 
 
 class Decoded(NamedTuple):
@@ -156,7 +70,7 @@ class CompiledSchema:
         self._validator = jsonschema_rs.validator_for(
             root, registry=rs_registry, validate_formats=True, offline=True
         )
-        self._translator = _Translator(registry, root, Location(self.document_id))
+        self._translator = _Translator(registry, root, Location(self.document_id), target)
         self._contents = [
             (
                 path,
@@ -165,6 +79,7 @@ class CompiledSchema:
                     registry,
                     {"$ref": content.schema.location.uri},
                     Location(content.schema.location.document_id),
+                    content.schema,
                 ),
                 content.location.uri,
             )
@@ -440,7 +355,8 @@ def validate(instance: object, schema: str, *, version: int | None = None) -> No
 #   the rule's name (its code), at the object's path, whichever member broke it and how;
 # - a union (``anyOf``/``oneOf``) reports the branch that fits best, or, when the value has a
 #   JSON type no branch accepts, what the branches wanted ("an amount string ... or null");
-# - common mistakes get a hint naming the value or helper that fixes them (`_hint`).
+# - common mistakes get a hint naming the value or helper that fixes them (`dealerbridge._hints`:
+#   the core's own, then those the vendor packages register).
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -465,11 +381,6 @@ _STEPS = {
     "unevaluatedItems": False,
 }
 
-_AMOUNT = "common/primitives/v1.json#/$defs/mykaarmaAmount"
-_CENTS = "common/primitives/v1.json#/$defs/cents"
-_SM_DATETIME = "common/primitives/v1.json#/$defs/shopmonkeyDateTime"
-_STATUS_WORDS = ("OPENED", "PRE-INVOICED", "CLOSED")
-
 
 @attrs.frozen
 class _NamedRule:
@@ -489,12 +400,26 @@ class _Translator:
     `SchemaRegistry.object_rule`); an error's evaluation path is followed through the raw
     nodes with the registry's one resolver. Each location is looked up once."""
 
-    def __init__(self, registry: SchemaRegistry, root: object, location: Location) -> None:
+    def __init__(
+        self, registry: SchemaRegistry, root: object, location: Location, model: Node
+    ) -> None:
         self._registry = registry
         self._root = root
         self._location = location
+        self._model = model  # the schema model of *root*: where x-pii is read
         self._named: dict[tuple[str | int, ...], _NamedRule | None] = {}
         self._nodes: dict[str, Scalar | None] = {}
+        self._personal: dict[tuple[str | int, ...], bool] = {}
+
+    def personal(self, parts: Path) -> bool:
+        """Whether the value at *parts* (relative to this translator's root) is personal
+        data (``x-pii``, or a member no schema defines): `personal_at`, cached per path with
+        array indices folded."""
+        key = tuple(0 if isinstance(p, int) else p for p in parts)
+        found = self._personal.get(key)
+        if found is None:
+            found = self._personal[key] = personal_at(self._model, key)
+        return found
 
     def node(self, keyword_location: str) -> Scalar | None:
         """The schema model's scalar holding the keyword at *keyword_location*
@@ -571,6 +496,7 @@ class _Translator:
         kind = error.kind
         code: str = kind.name
         location = str(error.absolute_keyword_location)
+        personal = self.personal(parts[len(prefix) :])
         if code == "required":
             member = kind.property
             issue = Issue(
@@ -591,6 +517,7 @@ class _Translator:
                         code="additionalProperties",
                         message=f"'{key}' is not allowed in {_label(parts)} (unknown member); "
                         f"found {_member_value(value, key)}",
+                        personal=True,
                         value=value.get(key) if isinstance(value, dict) else None,
                         schema_location=location,
                         rule="additionalProperties",
@@ -600,12 +527,12 @@ class _Translator:
                 for key in kind.unexpected
             ]
         if code in ("anyOf", "oneOf"):
-            return self._union(error, parts, prefix, instance, location)
+            return self._union(error, parts, prefix, instance, location, personal)
         if location in _ADDED_BOUNDS:  # an int64 bound of the engine's copy (see above)
             value = error.instance
             message = (
                 f"{_label(parts)} must be an integer in the signed 64-bit range "
-                f"[-2^63, 2^63-1]; found {_found(value, code)}"
+                f"[-2^63, 2^63-1]; found {_found(value, code, personal)}"
             )
             at_type = location.rsplit("/", 1)[0] + "/type"
             issue = Issue(
@@ -615,6 +542,7 @@ class _Translator:
                 value,
                 schema_location=at_type,
                 rule="type",
+                personal=personal,
             )
             return [(issue, ("node", parts, location.rsplit("/", 1)[0]))]
         node = self.node(location)
@@ -623,15 +551,29 @@ class _Translator:
             rule = _RULES.get(code)
             text = rule(kind) if rule is not None else f"fails the '{code}' rule"
         value = error.instance
-        message = f"{_label(parts)} {text}; found {_found(value, code)}"
-        hint = _hint(location, node, value)
+        message = f"{_label(parts)} {text}; found {_found(value, code, personal)}"
+        hint = hint_for(location, node, value, hides(personal))
         if hint:
             message += f" ({hint})"
-        issue = Issue(pointer(parts), code, message, value, schema_location=location, rule=code)
+        issue = Issue(
+            pointer(parts),
+            code,
+            message,
+            value,
+            schema_location=location,
+            rule=code,
+            personal=personal,
+        )
         return [(issue, ("node", parts, location.rsplit("/", 1)[0]))]
 
     def _union(
-        self, error: Any, parts: Path, prefix: Path, instance: object, location: str
+        self,
+        error: Any,
+        parts: Path,
+        prefix: Path,
+        instance: object,
+        location: str,
+        personal: bool,
     ) -> list[tuple[Issue, tuple[object, ...] | None]]:
         code: str = error.kind.name
         branches: list[list[Any]] = list(error.kind.context)
@@ -647,21 +589,32 @@ class _Translator:
         value = error.instance
         if code == "oneOf" and not any(branches):
             message = f"{_label(parts)} matches more than one of the allowed shapes"
-            message += f"; found {_found(value, code)}"
+            message += f"; found {_found(value, code, personal)}"
         else:
             wanted = [self._wanted(b) for b in branches if b]
             phrases = list(dict.fromkeys(w for w in wanted if w))
             joiner = ", or " if any("," in w for w in phrases) else " or "
             words = joiner.join(phrases) or "another shape"
-            message = f"{_label(parts)} must be {words}; found {_found(value, 'type')}"
+            message = f"{_label(parts)} must be {words}; found {_found(value, 'type', personal)}"
+            hidden = hides(personal)
             for branch in branches:
                 hint = (
-                    _hint(str(branch[0].absolute_keyword_location), None, value) if branch else ""
+                    hint_for(str(branch[0].absolute_keyword_location), None, value, hidden)
+                    if branch
+                    else ""
                 )
                 if hint:
                     message += f" ({hint})"
                     break
-        issue = Issue(pointer(parts), code, message, value, schema_location=location, rule=code)
+        issue = Issue(
+            pointer(parts),
+            code,
+            message,
+            value,
+            schema_location=location,
+            rule=code,
+            personal=personal,
+        )
         return [(issue, ("node", parts, location))]
 
     def _wanted(self, branch: list[Any]) -> str:
@@ -687,10 +640,13 @@ class _Translator:
         text = named.text or f"must satisfy the rule {named.name}"
         # Members in the order the rule's words name them (then the others).
         order = sorted(named.members, key=lambda m: (m not in text, text.find(m)))
+        personal = False
         for member in order:
             if isinstance(obj, dict) and member in obj:
                 value[member] = obj[member]
-                shown.append(f"'{member}' {describe_value(obj[member])}")
+                secret = self.personal((*where[len(prefix) :], member))
+                personal = personal or secret
+                shown.append(f"'{member}' {describe_value(obj[member], personal=secret)}")
             else:
                 shown.append(f"'{member}' absent")
         return Issue(
@@ -700,11 +656,13 @@ class _Translator:
             value=value,
             schema_location=named.location,
             rule=named.name,
+            personal=personal,
         )
 
 
 def _member_value(value: object, key: str) -> str:
-    return describe_value(value.get(key) if isinstance(value, dict) else None)
+    """The value of a member no schema defines: personal data."""
+    return describe_value(value.get(key) if isinstance(value, dict) else None, personal=True)
 
 
 def _value_at(instance: object, rest: Path) -> object:
@@ -719,9 +677,9 @@ def _value_at(instance: object, rest: Path) -> object:
     return value
 
 
-def _found(value: object, code: str) -> str:
+def _found(value: object, code: str, personal: bool) -> str:
     """The value found; for type mismatches with its JSON type ("the number 0")."""
-    shown = describe_value(value)
+    shown = describe_value(value, personal=personal)
     if code not in ("type", "anyOf", "oneOf") or shown.startswith("<"):
         return shown
     kind = json_type(value)
@@ -731,69 +689,6 @@ def _found(value: object, code: str) -> str:
     elif kind == "object":
         noun = "the object"
     return f"{noun} {shown}" if noun else shown
-
-
-def _hint(location: str, node: Scalar | None, value: object) -> str:
-    """A pointer to the value or helper that fixes a common mistake, or ``""``."""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if _AMOUNT in location and number:
-        return (
-            'amounts travel as strings: send a string such as "12.50"; '
-            "dealerbridge.money.cents_to_amount(1250) writes one from cents"
-        )
-    if _CENTS in location and isinstance(value, str):
-        # Only ASCII digits that fit int64 are read: str.isdigit also holds for "²" (which
-        # int() refuses) and int() refuses more than 4,300 digits.
-        digits = value.strip()
-        if _INT64_TEXT.fullmatch(digits) is not None and int(digits) <= INT_MAX:
-            return f"cents travel as JSON integers: send {int(digits)}, not the string"
-        return (
-            'cents travel as JSON integers: dealerbridge.money.amount_to_cents("12.50") gives 1250'
-        )
-    if _SM_DATETIME in location and isinstance(value, str):
-        utc = _as_utc_z(value)
-        if utc is not None:
-            return f'the same moment in UTC: send "{utc}"'
-    if node is None:
-        return ""
-    if node.format == "date" and isinstance(value, str) and len(value) > 10:
-        head = value[:10]
-        if len(head) == 10 and head[4] == "-" and head[7] == "-" and value[10] in "T ":
-            return f'a date only, without time or offset: "{head}"'
-    enum = node.enum
-    if enum is not None and isinstance(value, str) and value:
-        words = [o for o in enum if isinstance(o, str)]
-        if tuple(words) == _STATUS_WORDS and value.upper() in ("O", "P", "C"):
-            word = dict(zip(("O", "P", "C"), _STATUS_WORDS, strict=True))[value.upper()]
-            return (
-                f'send the word "{word}", not the letter orders are read with; '
-                f'dealerbridge.mykaarma.letter_to_status("{value}") converts it'
-            )
-        close = [o for o in words if o.casefold() == value.casefold()]
-        if close:
-            return f'did you mean "{close[0]}"? (case matters)'
-    return ""
-
-
-_INT64_TEXT = re.compile(r"[0-9]{1,19}")  # at most 19 ASCII digits: read by int() at once
-
-_OFFSET_DATETIME = re.compile(
-    r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([+-][0-9]{2}:[0-9]{2})\Z"
-)
-
-
-def _as_utc_z(text: str) -> str | None:
-    """*text*, an RFC 3339 date-time with a numeric offset, as the same moment in UTC with
-    ``Z`` (fractional seconds kept as written); None when it is not such a real moment."""
-    match = _OFFSET_DATETIME.match(text)
-    if match is None:
-        return None
-    whole, fraction, offset = match.groups()
-    try:
-        moment = datetime.datetime.fromisoformat(whole + offset).astimezone(datetime.UTC)
-    except (ValueError, OverflowError):
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + (fraction or "") + "Z"
 
 
 def _sorted(issues: list[Issue]) -> list[Issue]:

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import attrs
 
 from .._errors import DealerbridgeUsageError
-from .._render import redaction
+from .._render import RedactionLevel, as_level, redaction
 from ._lines import (
     SAMPLES_PER_CODE,
     BatchReport,
@@ -157,7 +157,7 @@ def _block_task(
     schema: str,
     version: int | None,
     each: bool,
-    redact: bool | None,
+    redact: RedactionLevel | None,
     keep_failures: bool,
 ) -> tuple[str, int, BatchReport, list[LineResult]]:
     """Validate one block with `run_unit`; line numbers count from the block's first line
@@ -193,7 +193,7 @@ def validate_files(
     on_failure: Callable[[LineResult], object] | None = None,
     version: int | None = None,
     each: bool = False,
-    redact: bool | None = None,
+    redact: RedactionLevel | bool | None = None,
     block_size: int = BLOCK_SIZE,
 ) -> BatchReport:
     """Validate every payload in the files named, on Dask, and return the `BatchReport`.
@@ -202,10 +202,13 @@ def validate_files(
     starts a local cluster of worker processes (closed afterwards). *failures_to*: a path or
     text stream that receives every failure as NDJSON (`LineResult.to_dict`, ``source`` as
     ``file:line``), in file and line order; *on_failure* is called with each failure's
-    `LineResult` in the same order (both may be given). *redact*: ``True``/``False``
-    overrides ``DEALERBRIDGE_REDACT`` on the workers. Samples in the report are always
-    redacted."""
+    `LineResult` in the same order (both may be given). *redact*: the redaction level for the
+    workers' messages (``"pii"``, ``"all"``, ``"off"``, or ``True``/``False`` for all/off);
+    ``None`` is the level in force here (a ``with dealerbridge.redaction(...)`` block, else
+    ``DEALERBRIDGE_REDACT``), so the workers' environment never decides. Samples in the report
+    are always written at level ``"all"``."""
     distributed = _need_dask()
+    level = as_level(redact)  # resolved here: the workers' own setting must not decide
     check_schema(schema, version)
     files = _expand(paths_or_urls)
     own_cluster = None
@@ -219,7 +222,7 @@ def validate_files(
             client = distributed.Client(own_cluster)
     try:
         return _run(
-            client, files, schema, version, each, redact, failures_to, on_failure, block_size
+            client, files, schema, version, each, level, failures_to, on_failure, block_size
         )
     finally:
         if own_cluster is not None:
@@ -233,7 +236,7 @@ def _run(
     schema: str,
     version: int | None,
     each: bool,
-    redact: bool | None,
+    redact: RedactionLevel | None,
     failures_to: str | Path | Writer | None,
     on_failure: Callable[[LineResult], object] | None,
     block_size: int,

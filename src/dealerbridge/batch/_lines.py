@@ -14,9 +14,10 @@ from typing import Any
 
 import attrs
 
-from .._errors import Issue, ValidationError
+from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._json import parse_json
-from .._render import redaction
+from .._registry import default_registry
+from .._render import REDACTED_NAME, escape_segment, redaction, unescape_segment
 from .._validation import compiled
 
 __all__ = [
@@ -43,6 +44,8 @@ def generic_path(pointer: str) -> str:
     """*pointer* with every array index written ``*`` (``/services/3/sku`` -> ``/services/*/sku``).
 
     A segment made only of digits is taken for an index (a member named ``"3"`` reads the same)."""
+    if not isinstance(pointer, str):
+        raise DealerbridgeUsageError(f"expected a JSON Pointer (str), got {type(pointer).__name__}")
     return _INDEX.sub("/*", pointer)
 
 
@@ -100,10 +103,14 @@ class Sample:
         return _source(self.file, self.line, self.index)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"source", "issue"}``: the issue as `Issue.to_dict` under redaction, whatever the
-        setting (no value; a message written without redaction is not shown)."""
-        with redaction(True):
-            return {"source": self.source, "issue": self.issue.to_dict()}
+        """``{"source", "issue"}``: the issue as `Issue.to_dict` at level ``"all"``, whatever
+        the setting (no value; a message written at a lower level is not shown; member names
+        no schema defines hidden in the path)."""
+        issue = self.issue
+        if issue.written_under != "all":  # names no schema defines may show in its path
+            issue = attrs.evolve(issue, path=_names_hidden(issue))
+        with redaction("all"):
+            return {"source": self.source, "issue": issue.to_dict()}
 
 
 def _issues_of(raw: str | bytes | object, schema: str, version: int | None) -> tuple[Issue, ...]:
@@ -118,7 +125,9 @@ def split_lines(data: bytes) -> list[bytes]:
     """The NDJSON lines of *data*: split at ``\\n`` only (a CR, like every other JSON
     whitespace, belongs to its line and may end it; it never splits one), with nothing
     counted after a final newline. Files, standard input and Dask blocks all split here."""
-    lines = data.split(b"\n")
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise DealerbridgeUsageError(f"split_lines needs bytes, got {type(data).__name__}")
+    lines = bytes(data).split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
     return lines
@@ -137,9 +146,22 @@ def validate_lines(
     Blank lines are skipped but counted, so ``line`` is the line's number in *source*
     (`LineResult.source` reads ``<source>:<line>``). The compiled schema is built once per
     process (`dealerbridge._validation.compiled`). An unknown schema raises
-    `DealerbridgeUsageError` before any line is read."""
+    `DealerbridgeUsageError` before any line is read, and so does a line that is neither
+    ``str`` nor ``bytes`` (when it is reached)."""
     compiled(schema, version)
-    for number, line in enumerate(lines, first_line):
+    if not isinstance(first_line, int) or isinstance(first_line, bool):
+        raise DealerbridgeUsageError(f"first_line must be an int, got {type(first_line).__name__}")
+    try:
+        numbered = enumerate(lines, first_line)
+    except TypeError:
+        raise DealerbridgeUsageError(
+            f"validate_lines needs an iterable of str or bytes lines, got {type(lines).__name__}"
+        ) from None
+    for number, line in numbered:
+        if not isinstance(line, str | bytes):
+            raise DealerbridgeUsageError(
+                f"line {number} is {type(line).__name__}, not str or bytes (one NDJSON line)"
+            )
         if not line.strip():
             continue
         yield LineResult(source, schema, _issues_of(line, schema, version), line=number)
@@ -213,6 +235,8 @@ class Unit:
 
 def run_unit(unit: Unit, schema: str, version: int | None = None) -> list[LineResult]:
     """Every `LineResult` of *unit*, in input order."""
+    if not isinstance(unit, Unit):
+        raise DealerbridgeUsageError(f"run_unit needs a batch.Unit, got {type(unit).__name__}")
     if unit.lines is not None:
         return list(
             validate_lines(
@@ -259,7 +283,7 @@ class BatchReport:
         wanted = [c for c in codes if len(self.samples.get(c, ())) < SAMPLES_PER_CODE]
         if not wanted:
             return
-        with redaction(True):
+        with redaction("all"):
             issues = result.issues
             if raw is not None:
                 issues = _issues_of(raw, self.schema, version)
@@ -316,6 +340,24 @@ class BatchReport:
         if self.by_code:
             text += " (" + ", ".join(f"{n} {c}" for c, n in _ordered(self.by_code).items()) + ")"
         return text
+
+
+def _names_hidden(issue: Issue) -> str:
+    """*issue*'s path with every segment that is neither an array index nor a member name some
+    bundled schema defines replaced by `REDACTED_NAME` (the payload is not at hand to tell
+    objects from arrays, so a name made of digits stays; the member an
+    ``additionalProperties`` issue reports is hidden even when another schema defines it)."""
+    defined = default_registry().member_names()
+    segments = [unescape_segment(part) for part in issue.path.split("/")[1:]]
+    out = []
+    for position, segment in enumerate(segments):
+        last = position == len(segments) - 1
+        unknown = last and issue.code == "additionalProperties"
+        if unknown or not (segment.isdigit() or segment in defined):
+            out.append(REDACTED_NAME)
+        else:
+            out.append(escape_segment(segment))
+    return "".join("/" + part for part in out)
 
 
 def _ordered(counts: Counter[str]) -> dict[str, int]:

@@ -23,6 +23,7 @@ from standardwebhooks.webhooks import Webhook
 from .. import shopmonkey as sm
 from .._errors import Issue
 from .._models import JSON, Model, dump, load
+from .._render import redaction
 from .._validation import errors
 from ._core import Delivery, FakeVendor, Incoming, Mode, Reply
 from ._fill import fill_required
@@ -193,7 +194,8 @@ class FakeShopmonkey(FakeVendor):
             return body, None
         self.violate(request, schema, f"{len(issues)} issue(s)", issues)
         if self.mode == "faithful":
-            repaired = _drop(body, issues)
+            with redaction("off"):  # the paths as data: unknown member names unredacted
+                repaired = _drop(body, errors(body, schema))
             if not errors(repaired, schema):
                 return repaired, None
         return None, self._error(400, "; ".join(f"{i.path or '/'}: {i.message}" for i in issues))
@@ -207,6 +209,7 @@ class FakeShopmonkey(FakeVendor):
     def _with_totals(self, row: dict[str, JSON]) -> dict[str, JSON]:
         service = load(sm.Service, row)
         totals = sm.service_totals(service).by_field()
+        _check_int64(totals.values())
         row = {**row, **totals}
         load(sm.Service, row)
         return row
@@ -214,13 +217,27 @@ class FakeShopmonkey(FakeVendor):
     def _order_totals(self, order_id: str) -> None:
         order = self.orders[order_id]
         rows = self.services.get(order_id, [])
-        for key, field in _ORDER_SUMS.items():
-            order[key] = sum(cast(int, row.get(field) or 0) for row in rows)
+        sums = {
+            key: sum(cast(int, row.get(field) or 0) for row in rows)
+            for key, field in _ORDER_SUMS.items()
+        }
         paid = order.get("paidCostCents")
-        total = cast(int, order["totalCostCents"])
-        order["remainingCostCents"] = total - (paid if isinstance(paid, int) else 0)
+        total = sums.get("totalCostCents", cast(int, order["totalCostCents"]))
+        remaining = total - (paid if isinstance(paid, int) else 0)
+        _check_int64([*sums.values(), remaining])
+        order.update(sums)
+        order["remainingCostCents"] = remaining
         order["updatedDate"] = self._now()
         load(sm.Order, order)
+
+    def _bad_include(self, request: Incoming) -> Reply | None:
+        """``includeOrder`` is ``true`` or ``false`` (shopmonkey/service-query); anything else
+        is refused before the request changes anything."""
+        flag = request.query.get("includeOrder")
+        if flag is None or flag in ("true", "false"):
+            return None
+        self.violate(request, "schema", f"includeOrder must be true or false, not {flag!r}")
+        return self._error(400, "includeOrder must be true or false")
 
     def _include_order(self, request: Incoming, order_id: str) -> dict[str, JSON]:
         flag = request.query.get("includeOrder", "true").lower()
@@ -343,15 +360,37 @@ class FakeShopmonkey(FakeVendor):
         return self._with_totals(row)
 
     def _create_services(self, request: Incoming, match: re.Match[str]) -> Reply:
-        denied = self._denied(request) or self._order(request, match["order"])
+        denied = (
+            self._denied(request)
+            or self._order(request, match["order"])
+            or self._bad_include(request)
+        )
         if denied:
             return denied
         order_id = match["order"]
         body, bad = self._body(request, "shopmonkey/create-services-request")
         if bad:
             return bad
-        created = []
         existing = self.services.setdefault(order_id, [])
+        before = list(existing)
+        try:
+            created = self._add_services(request, order_id, existing, body)
+        except _TotalsOverflow as exc:
+            existing[:] = before
+            return self._error(400, str(exc))
+        if isinstance(created, Reply):
+            return created
+        for row in created:
+            self._queue_change("service", "INSERT", row)
+        self._queue_change("order", "UPDATE", self.orders[order_id], list(_ORDER_SUMS))
+        data: dict[str, JSON] = {"services": cast(JSON, copy.deepcopy(created))}
+        data.update(self._include_order(request, order_id))
+        return self._reply(sm.CreateServicesResponse, {"success": True, "data": data})
+
+    def _add_services(
+        self, request: Incoming, order_id: str, existing: list[dict[str, JSON]], body: JSON
+    ) -> list[dict[str, JSON]] | Reply:
+        created = []
         for item in cast(list[dict[str, JSON]], body):
             canned = item.get("fromCannedServiceId")
             deferred = item.get("fromDeferredServiceId")
@@ -385,12 +424,7 @@ class FakeShopmonkey(FakeVendor):
             existing.append(row)
             created.append(row)
         self._order_totals(order_id)
-        for row in created:
-            self._queue_change("service", "INSERT", row)
-        self._queue_change("order", "UPDATE", self.orders[order_id], list(_ORDER_SUMS))
-        data: dict[str, JSON] = {"services": cast(JSON, copy.deepcopy(created))}
-        data.update(self._include_order(request, order_id))
-        return self._reply(sm.CreateServicesResponse, {"success": True, "data": data})
+        return created
 
     def _find_service(
         self, request: Incoming, order_id: str, service_id: str
@@ -403,7 +437,9 @@ class FakeShopmonkey(FakeVendor):
 
     def _update_service(self, request: Incoming, match: re.Match[str]) -> Reply:
         order_id, service_id = match["order"], match["service"]
-        denied = self._denied(request) or self._order(request, order_id)
+        denied = (
+            self._denied(request) or self._order(request, order_id) or self._bad_include(request)
+        )
         if denied:
             return denied
         index, missing = self._find_service(request, order_id, service_id)
@@ -415,15 +451,22 @@ class FakeShopmonkey(FakeVendor):
         changes = {k: v for k, v in cast(dict[str, JSON], body).items() if k != "orderId"}
         rows = self.services[order_id]
         row = {**rows[index], **changes, "updatedDate": self._now()}
-        rows[index] = self._with_totals(row)
-        self._order_totals(order_id)
+        previous = rows[index]
+        try:
+            rows[index] = self._with_totals(row)
+            self._order_totals(order_id)
+        except _TotalsOverflow as exc:
+            rows[index] = previous
+            return self._error(400, str(exc))
         self._queue_change("service", "UPDATE", rows[index], sorted(changes))
         data = self._include_order(request, order_id)
         return self._reply(sm.UpdateServiceResponse, {"success": True, "data": data})
 
     def _delete_service(self, request: Incoming, match: re.Match[str]) -> Reply:
         order_id, service_id = match["order"], match["service"]
-        denied = self._denied(request) or self._order(request, order_id)
+        denied = (
+            self._denied(request) or self._order(request, order_id) or self._bad_include(request)
+        )
         if denied:
             return denied
         if not request.body.strip():
@@ -471,3 +514,14 @@ def _drop(body: JSON, issues: Sequence[Issue]) -> JSON:
             if issue.code == "additionalProperties" and isinstance(issue.value, str):
                 parent.pop(issue.value, None)
     return out
+
+
+class _TotalsOverflow(Exception):
+    """A service's or the order's totals would leave the signed 64-bit range Shopmonkey's
+    integers have: the request is refused (400) and nothing is stored."""
+
+
+def _check_int64(values: Iterable[object]) -> None:
+    for value in values:
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise _TotalsOverflow(f"a total of {value} cents is outside the 64-bit range")

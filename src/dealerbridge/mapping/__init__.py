@@ -19,6 +19,7 @@ Decisions and reasons: ``notes/decisions-mapping.md``.
 
 from contextlib import suppress as _suppress
 
+from . import _registration  # noqa: F401  (registers the mapping's issue codes)
 from ._config import CustomersConfig, MappingConfig, OrdersConfig, load_config
 from ._customers import shopmonkey_customer_to_mykaarma
 from ._forward import shopmonkey_to_mykaarma, shopmonkey_to_mykaarma_update

@@ -8,8 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from .._errors import Issue, ValidationError, describe_value
+from .._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value
 from .._models import UNSET, M, load
+from .._render import hides
 from ._config import MappingConfig
 from ._report import MappingError, MappingNote, NoteKind
 
@@ -104,11 +105,30 @@ def blank(value: object) -> bool:
     return not isinstance(value, str) or not value.strip()
 
 
+def config_or_default(config: object) -> MappingConfig:
+    """*config*, or the defaults for ``None``; anything else is a `DealerbridgeUsageError`."""
+    if config is None:
+        return MappingConfig()
+    if not isinstance(config, MappingConfig):
+        raise DealerbridgeUsageError(
+            f"config must be a mapping.MappingConfig (mapping.load_config reads one) or "
+            f"None for the defaults, got {type(config).__name__}"
+        )
+    return config
+
+
+def sequence_of(value: object, what: str) -> Sequence[object]:
+    """*value* if it is a list or tuple (of models or JSON values) for argument *what*."""
+    if not isinstance(value, list | tuple):
+        raise DealerbridgeUsageError(f"{what} must be a list, got {type(value).__name__}")
+    return value
+
+
 class Recorder:
     """Collects the report notes (with the input position they belong to) and refusals."""
 
     def __init__(self, config: MappingConfig | None) -> None:
-        self.config = config if config is not None else MappingConfig()
+        self.config = config_or_default(config)
         self.orders = self.config.orders
         self._notes: list[tuple[int, int, MappingNote]] = []
         self.issues: list[Issue] = []
@@ -150,8 +170,25 @@ class Recorder:
             raise MappingError(self.issues, report=self.report)
 
 
-def show(value: object) -> str:
-    return describe_value(value)
+def figure(value: object) -> str:
+    """A number a note or refusal states (cents, an amount, hours, a mileage, a decimal text)
+    as written, or ``<redacted number>`` when every value is hidden (redaction level
+    ``"all"``). Not personal: shown under the default level."""
+    return "<redacted number>" if hides() else str(value)
+
+
+def config_key(table: str, key: object) -> str:
+    """A config key made from an input value (``orders.statuses.Invoice``), with the value
+    hidden as the level in force says (the key would otherwise repeat it)."""
+    if hides():
+        return f"{table}[<redacted string>]"
+    return f"{table}.{key}"
+
+
+def show(value: object, *, personal: bool = False) -> str:
+    """*value* for a note or refusal (`render_value`): ``personal=True`` for names, phones,
+    e-mails, addresses, plates, VINs and free text, hidden under the default level."""
+    return describe_value(value, personal=personal)
 
 
 def load_at(cls: type[M], value: object, prefix: str) -> M:
@@ -165,6 +202,6 @@ def load_at(cls: type[M], value: object, prefix: str) -> M:
         raise
     except ValidationError as exc:
         raise ValidationError(
-            [Issue(prefix + i.path, i.code, i.message, i.value, i.severity) for i in exc.issues],
+            [attrs.evolve(i, path=prefix + i.path) for i in exc.issues],
             schema=exc.schema,
         ) from None

@@ -2,7 +2,9 @@
 
 Defaults and the reasons for them: ``notes/decisions-mapping.md``. A file is checked against
 the bundled, closed schema ``dealerbridge/mapping-config`` before it is read, so a misspelt key
-is an error, never a silently ignored choice.
+is an error, never a silently ignored choice. The schema is the reference: every member has
+its ``default`` there (a member without one defaults to None), and a test holds these classes
+to it field by field (names, enum values, defaults).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from .._errors import Issue, ValidationError
 from .._models import UNSET, dump
 from .._render import render_value
 from .._validation import validate
-from ._common import load_at, show
+from ._common import config_or_default, load_at, sequence_of, show
 from ._config import CustomersConfig, MappingConfig
 from ._report import Mapped, MappingError, MappingNote, NoteKind
 
@@ -75,9 +75,12 @@ def shopmonkey_customer_to_mykaarma(
     validated once against ``mykaarma/create-customer-request``; a refusal raises
     `MappingError`.
     """
-    cfg = (config if config is not None else MappingConfig()).customers
+    cfg = config_or_default(config).customers
     person = load_at(sm.Customer, customer, "/customer")
-    cars = [load_at(sm.Vehicle, v, f"/vehicles/{i}") for i, v in enumerate(vehicles)]
+    cars = [
+        load_at(sm.Vehicle, v, f"/vehicles/{i}")
+        for i, v in enumerate(sequence_of(vehicles, "vehicles"))
+    ]
     notes: list[MappingNote] = []
 
     def note(kind: NoteKind, source: str, target: str | None, message: str) -> None:

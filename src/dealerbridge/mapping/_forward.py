@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from itertools import combinations
 from typing import Any
 
@@ -19,15 +19,18 @@ import attrs
 
 from .. import mykaarma as mk
 from .. import shopmonkey as sm
+from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import load
 from ..money import amount_to_cents, cents_to_amount
-from ..shopmonkey._totals import exact
+from ..shopmonkey._totals import exact, product
 from ._common import (
     HUNDREDTH,
     Recorder,
     allocate,
     blank,
+    config_key,
     decimal_text,
+    figure,
     fit,
     hours_text,
     job_index,
@@ -104,11 +107,15 @@ class _Rec(Recorder):
         self.uncertain.setdefault(group, []).append((handle, cents, message))
 
 
+#: The decimal context of a forward mapping: every input number is bounded (`exact`), so sums
+#: and products of hours, quantities and multipliers are exact in 100 digits.
+_EXACT = Context(prec=100, rounding=ROUND_HALF_UP)
+
 _LAST = sys.maxsize  # rank of the order balance's notes: after every service's notes
 
 
 def _sort_key(line: Any) -> tuple[Decimal, str]:
-    return exact(line.ordinal), str(line.id)
+    return exact(line.ordinal, bounded=False), str(line.id)  # compared, never computed with
 
 
 _money = cents_to_amount  # an alias, not a wrapper: called several times per line
@@ -120,13 +127,16 @@ def _included(rec: _Rec, k: int, service: Any) -> bool:
     if service.authorization_status != "Authorized":
         reason = f"authorizationStatus is {show(service.authorization_status)}"
     elif service.deferred_reason is not None:
-        reason = f"it is deferred ({show(service.deferred_reason)})"
+        reason = f"it is deferred ({show(service.deferred_reason, personal=True)})"
     elif service.hidden and rec.orders.hidden_services == "exclude":
         reason = "it is hidden (orders.hidden_services = exclude)"
     if reason is None:
         return True
     total = service.total_cents
-    said = f"service {show(service.name)} produces no job: {reason}; its total of {total} cents"
+    said = (
+        f"service {show(service.name)} produces no job: {reason}; its total of "
+        f"{figure(total)} cents"
+    )
     handle = rec.note(
         k + 1, "excluded", src, None, None, f"{said} is not in the RO (nor in totalCostCents)"
     )
@@ -185,14 +195,15 @@ def _status(rec: Recorder, order: Any) -> str | None:
             "/order/status",
             "/order/header/status",
             None,
-            f"the order has no status; read as {state} from its paid/invoiced flags",
+            f"the order has no status; read as {show(state)} from its paid/invoiced flags",
         )
     choice = rec.orders.statuses.get(state)
     if choice is None or choice == "refuse":
         rec.refuse(
             "/order/status",
             "mapping.status",
-            f"orders in state {show(state)} are not mapped (orders.statuses.{state} = "
+            f"orders in state {show(state)} are not mapped ({config_key('orders.statuses', state)} "
+            "= "
             f"{show(choice or 'refuse')})",
             status if present(status) else None,
         )
@@ -304,7 +315,7 @@ def _mileage(rec: Recorder, value: Any, key: str, header: dict[str, Any]) -> Non
             f"/order/{key}",
             f"/order/header/{key}",
             None,
-            f"mileage {show(value)} rounded to {whole}",
+            f"mileage {show(value)} rounded to {figure(whole)}",
         )
     if whole >= 0:
         header[key] = str(int(whole))
@@ -313,7 +324,13 @@ def _mileage(rec: Recorder, value: Any, key: str, header: dict[str, Any]) -> Non
 def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
     cfg = rec.orders
     src = f"/services/{k}"
-    check = sm.reconcile_service(service)
+    try:
+        check = sm.reconcile_service(service)
+    except ValidationError as exc:  # a number out of bounds: re-rooted at the service
+        raise ValidationError(
+            [Issue(src + i.path, i.code, i.message, i.value, i.severity) for i in exc.issues],
+            schema=exc.schema,
+        ) from None
     tot = check.totals
     lines = tot.lines
     unreconciled = {key for key, diff in check.differences.items() if diff}
@@ -323,7 +340,8 @@ def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
             rec.refuse(
                 f"{src}/{key}",
                 "mapping.unreconciled",
-                f"Shopmonkey's {key} is {diff} cents away from what dealerbridge's reading of "
+                f"Shopmonkey's {key} is {figure(diff)} cents away from what dealerbridge's reading "
+                "of "
                 "the line items gives (sm.service_totals: an unverified formula, so either may "
                 "be wrong; orders.unreconciled_services = refuse)",
                 diff,
@@ -398,7 +416,8 @@ def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
             f"{src}/calculatedSubcontractsCents",
             "/order/mls",
             None,
-            f"calculatedSubcontractsCents is {diff} cents away from the subcontract lines as "
+            f"calculatedSubcontractsCents is {figure(diff)} cents away from the subcontract lines "
+            "as "
             "dealerbridge reads them (retailCostCents - discountCents, an unverified formula); "
             "Shopmonkey's amount is sent, the difference on the job's last sublet row",
         )
@@ -412,7 +431,7 @@ def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
             f"{src}/totalCents",
             f"{job.tgt}/miscSale",
             None,
-            f"totalCents differs from its categories by {residual} cents; booked in the "
+            f"totalCents differs from its categories by {figure(residual)} cents; booked in the "
             "job's miscSale (orders.unreconciled_services = book)",
         )
 
@@ -445,7 +464,7 @@ def _credits(rec: _Rec, jobs: list[_Job], order: Any) -> None:
             rec.refuse(
                 discount_src if order_discount else pool_sources[0],
                 "mapping.credit_exceeds_order",
-                f"credits exceed every amount of the included services by {left} cents",
+                f"credits exceed every amount of the included services by {figure(left)} cents",
                 left,
             )
         at = 0
@@ -466,7 +485,8 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         rec.refuse(
             f"{src}/calculatedTaxCents",
             "mapping.negative",
-            f"the service's tax is negative ({job.tax} cents); myKaarma has no place for it",
+            f"the service's tax is negative ({figure(job.tax)} cents); myKaarma has no place for "
+            "it",
             job.tax,
         )
         job.tax = 0
@@ -497,7 +517,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         rec.refuse(
             f"{src}/calculatedDiscountCents",
             "mapping.negative",
-            f"a negative discount ({discount} cents) is a surcharge with no category",
+            f"a negative discount ({figure(discount)} cents) is a surcharge with no category",
             discount,
         )
     elif discount:
@@ -508,7 +528,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
             f"{src}/calculatedDiscountCents",
             job.tgt,
             None,
-            f"service discount of {discount} cents taken off the job's labor, parts, misc "
+            f"service discount of {figure(discount)} cents taken off the job's labor, parts, misc "
             "and sublet in proportion (largest remainder)",
         )
     if not credit:
@@ -521,7 +541,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         rec.refuse(
             f"{src}/totalCents",
             "mapping.negative",
-            f"the service's credits exceed its amounts by {left} cents "
+            f"the service's credits exceed its amounts by {figure(left)} cents "
             "(orders.negative_amounts = refuse)",
             left,
         )
@@ -532,7 +552,8 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         f"{src}/totalCents",
         None,
         None,
-        f"{left} cents of this service's credits exceed it; taken off the other jobs in proportion",
+        f"{figure(left)} cents of this service's credits exceed it; taken off the other jobs in "
+        "proportion",
     )
     return left
 
@@ -558,7 +579,7 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         else:
             said = (
                 f"coupon with status {show(coupon.status)} "
-                f"({show(coupon.status_invalid_reason)}): its {amount} cents"
+                f"({show(coupon.status_invalid_reason)}): its {figure(amount)} cents"
             )
             handle = rec.note(
                 0,
@@ -586,7 +607,8 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
             rec.refuse(
                 "/order/couponOrderDiscount/appliedDiscountCents",
                 "mapping.ambiguous_discount",
-                f"a coupon of {coupon_cents} cents beside a manual order discount of {applied} "
+                f"a coupon of {figure(coupon_cents)} cents beside a manual order discount of "
+                f"{figure(applied)} "
                 "cents, and totalCostCents cannot tell whether appliedDiscountCents includes "
                 "it; set orders.ambiguous_discount to 'included' or 'separate'",
                 coupon_cents,
@@ -598,10 +620,13 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         amount = readings[reading]
         source = "/order/appliedDiscountCents"
         how = (
-            f" (appliedDiscountCents {applied} read as including the coupon's {coupon_cents}: "
+            f" (appliedDiscountCents {figure(applied)} read as including the coupon's"
+            f" {figure(coupon_cents)}: "
             f"{why})"
             if reading == "included"
-            else f" (appliedDiscountCents {applied} plus the coupon's {coupon_cents}: {why})"
+            else f" (appliedDiscountCents {figure(applied)} plus the coupon's "
+            f"{figure(coupon_cents)}:"
+            f" {why})"
         )
     elif coupon_cents:
         amount, source = coupon_cents, "/order/couponOrderDiscount/appliedDiscountCents"
@@ -613,7 +638,8 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         rec.refuse(
             source,
             "mapping.order_discount",
-            f"order-level discount of {amount} cents; set orders.order_discounts = 'allocate' "
+            f"order-level discount of {figure(amount)} cents; set orders.order_discounts = "
+            "'allocate' "
             "to spread it over the jobs",
             amount,
         )
@@ -624,7 +650,8 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
         source,
         None,
         None,
-        f"order-level discount of {amount} cents{how} taken off every job's labor, parts, misc "
+        f"order-level discount of {figure(amount)} cents{how} taken off every job's labor, parts, "
+        "misc "
         "and sublet in proportion (largest remainder)",
     )
     return amount, source
@@ -666,7 +693,7 @@ def _card_fee(rec: _Rec, jobs: list[_Job], order: Any) -> None:
         rec.refuse(
             "/order/transactionalFeeSubtotalCents",
             "mapping.transactional_fee",
-            f"order-level card fee of {fee} cents; set orders.transactional_fees = 'misc' "
+            f"order-level card fee of {figure(fee)} cents; set orders.transactional_fees = 'misc' "
             "to add it to the jobs' misc",
             fee,
         )
@@ -674,7 +701,7 @@ def _card_fee(rec: _Rec, jobs: list[_Job], order: Any) -> None:
     shares = allocate(fee, [sum(job.slots()) for job in jobs])
     for job, share in zip(jobs, shares, strict=True):
         job.misc += share
-    said = f"card fee of {fee} cents added to the jobs' miscSale in proportion to them"
+    said = f"card fee of {figure(fee)} cents added to the jobs' miscSale in proportion to them"
     handle = rec.note(
         0,
         "fee",
@@ -691,7 +718,7 @@ def _negative(rec: Recorder, job: _Job, source: str, value: int, what: str) -> b
         rec.refuse(
             source,
             "mapping.negative",
-            f"negative {what} ({value} cents); set orders.negative_amounts = 'allocate' to "
+            f"negative {what} ({figure(value)} cents); set orders.negative_amounts = 'allocate' to "
             "take it off the other amounts",
             value,
         )
@@ -702,7 +729,7 @@ def _negative(rec: Recorder, job: _Job, source: str, value: int, what: str) -> b
         source,
         None,
         None,
-        f"negative {what} ({value} cents) taken off the other amounts in proportion",
+        f"negative {what} ({figure(value)} cents) taken off the other amounts in proportion",
     )
     return True
 
@@ -731,7 +758,7 @@ def _fitted(
                 f"{job.src}/{where}",
                 f"{job.tgt}/{into}",
                 None,
-                f"{target} cents of {what} with no {what} line; sent as one extra row",
+                f"{figure(target)} cents of {what} with no {what} line; sent as one extra row",
             )
             return [target]
         return []
@@ -739,7 +766,7 @@ def _fitted(
     if values != original:
         change = target - sum(original)
         kind: NoteKind = "residual" if job.unreconciled else "allocated"
-        how = f"adjusted by {change} cents in total" if change else "redistributed"
+        how = f"adjusted by {figure(change)} cents in total" if change else "redistributed"
         rec.note(
             job.rank,
             kind,
@@ -825,7 +852,8 @@ def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dic
                 f"{row.source}/hours",
                 f"{tgt}/techHours/{m}/soldHours",
                 None,
-                f"hours {decimal_text(hours)} sent as {text} (the job's hours are summed "
+                f"hours {figure(decimal_text(hours))} sent as {figure(text)} (the job's hours are "
+                "summed "
                 "before rounding half up, then shared out by largest remainder)",
             )
         tech: dict[str, Any] = {"soldHours": text, "laborSale": _money(cents), "laborType": job.pay}
@@ -939,7 +967,7 @@ def _billed_hours(sold_hours: str, row: _Row) -> Decimal:
     line = row.line
     hours = exact(line.hours, f"{row.source}/hours")
     if sold_hours == "billed" and line.multiplier_type == "Hours":
-        hours *= exact(line.multiplier, f"{row.source}/multiplier")
+        hours = product(hours, exact(line.multiplier, f"{row.source}/multiplier"))
     return hours
 
 
@@ -995,7 +1023,7 @@ def _cost_total(rec: Recorder, values: list[int | None], field: str, header: str
             "/services",
             None,
             None,
-            f"header {header} left out: the lines' {field} add up to {total} cents, and a "
+            f"header {header} left out: the lines' {field} add up to {figure(total)} cents, and a "
             "myKaarma header amount cannot be negative",
         )
         return None
@@ -1040,6 +1068,11 @@ def _build(
     order = load_at(sm.Order, order, "/order")
     if isinstance(services, sm.GetServicesResponse):
         services = services.data
+    if not isinstance(services, Sequence) or isinstance(services, str | bytes):
+        raise DealerbridgeUsageError(
+            "services must be the order's services (a list of sm.Service or their JSON "
+            f"values, or the sm.GetServicesResponse), got {type(services).__name__}"
+        )
     loaded = [load_at(sm.Service, s, f"/services/{k}") for k, s in enumerate(services)]
     _check_services(rec, order, loaded)
     header: dict[str, Any] = {}
@@ -1126,7 +1159,8 @@ def _header_amounts(
             "/services",
             "/order/header/customerPayStateTax",
             None,
-            f"GST/PST/HST of {canadian} cents sent in customerPayStateTax, the only tax slot",
+            f"GST/PST/HST of {figure(canadian)} cents sent in customerPayStateTax, the only tax "
+            "slot",
         )
     hours = sum((Decimal(j["soldHours"]) for j in written), Decimal(0))
     header["soldHours"] = hours_text(hours)
@@ -1156,7 +1190,7 @@ def _header_amounts(
             else:
                 quantity = exact(row.line.quantity, f"{row.source}/quantity")
                 part_costs[job.pay].append(
-                    int((quantity * cost).quantize(Decimal(1), ROUND_HALF_UP))
+                    int(product(quantity, cost).quantize(Decimal(1), ROUND_HALF_UP))
                 )
     every = [c for pay, _ in _PAYERS for c in part_costs[pay]]
     parts_cost = _cost_total(rec, every, "wholesaleCostCents", "partsCost")
@@ -1175,7 +1209,7 @@ def _header_amounts(
                 f"{job.src}/calculatedTaxCents",
                 "/order/header/" + ("warrantyPayAmount" if job.pay == "W" else "internalPayAmount"),
                 None,
-                f"the service's tax of {job.tax} cents is inside its payer's pay amount: "
+                f"the service's tax of {figure(job.tax)} cents is inside its payer's pay amount: "
                 "myKaarma has a tax field for customer pay only",
             )
     header["customerPayStateTax"] = _money(taxes["C"])
@@ -1212,7 +1246,7 @@ def _balance(rec: _Rec, order: Any, header: dict[str, Any]) -> None:
     where = "/order/header/customerPayAmount"
     if unexplained:
         said = (
-            f"{unexplained} cents of the difference between Shopmonkey's totalCostCents "
+            f"{figure(unexplained)} cents of the difference between Shopmonkey's totalCostCents "
             f"({_signed(source)}) and the RO's total ({_signed(target)}) are explained by no "
             "note (an order total above or below its services, a service missing from or "
             "added to the services list, or an undocumented Shopmonkey rule)"
@@ -1241,7 +1275,7 @@ def _balance(rec: _Rec, order: Any, header: dict[str, Any]) -> None:
         diff,
         f"Shopmonkey order total {_signed(source)} (totalCostCents), RO total "
         f"{_signed(target)} (customerPayAmount + internalPayAmount + warrantyPayAmount): "
-        f"difference {diff} cents{why}",
+        f"difference {figure(diff)} cents{why}",
     )
 
 
@@ -1256,7 +1290,8 @@ def shopmonkey_to_mykaarma(
     (``data``: a list of ``sm.Service`` or JSON values, or the ``sm.GetServicesResponse``).
     Raises `MappingError` (a `ValidationError`) with ``mapping.*`` issues when it refuses.
     """
-    body, rec = _build(order, services, config)
+    with localcontext(_EXACT):
+        body, rec = _build(order, services, config)
     return Mapped(load(mk.CreateOrderRequest, body), rec.report)
 
 
@@ -1267,5 +1302,6 @@ def shopmonkey_to_mykaarma_update(
 ) -> Mapped[mk.UpdateOrderRequest]:
     """The same mapping as `shopmonkey_to_mykaarma`, as the update-order body: use it when the
     RO already exists in myKaarma (same order number within ±30 days, `mk.same_order`)."""
-    body, rec = _build(order, services, config)
+    with localcontext(_EXACT):
+        body, rec = _build(order, services, config)
     return Mapped(load(mk.UpdateOrderRequest, body), rec.report)

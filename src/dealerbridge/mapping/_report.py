@@ -7,7 +7,7 @@ from typing import Generic, Literal, TypeVar
 
 import attrs
 
-from .._errors import Issue, ValidationError
+from .._errors import DealerbridgeUsageError, Issue, ValidationError
 
 __all__ = ["Mapped", "MappingError", "MappingNote", "NoteKind", "ledger_cents"]
 
@@ -79,7 +79,15 @@ def ledger_cents(report: Iterable[MappingNote]) -> int:
     """The sum of the ledger amounts of *report*: every note's ``cents`` except the ``total``
     note's and those that are None. For a successful order mapping it equals the ``total``
     note's ``cents`` (source total minus target total), to the cent."""
-    return sum(n.cents for n in report if n.cents is not None and n.kind not in _OUTSIDE_LEDGER)
+    try:
+        notes = list(report)
+    except TypeError:
+        raise DealerbridgeUsageError(
+            f"ledger_cents needs the report (MappingNotes), got {type(report).__name__}"
+        ) from None
+    if not all(isinstance(n, MappingNote) for n in notes):
+        raise DealerbridgeUsageError("ledger_cents needs a report made of MappingNotes")
+    return sum(n.cents for n in notes if n.cents is not None and n.kind not in _OUTSIDE_LEDGER)
 
 
 @attrs.frozen

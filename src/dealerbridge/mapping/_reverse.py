@@ -27,7 +27,7 @@ from .._errors import DealerbridgeUsageError, Issue
 from .._models import UnsetType, dump
 from .._validation import validate
 from ..money import cents_to_amount
-from ._common import Recorder, allocate, decimal_text, load_at, show
+from ._common import Recorder, allocate, decimal_text, figure, load_at, show
 from ._config import MappingConfig
 from ._report import Mapped, MappingError, ledger_cents
 
@@ -134,7 +134,8 @@ def _cents(rec: Recorder, value: object, where: str) -> int:
 
 
 def _amount(cents: int) -> str:
-    return ("-" if cents < 0 else "") + cents_to_amount(abs(cents))
+    """An amount for a message (hidden under redaction level ``"all"``)."""
+    return figure(("-" if cents < 0 else "") + cents_to_amount(abs(cents)))
 
 
 def _half_up(value: Decimal) -> int:
@@ -268,8 +269,8 @@ def _labor(
                 where,
                 None,
                 None,
-                f"{_amount(cents)} over {decimal_text(hours)} hours is not a whole rate in "
-                f"cents: sent as {decimal_text(hours)} hours at {_amount(unit)} less a "
+                f"{_amount(cents)} over {figure(decimal_text(hours))} hours is not a whole rate in "
+                f"cents: sent as {figure(decimal_text(hours))} hours at {_amount(unit)} less a "
                 f"discount of {_amount(discount)}, which is {_amount(cents)} exactly",
             )
         return line
@@ -370,8 +371,8 @@ def _split_labors(
             f"{src}/soldHours",
             None,
             None,
-            f"the techHours rows add up to {decimal_text(total_hours)} hours, the job sold "
-            f"{decimal_text(job_hours)}: the labor lines carry the technicians' hours",
+            f"the techHours rows add up to {figure(decimal_text(total_hours))} hours, the job sold "
+            f"{figure(decimal_text(job_hours))}: the labor lines carry the technicians' hours",
         )
     lines = []
     for k, row in enumerate(rows):
@@ -436,7 +437,7 @@ def _part(
             None,
             None,
             f"quantity {show(quantity_value)} x salePrice {show(price_value)} is not the "
-            f"saleTotal {_amount(total)} (half up): sent as {decimal_text(quantity)} at "
+            f"saleTotal {_amount(total)} (half up): sent as {figure(decimal_text(quantity))} at "
             f"{_amount(retail)} less a discount of {_amount(discount)}",
         )
     else:
@@ -613,6 +614,7 @@ def _job_service(
         return
     if label == "":
         b.rows.append(_Row(src, cents, "C", True))
+    _job_total(b, job, src, cents)
     at = len(b.services)
     ccc = job.ccc if isinstance(job.ccc, mk.OrderComplaintCauseCorrection) else None
     name = (
@@ -646,6 +648,34 @@ def _job_service(
         row_label = _mls_row(b, m, row)
         if row_label is not None:
             _mls_into(b, m, row, service, row_label)
+
+
+def _job_total(b: _Build, job: mk.OrderJob, src: str, cents: int) -> None:
+    """A stated ``jobTotal`` other than laborSale + partsSale + miscSale is a difference no
+    row explains: refused, or reported with ``orders.unexplained_total = "report"``."""
+    if _text(job.job_total) is None:
+        return
+    stated = _cents(b.rec, job.job_total, f"{src}/jobTotal")
+    if stated == cents or b.rec.issues:
+        return
+    what = f"jobTotal {_amount(stated)} is not laborSale + partsSale + miscSale = {_amount(cents)}"
+    if b.rec.orders.unexplained_total != "report":
+        b.rec.refuse(
+            f"{src}/jobTotal",
+            "mapping.order_total",
+            f"{what}: {_amount(stated - cents)} no line explains "
+            "(orders.unexplained_total = refuse)",
+        )
+        return
+    b.rec.note(
+        b.rec.current,
+        "lossy",
+        f"{src}/jobTotal",
+        None,
+        None,
+        f"{what}: the service carries the parts ({_amount(cents)}); the RO's totals, not "
+        "jobTotal, are balanced in the total note",
+    )
 
 
 def _mls_row(b: _Build, m: int, row: mk.OrderMls) -> str | None:

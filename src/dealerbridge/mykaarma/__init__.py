@@ -7,6 +7,7 @@ cannot express (signatures, vocabularies, time-zone rules, the partner validatio
 from .. import _public_home
 from .._generated import mykaarma as _models
 from .._generated.mykaarma import *  # noqa: F403  (the generated model classes)
+from . import _registration  # noqa: F401  (registers the myKaarma issue codes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
 from ._customers import (
     CUSTOMER_RULES,

@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 import phonenumbers
 
-from .._errors import Issue, ValidationError, issue
+from .._errors import DealerbridgeUsageError, Issue, ValidationError, issue
 from .._models import Model, dump
 from .._rules import ABSENT, Rule, set_member
 from .._rules import blank as _blank
@@ -56,8 +56,13 @@ def normalize_phone(number: str, region: str = "US") -> str:
     ``"US"``, ``"CA"``); one starting with ``+`` carries its own. A number libphonenumber cannot
     parse, or does not consider valid (wrong length, unassigned area code), raises
     `dealerbridge.ValidationError` with code ``mykaarma.phone``: myKaarma drops such numbers
-    with warning 10015 INCORRECT_PHONE_FORMAT, so never send one as is.
+    with warning 10015 INCORRECT_PHONE_FORMAT, so never send one as is. A *region* that is not
+    a ``str`` is a `dealerbridge.DealerbridgeUsageError`.
     """
+    if not isinstance(region, str):
+        raise DealerbridgeUsageError(
+            f"region must be an ISO 3166 alpha-2 code such as 'US', got {type(region).__name__}"
+        )
     if not isinstance(number, str):
         raise ValidationError(
             [

@@ -28,9 +28,11 @@ from .._errors import Issue, ValidationError, issue
 from .._generated.mykaarma import PartnerAppointmentRequest
 from .._json import check_value
 from .._models import Model, dump, load
-from .._render import render_value
+from .._registry import default_registry
+from .._render import redact_names, render_value
 from .._rules import ABSENT, Rule, set_member
 from .._rules import blank as _blank
+from .._schema_model import personal_at
 from ._appointment_time import split_appointment_datetime
 
 __all__ = [
@@ -471,6 +473,7 @@ def partner_request_errors(
 
 def _issue(rule: Rule[PartnerSubject], path: str, subject: PartnerSubject) -> Issue:
     value: object
+    personal = False
     if path == "":
         where, value = "the dealer UUID of the URL path", subject.dealer_uuid
     else:
@@ -479,12 +482,16 @@ def _issue(rule: Rule[PartnerSubject], path: str, subject: PartnerSubject) -> Is
         for part in parts:
             value = value.get(part) if isinstance(value, dict) else None
         where = f"'{parts[-1]}'" + (f" in '{parts[-2]}'" if len(parts) > 1 else "")
+        model = default_registry().model("mykaarma/partner-appointment-request").root
+        personal = personal_at(model, tuple(parts))
     return Issue(
         path=path,
         code=rule.code,
         message=f"{where} breaks the partner rule {rule.code}: {rule.description}; "
-        f"found {render_value(value) if value is not None else 'nothing (absent or null)'}",
+        f"found {render_value(value, personal=personal) if value is not None else 'nothing'}"
+        + (" (absent or null)" if value is None else ""),
         value=value,
+        personal=personal,
         rule=rule.name,
         vendor_code=rule.code,
         vendor_text=rule.description,
@@ -527,7 +534,8 @@ def apply_partner_defaults(
         return load(type(request), apply_partner_defaults(_as_body(request)))
     given = _as_body(request)
     if too_deep := check_value(given):  # deepcopy recurses: refuse deep values
-        raise ValidationError(too_deep)
+        # names no schema defines are personal data: hidden in the paths, as errors() does
+        raise ValidationError(redact_names(too_deep, given, default_registry().member_names))
     body = copy.deepcopy(given)
     for key, ride in _TRIPS:
         trip = _obj(body.get(key))

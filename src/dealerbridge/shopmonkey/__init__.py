@@ -8,12 +8,21 @@ check before sending is the only protection. Responses are read tolerantly and k
 from .. import _public_home
 from .._generated import shopmonkey as _models
 from .._generated.shopmonkey import *  # noqa: F403  (the generated model classes)
+from . import _registration  # noqa: F401  (registers the Shopmonkey issue codes)
 from ._orders import order_number
-from ._totals import Reconciliation, ServiceTotals, reconcile_service, service_totals
+from ._totals import (
+    MAX_NUMBER,
+    Reconciliation,
+    ServiceTotals,
+    line_cents,
+    reconcile_service,
+    service_totals,
+)
 from ._webhook import WEBHOOK_TOLERANCE, WebhookChange, WebhookRow, parse_webhook, verify_webhook
 
 __all__ = [*_models.__all__, "order_number"]
-__all__ += ["Reconciliation", "ServiceTotals", "reconcile_service", "service_totals"]
+__all__ += ["MAX_NUMBER", "Reconciliation", "ServiceTotals", "line_cents"]
+__all__ += ["reconcile_service", "service_totals"]
 __all__ += ["WEBHOOK_TOLERANCE", "WebhookChange", "WebhookRow", "parse_webhook", "verify_webhook"]
 
 _public_home(globals(), __name__)

@@ -8,10 +8,17 @@ cents; hours, quantities and multipliers arrive as JSON numbers (floats) and are
 ``Decimal(repr(x))``, so ``1.1`` is exactly 1.1; products are rounded half up to a cent once
 per line:
 
-- labor line       = hours x rateCents x multiplier - discountCents
-- part, tire line  = quantity x retailCostCents - discountCents
+- labor line       = hours x rateCents x multiplier - discount
+- part, tire line  = quantity x retailCostCents - discount
   (a tire's ``federalExciseTaxCents`` and ``wasteTireFee`` are not added: units undocumented)
-- subcontract line = retailCostCents - discountCents
+- subcontract line = retailCostCents - discount
+- discount         = discountCents; but when discountValueType is "Percent" and discountPercent
+  is not 0, the line's gross amount x discountPercent / 100, rounded half up (the percent
+  scale is 0-100, as the services' taxPercent and shopSuppliesPercent show; when
+  discountCents holds the same amount nothing changes)
+- every hours, quantity, multiplier and percent is bounded first (magnitude below
+  `MAX_NUMBER`, else `ValidationError` ``number.range`` at the field), and the arithmetic runs
+  in a context wide enough that every product is exact
 - fee line         = amountCents (whatever its feeType)
 - labor, parts, tires, subcontracts, fees = the sums of those lines
 - total = labor + parts + tires + subcontracts + fees + calculatedEpaCents
@@ -21,16 +28,18 @@ per line:
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TypeAlias, cast
 
 import attrs
 
-from .._errors import Issue, ValidationError, describe_value
+from .._errors import DealerbridgeUsageError, Issue, ValidationError, describe_value
 from .._generated.shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from .._models import UNSET
 
 __all__ = [
+    "MAX_NUMBER",
     "Reconciliation",
     "ServiceTotals",
     "exact",
@@ -49,14 +58,29 @@ CATEGORIES: dict[str, str] = {
 }
 
 
-def exact(value: object, where: str = "") -> Decimal:
+#: Hours, quantities, multipliers, percents and mileages must be below this in magnitude
+#: before they reach arithmetic (far above any real value; a JSON number such as 1e28 is
+#: refused with ``number.range`` instead of overflowing the arithmetic).
+MAX_NUMBER = Decimal(10) ** 12
+
+#: Wide enough for the exact product of three bounded numbers and a 64-bit integer (a float
+#: read through ``repr`` has at most 17 significant digits).
+_WIDE = Context(prec=100, rounding=ROUND_HALF_UP)
+
+
+def exact(value: object, where: str = "", *, bounded: bool = True) -> Decimal:
     """A JSON number as an exact Decimal: a float is read through ``repr`` (its shortest
-    decimal form), never computed with. A bool, NaN or infinity raises `ValidationError`."""
+    decimal form), never computed with. A bool, NaN or infinity raises `ValidationError`
+    (``type``); with *bounded* (the default) so does a magnitude of `MAX_NUMBER` or more
+    (``number.range``), the bound every number meets before it reaches arithmetic."""
     kind = type(value)
     if kind is float:  # the common cases first, by exact type
         number = Decimal(repr(value))
     elif kind is int:
-        return Decimal(value)  # type: ignore[arg-type]  # type(value) is int
+        number = Decimal(value)  # type: ignore[arg-type]  # type(value) is int
+        if bounded and not -MAX_NUMBER < number < MAX_NUMBER:
+            raise _out_of_range(value, where)
+        return number
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(
             [Issue(where, "type", f"expected a number; found {describe_value(value)}", value)]
@@ -65,36 +89,99 @@ def exact(value: object, where: str = "") -> Decimal:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
+    if bounded and not -MAX_NUMBER < number < MAX_NUMBER:
+        raise _out_of_range(value, where)
     return number
 
 
+def _out_of_range(value: object, where: str) -> ValidationError:
+    return ValidationError(
+        [
+            Issue(
+                where,
+                "number.range",
+                f"expected a number whose magnitude is below 10^12; found {describe_value(value)}",
+                value,
+            )
+        ]
+    )
+
+
+def product(*factors: Decimal | int) -> Decimal:
+    """The exact product of bounded numbers and integers (no rounding at 28 digits)."""
+    result = Decimal(1)
+    for factor in factors:
+        result = _WIDE.multiply(result, Decimal(factor))
+    return result
+
+
 def _cents(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_WIDE))
+
+
+def _discount(line: Labor | Part | Tire | Subcontract, gross: int, where: str) -> int:
+    """The line's discount in cents: ``discountCents``, or its percent of *gross* when the
+    line's ``discountValueType`` is Percent and ``discountPercent`` is not 0."""
+    if line.discount_value_type == "Percent":
+        percent: object = line.discount_percent
+        if percent is not UNSET and percent:
+            share = exact(percent, f"{where}/discountPercent")
+            return _cents(_WIDE.divide(product(gross, share), Decimal(100)))
+    return int(line.discount_cents)
 
 
 #: Any one line item of a service; ``line_cents``'s *kind* says which.
 LineItem: TypeAlias = Labor | Part | Tire | Subcontract | Fee
 
 
-def line_cents(kind: str, line: LineItem) -> int:
-    """One line item's amount in cents (``kind`` is the wire array name, e.g. ``"labors"``)."""
+_LINE_MODELS: dict[str, type[LineItem] | tuple[type[LineItem], ...]] = {
+    "labors": Labor,
+    "parts": Part,
+    "tires": Tire,
+    "subcontracts": Subcontract,
+    "fees": Fee,
+}
+
+
+def line_cents(kind: str, line: LineItem, where: str = "") -> int:
+    """One line item's amount in cents (``kind`` is the wire array name, e.g. ``"labors"``).
+    A number out of bounds raises `ValidationError` (``number.range``) at *where* + its
+    field (e.g. ``/labors/0/hours``). An unknown *kind*, or a *line* that is not that kind's
+    model (``sm.Labor`` for ``"labors"``...), is a `DealerbridgeUsageError`."""
+    model = _LINE_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise DealerbridgeUsageError(
+            f"kind must be one of {', '.join(_LINE_MODELS)}, got {type(kind).__name__}"
+        )
+    if not isinstance(line, model):
+        raise DealerbridgeUsageError(
+            f"a {kind} line must be an sm.{model.__name__}, got {type(line).__name__}"  # type: ignore[union-attr]
+        )
+    if not isinstance(where, str):
+        raise DealerbridgeUsageError(f"where must be a str, got {type(where).__name__}")
+    return cents_of_line(kind, line, where)
+
+
+def cents_of_line(kind: str, line: LineItem, where: str = "") -> int:
+    """`line_cents` without the argument checks (the service totals call it per line with
+    their own models; the test strategies with wire dicts read through attribute names)."""
     if kind == "fees":
         return int(cast(Fee, line).amount_cents)
+    priced: Labor | Part | Tire | Subcontract
     if kind == "labors":
-        labor = cast(Labor, line)
-        gross = _cents(exact(labor.hours) * labor.rate_cents * exact(labor.multiplier))
-        discount = labor.discount_cents
+        labor = priced = cast(Labor, line)
+        hours = exact(labor.hours, f"{where}/hours")
+        multiplier = exact(labor.multiplier, f"{where}/multiplier")
+        gross = _cents(product(hours, labor.rate_cents, multiplier))
     elif kind in ("parts", "tires"):
-        goods = cast(Part | Tire, line)
-        gross = _cents(exact(goods.quantity) * goods.retail_cost_cents)
-        discount = goods.discount_cents
+        goods = priced = cast(Part | Tire, line)
+        gross = _cents(product(exact(goods.quantity, f"{where}/quantity"), goods.retail_cost_cents))
     elif kind == "subcontracts":
-        sub = cast(Subcontract, line)
-        gross = int(sub.retail_cost_cents)
-        discount = sub.discount_cents
+        priced = cast(Subcontract, line)
+        gross = int(priced.retail_cost_cents)
     else:
         raise ValueError(f"unknown line-item kind {kind!r}")
-    return gross - int(discount)
+    return gross - _discount(priced, gross, where)
 
 
 def _optional(value: object) -> int:
@@ -131,15 +218,37 @@ class ServiceTotals:
         }
 
 
+def _need_service(service: object, function: str) -> None:
+    if not isinstance(service, Service):
+        raise DealerbridgeUsageError(
+            f"{function} needs an sm.Service, got {type(service).__name__}: "
+            "read a JSON value with db.load(sm.Service, value) first"
+        )
+
+
 def service_totals(service: Service) -> ServiceTotals:
     """The category sums of *service* computed from its line items (formula in the module
-    docstring); EPA, shop supplies, discount and tax are the service's own calculated values."""
+    docstring); EPA, shop supplies, discount and tax are the service's own calculated values.
+    *service* must be an `sm.Service` (``db.load(sm.Service, value)`` reads one); anything else
+    is a `DealerbridgeUsageError`."""
+    _need_service(service, "service_totals")
+    return totals_of(service)
+
+
+def totals_of(service: Service) -> ServiceTotals:
+    """`service_totals` without the argument check, for code that reads a service through the
+    model's attribute names without holding a model (the test strategies price wire dicts
+    while drawing them)."""
+    groups: tuple[tuple[str, Sequence[LineItem]], ...] = (
+        ("labors", service.labors),
+        ("parts", service.parts),
+        ("tires", service.tires),
+        ("subcontracts", service.subcontracts),
+        ("fees", service.fees),
+    )
     lines = {
-        "labors": tuple(line_cents("labors", x) for x in service.labors),
-        "parts": tuple(line_cents("parts", x) for x in service.parts),
-        "tires": tuple(line_cents("tires", x) for x in service.tires),
-        "subcontracts": tuple(line_cents("subcontracts", x) for x in service.subcontracts),
-        "fees": tuple(line_cents("fees", x) for x in service.fees),
+        kind: tuple(cents_of_line(kind, x, f"/{kind}/{n}") for n, x in enumerate(items))
+        for kind, items in groups
     }
     tax = (
         service.calculated_tax_cents
@@ -179,6 +288,7 @@ class Reconciliation:
 
 def reconcile_service(service: Service) -> Reconciliation:
     """Compare *service*'s ``calculated*Cents`` and ``totalCents`` with `service_totals`."""
+    _need_service(service, "reconcile_service")
     ours = service_totals(service)
     theirs = {
         "calculatedLaborCents": service.calculated_labor_cents,

@@ -34,7 +34,7 @@ from .._generated.shopmonkey import (
     WebhookEvent,
 )
 from .._json import parse_json
-from .._models import JSON, UnsetType, _load, converter
+from .._models import JSON, UnsetType, _load, converter, dump
 
 __all__ = ["WEBHOOK_TOLERANCE", "WebhookChange", "WebhookRow", "parse_webhook", "verify_webhook"]
 
@@ -72,8 +72,8 @@ class WebhookChange:
 
     ``data`` is an `Order`, `Service`, `Labor`, `Part`, `Tire`, `Fee` or `Subcontract` when
     `table` is ``order``, ``service``, ``labor``, ``part``, ``tire``, ``fee`` or
-    ``subcontract``, and the row as a JSON object for every other table. ``event`` is the body
-    as received (`WebhookEvent`, the row as JSON, unknown members kept).
+    ``subcontract``, and the row as a JSON object for every other table. The row is held once,
+    there: `event` rebuilds the body as received (`WebhookEvent`) when asked for.
     """
 
     table: str
@@ -84,11 +84,27 @@ class WebhookChange:
     """The row: typed for the modelled tables, a JSON object otherwise."""
     diff: list[str] | UnsetType | None
     """On UPDATE, the top-level members of the row that changed; `UNSET` when absent."""
-    event: WebhookEvent = attrs.field(repr=False)
-    """The whole body as received."""
+    api_version: str | int = attrs.field(default="3", kw_only=True)
+    """``apiVersion`` as received, with its JSON type (``"3"`` or ``3``)."""
+    extras: dict[str, JSON] = attrs.field(factory=dict, kw_only=True, repr=False)
+    """Top-level members of the body the schema does not list, kept."""
+
+    @property
+    def event(self) -> WebhookEvent:
+        """The whole body as received, as a `WebhookEvent` (the row as JSON, unknown members
+        kept): built from this change on each access, so the row is not held twice."""
+        row = self.data if isinstance(self.data, dict) else dump(self.data, validate=False)
+        return WebhookEvent(
+            api_version=self.api_version,
+            operation=self.operation,
+            table=self.table,
+            data=cast("dict[str, JSON]", row),
+            diff=self.diff,
+            extras=dict(self.extras),
+        )
 
 
-def parse_webhook(raw: bytes | str) -> WebhookChange:
+def parse_webhook(raw: bytes | bytearray | memoryview | str) -> WebhookChange:
     """Read a delivered Shopmonkey webhook body: strict JSON, the envelope, then the row.
 
     Pass the body as received (verify it first with `verify_webhook`). The envelope is checked
@@ -104,6 +120,8 @@ def parse_webhook(raw: bytes | str) -> WebhookChange:
     order or service delivery raises `ValidationError` with ``required`` issues at
     ``/data/customer``...; no real delivery is public to settle it (see the decisions note).
     """
+    if isinstance(raw, bytearray | memoryview):
+        raw = bytes(raw)
     value = parse_json(raw)  # refuses what is not str or bytes (json.type)
     event: WebhookEvent = _load(WebhookEvent, value)  # the value just read: the fast path
     # The schema has validated the row for its table: build the model without re-checking it,
@@ -116,12 +134,13 @@ def parse_webhook(raw: bytes | str) -> WebhookChange:
         operation=event.operation,
         data=data,
         diff=event.diff,
-        event=event,
+        api_version=event.api_version,
+        extras=event.extras,
     )
 
 
 def verify_webhook(
-    raw: bytes | str,
+    raw: bytes | bytearray | memoryview | str,
     headers: Mapping[str, str],
     secret: str | bytes,
     *,

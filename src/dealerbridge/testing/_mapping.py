@@ -362,7 +362,9 @@ def _line(draw: st.DrawFn, kind: str, n: int, negative: bool) -> dict[str, Any]:
         if negative and draw(st.integers(0, 9)) == 0:
             amount = -amount
         line.update(feeType="FixedCents", amountCents=amount)
-    if kind != "fees":
+    if kind != "fees":  # a percent line discount (0-100 scale) or a cents one
+        line["discountValueType"] = draw(st.sampled_from(["FixedCents", "Percent"]))
+        line["discountPercent"] = _number(draw(st.sampled_from(["0", "0", "10", "12.5"])))
         discount = _discount(draw, negative)
         if not negative:
             line["discountCents"] = 0
@@ -545,8 +547,8 @@ def service_from_request(item: dict[str, Any], n: int = 0) -> dict[str, Any]:
         made = []
         for k, line in enumerate(item.get(kind, [])):
             full = copy.deepcopy(template)
-            if kind != "fees":
-                full["discountCents"] = 0
+            if kind != "fees":  # no discount of any kind unless the body gives one
+                full.update(discountCents=0, discountPercent=0, discountValueType="FixedCents")
             full.update(line)
             full.update(id=f"{kind}-{n}-{k}", ordinal=k)
             made.append(full)

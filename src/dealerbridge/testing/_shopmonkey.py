@@ -36,8 +36,8 @@ from .._models import UNSET, wire_names
 from ..shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from ..shopmonkey._totals import CATEGORIES as _CATEGORY
 from ..shopmonkey._totals import LineItem
-from ..shopmonkey._totals import line_cents as _runtime_line_cents
-from ..shopmonkey._totals import service_totals as _runtime_service_totals
+from ..shopmonkey._totals import cents_of_line as _runtime_line_cents
+from ..shopmonkey._totals import totals_of as _runtime_service_totals
 from ._strategies import register_fixup
 
 __all__ = ["service_totals"]
@@ -103,6 +103,8 @@ def _tame(line: dict[str, Any], kind: str) -> None:
     for key in ("rateCents", "retailCostCents", "amountCents"):
         if key in line:
             line[key] = abs(line[key]) % 500_000
+    if isinstance(line.get("discountPercent"), int | float):  # a percent line discount, 0-99.9
+        line["discountPercent"] = _tenths(line["discountPercent"], 1000)
     if "discountCents" in line and kind != "fees":
         drawn = abs(line["discountCents"])
         line["discountCents"] = 0

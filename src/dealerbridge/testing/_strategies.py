@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from .._errors import pointer
 from .._models import M, load
 from .._registry import SchemaRegistry, default_registry
+from .._render import REDACTED_NAME, hides
 from .._schema_model import (
     AnyValue,
     ArraySchema,
@@ -50,7 +51,9 @@ _built: dict[tuple[Any, ...], st.SearchStrategy[Any]] = {}
 
 @attrs.frozen
 class ExpectedIssue:
-    """The issue a broken payload must produce: JSON Pointer path and code."""
+    """The issue a broken payload must produce: JSON Pointer path and code. The path is the
+    one `dealerbridge.errors` gives at the redaction level in force when it was drawn (the
+    name of an unknown member is `REDACTED_NAME` unless the level is ``"off"``)."""
 
     path: str
     code: str
@@ -555,7 +558,11 @@ def _build_invalid(
                 options.extend((path, new, code) for new, code in value_breaks(where, current))
         assume(bool(options))
         path, new, code = options[draw(st.integers(0, len(options) - 1))]
-        return _edit(valid, path, new), ExpectedIssue(pointer(path), code)
+        shown = pointer(path)
+        if code == "additionalProperties" and hides(personal=True):
+            # an unknown member's name is personal data: hidden in the path, as errors() does
+            shown = pointer(path[:-1]) + "/" + REDACTED_NAME
+        return _edit(valid, path, new), ExpectedIssue(shown, code)
 
     return broken()
 

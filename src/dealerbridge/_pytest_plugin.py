@@ -1,5 +1,9 @@
 """The pytest plugin of dealerbridge (entry point ``pytest11``): fixtures ``fake_mykaarma`` and
-``fake_shopmonkey``, each a fresh fake in strict mode with seed 0.
+``fake_shopmonkey``, each a fresh `dealerbridge.fakes` fake in strict mode with seed 0.
+
+pytest loads this module in every project where dealerbridge is installed, so it lives
+outside `dealerbridge.fakes` and imports nothing optional at import time: a plain install
+(without httpx, the ``fakes`` extra) must keep pytest starting.
 
 At teardown a fixture fails the test while ``fake.violations`` is not empty, listing each
 violation: a test that means to send a request the vendor would refuse clears the list (or
@@ -15,9 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from ._core import FakeVendor
-    from ._mykaarma import FakeMyKaarma
-    from ._shopmonkey import FakeShopmonkey
+    from .fakes import FakeMyKaarma, FakeShopmonkey, FakeVendor
 
 __all__ = ["fake_mykaarma", "fake_shopmonkey"]
 
@@ -36,7 +38,7 @@ def _check(fake: FakeVendor, name: str) -> None:
 def fake_mykaarma() -> Iterator[FakeMyKaarma]:
     """A fresh `dealerbridge.fakes.FakeMyKaarma` (strict, seed 0); fails at teardown on
     violations."""
-    from ._mykaarma import FakeMyKaarma
+    from .fakes import FakeMyKaarma
 
     fake = FakeMyKaarma()
     yield fake
@@ -47,7 +49,7 @@ def fake_mykaarma() -> Iterator[FakeMyKaarma]:
 def fake_shopmonkey() -> Iterator[FakeShopmonkey]:
     """A fresh `dealerbridge.fakes.FakeShopmonkey` (strict, seed 0); fails at teardown on
     violations."""
-    from ._shopmonkey import FakeShopmonkey
+    from .fakes import FakeShopmonkey
 
     fake = FakeShopmonkey()
     yield fake

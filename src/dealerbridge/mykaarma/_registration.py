@@ -1,0 +1,59 @@
+"""The myKaarma package's issue codes and hints, registered with the core's catalogue
+(`dealerbridge.ISSUE_CODES`) when the package is imported, or when the catalogue is first read
+(entry point ``mykaarma`` of the group ``dealerbridge.registrations``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._codes import register_codes
+from .._hints import register_hint
+
+if TYPE_CHECKING:
+    from .._schema_model import Scalar
+
+__all__: list[str] = []
+
+#: The rules of the myKaarma schemas that span fields (each an ``x-rule-name``), and the codes
+#: of the myKaarma helpers.
+CODES: dict[str, str] = {
+    "advisor-or-assigned-user": "myKaarma create/update order: the header has neither a non-blank "
+    "advisorNumber nor a non-blank assignedUserUuid (reported once, at the header)",
+    "customer-name-required": "myKaarma customer request: a customer that is not a business "
+    "(isBusiness not true) lacks a non-blank firstName or lastName (reported once, at /customer)",
+    "business-company-required": "myKaarma customer request: isBusiness is true and company is "
+    "absent or blank (reported once, at the customer)",
+    "vin-or-year-make-model": "myKaarma customer vehicle: vin is blank or absent and vehicleYear, "
+    "vehicleMake or vehicleModel is too (reported once, at the vehicle)",
+    "mykaarma.phone": "not a phone number libphonenumber considers valid (normalize_phone)",
+    "mykaarma.customer_warning": "a myKaarma customer-API warning (vendor_code 10001-10016)",
+}
+
+register_codes(CODES)
+
+_AMOUNT = "common/primitives/v1.json#/$defs/mykaarmaAmount"
+_STATUS_WORDS = ("OPENED", "PRE-INVOICED", "CLOSED")
+
+
+def _hint(location: str, node: Scalar | None, value: object, hidden: bool) -> str:
+    """myKaarma's common mistakes: an amount sent as a JSON number, a status letter (as orders
+    are read) where a create or update request wants the word (not under redaction: the word
+    would show the letter)."""
+    if _AMOUNT in location and isinstance(value, int | float) and not isinstance(value, bool):
+        return (
+            'amounts travel as strings: send a string such as "12.50"; '
+            "dealerbridge.money.cents_to_amount(1250) writes one from cents"
+        )
+    if hidden or node is None:
+        return ""
+    words = tuple(o for o in node.enum or () if isinstance(o, str))
+    if words == _STATUS_WORDS and isinstance(value, str) and value.upper() in ("O", "P", "C"):
+        word = dict(zip(("O", "P", "C"), _STATUS_WORDS, strict=True))[value.upper()]
+        return (
+            f'send the word "{word}", not the letter orders are read with; '
+            f'dealerbridge.mykaarma.letter_to_status("{value}") converts it'
+        )
+    return ""
+
+
+register_hint(_hint)

@@ -1,0 +1,245 @@
+"""Issue 19 item 5: harvest every string the library writes about payloads that carry unique
+markers, under each redaction level, and count the leaks.
+
+Markers go into every member the schemas mark ``x-pii`` (personal), into members they do not
+mark (not personal), and into an unknown member's name and value (personal). Each marked value
+is made invalid (wrapped in an array, or a wrong type), so that messages talk about it. The
+strings harvested: issue messages, ``str``/``repr``/``to_dict`` of issues and errors,
+``to_list``, ``to_problem``, the CLI's stdout and stderr in both formats, batch samples, and
+the notes and refusals of the customer mapping. Expected: under ``pii`` no personal marker,
+under ``all`` no marker at all, under ``off`` every marker findable (the harvest works).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import dealerbridge as db
+from dealerbridge import mapping
+from dealerbridge._cli import main
+from dealerbridge._registry import default_registry
+from dealerbridge._schema_model import ArraySchema, ObjectSchema, unwrap
+from dealerbridge.batch import BatchReport, validate_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+PERSONAL = "ZQPII"  # every personal marker starts so; non-personal ones start ZQNPX
+OTHER = "ZQNPX"
+MARKER = re.compile(r"ZQ(?:PII|NPX)[0-9]+")
+
+# One valid fixture per schema that has one (a few schemas whose payloads are big are skipped
+# to keep the test cheap; the others cover every vendor and both directions).
+SCHEMAS = sorted(
+    {
+        path.parent.relative_to(FIXTURES).as_posix()
+        for path in FIXTURES.glob("*/*/valid*.json")
+        if path.parent.parent.name in ("mykaarma", "shopmonkey")
+    }
+)
+
+
+def _fixture(schema: str) -> object:
+    return json.loads(sorted((FIXTURES / schema).glob("valid*.json"))[0].read_text())
+
+
+def _mark(schema: str) -> tuple[object, set[str], set[str]]:
+    """The schema's fixture with markers in it: (payload, personal markers, other markers)."""
+    counter = itertools.count()
+    personal: set[str] = set()
+    other: set[str] = set()
+
+    def marker(secret: bool) -> str:
+        text = f"{PERSONAL if secret else OTHER}{next(counter)}"
+        (personal if secret else other).add(text)
+        return text
+
+    def walk(value: object, node: object, secret: bool) -> object:
+        node = unwrap(node) if node is not None else None
+        if isinstance(value, dict) and isinstance(node, ObjectSchema):
+            out = {}
+            for key, item in value.items():
+                field = node.field(key)
+                if field is None:
+                    out[key] = walk(item, None, True)
+                    continue
+                inner_secret = secret or field.personal
+                if isinstance(item, str):
+                    out[key] = [marker(inner_secret)]  # a string member: now an array
+                else:
+                    out[key] = walk(item, field.schema, inner_secret)
+            name = marker(True)
+            out[f"{name}@example.com"] = [marker(True)]  # an unknown member, name and value
+            return out
+        if isinstance(value, list) and isinstance(node, ArraySchema):
+            return [walk(item, node.items, secret) for item in value]
+        if isinstance(value, str) and node is None:
+            return [marker(secret)]
+        return value
+
+    root = default_registry().model(schema).root
+    return walk(_fixture(schema), root, False), personal, other
+
+
+def _harvest_validation(payload: object, schema: str) -> list[str]:
+    out: list[str] = []
+    found = db.errors(payload, schema)
+    for issue in found:
+        out += [issue.message, issue.path, str(issue), repr(issue), json.dumps(issue.to_dict())]
+    try:
+        db.validate(payload, schema)
+    except db.ValidationError as err:
+        out += [str(err), repr(err), json.dumps(err.to_list()), json.dumps(err.to_problem())]
+    results = list(validate_lines([json.dumps(payload).encode()], schema))
+    report = BatchReport(schema)
+    for result in results:
+        out.append(json.dumps(result.to_dict()))
+        report.add(result, json.dumps(payload).encode())
+    out.append(json.dumps(report.to_dict()))
+    return out
+
+
+def _leaks(texts: list[str], markers: set[str]) -> set[str]:
+    joined = "\n".join(texts)
+    return {m for m in MARKER.findall(joined) if m in markers}
+
+
+@pytest.fixture(scope="module")
+def marked() -> dict[str, tuple[object, set[str], set[str]]]:
+    return {schema: _mark(schema) for schema in SCHEMAS}
+
+
+def test_the_harvest_covers_many_schemas_and_personal_members(marked):
+    assert len(SCHEMAS) >= 30
+    personal = sum(len(p) for _, p, _ in marked.values())
+    other = sum(len(o) for _, _, o in marked.values())
+    assert personal > 150 and other > 150, (personal, other)
+
+
+@pytest.mark.parametrize("level", ["pii", "all", "off"])
+def test_no_marker_leaks_from_validation(marked, level):
+    leaked: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    for schema, (payload, personal, other) in marked.items():
+        with db.redaction(level):
+            texts = _harvest_validation(payload, schema)
+        seen |= _leaks(texts, personal | other)
+        hidden = {"pii": personal, "all": personal | other, "off": set()}[level]
+        if found := _leaks(texts, hidden):
+            leaked[schema] = found
+    assert not leaked, leaked
+    if level == "off":  # the harvest sees what it looks for when nothing is hidden
+        assert len(seen) > 200
+    elif level == "pii":  # and non-personal values stay visible by default
+        assert any(m.startswith(OTHER) for m in seen)
+
+
+@pytest.mark.parametrize("level", ["pii", "all"])
+def test_no_marker_leaks_from_the_cli(marked, level, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DEALERBRIDGE_REDACT", level)
+    texts: list[str] = []
+    personal_all: set[str] = set()
+    other_all: set[str] = set()
+    for schema in ("mykaarma/order", "shopmonkey/customer", "mykaarma/create-customer-request"):
+        payload, personal, other = marked[schema]
+        personal_all |= personal
+        other_all |= other
+        path = tmp_path / f"{schema.replace('/', '-')}.json"
+        path.write_text(json.dumps(payload))
+        lines = tmp_path / f"{schema.replace('/', '-')}.ndjson"
+        lines.write_text(json.dumps(payload) + "\n" + json.dumps(payload) + "\n")
+        for fmt in ("text", "json"):
+            assert main(["validate", schema, str(path), str(lines), "--format", fmt]) == 1
+            captured = capsys.readouterr()
+            texts += [captured.out, captured.err]
+    hidden = personal_all if level == "pii" else personal_all | other_all
+    assert not _leaks(texts, hidden)
+
+
+def _customer_with_markers() -> tuple[dict[str, object], list[dict[str, object]]]:
+    customer = json.loads((ROOT / "examples/shopmonkey-customer.json").read_text())
+    vehicles = json.loads((ROOT / "examples/shopmonkey-vehicles.json").read_text())
+    phone = customer["phoneNumbers"][0]
+    customer["phoneNumbers"] = [
+        {**phone, "number": "(512) 555-0147", "country": "US"},  # valid: E.164 in a note
+        {**phone, "number": f"{PERSONAL}901", "country": "US"},  # invalid: dropped, a note
+    ]
+    vehicle = vehicles[0] if isinstance(vehicles, list) else vehicles["data"][0]
+    vehicle["vin"] = "1HGCM82633A004353"  # the check digit fails
+    return customer, [vehicle]
+
+
+@pytest.mark.parametrize("level", ["pii", "all"])
+def test_the_customer_mapping_hides_phones_and_vins(level):
+    customer, vehicles = _customer_with_markers()
+    config = mapping.load_config(ROOT / "examples/mapping-config.toml")
+    with db.redaction(level):
+        mapped = mapping.shopmonkey_customer_to_mykaarma(customer, vehicles, config)
+        text = "\n".join(repr(note) + note.message for note in mapped.report)
+    for secret in (f"{PERSONAL}901", "555-0147", "5550147", "1HGCM82633A004353", "expected"):
+        assert secret not in text, (secret, text)
+    with db.redaction("off"):
+        mapped = mapping.shopmonkey_customer_to_mykaarma(customer, vehicles, config)
+        shown = "\n".join(note.message for note in mapped.report)
+    assert "+15125550147" in shown and "1HGCM82633A004353" in shown  # the test can see them
+
+
+@pytest.mark.parametrize("level", ["pii", "all"])
+def test_a_customer_mapping_refusal_hides_the_names(level):
+    customer, vehicles = _customer_with_markers()
+    customer.update(firstName=f"{PERSONAL}902", lastName=None, companyName=None)
+    customer["customerType"] = "Customer"
+    config = mapping.load_config(ROOT / "examples/mapping-config.toml")
+    with db.redaction(level), pytest.raises(mapping.MappingError) as info:
+        mapping.shopmonkey_customer_to_mykaarma(customer, vehicles, config)
+    with db.redaction(level):
+        text = str(info.value) + repr(info.value) + json.dumps(info.value.to_problem())
+    assert f"{PERSONAL}902" not in text
+
+
+def _numbers(value: object) -> set[str]:
+    """Every number of three or more digits written in *value* (amounts, cents, hours)."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for item in value.values():
+            found |= _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _numbers(item)
+    elif isinstance(value, int | float | str) and not isinstance(value, bool):
+        text = str(value)
+        if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text) and len(text.replace(".", "")) >= 3:
+            found.add(text.lstrip("-"))
+            if "." in text:
+                found.add(text.lstrip("-").replace(".", ""))  # as cents
+    return found
+
+
+def _mapping_texts(level: str) -> tuple[list[str], set[str]]:
+    config = mapping.load_config(ROOT / "examples/mapping-config.toml")
+    order = json.loads((ROOT / "examples/shopmonkey-order.json").read_text())
+    services = json.loads((ROOT / "examples/shopmonkey-services.json").read_text())["data"]
+    event = json.loads((ROOT / "examples/mykaarma-order-event.json").read_text())
+    texts: list[str] = []
+    with db.redaction(level):
+        for mapped in (
+            mapping.shopmonkey_to_mykaarma(order, services, config),
+            mapping.mykaarma_to_shopmonkey(event, config),
+        ):
+            texts += [note.message for note in mapped.report]
+    payload = json.loads(event["payload"]) if isinstance(event.get("payload"), str) else event
+    return texts, _numbers([order, services, payload])
+
+
+def test_mapping_notes_show_no_number_of_the_input_when_every_value_is_hidden():
+    shown, numbers = _mapping_texts("off")
+    seen = {n for n in numbers if any(n in text for text in shown)}
+    assert len(seen) >= 5, seen  # the notes do state amounts when nothing is hidden
+    for level in ("all",):
+        texts, _ = _mapping_texts(level)
+        tokens = set(re.findall(r"[0-9]+(?:\.[0-9]+)?", "\n".join(texts)))
+        assert not tokens & seen, sorted(tokens & seen)
