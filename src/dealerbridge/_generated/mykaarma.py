@@ -87,11 +87,10 @@ __all__ = [
     "PartnerAppointmentResponse",
     "PartnerCustomerAppointmentPreference",
     "PartnerDealerAssociate",
-    "PartnerDropTripInformation",
     "PartnerPickupDeliveryTripMetadata",
-    "PartnerPickupTripInformation",
     "PartnerService",
     "PartnerTransportOption",
+    "PartnerTripInformation",
     "PartnerVehicleInformation",
     "ReadCustomerResponse",
     "ReadOrderEnvelope",
@@ -3593,10 +3592,13 @@ class PartnerAppointmentRequest(Model):
     dealer_department_uuid: str
     """UUID of the dealer department. Required (missing: INVALID_DEPT_UUID)."""
 
-    pickup_trip_information: PartnerPickupTripInformation
-    """Details of the pickup trip event. On create, this must represent PICKUP_VEHICLE. Required."""
+    pickup_trip_information: PartnerTripInformation
+    """
+    Details of the pickup trip event. On create, this must represent PICKUP_VEHICLE. Required.
+    It takes no rideTime (the dropoff trip's member).
+    """
 
-    drop_trip_information: PartnerDropTripInformation | UnsetType | None = UNSET
+    drop_trip_information: PartnerTripInformation | UnsetType | None = UNSET
     """
     Details of the linked dropoff vehicle trip event. Include only when the appointment should
     be created with both pickup and dropoff trips.
@@ -3642,176 +3644,19 @@ class PartnerAppointmentRequest(Model):
 
 
 @attrs.define(kw_only=True, repr=False)
-class PartnerPickupTripInformation(Model):
+class PartnerTripInformation(Model):
     """
-    pickupTripInformation: the pickup trip details in a flat structure. serviceAdvisorUUID and
+    A trip of the appointment, in a flat structure: pickupTripInformation (the pickup trip) and
+    dropTripInformation (the linked dropoff trip) share it; the page describes the dropoff trip
+    as "the same field structure as pickupTripInformation" plus rideTime, which only the dropoff
+    trip takes (a pickup trip with rideTime is rejected). serviceAdvisorUUID and
     assignedByDealerAssociateUUID are derived from appointmentInformation.assignedUser and
-    creatorUser; they are not accepted here.
+    creatorUser; they are not accepted here. Decision: parentEventUUID is not a documented field
+    and is rejected (the page says not to send it).
     """
 
     __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
-        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerPickupTripInformation"
-    )
-    __dealerbridge_open__: ClassVar[bool] = False
-    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
-        "ride_type": "rideType",
-        "loaner_vehicle_required": "loanerVehicleRequired",
-        "must_start_by": "mustStartBy",
-        "trip_status": "tripStatus",
-        "service_advisor_name": "serviceAdvisorName",
-        "origin_address": "originAddress",
-        "origin_location_lat": "originLocationLat",
-        "origin_location_lon": "originLocationLon",
-        "destination_address": "destinationAddress",
-        "dest_location_lat": "destLocationLat",
-        "dest_location_lon": "destLocationLon",
-        "is_drop_car": "isDropCar",
-        "loaner_vehicle_uuid": "loanerVehicleUuid",
-        "swapped_loaner_vehicle_uuid": "swappedLoanerVehicleUuid",
-        "loaner_description": "loanerDescription",
-        "loaner_model": "loanerModel",
-        "ro_number": "roNumber",
-        "dealer_order_uuid": "dealerOrderUUID",
-        "primary_driver_uuid": "primaryDriverUUID",
-        "secondary_driver_uuid": "secondaryDriverUUID",
-        "linked_appointment_uuid": "linkedAppointmentUuid",
-        "linked_trip_uuids": "linkedTripUuids",
-        "sub_trips": "subTrips",
-        "optional_fields": "optionalFields",
-        "send_message_to_customer": "sendMessageToCustomer",
-        "is_valid": "isValid",
-    }
-
-    ride_type: str | UnsetType | None = UNSET
-    """
-    Type of ride. For this partner create endpoint the pickup trip must be PICKUP_VEHICLE and
-    the dropoff trip DROPOFF_VEHICLE (partner codes PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE /
-    DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE, checked by partner_request_errors). If omitted,
-    the API defaults it. Decision: a free string here, so the partner check can answer with the
-    vendor's code.
-    """
-
-    loaner_vehicle_required: bool | UnsetType | None = UNSET
-    """
-    Whether a loaner vehicle is required. Cannot be true simultaneously with isDropCar
-    (LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE).
-    """
-
-    must_start_by: str | UnsetType | None = UNSET
-    """
-    Latest start time for the trip in ISO-8601 format with timezone offset. Written
-    YYYY-MM-DDTHH:MM:SS followed by Z, +HH:MM or +HHMM (e.g. 2026-04-06T13:00:00-0700); the
-    calendar date is checked by dealerbridge.mykaarma.split_appointment_datetime, not by the
-    pattern.
-    """
-
-    trip_status: str | UnsetType | None = UNSET
-    """Status of the trip. If set to DRAFT or AUTO_DRAFT, customer messaging is suppressed."""
-
-    service_advisor_name: str | UnsetType | None = UNSET
-    """
-    Display name of the service advisor. The service advisor UUID is derived from
-    appointmentInformation.assignedUser.
-    """
-
-    origin_address: str | UnsetType | None = UNSET
-    """Pickup address for the trip (for the dropoff trip: the dropoff origin address)."""
-
-    origin_location_lat: float | UnsetType | None = UNSET
-    """Latitude of the pickup location (Double)."""
-
-    origin_location_lon: float | UnsetType | None = UNSET
-    """Longitude of the pickup location (Double)."""
-
-    destination_address: str | UnsetType | None = UNSET
-    """Delivery address for the trip."""
-
-    dest_location_lat: float | UnsetType | None = UNSET
-    """Latitude of the delivery location (Double)."""
-
-    dest_location_lon: float | UnsetType | None = UNSET
-    """Longitude of the delivery location (Double)."""
-
-    is_drop_car: bool | UnsetType | None = UNSET
-    """
-    Whether the customer is dropping off their car. Cannot be true simultaneously with
-    loanerVehicleRequired. Defaults to false.
-    """
-
-    loaner_vehicle_uuid: str | UnsetType | None = UNSET
-    """
-    UUID of the loaner vehicle. For LOANER_SWAP, cannot be the same as swappedLoanerVehicleUuid.
-    """
-
-    swapped_loaner_vehicle_uuid: str | UnsetType | None = UNSET
-    """UUID of the swapped loaner vehicle (for LOANER_SWAP ride type only)."""
-
-    loaner_description: str | UnsetType | None = UNSET
-    """Description of the loaner vehicle."""
-
-    loaner_model: str | UnsetType | None = UNSET
-    """Model of the loaner vehicle (e.g., 2026 Camry)."""
-
-    ro_number: str | UnsetType | None = UNSET
-    """Repair order number associated with the trip."""
-
-    dealer_order_uuid: str | UnsetType | None = UNSET
-    """UUID of the dealer order."""
-
-    primary_driver_uuid: str | UnsetType | None = UNSET
-    """
-    UUID of the primary driver. For PICKUP_VEHICLE/DROPOFF_VEHICLE, cannot be blank if
-    secondaryDriverUUID is present.
-    """
-
-    secondary_driver_uuid: str | UnsetType | None = UNSET
-    """
-    UUID of the secondary driver. Cannot be the same as primaryDriverUUID
-    (PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME).
-    """
-
-    linked_appointment_uuid: str | UnsetType | None = UNSET
-    """UUID of a linked appointment."""
-
-    linked_trip_uuids: list[str] | UnsetType | None = UNSET
-    """
-    UUIDs of linked trips (List<String>). Each must correspond to a valid existing trip. Do not
-    send for normal partner create requests: the API links the dropoff trip to the pickup trip
-    itself.
-    """
-
-    sub_trips: list[dict[str, JSON]] | UnsetType | None = UNSET
-    """
-    List of sub-trips associated with this trip event (List<Object>). The page gives no shape
-    for the items, so any JSON object is accepted.
-    """
-
-    optional_fields: dict[str, str] | UnsetType | None = UNSET
-    """Additional optional key-value pairs (Map<String, String>)."""
-
-    send_message_to_customer: bool | UnsetType | None = UNSET
-    """
-    Accepted but overridden: the system forces it to false during trip creation regardless of
-    what the caller sends.
-    """
-
-    is_valid: bool | UnsetType | None = UNSET
-    """
-    Accepted but overridden: the system forces it to false during trip creation; the trip is
-    marked valid later during the SAR-Trip mapping step.
-    """
-
-
-@attrs.define(kw_only=True, repr=False)
-class PartnerDropTripInformation(Model):
-    """
-    dropTripInformation: the linked dropoff vehicle trip. Same field structure as
-    pickupTripInformation plus rideTime. Decision: parentEventUUID is not a documented field and
-    is rejected (the page says not to send it).
-    """
-
-    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
-        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerDropTripInformation"
+        "mykaarma/partner-appointment-request", 1, "/$defs/PartnerTripInformation"
     )
     __dealerbridge_open__: ClassVar[bool] = False
     __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {

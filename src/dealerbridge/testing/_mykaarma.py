@@ -66,6 +66,18 @@ def _partner_valid(payload: Any) -> Any:
     return subject.body
 
 
+def _pickup_without_ride_time(payload: Any) -> Any:
+    """The pickup and dropoff trips share one schema shape (``PartnerTripInformation``);
+    the pickup refuses its ``rideTime`` beside the ``$ref`` (``"rideTime": false``), which
+    the generic generator does not read: drop it."""
+    trip = payload.get("pickupTripInformation") if isinstance(payload, dict) else None
+    if isinstance(trip, dict) and "rideTime" in trip:
+        trip = {k: v for k, v in trip.items() if k != "rideTime"}
+        payload = {**payload, "pickupTripInformation": trip}
+    return payload
+
+
+register_fixup(_PARTNER, _pickup_without_ride_time)
 register_fixup(_PARTNER, _partner_valid)
 
 
