@@ -232,3 +232,99 @@ def test_without_a_client_a_local_cluster_is_started_and_closed(archive):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2", "1", "closed"]
+
+
+def _marked_customer_lines(directory):
+    """Two NDJSON files of Shopmonkey customers, one invalid line in each whose personal
+    member (``firstName``) carries a marker."""
+    fixture = sorted((ROOT / "tests/fixtures/shopmonkey/customer").glob("valid*.json"))[0]
+    template = json.loads(fixture.read_text())
+    bad = dict(template, firstName=["ZQPII77 Dana Whitaker"])
+    paths = []
+    for name in ("a", "b"):
+        path = directory / f"{name}.ndjson"
+        path.write_text("\n".join(json.dumps(v) for v in (template, bad, template)) + "\n")
+        paths.append(path)
+    return paths
+
+
+def _messages(rows):
+    return [issue["message"] for row in rows for issue in row.get("issues", [])]
+
+
+@pytest.mark.parametrize(("level", "workers"), [("pii", "off"), ("off", "all")])
+def test_the_callers_redaction_level_reaches_the_dask_workers(cluster, tmp_path, level, workers):
+    import os
+
+    import dealerbridge as db
+
+    _, client = cluster
+    paths = _marked_customer_lines(tmp_path)
+    failures = []
+    # the workers' own environment says otherwise: the caller's level must win
+    client.run(os.environ.__setitem__, "DEALERBRIDGE_REDACT", workers)
+    try:
+        with db.redaction(level):
+            report = batch.validate_files(
+                [str(p) for p in paths],
+                "shopmonkey/customer",
+                client=client,
+                on_failure=failures.append,
+            )
+            rows = [f.to_dict() for f in failures]  # read at the same level
+    finally:
+        client.run(os.environ.pop, "DEALERBRIDGE_REDACT", None)
+    assert report.invalid == 2 and len(rows) == 2
+    messages = _messages(rows)
+    assert all("firstName" in m for m in messages), messages
+    if level == "off":
+        assert all("ZQPII77" in m for m in messages), messages
+    else:  # written under pii by the workers: readable, the value hidden
+        assert all("<redacted array>" in m for m in messages), messages
+        assert "ZQPII77" not in json.dumps(rows)
+    assert "ZQPII77" not in json.dumps(report.to_dict())  # samples: always every value hidden
+
+
+# The --jobs processes are started with "spawn" (the default on macOS and Windows, and Python
+# 3.14's forkserver likewise starts clean): a forked process would inherit the level anyway.
+_SPAWNED_CLI = (
+    "import multiprocessing, sys\n"
+    "multiprocessing.set_start_method('spawn')\n"
+    "from dealerbridge._cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "shown"),
+    [
+        (["--redaction", "off"], {"DEALERBRIDGE_REDACT": "all"}, True),
+        (["--redaction", "pii"], {"DEALERBRIDGE_REDACT": "off"}, False),
+        ([], {}, False),
+    ],
+)
+def test_the_redaction_level_reaches_the_jobs_processes(tmp_path, args, env, shown):
+    import os
+
+    paths = _marked_customer_lines(tmp_path)
+    environment = {k: v for k, v in os.environ.items() if k != "DEALERBRIDGE_REDACT"}
+    environment.update(env)
+    done = subprocess.run(
+        [
+            *(sys.executable, "-c", _SPAWNED_CLI, "validate", "shopmonkey/customer"),
+            *map(str, paths),
+            *("--jobs", "2", "--format", "json", *args),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1, done.stderr
+    messages = _messages([json.loads(line) for line in done.stdout.splitlines()])
+    assert len(messages) == 2 and all("firstName" in m for m in messages), done.stdout
+    if shown:
+        assert all("ZQPII77" in m for m in messages), messages
+    else:
+        assert all("<redacted array>" in m for m in messages), messages
+        assert "ZQPII77" not in done.stdout + done.stderr
