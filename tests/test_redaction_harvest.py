@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 
 import dealerbridge as db
 from dealerbridge import mapping
+from dealerbridge import mykaarma as mk
 from dealerbridge._cli import main
 from dealerbridge._registry import default_registry
 from dealerbridge._schema_model import ArraySchema, ObjectSchema, unwrap
@@ -264,3 +266,52 @@ def test_vendor_helpers_hide_personal_values(level):
                 texts += [str(err), repr(err), json.dumps(err.to_problem())]
     assert len(texts) == 9
     assert PERSONAL not in "\n".join(texts)
+
+
+def _client_log_texts(level: str, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the ``dealerbridge`` loggers record, and what the errors say, for client calls
+    against the fake whose requests carry a customer's name and phone: a search (the phone in
+    the query string), and an update (the name in the body) and a read of a customer the fake
+    does not know, which it refuses (404)."""
+    from dealerbridge.clients import MyKaarmaClient, VendorError
+    from dealerbridge.fakes import FakeMyKaarma
+
+    fake = FakeMyKaarma()
+    client = MyKaarmaClient(
+        username=fake.username,
+        password=fake.password,
+        department_uuid=fake.department_uuid,
+        dealer_uuid=fake.dealer_uuid,
+        transport=fake.transport,
+        sleep=lambda seconds: None,
+    )
+    name = {"firstName": "ZQPII501 Dana", "lastName": "ZQPII502 Whitaker"}
+    texts: list[str] = []
+    caplog.clear()
+    with db.redaction(level), caplog.at_level(logging.DEBUG, logger="dealerbridge"):
+        query = db.load(mk.SearchCustomersQuery, {"searchTerm": "512-555-0147 ZQPII504"})
+        client.search_customers(query)
+        update = db.load(mk.UpdateCustomerRequest, {"customer": {**name}})
+        for call in (
+            lambda: client.update_customer("ZQNPX505-no-such-customer", update),
+            lambda: client.read_customer("ZQNPX506-no-such-customer"),
+        ):
+            try:
+                call()
+            except (VendorError, db.DealerbridgeError) as err:
+                texts += [str(err), repr(err), json.dumps(err.to_problem())]
+        texts += [record.getMessage() for record in caplog.records]
+        texts += [logging.Formatter().format(record) for record in caplog.records]
+    assert caplog.records, "the clients logged nothing: the harvest saw nothing"
+    return texts
+
+
+@pytest.mark.parametrize("level", ["pii", "all", "off"])
+def test_client_log_records_hide_personal_values(level, caplog):
+    texts = _client_log_texts(level, caplog)
+    found = set(MARKER.findall("\n".join(texts)))
+    if level == "off":  # the harvest sees the markers when nothing is hidden
+        assert {m for m in found if m.startswith(PERSONAL)}, texts
+        return
+    hidden = {m for m in found if m.startswith(PERSONAL)} if level == "pii" else found
+    assert not hidden, (hidden, [t for t in texts if any(m in t for m in hidden)])

@@ -28,8 +28,7 @@ import httpx
 
 from .._errors import DealerbridgeUsageError
 from .._models import JSON
-from .._render import render_value
-from ._errors import VendorError
+from ._errors import VendorError, render_url
 
 __all__ = ["AsyncEngine", "Call", "Operation", "Outcome", "PlannedRequest", "SyncEngine"]
 
@@ -140,7 +139,7 @@ def _log_sent(call: Call, url: str, status: int | None, attempt: int, elapsed: f
         log.info(
             "%s %s -> %s (attempt %d, %.1f ms)",
             call.method,
-            render_value(url),
+            render_url(url),
             status if status is not None else "no answer",
             attempt,
             elapsed * 1000,
@@ -158,7 +157,7 @@ class _Base:
             return None
         url = self.base_url + call.path
         self.planned.append(PlannedRequest(call.method, url, call.body))
-        log.info("dry run: %s %s not sent", call.method, render_value(url))
+        log.info("dry run: %s %s not sent", call.method, render_url(url))
         answer = httpx.Response(200, json=call.dry_answer, request=httpx.Request(call.method, url))
         return Outcome(answer, dry=True)
 

@@ -11,6 +11,15 @@ from .._render import render_value
 __all__ = ["IncompleteListWarning", "UncertainWrite", "VendorError"]
 
 
+def render_url(url: str) -> str:
+    """A request's URL for a message or a log record, through the renderer: the address (host,
+    path, record ids) as a value, the query string as personal data (a customer search carries
+    a name or a phone there), so the default level shows the address and hides the query."""
+    base, sep, query = url.partition("?")
+    shown = render_value(base, limit=max(len(base) + 2, 60))
+    return f"{shown} ?{render_value(query, personal=True)}" if sep else shown
+
+
 class VendorError(DealerbridgeError):
     """The vendor answered a failure (an HTTP error status, an error envelope), or could not
     be reached after the retries.
@@ -41,7 +50,7 @@ class VendorError(DealerbridgeError):
         self.vendor_text = vendor_text
         self.issues = tuple(issues)
         self.request_id = request_id
-        where = f"{method} {url}"
+        where = f"{method} {render_url(url)}"
         code = f" {vendor_code}" if vendor_code else ""
         text = f": {render_value(vendor_text, personal=True)}" if vendor_text else ""
         status_text = f"HTTP {status}" if status is not None else "no answer"
@@ -60,7 +69,7 @@ class UncertainWrite(DealerbridgeError):
         self.method = method
         self.url = url
         self.cause = cause
-        super().__init__(f"{method} {url}: outcome unknown: {message}")
+        super().__init__(f"{method} {render_url(url)}: outcome unknown: {message}")
 
 
 class IncompleteListWarning(DealerbridgeWarning):
