@@ -279,6 +279,27 @@ def test_list_orders_pages_to_the_end_and_warns_when_short_of_the_total() -> Non
     assert all(r.query["orderby"] == "id" and r.query["limit"] == "3" for r in fake.requests)
 
 
+def test_order_reads_that_are_not_the_envelope_are_vendor_errors() -> None:
+    """get_order/list_orders read through sm.GetOrderResponse/sm.ListOrdersResponse."""
+    import httpx
+
+    answers = {
+        "/v3/order/o-1": {"success": True, "data": [SM_ORDER]},  # a list where the order goes
+        "/v3/order": {"success": True, "data": [SM_ORDER], "meta": {"total": -1}},
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answers[request.url.path])
+
+    client = ShopmonkeyClient(api_key="k", transport=httpx.MockTransport(handler), retries=0)
+    with pytest.raises(VendorError, match="GetOrderResponse") as raised:
+        client.get_order("o-1")
+    assert [i.path for i in raised.value.issues] == ["/data"]
+    with pytest.raises(VendorError, match="ListOrdersResponse") as raised:
+        client.list_orders()
+    assert [i.path for i in raised.value.issues] == ["/meta/total"]
+
+
 def test_a_wrong_key_is_a_vendor_error() -> None:
     fake = FakeShopmonkey()
     client = ShopmonkeyClient(api_key="wrong", transport=fake.transport)

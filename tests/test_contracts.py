@@ -109,5 +109,6 @@ def test_fake_shopmonkey_conforms_to_the_exported_openapi() -> None:
     order_id = fake.add_order(fixture("shopmonkey/order/valid-live-detail-shape.json"), services)
     pinned = {"orderId": order_id, "id": fake.services[order_id][0]["id"]}
     checked = check(fake, "shopmonkey", pinned, {"authorization": f"Bearer {fake.api_key}"})
-    assert len(checked) == 4
+    assert len(checked) == 6
+    assert {"GET /v3/order", "GET /v3/order/{orderId}"} <= set(checked)
     assert 200 in {r.status for r in fake.requests}

@@ -138,6 +138,8 @@ def test_the_documented_endpoints_and_webhooks(document):
         ("PUT", "/customer/v2/department/{departmentUUID}/customer/{customerUUID}"),
         ("GET", "/customer/v2/department/{departmentUUID}/customer/{customerUUID}"),
         ("GET", "/customer/v2/department/{departmentUUID}/customer/list"),
+        ("GET", "/v3/order"),
+        ("GET", "/v3/order/{orderId}"),
         ("GET", "/v3/order/{orderId}/service"),
         ("POST", "/v3/order/{orderId}/service"),
         ("PUT", "/v3/order/{orderId}/service/{id}"),

@@ -118,6 +118,23 @@ ENDPOINTS: tuple[dict[str, Any], ...] = (
     {
         "tag": "shopmonkey",
         "method": "get",
+        "path": "/v3/order",
+        "summary": "List orders (limit at most 100, skip, orderby; meta.total can over-count)",
+        "response": "shopmonkey/list-orders-response",
+        "error": "shopmonkey/error-response",
+    },
+    {
+        "tag": "shopmonkey",
+        "method": "get",
+        "path": "/v3/order/{orderId}",
+        "summary": "Get an order (without its services)",
+        "path_params": {"orderId": "shopmonkey/service-query"},
+        "response": "shopmonkey/get-order-response",
+        "error": "shopmonkey/error-response",
+    },
+    {
+        "tag": "shopmonkey",
+        "method": "get",
         "path": "/v3/order/{orderId}/service",
         "summary": "Get the services of an order",
         "path_params": {"orderId": "shopmonkey/service-query"},

@@ -45,12 +45,15 @@ __all__ = [
     "Email",
     "ErrorResponse",
     "Fee",
+    "GetOrderResponse",
     "GetServicesResponse",
     "Inspection",
     "Label",
     "LabelConnection",
     "Labor",
     "LaborRateReference",
+    "ListOrdersMeta",
+    "ListOrdersResponse",
     "Matrix",
     "OneTimeCampaign",
     "Order",
@@ -1990,6 +1993,43 @@ class Fee(Model):
 
 
 @attrs.define(kw_only=True, repr=False)
+class GetOrderResponse(Model):
+    """
+    200 response of GET /v3/order/:id: {success, data}, where data is the order. No meta on this
+    endpoint (only list endpoints carry one). The live detail carries no services (fetch them
+    with GET /v3/order/:orderId/service). Open: Shopmonkey adds response fields without a new
+    API version, and unknown members are kept.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/get-order-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message.
+    """
+
+    code: str | UnsetType | None = UNSET
+    """The error code. Decision: null accepted too."""
+
+    message: str | UnsetType | None = UNSET
+    """The error message if success = false. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = UNSET
+    """An optional link to the documentation for the error. Decision: null accepted too."""
+
+    data: Order
+    """
+    The order, as the detail read returns it (with its customer, vehicle and workflow status
+    joined).
+    """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
 class GetServicesResponse(Model):
     """
     200 response of GET /v3/order/:orderId/service: {success, data}, where data is the list of
@@ -2370,6 +2410,73 @@ class LaborRateReference(Model):
 
     name: str
     """Name of the labor rate."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class ListOrdersResponse(Model):
+    """
+    200 response of GET /v3/order: {success, data, meta}, where data is one page of orders
+    (limit at most 100, skip, orderby) and meta says how many there are. Pagination is
+    unreliable: meta.total can over-count and pages can repeat rows, so a reader de-duplicates
+    by id and compares the count with meta.total. Open: Shopmonkey adds response fields without
+    a new API version, and unknown members are kept.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/list-orders-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+
+    success: bool
+    """
+    If successful, will be true. If not successful, will be false and message will contain a
+    human readable error message.
+    """
+
+    code: str | UnsetType | None = UNSET
+    """The error code. Decision: null accepted too."""
+
+    message: str | UnsetType | None = UNSET
+    """The error message if success = false. Decision: null accepted too."""
+
+    documentation_url: str | UnsetType | None = UNSET
+    """An optional link to the documentation for the error. Decision: null accepted too."""
+
+    data: list[Order]
+    """One page of orders, in the order asked for (orderby id is the only sort that holds)."""
+
+    meta: ListOrdersMeta | UnsetType = UNSET
+    """
+    What the list holds beyond this page. Decision: optional, since only list endpoints are said
+    to carry it and no page documents it.
+    """
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class ListOrdersMeta(Model):
+    """Paging facts of a list answer. Open: unknown members are kept."""
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "shopmonkey/list-orders-response", 1, "/$defs/ListOrdersMeta"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"has_more": "hasMore"}
+
+    total: int | UnsetType = UNSET
+    """
+    How many orders match, over every page. Can over-count (notes/shopmonkey.md pitfall 3):
+    compare, do not trust.
+    """
+
+    has_more: bool | UnsetType = UNSET
+    """Whether a page follows this one. Reported to be wrong at times (MIG 'hasMore lies')."""
+
+    sums: dict[str, JSON] | UnsetType | None = UNSET
+    """Sums over the whole list that Shopmonkey computes (shape undocumented; kept as it comes)."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""

@@ -67,22 +67,6 @@ def _answer(call: Call, outcome: Outcome, model: type[M]) -> M:
     return parsed
 
 
-def _data(call: Call, outcome: Outcome) -> tuple[JSON, dict[str, JSON]]:
-    """``data`` and ``meta`` of an envelope no schema of ours describes (order read, list)."""
-    response = outcome.response
-    assert response is not None
-    if response.status_code >= 400:
-        raise _error(call, response, "Shopmonkey answered an error")
-    try:
-        value = response.json()
-    except ValueError:
-        raise _error(call, response, "the answer is not JSON") from None
-    if not isinstance(value, dict) or value.get("success") is not True or "data" not in value:
-        raise _error(call, response, "the answer is not a {success: true, data} envelope")
-    meta = value.get("meta")
-    return value["data"], meta if isinstance(meta, dict) else {}
-
-
 class _Operations:
     def __init__(self, *, api_key: str, order_by_param: str) -> None:
         self.auth = {"authorization": f"Bearer {api_key}"}
@@ -93,17 +77,7 @@ class _Operations:
 
     def get_order(self, order_id: str) -> Operation[sm.Order]:
         call = self._call("GET", f"/v3/order/{order_id}", idempotent=True)
-        data, _ = _data(call, (yield call))
-        try:
-            return load(sm.Order, data)
-        except ValidationError as exc:
-            raise VendorError(
-                "the order does not match our order schema",
-                method=call.method,
-                url=call.path,
-                status=200,
-                issues=exc.issues,
-            ) from exc
+        return _answer(call, (yield call), sm.GetOrderResponse).data
 
     def list_orders(self, page_size: int) -> Operation[list[sm.Order]]:
         if not 1 <= page_size <= PAGE_LIMIT:
@@ -116,15 +90,14 @@ class _Operations:
         while True:
             params = {"limit": str(page_size), "skip": str(skip), self.order_by_param: "id"}
             call = self._call("GET", "/v3/order", params=params, idempotent=True)
-            data, meta = _data(call, (yield call))
-            rows = data if isinstance(data, list) else []
-            for row in rows:
-                order = load(sm.Order, row)
+            page = _answer(call, (yield call), sm.ListOrdersResponse)
+            for order in page.data:
                 seen.setdefault(order.id, order)
-            reported = meta.get("total")
-            total = reported if isinstance(reported, int) else total
+            meta = page.meta if isinstance(page.meta, sm.ListOrdersMeta) else None
+            if meta is not None and isinstance(meta.total, int):
+                total = meta.total
             skip += page_size
-            if len(rows) < page_size or meta.get("hasMore") is False:
+            if len(page.data) < page_size or (meta is not None and meta.has_more is False):
                 break
         if total is not None and len(seen) < total:
             message = f"listed {len(seen)} distinct orders but Shopmonkey reported {total}"

@@ -308,22 +308,19 @@ class FakeShopmonkey(FakeVendor):
             # the tail page repeats the previous page's last row and meta.total over-counts
             page.insert(0, copy.deepcopy(rows[skip - 1]))
             total += 1
-        for row in page:
-            load(sm.Order, row)
         value: dict[str, JSON] = {
             "success": True,
             "data": cast(JSON, page),
             "meta": {"total": total, "hasMore": skip + limit < len(rows)},
         }
-        return Reply.of_json(200, value)
+        return self._reply(sm.ListOrdersResponse, value)
 
     def _get_order(self, request: Incoming, match: re.Match[str]) -> Reply:
         denied = self._denied(request) or self._order(request, match["order"])
         if denied:
             return denied
         order = copy.deepcopy(self.orders[match["order"]])
-        load(sm.Order, order)
-        return Reply.of_json(200, {"success": True, "data": order})
+        return self._reply(sm.GetOrderResponse, {"success": True, "data": order})
 
     # ------------------------------------------------------------------ services
 
