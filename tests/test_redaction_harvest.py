@@ -315,3 +315,87 @@ def test_client_log_records_hide_personal_values(level, caplog):
         return
     hidden = {m for m in found if m.startswith(PERSONAL)} if level == "pii" else found
     assert not hidden, (hidden, [t for t in texts if any(m in t for m in hidden)])
+
+
+def _personal_strings(value: object, schema: str) -> tuple[object, set[str]]:
+    """*value* with every string under a member the schema marks ``x-pii`` replaced by a unique
+    personal marker (the payload stays well-formed; a pattern may now refuse it)."""
+    counter = itertools.count(9000)
+    markers: set[str] = set()
+
+    def walk(item: object, node: object, secret: bool) -> object:
+        node = unwrap(node) if node is not None else None
+        if isinstance(item, dict) and isinstance(node, ObjectSchema):
+            out = {}
+            for key, inner in item.items():
+                field = node.field(key)
+                out[key] = walk(
+                    inner, field.schema if field else None, secret or bool(field and field.personal)
+                )
+            return out
+        if isinstance(item, list) and isinstance(node, ArraySchema):
+            return [walk(inner, node.items, secret) for inner in item]
+        if isinstance(item, str) and secret:
+            text = f"{PERSONAL}{next(counter)}"
+            markers.add(text)
+            return text
+        return item
+
+    return walk(value, default_registry().model(schema).root, False), markers
+
+
+def _map_inputs(tmp_path: Path) -> list[tuple[list[str], set[str]]]:
+    case = FIXTURES / "mapping" / "repair-order-brakes"
+    order, personal = _personal_strings(
+        json.loads((case / "order.json").read_text()), "shopmonkey/order"
+    )
+    (tmp_path / "order.json").write_text(json.dumps(order))
+    event = json.loads((ROOT / "examples/mykaarma-order-event.json").read_text())
+    ro, ro_personal = _personal_strings(json.loads(event["payload"])["order"], "mykaarma/order")
+    (tmp_path / "ro.json").write_text(json.dumps(ro))
+    config = str(ROOT / "examples/mapping-config.toml")
+    forward = ["map", "shopmonkey-to-mykaarma", "--order", str(tmp_path / "order.json")]
+    forward += ["--services", str(case / "services.json")]
+    reverse = ["map", "mykaarma-to-shopmonkey", str(tmp_path / "ro.json")]
+    return [
+        ([*forward, "--config", config], personal),
+        (forward, personal),  # no config: refused
+        ([*reverse, "--config", config], ro_personal),
+        (reverse, ro_personal),
+    ]
+
+
+@pytest.mark.parametrize("level", ["pii", "all"])
+def test_no_personal_marker_leaks_from_the_map_command(level, tmp_path, capsys, monkeypatch):
+    if level == "pii":
+        monkeypatch.delenv("DEALERBRIDGE_REDACT", raising=False)  # the default
+        flags: list[str] = []
+    else:
+        flags = ["--redaction", "all"]
+    texts: list[str] = []
+    markers: set[str] = set()
+    seen_off: set[str] = set()
+    for args, personal in _map_inputs(tmp_path):
+        assert personal, args
+        markers |= personal
+        for fmt in ("text", "json"):
+            report = tmp_path / "report.json"
+            report.unlink(missing_ok=True)
+            code = main([*args, "--report", str(report), "--format", fmt, *flags])
+            captured = capsys.readouterr()
+            texts += [captured.err, report.read_text() if report.exists() else ""]
+            if fmt == "json":  # the mapped value is data; its report and issues are text
+                for line in captured.out.splitlines():
+                    row = json.loads(line)
+                    texts += [json.dumps(row.get("report")), json.dumps(row.get("issues"))]
+            assert code in (0, 1), captured.err
+        main([*args, "--format", "json", "--redaction", "off"])
+        shown = capsys.readouterr()
+        rows = [json.loads(line) for line in shown.out.splitlines()]
+        seen_off |= _leaks(
+            [shown.err, *(json.dumps([r.get("report"), r.get("issues")]) for r in rows)], markers
+        )
+    # the harvest works: with redaction off, reports and refusals do name personal values
+    assert seen_off, "no marker in any report or refusal even with redaction off"
+    leaked = _leaks(texts, markers)
+    assert not leaked, (leaked, [t for t in texts if any(m in t for m in leaked)][:3])
