@@ -262,7 +262,9 @@ def test_the_callers_redaction_level_reaches_the_dask_workers(cluster, tmp_path,
     paths = _marked_customer_lines(tmp_path)
     failures = []
     # the workers' own environment says otherwise: the caller's level must win
-    client.run(os.environ.__setitem__, "DEALERBRIDGE_REDACT", workers)
+    # (a lambda: os.environ's bound methods would pickle a copy of the mapping)
+    client.run(lambda: os.environ.__setitem__("DEALERBRIDGE_REDACT", workers))
+    assert set(client.run(lambda: os.environ.get("DEALERBRIDGE_REDACT")).values()) == {workers}
     try:
         with db.redaction(level):
             report = batch.validate_files(
@@ -273,7 +275,7 @@ def test_the_callers_redaction_level_reaches_the_dask_workers(cluster, tmp_path,
             )
             rows = [f.to_dict() for f in failures]  # read at the same level
     finally:
-        client.run(os.environ.pop, "DEALERBRIDGE_REDACT", None)
+        client.run(lambda: os.environ.pop("DEALERBRIDGE_REDACT", None))
     assert report.invalid == 2 and len(rows) == 2
     messages = _messages(rows)
     assert all("firstName" in m for m in messages), messages
