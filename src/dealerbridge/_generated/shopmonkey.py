@@ -2467,10 +2467,7 @@ class ListOrdersMeta(Model):
     __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"has_more": "hasMore"}
 
     total: int | UnsetType = UNSET
-    """
-    How many orders match, over every page. Can over-count (notes/shopmonkey.md pitfall 3):
-    compare, do not trust.
-    """
+    """How many orders match, over every page. Can over-count: compare, do not trust."""
 
     has_more: bool | UnsetType = UNSET
     """Whether a page follows this one. Reported to be wrong at times (MIG 'hasMore lies')."""
