@@ -20,9 +20,12 @@ import contextlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
+
+if TYPE_CHECKING:  # only for the annotation: distributed is the optional dask extra
+    from distributed import Client
 
 from .._errors import DealerbridgeUsageError
 from .._render import RedactionLevel, as_level, redaction
@@ -188,7 +191,7 @@ def validate_files(
     paths_or_urls: Sequence[str] | str,
     schema: str,
     *,
-    client: Any = None,
+    client: Client | None = None,
     failures_to: str | Path | Writer | None = None,
     on_failure: Callable[[LineResult], object] | None = None,
     version: int | None = None,
@@ -231,7 +234,7 @@ def validate_files(
 
 
 def _run(
-    client: Any,
+    client: Client,
     files: list[tuple[str, int]],
     schema: str,
     version: int | None,
@@ -272,5 +275,5 @@ def _run(
                     sink.write(json.dumps(failure.to_dict(), ensure_ascii=False) + "\n")
                 if on_failure is not None:
                     on_failure(failure)
-            future.release()
+            future.release()  # type: ignore[no-untyped-call]  # distributed leaves it untyped
     return report
