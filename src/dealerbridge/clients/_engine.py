@@ -173,6 +173,33 @@ class _Base:
             **kwargs,  # type: ignore[arg-type]
         )
 
+    def _settle(
+        self,
+        call: Call,
+        request: httpx.Request,
+        response: httpx.Response | None,
+        error: httpx.TransportError | None,
+        attempt: int,
+        started: float,
+    ) -> Outcome | None:
+        """Log one attempt and decide: ``None`` to retry after the policy's delay, else the
+        outcome (a response, or an uncertain write); raises when no answer came at all."""
+        _log_sent(
+            call,
+            str(request.url),
+            response.status_code if response is not None else None,
+            attempt,
+            time.perf_counter() - started,
+        )
+        if _should_retry(call, response, attempt, self.policy):
+            return None
+        if _uncertain(call, response):
+            return Outcome(response, uncertain=error or _status_error(response))
+        if error is not None:
+            raise _unreachable(call, str(request.url), attempt) from error
+        assert response is not None
+        return Outcome(response)
+
 
 class SyncEngine(_Base):
     """Drives operations over an `httpx.Client`."""
@@ -203,22 +230,11 @@ class SyncEngine(_Base):
                 response = self.client.send(request)
             except httpx.TransportError as exc:
                 error = exc
-            _log_sent(
-                call,
-                str(request.url),
-                response.status_code if response is not None else None,
-                attempt,
-                time.perf_counter() - started,
-            )
-            if _should_retry(call, response, attempt, self.policy):
+            outcome = self._settle(call, request, response, error, attempt, started)
+            if outcome is None:
                 self.sleep(self.policy.delay(attempt, response))
                 continue
-            if _uncertain(call, response):
-                return Outcome(response, uncertain=error or _status_error(response))
-            if error is not None:
-                raise _unreachable(call, str(request.url), attempt) from error
-            assert response is not None
-            return Outcome(response)
+            return outcome
 
     def run(self, operation: Operation[T]) -> T:
         try:
@@ -258,22 +274,11 @@ class AsyncEngine(_Base):
                 response = await self.client.send(request)
             except httpx.TransportError as exc:
                 error = exc
-            _log_sent(
-                call,
-                str(request.url),
-                response.status_code if response is not None else None,
-                attempt,
-                time.perf_counter() - started,
-            )
-            if _should_retry(call, response, attempt, self.policy):
+            outcome = self._settle(call, request, response, error, attempt, started)
+            if outcome is None:
                 await self.sleep(self.policy.delay(attempt, response))
                 continue
-            if _uncertain(call, response):
-                return Outcome(response, uncertain=error or _status_error(response))
-            if error is not None:
-                raise _unreachable(call, str(request.url), attempt) from error
-            assert response is not None
-            return Outcome(response)
+            return outcome
 
     async def run(self, operation: Operation[T]) -> T:
         try:
