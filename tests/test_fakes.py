@@ -147,6 +147,33 @@ def test_an_invalid_create_is_refused_with_the_schema_issues_and_changes_nothing
     assert [i.path for i in violation.issues] == ["/order/header/status"]
 
 
+def test_a_body_with_a_duplicate_key_is_read_strictly_refused_and_recorded() -> None:
+    # json.loads keeps the last "status"; the strict reader a user calls refuses the body.
+    text = json.dumps(with_number("RO-DUP")).replace(
+        '"status": "OPENED"', '"status": "CLOSED", "status": "OPENED"', 1
+    )
+    assert text.count('"status"') >= 2
+    fake = FakeMyKaarma()
+    answer = mk_client(fake).put(
+        f"{orders_path(fake)}/order", content=text, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 400
+    assert fake.orders == {}
+    (violation,) = fake.violations
+    assert violation.rule == "json"
+    assert [i.code for i in violation.issues] == ["json.duplicate_key"]
+
+    shop = FakeShopmonkey()
+    shop.add_order(SM_ORDER)
+    body = json.dumps(BRAKES).replace("{", '{"name": "x", ', 1)
+    path = f"/v3/order/{SM_ORDER['id']}/service"
+    reply = sm_client(shop).post(path, content=body, headers={"content-type": "application/json"})
+    assert reply.status_code == 400
+    (violation,) = shop.violations
+    assert violation.rule == "json"
+    assert [i.code for i in violation.issues] == ["json.duplicate_key"]
+
+
 def test_wrong_credentials_and_another_department_are_refused() -> None:
     fake = FakeMyKaarma()
     wrong = httpx.Client(transport=fake.transport, auth=("someone", "else"))

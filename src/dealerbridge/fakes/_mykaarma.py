@@ -22,7 +22,8 @@ from collections.abc import Callable, Mapping
 from typing import cast
 
 from .. import mykaarma as mk
-from .._errors import Issue
+from .._errors import Issue, ValidationError
+from .._json import parse_json
 from .._models import JSON, Model, dump, load
 from .._validation import errors
 from ._core import Delivery, FakeVendor, Incoming, Mode, Reply
@@ -181,10 +182,10 @@ class FakeMyKaarma(FakeVendor):
         return None
 
     def _body(self, request: Incoming) -> tuple[JSON, Reply | None]:
-        try:
-            return json.loads(request.body or b"null"), None
-        except (ValueError, UnicodeDecodeError):
-            self.violate(request, "json", "the body is not JSON")
+        try:  # the strict reader a user calls: duplicate keys, lone surrogates, depth
+            return cast(JSON, parse_json(request.body or b"null")), None
+        except ValidationError as exc:
+            self.violate(request, "json", "the body is not strict JSON", list(exc.issues))
             return None, Reply.of_json(
                 400, self.error_body(400, "Malformed JSON body", request.path)
             )

@@ -21,7 +21,8 @@ from typing import cast
 from standardwebhooks.webhooks import Webhook
 
 from .. import shopmonkey as sm
-from .._errors import Issue
+from .._errors import Issue, ValidationError
+from .._json import parse_json
 from .._models import JSON, Model, dump, load
 from .._render import redaction
 from .._validation import errors
@@ -184,10 +185,10 @@ class FakeShopmonkey(FakeVendor):
     def _body(self, request: Incoming, schema: str) -> tuple[JSON, Reply | None]:
         """The request body checked against *schema*: refused (strict), or with the members
         the issues point at dropped, as Shopmonkey silently ignores them (faithful)."""
-        try:
-            body: JSON = json.loads(request.body) if request.body else None
-        except (ValueError, UnicodeDecodeError):
-            self.violate(request, "json", "the body is not JSON")
+        try:  # the strict reader a user calls: duplicate keys, lone surrogates, depth
+            body = cast(JSON, parse_json(request.body)) if request.body else None
+        except ValidationError as exc:
+            self.violate(request, "json", "the body is not strict JSON", list(exc.issues))
             return None, self._error(400, "Invalid JSON body")
         issues = errors(body, schema)
         if not issues:
