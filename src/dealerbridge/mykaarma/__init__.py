@@ -10,10 +10,8 @@ from .._generated.mykaarma import *  # noqa: F403  (the generated model classes)
 from . import _registration  # noqa: F401  (registers the myKaarma issue codes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
 from ._customers import (
-    CUSTOMER_RULES,
     CUSTOMER_WARNING_CODES,
     UNDECIDABLE_WARNINGS,
-    VEHICLE_RULE,
     VinCheck,
     customer_request_warnings,
     normalize_phone,
@@ -43,11 +41,9 @@ from ._webhook import (
 
 __all__ = [
     *_models.__all__,
-    "CUSTOMER_RULES",
     "CUSTOMER_WARNING_CODES",
     "EVENT_MODELS",
     "UNDECIDABLE_WARNINGS",
-    "VEHICLE_RULE",
     "CustomerMatch",
     "VinCheck",
     "customer_request_warnings",
