@@ -39,12 +39,12 @@ import cattrs
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._engine import CompiledSchema, compiled
 from ._errors import DealerbridgeUsageError, Issue, UnknownEnumValueWarning, ValidationError
 from ._json import parse_json
 from ._registry import default_registry
 from ._render import render_value
 from ._schema_model import ContentSchema, ObjectSchema, unwrap
-from ._validation import CompiledSchema, compiled
 
 __all__ = [
     "JSON",

@@ -1,13 +1,17 @@
-"""The myKaarma package's issue codes and hints, registered with the core's catalogue
-(`dealerbridge.ISSUE_CODES`) when the package is imported, or when the catalogue is first read
-(entry point ``mykaarma`` of the group ``dealerbridge.registrations``)."""
+"""The myKaarma package's issue codes, hints and problem family, and its API for the OpenAPI
+export (`_endpoints.API`), registered with the core (`dealerbridge.ISSUE_CODES`, problem details,
+`dealerbridge._openapi`) when the package is imported, or when the core first needs them (entry
+point ``mykaarma`` of the group ``dealerbridge.registrations``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from .._codes import register_codes
+from .._errors import register_problem_families
 from .._hints import register_hint
+from .._openapi import register_api
+from ._endpoints import API
 
 if TYPE_CHECKING:
     from .._schema_model import Scalar
@@ -32,6 +36,7 @@ CODES: dict[str, str] = {
 }
 
 register_codes(CODES)
+register_problem_families({"mykaarma": ("The payload breaks a myKaarma rule", 422)})
 
 _AMOUNT = "common/primitives/v1.json#/$defs/mykaarmaAmount"
 _STATUS_WORDS = ("OPENED", "PRE-INVOICED", "CLOSED")
@@ -65,3 +70,4 @@ def _hint(location: str, node: Scalar | None, value: object, hidden: bool) -> st
 
 
 register_hint(_hint)
+register_api(API)
