@@ -226,6 +226,34 @@ def test_partner_appointment_answers_the_documented_codes() -> None:
     fake.violations.clear()
 
 
+def test_a_partner_appointment_queues_one_signed_appointments_delivery() -> None:
+    fake = FakeMyKaarma()
+    body = fixture("mykaarma/partner-appointment-request/valid-pnd-api-with-dropoff.json")
+    path = f"/appointment/v2/dealers/{fake.dealer_uuid}/partner-appointments-with-trip"
+    answer = mk_client(fake).post(path, json=body)
+    uuid = db.load(mk.PartnerAppointmentResponse, answer.content).appointment_uuid
+    [delivery] = fake.deliveries  # one: the DMS acknowledgement event has no DMS to come from
+    assert mk.verify_webhook_signature(delivery.body, delivery.headers, fake.webhook_secret)
+    event = mk.parse_event(delivery.body)
+    assert isinstance(event, mk.WebhookEvent) and event.type == "appointments"
+    assert event.department_uuid == body["dealerDepartmentUUID"]
+    assert isinstance(event.payload, str)
+    # only the members the appointment-event page names and whose values the fake knows
+    assert json.loads(event.payload) == {
+        "uuid": uuid,
+        "departmentUuid": body["dealerDepartmentUUID"],
+        "event": "CREATED",
+        "updatedByUserUuid": body["requesterUserUUID"],
+    }
+    assert delivery.key == uuid
+    fake.deliveries.clear()
+    refused = copy.deepcopy(body)
+    del refused["pickupTripInformation"]
+    mk_client(fake).post(path, json=refused)
+    assert fake.deliveries == []  # a refused request queues nothing
+    fake.violations.clear()
+
+
 def test_customer_warnings_come_inside_a_200_and_the_customer_reads_back() -> None:
     fake = FakeMyKaarma()
     client = mk_client(fake)
