@@ -24,6 +24,23 @@ for _name in ("mykaarma/create-order-request", "mykaarma/update-order-request"):
     register_breaker(_name, breaker(_name, ORDER_FILLERS))
 
 
+# --------------------------------------------------------------------------- order search
+
+_SEARCH = "mykaarma/search-orders-request"
+
+#: The values the breaks of the search's ``customer-uuid-or-vin`` rule write (the rule is the
+#: schema's; its repair leaves out ``vin``, and a drawn body without ``customerUuid`` keeps it).
+SEARCH_FILLERS = Fillers(
+    values={
+        "customerUuid": "Hq3mZpT0sYvK8wXbN2cRdLf5jA7gE1uIoP9kVxWy4Bn",
+        "vin": "1HGCM82633A004352",
+    }
+)
+
+register_fixup(_SEARCH, fixup(_SEARCH, SEARCH_FILLERS))
+register_breaker(_SEARCH, breaker(_SEARCH, SEARCH_FILLERS))
+
+
 # --------------------------------------------------------------------------- partner appointment
 
 _PARTNER = "mykaarma/partner-appointment-request"

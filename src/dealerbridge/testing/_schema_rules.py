@@ -10,12 +10,15 @@ here and derive what they need from it:
 - `rule_breaks` (a breaker): copies of a valid payload that break exactly one such rule, each
   with the issue `dealerbridge.errors` must report.
 
-The entries the schemas use have one shape, read by `derive`: ``if`` tests one member (``const``
-with that member required, or ``not`` a non-blank string), and ``then`` (or ``else``) requires
-members to be non-blank strings (``required`` plus ``patternProperties`` of
-``common/primitives#/$defs/nonBlankString``). Another shape is refused by `derive` with a
-`ValueError` naming the rule, so a new rule cannot be skipped silently (a test derives every
-named rule of every schema).
+The entries the schemas use have two shapes, read by `derive`:
+
+- `SchemaRule`: ``if`` tests one member (``const`` with that member required, or ``not`` a
+  non-blank string), and ``then`` (or ``else``) requires members to be non-blank strings
+  (``required`` plus ``patternProperties`` of ``common/primitives#/$defs/nonBlankString``);
+- `ExclusiveRule`: ``not: {required: [a, b, ...]}``, members never sent together.
+
+Another shape is refused by `derive` with a `ValueError` naming the rule, so a new rule cannot
+be skipped silently (a test derives every named rule of every schema).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import copy
 import functools
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 from hypothesis import strategies as st
@@ -76,6 +79,31 @@ class SchemaRule:
     def holds(self, obj: Mapping[str, Any]) -> bool:
         return not self.active(obj) or not any(blank(obj.get(k)) for k in self.required)
 
+    def repair(self, obj: dict[str, Any], fillers: Fillers) -> None:
+        """Make the rule hold on *obj*: fill the blank members the active branch requires."""
+        if not self.holds(obj):
+            for key in self.required:
+                if blank(obj.get(key)):
+                    obj[key] = fillers.value(key)
+
+    def broken(
+        self, obj: dict[str, Any], node: ObjectSchema, others: list[Rule], fillers: Fillers
+    ) -> list[dict[str, Any]]:
+        """Copies of *obj* breaking this rule alone: the branch made active (*others*, the
+        object's other rules, repaired after), then one required member blanked."""
+        out = []
+        for value in self.activating(fillers):
+            base = copy.deepcopy(obj)
+            _set(base, self.key, value)
+            for other in others:
+                other.repair(base, fillers)
+            for key in self.required:
+                for blank_value in _blanks(node, key):
+                    broken_obj = copy.deepcopy(base)
+                    _set(broken_obj, key, blank_value)
+                    out.append(broken_obj)
+        return out
+
     def activating(self, fillers: Fillers) -> tuple[Any, ...]:
         """Values of `key` that make the branch active."""
         if self.const is ABSENT:  # the if holds for a blank member
@@ -85,8 +113,43 @@ class SchemaRule:
         return (not self.const,) if isinstance(self.const, bool) else (ABSENT,)
 
 
-def derive(name: str, entry: Mapping[str, Any]) -> SchemaRule:
-    """The `SchemaRule` of the ``allOf`` *entry* named *name* (see the module docstring)."""
+@attrs.frozen
+class ExclusiveRule:
+    """One ``x-rule-name`` entry ``not: {required: members}``: the members are never all sent
+    together."""
+
+    name: str
+    members: tuple[str, ...]
+
+    def holds(self, obj: Mapping[str, Any]) -> bool:
+        return not all(key in obj for key in self.members)
+
+    def repair(self, obj: dict[str, Any], fillers: Fillers) -> None:
+        """Make the rule hold on *obj*: leave out its last member."""
+        if not self.holds(obj):
+            obj.pop(self.members[-1])
+
+    def broken(
+        self, obj: dict[str, Any], node: ObjectSchema, others: list[Rule], fillers: Fillers
+    ) -> list[dict[str, Any]]:
+        """A copy of *obj* with every member sent (a member it lacks gets its filler)."""
+        base = {key: fillers.value(key) for key in self.members if key not in obj}
+        return [{**copy.deepcopy(obj), **base}]
+
+
+Rule: TypeAlias = "SchemaRule | ExclusiveRule"
+
+
+def derive(name: str, entry: Mapping[str, Any]) -> Rule:
+    """The rule of the ``allOf`` *entry* named *name* (see the module docstring)."""
+    exclusive = entry.get("not")
+    if set(entry) - {"x-rule-name", "x-rule", "$comment"} == {"not"}:
+        if not isinstance(exclusive, dict) or set(exclusive) != {"required"}:
+            raise ValueError(f"rule {name}: a not that is not one required list")
+        members = exclusive["required"]
+        if not isinstance(members, list) or len(members) < 2:
+            raise ValueError(f"rule {name}: a not that is not one required list")
+        return ExclusiveRule(name, tuple(members))
     condition = entry.get("if")
     branch = "then" if "then" in entry else "else"
     body = entry.get(branch)
@@ -119,12 +182,12 @@ def derive(name: str, entry: Mapping[str, Any]) -> SchemaRule:
 
 
 @functools.cache
-def _derived(registry: SchemaRegistry, rule: ObjectRule) -> SchemaRule:
+def _derived(registry: SchemaRegistry, rule: ObjectRule) -> Rule:
     assert rule.name is not None
     return derive(rule.name, registry.raw_at(rule.location))
 
 
-def schema_rules(registry: SchemaRegistry, node: ObjectSchema) -> list[SchemaRule]:
+def schema_rules(registry: SchemaRegistry, node: ObjectSchema) -> list[Rule]:
     """The named rules of the object schema *node*, derived."""
     return [_derived(registry, rule) for rule in node.rules if rule.name is not None]
 
@@ -165,14 +228,10 @@ def _set(obj: dict[str, Any], key: str, value: Any) -> None:
         obj[key] = value
 
 
-def repair(rules: list[SchemaRule], obj: dict[str, Any], fillers: Fillers) -> None:
-    """Make every rule of *rules* hold on *obj*, in place, filling the blank members an active
-    branch requires."""
+def repair(rules: list[Rule], obj: dict[str, Any], fillers: Fillers) -> None:
+    """Make every rule of *rules* hold on *obj*, in place."""
     for rule in rules:
-        if not rule.holds(obj):
-            for key in rule.required:
-                if blank(obj.get(key)):
-                    obj[key] = fillers.value(key)
+        rule.repair(obj, fillers)
 
 
 def fixup(schema: str, fillers: Fillers, registry: SchemaRegistry | None = None) -> Fixup:
@@ -203,16 +262,10 @@ def rule_breaks(
     for path, obj, node in list(rule_sites(root, valid)):
         rules = schema_rules(registry, node)
         for rule in rules:
-            for value in rule.activating(fillers):
-                base = copy.deepcopy(obj)
-                _set(base, rule.key, value)
-                repair([r for r in rules if r is not rule], base, fillers)
-                for key in rule.required:
-                    for blank_value in _blanks(node, key):
-                        broken_obj = copy.deepcopy(base)
-                        _set(broken_obj, key, blank_value)
-                        expected = ExpectedIssue(pointer(path), rule.name, rule.name)
-                        out.append((_replace(valid, path, broken_obj), expected))
+            expected = ExpectedIssue(pointer(path), rule.name, rule.name)
+            others = [r for r in rules if r is not rule]
+            for broken_obj in rule.broken(obj, node, others, fillers):
+                out.append((_replace(valid, path, broken_obj), expected))
     return out
 
 
