@@ -239,7 +239,9 @@ class FakeMyKaarma(FakeVendor):
         text = json.dumps([uuid, order, self._random.random()], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def _queue_event(self, kind: str, key: str, payload: JSON) -> None:
+    def _queue_event(
+        self, kind: str, key: str, payload: JSON, department: str | None = None
+    ) -> None:
         # strictly increasing, so events of one fake always order as they were written
         stamp = max(int(self._clock().timestamp() * 1000), self._last_stamp + 1)
         self._last_stamp = stamp
@@ -247,7 +249,7 @@ class FakeMyKaarma(FakeVendor):
             "id": self.new_uuid(),
             "timestamp": stamp,
             "dealeruuid": self.dealer_uuid,
-            "departmentuuid": self.department_uuid,
+            "departmentuuid": department or self.department_uuid,
             "type": kind,
             "payload": json.dumps(payload),
         }
@@ -262,6 +264,21 @@ class FakeMyKaarma(FakeVendor):
         """Customer events carry the customer's final state (myKaarma's indexer sends one per
         second: notes/mykaarma.md "Customer events")."""
         self._queue_event("customers", uuid, {"customerWithVehicles": self.customers[uuid]})
+
+    def _queue_appointment_event(self, uuid: str, stored: dict[str, JSON]) -> None:
+        """An ``appointments`` event for a created partner appointment, whose payload holds
+        only the members the appointment-event page names and whose values the fake knows:
+        ``uuid``, ``departmentUuid``, ``event: "CREATED"`` and, when the request named its
+        user, ``updatedByUserUuid``. The rest (``appointmentInfoResponse``, the loaner
+        bookings, ``subscriberName``, ``eventCreationDateTime``) is left out rather than
+        invented, and no second, DMS-acknowledged ``UPDATED`` event follows (there is no DMS):
+        notes/decisions-fakes.md "Appointment deliveries"."""
+        department = cast(str, stored["dealerDepartmentUUID"])
+        payload: dict[str, JSON] = {"uuid": uuid, "departmentUuid": department, "event": "CREATED"}
+        user = stored.get("requesterUserUUID")
+        if isinstance(user, str):
+            payload["updatedByUserUuid"] = user
+        self._queue_event("appointments", uuid, payload, department)
 
     def sign(self, body: bytes, *, forged: bool = False, stale: bool = False) -> dict[str, str]:
         key = (self.webhook_secret + ("-forged" if forged else "")).encode()
@@ -495,6 +512,7 @@ class FakeMyKaarma(FakeVendor):
         stored = mk.apply_partner_defaults(cast(dict[str, object], body))
         uuid = self.new_uuid()
         self.appointments[uuid] = cast(dict[str, JSON], stored)
+        self._queue_appointment_event(uuid, self.appointments[uuid])
         drop = cast(dict[str, JSON], body).get("dropTripInformation")
         value: dict[str, JSON] = {
             "eventUUID": self.new_uuid(),
