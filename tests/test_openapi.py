@@ -133,6 +133,7 @@ def test_the_documented_endpoints_and_webhooks(document):
         ("PUT", "/order/v2/department/{departmentUUID}/order"),
         ("POST", "/order/v2/department/{departmentUUID}/order/{orderUUID}"),
         ("GET", "/order/v2/department/{departmentUUID}/global_order/{orderUUID}"),
+        ("POST", "/order/v2/department/{departmentUUID}/order/specificSearch"),
         ("POST", "/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-trip"),
         ("POST", "/customer/v2/department/{departmentUUID}/customer"),
         ("PUT", "/customer/v2/department/{departmentUUID}/customer/{customerUUID}"),

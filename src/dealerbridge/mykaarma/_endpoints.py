@@ -42,6 +42,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     ),
     Endpoint(
         method="post",
+        path=_ORDER + "/order/specificSearch",
+        summary="Search service orders, one page at a time (scope order.specific.search)",
+        path_params={"departmentUUID": None},
+        request="mykaarma/search-orders-request",
+        response="mykaarma/search-orders-response",
+        error="mykaarma/search-orders-response",
+    ),
+    Endpoint(
+        method="post",
         path="/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-trip",
         summary="Create a partner appointment with trip (scope appointment.create)",
         path_params={"dealerUuid": None},
