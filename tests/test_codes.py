@@ -81,6 +81,107 @@ def test_vendor_hints_reach_a_plain_import_dealerbridge():
 
 def test_the_core_validation_modules_name_no_vendor():
     core = ROOT / "src" / "dealerbridge"
-    for name in ("_validation.py", "_hints.py"):
+    for name in ("_validation.py", "_engine.py", "_messages.py", "_hints.py"):
         text = (core / name).read_text().lower()
         assert "mykaarma" not in text and "shopmonkey" not in text, name
+
+
+def _core_modules():
+    """The core layer of the import contract (pyproject.toml), so a new core module is
+    covered as soon as it is given its layer."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    (layers,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"]
+    names = [n.strip().strip("()") for n in layers["layers"][-1].split(":")]
+    return [ROOT / "src" / "dealerbridge" / f"{n}.py" for n in names]
+
+
+def _vendors():
+    """Every vendor with generated models (``_generated/<vendor>.py``)."""
+    generated = ROOT / "src" / "dealerbridge" / "_generated"
+    return sorted(p.stem for p in generated.glob("*.py") if not p.stem.startswith("_"))
+
+
+def _code_words(source):
+    """Every identifier and every string the code uses; documentation (docstrings and other
+    bare string statements) and comments are not code."""
+    import ast
+
+    tree = ast.parse(source)
+    docs = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            yield node.value
+        elif isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.attr
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node.name
+        elif isinstance(node, ast.arg | ast.keyword) and node.arg:
+            yield node.arg
+        elif isinstance(node, ast.alias):
+            yield node.name
+            if node.asname:
+                yield node.asname
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+def test_no_core_module_names_a_vendor_in_its_code():
+    # Coupling by string, which the import linter cannot see: the endpoint tables of the
+    # OpenAPI export, problem families, codes and hints all register from the vendor packages.
+    vendors = _vendors()
+    assert vendors == ["mykaarma", "shopmonkey"]
+    modules = _core_modules()
+    assert {p.name for p in modules} >= {"_openapi.py", "_validation.py", "_errors.py"}
+    for path in modules:
+        named = {
+            word
+            for word in _code_words(path.read_text())
+            if any(vendor in word.lower() for vendor in vendors)
+        }
+        assert not named, (path.name, named)
+
+
+def test_the_openapi_export_and_problem_families_come_from_the_registrations():
+    from dealerbridge import _errors, _openapi
+
+    assert [api.tag for api in _openapi.registered_apis()] == ["mykaarma", "shopmonkey"]
+    assert {"mykaarma", "shopmonkey", "number", "mapping", "toml"} <= set(_errors.PROBLEM_FAMILIES)
+    with pytest.raises(db.DealerbridgeUsageError):
+        _errors.register_problem_families({"json": ("something else", 400)})
+    for bad in ({"a.b": ("x", 422)}, {"x": ("x", 500)}, {"x": "x"}, [("x", ("x", 422))]):
+        with pytest.raises(db.DealerbridgeUsageError):
+            _errors.register_problem_families(bad)
+    (mykaarma,) = [a for a in _openapi.registered_apis() if a.tag == "mykaarma"]
+    _openapi.register_api(mykaarma)  # the same description again: nothing happens
+    with pytest.raises(db.DealerbridgeUsageError):
+        _openapi.register_api(mykaarma.__class__(**{**_asdict(mykaarma), "name": "other"}))
+    with pytest.raises(db.DealerbridgeUsageError):
+        _openapi.register_api("mykaarma")  # type: ignore[arg-type]
+
+
+def _asdict(value):
+    import attrs
+
+    return {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
+
+
+def test_a_problem_of_a_vendor_family_after_import_dealerbridge_alone():
+    # the vendor families reach to_problem without the vendor package imported
+    script = (
+        "import sys, dealerbridge as db\n"
+        "assert 'dealerbridge.shopmonkey' not in sys.modules\n"
+        "error = db.ValidationError([db.Issue('/x', 'number.range', 'too big', 1)])\n"
+        "print(error.to_problem()['type'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "https://dealerbridge.dev/problems/number"

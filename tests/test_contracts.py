@@ -99,8 +99,12 @@ def test_fake_mykaarma_conforms_to_the_exported_openapi() -> None:
     }
     token = base64.b64encode(f"{fake.username}:{fake.password}".encode()).decode()
     checked = check(fake, "mykaarma", pinned, {"authorization": f"Basic {token}"})
-    assert len(checked) == 8
+    assert len(checked) == 9
     assert {r.status for r in fake.requests} >= {200, 400}
+    search = "/order/v2/department/{departmentUUID}/order/specificSearch"
+    assert f"POST {search}" in checked
+    searched = {r.status for r in fake.requests if r.path.endswith("/order/specificSearch")}
+    assert searched >= {200, 400}  # answered pages and refusals
 
 
 def test_fake_shopmonkey_conforms_to_the_exported_openapi() -> None:

@@ -226,6 +226,34 @@ def test_partner_appointment_answers_the_documented_codes() -> None:
     fake.violations.clear()
 
 
+def test_a_partner_appointment_queues_one_signed_appointments_delivery() -> None:
+    fake = FakeMyKaarma()
+    body = fixture("mykaarma/partner-appointment-request/valid-pnd-api-with-dropoff.json")
+    path = f"/appointment/v2/dealers/{fake.dealer_uuid}/partner-appointments-with-trip"
+    answer = mk_client(fake).post(path, json=body)
+    uuid = db.load(mk.PartnerAppointmentResponse, answer.content).appointment_uuid
+    [delivery] = fake.deliveries  # one: the DMS acknowledgement event has no DMS to come from
+    assert mk.verify_webhook_signature(delivery.body, delivery.headers, fake.webhook_secret)
+    event = mk.parse_event(delivery.body)
+    assert isinstance(event, mk.WebhookEvent) and event.type == "appointments"
+    assert event.department_uuid == body["dealerDepartmentUUID"]
+    assert isinstance(event.payload, str)
+    # only the members the appointment-event page names and whose values the fake knows
+    assert json.loads(event.payload) == {
+        "uuid": uuid,
+        "departmentUuid": body["dealerDepartmentUUID"],
+        "event": "CREATED",
+        "updatedByUserUuid": body["requesterUserUUID"],
+    }
+    assert delivery.key == uuid
+    fake.deliveries.clear()
+    refused = copy.deepcopy(body)
+    del refused["pickupTripInformation"]
+    mk_client(fake).post(path, json=refused)
+    assert fake.deliveries == []  # a refused request queues nothing
+    fake.violations.clear()
+
+
 def test_customer_warnings_come_inside_a_200_and_the_customer_reads_back() -> None:
     fake = FakeMyKaarma()
     client = mk_client(fake)
@@ -278,6 +306,53 @@ def test_created_services_and_the_order_totals_agree() -> None:
     deleted = client.request("DELETE", f"/v3/order/{order_id}/service/{service_id}", json={})
     assert deleted.status_code == 200
     assert client.get(f"/v3/order/{order_id}").json()["data"]["totalCostCents"] == 0
+    assert fake.violations == []
+
+
+def test_tax_epa_and_shop_supplies_are_computed_and_the_order_adds_up() -> None:
+    fake, order_id = seeded_shopmonkey()
+    client = sm_client(fake)
+    body = [
+        {
+            "name": "Brakes",
+            "labors": [{"name": "Pads", "hours": 2, "rateCents": 10000, "taxable": True}],
+            "parts": [
+                {"name": "Pad set", "quantity": 1, "retailCostCents": 5000, "taxable": False}
+            ],
+            "epaValueType": "FixedCents",
+            "epaCents": 300,
+            "shopSuppliesValueType": "Percent",
+            "shopSuppliesPercent": 5,
+            "taxValueType": "Percent",
+            "taxPercent": 8.25,
+        },
+        {"name": "Tax only", "fees": [{"name": "Disposal", "amountCents": 700}], "taxCents": 999},
+    ]
+    created = client.post(f"/v3/order/{order_id}/service", json=body)
+    first, second = db.load(sm.CreateServicesResponse, created.content).data.services
+    # hand-checked: labor 2 h x $100.00 = 20000 (taxable), parts 5000 (not taxable);
+    # shop supplies 5 % of labor + parts 25000 = 1250; EPA fixed 300;
+    # tax 8.25 % of the taxable labor 20000 + shop supplies 1250 = 1753.125 -> 1753
+    assert (first.calculated_epa_cents, first.calculated_shop_supplies_cents) == (300, 1250)
+    assert first.calculated_tax_cents == 1753
+    assert first.total_cents == 20000 + 5000 + 300 + 1250 + 1753
+    # taxCents without a value type: the fixed amount applies
+    assert (second.tax_value_type, second.calculated_tax_cents) == ("FixedCents", 999)
+    assert second.total_cents == 700 + 999
+    assert sm.reconcile_service(first).matches and sm.reconcile_service(second).matches
+    order = client.get(f"/v3/order/{order_id}").json()["data"]
+    listed = db.load(sm.GetServicesResponse, client.get(f"/v3/order/{order_id}/service").content)
+    for key, field in (
+        ("taxCents", "calculated_tax_cents"),
+        ("epaCents", "calculated_epa_cents"),
+        ("shopSuppliesCents", "calculated_shop_supplies_cents"),
+        ("totalCostCents", "total_cents"),
+    ):
+        assert order[key] == sum(getattr(s, field) for s in listed.data), key
+    # an update recomputes: taxPercent 0 leaves no tax
+    client.put(f"/v3/order/{order_id}/service/{first.id}", json={"taxPercent": 0})
+    again = db.load(sm.GetServicesResponse, client.get(f"/v3/order/{order_id}/service").content)
+    assert [s.calculated_tax_cents for s in again.data if s.id == first.id] == [0]
     assert fake.violations == []
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import shopmonkey as sm
+from dealerbridge.mapping import _forward
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mapping" / "repair-order-brakes"
 ORDER = json.loads((FIXTURES / "order.json").read_text())
@@ -466,4 +467,24 @@ def test_any_json_number_maps_or_is_refused_never_crashes(value, field):
     try:
         mapping.shopmonkey_to_mykaarma(order(38499), services, CONFIG)
     except db.ValidationError as error:  # MappingError included
-        assert {i.code for i in error.issues} <= {"number.range", "mapping.unreconciled"}
+        # a negative hours or quantity makes a negative line: refused under the config
+        allowed = {"number.range", "mapping.unreconciled", "mapping.negative"}
+        assert {i.code for i in error.issues} <= allowed
+
+
+# ------------------------------------------------------------------ built as models, checked once
+
+
+@pytest.mark.parametrize(
+    "function", [mapping.shopmonkey_to_mykaarma, mapping.shopmonkey_to_mykaarma_update]
+)
+def test_the_built_request_is_checked_against_its_schema(monkeypatch, function):
+    """The RO is built as models and validated once: an amount the builder wrote wrong is a
+    ValidationError (not a MappingError, not a request handed back)."""
+    monkeypatch.setattr(_forward, "_money", lambda cents: "12,50")
+    with pytest.raises(db.ValidationError) as info:
+        function(order(38499), [ALTERNATOR], CONFIG)
+    assert not isinstance(info.value, mapping.MappingError)
+    found = {(i.path, i.code) for i in info.value.issues}
+    assert ("/order/header/customerPayAmount", "pattern") in found
+    assert ("/order/jobs/0/laborSale", "pattern") in found

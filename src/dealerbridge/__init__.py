@@ -85,12 +85,16 @@ __all__ = [
 ]
 
 
-def _public_home(namespace: dict[str, object], home: str) -> None:
+def _public_home(namespace: dict[str, object], home: str, *, generated: str = "") -> None:
     """Make the classes and functions of *namespace*'s ``__all__`` report *home* as their
     ``__module__`` (tracebacks and docs show ``dealerbridge.ValidationError``).
 
     A class's string annotations are resolved first, in the module that defines them, so
-    ``typing.get_type_hints`` (attrs, Hypothesis' ``st.builds``) keeps working."""
+    ``typing.get_type_hints`` (attrs, Hypothesis' ``st.builds``) keeps working; except the
+    classes of the *generated* module (a vendor package's models): resolving all of them cost
+    about as much as creating them (70 ms and more at import), so instead the vendor
+    package's namespace holds every name the generated annotations use, and the hints
+    resolve there, when asked."""
     exported = namespace["__all__"]
     assert isinstance(exported, list)
     for name in exported:
@@ -98,7 +102,7 @@ def _public_home(namespace: dict[str, object], home: str) -> None:
         module = getattr(obj, "__module__", None)
         if not isinstance(module, str) or not any(p.startswith("_") for p in module.split(".")):
             continue
-        if isinstance(obj, type):
+        if isinstance(obj, type) and module != generated:
             for klass in reversed(obj.__mro__):
                 _resolve_annotations(klass)
         if isinstance(obj, type) or callable(obj):

@@ -76,7 +76,7 @@ _CORE: dict[str, str] = {
     "the schema wants an integer)",
     "json.size": "a value that reuses containers expands to more than "
     "dealerbridge.MAX_EXPANDED_VALUES values",
-    "money.amount": "not a myKaarma amount (^[0-9]+(\\.[0-9]{1,2})?$)",
+    "money.amount": "not a decimal-string amount (^[0-9]+(\\.[0-9]{1,2})?$)",
     "money.cents": "cents must be a non-negative int",
     "datetime": "not a date-time in the accepted grammar or not a real moment",
 }

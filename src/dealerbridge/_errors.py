@@ -20,7 +20,7 @@ The error contract: a public function or the CLI lets out `ValidationError` for 
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -151,21 +151,45 @@ PROBLEM_TYPE_BASE = "https://dealerbridge.dev/problems/"
 
 #: Code family -> (title, HTTP status) of a problem-details body. A family is the part of a
 #: code before its first ``.`` (``json.syntax`` -> ``json``); the JSON Schema keywords and the
-#: schemas' ``x-rule-name`` rules are ``schema``; vendor codes with no dot (the myKaarma partner
+#: schemas' ``x-rule-name`` rules are ``schema``; vendor codes with no dot (a vendor's own error
 #: codes) are ``vendor``. 400: the body could not be read; 422: it was read and is invalid.
+#: These are the core's families; the packages above it add theirs (their code prefixes) with
+#: `register_problem_families` from their ``_registration.py`` (the core knows no vendor).
 PROBLEM_FAMILIES: dict[str, tuple[str, int]] = {
     "json": ("The body is not acceptable JSON", 400),
-    "toml": ("The file is not TOML", 400),
     "schema": ("The payload does not follow its schema", 422),
     "money": ("An amount or a cents value is not valid", 422),
-    "number": ("A number is outside its bounds", 422),
     "datetime": ("A date-time is not valid", 422),
-    "mapping": ("The mapping refused the input", 422),
-    "mykaarma": ("The payload breaks a myKaarma rule", 422),
-    "shopmonkey": ("The payload breaks a Shopmonkey rule", 422),
     "vendor": ("The payload breaks a rule the vendor documents", 422),
     "validation": ("The payload is not valid", 422),
 }
+
+
+def register_problem_families(families: Mapping[str, tuple[str, int]]) -> None:
+    """Add code families (family -> (title, 400 or 422)) to `PROBLEM_FAMILIES`. Registering a
+    family again with the same title and status does nothing; with another, or with a malformed
+    entry, it is a `DealerbridgeUsageError` (two packages cannot own one family)."""
+    if not isinstance(families, Mapping):
+        raise DealerbridgeUsageError(f"families must be a mapping, got {type(families).__name__}")
+    for family, entry in families.items():
+        if (
+            not isinstance(family, str)
+            or not family
+            or "." in family
+            or not isinstance(entry, tuple)
+            or len(entry) != 2
+            or not isinstance(entry[0], str)
+            or not entry[0]
+            or entry[1] not in (400, 422)
+        ):
+            raise DealerbridgeUsageError(
+                "a problem family is a non-empty name without '.' -> (title, 400 or 422)"
+            )
+        known = PROBLEM_FAMILIES.get(family)
+        if known is not None and known != entry:
+            raise DealerbridgeUsageError(f"problem family {family!r} is already registered")
+        PROBLEM_FAMILIES[family] = entry
+
 
 # RFC 3986 fragment characters kept as they are in a problem's ``pointer`` (the rest are
 # percent-encoded, as in a URI fragment).
@@ -203,6 +227,9 @@ class DealerbridgeError(Exception):
         the issue has one), ``message`` and, for a vendor's code, ``vendor_code``. Messages
         honour the redaction level in force (personal data is hidden by default); values are
         never included."""
+        from ._codes import load_registrations  # here: _codes imports this module
+
+        load_registrations()  # the families of the packages above the core
         issues = self.problem_issues()
         families = {code_family(i.code) for i in issues}
         family = families.pop() if len(families) == 1 else "validation"

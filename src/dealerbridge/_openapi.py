@@ -4,224 +4,153 @@ Every schema version and every definition nested in one is a component of its ow
 flat into ``components/schemas`` under the keys of `dealerbridge._bundle.Flattener` (a titled
 object under its title, ``Service``; another definition under its own key, ``cents``), in the
 portable form strict tools accept (`dealerbridge._bundle.portable`), every ``$ref`` rewritten
-to ``#/components/schemas/<key>``. ``paths`` lists the vendor endpoints the schemas and
-``docs/vendor`` describe (method, path and query parameters, request and response bodies, the
-error envelopes), each with its vendor's server and security scheme (myKaarma: HTTP Basic;
-Shopmonkey: a bearer token) and an example for each body taken from the shipped fixtures
-(``schemas/<vendor>/<name>/examples/*.json``); ``webhooks`` lists the myKaarma order-event and
-Shopmonkey webhook deliveries. The document is static data plus the schemas: no network.
+to ``#/components/schemas/<key>``.
+
+The core knows no vendor: the endpoints, webhook deliveries, server and security scheme of each
+vendor are defined in the vendor's package (``<package>/_endpoints.py``) as one `VendorApi` and
+handed to the core with `register_api` by the package's ``_registration.py``, which the core
+imports through the ``dealerbridge.registrations`` entry points (as for the issue codes,
+`dealerbridge._codes`). ``paths`` then lists every registered endpoint (method, path and query
+parameters, request and response bodies, the error envelopes), each with its vendor's server
+and security scheme and an example for each body taken from the shipped fixtures
+(``schemas/<vendor>/<name>/examples/*.json``); ``webhooks`` lists the registered deliveries.
+Vendors appear in the order of their tags, so the document does not depend on which package
+was imported first. The document is static data plus the schemas: no network.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from ._bundle import Flattener
-from ._errors import UnknownSchemaError
-from ._registry import SchemaRegistry
-from ._schema_model import ObjectSchema
+import attrs
 
-__all__ = ["ENDPOINTS", "WEBHOOKS", "component_keys", "openapi_document"]
+from ._codes import load_registrations
+from ._errors import DealerbridgeUsageError, UnknownSchemaError
+
+if TYPE_CHECKING:
+    from ._bundle import Flattener
+    from ._registry import SchemaRegistry
+    from ._schema_model import ObjectSchema
+
+__all__ = [
+    "Endpoint",
+    "VendorApi",
+    "Webhook",
+    "component_keys",
+    "endpoints",
+    "openapi_document",
+    "register_api",
+    "registered_apis",
+]
 
 _NON_BLANK = {"type": "string", "minLength": 1}
 
-_MYKAARMA_ORDER = "/order/v2/department/{departmentUUID}"
-_MYKAARMA_CUSTOMER = "/customer/v2/department/{departmentUUID}"
+Method = Literal["get", "put", "post", "delete", "patch"]
 
-#: One dict per operation: vendor ``tag``, ``method``, ``path``, ``summary``, ``path_params``
-#: (name -> schema whose member describes it, or None), ``query_params`` (the same, optional),
-#: ``query`` / ``headers`` (a schema whose members are the parameters), ``request``,
-#: ``response`` (200) and ``error`` (4XX/5XX) body schemas.
-ENDPOINTS: tuple[dict[str, Any], ...] = (
-    {
-        "tag": "mykaarma",
-        "method": "put",
-        "path": _MYKAARMA_ORDER + "/order",
-        "summary": "Create a service order (scope order.create)",
-        "path_params": {"departmentUUID": None},
-        "request": "mykaarma/create-order-request",
-        "response": "mykaarma/create-order-response",
-        "error": "mykaarma/create-order-response",
-    },
-    {
-        "tag": "mykaarma",
-        "method": "post",
-        "path": _MYKAARMA_ORDER + "/order/{orderUUID}",
-        "summary": "Update a service order (scope order.update)",
-        "path_params": {"departmentUUID": None, "orderUUID": None},
-        "headers": "mykaarma/update-order-headers",
-        "request": "mykaarma/update-order-request",
-        "response": "mykaarma/create-order-response",
-        "error": "mykaarma/create-order-response",
-    },
-    {
-        "tag": "mykaarma",
-        "method": "get",
-        "path": _MYKAARMA_ORDER + "/global_order/{orderUUID}",
-        "summary": "Read a service order (scope order.fetch)",
-        "path_params": {"departmentUUID": None, "orderUUID": None},
-        "response": "mykaarma/read-order-response",
-        "error": "mykaarma/read-order-response",
-    },
-    {
-        "tag": "mykaarma",
-        "method": "post",
-        "path": "/appointment/v2/dealers/{dealerUuid}/partner-appointments-with-trip",
-        "summary": "Create a partner appointment with trip (scope appointment.create)",
-        "path_params": {"dealerUuid": None},
-        "query": "mykaarma/partner-appointment-query",
-        "request": "mykaarma/partner-appointment-request",
-        "response": "mykaarma/partner-appointment-response",
-        "error": "mykaarma/partner-appointment-response",
-    },
-    {
-        "tag": "mykaarma",
-        "method": "post",
-        "path": _MYKAARMA_CUSTOMER + "/customer",
-        "summary": "Create a customer (scope customer.update; myKaarma's samples use PUT)",
-        "path_params": {"departmentUUID": None},
-        "request": "mykaarma/create-customer-request",
-        "response": "mykaarma/create-customer-response",
-        "error": "mykaarma/create-customer-response",
-    },
-    {
-        "tag": "mykaarma",
-        "method": "put",
-        "path": _MYKAARMA_CUSTOMER + "/customer/{customerUUID}",
-        "summary": "Update a customer (scope customer.update; the API reference says POST)",
-        "path_params": {"departmentUUID": None, "customerUUID": None},
-        "request": "mykaarma/update-customer-request",
-        "response": "mykaarma/update-customer-response",
-        "error": "mykaarma/update-customer-response",
-    },
-    {
-        "tag": "mykaarma",
-        "method": "get",
-        "path": _MYKAARMA_CUSTOMER + "/customer/{customerUUID}",
-        "summary": "Read a customer with its vehicles (scope customer.search)",
-        "path_params": {"departmentUUID": None, "customerUUID": None},
-        "response": "mykaarma/read-customer-response",
-        "error": "mykaarma/read-customer-response",
-    },
-    {
-        "tag": "mykaarma",
-        "method": "get",
-        "path": _MYKAARMA_CUSTOMER + "/customer/list",
-        "summary": "Search customers (scope customer.search)",
-        "path_params": {"departmentUUID": None},
-        "query": "mykaarma/search-customers-query",
-        "response": "mykaarma/search-customers-response",
-        "error": "mykaarma/search-customers-response",
-    },
-    {
-        "tag": "shopmonkey",
-        "method": "get",
-        "path": "/v3/order",
-        "summary": "List orders (limit at most 100, skip, orderby; meta.total can over-count)",
-        "response": "shopmonkey/list-orders-response",
-        "error": "shopmonkey/error-response",
-    },
-    {
-        "tag": "shopmonkey",
-        "method": "get",
-        "path": "/v3/order/{orderId}",
-        "summary": "Get an order (without its services)",
-        "path_params": {"orderId": "shopmonkey/service-query"},
-        "response": "shopmonkey/get-order-response",
-        "error": "shopmonkey/error-response",
-    },
-    {
-        "tag": "shopmonkey",
-        "method": "get",
-        "path": "/v3/order/{orderId}/service",
-        "summary": "Get the services of an order",
-        "path_params": {"orderId": "shopmonkey/service-query"},
-        "response": "shopmonkey/get-services-response",
-        "error": "shopmonkey/error-response",
-    },
-    {
-        "tag": "shopmonkey",
-        "method": "post",
-        "path": "/v3/order/{orderId}/service",
-        "summary": "Add services to an order",
-        "path_params": {"orderId": "shopmonkey/service-query"},
-        "query_params": {"includeOrder": "shopmonkey/service-query"},
-        "request": "shopmonkey/create-services-request",
-        "response": "shopmonkey/create-services-response",
-        "error": "shopmonkey/error-response",
-    },
-    {
-        "tag": "shopmonkey",
-        "method": "put",
-        "path": "/v3/order/{orderId}/service/{id}",
-        "summary": "Update a service of an order",
-        "path_params": {"orderId": "shopmonkey/service-query", "id": "shopmonkey/service-query"},
-        "query_params": {"includeOrder": "shopmonkey/service-query"},
-        "request": "shopmonkey/update-service-request",
-        "response": "shopmonkey/update-service-response",
-        "error": "shopmonkey/error-response",
-    },
-    {
-        "tag": "shopmonkey",
-        "method": "delete",
-        "path": "/v3/order/{orderId}/service/{id}",
-        "summary": "Delete a service of an order (the body must be {})",
-        "path_params": {"orderId": "shopmonkey/service-query", "id": "shopmonkey/service-query"},
-        "query_params": {"includeOrder": "shopmonkey/service-query"},
-        "request": "shopmonkey/delete-service-request",
-        "response": "shopmonkey/delete-service-response",
-        "error": "shopmonkey/error-response",
-    },
-)
 
-_SERVERS = {
-    "mykaarma": ("https://api.mykaarma.com", "myKaarma production API"),
-    "shopmonkey": ("https://api.shopmonkey.cloud", "Shopmonkey production API"),
-}
+def _params(value: Mapping[str, str | None]) -> Mapping[str, str | None]:
+    return dict(value)
 
-_SECURITY = {
-    "mykaarma": (
-        "mykaarmaBasic",
-        {
-            "type": "http",
-            "scheme": "basic",
-            "description": "myKaarma: HTTP Basic with the partner's username and password; "
-            "each operation needs its scope (order.create, order.update, ...).",
-        },
-    ),
-    "shopmonkey": (
-        "shopmonkeyBearer",
-        {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "Shopmonkey: an API key sent as 'Authorization: Bearer <key>'.",
-        },
-    ),
-}
 
-#: Webhook deliveries: name -> (schema, summary, signature header, request media type).
-WEBHOOKS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
-    "mykaarma-order-event": (
-        "mykaarma/order-event",
-        "myKaarma Order Event: a service order was created or updated. Verify the "
-        "mykaarma-signature-token HMAC over the raw body; acknowledge with 2xx within 5 s.",
-        ("mykaarma-signature-token",),
-        "text/plain",
-    ),
-    "shopmonkey-webhook": (
-        "shopmonkey/webhook",
-        "Shopmonkey v3 webhook: one row of one table inserted, updated or deleted. Verify "
-        "webhook-signature (Standard Webhooks) over the raw body first.",
-        ("webhook-id", "webhook-timestamp", "webhook-signature"),
-        "application/json",
-    ),
-}
+def _scheme(value: Mapping[str, str]) -> Mapping[str, str]:
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class Endpoint:
+    """One vendor operation as the OpenAPI document describes it."""
+
+    method: Method
+    path: str
+    """The URL path template (``/v3/order/{orderId}``)."""
+    summary: str
+    response: str
+    """The schema of the 200 body."""
+    error: str
+    """The schema of the 4XX/5XX body (the vendor's error envelope)."""
+    request: str | None = None
+    """The schema of the request body; None for an operation without one."""
+    path_params: Mapping[str, str | None] = attrs.field(factory=dict, converter=_params)
+    """Path parameter -> a parameters schema whose member of the same name describes it, or None
+    (then a non-blank string)."""
+    query_params: Mapping[str, str | None] = attrs.field(factory=dict, converter=_params)
+    """Optional query parameters, described the same way."""
+    query: str | None = None
+    """A schema whose members are the query parameters (required as the schema says)."""
+    headers: str | None = None
+    """A schema whose members are the request headers (required as the schema says)."""
+
+
+@attrs.frozen(kw_only=True)
+class Webhook:
+    """One webhook delivery the vendor sends."""
+
+    key: str
+    """The key under ``webhooks`` (``<vendor>-<event>``)."""
+    schema: str
+    """The schema of the delivered body."""
+    summary: str
+    headers: tuple[str, ...]
+    """The headers every delivery carries (signature, id, timestamp)."""
+    media_type: str
+    """The body's media type as the vendor sends it."""
+
+
+@attrs.frozen(kw_only=True)
+class VendorApi:
+    """Everything the OpenAPI document says about one vendor's API."""
+
+    tag: str
+    """The vendor's tag, the prefix of its operation ids (its package name)."""
+    name: str
+    """The vendor's name as written in prose (in the document's title)."""
+    description: str
+    """The tag's description."""
+    server: tuple[str, str]
+    """(URL, description) of the production server."""
+    security_scheme: str
+    """The name of its security scheme under ``components/securitySchemes``."""
+    security: Mapping[str, str] = attrs.field(converter=_scheme)
+    """The OpenAPI security scheme object."""
+    endpoints: tuple[Endpoint, ...]
+    webhooks: tuple[Webhook, ...] = ()
+
+
+_apis: dict[str, VendorApi] = {}
+_lock = threading.Lock()
+
+
+def register_api(api: VendorApi) -> None:
+    """Add *api* to the OpenAPI document. Registering the same description again does
+    nothing; another one under a tag already taken is a `DealerbridgeUsageError`."""
+    if not isinstance(api, VendorApi):
+        raise DealerbridgeUsageError(f"expected a VendorApi, got {type(api).__name__}")
+    with _lock:
+        known = _apis.get(api.tag)
+        if known is not None and known != api:
+            raise DealerbridgeUsageError(f"an API is already registered under tag {api.tag!r}")
+        _apis[api.tag] = api
+
+
+def registered_apis() -> tuple[VendorApi, ...]:
+    """Every registered vendor API (the registrations loaded first), in the order of tags."""
+    load_registrations()
+    return tuple(_apis[tag] for tag in sorted(_apis))
+
+
+def endpoints() -> tuple[Endpoint, ...]:
+    """Every registered endpoint, vendor by vendor (the order of ``paths``)."""
+    return tuple(e for api in registered_apis() for e in api.endpoints)
 
 
 def component_keys(registry: SchemaRegistry) -> tuple[Flattener, dict[tuple[str, int], str]]:
     """The flattener holding every component (drained) and the key of each schema version."""
+    from ._bundle import Flattener
+
     flat = Flattener(registry, "#/components/schemas/")
     keys: dict[tuple[str, int], str] = {}
     for name in registry.names():
@@ -246,6 +175,8 @@ class _Builder:
 
     def object(self, name: str) -> ObjectSchema:
         """The model of a parameters schema (an object whose members are the parameters)."""
+        from ._schema_model import ObjectSchema
+
         root = self.registry.model(name).root
         if not isinstance(root, ObjectSchema):
             raise UnknownSchemaError(f"{name}: a parameters schema must be an object")
@@ -281,37 +212,54 @@ class _Builder:
             }
         return {"content": {media: content}}
 
-    def operation(self, spec: dict[str, Any]) -> dict[str, Any]:
-        parameters = [
-            self.parameter("path", n, s, True) for n, s in spec.get("path_params", {}).items()
-        ]
-        for name, schema_name in spec.get("query_params", {}).items():
+    def operation(self, api: VendorApi, endpoint: Endpoint) -> dict[str, Any]:
+        parameters = [self.parameter("path", n, s, True) for n, s in endpoint.path_params.items()]
+        for name, schema_name in endpoint.query_params.items():
             parameters.append(self.parameter("query", name, schema_name, False))
-        for key, where in (("query", "query"), ("headers", "header")):
-            schema_name = spec.get(key)
+        for schema_name, where in ((endpoint.query, "query"), (endpoint.headers, "header")):
             if schema_name:
                 for field in self.object(schema_name).fields:
                     parameters.append(
                         self.parameter(where, field.wire_name, schema_name, field.required)
                     )
-        url, description = _SERVERS[spec["tag"]]
-        scheme, _ = _SECURITY[spec["tag"]]
+        url, description = api.server
         operation: dict[str, Any] = {
-            "tags": [spec["tag"]],
-            "summary": spec["summary"],
-            "operationId": f"{spec['tag']}-{spec['method']}-{_slug(spec['path'])}",
+            "tags": [api.tag],
+            "summary": endpoint.summary,
+            "operationId": f"{api.tag}-{endpoint.method}-{_slug(endpoint.path)}",
             "servers": [{"url": url, "description": description}],
-            "security": [{scheme: []}],
+            "security": [{api.security_scheme: []}],
             "parameters": parameters,
             "responses": {
-                "200": {"description": "Success", **self.body(spec["response"])},
-                "4XX": {"description": "Client error envelope", **self.body(spec["error"])},
-                "5XX": {"description": "Server error envelope", **self.body(spec["error"])},
+                "200": {"description": "Success", **self.body(endpoint.response)},
+                "4XX": {"description": "Client error envelope", **self.body(endpoint.error)},
+                "5XX": {"description": "Server error envelope", **self.body(endpoint.error)},
             },
         }
-        if spec.get("request"):
-            operation["requestBody"] = {"required": True, **self.body(spec["request"])}
+        if endpoint.request:
+            operation["requestBody"] = {"required": True, **self.body(endpoint.request)}
         return operation
+
+    def webhook(self, hook: Webhook) -> dict[str, Any]:
+        return {
+            "post": {
+                "summary": hook.summary,
+                "operationId": f"webhook-{hook.key}",
+                "security": [],
+                "parameters": [
+                    {
+                        "name": h,
+                        "in": "header",
+                        "required": True,
+                        "description": f"The {h} header of the delivery.",
+                        "schema": dict(_NON_BLANK),
+                    }
+                    for h in hook.headers
+                ],
+                "requestBody": {"required": True, **self.body(hook.schema, hook.media_type)},
+                "responses": {"2XX": {"description": "Acknowledged"}},
+            }
+        }
 
 
 def _examples(name: str) -> dict[str, Any]:
@@ -333,34 +281,18 @@ def openapi_document(registry: SchemaRegistry, *, version: str = "0.1.0") -> dic
     """The OpenAPI 3.1 document (see the module docstring)."""
     flat, _ = component_keys(registry)
     build = _Builder(registry, flat)
+    apis = registered_apis()
     paths: dict[str, dict[str, Any]] = {}
-    for spec in ENDPOINTS:
-        paths.setdefault(spec["path"], {})[spec["method"]] = build.operation(spec)
     webhooks: dict[str, Any] = {}
-    for key, (name, summary, headers, media) in WEBHOOKS.items():
-        webhooks[key] = {
-            "post": {
-                "summary": summary,
-                "operationId": f"webhook-{key}",
-                "security": [],
-                "parameters": [
-                    {
-                        "name": h,
-                        "in": "header",
-                        "required": True,
-                        "description": f"The {h} header of the delivery.",
-                        "schema": dict(_NON_BLANK),
-                    }
-                    for h in headers
-                ],
-                "requestBody": {"required": True, **build.body(name, media)},
-                "responses": {"2XX": {"description": "Acknowledged"}},
-            }
-        }
+    for api in apis:
+        for endpoint in api.endpoints:
+            paths.setdefault(endpoint.path, {})[endpoint.method] = build.operation(api, endpoint)
+        for hook in api.webhooks:
+            webhooks[hook.key] = build.webhook(hook)
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "dealerbridge: myKaarma and Shopmonkey payloads",
+            "title": f"dealerbridge: {' and '.join(api.name for api in apis)} payloads",
             "version": version,
             "description": (
                 "The JSON Schemas dealerbridge validates with, as OpenAPI components, and the "
@@ -370,15 +302,12 @@ def openapi_document(registry: SchemaRegistry, *, version: str = "0.1.0") -> dic
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "servers": [{"url": url, "description": text} for url, text in _SERVERS.values()],
-        "tags": [
-            {"name": "mykaarma", "description": "myKaarma service-department API"},
-            {"name": "shopmonkey", "description": "Shopmonkey shop-management API v3"},
-        ],
+        "servers": [{"url": api.server[0], "description": api.server[1]} for api in apis],
+        "tags": [{"name": api.tag, "description": api.description} for api in apis],
         "paths": paths,
         "webhooks": webhooks,
         "components": {
             "schemas": flat.definitions,
-            "securitySchemes": dict(_SECURITY.values()),
+            "securitySchemes": {api.security_scheme: dict(api.security) for api in apis},
         },
     }

@@ -140,7 +140,7 @@ class Field:
 @attrs.frozen
 class ObjectRule:
     """A rule spanning fields (an ``allOf`` entry); ``name`` is its ``x-rule-name``,
-    ``members`` the wire keys its ``if``/``then``/``else`` mention."""
+    ``members`` the wire keys its ``if``/``then``/``else``/``not`` mention."""
 
     name: str | None
     rule: str | None
@@ -548,7 +548,7 @@ def _shape_keys(raw: dict[str, object]) -> bool:
 
 def _members(rule: dict[str, object]) -> tuple[str, ...]:
     keys: dict[str, None] = {}
-    for part in ("if", "then", "else"):
+    for part in ("if", "then", "else", "not"):
         sub = rule.get(part)
         if isinstance(sub, dict):
             properties = sub.get("properties", {})

@@ -99,6 +99,9 @@ __all__ = [
     "SaveCustomerVehicleResponse",
     "SearchCustomersQuery",
     "SearchCustomersResponse",
+    "SearchOrdersItem",
+    "SearchOrdersRequest",
+    "SearchOrdersResponse",
     "UpdateCustomer",
     "UpdateCustomerRequest",
     "UpdateCustomerResponse",
@@ -4540,6 +4543,167 @@ class SearchCustomersResponse(Model):
 
     matching_customers: list[CustomerWithVehicles] | UnsetType | None = UNSET
     """The customers found with their vehicles (/list)."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class SearchOrdersRequest(Model):
+    """
+    Body of the order search: POST
+    https://api.mykaarma.com/order/v2/department/{departmentUUID}/order/specificSearch (scope
+    order.specific.search). Answers one page of the department's orders that match every filter
+    sent; no filter is required. Closed.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/search-orders-request", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "customer_uuid": "customerUuid",
+        "date_filter_type": "dateFilterType",
+        "from_order_date": "fromOrderDate",
+        "to_order_date": "toOrderDate",
+        "order_number_prefix": "orderNumberPrefix",
+        "order_status": "orderStatus",
+        "order_type": "orderType",
+        "order_uuid": "orderUuid",
+        "page_no": "pageNo",
+        "tag_number": "tagNumber",
+        "user_uuid": "userUuid",
+    }
+
+    customer_uuid: str | UnsetType = UNSET
+    """Only orders of this customer (the myKaarma customer uuid). Not together with vin."""
+
+    date_filter_type: (
+        Literal["ORDER_DATE", "CLOSE_DATE", "CREATED_DATE", "UPDATED_DATE"] | UnsetType
+    ) = UNSET
+    """
+    Which date of the order fromOrderDate and toOrderDate bound: ORDER_DATE (the order's date),
+    CLOSE_DATE (when it was closed), CREATED_DATE (when it was created in myKaarma),
+    UPDATED_DATE (when it last changed). Decision: ORDER_DATE when absent (the bounds are named
+    after it).
+    """
+
+    from_order_date: str | UnsetType = UNSET
+    """First day of the date range, inclusive, written yyyy-MM-dd."""
+
+    to_order_date: str | UnsetType = UNSET
+    """Last day of the date range, inclusive, written yyyy-MM-dd."""
+
+    order_number_prefix: str | UnsetType = UNSET
+    """
+    Only orders whose orderNumber starts with this text: empty, or at least 3 characters (the
+    docs' minimum length when it is not empty).
+    """
+
+    order_status: Literal["O", "P", "C"] | UnsetType = UNSET
+    """
+    Only orders in this status, as a letter: O (opened), P (pre-invoiced), C (closed). Decision:
+    the docs describe the filter as "open, invoiced, closed", but myKaarma's own example code
+    filters with the letters O, P and C, and reads and events spell the status with the same
+    letters; dealerbridge.mykaarma.status_to_letter converts a create request's word.
+    """
+
+    order_type: Literal["RO", "PO"] | UnsetType = UNSET
+    """Only orders of this type: RO (repair order) or PO (parts order)."""
+
+    order_uuid: str | UnsetType = UNSET
+    """Only the order with this myKaarma order uuid."""
+
+    page_no: int | UnsetType = UNSET
+    """
+    Which page of the results to answer. Decision: counted from 0 (the docs give no base; the
+    one public pager starts at 0); sent as a JSON integer (two public scripts send the text "0",
+    which the server also reads).
+    """
+
+    size: int | UnsetType = UNSET
+    """
+    How many orders a page holds, at least 1. No maximum or default is documented (public
+    scripts ask for 100 and 150).
+    """
+
+    tag_number: str | UnsetType = UNSET
+    """Only orders with this tag (hang-tag) number."""
+
+    user_uuid: str | UnsetType = UNSET
+    """
+    Only orders of this myKaarma user (the dealer associate, 64 hex characters in the examples;
+    not validated beyond being a non-blank string).
+    """
+
+    vin: str | UnsetType = UNSET
+    """Only orders of the vehicle with this VIN. Not together with customerUuid."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class SearchOrdersResponse(Model):
+    """
+    Response of the order search (POST
+    /order/v2/department/{departmentUUID}/order/specificSearch, scope order.specific.search):
+    one page of matching orders and how many match in all. Each item names its order; read the
+    whole order with GET .../global_order/{orderUuid}. Open.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("mykaarma/search-orders-response", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "status_code": "statusCode",
+        "total_count": "totalCount",
+    }
+
+    status_code: int | str | UnsetType | None = UNSET
+    """
+    Status code of the call, an integer (e.g. 200) or a string (e.g. "200"), as in the other
+    order responses.
+    """
+
+    errors: list[OrderApiError] | UnsetType | None = UNSET
+    """Errors of the search (errorCode, errorTitle, errorDescription)."""
+
+    warnings: list[OrderApiWarning] | UnsetType | None = UNSET
+    """Warnings of the search."""
+
+    orders: list[SearchOrdersItem] | UnsetType | None = UNSET
+    """The orders of the page asked for (empty past the last page)."""
+
+    total_count: int | UnsetType | None = UNSET
+    """How many orders match the filters, over all pages."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class SearchOrdersItem(Model):
+    """
+    One order found. Decision: only orderUuid is documented; customer is what myKaarma's own
+    example code reads from an item (customer.uuid), vehicle its twin. Open: other members are
+    kept as they come.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef(
+        "mykaarma/search-orders-response", 1, "/$defs/SearchOrdersItem"
+    )
+    __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {"order_uuid": "orderUuid"}
+
+    order_uuid: str | UnsetType | None = UNSET
+    """
+    The myKaarma uuid of the order (note the spelling orderUuid; the create response writes
+    orderUUID).
+    """
+
+    customer: OrderCustomer | UnsetType | None = UNSET
+    """The customer of the order (uuid, names, DMS key), as in the order itself."""
+
+    vehicle: OrderVehicle | UnsetType | None = UNSET
+    """
+    The vehicle of the order, as in the order itself; null or absent for an order without a
+    vehicle.
+    """
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""

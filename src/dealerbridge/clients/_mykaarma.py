@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import base64
+import logging
 import re
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Literal, TypeVar, cast
 
+import attrs
 import httpx
 
 from .. import mykaarma as mk
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import JSON, Model, dump, load
 from ._engine import AsyncEngine, Call, Operation, Outcome, PlannedRequest, Policy, SyncEngine
-from ._errors import UncertainWrite, VendorError
+from ._errors import IncompleteListWarning, UncertainWrite, VendorError
 
 __all__ = ["MYKAARMA_BASE_URL", "AsyncMyKaarmaClient", "MyKaarmaClient"]
 
 #: The documented host; each API adds its prefix (``/order/v2``, ``/customer/v2``,
 #: ``/appointment/v2``): notes/mykaarma.md "Base URLs".
 MYKAARMA_BASE_URL = "https://api.mykaarma.com"
+#: The page size `MyKaarmaClient.search_all_orders` asks for when the request sets none
+#: (myKaarma documents no default or maximum; public scripts ask for 100 and 150).
+SEARCH_PAGE_SIZE = 100
+
+log = logging.getLogger("dealerbridge.clients")
 
 M = TypeVar("M", bound=Model)
 #: A myKaarma order or customer uuid inside an error's words (43-45 base64url characters in
@@ -205,6 +213,47 @@ class _Operations:
             url=call.path,
             cause=outcome.uncertain,
         )
+
+    def search_orders(self, request: mk.SearchOrdersRequest) -> Operation[mk.SearchOrdersResponse]:
+        # A POST that changes nothing: retried like a read, and sent even in a dry run.
+        call = self._call(
+            "POST",
+            f"{self.orders}/order/specificSearch",
+            body=_body(request),
+            send_body=True,
+            idempotent=True,
+        )
+        outcome = yield call
+        return _answer(call, outcome, mk.SearchOrdersResponse)
+
+    def search_all_orders(
+        self, request: mk.SearchOrdersRequest
+    ) -> Operation[list[mk.SearchOrdersItem]]:
+        size = request.size if isinstance(request.size, int) else SEARCH_PAGE_SIZE
+        page = request.page_no if isinstance(request.page_no, int) else 0
+        seen: dict[str, mk.SearchOrdersItem] = {}
+        total = None
+        while True:
+            asked = attrs.evolve(request, page_no=page, size=size)
+            answer = yield from self.search_orders(asked)
+            items = answer.orders if isinstance(answer.orders, list) else []
+            if isinstance(answer.total_count, int):
+                total = answer.total_count
+            new = 0
+            for item in items:
+                key = item.order_uuid
+                if isinstance(key, str) and key not in seen:
+                    seen[key] = item
+                    new += 1
+            page += 1
+            # A short page is the last; a page that adds nothing new would repeat forever.
+            if len(items) < size or new == 0 or (total is not None and len(seen) >= total):
+                break
+        if total is not None and len(seen) < total:
+            message = f"found {len(seen)} distinct orders but myKaarma reported {total}"
+            log.warning(message)
+            warnings.warn(message, IncompleteListWarning, stacklevel=4)
+        return list(seen.values())
 
     def upsert_order(self, request: mk.CreateOrderRequest) -> Operation[mk.CreateOrderResponse]:
         try:
@@ -415,6 +464,19 @@ class MyKaarmaClient:
         within ±30 days (naming it), update that order with the same body."""
         return self._engine.run(self._ops.upsert_order(request))
 
+    def search_orders(self, request: mk.SearchOrdersRequest) -> mk.SearchOrdersResponse:
+        """``POST …/order/specificSearch``: one page of the orders matching *request*
+        (``.orders``, each naming its order) and ``.total_count`` over all pages. Retried
+        like a read (it changes nothing)."""
+        return self._engine.run(self._ops.search_orders(request))
+
+    def search_all_orders(self, request: mk.SearchOrdersRequest) -> list[mk.SearchOrdersItem]:
+        """Every order matching *request*: `search_orders` page after page (from the
+        request's ``page_no``, 0 by default, ``size`` 100 by default) until a short or empty
+        page or ``totalCount`` orders, de-duplicated by ``orderUuid``; warns
+        `IncompleteListWarning` when fewer distinct orders came than ``totalCount``."""
+        return self._engine.run(self._ops.search_all_orders(request))
+
     def create_partner_appointment(
         self,
         request: mk.PartnerAppointmentRequest,
@@ -513,6 +575,14 @@ class AsyncMyKaarmaClient:
     async def upsert_order(self, request: mk.CreateOrderRequest) -> mk.CreateOrderResponse:
         """See `MyKaarmaClient.upsert_order`."""
         return await self._engine.run(self._ops.upsert_order(request))
+
+    async def search_orders(self, request: mk.SearchOrdersRequest) -> mk.SearchOrdersResponse:
+        """See `MyKaarmaClient.search_orders`."""
+        return await self._engine.run(self._ops.search_orders(request))
+
+    async def search_all_orders(self, request: mk.SearchOrdersRequest) -> list[mk.SearchOrdersItem]:
+        """See `MyKaarmaClient.search_all_orders`."""
+        return await self._engine.run(self._ops.search_all_orders(request))
 
     async def create_partner_appointment(
         self,

@@ -1,4 +1,5 @@
-"""`FakeMyKaarma`: the myKaarma order, partner-appointment and customer APIs, in process.
+"""`FakeMyKaarma`: the myKaarma order, order-search, partner-appointment and customer APIs,
+in process.
 
 Every request body is checked with the functions a user calls (`dealerbridge.errors` on our
 request schemas, `mk.partner_request_errors`, `mk.customer_request_warnings`,
@@ -32,6 +33,17 @@ __all__ = ["FakeMyKaarma"]
 
 _DEPT = r"/(?:order|customer)/v2/department/(?P<dept>[^/]+)"
 _STATUS_LETTERS = {"OPENED": "O", "PRE-INVOICED": "P", "CLOSED": "C"}
+#: The page size of an order search that sends no ``size`` (myKaarma documents no default;
+#: notes/decisions-fakes.md "Order search").
+SEARCH_PAGE_SIZE = 100
+#: The order search's equality filters: request member -> where the stored order keeps it.
+_SEARCH_EQUALS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("orderStatus", ("header", "status")),
+    ("orderType", ("type",)),
+    ("tagNumber", ("header", "tagNumber")),
+    ("userUuid", ("header", "dealerAssociateUuid")),
+    ("customerUuid", ("customer", "uuid")),
+)
 
 
 def _hex64(fake: FakeVendor) -> str:
@@ -54,8 +66,9 @@ def _error_item(path: str, code: str, title: str, text: str) -> dict[str, JSON]:
 
 class FakeMyKaarma(FakeVendor):
     """A stateful in-process myKaarma: orders (create, read, update with the read checksum,
-    the ±30-day same-order rule), partner appointments with trip (the documented local error
-    codes) and customers (create, update, read, search; warnings inside a 200).
+    the ±30-day same-order rule, search with filters and pages), partner appointments with
+    trip (the documented local error codes) and customers (create, update, read, search;
+    warnings inside a 200).
 
     Serve it with ``httpx.Client(transport=fake.transport)`` (or `async_transport`, or the
     ASGI app `asgi`); the clients in `dealerbridge.clients` accept ``transport=``.
@@ -88,6 +101,9 @@ class FakeMyKaarma(FakeVendor):
         """Orders as read (the inner ``{type, header, ...}``), by order uuid."""
         self.checksums: dict[str, str] = {}
         """The current ``orderReadChecksum`` of each order."""
+        self.order_dates: dict[str, tuple[str, str]] = {}
+        """``(created, updated)`` of each order, yyyy-MM-dd in UTC: what the search's
+        ``CREATED_DATE`` and ``UPDATED_DATE`` filters compare."""
         self.customers: dict[str, dict[str, JSON]] = {}
         """``customerWithVehicles`` objects, by customer uuid."""
         self._last_stamp = 0
@@ -96,6 +112,8 @@ class FakeMyKaarma(FakeVendor):
         self._routes = [
             ("PUT", re.compile(_DEPT + r"/order/?"), self._create_order),
             ("GET", re.compile(_DEPT + r"/global_order/(?P<uuid>[^/]+)"), self._read_order),
+            # before the update route, whose {orderUUID} would match "specificSearch"
+            ("POST", re.compile(_DEPT + r"/order/specificSearch"), self._search_orders),
             ("POST", re.compile(_DEPT + r"/order/(?P<uuid>[^/]+)"), self._update_order),
             (
                 "POST",
@@ -131,6 +149,10 @@ class FakeMyKaarma(FakeVendor):
         assert isinstance(as_json, dict)
         self.orders[uuid] = as_json
         self.checksums[uuid] = self._checksum(uuid, as_json)
+        header = cast(dict[str, JSON], as_json.get("header") or {})
+        created = header.get("mykCreatedDate") or header.get("orderDate")
+        today = self._today()
+        self.order_dates[uuid] = (created[:10] if isinstance(created, str) else today, today)
         return uuid
 
     def add_customer(self, customer: Mapping[str, JSON] | mk.CustomerWithVehicles) -> str:
@@ -210,11 +232,16 @@ class FakeMyKaarma(FakeVendor):
         }
         return Reply.of_json(400, body)
 
+    def _today(self) -> str:
+        return self._clock().astimezone(dt.UTC).date().isoformat()
+
     def _checksum(self, uuid: str, order: JSON) -> str:
         text = json.dumps([uuid, order, self._random.random()], sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    def _queue_event(self, kind: str, key: str, payload: JSON) -> None:
+    def _queue_event(
+        self, kind: str, key: str, payload: JSON, department: str | None = None
+    ) -> None:
         # strictly increasing, so events of one fake always order as they were written
         stamp = max(int(self._clock().timestamp() * 1000), self._last_stamp + 1)
         self._last_stamp = stamp
@@ -222,7 +249,7 @@ class FakeMyKaarma(FakeVendor):
             "id": self.new_uuid(),
             "timestamp": stamp,
             "dealeruuid": self.dealer_uuid,
-            "departmentuuid": self.department_uuid,
+            "departmentuuid": department or self.department_uuid,
             "type": kind,
             "payload": json.dumps(payload),
         }
@@ -237,6 +264,21 @@ class FakeMyKaarma(FakeVendor):
         """Customer events carry the customer's final state (myKaarma's indexer sends one per
         second: notes/mykaarma.md "Customer events")."""
         self._queue_event("customers", uuid, {"customerWithVehicles": self.customers[uuid]})
+
+    def _queue_appointment_event(self, uuid: str, stored: dict[str, JSON]) -> None:
+        """An ``appointments`` event for a created partner appointment, whose payload holds
+        only the members the appointment-event page names and whose values the fake knows:
+        ``uuid``, ``departmentUuid``, ``event: "CREATED"`` and, when the request named its
+        user, ``updatedByUserUuid``. The rest (``appointmentInfoResponse``, the loaner
+        bookings, ``subscriberName``, ``eventCreationDateTime``) is left out rather than
+        invented, and no second, DMS-acknowledged ``UPDATED`` event follows (there is no DMS):
+        notes/decisions-fakes.md "Appointment deliveries"."""
+        department = cast(str, stored["dealerDepartmentUUID"])
+        payload: dict[str, JSON] = {"uuid": uuid, "departmentUuid": department, "event": "CREATED"}
+        user = stored.get("requesterUserUUID")
+        if isinstance(user, str):
+            payload["updatedByUserUuid"] = user
+        self._queue_event("appointments", uuid, payload, department)
 
     def sign(self, body: bytes, *, forged: bool = False, stale: bool = False) -> dict[str, str]:
         key = (self.webhook_secret + ("-forged" if forged else "")).encode()
@@ -290,6 +332,7 @@ class FakeMyKaarma(FakeVendor):
         uuid = self.new_id()
         self.orders[uuid] = order
         self.checksums[uuid] = self._checksum(uuid, order)
+        self.order_dates[uuid] = (self._today(), self._today())
         self._queue_order_event(uuid)
         value: dict[str, JSON] = {
             "errors": [],
@@ -371,9 +414,77 @@ class FakeMyKaarma(FakeVendor):
         order = _as_read(cast(dict[str, JSON], body["order"]))
         self.orders[uuid] = order
         self.checksums[uuid] = self._checksum(uuid, order)
+        created = self.order_dates.get(uuid, (self._today(), ""))[0]
+        self.order_dates[uuid] = (created, self._today())
         self._queue_order_event(uuid)
         value = {"errors": [], "warnings": [], "orderUUID": uuid, "statusCode": 200}
         return self._reply(mk.CreateOrderResponse, 200, value)
+
+    def _search_orders(self, request: Incoming, match: re.Match[str]) -> Reply:
+        denied = self._denied(request, match["dept"])
+        if denied:
+            return denied
+        body, bad = self._body(request)
+        if bad:
+            return bad
+        empty: dict[str, JSON] = {"orders": None, "totalCount": None}
+        issues = errors(body, "mykaarma/search-orders-request")
+        if issues:
+            return self._refused(request, "mykaarma/search-orders-request", issues, empty)
+        query = cast(dict[str, JSON], body)
+        found = [uuid for uuid, order in self.orders.items() if self._matches(uuid, order, query)]
+        size = cast(int, query.get("size", SEARCH_PAGE_SIZE))
+        start = cast(int, query.get("pageNo", 0)) * size
+        items: list[JSON] = []
+        for uuid in found[start : start + size]:
+            item: dict[str, JSON] = {"orderUuid": uuid}
+            for key in ("customer", "vehicle"):
+                if key in self.orders[uuid]:
+                    item[key] = copy.deepcopy(self.orders[uuid][key])
+            items.append(item)
+        value: dict[str, JSON] = {
+            "statusCode": 200,
+            "errors": [],
+            "warnings": [],
+            "orders": items,
+            "totalCount": len(found),
+        }
+        return self._reply(mk.SearchOrdersResponse, 200, value)
+
+    def _matches(self, uuid: str, order: dict[str, JSON], query: dict[str, JSON]) -> bool:
+        """Whether the stored *order* passes every filter of the search *query* (each filter
+        sent must hold; see docs/fakes.md for where each one looks)."""
+        if "orderUuid" in query and query["orderUuid"] != uuid:
+            return False
+        for key, where in _SEARCH_EQUALS:
+            if key in query and _at(order, where) != query[key]:
+                return False
+        vin = _at(order, ("vehicle", "vin"))
+        wanted = query.get("vin")
+        if isinstance(wanted, str) and (not isinstance(vin, str) or vin.upper() != wanted.upper()):
+            return False
+        prefix = query.get("orderNumberPrefix")
+        number = _at(order, ("header", "orderNumber"))
+        if prefix and not (isinstance(number, str) and number.startswith(cast(str, prefix))):
+            return False
+        low, high = query.get("fromOrderDate"), query.get("toOrderDate")
+        if low is None and high is None:
+            return True
+        day = self._date_of(uuid, order, cast(str, query.get("dateFilterType", "ORDER_DATE")))
+        if day is None:
+            return False
+        return (low is None or day >= cast(str, low)) and (high is None or day <= cast(str, high))
+
+    def _date_of(self, uuid: str, order: dict[str, JSON], kind: str) -> str | None:
+        """The yyyy-MM-dd date of *order* a search's ``dateFilterType`` *kind* compares."""
+        created, updated = self.order_dates.get(uuid, (None, None))
+        if kind == "UPDATED_DATE":
+            return updated
+        if kind == "CREATED_DATE":
+            return created
+        field = "closeDate" if kind == "CLOSE_DATE" else "orderDate"
+        value = _at(order, ("header", field))
+        return value[:10] if isinstance(value, str) and value else None
 
     # ------------------------------------------------------------------ appointments
 
@@ -401,6 +512,7 @@ class FakeMyKaarma(FakeVendor):
         stored = mk.apply_partner_defaults(cast(dict[str, object], body))
         uuid = self.new_uuid()
         self.appointments[uuid] = cast(dict[str, JSON], stored)
+        self._queue_appointment_event(uuid, self.appointments[uuid])
         drop = cast(dict[str, JSON], body).get("dropTripInformation")
         value: dict[str, JSON] = {
             "eventUUID": self.new_uuid(),
@@ -523,6 +635,15 @@ class FakeMyKaarma(FakeVendor):
             "matchingCustomers": [copy.deepcopy(c) for c in found[:limit]],
         }
         return self._reply(mk.SearchCustomersResponse, 200, value)
+
+
+def _at(value: JSON, path: tuple[str, ...]) -> JSON:
+    """The member of *value* at *path* (``None`` when any step is missing or not an object)."""
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
 
 
 def _as_read(created: dict[str, JSON]) -> dict[str, JSON]:

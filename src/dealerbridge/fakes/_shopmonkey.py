@@ -2,9 +2,10 @@
 
 Request bodies are checked with `dealerbridge.errors` on our closed request schemas; every
 answer is read with `dealerbridge.load` first. Service rows are completed from our response
-schema (`_fill`) and their ``calculated*Cents``/``totalCents`` are set by `sm.service_totals`,
-and the order's category totals are the sums of its services', so the order and its services
-always agree.
+schema (`_fill`); a written service's EPA, shop supplies and tax are computed (`_charges`,
+a reading of ours: notes/decisions-fakes.md "Tax, EPA and shop supplies"), its other
+``calculated*Cents`` and ``totalCents`` are set by `sm.service_totals`, and the order's
+category totals are the sums of its services', so the order and its services always agree.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import cast
 
 from standardwebhooks.webhooks import Webhook
@@ -26,6 +28,7 @@ from .._json import parse_json
 from .._models import JSON, Model, dump, load
 from .._render import redaction
 from .._validation import errors
+from ..shopmonkey._totals import exact
 from ._core import Delivery, FakeVendor, Incoming, Mode, Reply
 from ._fill import fill_required
 
@@ -207,8 +210,13 @@ class FakeShopmonkey(FakeVendor):
         self.violate(request, "not-found", f"no order {order_id}")
         return self._error(404, "Order not found")
 
-    def _with_totals(self, row: dict[str, JSON]) -> dict[str, JSON]:
+    def _with_totals(self, row: dict[str, JSON], *, charges: bool = False) -> dict[str, JSON]:
+        """*row* with its totals set by `sm.service_totals`; with *charges* (a service written
+        through the API) its EPA, shop supplies and tax computed first (`_charges`)."""
         service = load(sm.Service, row)
+        if charges:
+            row = {**row, **_charges(service)}
+            service = load(sm.Service, row)
         totals = sm.service_totals(service).by_field()
         _check_int64(totals.values())
         row = {**row, **totals}
@@ -354,8 +362,12 @@ class FakeShopmonkey(FakeVendor):
                 full.setdefault("name", "")
                 lines.append(fill_required(_LINE_SCHEMA[kind], full, new_id=self.new_uuid, now=now))
             row[kind] = cast(JSON, lines)
+        for prefix in ("epa", "shopSupplies", "tax"):
+            # the input the request set says which applies, when it names no value type
+            if f"{prefix}ValueType" not in row and f"{prefix}Cents" in row:
+                row[f"{prefix}ValueType"] = "FixedCents"
         row = fill_required("shopmonkey/service", row, new_id=self.new_uuid, now=now)
-        return self._with_totals(row)
+        return self._with_totals(row, charges=True)
 
     def _create_services(self, request: Incoming, match: re.Match[str]) -> Reply:
         denied = (
@@ -451,7 +463,7 @@ class FakeShopmonkey(FakeVendor):
         row = {**rows[index], **changes, "updatedDate": self._now()}
         previous = rows[index]
         try:
-            rows[index] = self._with_totals(row)
+            rows[index] = self._with_totals(row, charges=True)
             self._order_totals(order_id)
         except _TotalsOverflow as exc:
             rows[index] = previous
@@ -482,6 +494,69 @@ class FakeShopmonkey(FakeVendor):
         self._queue_change("service", "DELETE", row)
         data = self._include_order(request, order_id)
         return self._reply(sm.DeleteServiceResponse, {"success": True, "data": data})
+
+
+_WIDE = Context(prec=100)
+
+
+def _charge(value_type: str, cents: int, percent: float, base: int, where: str) -> int | None:
+    """A Cents/Percent pair's amount: the cents for ``FixedCents``; *percent* of *base*,
+    rounded half up to a cent, for ``Percent``; ``None`` for a value type we do not know."""
+    if value_type == "FixedCents":
+        return cents
+    if value_type != "Percent":
+        return None
+    try:
+        rate = exact(percent, where)  # bounded before any arithmetic
+    except ValidationError as exc:
+        raise _TotalsOverflow(str(exc)) from exc
+    amount = _WIDE.divide(_WIDE.multiply(rate, Decimal(base)), Decimal(100))
+    return int(amount.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _charges(service: sm.Service) -> dict[str, JSON]:
+    """``calculatedEpaCents``, ``calculatedShopSuppliesCents`` and ``calculatedTaxCents`` of a
+    written service. No source gives the formula (notes/decisions-fakes.md "Tax, EPA and shop
+    supplies"); the fake's reading: each is its ``*Cents`` when its value type is FixedCents,
+    else its ``*Percent`` of a base: labor + parts for EPA and shop supplies, and for tax the
+    taxable labor, part, tire and subcontract lines plus the shop supplies (the pre-tax
+    subtotal a third party validated penny-exact). A value type outside the list keeps the
+    amount the row had."""
+    totals = sm.service_totals(service)
+    base = totals.labor + totals.parts
+    out: dict[str, JSON] = {}
+    epa = _charge(
+        service.epa_value_type, service.epa_cents, service.epa_percent, base, "/epaPercent"
+    )
+    if epa is not None:
+        out["calculatedEpaCents"] = epa
+    supplies = _charge(
+        service.shop_supplies_value_type,
+        service.shop_supplies_cents,
+        service.shop_supplies_percent,
+        base,
+        "/shopSuppliesPercent",
+    )
+    if supplies is not None:
+        out["calculatedShopSuppliesCents"] = supplies
+    taxable = (supplies if supplies is not None else service.calculated_shop_supplies_cents) + sum(
+        cents
+        for kind, items in (
+            ("labors", service.labors),
+            ("parts", service.parts),
+            ("tires", service.tires),
+            ("subcontracts", service.subcontracts),
+        )
+        for cents, line in zip(totals.lines[kind], items, strict=True)
+        if getattr(line, "taxable", False) is True
+    )
+    tax = _charge(
+        service.tax_value_type, service.tax_cents, service.tax_percent, taxable, "/taxPercent"
+    )
+    if tax is not None:
+        out["calculatedTaxCents"] = tax
+    _check_int64(out.values())
+    return out
 
 
 def _json(value: object) -> dict[str, JSON]:

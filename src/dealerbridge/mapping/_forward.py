@@ -13,15 +13,15 @@ import sys
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from itertools import combinations
-from typing import Any
+from typing import Generic, Literal, Protocol, TypeVar
 
 import attrs
 
 from .. import mykaarma as mk
 from .. import shopmonkey as sm
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
-from .._models import load
-from ..money import amount_to_cents, cents_to_amount
+from .._models import UNSET, UnsetType, dump
+from ..money import cents_to_amount
 from ..shopmonkey._totals import exact, product
 from ._common import (
     HUNDREDTH,
@@ -51,31 +51,42 @@ _NUMBER_BAD = re.compile(r"[^a-zA-Z0-9\-#_ \t\n\x0b\f\r]")
 _ALNUM = re.compile(r"[a-zA-Z0-9]")
 
 
+L = TypeVar("L")
+Line = TypeVar("Line", bound="_Ordered")
+R = TypeVar("R", mk.CreateOrderRequest, mk.UpdateOrderRequest)
+_Status = Literal["OPENED", "PRE-INVOICED", "CLOSED"]
+_PAYS = ("C", "I", "W")
+_BUCKETS = ("labor", "parts", "misc", "sublet", "lube")
+
+
 @attrs.define
-class _Row:
-    """One output row made from one input line (a part, tire, labor or subcontract)."""
+class _Row(Generic[L]):
+    """One output row made from one input line (a part, tire, labor or subcontract; None for
+    a sublet row booked from a residual)."""
 
     source: str
     cents: int
-    line: Any
+    line: L
 
 
 @attrs.define
 class _Job:
     rank: int
     index: int  # the service's index in the input
-    service: Any
+    service: sm.Service
     letter: str
     labor: int
     parts: int
     misc: int
     tax: int
-    sublets: list[_Row]
-    labor_rows: list[_Row]
-    part_rows: list[_Row]
+    sublets: list[_Row[sm.Subcontract | None]]
+    labor_rows: list[_Row[sm.Labor]]
+    part_rows: list[_Row[sm.Part | sm.Tire]]
     unreconciled: set[str] = attrs.field(factory=set)
     pay: str = "C"
     """Who pays: C (customer), W (warranty) or I (internal), from ``orders.pay_types``."""
+    hours: Decimal = Decimal(0)
+    """The job's sold hours (hundredths), once written (`_write_job`)."""
 
     @property
     def src(self) -> str:
@@ -114,14 +125,23 @@ _EXACT = Context(prec=100, rounding=ROUND_HALF_UP)
 _LAST = sys.maxsize  # rank of the order balance's notes: after every service's notes
 
 
-def _sort_key(line: Any) -> tuple[Decimal, str]:
+class _Ordered(Protocol):
+    """A service or line item: ordered by its ordinal, then its id."""
+
+    @property
+    def ordinal(self) -> float: ...
+    @property
+    def id(self) -> str: ...
+
+
+def _sort_key(line: _Ordered) -> tuple[Decimal, str]:
     return exact(line.ordinal, bounded=False), str(line.id)  # compared, never computed with
 
 
 _money = cents_to_amount  # an alias, not a wrapper: called several times per line
 
 
-def _included(rec: _Rec, k: int, service: Any) -> bool:
+def _included(rec: _Rec, k: int, service: sm.Service) -> bool:
     src = f"/services/{k}"
     reason = None
     if service.authorization_status != "Authorized":
@@ -149,7 +169,7 @@ def _included(rec: _Rec, k: int, service: Any) -> bool:
     return False
 
 
-def _order_number(rec: Recorder, order: Any) -> str | None:
+def _order_number(rec: Recorder, order: sm.Order) -> str | None:
     cfg = rec.orders
     source = "/order/number"
     number = sm.order_number(order)
@@ -183,7 +203,68 @@ def _order_number(rec: Recorder, order: Any) -> str | None:
     return None
 
 
-def _status(rec: Recorder, order: Any) -> str | None:
+@attrs.define
+class _Head:
+    """The RO values that come from the order itself (header and people), each None when
+    absent or refused."""
+
+    number: str | None = None
+    status: _Status | None = None
+    created: tuple[str, str] | None = None
+    promised: tuple[str, str] | None = None
+    closed: tuple[str, str] | None = None
+    assigned_user_uuid: str | None = None
+    advisor_number: str | None = None
+    customer: str | None = None
+    vehicle: str | None = None
+    mileage_in: str | None = None
+    mileage_out: str | None = None
+    description: str | None = None
+
+
+def _advisor(rec: Recorder, order: sm.Order, head: _Head) -> None:
+    cfg = rec.orders
+    writer = order.service_writer_id
+    if cfg.assigned_user_uuid:
+        head.assigned_user_uuid = cfg.assigned_user_uuid
+    if writer is not None and writer in cfg.advisors:
+        head.advisor_number = cfg.advisors[writer]
+    elif cfg.default_advisor_number:
+        head.advisor_number = cfg.default_advisor_number
+        rec.note(
+            0,
+            "defaulted",
+            "/order/serviceWriterId",
+            "/order/header/advisorNumber",
+            None,
+            f"service writer {show(writer)} not in orders.advisors; "
+            "orders.default_advisor_number used",
+        )
+    elif not cfg.assigned_user_uuid:
+        rec.refuse(
+            "/order/serviceWriterId",
+            "mapping.advisor",
+            f"service writer {show(writer)} is not in orders.advisors and neither "
+            "orders.default_advisor_number nor orders.assigned_user_uuid is set",
+            writer,
+        )
+
+
+def _head(rec: Recorder, order: sm.Order) -> _Head:
+    """The header section: number, status, dates, people, mileage and description."""
+    head = _Head(number=_order_number(rec, order))
+    head.status = _status(rec, order)
+    _dates(rec, order, head)
+    _people(rec, order, head)
+    head.mileage_in = _mileage(rec, order.mileage_in, "mileageIn")
+    head.mileage_out = _mileage(rec, order.mileage_out, "mileageOut")
+    description = order.name if not blank(order.name) else order.complaint
+    if description is not None and not blank(description):
+        head.description = description
+    return head
+
+
+def _status(rec: Recorder, order: sm.Order) -> _Status | None:
     status = order.status
     if present(status):
         state = "Paid" if status == "Invoice" and order.paid else str(status)
@@ -211,24 +292,21 @@ def _status(rec: Recorder, order: Any) -> str | None:
     return choice
 
 
-def _dates(rec: Recorder, order: Any, header: dict[str, Any], status: str | None) -> None:
+def _dates(rec: Recorder, order: sm.Order, head: _Head) -> None:
     created = order.order_created_date or order.created_date
     where = "/order/orderCreatedDate" if order.order_created_date else "/order/createdDate"
-    parts = utc_parts(created) if isinstance(created, str) else None
-    if parts is None:
+    head.created = utc_parts(created) if isinstance(created, str) else None
+    if head.created is None:
         rec.refuse(where, "mapping.date", f"{show(created)} is not a UTC date-time", created)
-    else:
-        header["createDate"], header["createTime"] = parts
-    if isinstance(order.due_date, str) and (due := utc_parts(order.due_date)):
-        header["promisedDate"], header["promisedTime"] = due
-    if status in ("PRE-INVOICED", "CLOSED"):
+    if isinstance(order.due_date, str):
+        head.promised = utc_parts(order.due_date)
+    if head.status in ("PRE-INVOICED", "CLOSED"):
         key = rec.orders.close_date_source
-        attr = {"invoicedDate": "invoiced_date", "fullyPaidDate": "fully_paid_date"}.get(
-            key, "completed_date"
+        value = {"invoicedDate": order.invoiced_date, "fullyPaidDate": order.fully_paid_date}.get(
+            key, order.completed_date
         )
-        value = getattr(order, attr, None)
-        closed = utc_parts(value) if isinstance(value, str) else None
-        if closed is None:
+        head.closed = utc_parts(value) if isinstance(value, str) else None
+        if head.closed is None:
             rec.note(
                 0,
                 "dropped",
@@ -238,41 +316,16 @@ def _dates(rec: Recorder, order: Any, header: dict[str, Any], status: str | None
                 f"no close date: {key} is {show(value if present(value) else None)} "
                 "(orders.close_date_source)",
             )
-        else:
-            header["closeDate"], header["closeTime"] = closed
 
 
-def _people(rec: Recorder, order: Any, header: dict[str, Any], body: dict[str, Any]) -> None:
+def _people(rec: Recorder, order: sm.Order, head: _Head) -> None:
     cfg = rec.orders
-    writer = order.service_writer_id
-    if cfg.assigned_user_uuid:
-        header["assignedUserUuid"] = cfg.assigned_user_uuid
-    if writer is not None and writer in cfg.advisors:
-        header["advisorNumber"] = cfg.advisors[writer]
-    elif cfg.default_advisor_number:
-        header["advisorNumber"] = cfg.default_advisor_number
-        rec.note(
-            0,
-            "defaulted",
-            "/order/serviceWriterId",
-            "/order/header/advisorNumber",
-            None,
-            f"service writer {show(writer)} not in orders.advisors; "
-            "orders.default_advisor_number used",
-        )
-    elif not cfg.assigned_user_uuid:
-        rec.refuse(
-            "/order/serviceWriterId",
-            "mapping.advisor",
-            f"service writer {show(writer)} is not in orders.advisors and neither "
-            "orders.default_advisor_number nor orders.assigned_user_uuid is set",
-            writer,
-        )
+    _advisor(rec, order, head)
     customer = order.customer_id
     if customer is not None and customer in cfg.customers:
-        body["customer"] = {"uuid": cfg.customers[customer]}
+        head.customer = cfg.customers[customer]
     elif cfg.default_customer_uuid:
-        body["customer"] = {"uuid": cfg.default_customer_uuid}
+        head.customer = cfg.default_customer_uuid
         rec.note(
             0,
             "defaulted",
@@ -291,7 +344,7 @@ def _people(rec: Recorder, order: Any, header: dict[str, Any], body: dict[str, A
         )
     vehicle = order.vehicle_id
     if vehicle is not None and vehicle in cfg.vehicles:
-        body["vehicle"] = {"uuid": cfg.vehicles[vehicle]}
+        head.vehicle = cfg.vehicles[vehicle]
     elif vehicle is not None:
         rec.note(
             0,
@@ -303,9 +356,9 @@ def _people(rec: Recorder, order: Any, header: dict[str, Any], body: dict[str, A
         )
 
 
-def _mileage(rec: Recorder, value: Any, key: str, header: dict[str, Any]) -> None:
-    if value is None or not present(value):
-        return
+def _mileage(rec: Recorder, value: float | None, key: str) -> str | None:
+    if value is None:
+        return None
     number = exact(value, f"/order/{key}")
     whole = number.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if whole != number:
@@ -317,11 +370,10 @@ def _mileage(rec: Recorder, value: Any, key: str, header: dict[str, Any]) -> Non
             None,
             f"mileage {show(value)} rounded to {figure(whole)}",
         )
-    if whole >= 0:
-        header[key] = str(int(whole))
+    return str(int(whole)) if whole >= 0 else None
 
 
-def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
+def _job(rec: Recorder, k: int, service: sm.Service, i: int) -> _Job:
     cfg = rec.orders
     src = f"/services/{k}"
     try:
@@ -347,10 +399,15 @@ def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
                 diff,
             )
     labor_rows = _rows(service.labors, lines["labors"], src, "labors")
-    part_rows = _rows(service.parts, lines["parts"], src, "parts") + _rows(
-        service.tires, lines["tires"], src, "tires"
+    parts: Sequence[sm.Part | sm.Tire] = service.parts
+    tires: Sequence[sm.Part | sm.Tire] = service.tires
+    part_rows = _rows(parts, lines["parts"], src, "parts") + _rows(
+        tires, lines["tires"], src, "tires"
     )
-    sublets = _rows(service.subcontracts, lines["subcontracts"], src, "subcontracts")
+    sublets = [
+        _Row[sm.Subcontract | None](r.source, r.cents, r.line)
+        for r in _rows(service.subcontracts, lines["subcontracts"], src, "subcontracts")
+    ]
     tax = tot.tax
     misc = service.calculated_fee_cents + tot.epa + tot.shop_supplies
     job = _Job(
@@ -373,7 +430,7 @@ def _job(rec: Recorder, k: int, service: Any, i: int) -> _Job:
     return job
 
 
-def _pay_type(rec: Recorder, k: int, service: Any) -> str:
+def _pay_type(rec: Recorder, k: int, service: sm.Service) -> str:
     """``orders.pay_types`` by canned service id, then exact service name, then label name
     (a ``labels`` list the live API may carry on a service); C when none matches."""
     table = rec.orders.pay_types
@@ -402,7 +459,7 @@ def _pay_type(rec: Recorder, k: int, service: Any) -> str:
     return "C"
 
 
-def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
+def _book(rec: Recorder, job: _Job, service: sm.Service, src: str) -> None:
     sublet_sum = sum(r.cents for r in job.sublets)
     diff = service.calculated_subcontracts_cents - sublet_sum
     if diff:
@@ -436,12 +493,12 @@ def _book(rec: Recorder, job: _Job, service: Any, src: str) -> None:
         )
 
 
-def _rows(lines: Sequence[Any], cents: Sequence[int], src: str, kind: str) -> list[_Row]:
+def _rows(lines: Sequence[Line], cents: Sequence[int], src: str, kind: str) -> list[_Row[Line]]:
     indexed = sorted(range(len(lines)), key=lambda n: _sort_key(lines[n]))
     return [_Row(f"{src}/{kind}/{n}", cents[n], lines[n]) for n in indexed]
 
 
-def _credits(rec: _Rec, jobs: list[_Job], order: Any) -> None:
+def _credits(rec: _Rec, jobs: list[_Job], order: sm.Order) -> None:
     """Negative amounts, service discounts, order discounts and card fees, exactly placed.
 
     Each of these moves money *inside* the RO (the RO's total stays Shopmonkey's), so their
@@ -475,9 +532,9 @@ def _credits(rec: _Rec, jobs: list[_Job], order: Any) -> None:
     _card_fee(rec, payers, order)
 
 
-def _job_credits(rec: _Rec, job: _Job) -> int:
-    """Take one job's own credits off its own amounts; returns what they could not absorb
-    (to be taken off the other jobs, or refused)."""
+def _negative_amounts(rec: _Rec, job: _Job) -> int:
+    """Zero a job's negative tax, category amounts and sublet rows (noted or refused);
+    returns the credit they carry (to be taken off the job's other amounts)."""
     src = job.src
     credit = 0
     parts_amount = job.parts  # before a negative amount is zeroed below
@@ -490,47 +547,131 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
             job.tax,
         )
         job.tax = 0
-    named = [("calculatedLaborCents", "labor"), ("calculatedPartsCents", "parts")]
-    named.append(("calculatedFeeCents", "misc"))
-    for field, attr in named:
-        value = getattr(job, attr)
-        if value < 0:
-            if _negative(rec, job, f"{src}/{field}", value, f"job {attr} amount"):
-                credit -= value
-            setattr(job, attr, 0)
-    for row in job.labor_rows:
-        if row.cents < 0:  # a credit line: absorbed by its bucket's other rows when fitted
-            _negative(rec, job, row.source, row.cents, "labor line")
+    if job.labor < 0:
+        if _negative(rec, job, f"{src}/calculatedLaborCents", job.labor, "job labor amount"):
+            credit -= job.labor
+        job.labor = 0
+    if job.parts < 0:
+        if _negative(rec, job, f"{src}/calculatedPartsCents", job.parts, "job parts amount"):
+            credit -= job.parts
+        job.parts = 0
+    if job.misc < 0:
+        if _negative(rec, job, f"{src}/calculatedFeeCents", job.misc, "job misc amount"):
+            credit -= job.misc
+        job.misc = 0
+    for labor in job.labor_rows:
+        if labor.cents < 0:  # a credit line: absorbed by its bucket's other rows when fitted
+            _negative(rec, job, labor.source, labor.cents, "labor line")
     # a negative part or tire line stays a negative part row (signed saleTotal) when its job's
     # parts amount is not negative; only a negative parts amount needs the policy
     if parts_amount < 0:
-        for row in job.part_rows:
-            if row.cents < 0:
-                _negative(rec, job, row.source, row.cents, "line")
-    for row in job.sublets:
-        if row.cents < 0:
-            if _negative(rec, job, row.source, row.cents, "sublet line"):
-                credit -= row.cents
-            row.cents = 0
+        for part in job.part_rows:
+            if part.cents < 0:
+                _negative(rec, job, part.source, part.cents, "line")
+    for sublet in job.sublets:
+        if sublet.cents < 0:
+            if _negative(rec, job, sublet.source, sublet.cents, "sublet line"):
+                credit -= sublet.cents
+            sublet.cents = 0
+    return credit
+
+
+def _service_discount(rec: _Rec, job: _Job) -> int:
+    """The service's own discount (to be taken off its amounts), noted; a negative one is
+    refused (0)."""
     discount = job.service.calculated_discount_cents
     if discount < 0:
         rec.refuse(
-            f"{src}/calculatedDiscountCents",
+            f"{job.src}/calculatedDiscountCents",
             "mapping.negative",
             f"a negative discount ({figure(discount)} cents) is a surcharge with no category",
             discount,
         )
-    elif discount:
-        credit += discount
+        return 0
+    if discount:
         rec.note(
             job.rank,
             "allocated",
-            f"{src}/calculatedDiscountCents",
+            f"{job.src}/calculatedDiscountCents",
             job.tgt,
             None,
             f"service discount of {figure(discount)} cents taken off the job's labor, parts, misc "
             "and sublet in proportion (largest remainder)",
         )
+    return discount
+
+
+def _coupon_cents(rec: _Rec, order: sm.Order) -> int:
+    """The order coupon's cents when it counts (status Applied or Redeemed); another status
+    is an ``excluded`` note whose place in ``totalCostCents`` the order balance decides."""
+    coupon = order.coupon_order_discount
+    if not isinstance(coupon, sm.CouponOrderDiscount) or not coupon.applied_discount_cents:
+        return 0
+    amount = coupon.applied_discount_cents
+    if coupon.status in _COUNTED:
+        return amount
+    said = (
+        f"coupon with status {show(coupon.status)} "
+        f"({show(coupon.status_invalid_reason)}): its {figure(amount)} cents"
+    )
+    handle = rec.note(
+        0,
+        "excluded",
+        "/order/couponOrderDiscount",
+        None,
+        None,
+        f"{said} are not deducted (only Applied or Redeemed coupons are)",
+    )
+    rec.maybe(
+        "coupon",
+        handle,
+        -amount,
+        f"{said} are deducted in Shopmonkey's totalCostCents but not in the RO (only "
+        "Applied or Redeemed coupons are)",
+    )
+    return 0
+
+
+def _both_discounts(
+    rec: _Rec, order: sm.Order, jobs: list[_Job], applied: int, coupon: int
+) -> tuple[int, str] | None:
+    """A counted coupon beside a manual order discount: the amount to allocate and how it was
+    read (the order's totalCostCents decides, else ``orders.ambiguous_discount``); None when
+    refused."""
+    readings = {"included": applied, "separate": applied + coupon}
+    fits = [name for name, cents in readings.items() if _closes(rec, order, jobs, cents)]
+    if len(fits) == 1:
+        reading = fits[0]
+        why = "the only reading that gives the order's totalCostCents"
+    elif rec.orders.ambiguous_discount == "refuse":
+        rec.refuse(
+            "/order/couponOrderDiscount/appliedDiscountCents",
+            "mapping.ambiguous_discount",
+            f"a coupon of {figure(coupon)} cents beside a manual order discount of "
+            f"{figure(applied)} "
+            "cents, and totalCostCents cannot tell whether appliedDiscountCents includes "
+            "it; set orders.ambiguous_discount to 'included' or 'separate'",
+            coupon,
+        )
+        return None
+    else:
+        reading = rec.orders.ambiguous_discount
+        why = "orders.ambiguous_discount"
+    how = (
+        f" (appliedDiscountCents {figure(applied)} read as including the coupon's"
+        f" {figure(coupon)}: "
+        f"{why})"
+        if reading == "included"
+        else f" (appliedDiscountCents {figure(applied)} plus the coupon's {figure(coupon)}: {why})"
+    )
+    return readings[reading], how
+
+
+def _job_credits(rec: _Rec, job: _Job) -> int:
+    """Take one job's own credits off its own amounts; returns what they could not absorb
+    (to be taken off the other jobs, or refused)."""
+    credit = _negative_amounts(rec, job)
+    credit += _service_discount(rec, job)
     if not credit:
         return 0
     values, left = reduce_by(job.slots(), credit)
@@ -539,7 +680,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
         return 0
     if rec.orders.negative_amounts == "refuse":
         rec.refuse(
-            f"{src}/totalCents",
+            f"{job.src}/totalCents",
             "mapping.negative",
             f"the service's credits exceed its amounts by {figure(left)} cents "
             "(orders.negative_amounts = refuse)",
@@ -549,7 +690,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
     rec.note(
         job.rank,
         "allocated",
-        f"{src}/totalCents",
+        f"{job.src}/totalCents",
         None,
         None,
         f"{figure(left)} cents of this service's credits exceed it; taken off the other jobs in "
@@ -561,7 +702,7 @@ def _job_credits(rec: _Rec, job: _Job) -> int:
 _COUNTED = ("Applied", "Redeemed")
 
 
-def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
+def _order_discount(rec: _Rec, order: sm.Order, jobs: list[_Job]) -> tuple[int, str]:
     """The order-level discount to allocate over the jobs and the pointer it comes from.
 
     ``appliedDiscountCents`` is "the total discount applied to the order"; a coupon counts only
@@ -569,65 +710,17 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
     the order's own ``totalCostCents`` decides whether the first includes the second; when it
     cannot, ``orders.ambiguous_discount`` does."""
     cfg = rec.orders
-    applied = order.applied_discount_cents if present(order.applied_discount_cents) else 0
-    coupon = order.coupon_order_discount if present(order.coupon_order_discount) else None
-    coupon_cents = 0
-    if coupon is not None and coupon.applied_discount_cents:
-        amount = coupon.applied_discount_cents
-        if coupon.status in _COUNTED:
-            coupon_cents = amount
-        else:
-            said = (
-                f"coupon with status {show(coupon.status)} "
-                f"({show(coupon.status_invalid_reason)}): its {figure(amount)} cents"
-            )
-            handle = rec.note(
-                0,
-                "excluded",
-                "/order/couponOrderDiscount",
-                None,
-                None,
-                f"{said} are not deducted (only Applied or Redeemed coupons are)",
-            )
-            rec.maybe(
-                "coupon",
-                handle,
-                -amount,
-                f"{said} are deducted in Shopmonkey's totalCostCents but not in the RO (only "
-                "Applied or Redeemed coupons are)",
-            )
+    applied = order.applied_discount_cents
+    if not isinstance(applied, int):
+        applied = 0
+    coupon_cents = _coupon_cents(rec, order)
     how = ""
     if coupon_cents and applied:
-        readings = {"included": applied, "separate": applied + coupon_cents}
-        fits = [name for name, cents in readings.items() if _closes(rec, order, jobs, cents)]
-        if len(fits) == 1:
-            reading = fits[0]
-            why = "the only reading that gives the order's totalCostCents"
-        elif cfg.ambiguous_discount == "refuse":
-            rec.refuse(
-                "/order/couponOrderDiscount/appliedDiscountCents",
-                "mapping.ambiguous_discount",
-                f"a coupon of {figure(coupon_cents)} cents beside a manual order discount of "
-                f"{figure(applied)} "
-                "cents, and totalCostCents cannot tell whether appliedDiscountCents includes "
-                "it; set orders.ambiguous_discount to 'included' or 'separate'",
-                coupon_cents,
-            )
+        both = _both_discounts(rec, order, jobs, applied, coupon_cents)
+        if both is None:
             return 0, "/order/appliedDiscountCents"
-        else:
-            reading = cfg.ambiguous_discount
-            why = "orders.ambiguous_discount"
-        amount = readings[reading]
+        amount, how = both
         source = "/order/appliedDiscountCents"
-        how = (
-            f" (appliedDiscountCents {figure(applied)} read as including the coupon's"
-            f" {figure(coupon_cents)}: "
-            f"{why})"
-            if reading == "included"
-            else f" (appliedDiscountCents {figure(applied)} plus the coupon's "
-            f"{figure(coupon_cents)}:"
-            f" {why})"
-        )
     elif coupon_cents:
         amount, source = coupon_cents, "/order/couponOrderDiscount/appliedDiscountCents"
     else:
@@ -657,7 +750,7 @@ def _order_discount(rec: _Rec, order: Any, jobs: list[_Job]) -> tuple[int, str]:
     return amount, source
 
 
-def _card_fee_cents(rec: _Rec, order: Any, jobs: list[_Job]) -> int:
+def _card_fee_cents(rec: _Rec, order: sm.Order, jobs: list[_Job]) -> int:
     """The card fee the RO will carry (0 when there is none or it is refused)."""
     fee = order.transactional_fee_subtotal_cents
     if not present(fee) or not isinstance(fee, int) or fee <= 0 or not jobs:
@@ -665,7 +758,7 @@ def _card_fee_cents(rec: _Rec, order: Any, jobs: list[_Job]) -> int:
     return fee if rec.orders.transactional_fees == "misc" else 0
 
 
-def _closes(rec: _Rec, order: Any, jobs: list[_Job], discount: int) -> bool:
+def _closes(rec: _Rec, order: sm.Order, jobs: list[_Job], discount: int) -> bool:
     """Whether the order's totalCostCents follows from its included services with this order
     discount, under some reading of the items whose place in it is undocumented."""
     fee = _card_fee_cents(rec, order, jobs)
@@ -685,7 +778,7 @@ def _closing(need: int, amounts: Sequence[int]) -> tuple[int, ...] | None:
     return None
 
 
-def _card_fee(rec: _Rec, jobs: list[_Job], order: Any) -> None:
+def _card_fee(rec: _Rec, jobs: list[_Job], order: sm.Order) -> None:
     fee = order.transactional_fee_subtotal_cents
     if not present(fee) or not isinstance(fee, int) or not fee:
         return
@@ -737,7 +830,7 @@ def _negative(rec: Recorder, job: _Job, source: str, value: int, what: str) -> b
 def _fitted(
     rec: Recorder,
     job: _Job,
-    rows: list[_Row],
+    original: list[int],
     target: int,
     what: str,
     where: str,
@@ -745,12 +838,11 @@ def _fitted(
     *,
     signed: bool = False,
 ) -> list[int]:
-    """The rows' amounts made to add up to *target* exactly (notes say how); an extra row is
-    appended (value last) when there are no rows but an amount. With *signed* (part rows,
-    whose saleTotal may be negative) a negative row stays as it is and only the others are
-    fitted, when they can absorb the change."""
-    original = [r.cents for r in rows]
-    if not rows:
+    """The rows' amounts (*original*) made to add up to *target* exactly (notes say how); an
+    extra row is appended (value last) when there are no rows but an amount. With *signed*
+    (part rows, whose saleTotal may be negative) a negative row stays as it is and only the
+    others are fitted, when they can absorb the change."""
+    if not original:
         if target:
             rec.note(
                 job.rank,
@@ -792,176 +884,270 @@ def _fit_signed(values: Sequence[int], target: int) -> list[int]:
     return [v if v < 0 else next(fitted) for v in values]
 
 
-def _write_job(rec: Recorder, job: _Job, n: int, order: Any, first: bool) -> dict[str, Any]:
+def _op_code(rec: Recorder, job: _Job, tgt: str) -> str | None:
+    """The job's labor op code: by canned service id, then service name, then the default."""
     cfg = rec.orders
     service = job.service
-    src = job.src
-    tgt = f"/order/jobs/{n}"
-    letter = job.letter
-    op_code = None
     if service.source_service_id and service.source_service_id in cfg.op_codes:
-        op_code = cfg.op_codes[service.source_service_id]
-    elif service.name in cfg.op_codes:
-        op_code = cfg.op_codes[service.name]
-    elif cfg.default_op_code:
-        op_code = cfg.default_op_code
+        return cfg.op_codes[service.source_service_id]
+    if service.name in cfg.op_codes:
+        return cfg.op_codes[service.name]
+    if cfg.default_op_code:
         rec.note(
             job.rank,
             "defaulted",
-            f"{src}/name",
+            f"{job.src}/name",
             f"{tgt}/laborOpCode",
             None,
             f"no op code for service {show(service.name)} in orders.op_codes; "
             "orders.default_op_code used",
         )
-    else:
-        rec.refuse(
-            f"{src}/sourceServiceId",
-            "mapping.op_code",
-            f"no op code for service {show(service.name)}: add it to orders.op_codes or set "
-            "orders.default_op_code",
-            service.source_service_id,
-        )
-    out: dict[str, Any] = {
-        "jobIdentifier": f"{letter}-1",
-        "jobNumberString": letter,
-        "lopSeqNumber": "1",
-        "laborOpCode": op_code or "?",
-        "laborType": job.pay,
-    }
-    if not blank(service.name):
-        out["laborOpCodeDesc"] = service.name
-    # labor and tech hours
-    labor_values = _fitted(
-        rec, job, job.labor_rows, job.labor, "labor", "calculatedLaborCents", "techHours"
+        return cfg.default_op_code
+    rec.refuse(
+        f"{job.src}/sourceServiceId",
+        "mapping.op_code",
+        f"no op code for service {show(service.name)}: add it to orders.op_codes or set "
+        "orders.default_op_code",
+        service.source_service_id,
     )
-    tech_rows: list[dict[str, Any]] = []
-    first_tech: str | None = None
-    labor_count = len(job.labor_rows)
-    exact_hours = [_billed_hours(cfg.sold_hours, row) for row in job.labor_rows]
+    return None
+
+
+@attrs.define
+class _Labor:
+    """A job's labor section: its techHours rows, hours (hundredths) and first technician."""
+
+    rows: list[mk.CreateOrderTechHours]
+    hours: Decimal
+    tech_no: str | None
+
+
+def _labor_lines(rec: Recorder, job: _Job, tgt: str) -> _Labor:
+    """One techHours row per labor line, amounts fitted to the job's labor exactly, hours
+    summed before rounding then shared out; an extra 0-hour row for labor with no line."""
+    values = _fitted(
+        rec,
+        job,
+        [r.cents for r in job.labor_rows],
+        job.labor,
+        "labor",
+        "calculatedLaborCents",
+        "techHours",
+    )
+    count = len(job.labor_rows)
+    exact_hours = [_billed_hours(rec.orders.sold_hours, row) for row in job.labor_rows]
     total_hours = sum(exact_hours, Decimal(0)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     row_hours = _hundredths(exact_hours, total_hours)
-    pairs = zip(job.labor_rows, labor_values[:labor_count], exact_hours, row_hours, strict=True)
-    for m, (row, cents, hours, rounded) in enumerate(pairs):
-        line = row.line
-        text = str(rounded)
-        if rounded != hours:
-            rec.note(
-                job.rank,
-                "rounded",
-                f"{row.source}/hours",
-                f"{tgt}/techHours/{m}/soldHours",
-                None,
-                f"hours {figure(decimal_text(hours))} sent as {figure(text)} (the job's hours are "
-                "summed "
-                "before rounding half up, then shared out by largest remainder)",
-            )
-        tech: dict[str, Any] = {"soldHours": text, "laborSale": _money(cents), "laborType": job.pay}
-        tech_id = line.technician_id
-        if tech_id is not None and tech_id in cfg.technicians:
-            tech["techNo"] = cfg.technicians[tech_id]
-            first_tech = first_tech or tech["techNo"]
-        elif tech_id is not None:
-            rec.note(
-                job.rank,
-                "dropped",
-                f"{row.source}/technicianId",
-                None,
-                None,
-                f"technician {show(tech_id)} is not in orders.technicians; row sent without techNo",
-            )
-        if line.cost_total_cents is not None and line.cost_total_cents >= 0:
-            tech["laborCost"] = _money(line.cost_total_cents)
-        tech_rows.append(tech)
-    for extra in labor_values[labor_count:]:
-        tech_rows.append({"soldHours": "0.00", "laborSale": _money(extra), "laborType": job.pay})
-    out["laborSale"] = _money(job.labor)
-    out["soldHours"] = hours_text(sum(row_hours, Decimal(0)))
-    out["partsSale"] = _money(job.parts)
-    out["miscSale"] = _money(job.misc)
-    if first_tech:
-        out["techNo"] = first_tech
-    # parts and tires
-    part_values = _fitted(
-        rec, job, job.part_rows, job.parts, "parts", "calculatedPartsCents", "parts", signed=True
-    )
-    parts: list[dict[str, Any]] = []
-    part_count = len(job.part_rows)
-    for row, cents in zip(job.part_rows, part_values[:part_count], strict=True):
-        line = row.line
-        number = line.part_number
-        if blank(number):
-            number = cfg.missing_part_number
-            rec.note(
-                job.rank,
-                "defaulted",
-                f"{row.source}/partNumber",
-                f"{tgt}/parts/{len(parts)}/partNumber",
-                None,
-                f"no part number for {show(line.name)}; orders.missing_part_number used",
-            )
-        quantity = decimal_text(exact(line.quantity, f"{row.source}/quantity"))
-        part: dict[str, Any] = {
-            "partNumber": number,
-            "quantityOrdered": quantity,
-            "quantitySold": quantity,
-            "salePrice": _money(line.retail_cost_cents) if line.retail_cost_cents >= 0 else None,
-            "saleTotal": _signed(cents),
-            "laborType": job.pay,
-        }
-        if part["salePrice"] is None:
-            del part["salePrice"]
-        description = _tire_name(line) if "/tires/" in row.source else line.name
-        if not blank(description):
-            part["description"] = description
-        if line.wholesale_cost_cents is not None and line.wholesale_cost_cents >= 0:
-            part["cost"] = _money(line.wholesale_cost_cents)
-        if "/tires/" in row.source:
-            for attr, key in (
-                ("federal_excise_tax_cents", "federalExciseTaxCents"),
-                ("waste_tire_fee", "wasteTireFee"),
-            ):
-                value = getattr(line, attr)
-                if value:
-                    rec.note(
-                        job.rank,
-                        "lossy",
-                        f"{row.source}/{key}",
-                        None,
-                        None,
-                        f"tire {key} {value} has no field of its own: the RO carries the tires "
-                        "as Shopmonkey priced them (calculatedTiresCents), so it is in the "
-                        "row's amount exactly when Shopmonkey counted it",
-                    )
-        parts.append(part)
-    for extra in part_values[part_count:]:
-        parts.append(
-            {
-                "partNumber": cfg.missing_part_number,
-                "description": "RESIDUAL",
-                "quantityOrdered": "1",
-                "quantitySold": "1",
-                "salePrice": _money(extra),
-                "saleTotal": _money(extra),
-                "laborType": job.pay,
-            }
+    pairs = zip(job.labor_rows, values[:count], exact_hours, row_hours, strict=True)
+    rows = [
+        _tech_row(rec, job, row, cents, hours, rounded, f"{tgt}/techHours/{m}")
+        for m, (row, cents, hours, rounded) in enumerate(pairs)
+    ]
+    rows += [
+        mk.CreateOrderTechHours(sold_hours="0.00", labor_sale=_money(extra), labor_type=job.pay)
+        for extra in values[count:]
+    ]
+    first = next((r.tech_no for r in rows if isinstance(r.tech_no, str) and r.tech_no), None)
+    return _Labor(rows, sum(row_hours, Decimal(0)), first)
+
+
+def _tech_row(
+    rec: Recorder,
+    job: _Job,
+    row: _Row[sm.Labor],
+    cents: int,
+    hours: Decimal,
+    rounded: Decimal,
+    where: str,
+) -> mk.CreateOrderTechHours:
+    cfg = rec.orders
+    line = row.line
+    text = str(rounded)
+    if rounded != hours:
+        rec.note(
+            job.rank,
+            "rounded",
+            f"{row.source}/hours",
+            f"{where}/soldHours",
+            None,
+            f"hours {figure(decimal_text(hours))} sent as {figure(text)} (the job's hours are "
+            "summed "
+            "before rounding half up, then shared out by largest remainder)",
         )
-    if parts:
-        out["parts"] = parts
-    if tech_rows:
-        out["techHours"] = tech_rows
+    tech_no: str | UnsetType = UNSET
+    tech_id = line.technician_id
+    if tech_id is not None and tech_id in cfg.technicians:
+        tech_no = cfg.technicians[tech_id]
+    elif tech_id is not None:
+        rec.note(
+            job.rank,
+            "dropped",
+            f"{row.source}/technicianId",
+            None,
+            None,
+            f"technician {show(tech_id)} is not in orders.technicians; row sent without techNo",
+        )
+    cost = line.cost_total_cents
+    return mk.CreateOrderTechHours(
+        sold_hours=text,
+        labor_sale=_money(cents),
+        labor_type=job.pay,
+        tech_no=tech_no,
+        labor_cost=_money(cost) if cost is not None and cost >= 0 else UNSET,
+    )
+
+
+def _part_lines(rec: Recorder, job: _Job, tgt: str) -> list[mk.CreateOrderPart]:
+    """One part row per part or tire line, amounts fitted to the job's parts exactly (a
+    negative row, e.g. a core return, kept); an extra row for parts with no line."""
+    values = _fitted(
+        rec,
+        job,
+        [r.cents for r in job.part_rows],
+        job.parts,
+        "parts",
+        "calculatedPartsCents",
+        "parts",
+        signed=True,
+    )
+    count = len(job.part_rows)
+    pairs = zip(job.part_rows, values[:count], strict=True)
+    parts = [
+        _part_row(rec, job, row, cents, f"{tgt}/parts/{m}") for m, (row, cents) in enumerate(pairs)
+    ]
+    parts += [
+        mk.CreateOrderPart(
+            part_number=rec.orders.missing_part_number,
+            description="RESIDUAL",
+            quantity_ordered="1",
+            quantity_sold="1",
+            sale_price=_money(extra),
+            sale_total=_money(extra),
+            labor_type=job.pay,
+        )
+        for extra in values[count:]
+    ]
+    return parts
+
+
+def _part_row(
+    rec: Recorder, job: _Job, row: _Row[sm.Part | sm.Tire], cents: int, where: str
+) -> mk.CreateOrderPart:
+    line = row.line
+    number = line.part_number
+    if number is None or blank(number):
+        number = rec.orders.missing_part_number
+        rec.note(
+            job.rank,
+            "defaulted",
+            f"{row.source}/partNumber",
+            f"{where}/partNumber",
+            None,
+            f"no part number for {show(line.name)}; orders.missing_part_number used",
+        )
+    quantity = decimal_text(exact(line.quantity, f"{row.source}/quantity"))
+    description = _tire_name(line) if isinstance(line, sm.Tire) else line.name
+    cost = line.wholesale_cost_cents
+    part = mk.CreateOrderPart(
+        part_number=number,
+        quantity_ordered=quantity,
+        quantity_sold=quantity,
+        sale_price=_money(line.retail_cost_cents) if line.retail_cost_cents >= 0 else UNSET,
+        sale_total=_signed(cents),
+        labor_type=job.pay,
+        description=UNSET if blank(description) else description,
+        cost=_money(cost) if cost is not None and cost >= 0 else UNSET,
+    )
+    if isinstance(line, sm.Tire):
+        _tire_notes(rec, job, row.source, line)
+    return part
+
+
+def _tire_notes(rec: Recorder, job: _Job, source: str, line: sm.Tire) -> None:
+    """A tire's FET and waste-tire fee have no myKaarma field: noted when set."""
+    for key, value in (
+        ("federalExciseTaxCents", line.federal_excise_tax_cents),
+        ("wasteTireFee", line.waste_tire_fee),
+    ):
+        if value:
+            rec.note(
+                job.rank,
+                "lossy",
+                f"{source}/{key}",
+                None,
+                None,
+                f"tire {key} {value} has no field of its own: the RO carries the tires "
+                "as Shopmonkey priced them (calculatedTiresCents), so it is in the "
+                "row's amount exactly when Shopmonkey counted it",
+            )
+
+
+def _ccc(
+    order: sm.Order, service: sm.Service, first: bool
+) -> mk.CreateOrderComplaintCauseCorrection | UnsetType:
+    """The job's complaint (the order's for the first job, else the service name) and cause
+    (the service note)."""
     complaint = order.complaint if first and not blank(order.complaint) else service.name
-    ccc: dict[str, Any] = {}
-    if not blank(complaint):
-        ccc["complaint"] = complaint
-    if not blank(service.note):
-        ccc["cause"] = service.note
-    if ccc:
-        out["ccc"] = ccc
-    return out
+    if blank(complaint) and blank(service.note):
+        return UNSET
+    return mk.CreateOrderComplaintCauseCorrection(
+        complaint=UNSET if blank(complaint) else complaint,
+        cause=UNSET if blank(service.note) else service.note,
+    )
 
 
-def _billed_hours(sold_hours: str, row: _Row) -> Decimal:
+def _mls_row(rec: Recorder, job: _Job, row: _Row[sm.Subcontract | None]) -> mk.CreateOrderMls:
+    """One sublet mls row per subcontract line (or booked residual) of a job."""
+    line = row.line
+    if line is None:
+        description = "RESIDUAL"
+        cost: str | UnsetType = UNSET
+        company: str | UnsetType = UNSET
+    else:
+        description = line.name
+        cost = _money(line.cost_cents) if line.cost_cents >= 0 else UNSET
+        vendor = line.vendor
+        has_name = isinstance(vendor, sm.Vendor) and not blank(vendor.name)
+        company = vendor.name if isinstance(vendor, sm.Vendor) and has_name else UNSET
+    return mk.CreateOrderMls(
+        mls_type="S",
+        op_code=rec.orders.sublet_op_code,
+        op_code_desc=description,
+        sale_price=_money(row.cents),
+        line_code=job.letter,
+        labor_type=job.pay,
+        cost_price=cost,
+        source_company=company,
+    )
+
+
+def _write_job(rec: Recorder, job: _Job, n: int, order: sm.Order, first: bool) -> mk.CreateOrderJob:
+    """The job section: op code, labor lines, part lines, the job's amounts and its CCC."""
+    service = job.service
+    tgt = f"/order/jobs/{n}"
+    op_code = _op_code(rec, job, tgt)
+    labor = _labor_lines(rec, job, tgt)
+    parts = _part_lines(rec, job, tgt)
+    job.hours = labor.hours
+    return mk.CreateOrderJob(
+        job_identifier=f"{job.letter}-1",
+        job_number_string=job.letter,
+        lop_seq_number="1",
+        labor_op_code=op_code or "?",
+        labor_op_code_desc=UNSET if blank(service.name) else service.name,
+        labor_type=job.pay,
+        labor_sale=_money(job.labor),
+        sold_hours=hours_text(labor.hours),
+        parts_sale=_money(job.parts),
+        misc_sale=_money(job.misc),
+        tech_no=labor.tech_no or UNSET,
+        parts=parts or UNSET,
+        tech_hours=labor.rows or UNSET,
+        ccc=_ccc(order, service, first),
+    )
+
+
+def _billed_hours(sold_hours: str, row: _Row[sm.Labor]) -> Decimal:
     """A labor line's hours, exact: × multiplier for Hours-type labor when billed hours are
     sent (``orders.sold_hours``)."""
     line = row.line
@@ -986,7 +1172,7 @@ def _hundredths(values: Sequence[Decimal], total: Decimal) -> list[Decimal]:
     return [(Decimal(f) / 100).quantize(HUNDREDTH) for f in floors]
 
 
-def _tire_name(line: Any) -> str:
+def _tire_name(line: sm.Tire) -> str:
     parts = [
         getattr(line.brand, "name", None) if present(line.brand) else None,
         line.model,
@@ -1036,7 +1222,210 @@ def _signed(cents: int) -> str:
     return _money(cents) if cents >= 0 else "-" + _money(-cents)
 
 
-def _check_services(rec: Recorder, order: Any, services: Sequence[Any]) -> None:
+def _services(services: Sequence[object] | sm.GetServicesResponse) -> list[sm.Service]:
+    """The services argument as models (JSON values loaded, issues rooted at /services/N)."""
+    if isinstance(services, sm.GetServicesResponse):
+        return list(services.data)
+    if not isinstance(services, Sequence) or isinstance(services, str | bytes):
+        raise DealerbridgeUsageError(
+            "services must be the order's services (a list of sm.Service or their JSON "
+            f"values, or the sm.GetServicesResponse), got {type(services).__name__}"
+        )
+    return [load_at(sm.Service, s, f"/services/{k}") for k, s in enumerate(services)]
+
+
+def _jobs(rec: _Rec, services: list[sm.Service]) -> tuple[list[_Job], list[sm.Service]]:
+    """The jobs of the included services in ordinal order (and those services)."""
+    included = [(k, s) for k, s in enumerate(services) if _included(rec, k, s)]
+    included.sort(key=lambda item: _sort_key(item[1]))
+    limit = rec.orders.max_jobs
+    if limit is not None and len(included) > limit:
+        rec.refuse(
+            "/services",
+            "mapping.too_many_jobs",
+            f"{len(included)} included services exceed orders.max_jobs = {limit}",
+            len(included),
+        )
+    jobs = [_job(rec, k, s, i) for i, (k, s) in enumerate(included)]
+    return jobs, [s for _, s in included]
+
+
+def _order_body(
+    head: _Head,
+    amounts: _Amounts,
+    jobs: list[mk.CreateOrderJob],
+    mls: list[mk.CreateOrderMls],
+) -> mk.CreateOrder:
+    """The RO from its sections (called once nothing was refused: every required value of
+    *head* is then set)."""
+    assert head.customer is not None, "a missing customer is refused (mapping.customer)"
+    return mk.CreateOrder(
+        type="RO",
+        header=_header(head, amounts),
+        customer=mk.CreateOrderCustomer(uuid=head.customer),
+        vehicle=UNSET if head.vehicle is None else mk.CreateOrderVehicle(uuid=head.vehicle),
+        jobs=jobs or UNSET,
+        mls=mls or UNSET,
+    )
+
+
+@attrs.define
+class _Amounts:
+    """The header's money as cents: each bucket split by payer (C/I/W), costs and taxes."""
+
+    hours: Decimal
+    buckets: dict[str, dict[str, int]]
+    """Bucket (labor, parts, misc, sublet, lube) -> payer -> cents."""
+    labor_cost: int | None
+    parts_cost: dict[str, int] | None
+    """Payer -> cents, or None when left out (a line without cost, or a negative sum)."""
+    taxes: dict[str, int]
+
+    def sale(self, bucket: str, payer: str | None = None) -> str:
+        split = self.buckets[bucket]
+        return _money(sum(split.values()) if payer is None else split[payer])
+
+    def pay(self, payer: str) -> int:
+        """What *payer* pays: its share of every bucket plus its tax."""
+        return sum(split[payer] for split in self.buckets.values()) + self.taxes[payer]
+
+    @property
+    def total(self) -> int:
+        """The RO's total: customer + internal + warranty pay amounts."""
+        return sum(self.pay(payer) for payer in _PAYS)
+
+
+def _bucket(job: _Job, bucket: str) -> int:
+    if bucket == "labor":
+        return job.labor
+    if bucket == "parts":
+        return job.parts
+    if bucket == "misc":
+        return job.misc
+    if bucket == "sublet":
+        return sum(r.cents for r in job.sublets)
+    return 0  # lube: no Shopmonkey amount maps to it
+
+
+def _canadian_tax(rec: _Rec, included: list[sm.Service]) -> None:
+    canadian = sum(
+        cents
+        for s in included
+        for cents in (s.calculated_gst_cents, s.calculated_pst_cents, s.calculated_hst_cents)
+        if isinstance(cents, int)
+    )
+    if canadian:
+        rec.note(
+            0,
+            "lossy",
+            "/services",
+            "/order/header/customerPayStateTax",
+            None,
+            f"GST/PST/HST of {figure(canadian)} cents sent in customerPayStateTax, the only tax "
+            "slot",
+        )
+
+
+def _payer_tax(rec: _Rec, jobs: list[_Job]) -> None:
+    for job in jobs:
+        if job.pay != "C" and job.tax:
+            rec.note(
+                job.rank,
+                "lossy",
+                f"{job.src}/calculatedTaxCents",
+                "/order/header/" + ("warrantyPayAmount" if job.pay == "W" else "internalPayAmount"),
+                None,
+                f"the service's tax of {figure(job.tax)} cents is inside its payer's pay amount: "
+                "myKaarma has a tax field for customer pay only",
+            )
+
+
+def _parts_cost(rec: _Rec, jobs: list[_Job]) -> dict[str, int] | None:
+    """partsCost split by payer: quantity x wholesale cost per line, negative lines included."""
+    costs: dict[str, list[int | None]] = {pay: [] for pay in _PAYS}
+    for job in jobs:
+        for row in job.part_rows:
+            cost = row.line.wholesale_cost_cents
+            if cost is None:
+                costs[job.pay].append(None)
+            else:
+                quantity = exact(row.line.quantity, f"{row.source}/quantity")
+                costs[job.pay].append(
+                    int(product(quantity, cost).quantize(Decimal(1), ROUND_HALF_UP))
+                )
+    every = [c for pay in _PAYS for c in costs[pay]]
+    if _cost_total(rec, every, "wholesaleCostCents", "partsCost") is None:
+        return None
+    split = {pay: sum(c or 0 for c in costs[pay]) for pay in _PAYS}
+    return split if all(v >= 0 for v in split.values()) else None
+
+
+def _optional(value: str | None) -> str | UnsetType:
+    return UNSET if value is None else value
+
+
+def _header(head: _Head, a: _Amounts) -> mk.CreateOrderHeader:
+    """The header from the order's values and the jobs' sums."""
+    assert head.number is not None, "a bad order number is refused (mapping.order_number)"
+    assert head.status is not None, "an unmapped state is refused (mapping.status)"
+    assert head.created is not None, "a bad date is refused (mapping.date)"
+    promised = head.promised or (None, None)
+    closed = head.closed or (None, None)
+    parts_cost = a.parts_cost
+    return mk.CreateOrderHeader(
+        order_number=head.number,
+        status=head.status,
+        advisor_number=_optional(head.advisor_number),
+        assigned_user_uuid=_optional(head.assigned_user_uuid),
+        mileage_in=_optional(head.mileage_in),
+        mileage_out=_optional(head.mileage_out),
+        create_date=head.created[0],
+        create_time=head.created[1],
+        promised_date=_optional(promised[0]),
+        promised_time=_optional(promised[1]),
+        close_date=_optional(closed[0]),
+        close_time=_optional(closed[1]),
+        sold_hours=hours_text(a.hours),
+        labor_cost=UNSET if a.labor_cost is None else _money(a.labor_cost),
+        labor_sale=a.sale("labor"),
+        labor_sale_customer=a.sale("labor", "C"),
+        labor_sale_internal=a.sale("labor", "I"),
+        labor_sale_warranty=a.sale("labor", "W"),
+        parts_cost=UNSET if parts_cost is None else _money(sum(parts_cost.values())),
+        parts_cost_customer=UNSET if parts_cost is None else _money(parts_cost["C"]),
+        parts_cost_internal=UNSET if parts_cost is None else _money(parts_cost["I"]),
+        parts_cost_warranty=UNSET if parts_cost is None else _money(parts_cost["W"]),
+        parts_sale=a.sale("parts"),
+        parts_sale_customer=a.sale("parts", "C"),
+        parts_sale_internal=a.sale("parts", "I"),
+        parts_sale_warranty=a.sale("parts", "W"),
+        lube_sale=a.sale("lube"),
+        lube_sale_customer=a.sale("lube", "C"),
+        lube_sale_internal=a.sale("lube", "I"),
+        lube_sale_warranty=a.sale("lube", "W"),
+        misc_sale=a.sale("misc"),
+        misc_sale_customer=a.sale("misc", "C"),
+        misc_sale_internal=a.sale("misc", "I"),
+        misc_sale_warranty=a.sale("misc", "W"),
+        sublet_sale=a.sale("sublet"),
+        sublet_sale_customer=a.sale("sublet", "C"),
+        sublet_sale_internal=a.sale("sublet", "I"),
+        sublet_sale_warranty=a.sale("sublet", "W"),
+        customer_pay_amount=_money(a.pay("C")),
+        customer_pay_state_tax=_money(a.taxes["C"]),
+        internal_pay_amount=_money(a.pay("I")),
+        warranty_pay_amount=_money(a.pay("W")),
+        description=_optional(head.description),
+    )
+
+
+def _validated(request: R) -> R:
+    """*request* checked once against its schema (a mapping bug is a `ValidationError`)."""
+    dump(request)
+    return request
+
+
+def _check_services(rec: Recorder, order: sm.Order, services: Sequence[sm.Service]) -> None:
     """Each service once, and each of this order: a list that breaks either would bill a
     service twice or bill another order's work under this order's number."""
     first: dict[str, int] = {}
@@ -1063,169 +1452,41 @@ def _check_services(rec: Recorder, order: Any, services: Sequence[Any]) -> None:
 
 def _build(
     order: object, services: Sequence[object] | sm.GetServicesResponse, config: MappingConfig | None
-) -> tuple[dict[str, Any], Recorder]:
+) -> tuple[mk.CreateOrder, _Rec]:
+    """The RO (not yet validated) and its recorder; raises `MappingError` when refused."""
     rec = _Rec(config)
-    order = load_at(sm.Order, order, "/order")
-    if isinstance(services, sm.GetServicesResponse):
-        services = services.data
-    if not isinstance(services, Sequence) or isinstance(services, str | bytes):
-        raise DealerbridgeUsageError(
-            "services must be the order's services (a list of sm.Service or their JSON "
-            f"values, or the sm.GetServicesResponse), got {type(services).__name__}"
-        )
-    loaded = [load_at(sm.Service, s, f"/services/{k}") for k, s in enumerate(services)]
-    _check_services(rec, order, loaded)
-    header: dict[str, Any] = {}
-    body: dict[str, Any] = {"type": "RO", "header": header}
-    number = _order_number(rec, order)
-    if number is not None:
-        header["orderNumber"] = number
-    status = _status(rec, order)
-    if status is not None:
-        header["status"] = status
-    _dates(rec, order, header, status)
-    _people(rec, order, header, body)
-    _mileage(rec, order.mileage_in, "mileageIn", header)
-    _mileage(rec, order.mileage_out, "mileageOut", header)
-    description = order.name if not blank(order.name) else order.complaint
-    if not blank(description):
-        header["description"] = description
-    included = [(k, s) for k, s in enumerate(loaded) if _included(rec, k, s)]
-    included.sort(key=lambda item: _sort_key(item[1]))
-    limit = rec.orders.max_jobs
-    if limit is not None and len(included) > limit:
-        rec.refuse(
-            "/services",
-            "mapping.too_many_jobs",
-            f"{len(included)} included services exceed orders.max_jobs = {limit}",
-            len(included),
-        )
-    jobs = [_job(rec, k, s, i) for i, (k, s) in enumerate(included)]
-    _credits(rec, jobs, order)
-    written = [_write_job(rec, job, n, order, n == 0) for n, job in enumerate(jobs)]
-    if written:
-        body["jobs"] = written
-    mls: list[dict[str, Any]] = []
-    for job in jobs:
-        for row in job.sublets:
-            line = row.line
-            item: dict[str, Any] = {
-                "mlsType": "S",
-                "opCode": rec.orders.sublet_op_code,
-                "salePrice": _money(row.cents),
-                "lineCode": job.letter,
-                "laborType": job.pay,
-            }
-            if line is not None:
-                item["opCodeDesc"] = line.name
-                if line.cost_cents is not None and line.cost_cents >= 0:
-                    item["costPrice"] = _money(line.cost_cents)
-                vendor = line.vendor if present(line.vendor) else None
-                if vendor is not None and not blank(getattr(vendor, "name", None)):
-                    item["sourceCompany"] = vendor.name
-            else:
-                item["opCodeDesc"] = "RESIDUAL"
-            mls.append(item)
-    if mls:
-        body["mls"] = mls
-    _header_amounts(rec, jobs, included, written, header)
+    source = load_at(sm.Order, order, "/order")
+    loaded = _services(services)
+    _check_services(rec, source, loaded)
+    head = _head(rec, source)
+    jobs, included = _jobs(rec, loaded)
+    _credits(rec, jobs, source)
+    written = [_write_job(rec, job, n, source, n == 0) for n, job in enumerate(jobs)]
+    mls = [_mls_row(rec, job, row) for job in jobs for row in job.sublets]
+    amounts = _header_amounts(rec, jobs, included)
     if not rec.issues:
-        _balance(rec, order, header)
+        _balance(rec, source, amounts)
     rec.raise_if_refused()
-    return {"order": body}, rec
+    return _order_body(head, amounts, written, mls), rec
 
 
-_PAYERS = (("C", "Customer"), ("I", "Internal"), ("W", "Warranty"))
-
-
-def _header_amounts(
-    rec: _Rec,
-    jobs: list[_Job],
-    included: list[tuple[int, Any]],
-    written: list[dict[str, Any]],
-    header: dict[str, Any],
-) -> None:
+def _header_amounts(rec: _Rec, jobs: list[_Job], included: list[sm.Service]) -> _Amounts:
     """The header's buckets (each split by payer), costs, tax and pay amounts: sums of jobs."""
-    canadian = sum(
-        cents
-        for _, s in included
-        for cents in (s.calculated_gst_cents, s.calculated_pst_cents, s.calculated_hst_cents)
-        if isinstance(cents, int)
-    )
-    if canadian:
-        rec.note(
-            0,
-            "lossy",
-            "/services",
-            "/order/header/customerPayStateTax",
-            None,
-            f"GST/PST/HST of {figure(canadian)} cents sent in customerPayStateTax, the only tax "
-            "slot",
-        )
-    hours = sum((Decimal(j["soldHours"]) for j in written), Decimal(0))
-    header["soldHours"] = hours_text(hours)
-    buckets: dict[str, dict[str, int]] = {}
-    for name, of_job in (
-        ("labor", lambda j: j.labor),
-        ("parts", lambda j: j.parts),
-        ("misc", lambda j: j.misc),
-        ("sublet", lambda j: sum(r.cents for r in j.sublets)),
-        ("lube", lambda j: 0),
-    ):
-        split = {pay: sum(of_job(j) for j in jobs if j.pay == pay) for pay, _ in _PAYERS}
-        buckets[name] = split
-        header[f"{name}Sale"] = _money(sum(split.values()))
-        for pay, word in _PAYERS:
-            header[f"{name}Sale{word}"] = _money(split[pay])
+    _canadian_tax(rec, included)
+    buckets = {
+        name: {pay: sum(_bucket(j, name) for j in jobs if j.pay == pay) for pay in _PAYS}
+        for name in _BUCKETS
+    }
     labor_costs = [r.line.cost_total_cents for job in jobs for r in job.labor_rows]
     labor_cost = _cost_total(rec, labor_costs, "costTotalCents", "laborCost")
-    if labor_cost is not None:
-        header["laborCost"] = _money(labor_cost)
-    part_costs: dict[str, list[int | None]] = {pay: [] for pay, _ in _PAYERS}
-    for job in jobs:
-        for row in job.part_rows:
-            cost = row.line.wholesale_cost_cents
-            if cost is None:
-                part_costs[job.pay].append(None)
-            else:
-                quantity = exact(row.line.quantity, f"{row.source}/quantity")
-                part_costs[job.pay].append(
-                    int(product(quantity, cost).quantize(Decimal(1), ROUND_HALF_UP))
-                )
-    every = [c for pay, _ in _PAYERS for c in part_costs[pay]]
-    parts_cost = _cost_total(rec, every, "wholesaleCostCents", "partsCost")
-    if parts_cost is not None:
-        split_costs = {pay: sum(c or 0 for c in part_costs[pay]) for pay, _ in _PAYERS}
-        if all(v >= 0 for v in split_costs.values()):
-            header["partsCost"] = _money(parts_cost)
-            for pay, word in _PAYERS:
-                header[f"partsCost{word}"] = _money(split_costs[pay])
-    taxes = {pay: sum(j.tax for j in jobs if j.pay == pay) for pay, _ in _PAYERS}
-    for job in jobs:
-        if job.pay != "C" and job.tax:
-            rec.note(
-                job.rank,
-                "lossy",
-                f"{job.src}/calculatedTaxCents",
-                "/order/header/" + ("warrantyPayAmount" if job.pay == "W" else "internalPayAmount"),
-                None,
-                f"the service's tax of {figure(job.tax)} cents is inside its payer's pay amount: "
-                "myKaarma has a tax field for customer pay only",
-            )
-    header["customerPayStateTax"] = _money(taxes["C"])
-    for pay, key in (("C", "customer"), ("I", "internal"), ("W", "warranty")):
-        header[f"{key}PayAmount"] = _money(
-            sum(split[pay] for split in buckets.values()) + taxes[pay]
-        )
+    parts_cost = _parts_cost(rec, jobs)
+    taxes = {pay: sum(j.tax for j in jobs if j.pay == pay) for pay in _PAYS}
+    _payer_tax(rec, jobs)
+    hours = sum((job.hours for job in jobs), Decimal(0))
+    return _Amounts(hours, buckets, labor_cost, parts_cost, taxes)
 
 
-def _ro_total(header: dict[str, Any]) -> int:
-    return sum(
-        amount_to_cents(header[f"{key}PayAmount"]) for key in ("customer", "internal", "warranty")
-    )
-
-
-def _balance(rec: _Rec, order: Any, header: dict[str, Any]) -> None:
+def _balance(rec: _Rec, order: sm.Order, amounts: _Amounts) -> None:
     """The order balance: Shopmonkey's ``totalCostCents`` against the RO's total, one ``total``
     note, and the difference no other note explains refused or reported (`unexplained`).
 
@@ -1233,16 +1494,16 @@ def _balance(rec: _Rec, order: Any, header: dict[str, Any]) -> None:
     invalid coupon, the card fee) are read the way that makes the ledger close, preferring
     the fewest such items counted; their notes say which reading was taken."""
     source = order.total_cost_cents
-    target = _ro_total(header)
+    target = amounts.total
     diff = source - target
     fixed = ledger_cents(rec.report)
     groups = list(rec.uncertain.values())
-    amounts = [sum(c for _, c, _ in items) for items in groups]
-    chosen = _closing(diff - fixed, amounts) or ()
+    group_cents = [sum(c for _, c, _ in items) for items in groups]
+    chosen = _closing(diff - fixed, group_cents) or ()
     for i in chosen:
         for handle, cents, message in groups[i]:
             rec.amend(handle, cents, message)
-    unexplained = diff - fixed - sum(amounts[i] for i in chosen)
+    unexplained = diff - fixed - sum(group_cents[i] for i in chosen)
     where = "/order/header/customerPayAmount"
     if unexplained:
         said = (
@@ -1292,7 +1553,7 @@ def shopmonkey_to_mykaarma(
     """
     with localcontext(_EXACT):
         body, rec = _build(order, services, config)
-    return Mapped(load(mk.CreateOrderRequest, body), rec.report)
+    return Mapped(_validated(mk.CreateOrderRequest(order=body)), rec.report)
 
 
 def shopmonkey_to_mykaarma_update(
@@ -1304,4 +1565,4 @@ def shopmonkey_to_mykaarma_update(
     RO already exists in myKaarma (same order number within ±30 days, `mk.same_order`)."""
     with localcontext(_EXACT):
         body, rec = _build(order, services, config)
-    return Mapped(load(mk.UpdateOrderRequest, body), rec.report)
+    return Mapped(_validated(mk.UpdateOrderRequest(order=body)), rec.report)

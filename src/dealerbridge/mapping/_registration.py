@@ -1,10 +1,11 @@
-"""The mapping's issue codes, registered with the core's catalogue (`dealerbridge.ISSUE_CODES`)
-when the package is imported, or when the catalogue is first read (entry point ``mapping`` of
-the group ``dealerbridge.registrations``)."""
+"""The mapping's issue codes and problem families, registered with the core (the catalogue
+`dealerbridge.ISSUE_CODES`, problem details) when the package is imported, or when the core
+first needs them (entry point ``mapping`` of the group ``dealerbridge.registrations``)."""
 
 from __future__ import annotations
 
 from .._codes import register_codes
+from .._errors import register_problem_families
 
 __all__: list[str] = []
 
@@ -36,3 +37,9 @@ CODES: dict[str, str] = {
 }
 
 register_codes(CODES)
+register_problem_families(
+    {
+        "toml": ("The file is not TOML", 400),
+        "mapping": ("The mapping refused the input", 422),
+    }
+)

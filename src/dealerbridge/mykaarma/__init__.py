@@ -4,9 +4,16 @@ Models are generated from ``schemas/mykaarma``; the functions here implement wha
 cannot express (signatures, vocabularies, time-zone rules, the partner validation codes).
 """
 
+# The generated classes report this package as their module (`_public_home`), and their
+# annotations stay strings: these are the names they use besides the classes themselves, so
+# `typing.get_type_hints` resolves them here when asked (resolving all at import was slow).
+from collections.abc import Mapping  # noqa: F401
+from typing import ClassVar, Literal  # noqa: F401
+
 from .. import _public_home
 from .._generated import mykaarma as _models
 from .._generated.mykaarma import *  # noqa: F403  (the generated model classes)
+from .._models import JSON, SchemaRef, UnsetType  # noqa: F401  (annotations, see above)
 from . import _registration  # noqa: F401  (registers the myKaarma issue codes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
 from ._customers import (
@@ -76,4 +83,4 @@ __all__ = [
     "verify_webhook_signature",
 ]
 
-_public_home(globals(), __name__)
+_public_home(globals(), __name__, generated=_models.__name__)

@@ -1,6 +1,7 @@
-"""The Shopmonkey package's issue codes and hints, registered with the core's catalogue
-(`dealerbridge.ISSUE_CODES`) when the package is imported, or when the catalogue is first read
-(entry point ``shopmonkey`` of the group ``dealerbridge.registrations``)."""
+"""The Shopmonkey package's issue codes, hints and problem families, and its API for the OpenAPI
+export (`_endpoints.API`), registered with the core (`dealerbridge.ISSUE_CODES`, problem details,
+`dealerbridge._openapi`) when the package is imported, or when the core first needs them (entry
+point ``shopmonkey`` of the group ``dealerbridge.registrations``)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import re
 from typing import TYPE_CHECKING
 
 from .._codes import register_codes
+from .._errors import register_problem_families
 from .._hints import register_hint
 from .._json import INT_MAX
+from .._openapi import register_api
+from ._endpoints import API
 
 if TYPE_CHECKING:
     from .._schema_model import Scalar
@@ -24,6 +28,12 @@ CODES: dict[str, str] = {
 }
 
 register_codes(CODES)
+register_problem_families(
+    {
+        "shopmonkey": ("The payload breaks a Shopmonkey rule", 422),
+        "number": ("A number is outside its bounds", 422),
+    }
+)
 
 _CENTS = "common/primitives/v1.json#/$defs/cents"
 _DATETIME = "common/primitives/v1.json#/$defs/shopmonkeyDateTime"
@@ -67,3 +77,4 @@ def _as_utc_z(text: str) -> str | None:
 
 
 register_hint(_hint)
+register_api(API)

@@ -50,6 +50,34 @@ for _name in ("mykaarma/create-order-request", "mykaarma/update-order-request"):
     register_breaker(_name, _break_advisor_rule)
 
 
+# --------------------------------------------------------------------------- order search
+
+_SEARCH = "mykaarma/search-orders-request"
+_SEARCH_RULE = "customer-uuid-or-vin"
+_SOME_CUSTOMER = "Hq3mZpT0sYvK8wXbN2cRdLf5jA7gE1uIoP9kVxWy4Bn"
+
+
+def _customer_or_vin(payload: Any) -> Any:
+    """customerUuid and vin are never sent together: keep one of them (which one follows the
+    length of the VIN drawn, so both stay reachable alone)."""
+    if isinstance(payload, dict) and "customerUuid" in payload and "vin" in payload:
+        drop = "customerUuid" if len(str(payload["vin"])) % 2 else "vin"
+        payload = {k: v for k, v in payload.items() if k != drop}
+    return payload
+
+
+def _break_customer_or_vin(payload: Any) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
+    """Both customerUuid and vin: one issue at the body, named by the rule."""
+    if not isinstance(payload, dict):
+        return st.nothing()
+    broken = {"customerUuid": _SOME_CUSTOMER, "vin": "1HGCM82633A004352", **payload}
+    return st.just((broken, ExpectedIssue("", _SEARCH_RULE, _SEARCH_RULE)))
+
+
+register_fixup(_SEARCH, _customer_or_vin)
+register_breaker(_SEARCH, _break_customer_or_vin)
+
+
 # --------------------------------------------------------------------------- partner appointment
 
 _PARTNER = "mykaarma/partner-appointment-request"
