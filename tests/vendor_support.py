@@ -351,7 +351,9 @@ class CoveringPayloads:
        ``k`` of each union (modulo its size), the ``k``-th value of each enum and alternates
        booleans, so that rules between members (a name required unless ``isBusiness``) find
        a base where a member may be null or absent.
-    2. For each state still missing (null, then absent), all the missing paths of that state
+    2. A member still never present (a fixup drops it when a sibling is there: "not both")
+       is tried with each optional sibling removed. For each state still missing (null,
+       then absent), all the missing paths of that state
        edited at once on a base (innermost paths first, so a null container does not hide
        its members), and where that is invalid, one path at a time on each base in turn.
     3. Whatever is left is what no valid payload built this way reaches: `Coverage` reports it.
@@ -375,10 +377,11 @@ class CoveringPayloads:
         self._union_sizes(self.document.root, (), sizes)
         bases = []
         for k in range(max(sizes)):
-            base = self._accept(self.build(self.document.root, k, ()))
-            if base is not None:
-                bases.append(base)
+            base = self.build(self.document.root, k, ())
+            if self._accept(base) is not None:
+                bases.append(base)  # as built: edits go in before the fixups, as in drawing
         self.bases = bases
+        self._cover_present()
         for state in ("null", "absent"):
             self._cover(state)
 
@@ -453,6 +456,7 @@ class CoveringPayloads:
     def _accept(self, payload: Any) -> Any:
         """*payload* after the fixups when valid (else None); kept in `payloads` when it
         reaches a state no payload kept before reached."""
+        payload = copy.deepcopy(payload)  # some fixups edit in place; bases stay as built
         for fixup in self.fixups:
             payload = fixup(payload)
         self.tried += 1
@@ -473,6 +477,24 @@ class CoveringPayloads:
             kind: [p for p in paths if p not in self.exempt.get(kind, ())]
             for kind, paths in found.items()
         }
+
+    def _cover_present(self) -> None:
+        """Members a base lacks because a rule between members (``not`` both of two) made a
+        fixup drop them: each optional sibling removed in turn, on each base."""
+        for path in self.missing()["present"]:
+            parent = path.rpartition("/")[0]
+            siblings = [
+                other
+                for other, _ in self.coverage.children.get(parent, [])
+                if other != path and self.coverage.fields[other]["optional"]
+            ]
+            for other in siblings:
+                for base in self.bases:
+                    self._accept_edit(base, [other], "absent")
+                    if path not in self.missing()["present"]:
+                        break
+                if path not in self.missing()["present"]:
+                    break
 
     def _cover(self, state: str) -> None:
         stuck: set[str] = set()  # paths no edit reached: left for `Coverage` to report
