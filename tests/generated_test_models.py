@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class FromCanned(Model):
     """From a canned item."""
 
@@ -45,7 +45,7 @@ class FromCanned(Model):
     """Position."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Custom(Model):
     """A custom item."""
 
@@ -61,7 +61,7 @@ class Custom(Model):
     """Status."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Widget(Model):
     """A small test schema exercising every construct the generator supports (inbound, open)."""
 
@@ -117,7 +117,7 @@ class Widget(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class WidgetPart(Model):
     """A part of a widget."""
 

@@ -17,6 +17,8 @@ from dealerbridge import shopmonkey as sm
 from dealerbridge.mapping import _config as config_module
 from dealerbridge.money import amount_to_cents
 
+from .test_mapping_forward_ledger import CATEGORIES
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "mapping"
 EXAMPLE_CONFIG = ROOT / "examples" / "mapping-config.toml"
@@ -251,8 +253,20 @@ def test_excluded_service_is_reported_with_its_total(config):
     assert [(n.source, n.cents) for n in excluded] == [("/services/1", None)]
     assert "127815 cents" in excluded[0].message
     assert len(mapped.value.order.jobs) == 1
-    # an order whose total counts it: the excluded note carries it, and the ledger closes
-    counted = dict(order, totalCostCents=49209 + 127815)
+    # an order whose total (and category sums) count it: the excluded note carries it, and
+    # the ledger closes. Sums: brakes + tires service (worked from the two services by hand)
+    counted = dict(
+        order,
+        totalCostCents=49209 + 127815,
+        laborCents=21750 + 10800,
+        partsCents=23899 + 5180,
+        tiresCents=85996,
+        subcontractsCents=9995,
+        feesCents=500 + 2150,
+        discountCents=3200,
+        gstCents=5706,
+        pstCents=7988,
+    )
     mapped = mapping.shopmonkey_to_mykaarma(counted, services, config)
     notes = [(n.kind, n.source, n.cents) for n in mapped.report if n.cents is not None]
     assert notes == [
@@ -351,7 +365,11 @@ def test_credit_line_stays_a_negative_row(config):
     services[0]["parts"][0]["discountCents"] = 10000  # 89.99 part with a 100.00 credit
     services[0]["calculatedPartsCents"] -= 10000
     services[0]["totalCents"] -= 10000
-    order = dict(order, totalCostCents=order["totalCostCents"] - 10000)
+    order = dict(
+        order,
+        totalCostCents=order["totalCostCents"] - 10000,
+        partsCents=order["partsCents"] - 10000,
+    )
     mapped = mapping.shopmonkey_to_mykaarma(order, services, config)
     parts = mapped.value.order.jobs[0].parts
     # the credit stays where it is: a negative row, the job's other part untouched
@@ -363,7 +381,11 @@ def test_credit_line_stays_a_negative_row(config):
     services[0]["parts"][0]["discountCents"] = 30000  # now the job's parts amount is negative
     services[0]["calculatedPartsCents"] -= 20000
     services[0]["totalCents"] -= 20000
-    order = dict(order, totalCostCents=order["totalCostCents"] - 20000)
+    order = dict(
+        order,
+        totalCostCents=order["totalCostCents"] - 20000,
+        partsCents=order["partsCents"] - 20000,
+    )
     found, _ = refusal(order, services, lenient())
     assert found == {
         ("/services/0/calculatedPartsCents", "mapping.negative"),
@@ -478,6 +500,8 @@ def test_hidden_services_and_max_jobs():
     hidden = mapping.shopmonkey_to_mykaarma(order, services, lenient())
     assert len(hidden.value.order.jobs) == 1
     order = dict(order, totalCostCents=order["totalCostCents"] + services[1]["totalCents"])
+    for field, key in CATEGORIES:  # Shopmonkey's sums count the hidden service too
+        order[field] += services[1].get(key) or 0
     shown = mapping.shopmonkey_to_mykaarma(order, services, lenient(hidden_services="include"))
     assert [j.job_number_string for j in shown.value.order.jobs] == ["A", "B"]
     found, _ = refusal(order, services, lenient(hidden_services="include", max_jobs=1))

@@ -80,14 +80,47 @@ def order(total, **more):
     return dict(ORDER, totalCostCents=total, **more)
 
 
-def forward(order_, services, config=CONFIG):
-    mapped = mapping.shopmonkey_to_mykaarma(order_, services, config)
+#: The order's category sums and the service field each one sums.
+CATEGORIES = (
+    ("laborCents", "calculatedLaborCents"),
+    ("partsCents", "calculatedPartsCents"),
+    ("tiresCents", "calculatedTiresCents"),
+    ("subcontractsCents", "calculatedSubcontractsCents"),
+    ("feesCents", "calculatedFeeCents"),
+    ("epaCents", "calculatedEpaCents"),
+    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
+    ("discountCents", "calculatedDiscountCents"),
+    ("taxCents", "calculatedTaxCents"),
+    ("gstCents", "calculatedGSTCents"),
+    ("pstCents", "calculatedPSTCents"),
+    ("hstCents", "calculatedHSTCents"),
+)
+
+
+def stated(order_, services, counted=None):
+    """The order with its category sums as Shopmonkey states them for *services*: each
+    service field summed over the services its total counts (*counted*; by default the
+    authorized, not deferred, not hidden ones). Input data, not an expected value."""
+    if counted is None:
+        counted = [
+            s
+            for s in services
+            if s["authorizationStatus"] == "Authorized"
+            and s["deferredReason"] is None
+            and not s["hidden"]
+        ]
+    sums = {field: sum(s.get(key) or 0 for s in counted) for field, key in CATEGORIES}
+    return dict(order_, **sums)
+
+
+def forward(order_, services, config=CONFIG, counted=None):
+    mapped = mapping.shopmonkey_to_mykaarma(stated(order_, services, counted), services, config)
     return db.dump(mapped.value)["order"], mapped.report
 
 
 def refused(order_, services, config=CONFIG):
     with pytest.raises(mapping.MappingError) as info:
-        mapping.shopmonkey_to_mykaarma(order_, services, config)
+        mapping.shopmonkey_to_mykaarma(stated(order_, services), services, config)
     return {(i.path, i.code) for i in info.value.issues}, info.value
 
 
@@ -280,6 +313,72 @@ def test_order_total_above_its_services():
     assert "578.98" in report[-1].message and "492.09" in report[-1].message
 
 
+def test_order_total_above_its_services_in_labor():
+    # the 86.89 sits in labor: Shopmonkey's laborCents 304.39, its service's 217.50
+    above = dict(stated(order(BRAKE_TOTAL + 8689), example_services()), laborCents=30439)
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.shopmonkey_to_mykaarma(above, example_services(), CONFIG)
+    found = {(i.path, i.code) for i in info.value.issues}
+    assert found == {
+        ("/order/totalCostCents", "mapping.order_total"),
+        ("/order/laborCents", "mapping.order_category"),
+    }
+    assert "sits in laborCents (+8689)" in str(info.value)
+    assert (
+        "laborCents is 30439 cents, its 1 counted services' calculatedLaborCents add up to "
+        "21750: +8689 cents" in str(info.value)
+    )
+    mapped = mapping.shopmonkey_to_mykaarma(
+        above, example_services(), configured(unexplained_total="report")
+    )
+    assert mapped.value.order.header.labor_sale == "217.50"
+    notes = [(n.kind, n.source, n.target, n.cents) for n in mapped.report]
+    assert notes[-3:] == [
+        ("unexplained", "/order/laborCents", "/order/header/laborSale", None),
+        ("unexplained", "/order/totalCostCents", "/order/header/customerPayAmount", 8689),
+        ("total", "/order/totalCostCents", "/order/header/customerPayAmount", 8689),
+    ]
+    assert "labor (laborSale) 304.39 -> 217.50" in mapped.report[-1].message
+
+
+def test_category_moved_between_labor_and_parts_with_the_total_right():
+    # totals agree (492.09) but Shopmonkey puts 10.00 more in parts and 10.00 less in labor
+    # than its service does: a category difference no note explains, the total none
+    moved = dict(stated(order(BRAKE_TOTAL), example_services()), laborCents=20750, partsCents=24899)
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.shopmonkey_to_mykaarma(moved, example_services(), CONFIG)
+    assert {(i.path, i.code) for i in info.value.issues} == {
+        ("/order/laborCents", "mapping.order_category"),
+        ("/order/partsCents", "mapping.order_category"),
+    }
+    mapped = mapping.shopmonkey_to_mykaarma(
+        moved, example_services(), configured(unexplained_total="report")
+    )
+    assert ledger(mapped.report) == [("total", "/order/totalCostCents", 0)]
+    assert [(n.source, n.cents) for n in mapped.report if n.kind == "unexplained"] == [
+        ("/order/laborCents", None),
+        ("/order/partsCents", None),
+    ]
+    total = mapped.report[-1].message
+    assert "labor (laborSale) 207.50 -> 217.50" in total
+    assert "parts and tires (partsSale) 248.99 -> 238.99" in total
+
+
+def test_discount_cents_may_include_the_order_discount():
+    # the order's discountCents read either as its services' discounts (0.00 here) or with
+    # the 10.00 order-level discount the jobs took: both agree; 5.00 agrees with neither
+    base = stated(order(BRAKE_TOTAL - 1000, appliedDiscountCents=1000), example_services())
+    for discount in (0, 1000):
+        agreed = dict(base, discountCents=discount)
+        mapping.shopmonkey_to_mykaarma(agreed, example_services(), CONFIG)
+    odd = dict(base, discountCents=500)
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.shopmonkey_to_mykaarma(odd, example_services(), CONFIG)
+    assert {(i.path, i.code) for i in info.value.issues} == {
+        ("/order/discountCents", "mapping.order_category")
+    }
+
+
 def test_card_fee_is_a_fee_note_in_the_ledger():
     # a 1.99 card fee the RO adds to miscSale: 492.09 + 1.99 = 494.08
     fee = {"transactionalFeeSubtotalCents": 199}
@@ -382,7 +481,8 @@ def test_coupon_beside_manual_discount_that_the_total_cannot_settle():
 
 def test_excluded_service_counted_by_shopmonkey_moves_its_total():
     # the example's NotAuthorized tire service (1278.15), counted in Shopmonkey's total
-    ro, report = forward(order(BRAKE_TOTAL + 127815), example_services())
+    services = example_services()  # Shopmonkey's sums count it too
+    ro, report = forward(order(BRAKE_TOTAL + 127815), services, counted=services)
     assert ro["header"]["customerPayAmount"] == "492.09"
     assert ledger(report) == [
         ("excluded", "/services/1", 127815),
@@ -465,7 +565,7 @@ def test_any_json_number_maps_or_is_refused_never_crashes(value, field):
     else:
         services[0]["parts"][0]["quantity"] = value
     try:
-        mapping.shopmonkey_to_mykaarma(order(38499), services, CONFIG)
+        mapping.shopmonkey_to_mykaarma(stated(order(38499), services), services, CONFIG)
     except db.ValidationError as error:  # MappingError included
         # a negative hours or quantity makes a negative line: refused under the config
         allowed = {"number.range", "mapping.unreconciled", "mapping.negative"}
@@ -483,7 +583,7 @@ def test_the_built_request_is_checked_against_its_schema(monkeypatch, function):
     ValidationError (not a MappingError, not a request handed back)."""
     monkeypatch.setattr(_forward, "_money", lambda cents: "12,50")
     with pytest.raises(db.ValidationError) as info:
-        function(order(38499), [ALTERNATOR], CONFIG)
+        function(stated(order(38499), [ALTERNATOR]), [ALTERNATOR], CONFIG)
     assert not isinstance(info.value, mapping.MappingError)
     found = {(i.path, i.code) for i in info.value.issues}
     assert ("/order/header/customerPayAmount", "pattern") in found

@@ -16,6 +16,7 @@ from dealerbridge.mapping._common import job_letters
 from dealerbridge.money import amount_to_cents
 from dealerbridge.testing._mapping import CUSTOMER_IDS, TECHNICIAN_IDS
 
+from .test_mapping_forward_ledger import stated
 from .test_mapping_reverse import priced
 
 PERMISSIVE = mapping.MappingConfig(
@@ -212,7 +213,7 @@ def test_each_job_carries_its_services_categories(drawn):
         service["calculatedDiscountCents"] = 0
         service.update(dbt.shopmonkey_service_totals(service))
     order["totalCostCents"] = sum(s["totalCents"] for s in included(services))
-    mapped = forward(order, services)
+    mapped = forward(stated(order, services), services)  # category sums of the new services
     assert mapped is not None
     assert not [n for n in mapped.report if n.kind in ("allocated", "residual")]
     ro = db.dump(mapped.value)["order"]
@@ -338,7 +339,7 @@ def test_mykaarma_round_trip_preserves_job_amounts(order):
     shop_order["totalCostCents"] = sum(s["totalCents"] for s in full)
     for service in full:
         service["orderId"] = shop_order["id"]
-    mapped = forward(shop_order, full)
+    mapped = forward(stated(shop_order, full), full)
     assert mapped is not None
     ro = db.dump(mapped.value)["order"]
     jobs = job_order(order["jobs"])

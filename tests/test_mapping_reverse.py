@@ -5,6 +5,7 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import dealerbridge as db
@@ -146,3 +147,62 @@ def test_inexact_rate_keeps_the_hours_with_a_cent_discount():
     (labor,) = mapped.value[0].labors
     # 256.50 / 1.3 = 197.307...: rate 197.31, 1.3 x 19731 = 25650.3 -> 25650, discount 0
     assert (labor.hours, labor.rate_cents, labor.discount_cents) == (1.3, 19731, 0)
+
+
+# ---------------------------------------------------------------- the header's category sums
+
+
+def example_order():
+    return copy.deepcopy(order_of(EXAMPLE_EVENT)["order"])
+
+
+def test_header_categories_agree_with_the_rows_in_the_example():
+    # labor 189.00 + 150.00 = 339.00 (laborSale, laborSaleCustomer); parts 64.35 + 98.40 =
+    # 162.75; misc 12.50 + the untyped towing row 75.00 = 87.50: every stated amount agrees
+    mapped = mapping.mykaarma_to_shopmonkey(example_order(), CONFIG)
+    (total,) = [n for n in mapped.report if n.kind == "total"]
+    assert total.cents == 0
+    assert "every sale amount the header states agrees with its rows" in total.message
+    assert not [n for n in mapped.report if n.kind == "unexplained"]
+
+
+def test_header_category_that_its_rows_do_not_give_is_refused_or_reported():
+    # the header says 349.00 of labor and 152.75 of parts: the same 601.05 in total, but
+    # 10.00 moved from parts to labor against the jobs (339.00 and 162.75)
+    order = example_order()
+    order["header"].update(laborSale="349.00", laborSaleCustomer="349.00", partsSale="152.75")
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.mykaarma_to_shopmonkey(order, CONFIG)
+    assert {(i.path, i.code) for i in info.value.issues} == {
+        ("/header/laborSale", "mapping.order_category"),
+        ("/header/laborSaleCustomer", "mapping.order_category"),
+        ("/header/partsSale", "mapping.order_category"),
+    }
+    assert "laborSaleCustomer is 349.00, its rows give 339.00 (jobs)" in str(info.value)
+    report = attrs.evolve(CONFIG, orders=attrs.evolve(CONFIG.orders, unexplained_total="report"))
+    mapped = mapping.mykaarma_to_shopmonkey(order, report)
+    unexplained = [(n.source, n.cents) for n in mapped.report if n.kind == "unexplained"]
+    assert unexplained == [
+        ("/header/laborSale", None),
+        ("/header/laborSaleCustomer", None),
+        ("/header/partsSale", None),
+    ]
+    (total,) = [n for n in mapped.report if n.kind == "total"]
+    assert total.cents == 0  # the money is all there: 589.25 both sides
+    assert "laborSaleCustomer 349.00 against 339.00" in total.message
+    assert "partsSale 152.75 against 162.75" in total.message
+
+
+def test_total_refusal_says_which_category_the_difference_sits_in():
+    # a header that adds 20.00 of misc no row carries: customerPayAmount 621.05, miscSale
+    # 107.50 against 12.50 + 75.00
+    order = example_order()
+    order["header"].update(customerPayAmount="621.05", miscSale="107.50")
+    with pytest.raises(mapping.MappingError) as info:
+        mapping.mykaarma_to_shopmonkey(order, CONFIG)
+    found = {(i.path, i.code) for i in info.value.issues}
+    assert found == {
+        ("/header/customerPayAmount", "mapping.order_total"),
+        ("/header/miscSale", "mapping.order_category"),
+    }
+    assert "disagree with their rows: miscSale 107.50 against 87.50" in str(info.value)

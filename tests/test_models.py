@@ -300,3 +300,15 @@ def test_json_valued_fields_keep_integral_floats():
     dumped = db.dump(event)
     assert isinstance(dumped, dict) and dumped["data"] == raw["data"]
     assert type(dumped["data"]["x"]) is float  # type: ignore[index]
+
+
+def test_models_compare_by_value_member_by_member_and_are_unhashable():
+    # Model.__eq__ (the generated classes say eq=False: one shared method, cheaper import)
+    a = tm.Widget(id="a", price="1", count=1)
+    assert a == tm.Widget(id="a", price="1", count=1)
+    assert a != tm.Widget(id="a", price="1", count=2)
+    assert a != tm.Widget(id="a", price="1", count=1, weight=None)  # UNSET is not null
+    assert a != tm.Widget(id="a", price="1", count=1, extras={"x": 1})
+    assert tm.Custom(name="n") != tm.FromCanned(canned_id="n") and a != "a"
+    with pytest.raises(TypeError):
+        hash(a)

@@ -122,7 +122,7 @@ class Generator:
         pointer = obj.location.pointer
         frag = f", {pointer!r}" if pointer else ""
         lines = [
-            "@attrs.define(kw_only=True, repr=False)",
+            "@attrs.define(kw_only=True, repr=False, eq=False)",  # Model.__eq__ (cheaper import)
             f"class {cls}(Model):",
             _docstring(obj.description or cls, "    "),
             "",

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextvars
 import enum
 import json
+import linecache
 import marshal
 import sys
 import types
@@ -117,6 +118,15 @@ class Model:
         # Where the annotations resolve, even after __module__ names the public home.
         _defined_in.setdefault(cls, cls.__module__)
 
+    # Equality by value, member by member, like the ``__eq__`` attrs writes (the generated
+    # classes say ``eq=False`` so that attrs does not compile one per class at import: about
+    # a sixth of the time creating them takes). Defining ``__eq__`` makes the classes
+    # unhashable, as attrs makes its ``eq`` classes: mutable and compared by value.
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in _compared(type(self)))
+
     def __repr__(self) -> str:
         shown = []
         for field in attrs.fields(type(self)):  # type: ignore[arg-type]
@@ -124,6 +134,18 @@ class Model:
             if field.repr and value is not UNSET:
                 shown.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _compared(cls: type) -> tuple[str, ...]:
+    """The attribute names `Model.__eq__` compares: every attrs field with ``eq`` (cached)."""
+    found = _compared_names.get(cls)
+    if found is None:
+        fields = attrs.fields(typing.cast("type[attrs.AttrsInstance]", cls))
+        found = _compared_names[cls] = tuple(f.name for f in fields if f.eq)
+    return found
+
+
+_compared_names: dict[type, tuple[str, ...]] = {}
 
 
 T = TypeVar("T")
@@ -382,6 +404,17 @@ def _union_structure(tp: Any, converter: cattrs.BaseConverter) -> Callable[[Any,
 def _model_structure(
     cls: type[Model], converter: cattrs.BaseConverter
 ) -> Callable[[Any, object], Any]:
+    """The structuring function of *cls*: `_direct_structure` where it applies (every
+    generated class), else cattrs' generated function (`_cattrs_structure`)."""
+    _resolved(cls)
+    if _direct_applies(cls):
+        return _direct_structure(cls, converter)
+    return _cattrs_structure(cls, converter)
+
+
+def _cattrs_structure(
+    cls: type[Model], converter: cattrs.BaseConverter
+) -> Callable[[Any, object], Any]:
     """cattrs' generated function for *cls*, with unknown members kept for open classes."""
     _resolved(cls)
     names = wire_names(cls)
@@ -409,6 +442,85 @@ def _model_structure(
 
     structure.dealerbridge_takes_none = True  # type: ignore[attr-defined]
     return structure
+
+
+# Direct structuring (issue 20 item 3, speed). cattrs' generated function gathers the members
+# present into a dict and calls the class with ``**`` that dict, so attrs' ``__init__`` binds
+# every keyword and fills every default again: on the order event's classes that is 2.5x
+# the time of creating the instance and setting each slot once (measured: 1.9 us against
+# 0.75 us per part). Every class `load` builds is a plain attrs class (no validator,
+# converter, ``__attrs_post_init__`` or ``on_setattr``, not frozen), for which setting the
+# slots is exactly what ``__init__`` does. The function still asks the converter for the
+# hook of each member's type (so a hook a user registers for a type, a ``Decimal`` amount
+# say, is used as with cattrs), reads absent optional members as their default, raises
+# `cattrs.errors.ForbiddenExtraKeysError` for an unknown member of a closed class and keeps
+# those of an open class in ``extras``, as `_cattrs_structure` does; a test holds the two
+# equal on every fixture. A class that is not plain gets cattrs' function.
+
+
+def _direct_applies(cls: type[Model]) -> bool:
+    if getattr(cls, "__attrs_post_init__", None) is not None:
+        return False
+    if getattr(cls, "__attrs_pre_init__", None) is not None:
+        return False
+    if cls.__setattr__ is not object.__setattr__ or "__slots__" not in cls.__dict__:
+        return False
+    for field in attrs.fields(typing.cast("type[attrs.AttrsInstance]", cls)):
+        if field.validator is not None or field.converter is not None or not field.init:
+            return False
+        if isinstance(field.default, attrs.Factory) and field.name != "extras":  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _direct_structure(
+    cls: type[Model], converter: cattrs.BaseConverter
+) -> Callable[[Any, object], Any]:
+    names = wire_names(cls)
+    open_ = cls.__dealerbridge_open__
+    scope: dict[str, Any] = {
+        "new": object.__new__,
+        "cls": cls,
+        "keys": frozenset(names.values()),
+        "extra_keys": cattrs.errors.ForbiddenExtraKeysError,
+    }
+    lines = ["def structure(o, _=None):", "    if o is None:", "        return None"]
+    if not open_:
+        lines += [
+            "    if not keys.issuperset(o):",
+            "        raise extra_keys('', cls, set(o) - keys)",
+        ]
+    lines += ["    self = new(cls)", "    get = o.get"]
+    for i, field in enumerate(attrs.fields(typing.cast("type[attrs.AttrsInstance]", cls))):
+        if field.name == "extras":
+            continue
+        key, name = names[field.name], field.name
+        hook = converter.get_structure_hook(field.type)
+        required = field.default is attrs.NOTHING
+        if isinstance(hook, _Keep):  # the validated value as it is
+            value = f"o[{key!r}]" if required else f"get({key!r}, d{i})"
+            lines.append(f"    self.{name} = {value}")
+        elif required:
+            lines.append(f"    self.{name} = h{i}(o[{key!r}], t{i})")
+        else:
+            lines += [
+                f"    self.{name} = h{i}(o[{key!r}], t{i}) if {key!r} in o else d{i}",
+            ]
+        scope[f"h{i}"], scope[f"t{i}"], scope[f"d{i}"] = hook, field.type, field.default
+    if open_:
+        lines += [
+            "    self.extras = (",
+            "        {} if keys.issuperset(o) else {k: v for k, v in o.items() if k not in keys}",
+            "    )",
+        ]
+    lines.append("    return self")
+    source = "\n".join(lines) + "\n"
+    filename = f"<dealerbridge structure {cls.__module__}.{cls.__qualname__}>"
+    exec(compile(source, filename, "exec"), scope)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    structure = scope["structure"]
+    structure.dealerbridge_takes_none = True
+    return typing.cast("Callable[[Any, object], Any]", structure)
 
 
 def _is_model_list(tp: object) -> bool:
@@ -502,15 +614,19 @@ def _model_unstructure(cls: type[Model], converter: cattrs.BaseConverter) -> Cal
     return unstructure
 
 
-def _configure(converter: cattrs.Converter) -> cattrs.Converter:
-    """Register dealerbridge's hooks on *converter* (later registrations win in cattrs)."""
+def _configure(converter: cattrs.Converter, *, direct: bool = True) -> cattrs.Converter:
+    """Register dealerbridge's hooks on *converter* (later registrations win in cattrs).
+    ``direct=False`` structures every model class with cattrs' generated function (the
+    reference the tests hold direct structuring to)."""
     converter.register_structure_hook_factory(_is_plain, _plain_structure)
     for scalar in (str, float, bool):
         converter.register_structure_hook(scalar, _keep)
     converter.register_structure_hook(int, _integer_hook)
     converter.register_structure_hook_factory(_is_model_union, _union_structure)
     converter.register_structure_hook_factory(_is_model_list, _model_list_structure)
-    converter.register_structure_hook_factory(_is_model, _model_structure)
+    converter.register_structure_hook_factory(
+        _is_model, _model_structure if direct else _cattrs_structure
+    )
     converter.register_unstructure_hook_func(_is_plain, identity)
     converter.register_unstructure_hook_factory(_is_model_union, _union_unstructure)
     converter.register_unstructure_hook_factory(_is_model, _model_unstructure)

@@ -116,7 +116,7 @@ YnFlagOrNull: TypeAlias = Literal["Y", "N"]
 """The values of ``/$defs/ynFlagOrNull`` in common/primitives."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class BulkMergeCustomerRequest(Model):
     """
     Body of bulkMergeCustomer (POST .../customer/{customerGUID}/bulk_merge): merges the listed
@@ -166,7 +166,7 @@ class BulkMergeCustomerRequest(Model):
     """Whether the merge was requested by a person."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateCustomerRequest(Model):
     """
     Body of the create-customer request (POST
@@ -217,7 +217,7 @@ class CreateCustomerRequest(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateCustomer(Model):
     """
     The customer of a create request. firstName and lastName are required (not blank) unless
@@ -277,7 +277,7 @@ class CreateCustomer(Model):
     """The customer's phone numbers, each in E.164."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerAddressInput(Model):
     """An address of the customer, as sent. type is required whenever addresses are sent."""
 
@@ -339,7 +339,7 @@ class CustomerAddressInput(Model):
     """myKaarma's identifier of a stored address (listed by the API reference)."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerEmailInput(Model):
     """An email address of the customer, as sent."""
 
@@ -373,7 +373,7 @@ class CustomerEmailInput(Model):
     """Free-text comments (listed by the API reference)."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerPhoneInput(Model):
     """A phone number of the customer, as sent."""
 
@@ -415,7 +415,7 @@ class CustomerPhoneInput(Model):
     """Free-text comments (listed by the API reference)."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class BestTimeToContactInput(Model):
     """
     When the customer prefers to be contacted. The format of the two times is not documented, so
@@ -438,7 +438,7 @@ class BestTimeToContactInput(Model):
     """End of the preferred contact window."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerVehicleInput(Model):
     """A vehicle of the customer, as sent: identified by its VIN, or by year, make and model."""
 
@@ -514,7 +514,7 @@ class CustomerVehicleInput(Model):
     """Undocumented flag listed by the API reference."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateCustomerResponse(Model):
     """
     Response of create-customer: the envelope and the customer's UUID. Decision: customerUuid is
@@ -548,7 +548,7 @@ class CreateCustomerResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderRequest(Model):
     """
     Body of create service order: PUT
@@ -565,7 +565,7 @@ class CreateOrderRequest(Model):
     """The repair order to create."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrder(Model):
     """The repair order to create (or, in an update, the order's new state)."""
 
@@ -599,7 +599,7 @@ class CreateOrder(Model):
     """MLS information."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderHeader(Model):
     """Order details of a create/update service order request."""
 
@@ -920,7 +920,7 @@ class CreateOrderHeader(Model):
     """Description of the order."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderVehicle(Model):
     """Vehicle information of a create/update request."""
 
@@ -938,7 +938,7 @@ class CreateOrderVehicle(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderCustomer(Model):
     """Customer information of a create/update request."""
 
@@ -954,7 +954,7 @@ class CreateOrderCustomer(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderJob(Model):
     """Job details: one line + labor operation."""
 
@@ -1055,7 +1055,7 @@ class CreateOrderJob(Model):
     """Complaint cause correction."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderPart(Model):
     """Parts information of a job."""
 
@@ -1104,7 +1104,7 @@ class CreateOrderPart(Model):
     """Type of labor associated with the part."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderGasOilGrease(Model):
     """GOG information of a job."""
 
@@ -1143,7 +1143,7 @@ class CreateOrderGasOilGrease(Model):
     """Type of labor associated with the item."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderTechHours(Model):
     """Tech hours of a job: one technician's work."""
 
@@ -1183,7 +1183,7 @@ class CreateOrderTechHours(Model):
     """Type of labor performed by the technician."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderComment(Model):
     """A comment on a job."""
 
@@ -1210,7 +1210,7 @@ class CreateOrderComment(Model):
     """Time when the comment was last updated. HH:mm:ss format in UTC timezone."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderComplaintCauseCorrection(Model):
     """Complaint cause correction of a job."""
 
@@ -1233,7 +1233,7 @@ class CreateOrderComplaintCauseCorrection(Model):
     """Correction made to address the complaint."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderMls(Model):
     """MLS information of the order."""
 
@@ -1300,7 +1300,7 @@ class CreateOrderMls(Model):
     """Type of MLS entry."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateOrderResponse(Model):
     """
     Response of create (PUT /order/v2/department/{departmentUUID}/order) and update (POST
@@ -1339,7 +1339,7 @@ class CreateOrderResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderApiError(Model):
     """An error of the myKaarma order API (create, update, read)."""
 
@@ -1380,7 +1380,7 @@ class OrderApiError(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderApiWarning(Model):
     """A warning of the myKaarma order API (create, update, read)."""
 
@@ -1410,7 +1410,7 @@ class OrderApiWarning(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerEvent(Model):
     """
     The myKaarma customer webhook delivery: fires when a customer is created or updated (updates
@@ -1455,7 +1455,7 @@ class CustomerEvent(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerEventPayload(Model):
     """
     The decoded payload of a myKaarma customer event delivery: {customerWithVehicles}.
@@ -1477,7 +1477,7 @@ class CustomerEventPayload(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerWithVehicles(Model):
     """
     A customer with its vehicles, as myKaarma returns it (read, getLinkedCustomer,
@@ -1499,7 +1499,7 @@ class CustomerWithVehicles(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Customer(Model):
     """A customer as myKaarma returns it. Open."""
 
@@ -1579,7 +1579,7 @@ class Customer(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerVehicle(Model):
     """A vehicle as myKaarma returns it. Open."""
 
@@ -1655,7 +1655,7 @@ class CustomerVehicle(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerAddress(Model):
     """An address as myKaarma returns it. Open."""
 
@@ -1721,7 +1721,7 @@ class CustomerAddress(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerEmail(Model):
     """An email address as myKaarma returns it. Open."""
 
@@ -1758,7 +1758,7 @@ class CustomerEmail(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerPhone(Model):
     """A phone number as myKaarma returns it. Open."""
 
@@ -1799,7 +1799,7 @@ class CustomerPhone(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class BestTimeToContact(Model):
     """When the customer prefers to be contacted (format undocumented). Open."""
 
@@ -1822,7 +1822,7 @@ class BestTimeToContact(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerApiError(Model):
     """One error of a customer API response."""
 
@@ -1849,7 +1849,7 @@ class CustomerApiError(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CustomerApiWarning(Model):
     """
     One warning of a customer API response: the request succeeded but some data may have been
@@ -1879,7 +1879,7 @@ class CustomerApiWarning(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ExactSearchRequest(Model):
     """
     Body of getCustomerForExactSearchParameters: customers whose fields equal the given values.
@@ -1913,7 +1913,7 @@ class ExactSearchRequest(Model):
     """Only these customer UUIDs are searched."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ExactSearchResponse(Model):
     """
     Response of getCustomerForExactSearchParameters: the envelope and the customers found. Open.
@@ -1938,7 +1938,7 @@ class ExactSearchResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class GetCustomerLegacyRequest(Model):
     """Body of the legacy dealer-level getCustomer (path: customerUUID; query excludeOrderType)."""
 
@@ -1958,7 +1958,7 @@ class GetCustomerLegacyRequest(Model):
     """Dealers whose data is returned."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class GetCustomerLegacyResponse(Model):
     """
     Response of the legacy dealer-level getCustomer: the customer in the minimal shape, its
@@ -2004,7 +2004,7 @@ class GetCustomerLegacyResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LegacyCustomerInfo(Model):
     """The legacy minimal customer: fname/lname, uuid, communications and vehicles. Open."""
 
@@ -2052,7 +2052,7 @@ class LegacyCustomerInfo(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LegacyCommunication(Model):
     """A phone or email in the legacy shape. Open."""
 
@@ -2085,7 +2085,7 @@ class LegacyCommunication(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LegacyVehicle(Model):
     """A vehicle in the legacy shape. Open."""
 
@@ -2140,7 +2140,7 @@ class LegacyVehicle(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LegacySecondaryCustomer(Model):
     """A customer merged into this one. Open."""
 
@@ -2172,7 +2172,7 @@ class LegacySecondaryCustomer(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LegacyDealerOrderInfo(Model):
     """An order of the customer in the legacy shape (snake_case keys as published). Open."""
 
@@ -2254,7 +2254,7 @@ class LegacyDealerOrderInfo(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LegacyTransaction(Model):
     """A payment transaction of a legacy order. Open."""
 
@@ -2301,7 +2301,7 @@ class LegacyTransaction(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class MatchingCustomerRequest(Model):
     """
     Body of getMatchingCustomer: a customer and its vehicles for which myKaarma returns the
@@ -2343,7 +2343,7 @@ class MatchingCustomerRequest(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class MatchingCustomerResponse(Model):
     """
     Response of getMatchingCustomer: the envelope and the customer myKaarma's matching logic
@@ -2374,7 +2374,7 @@ class MatchingCustomerResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Order(Model):
     """
     A myKaarma repair order as myKaarma sends it: the `order` of the order-event payload and of
@@ -2415,7 +2415,7 @@ class Order(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderHeader(Model):
     """
     Header metadata of a repair order as myKaarma returns it in reads and order events. Open:
@@ -2877,7 +2877,7 @@ class OrderHeader(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderVehicle(Model):
     """The vehicle of a repair order as myKaarma returns it."""
 
@@ -2918,7 +2918,7 @@ class OrderVehicle(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderCustomer(Model):
     """The customer of a repair order as myKaarma returns it."""
 
@@ -2949,7 +2949,7 @@ class OrderCustomer(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderJob(Model):
     """A job (line + labor operation) of a repair order as myKaarma returns it."""
 
@@ -3099,7 +3099,7 @@ class OrderJob(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderJobEstimates(Model):
     """Estimated amounts of a job (all null in the event example)."""
 
@@ -3177,7 +3177,7 @@ class OrderJobEstimates(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderPart(Model):
     """A part of a job as myKaarma returns it."""
 
@@ -3226,7 +3226,7 @@ class OrderPart(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderGasOilGrease(Model):
     """A gas, oil and grease (GOG) item of a job, as listed on the create page."""
 
@@ -3266,7 +3266,7 @@ class OrderGasOilGrease(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderTechHours(Model):
     """Hours of one technician on a job, as listed on the create page."""
 
@@ -3309,7 +3309,7 @@ class OrderTechHours(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderComplaintCauseCorrection(Model):
     """Complaint, cause and correction of a job."""
 
@@ -3333,7 +3333,7 @@ class OrderComplaintCauseCorrection(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderComment(Model):
     """A comment on a job."""
 
@@ -3363,7 +3363,7 @@ class OrderComment(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderMls(Model):
     """An MLS entry of a repair order (e.g. a towing service)."""
 
@@ -3431,7 +3431,7 @@ class OrderMls(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderEvent(Model):
     """
     The myKaarma Order Event webhook delivery: fires every time a service order (Repair Order)
@@ -3491,7 +3491,7 @@ class OrderEvent(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OrderEventPayload(Model):
     """
     The decoded payload of a myKaarma Order Event delivery: {uuid, order}. Deliveries carry it
@@ -3517,7 +3517,7 @@ class OrderEventPayload(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerAppointmentQuery(Model):
     """
     Query parameters of the partner appointment-with-trip create call, as the strings a URL
@@ -3546,7 +3546,7 @@ class PartnerAppointmentQuery(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerAppointmentRequest(Model):
     """
     CreateAppointmentWithTripPartnerRequest: body of POST
@@ -3646,7 +3646,7 @@ class PartnerAppointmentRequest(Model):
     """Customer's language preference (e.g., en-US, fr-CA)."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerTripInformation(Model):
     """
     A trip of the appointment, in a flat structure: pickupTripInformation (the pickup trip) and
@@ -3821,7 +3821,7 @@ class PartnerTripInformation(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerAppointmentInformation(Model):
     """
     appointmentInformation: the core appointment details (no
@@ -3920,7 +3920,7 @@ class PartnerAppointmentInformation(Model):
     """Shift Digital analytics session ID."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerCustomerAppointmentPreference(Model):
     """
     customerAppointmentPreference: preferences for customer communication (may be empty {}).
@@ -3968,7 +3968,7 @@ class PartnerCustomerAppointmentPreference(Model):
     """Whether to send communication to the dealer associate."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerDealerAssociate(Model):
     """
     A dealer associate reference (assignedUser, creatorUser), shaped as in the page's complete
@@ -3994,7 +3994,7 @@ class PartnerDealerAssociate(Model):
     """UUID of the dealer associate's team."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerTransportOption(Model):
     """
     Transport option details (appointmentInformation.transportOption and
@@ -4028,7 +4028,7 @@ class PartnerTransportOption(Model):
     """Indicator if booking was made in third party. Only valid for Loaners."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerService(Model):
     """
     A serviceList item: one service/opcode for the appointment, shaped as in the page's complete
@@ -4114,7 +4114,7 @@ class PartnerService(Model):
     """UUID of the parent opcode."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerVehicleInformation(Model):
     """vehicleInformation: the vehicle for which the appointment is created."""
 
@@ -4153,7 +4153,7 @@ class PartnerVehicleInformation(Model):
     """Estimated mileage of the vehicle."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerPickupDeliveryTripMetadata(Model):
     """pickupDeliveryTripMetadata."""
 
@@ -4169,7 +4169,7 @@ class PartnerPickupDeliveryTripMetadata(Model):
     """Details of the sub transport option."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerAppointmentResponse(Model):
     """
     SaveAppointmentWithTripResponse. Open to members myKaarma adds later. On failure the UUIDs
@@ -4213,7 +4213,7 @@ class PartnerAppointmentResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerApiError(Model):
     """
     An error item. errorCode is an open string: partner, downstream trip-service and
@@ -4239,7 +4239,7 @@ class PartnerApiError(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PartnerApiWarning(Model):
     """
     A warning item. Decision: the page gives no shape; warningCode/warningDescription are taken
@@ -4265,7 +4265,7 @@ class PartnerApiWarning(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ReadCustomerResponse(Model):
     """
     Response of read-customer (GET .../customer/{customerUUID}?excludeVehicles=false) and of
@@ -4294,7 +4294,7 @@ class ReadCustomerResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ReadOrderResponse(Model):
     """
     Response of read service order (GET
@@ -4335,7 +4335,7 @@ class ReadOrderResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ReadOrderEnvelope(Model):
     """The outer order object of a read response: the order's uuid and the order itself."""
 
@@ -4354,7 +4354,7 @@ class ReadOrderEnvelope(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SaveCustomerVehicleRequest(Model):
     """
     Body of saveCustomerVehicle: one vehicle added to (or updated on) an existing customer
@@ -4434,7 +4434,7 @@ class SaveCustomerVehicleRequest(Model):
     """Undocumented flag listed by the API reference."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SaveCustomerVehicleResponse(Model):
     """
     Response of saveCustomerVehicle: the envelope and the customer with its vehicles (echoing
@@ -4465,7 +4465,7 @@ class SaveCustomerVehicleResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SearchCustomersQuery(Model):
     """
     Query parameters of the customer search (GET .../customer/listMinimal, or /list in older
@@ -4508,7 +4508,7 @@ class SearchCustomersQuery(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SearchCustomersResponse(Model):
     """
     Response of the customer search. Decision: the sources show three shapes; customers (the API
@@ -4548,7 +4548,7 @@ class SearchCustomersResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SearchOrdersRequest(Model):
     """
     Body of the order search: POST
@@ -4638,7 +4638,7 @@ class SearchOrdersRequest(Model):
     """Only orders of the vehicle with this VIN. Not together with customerUuid."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SearchOrdersResponse(Model):
     """
     Response of the order search (POST
@@ -4676,7 +4676,7 @@ class SearchOrdersResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class SearchOrdersItem(Model):
     """
     One order found. Decision: only orderUuid is documented; customer is what myKaarma's own
@@ -4709,7 +4709,7 @@ class SearchOrdersItem(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateCustomerRequest(Model):
     """
     Body of the update-customer request (PUT
@@ -4760,7 +4760,7 @@ class UpdateCustomerRequest(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateCustomer(Model):
     """
     The customer of a update request. firstName and lastName are required (not blank) unless
@@ -4828,7 +4828,7 @@ class UpdateCustomer(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateCustomerResponse(Model):
     """
     Response of update-customer (and of any customer call whose answer is only the envelope):
@@ -4851,7 +4851,7 @@ class UpdateCustomerResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateOrderHeaders(Model):
     """
     The order-specific request header(s) of update service order, as a name -> value map.
@@ -4876,7 +4876,7 @@ class UpdateOrderHeaders(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateOrderRequest(Model):
     """
     Body of update service order: POST
@@ -4894,7 +4894,7 @@ class UpdateOrderRequest(Model):
     """The order's new state (same shape as the create request's order)."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class WebhookEvent(Model):
     """
     Any myKaarma webhook delivery, read without knowing its payload: the envelope every event

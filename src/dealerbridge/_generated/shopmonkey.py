@@ -348,7 +348,7 @@ ShopmonkeyValueType: TypeAlias = Literal["Percent", "FixedCents"]
 """The values of ``/$defs/shopmonkeyValueType`` in common/primitives."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Brand(Model):
     """
     A tire brand as embedded in a tire (the brand join): its id and name. Open: a fuller brand
@@ -368,7 +368,7 @@ class Brand(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Category(Model):
     """
     An inventory category as embedded in a line item (the category join): id, name and its
@@ -394,7 +394,7 @@ class Category(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CategoryParent(Model):
     """The parent of an inventory category, as embedded in a line item: its id and name. Open."""
 
@@ -413,7 +413,7 @@ class CategoryParent(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateServiceFromCanned(Model):
     """
     POST item that creates a service by copying a canned service: {fromCannedServiceId,
@@ -439,7 +439,7 @@ class CreateServiceFromCanned(Model):
     """The desired ordinal for the service created from a canned service."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateServiceFromDeferred(Model):
     """
     POST item that re-adds a deferred service to the order: {fromDeferredServiceId, ordinal?}.
@@ -465,7 +465,7 @@ class CreateServiceFromDeferred(Model):
     """The desired ordinal for the service created from a deferred service."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateCustomService(Model):
     """
     POST item that creates a custom service: the documented service fields, all optional, with
@@ -683,7 +683,7 @@ class CreateCustomService(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateLabor(Model):
     """
     A labor line item to create with a custom service: the fields of a received Labor that a
@@ -821,7 +821,7 @@ class CreateLabor(Model):
     """Provider application id, or null."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreatePart(Model):
     """
     A part line item to create with a custom service: the fields of a received Part that a
@@ -970,7 +970,7 @@ class CreatePart(Model):
     """URL of the part, or null."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateTire(Model):
     """
     A tire line item to create with a custom service: the fields of a received Tire that a
@@ -1094,7 +1094,7 @@ class CreateTire(Model):
     """Tire identification numbers (DOT TINs)."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateFee(Model):
     """
     A fee line item to create with a custom service: the fields of a received Fee that a client
@@ -1163,7 +1163,7 @@ class CreateFee(Model):
     """Id of the inventory fee to take the fee from, or null."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateSubcontract(Model):
     """
     A subcontract line item to create with a custom service: the fields of a received
@@ -1244,7 +1244,7 @@ class CreateSubcontract(Model):
     """Id of the inventory category, or null."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateServicesResponse(Model):
     """
     200 response of POST /v3/order/:orderId/service: {success, data}, where data holds the order
@@ -1279,7 +1279,7 @@ class CreateServicesResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CreateServicesData(Model):
     """
     The data of a successful POST: the updated order (unless includeOrder=false) and the
@@ -1304,7 +1304,7 @@ class CreateServicesData(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Customer(Model):
     """
     A Shopmonkey customer as embedded in the order of the PUT/POST/DELETE service responses
@@ -1616,7 +1616,7 @@ class Customer(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Email(Model):
     """One email address of a customer (data.order.customer.emails[]). Open."""
 
@@ -1671,7 +1671,7 @@ class Email(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PhoneNumber(Model):
     """One phone number of a customer (data.order.customer.phoneNumbers[]). Open."""
 
@@ -1762,7 +1762,7 @@ class PhoneNumber(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class DeleteServiceRequest(Model):
     """
     Body of DELETE /v3/order/:orderId/service/:id: exactly the empty object {}. Send it: the
@@ -1774,7 +1774,7 @@ class DeleteServiceRequest(Model):
     __dealerbridge_open__: ClassVar[bool] = False
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class DeleteServiceResponse(Model):
     """
     200 response of DELETE /v3/order/:orderId/service/:id: {success, data}, where data holds the
@@ -1809,7 +1809,7 @@ class DeleteServiceResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class DeleteServiceData(Model):
     """The data of a successful DELETE: the updated order, unless includeOrder=false. Open."""
 
@@ -1825,7 +1825,7 @@ class DeleteServiceData(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ErrorResponse(Model):
     """
     The body of a 4xx or 5xx answer from any /v3/order/:orderId/service endpoint: success
@@ -1859,7 +1859,7 @@ class ErrorResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Fee(Model):
     """
     A fee line item of a service as received (services[].fees[]): a fixed or percentage charge.
@@ -1992,7 +1992,7 @@ class Fee(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class GetOrderResponse(Model):
     """
     200 response of GET /v3/order/:id: {success, data}, where data is the order. No meta on this
@@ -2029,7 +2029,7 @@ class GetOrderResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class GetServicesResponse(Model):
     """
     200 response of GET /v3/order/:orderId/service: {success, data}, where data is the list of
@@ -2062,7 +2062,7 @@ class GetServicesResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Label(Model):
     """
     A label (tag) on a Shopmonkey row: the label inside an entry of the seed's labelConnections,
@@ -2143,7 +2143,7 @@ class Label(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LabelConnection(Model):
     """
     One entry of a labelConnections list: a wrapper holding one label. Payloads from the live
@@ -2162,7 +2162,7 @@ class LabelConnection(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Labor(Model):
     """
     A labor line item of a service as received (services[].labors[] of the four
@@ -2393,7 +2393,7 @@ class Labor(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class LaborRateReference(Model):
     """
     The labor rate of a labor line as embedded in it (the laborRate join): its id and name.
@@ -2415,7 +2415,7 @@ class LaborRateReference(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ListOrdersResponse(Model):
     """
     200 response of GET /v3/order: {success, data, meta}, where data is one page of orders
@@ -2456,7 +2456,7 @@ class ListOrdersResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ListOrdersMeta(Model):
     """Paging facts of a list answer. Open: unknown members are kept."""
 
@@ -2479,7 +2479,7 @@ class ListOrdersMeta(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Matrix(Model):
     """
     A pricing or labor matrix as embedded in a line item (a part's or tire's pricingMatrix, a
@@ -2499,7 +2499,7 @@ class Matrix(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Order(Model):
     """
     A Shopmonkey order as embedded in the PUT/POST/DELETE /v3/order/:orderId/service responses
@@ -3098,7 +3098,7 @@ class Order(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class WorkflowStatus(Model):
     """
     The order's workflow status (a column of the shop's order board) as embedded in
@@ -3159,7 +3159,7 @@ class WorkflowStatus(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Profitability(Model):
     """
     Profit figures of the order, in total and per line-item category. Decision: every *Cents
@@ -3213,7 +3213,7 @@ class Profitability(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ProfitabilityCategory(Model):
     """
     Profit figures of one line-item category (labor, parts, subcontracts or tires) of the order.
@@ -3256,7 +3256,7 @@ class ProfitabilityCategory(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class PaymentTerm(Model):
     """
     The payment term the order is billed under (e.g. Net 30), as embedded in
@@ -3314,7 +3314,7 @@ class PaymentTerm(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class AutomatedCampaign(Model):
     """
     The automated marketing campaign (e.g. a service reminder) that produced the order, as
@@ -3440,7 +3440,7 @@ class AutomatedCampaign(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class OneTimeCampaign(Model):
     """
     The one-time marketing campaign that produced the order, as embedded in
@@ -3536,7 +3536,7 @@ class OneTimeCampaign(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class CouponOrderDiscount(Model):
     """
     A coupon applied to the order and its state, as embedded in data.order.couponOrderDiscount.
@@ -3638,7 +3638,7 @@ class CouponOrderDiscount(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Appointment(Model):
     """
     An appointment of the order, an item of the deprecated data.order.appointments array (the
@@ -3750,7 +3750,7 @@ class Appointment(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Inspection(Model):
     """
     An inspection of the order, an item of the deprecated data.order.inspections array (the page
@@ -3816,7 +3816,7 @@ class Inspection(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Authorization(Model):
     """
     A customer authorization of the order, an item of the deprecated data.order.authorizations
@@ -3878,7 +3878,7 @@ class Authorization(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Part(Model):
     """
     A part line item of a service as received (services[].parts[]): the part, its quantity, sell
@@ -4146,7 +4146,7 @@ class Part(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Service(Model):
     """
     A service: a set of work items (labor, parts, tires, fees, subcontracts) performed as part
@@ -4491,7 +4491,7 @@ class Service(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class RecordChangeMeta(Model):
     """
     Who changed a row last, and its version: the metadata about the most recent change to the
@@ -4520,7 +4520,7 @@ class RecordChangeMeta(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ServiceQuery(Model):
     """
     The URL parameters of the four /v3/order/:orderId/service endpoints: the path parameters
@@ -4555,7 +4555,7 @@ class ServiceQuery(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Subcontract(Model):
     """
     A subcontract line item of a service as received (services[].subcontracts[]): work sent out
@@ -4698,7 +4698,7 @@ class Subcontract(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Tire(Model):
     """
     A tire line item of a service as received (services[].tires[]): the tire, its size,
@@ -4915,7 +4915,7 @@ class Tire(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateServiceRequest(Model):
     """
     Body of PUT /v3/order/:orderId/service/:id (update a service of an order): the documented
@@ -5096,7 +5096,7 @@ class UpdateServiceRequest(Model):
     """
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateServiceResponse(Model):
     """
     200 response of PUT /v3/order/:orderId/service/:id: {success, data}, where data holds the
@@ -5131,7 +5131,7 @@ class UpdateServiceResponse(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class UpdateServiceData(Model):
     """The data of a successful PUT: the updated order, unless includeOrder=false. Open."""
 
@@ -5147,7 +5147,7 @@ class UpdateServiceData(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Vehicle(Model):
     """
     A Shopmonkey vehicle (or vessel) as embedded in the order of the PUT/POST/DELETE service
@@ -5543,7 +5543,7 @@ class Vehicle(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class TirePressureLog(Model):
     """One tire-pressure reading of a vehicle (data.order.vehicle.tirePressureLogs[]). Open."""
 
@@ -5607,7 +5607,7 @@ class TirePressureLog(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class Vendor(Model):
     """
     The vendor a part, tire or subcontract is bought from, as embedded in it (the vendor join):
@@ -5627,7 +5627,7 @@ class Vendor(Model):
     """Members the schema does not list, kept and written back."""
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, eq=False)
 class WebhookEvent(Model):
     """
     The JSON body of a Shopmonkey v3 webhook delivery: one row of one Shopmonkey table that was

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from itertools import combinations
 from typing import Generic, Literal, Protocol, TypeVar
@@ -113,6 +113,10 @@ class _Rec(Recorder):
         super().__init__(config)
         self.uncertain: dict[str, list[tuple[int, int, str]]] = {}
         """Group -> (note handle, ledger cents if the total counts the item, message then)."""
+        self.excluded: list[sm.Service] = []
+        """The services left out of the RO (their categories count when the total does)."""
+        self.order_discount = 0
+        """The order-level discount spread over the jobs (cents)."""
 
     def maybe(self, group: str, handle: int, cents: int, message: str) -> None:
         self.uncertain.setdefault(group, []).append((handle, cents, message))
@@ -166,6 +170,7 @@ def _included(rec: _Rec, k: int, service: sm.Service) -> bool:
         total,
         f"{said} is counted in Shopmonkey's totalCostCents and left out of the RO",
     )
+    rec.excluded.append(service)
     return False
 
 
@@ -512,6 +517,7 @@ def _credits(rec: _Rec, jobs: list[_Job], order: sm.Order) -> None:
             pool += left
             pool_sources.append(f"{job.src}/totalCents")
     order_discount, discount_src = _order_discount(rec, order, jobs)
+    rec.order_discount = order_discount
     pool += order_discount
     payers = [job for job in jobs if job.pay == "C"] or jobs  # the customer's credits
     if pool:
@@ -1465,7 +1471,7 @@ def _build(
     mls = [_mls_row(rec, job, row) for job in jobs for row in job.sublets]
     amounts = _header_amounts(rec, jobs, included)
     if not rec.issues:
-        _balance(rec, source, amounts)
+        _balance(rec, source, amounts, included)
     rec.raise_if_refused()
     return _order_body(head, amounts, written, mls), rec
 
@@ -1486,41 +1492,208 @@ def _header_amounts(rec: _Rec, jobs: list[_Job], included: list[sm.Service]) -> 
     return _Amounts(hours, buckets, labor_cost, parts_cost, taxes)
 
 
-def _balance(rec: _Rec, order: sm.Order, amounts: _Amounts) -> None:
-    """The order balance: Shopmonkey's ``totalCostCents`` against the RO's total, one ``total``
-    note, and the difference no other note explains refused or reported (`unexplained`).
+@attrs.frozen
+class _Category:
+    """One of the Shopmonkey order's category sums, read as the sum of one service field over
+    the services the order counts (notes/decisions-mapping.md, "The order balance")."""
 
-    Items whose place in ``totalCostCents`` no source documents (excluded services, an
-    invalid coupon, the card fee) are read the way that makes the ledger close, preferring
-    the fewest such items counted; their notes say which reading was taken."""
-    source = order.total_cost_cents
-    target = amounts.total
-    diff = source - target
-    fixed = ledger_cents(rec.report)
-    groups = list(rec.uncertain.values())
-    group_cents = [sum(c for _, c, _ in items) for items in groups]
-    chosen = _closing(diff - fixed, group_cents) or ()
-    for i in chosen:
-        for handle, cents, message in groups[i]:
-            rec.amend(handle, cents, message)
-    unexplained = diff - fixed - sum(group_cents[i] for i in chosen)
-    where = "/order/header/customerPayAmount"
-    if unexplained:
+    field: str
+    """The order's member (wire name)."""
+    service_field: str
+    """The service member it sums."""
+    bucket: str
+    """The RO header bucket that carries it (``""``: the discount, spread over the buckets)."""
+    of_order: Callable[[sm.Order], int]
+    of_service: Callable[[sm.Service], int]
+
+
+def _or_0(value: int | UnsetType) -> int:
+    return value if isinstance(value, int) else 0
+
+
+_CATEGORIES = (
+    _Category(
+        "laborCents",
+        "calculatedLaborCents",
+        "labor",
+        lambda o: o.labor_cents,
+        lambda s: s.calculated_labor_cents,
+    ),
+    _Category(
+        "partsCents",
+        "calculatedPartsCents",
+        "parts",
+        lambda o: o.parts_cents,
+        lambda s: s.calculated_parts_cents,
+    ),
+    _Category(
+        "tiresCents",
+        "calculatedTiresCents",
+        "parts",
+        lambda o: o.tires_cents,
+        lambda s: s.calculated_tires_cents,
+    ),
+    _Category(
+        "subcontractsCents",
+        "calculatedSubcontractsCents",
+        "sublet",
+        lambda o: o.subcontracts_cents,
+        lambda s: s.calculated_subcontracts_cents,
+    ),
+    _Category(
+        "feesCents",
+        "calculatedFeeCents",
+        "misc",
+        lambda o: o.fees_cents,
+        lambda s: s.calculated_fee_cents,
+    ),
+    _Category(
+        "epaCents",
+        "calculatedEpaCents",
+        "misc",
+        lambda o: o.epa_cents,
+        lambda s: s.calculated_epa_cents,
+    ),
+    _Category(
+        "shopSuppliesCents",
+        "calculatedShopSuppliesCents",
+        "misc",
+        lambda o: o.shop_supplies_cents,
+        lambda s: s.calculated_shop_supplies_cents,
+    ),
+    _Category(
+        "discountCents",
+        "calculatedDiscountCents",
+        "",
+        lambda o: o.discount_cents,
+        lambda s: s.calculated_discount_cents,
+    ),
+    _Category(
+        "taxCents",
+        "calculatedTaxCents",
+        "tax",
+        lambda o: o.tax_cents,
+        lambda s: s.calculated_tax_cents,
+    ),
+    _Category(
+        "gstCents",
+        "calculatedGSTCents",
+        "tax",
+        lambda o: o.gst_cents,
+        lambda s: _or_0(s.calculated_gst_cents),
+    ),
+    _Category(
+        "pstCents",
+        "calculatedPSTCents",
+        "tax",
+        lambda o: o.pst_cents,
+        lambda s: _or_0(s.calculated_pst_cents),
+    ),
+    _Category(
+        "hstCents",
+        "calculatedHSTCents",
+        "tax",
+        lambda o: o.hst_cents,
+        lambda s: _or_0(s.calculated_hst_cents),
+    ),
+)
+
+#: The RO header buckets the categories go to, as the total note names them.
+_BUCKET_NAMES = (
+    ("labor", "labor (laborSale)"),
+    ("parts", "parts and tires (partsSale)"),
+    ("misc", "fees, EPA and shop supplies (miscSale)"),
+    ("sublet", "subcontracts (subletSale)"),
+    ("tax", "tax (customerPayStateTax and the other payers' tax)"),
+)
+
+
+def _category_gaps(rec: _Rec, order: sm.Order, counted: list[sm.Service]) -> dict[str, int]:
+    """Each order category sum minus the sum of its service field over the *counted*
+    services, where they differ. ``discountCents`` may also read as including the order-level
+    discount the jobs took (no source says which)."""
+    gaps: dict[str, int] = {}
+    for category in _CATEGORIES:
+        gap = category.of_order(order) - sum(category.of_service(s) for s in counted)
+        if category.field == "discountCents" and gap == rec.order_discount:
+            gap = 0
+        if gap:
+            gaps[category.field] = gap
+    return gaps
+
+
+def _by_category(order: sm.Order, amounts: _Amounts) -> str:
+    """The order's category sums against the RO's header buckets, for the total note."""
+    differ = []
+    for bucket, name in _BUCKET_NAMES:
+        source = sum(c.of_order(order) for c in _CATEGORIES if c.bucket == bucket)
+        if bucket == "tax":
+            target = sum(amounts.taxes.values())
+        else:
+            target = sum(amounts.buckets[bucket].values())
+        if source != target:
+            differ.append(f"{name} {figure(_signed(source))} -> {figure(_signed(target))}")
+    if not differ:
+        return "; by category, every Shopmonkey order sum equals its RO header bucket"
+    return (
+        "; by category (Shopmonkey order sum -> RO header bucket; discounts, fees and booked "
+        "residuals move money between buckets, each with its note): " + ", ".join(differ)
+    )
+
+
+def _counted(
+    rec: _Rec, order: sm.Order, included: list[sm.Service], chosen: list[str]
+) -> tuple[list[sm.Service], dict[str, int]]:
+    """The services the order's sums count (the excluded ones too when the total's reading
+    counts them, or when they add nothing to the total and only that reading makes the
+    categories agree) and the category differences under that reading."""
+    counted = included + rec.excluded if "excluded services" in chosen else included
+    gaps = _category_gaps(rec, order, counted)
+    silent = rec.excluded and not sum(s.total_cents for s in rec.excluded)
+    if gaps and silent and counted is included:
+        alternative = _category_gaps(rec, order, included + rec.excluded)
+        if not alternative:
+            return included + rec.excluded, alternative
+    return counted, gaps
+
+
+def _category_issues(rec: _Rec, gaps: dict[str, int], order: sm.Order, counted: int) -> None:
+    """A category difference no note explains: refused (``mapping.order_category``) or, with
+    ``orders.unexplained_total = "report"``, an ``unexplained`` note (cents None: it moves no
+    money between the two totals; the total note carries any money)."""
+    buckets = {c.field: c for c in _CATEGORIES}
+    for field, gap in gaps.items():
+        category = buckets[field]
+        stated = category.of_order(order)
         said = (
-            f"{figure(unexplained)} cents of the difference between Shopmonkey's totalCostCents "
-            f"({_signed(source)}) and the RO's total ({_signed(target)}) are explained by no "
-            "note (an order total above or below its services, a service missing from or "
-            "added to the services list, or an undocumented Shopmonkey rule)"
+            f"Shopmonkey's order {field} is {figure(stated)} cents, its {counted} counted "
+            f"services' {category.service_field} add up to {figure(stated - gap)}: "
+            f"{figure(f'{gap:+d}')} cents of the category no note explains (the RO carries "
+            "the services' own figures)"
         )
         if rec.orders.unexplained_total == "refuse":
             rec.refuse(
-                "/order/totalCostCents",
-                "mapping.order_total",
+                f"/order/{field}",
+                "mapping.order_category",
                 f"{said}; check the services list, or set orders.unexplained_total = 'report'",
-                source,
+                stated,
             )
-            return
-        rec.note(_LAST, "unexplained", "/order/totalCostCents", where, unexplained, said + ".")
+        else:
+            target = f"/order/header/{category.bucket}Sale" if category.bucket else None
+            if category.bucket == "tax":
+                target = "/order/header/customerPayStateTax"
+            rec.note(_LAST, "unexplained", f"/order/{field}", target, None, said + ".")
+
+
+def _sits_in(gaps: dict[str, int]) -> str:
+    if not gaps:
+        return "; every category sum agrees with the services"
+    return "; the difference sits in " + ", ".join(
+        f"{field} ({figure(f'{gap:+d}')})" for field, gap in gaps.items()
+    )
+
+
+def _total_note(rec: _Rec, order: sm.Order, amounts: _Amounts, diff: int) -> None:
     explaining = [n for n in rec.report if n.cents is not None and n.kind != "total"]
     if explaining:
         why = "; explained by " + ", ".join(
@@ -1532,12 +1705,54 @@ def _balance(rec: _Rec, order: sm.Order, amounts: _Amounts) -> None:
         _LAST,
         "total",
         "/order/totalCostCents",
-        where,
+        "/order/header/customerPayAmount",
         diff,
-        f"Shopmonkey order total {_signed(source)} (totalCostCents), RO total "
-        f"{_signed(target)} (customerPayAmount + internalPayAmount + warrantyPayAmount): "
-        f"difference {figure(diff)} cents{why}",
+        f"Shopmonkey order total {_signed(order.total_cost_cents)} (totalCostCents), RO total "
+        f"{_signed(amounts.total)} (customerPayAmount + internalPayAmount + warrantyPayAmount): "
+        f"difference {figure(diff)} cents{why}{_by_category(order, amounts)}",
     )
+
+
+def _balance(rec: _Rec, order: sm.Order, amounts: _Amounts, included: list[sm.Service]) -> None:
+    """The order balance: Shopmonkey's ``totalCostCents`` against the RO's total, one ``total``
+    note, and the difference no other note explains refused or reported (`unexplained`); then
+    the same for each of the order's category sums against the services it counts.
+
+    Items whose place in ``totalCostCents`` no source documents (excluded services, an
+    invalid coupon, the card fee) are read the way that makes the ledger close, preferring
+    the fewest such items counted; their notes say which reading was taken."""
+    source = order.total_cost_cents
+    target = amounts.total
+    diff = source - target
+    fixed = ledger_cents(rec.report)
+    names = list(rec.uncertain)
+    groups = list(rec.uncertain.values())
+    group_cents = [sum(c for _, c, _ in items) for items in groups]
+    chosen = _closing(diff - fixed, group_cents) or ()
+    for i in chosen:
+        for handle, cents, message in groups[i]:
+            rec.amend(handle, cents, message)
+    counted, gaps = _counted(rec, order, included, [names[i] for i in chosen])
+    _category_issues(rec, gaps, order, len(counted))
+    unexplained = diff - fixed - sum(group_cents[i] for i in chosen)
+    where = "/order/header/customerPayAmount"
+    if unexplained:
+        said = (
+            f"{figure(unexplained)} cents of the difference between Shopmonkey's totalCostCents "
+            f"({_signed(source)}) and the RO's total ({_signed(target)}) are explained by no "
+            "note (an order total above or below its services, a service missing from or "
+            "added to the services list, or an undocumented Shopmonkey rule)" + _sits_in(gaps)
+        )
+        if rec.orders.unexplained_total == "refuse":
+            rec.refuse(
+                "/order/totalCostCents",
+                "mapping.order_total",
+                f"{said}; check the services list, or set orders.unexplained_total = 'report'",
+                source,
+            )
+            return
+        rec.note(_LAST, "unexplained", "/order/totalCostCents", where, unexplained, said + ".")
+    _total_note(rec, order, amounts, diff)
 
 
 def shopmonkey_to_mykaarma(

@@ -33,6 +33,8 @@ CODES: dict[str, str] = {
     "mapping.voided": "the myKaarma RO is voided (isVoided): nothing of it is mapped",
     "mapping.range": "an inbound amount, hours or quantity outside the bounds the mapping reads",
     "mapping.order_total": "a difference between the order totals that no note explains",
+    "mapping.order_category": "a category sum (labor, parts, ... or the RO header's per-payer "
+    "sale) that its lines do not give, and no note explains",
     "mapping.customer_name": "a customer with neither first and last name nor a company name",
 }
 

@@ -754,6 +754,84 @@ def priced(service: sm.CreateCustomService) -> int:
     return total
 
 
+def _row_sums(b: _Build) -> dict[tuple[str, str, str], int]:
+    """(bucket, payer, "jobs" or "mls") -> cents: what the RO's rows put in each header sale
+    bucket (labor, parts, misc from the jobs; sublet, lube, misc from the mls rows by type)."""
+    sums: dict[tuple[str, str, str], int] = {}
+
+    def add(bucket: str, payer: str, origin: str, cents: int) -> None:
+        sums[bucket, payer, origin] = sums.get((bucket, payer, origin), 0) + cents
+
+    for n, job in enumerate(_each(b.order.jobs)):
+        payer = _payer(job.labor_type)
+        add("labor", payer, "jobs", _cents(b.rec, job.labor_sale, f"/jobs/{n}/laborSale"))
+        add("parts", payer, "jobs", _cents(b.rec, job.parts_sale, f"/jobs/{n}/partsSale"))
+        add("misc", payer, "jobs", _cents(b.rec, job.misc_sale, f"/jobs/{n}/miscSale"))
+    for m, row in enumerate(_each(b.order.mls)):
+        spelled = _text(row.mls_type)
+        kind = _MLS_KINDS.get(spelled.upper()) if spelled is not None else None
+        bucket = {"subcontract": "sublet", "part": "lube"}.get(kind or "", "misc")
+        cents = _cents(b.rec, row.sale_price, f"/mls/{m}/salePrice")
+        add(bucket, _payer(row.labor_type), "mls", cents)
+    return sums
+
+
+#: The header's sale buckets and payer scopes (suffix of the member name, payers counted).
+_BUCKETS = ("labor", "parts", "misc", "sublet", "lube")
+_SCOPES = (("", ("C", "I", "W")), ("Customer", ("C",)), ("Internal", ("I",)), ("Warranty", ("W",)))
+
+
+def _category_gaps(b: _Build) -> dict[str, tuple[int, int, int]]:
+    """Header member -> (stated, the jobs' cents, the mls rows' cents) for every sale amount
+    the header states that its rows do not give. A bucket may count the mls rows of its kind
+    or not (the example event's miscSale counts its untyped towing row; another RO may not):
+    either reading agrees."""
+    header = dump(b.order.header, validate=False)
+    assert isinstance(header, dict)  # a model dumps to an object
+    sums = _row_sums(b)
+    gaps: dict[str, tuple[int, int, int]] = {}
+    for bucket in _BUCKETS:
+        for suffix, payers in _SCOPES:
+            key = f"{bucket}Sale{suffix}"
+            if _text(header.get(key)) is None:
+                continue
+            stated = _cents(b.rec, header.get(key), f"/header/{key}")
+            jobs = sum(sums.get((bucket, p, "jobs"), 0) for p in payers)
+            mls = sum(sums.get((bucket, p, "mls"), 0) for p in payers)
+            if stated not in (jobs, jobs + mls):
+                gaps[key] = (stated, jobs, mls)
+    return gaps
+
+
+def _category_issues(b: _Build, gaps: dict[str, tuple[int, int, int]]) -> None:
+    """Each header sale amount its rows do not give: refused (``mapping.order_category``) or
+    an ``unexplained`` note (cents None: the total note carries any money)."""
+    rec = b.rec
+    for key, (stated, jobs, mls) in gaps.items():
+        said = (
+            f"the RO header's {key} is {_amount(stated)}, its rows give {_amount(jobs)} "
+            f"(jobs) or {_amount(jobs + mls)} (with the mls rows of that kind): "
+            f"{_amount(stated - jobs - mls)} of the category no row explains"
+        )
+        if rec.orders.unexplained_total != "report":
+            rec.refuse(
+                f"/header/{key}",
+                "mapping.order_category",
+                f"{said} (orders.unexplained_total = refuse)",
+            )
+        else:
+            rec.note(0, "unexplained", f"/header/{key}", None, None, said + ".")
+
+
+def _sits_in(gaps: dict[str, tuple[int, int, int]]) -> str:
+    if not gaps:
+        return "; every sale amount the header states agrees with its rows"
+    return "; the header's categories that disagree with their rows: " + ", ".join(
+        f"{key} {_amount(stated)} against {_amount(jobs + mls)}"
+        for key, (stated, jobs, mls) in gaps.items()
+    )
+
+
 def _balance(b: _Build) -> None:
     """The ``total`` note: the RO's customer-pay amount before tax against the services."""
     rec = b.rec
@@ -770,6 +848,8 @@ def _balance(b: _Build) -> None:
         basis = "the customer-pay jobs and mls rows (the header states no customerPayAmount)"
     if rec.issues:
         return
+    gaps = _category_gaps(b)
+    _category_issues(b, gaps)
     target = sum(priced(s) for s in b.services)
     explaining = [n for n in rec.report if n.cents is not None]
     explained = ledger_cents(explaining)
@@ -781,7 +861,8 @@ def _balance(b: _Build) -> None:
                 "mapping.order_total",
                 f"the RO's customer-pay total before tax ({basis}) is {_amount(source)}, its "
                 f"customer-pay jobs and mls rows add up to {_amount(rows_total)}: "
-                f"{_amount(gap)} no row explains (orders.unexplained_total = refuse)",
+                f"{_amount(gap)} no row explains (orders.unexplained_total = refuse)"
+                + _sits_in(gaps),
             )
             return
         rec.note(
@@ -804,7 +885,8 @@ def _balance(b: _Build) -> None:
         source - target,
         f"customer-pay total before tax {_amount(source)} ({basis}); the services total "
         f"{_amount(target)}; difference {_amount(source - target)}"
-        + (f", explained by: {'; '.join(names)}" if names else ""),
+        + (f", explained by: {'; '.join(names)}" if names else "")
+        + _sits_in(gaps),
     )
 
 

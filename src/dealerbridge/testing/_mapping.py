@@ -451,10 +451,33 @@ def shopmonkey_orders_with_services(
     total = sum(s["totalCents"] for s in included) - order["appliedDiscountCents"]
     if draw(st.booleans()):
         total += order["transactionalFeeSubtotalCents"]
+    counted = included
     if draw(st.booleans()):
         total += sum(s["totalCents"] for s in services if s not in included)
+        counted = services
     order["totalCostCents"] = total
+    # its category sums: each service field summed over the services its total counts
+    for field, key in _ORDER_CATEGORIES:
+        order[field] = sum(s.get(key) or 0 for s in counted)
     return order, services
+
+
+#: The order's category sums and the service field each sums (the reading the forward
+#: mapping's order balance checks: notes/decisions-mapping.md).
+_ORDER_CATEGORIES = (
+    ("laborCents", "calculatedLaborCents"),
+    ("partsCents", "calculatedPartsCents"),
+    ("tiresCents", "calculatedTiresCents"),
+    ("subcontractsCents", "calculatedSubcontractsCents"),
+    ("feesCents", "calculatedFeeCents"),
+    ("epaCents", "calculatedEpaCents"),
+    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
+    ("discountCents", "calculatedDiscountCents"),
+    ("taxCents", "calculatedTaxCents"),
+    ("gstCents", "calculatedGSTCents"),
+    ("pstCents", "calculatedPSTCents"),
+    ("hstCents", "calculatedHSTCents"),
+)
 
 
 _AMOUNT = st.integers(0, 200_000)
