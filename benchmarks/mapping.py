@@ -48,8 +48,27 @@ def _inputs(count: int = 50) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         item["id"] = f"{service['id'][:-4]}{n:04d}"
         item["ordinal"] = n
         services.append(item)
-    order["totalCostCents"] = sum(s["totalCents"] for s in services)  # the order balance holds
+    # the order balance holds: its total and category sums are its services' sums
+    order["totalCostCents"] = sum(s["totalCents"] for s in services)
+    for field, key in _CATEGORIES:
+        order[field] = sum(s.get(key) or 0 for s in services)
     return order, services
+
+
+_CATEGORIES = (
+    ("laborCents", "calculatedLaborCents"),
+    ("partsCents", "calculatedPartsCents"),
+    ("tiresCents", "calculatedTiresCents"),
+    ("subcontractsCents", "calculatedSubcontractsCents"),
+    ("feesCents", "calculatedFeeCents"),
+    ("epaCents", "calculatedEpaCents"),
+    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
+    ("discountCents", "calculatedDiscountCents"),
+    ("taxCents", "calculatedTaxCents"),
+    ("gstCents", "calculatedGSTCents"),
+    ("pstCents", "calculatedPSTCents"),
+    ("hstCents", "calculatedHSTCents"),
+)
 
 
 def _median_us(rows: dict[str, Callable[[], object]], rounds: int, inner: int) -> dict[str, float]:
