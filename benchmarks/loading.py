@@ -130,8 +130,12 @@ def _main(quick: bool) -> None:
 def _verdict(label: str, timings: Timings, ours: str, theirs: str, target: float) -> None:
     ratio = timings.ratio(ours, theirs)
     low, high = timings.ratio_range(ours, theirs)
+    best = timings.min_ratio(ours, theirs)
     verdict = "within target" if ratio <= target else "over target"
-    print(f"  {label:<16} {ratio:5.2f}  (rounds {low:.2f}-{high:.2f}; {verdict})")
+    print(
+        f"  {label:<16} {ratio:5.2f}  (rounds {low:.2f}-{high:.2f}, best rounds {best:.2f};"
+        f" {verdict})"
+    )
 
 
 if __name__ == "__main__":

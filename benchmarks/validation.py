@@ -90,8 +90,12 @@ def main(quick: bool = False) -> None:
     for label, timings in summary:
         low, high = timings.ratio_range("dealerbridge.validate", "json.loads")
         ratio = timings.ratio("dealerbridge.validate", "json.loads")
+        best = timings.min_ratio("dealerbridge.validate", "json.loads")
         verdict = "within target" if ratio <= TARGET else "over target"
-        print(f"  {label + ' order':<16} {ratio:5.2f}  (rounds {low:.2f}-{high:.2f}) {verdict}")
+        print(
+            f"  {label + ' order':<16} {ratio:5.2f}  (rounds {low:.2f}-{high:.2f}, best rounds"
+            f" {best:.2f}) {verdict}"
+        )
     print()
 
 

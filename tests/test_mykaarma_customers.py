@@ -16,7 +16,10 @@ from dealerbridge.testing import (
     customer_rule_breaks,
     customers_with_vehicles,
 )
-from dealerbridge.testing._customers import CUSTOMER_REQUESTS
+from dealerbridge.testing._customers import CUSTOMER_FILLERS, CUSTOMER_REQUESTS
+from dealerbridge.testing._mykaarma import ORDER_FILLERS, SEARCH_FILLERS
+from dealerbridge.testing._rules import Fillers
+from dealerbridge.testing._schema_rules import ExclusiveRule, derive, fixup, rule_breaks
 
 from .vendor_support import FIXTURES, ROOT
 
@@ -163,44 +166,78 @@ BUSINESS = json.loads(
 )
 
 
-def test_the_rules_are_the_schemas_named_rules():
-    text = json.dumps(db._default_registry().document("mykaarma/create-customer-request"))
-    named = set(re.findall(r'"x-rule-name": "([a-z-]+)"', text))
-    assert named == {rule.name for rule in mk.CUSTOMER_RULES}
-    assert mk.VEHICLE_RULE.name in named
+CUSTOMER_RULE_NAMES = {
+    "customer-name-required",
+    "business-company-required",
+    "vin-or-year-make-model",
+}
 
 
-@pytest.mark.parametrize("rule", mk.CUSTOMER_RULES, ids=lambda r: r.name)
+def _named_entries():
+    """Every allOf entry with an x-rule-name in every bundled schema."""
+    registry = db._default_registry()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "x-rule-name" in node:
+                yield node["x-rule-name"], node
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    for name in registry.names():
+        yield from walk(registry.document(name))
+
+
+def test_every_named_schema_rule_gives_the_strategies_their_repair_and_breaks():
+    # the rules are the schemas' (nothing in the runtime repeats them); the strategies derive
+    # from each entry, and refuse an entry they cannot read rather than skip it
+    names = set()
+    for name, entry in _named_entries():
+        rule = derive(name, entry)
+        if isinstance(rule, ExclusiveRule):
+            assert len(rule.members) >= 2
+        else:
+            assert rule.required and rule.key not in rule.required
+        names.add(name)
+    assert names >= CUSTOMER_RULE_NAMES | {"advisor-or-assigned-user", "customer-uuid-or-vin"}
+    assert not hasattr(mk, "CUSTOMER_RULES") and not hasattr(mk, "VEHICLE_RULE")
+    with pytest.raises(ValueError, match="x-rule"):
+        derive("x-rule", {"if": {"properties": {"a": {"type": "string"}}}, "then": {}})
+
+
 @pytest.mark.parametrize("valid", [REQUEST, BUSINESS], ids=["person", "business"])
-@pytest.mark.parametrize(
-    "schema",
-    [
-        "mykaarma/create-customer-request",
-        "mykaarma/update-customer-request",
-        "mykaarma/matching-customer-request",
-    ],
-)
-def test_each_rule_broken_alone_is_reported_by_the_schema_where_the_rule_says(rule, valid, schema):
+@pytest.mark.parametrize("schema", CUSTOMER_REQUESTS)
+def test_each_rule_broken_alone_is_reported_by_the_schema_where_the_rule_says(valid, schema):
     body = copy.deepcopy(valid)
     body.pop("searchForDuplicate", None)
-    assert not any(r.violated(body) for r in mk.CUSTOMER_RULES)
     assert db.errors(body, schema) == []
-    broken_bodies = rule.breaks(body)
-    assert broken_bodies
-    for broken in broken_bodies:
-        assert [r.name for r in mk.CUSTOMER_RULES if r.violated(broken)] == [rule.name]
+    registry = db._default_registry()
+    breaks = rule_breaks(registry, registry.model(schema).root, body, CUSTOMER_FILLERS)
+    assert {expected.rule for _, expected in breaks} == CUSTOMER_RULE_NAMES - (
+        {"vin-or-year-make-model"} if not body.get("vehicles") else set()
+    )
+    repair = fixup(schema, CUSTOMER_FILLERS)
+    for broken, expected in breaks:
         issues = db.errors(broken, schema)
-        assert [i.path for i in issues] == list(rule.find(broken)), broken
-        repaired = copy.deepcopy(broken)
-        rule.repair(repaired)
-        assert db.errors(repaired, schema) == []
+        assert [(i.path, i.code, i.rule) for i in issues] == [
+            (expected.path, expected.code, expected.rule)
+        ], broken
+        assert db.errors(repair(broken), schema) == []
 
 
 def test_the_vehicle_rule_on_its_own_endpoint():
+    schema = "mykaarma/save-customer-vehicle-request"
     vehicle = {"vin": "1HGCR2F85HA123456"}
-    for broken in mk.VEHICLE_RULE.breaks(vehicle):
-        issues = db.errors(broken, "mykaarma/save-customer-vehicle-request")
-        assert [i.path for i in issues] == list(mk.VEHICLE_RULE.find(broken))
+    registry = db._default_registry()
+    breaks = rule_breaks(registry, registry.model(schema).root, vehicle, CUSTOMER_FILLERS)
+    assert len(breaks) == 2 * 3 * 3  # vin absent or "", each of year/make/model blanked 3 ways
+    for broken, expected in breaks:
+        issues = db.errors(broken, schema)
+        assert [(i.path, i.code) for i in issues] == [("", "vin-or-year-make-model")]
+        assert expected.path == ""
 
 
 @pytest.mark.parametrize(
@@ -540,12 +577,44 @@ def test_customer_rule_breaks_give_exactly_the_expected_issue(data):
     body, expected = data.draw(customer_rule_breaks(schema))
     issues = [(i.path, i.code) for i in db.errors(body, schema)]
     assert issues == [(expected.path, expected.code)]
-    assert expected.rule in {rule.name for rule in mk.CUSTOMER_RULES}
+    assert expected.rule in CUSTOMER_RULE_NAMES
 
 
 @settings(max_examples=40)
 @given(create_customer_requests(), customers_with_vehicles())
 def test_the_customer_strategies_draw_valid_documents(body, candidate):
     assert db.errors(body, "mykaarma/create-customer-request") == []
-    assert not any(rule.violated(body) for rule in mk.CUSTOMER_RULES)
     assert db.errors(candidate, "mykaarma/customer-with-vehicles") == []
+
+
+def _schemas_with_named_rules():
+    registry = db._default_registry()
+    return sorted(
+        name
+        for name in registry.names()
+        if not name.startswith("test/") and '"x-rule-name"' in json.dumps(registry.document(name))
+    )
+
+
+@pytest.mark.parametrize("schema", _schemas_with_named_rules())
+def test_the_derived_breaks_of_every_named_rule_are_what_the_schema_reports(schema):
+    # every schema rule's derived breaks, on the shipped valid fixtures of its schema (repaired
+    # into a shape where the rule can be broken, as the strategies do): one issue each, the
+    # one expected; the derived fixup then makes the body valid again
+    registry = db._default_registry()
+    fillers = {**CUSTOMER_FILLERS.values, **ORDER_FILLERS.values, **SEARCH_FILLERS.values}
+    fill = Fillers(values=fillers)
+    repair = fixup(schema, fill)
+    seen = set()
+    folder = FIXTURES / schema
+    valid = [json.loads(p.read_text()) for p in sorted(folder.glob("valid*.json"))]
+    assert valid, schema
+    for body in valid:
+        assert db.errors(body, schema) == []
+        for broken, expected in rule_breaks(registry, registry.model(schema).root, body, fill):
+            issues = [(i.path, i.code, i.rule) for i in db.errors(broken, schema)]
+            assert issues == [(expected.path, expected.code, expected.rule)], broken
+            assert db.errors(repair(broken), schema) == []
+            seen.add(expected.rule)
+    named = set(re.findall(r'"x-rule-name": "([a-z-]+)"', json.dumps(registry.document(schema))))
+    assert named <= seen  # and rules of $ref-ed documents too

@@ -7,9 +7,10 @@ from hypothesis import given, settings
 
 import dealerbridge as db
 from dealerbridge import mykaarma as mk
-from dealerbridge.mykaarma._partner_rules import PARTNER_RULES, PartnerSubject
+from dealerbridge.mykaarma._partner_rules import PARTNER_RULES, partner_subject
 from dealerbridge.testing import partner_requests, partner_rule_breaks, payloads
-from dealerbridge.testing._mykaarma import partner_break_options
+from dealerbridge.testing._mykaarma import PARTNER_FILLERS, partner_break_options
+from dealerbridge.testing._rules import breaks, repair, repairable
 
 from .vendor_support import FIXTURES
 
@@ -156,22 +157,40 @@ def test_the_rule_table_is_the_one_definition():
 
 @pytest.mark.parametrize("rule", PARTNER_RULES, ids=lambda rule: rule.code)
 def test_each_rule_finds_breaks_and_repairs_only_itself(rule):
+    # the breaks and repairs of dealerbridge.testing are derived from the rule's definition
     broken_any = False
     for valid in doc_requests():
-        subject = PartnerSubject(valid, "d-1")
+        subject = partner_subject(valid, "d-1")
         assert not rule.violated(subject)
-        for broken in rule.breaks(subject):
+        for broken in breaks(rule, subject, PARTNER_RULES, PARTNER_FILLERS):
             broken_any = True
-            assert valid == PartnerSubject(valid, "d-1").body  # breaking copies
-            found = mk.partner_request_errors(broken.body, dealer_uuid=broken.dealer_uuid)
+            assert valid == partner_subject(valid, "d-1").body  # breaking copies
+            dealer = broken.parameters["dealerUuid"]
+            found = mk.partner_request_errors(broken.body, dealer_uuid=dealer)
             assert [(e.code, e.path) for e in found] == [
                 (rule.code, path) for path in rule.find(broken)
             ]
             assert found and all(e.path in rule.paths for e in found)
-            if rule.repair is not None:
-                rule.repair(broken)
-                assert mk.partner_request_errors(broken.body, dealer_uuid=broken.dealer_uuid) == []
+            if repairable(rule):
+                repair(rule, broken, PARTNER_FILLERS)
+                dealer = broken.parameters["dealerUuid"]
+                assert mk.partner_request_errors(broken.body, dealer_uuid=dealer) == []
     assert broken_any
+
+
+def test_every_kind_of_break_of_the_rule_table_is_derived():
+    # each rule is broken in every way its check allows (not one way that happens to work)
+    valid = next(iter(doc_requests()))
+    subject = partner_subject(valid, "d-1")
+    counts = {
+        rule.code: len(breaks(rule, subject, PARTNER_RULES, PARTNER_FILLERS))
+        for rule in PARTNER_RULES
+    }
+    assert counts["INVALID_DEALER_UUID"] == 2  # "" and blanks; absent means "not given"
+    assert counts["INVALID_DEPT_UUID"] == 4  # absent, null, "", whitespace
+    assert counts["INVALID_APPOINTMENT_INFORMATION"] == 2  # absent, null
+    assert counts["PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE"] == 3
+    assert counts["MISSING_START_TIME"] == 3  # the three unreadable fillers
 
 
 def test_non_dict_input_is_a_validation_error():

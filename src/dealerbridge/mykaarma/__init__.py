@@ -17,10 +17,8 @@ from .._models import JSON, SchemaRef, UnsetType  # noqa: F401  (annotations, se
 from . import _registration  # noqa: F401  (registers the myKaarma issue codes)
 from ._appointment_time import AppointmentTimes, appointment_datetime, split_appointment_datetime
 from ._customers import (
-    CUSTOMER_RULES,
     CUSTOMER_WARNING_CODES,
     UNDECIDABLE_WARNINGS,
-    VEHICLE_RULE,
     VinCheck,
     customer_request_warnings,
     normalize_phone,
@@ -50,11 +48,9 @@ from ._webhook import (
 
 __all__ = [
     *_models.__all__,
-    "CUSTOMER_RULES",
     "CUSTOMER_WARNING_CODES",
     "EVENT_MODELS",
     "UNDECIDABLE_WARNINGS",
-    "VEHICLE_RULE",
     "CustomerMatch",
     "VinCheck",
     "customer_request_warnings",

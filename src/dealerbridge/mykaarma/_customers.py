@@ -8,12 +8,12 @@
   create or update request would get, decided locally; `search_query_warnings` does the same for
   the search query. Codes that only the server can decide are in `UNDECIDABLE_WARNINGS` with the
   reason.
-- `CUSTOMER_RULES` / `VEHICLE_RULE`: the data-model rules that span fields (names, company,
-  vin or year/make/model), each one `dealerbridge._rules.Rule`. The schemas state the same rules
-  (``x-rule-name``) and report each broken one once, at the object holding its members, with the
-  rule's name as the issue code; a rule's ``name`` and ``code`` are that name, and its ``find``
-  returns those object paths, so `dealerbridge.errors` and the rule agree. These definitions
-  repair and break payloads for the test strategies and say which members each rule reads.
+
+The data-model rules that span fields (names, company, vin or year/make/model) are stated once,
+by the schemas (``x-rule-name``; `dealerbridge.errors` reports each broken one once, at the
+object holding its members, with the rule's name as the issue code). The test strategies derive
+their repairs and breaks from those schema entries (``dealerbridge.testing``); nothing here
+repeats them.
 
 Sources and decisions: ``docs/vendor/mykaarma-customers.md`` and
 ``notes/decisions-mykaarma-customers.md``.
@@ -21,23 +21,19 @@ Sources and decisions: ``docs/vendor/mykaarma-customers.md`` and
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from .._errors import DealerbridgeUsageError, Issue, ValidationError, issue
 from .._models import Model, dump
-from .._rules import ABSENT, Rule, set_member
 from .._rules import blank as _blank
 
 __all__ = [
-    "CUSTOMER_RULES",
     "CUSTOMER_WARNING_CODES",
     "UNDECIDABLE_WARNINGS",
-    "VEHICLE_RULE",
     "VinCheck",
     "customer_request_warnings",
     "normalize_phone",
@@ -375,210 +371,3 @@ def search_query_warnings(query: object) -> list[Issue]:
 
 def _json_of(value: Any) -> Any:
     return dump(value) if isinstance(value, Model) else value
-
-
-# ------------------------------------------------------------------------------------ rules
-
-Body = dict[str, Any]
-_BLANKS: tuple[Any, ...] = (ABSENT, "", "  \t")
-
-
-def _customer(body: Body) -> dict[str, Any] | None:
-    c = body.get("customer")
-    return c if isinstance(c, dict) else None
-
-
-def _names_find(body: Body) -> list[str]:
-    # A business (isBusiness true) is named by its company: business-company-required's part.
-    c = _customer(body)
-    if c is None or c.get("isBusiness") is True:
-        return []
-    return ["/customer"] if any(_blank(c.get(k)) for k in ("firstName", "lastName")) else []
-
-
-def _names_repair(body: Body) -> None:
-    c = _customer(body)
-    if c is None:
-        return
-    if not _blank(c.get("company")):
-        c["isBusiness"] = True  # a company name: the customer becomes the business
-        return
-    for key, filler in (("firstName", "Dana"), ("lastName", "Whitaker")):
-        if _blank(c.get(key)):
-            c[key] = filler
-
-
-def _names_breaks(body: Body) -> list[Body]:
-    c = _customer(body)
-    if c is None:
-        return []
-    out = []
-    for key in ("firstName", "lastName"):
-        for blank in _BLANKS:
-            broken = copy.deepcopy(body)
-            bc = broken["customer"]
-            if bc.get("isBusiness") is True:  # a business: make it a person first
-                bc["isBusiness"] = False
-                set_member(bc, "company", ABSENT)
-                bc["firstName"], bc["lastName"] = "Dana", "Whitaker"
-            set_member(bc, key, blank)
-            out.append(broken)
-    return out
-
-
-def _company_find(body: Body) -> list[str]:
-    c = _customer(body)
-    if c is None or c.get("isBusiness") is not True:
-        return []
-    return ["/customer"] if _blank(c.get("company")) else []
-
-
-def _company_repair(body: Body) -> None:
-    c = _customer(body)
-    if c is not None and c.get("isBusiness") is True and _blank(c.get("company")):
-        c["company"] = "Maple Leaf Couriers Ltd."
-
-
-def _company_breaks(body: Body) -> list[Body]:
-    c = _customer(body)
-    if c is None:
-        return []
-    out = []
-    for blank in _BLANKS:
-        broken = copy.deepcopy(body)
-        bc = broken["customer"]
-        bc["isBusiness"] = True
-        bc["firstName"], bc["lastName"] = "Dana", "Whitaker"  # names then still hold
-        set_member(bc, "company", blank)
-        out.append(broken)
-    return out
-
-
-_YMM = ("vehicleYear", "vehicleMake", "vehicleModel")
-_YMM_FILL = {"vehicleYear": "2017", "vehicleMake": "Honda", "vehicleModel": "Accord"}
-
-
-def _vehicle_find(vehicle: Any, where: str) -> list[str]:
-    """``[where]`` (the vehicle's path) when *vehicle* breaks the rule, else ``[]``."""
-    if not isinstance(vehicle, Mapping) or not _blank(vehicle.get("vin")):
-        return []
-    return [where] if any(_blank(vehicle.get(k)) for k in _YMM) else []
-
-
-def _vehicle_repair(vehicle: Any) -> None:
-    if isinstance(vehicle, dict) and _blank(vehicle.get("vin")):
-        for key in _YMM:
-            if _blank(vehicle.get(key)):
-                vehicle[key] = _YMM_FILL[key]
-
-
-def _vehicle_breaks_one(vehicle: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for key in _YMM:
-        for vin in (ABSENT, ""):
-            broken = copy.deepcopy(vehicle)
-            set_member(broken, "vin", vin)
-            for other in _YMM:
-                broken[other] = _YMM_FILL[other]
-            set_member(broken, key, ABSENT if vin == "" else "")
-            out.append(broken)
-    return out
-
-
-def _vehicles(body: Body) -> list[Any]:
-    v = body.get("vehicles")
-    return v if isinstance(v, list) else []
-
-
-def _vehicles_find(body: Body) -> list[str]:
-    return [p for i, v in enumerate(_vehicles(body)) for p in _vehicle_find(v, f"/vehicles/{i}")]
-
-
-def _vehicles_repair(body: Body) -> None:
-    for v in _vehicles(body):
-        _vehicle_repair(v)
-
-
-def _vehicles_breaks(body: Body) -> list[Body]:
-    items = _vehicles(body)
-    if not items or not isinstance(items[0], dict):
-        return []
-    out = []
-    for broken_vehicle in _vehicle_breaks_one(items[0]):
-        broken = copy.deepcopy(body)
-        broken["vehicles"][0] = broken_vehicle
-        out.append(broken)
-    return out
-
-
-def _rule(
-    name: str,
-    description: str,
-    paths: tuple[str, ...],
-    find: Callable[[Body], Sequence[str]],
-    repair: Callable[[Body], None],
-    breaks: Callable[[Body], Sequence[Body]],
-) -> Rule[Body]:
-    """A rule whose issue code is its name (myKaarma documents no code for these)."""
-    return Rule(
-        name=name,
-        code=name,
-        description=description,
-        paths=paths,
-        find=find,
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-#: The rules of a create, update or matching request body, in schema order. ``name`` is the
-#: schema's ``x-rule-name`` and ``code`` the issue code `dealerbridge.errors` reports (the same
-#: name: myKaarma documents no error code for them); ``find`` gives the path of the object the
-#: issue is reported at (``/customer``, ``/vehicles/<i>``).
-CUSTOMER_RULES: tuple[Rule[Body], ...] = (
-    _rule(
-        "customer-name-required",
-        "firstName and lastName are required, except when isBusiness is true and a company "
-        "name is given",
-        ("/customer/firstName", "/customer/lastName", "/customer/isBusiness"),
-        _names_find,
-        _names_repair,
-        _names_breaks,
-    ),
-    _rule(
-        "business-company-required",
-        "company is required when isBusiness is true",
-        ("/customer/isBusiness", "/customer/company"),
-        _company_find,
-        _company_repair,
-        _company_breaks,
-    ),
-    _rule(
-        "vin-or-year-make-model",
-        "vin is required when year, make and model are empty, and they are required when vin is",
-        (
-            "/vehicles/*/vin",
-            "/vehicles/*/vehicleYear",
-            "/vehicles/*/vehicleMake",
-            "/vehicles/*/vehicleModel",
-        ),
-        _vehicles_find,
-        _vehicles_repair,
-        _vehicles_breaks,
-    ),
-)
-
-
-def _one_vehicle_find(body: Body) -> Sequence[str]:
-    return _vehicle_find(body, "")
-
-
-#: The vehicle rule on a save-customer-vehicle body (the vehicle itself, so reported at ``""``).
-VEHICLE_RULE: Rule[Body] = _rule(
-    "vin-or-year-make-model",
-    CUSTOMER_RULES[2].description,
-    ("/vin", "/vehicleYear", "/vehicleMake", "/vehicleModel"),
-    _one_vehicle_find,
-    _vehicle_repair,
-    _vehicle_breaks_one,
-)

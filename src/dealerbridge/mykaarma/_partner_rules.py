@@ -8,9 +8,11 @@ found. These rules live here, not in the schema, because they answer with the ve
 codes; run `dealerbridge.validate(body, "mykaarma/partner-appointment-request")` as well for the
 field rules.
 
-Each rule is defined once, in `PARTNER_RULES` (a `dealerbridge._rules.Rule` per code, in the
-page's order): `partner_request_errors` reports from it, and `dealerbridge.testing` repairs
-generated requests and breaks valid ones from the same definitions.
+Each rule is defined once, in `PARTNER_RULES` (a declarative `dealerbridge._rules.Rule` per
+code, in the page's order: the member checked, what must hold there and when): the runtime only
+detects (`partner_request_errors`); `dealerbridge.testing` derives its repairs of generated
+requests and single-rule breaks of valid ones from the same definitions, with its own filler
+values (test data stays out of the runtime).
 
 Not decidable locally (the server decides them from data the request does not carry):
 `UNDECIDABLE_CODES` lists them with the reason.
@@ -19,10 +21,7 @@ Not decidable locally (the server decides them from data the request does not ca
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any, overload
-
-import attrs
 
 from .._errors import Issue, ValidationError, issue
 from .._generated.mykaarma import PartnerAppointmentRequest
@@ -30,8 +29,19 @@ from .._json import check_value
 from .._models import Model, dump, load
 from .._registry import default_registry
 from .._render import redact_names, render_value
-from .._rules import ABSENT, Rule, set_member
-from .._rules import blank as _blank
+from .._rules import (
+    AbsentOr,
+    Check,
+    DiffersFrom,
+    IsObject,
+    NonBlank,
+    NotBothTrue,
+    NotEqual,
+    Parses,
+    Present,
+    Rule,
+    Subject,
+)
 from .._schema_model import personal_at
 from ._appointment_time import split_appointment_datetime
 
@@ -43,388 +53,135 @@ __all__ = [
 ]
 
 
-_TRIPS = (("pickupTripInformation", "PICKUP_VEHICLE"), ("dropTripInformation", "DROPOFF_VEHICLE"))
-_WHEN = "2026-04-06T13:00:00-0700"
-_RIDE_TIME = "2026-04-08T15:00:00-0700"
+_PICKUP, _DROP = "pickupTripInformation", "dropTripInformation"
+_TRIPS = ((_PICKUP, "PICKUP_VEHICLE"), (_DROP, "DROPOFF_VEHICLE"))
+_NOT_WEB = NotEqual("source", "WEB")
 
 
 def _obj(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-@attrs.define
-class PartnerSubject:
-    """What the partner rules read: the JSON body and the URL path's dealer UUID (None when
-    not given, and then not checked)."""
-
-    body: dict[str, Any]
-    dealer_uuid: str | None = None
-
-    def but(self, edit: Callable[[dict[str, Any]], object]) -> PartnerSubject:
-        """A deep copy with *edit* applied to the copy's body."""
-        body = copy.deepcopy(self.body)
-        edit(body)
-        return PartnerSubject(body, self.dealer_uuid)
-
-    def trip(self, key: str) -> dict[str, Any] | None:
-        return _obj(self.body.get(key))
-
-    @property
-    def not_web(self) -> bool:
-        return self.body.get("source") != "WEB"
-
-
-_Rule = Rule[PartnerSubject]
-_BLANKS: tuple[Any, ...] = (ABSENT, None, "", "  \t")
-
-
-def _put(key: str, value: Any, inside: str | None = None) -> Callable[[dict[str, Any]], None]:
-    """An edit setting body[key] (or body[inside][key]) to *value*, or removing it for ABSENT."""
-
-    def edit(body: dict[str, Any]) -> None:
-        set_member(body if inside is None else body[inside], key, value)
-
-    return edit
-
-
-# ----------------------------------------------------------------------- one rule per field set
-
-
-def _required_text(code: str, key: str, filler: str, description: str) -> _Rule:
-    """A top-level member that must be a non-blank string."""
-    path = f"/{key}"
-
-    def repair(s: PartnerSubject) -> None:
-        s.body[key] = filler
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        return [s.but(_put(key, v)) for v in _BLANKS]
-
+def _rule(code: str, description: str, member: str, check: Check, **where: Any) -> Rule:
+    """The rule answering *code*; its name is the code in kebab case."""
     return Rule(
-        name=_name(code),
+        name=code.lower().replace("_", "-"),
         code=code,
         description=description,
-        paths=(path,),
-        find=lambda s: [path] if _blank(s.body.get(key)) else [],
-        repair=repair,
-        breaks=breaks,
+        member=member,
+        check=check,
+        **where,
     )
 
 
-def _required_object(code: str, key: str, description: str) -> _Rule:
-    """A top-level member that must be an object (the schema requires it, so no repair)."""
-    path = f"/{key}"
-    return Rule(
-        name=_name(code),
-        code=code,
-        description=description,
-        paths=(path,),
-        find=lambda s: [path] if _obj(s.body.get(key)) is None else [],
-        breaks=lambda s: [s.but(_put(key, v)) for v in (ABSENT, None)],
-    )
-
-
-def _ride_type(code: str, key: str, ride: str, wrong: tuple[str, ...], description: str) -> _Rule:
-    """A trip's rideType, when sent, must be *ride* (absent or null gets it as the default)."""
-    path = f"/{key}/rideType"
-
-    def find(s: PartnerSubject) -> list[str]:
-        trip = s.trip(key)
-        return [path] if trip is not None and trip.get("rideType") not in (None, ride) else []
-
-    def repair(s: PartnerSubject) -> None:
-        s.body[key]["rideType"] = ride
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        if s.trip(key) is None:
-            return []
-        return [s.but(_put("rideType", v, key)) for v in wrong]
-
-    return Rule(
-        name=_name(code),
-        code=code,
-        description=description,
-        paths=(path,),
-        find=find,
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-def _dealer_uuid() -> _Rule:
-    code = "INVALID_DEALER_UUID"
-
-    def repair(s: PartnerSubject) -> None:
-        s.dealer_uuid = "dealer-0001"
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        return [PartnerSubject(copy.deepcopy(s.body), v) for v in ("", "  ")]
-
-    return Rule(
-        name=_name(code),
-        code=code,
-        description="Invalid dealer UUID is provided in the request",
-        paths=("",),
-        find=lambda s: [""] if s.dealer_uuid is not None and _blank(s.dealer_uuid) else [],
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-def _ride_time() -> _Rule:
-    code, key = "DROPOFF_RIDE_TIME_REQUIRED", "dropTripInformation"
-    path = f"/{key}/rideTime"
-
-    def find(s: PartnerSubject) -> list[str]:
-        trip = s.trip(key)
-        return [path] if trip is not None and _blank(trip.get("rideTime")) else []
-
-    def repair(s: PartnerSubject) -> None:
-        s.body[key]["rideTime"] = _RIDE_TIME
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        if s.trip(key) is None:
-            return []
-        return [s.but(_put("rideTime", v, key)) for v in _BLANKS]
-
-    return Rule(
-        name=_name(code),
-        code=code,
-        description="dropTripInformation.rideTime is required for dropoff ride types",
-        paths=(path,),
-        find=find,
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-def _creator_user() -> _Rule:
-    code, path = "VALID_CREATOR_USER_UUID_REQUIRED", "/appointmentInformation/creatorUser/uuid"
-
-    def find(s: PartnerSubject) -> list[str]:
-        appointment = _obj(s.body.get("appointmentInformation"))
-        if appointment is None or not s.not_web:
-            return []
-        creator = _obj(appointment.get("creatorUser")) or {}
-        return [path] if _blank(creator.get("uuid")) else []
-
-    def repair(s: PartnerSubject) -> None:
-        appointment = s.body["appointmentInformation"]
-        if not isinstance(appointment.get("creatorUser"), dict):
-            appointment["creatorUser"] = {}
-        appointment["creatorUser"]["uuid"] = "creator-user-0001"
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        if _obj(s.body.get("appointmentInformation")) is None or not s.not_web:
-            return []
-        out = [s.but(_put("creatorUser", v, "appointmentInformation")) for v in (ABSENT, None)]
-
-        def blank_uuid(b: dict[str, Any]) -> None:
-            b["appointmentInformation"]["creatorUser"] = {"uuid": "   "}
-
-        return [*out, s.but(blank_uuid)]
-
-    return Rule(
-        name=_name(code),
-        code=code,
-        description="appointmentInformation.creatorUser.uuid is required when source is not WEB",
-        paths=("/source", "/appointmentInformation/creatorUser/uuid"),
-        find=find,
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-def _per_trip(
-    code: str,
-    member: str,
-    reads: tuple[str, ...],
-    broken: Callable[[dict[str, Any]], bool],
-    fix: Callable[[dict[str, Any]], None],
-    break_trip: Callable[[dict[str, Any]], None],
-    description: str,
-) -> _Rule:
-    """A rule inside each trip; reported at ``/<trip>/<member>``, pickup first."""
-    keys = [key for key, _ in _TRIPS]
-
-    def find(s: PartnerSubject) -> list[str]:
-        return [f"/{k}/{member}" for k in keys if (t := s.trip(k)) is not None and broken(t)]
-
-    def repair(s: PartnerSubject) -> None:
-        for key in keys:
-            trip = s.trip(key)
-            if trip is not None and broken(trip):
-                fix(trip)
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        return [s.but(_in_trip(k, break_trip)) for k in keys if s.trip(k) is not None]
-
-    paths = tuple(f"/{k}/{r}" for k in keys for r in reads)
-    return Rule(
-        name=_name(code),
-        code=code,
-        description=description,
-        paths=paths,
-        find=find,
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-def _in_trip(key: str, edit: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
-    return lambda body: edit(body[key])
-
-
-def _loaner_and_drop_car(trip: dict[str, Any]) -> bool:
-    return trip.get("loanerVehicleRequired") is True and trip.get("isDropCar") is True
-
-
-def _same_drivers(trip: dict[str, Any]) -> bool:
-    first = trip.get("primaryDriverUUID")
-    return not _blank(first) and first == trip.get("secondaryDriverUUID")
-
-
-def _start_time() -> _Rule:
-    code, path = "MISSING_START_TIME", "/appointmentDateTime"
-
-    def unreadable(when: Any) -> bool:
-        try:
-            split_appointment_datetime(when)
-        except ValidationError:
-            return True
-        return False
-
-    def find(s: PartnerSubject) -> list[str]:
-        when = s.body.get("appointmentDateTime")
-        if not isinstance(when, str) or _blank(when) or s.trip("pickupTripInformation") is None:
-            return []
-        return [path] if unreadable(when) else []
-
-    def repair(s: PartnerSubject) -> None:
-        s.body["appointmentDateTime"] = _WHEN
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        if s.trip("pickupTripInformation") is None:
-            return []
-        wrong = ("2026-02-30T13:00:00-0700", "2026-04-06T13:00-0700", "2026-04-06")
-        return [s.but(_put("appointmentDateTime", v)) for v in wrong]
-
-    return Rule(
-        name=_name(code),
-        code=code,
-        description="The pickup trip request does not contain a valid appointmentTime.",
-        paths=("/appointmentDateTime", "/pickupTripInformation"),
-        find=find,
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-def _user_token() -> _Rule:
-    code, path = "USER_TOKEN_IS_BLANK", "/requesterUserUUID"
-
-    def applies(s: PartnerSubject) -> bool:
-        return s.not_web and s.trip("dropTripInformation") is not None
-
-    def repair(s: PartnerSubject) -> None:
-        s.body["requesterUserUUID"] = "requester-user-0001"
-
-    def breaks(s: PartnerSubject) -> list[PartnerSubject]:
-        if not applies(s):
-            return []
-        return [s.but(_put("requesterUserUUID", v)) for v in _BLANKS]
-
-    return Rule(
-        name=_name(code),
-        code=code,
-        description=(
-            "source is not WEB (or is null) and the top-level requesterUserUUID is missing. The "
-            "downstream PnD service requires requesterUserUUID for non-WEB sources on the "
-            "with-dropoff flow (dropTripInformation present)."
-        ),
-        paths=("/source", "/dropTripInformation", path),
-        find=lambda s: [path] if applies(s) and _blank(s.body.get("requesterUserUUID")) else [],
-        repair=repair,
-        breaks=breaks,
-    )
-
-
-def _name(code: str) -> str:
-    return code.lower().replace("_", "-")
+def _appointment_time(text: str) -> object:
+    return split_appointment_datetime(text)
 
 
 #: Every locally decidable partner rule, in the page's order (the order of the errors found).
-#: Each is defined once here; `partner_request_errors` reports from it, and the strategies in
-#: `dealerbridge.testing` repair and break payloads from it.
-PARTNER_RULES: tuple[Rule[PartnerSubject], ...] = (
-    _dealer_uuid(),
-    _required_text(
-        "INVALID_DEPT_UUID",
-        "dealerDepartmentUUID",
-        "dealerDepartmentUUID-0001",
-        "Invalid dealer department UUID is provided in the request",
+#: Each is defined once here, declaratively (`dealerbridge._rules.Rule`): `partner_request_errors`
+#: reports from it, and the strategies in `dealerbridge.testing` derive their repairs and
+#: single-rule breaks from the same definitions.
+PARTNER_RULES: tuple[Rule, ...] = (
+    _rule(
+        "INVALID_DEALER_UUID",
+        "Invalid dealer UUID is provided in the request",
+        "dealerUuid",
+        NonBlank(),
+        parameter=True,
     ),
-    _required_text(
+    _rule(
+        "INVALID_DEPT_UUID",
+        "Invalid dealer department UUID is provided in the request",
+        "dealerDepartmentUUID",
+        NonBlank(),
+    ),
+    _rule(
         "CUSTOMER_INFO_MISSING",
-        "customerUUID",
-        "customerUUID-0001",
         "minimum info required to match customer: (FirstName OR LastName) AND At least any one "
         "Customer Communication (phone/email) OR (FirstName AND LastName) OR VIN(FirstName OR "
         "LastName)",
+        "customerUUID",
+        NonBlank(),
     ),
-    _required_text(
+    _rule(
         "PARTNER_APPOINTMENT_DATETIME_REQUIRED",
-        "appointmentDateTime",
-        _WHEN,
         "appointmentDateTime is required in the partner appointment request",
+        "appointmentDateTime",
+        NonBlank(),
     ),
-    _required_object(
+    _rule(
         "INVALID_APPOINTMENT_INFORMATION",
-        "appointmentInformation",
         "Invalid request. appointmentInformation is blank.",
+        "appointmentInformation",
+        IsObject(),
     ),
-    _required_object(
+    _rule(
         "PARTNER_TRIP_INFORMATION_REQUIRED",
-        "pickupTripInformation",
         "pickupTripInformation is required in the partner appointment request",
+        _PICKUP,
+        IsObject(),
     ),
-    _ride_type(
+    _rule(
         "PICKUP_RIDE_TYPE_MUST_BE_PICKUP_VEHICLE",
-        "pickupTripInformation",
-        "PICKUP_VEHICLE",
-        ("DROPOFF_VEHICLE", "pickup_vehicle", ""),
         "Pickup trip rideType must be PICKUP_VEHICLE",
+        "rideType",
+        AbsentOr("PICKUP_VEHICLE"),
+        inside=(_PICKUP,),
     ),
-    _ride_type(
+    _rule(
         "DROPOFF_RIDE_TYPE_MUST_BE_DROPOFF_VEHICLE",
-        "dropTripInformation",
-        "DROPOFF_VEHICLE",
-        ("PICKUP_VEHICLE", "LOANER_SWAP", ""),
         "Dropoff trip rideType must be DROPOFF_VEHICLE",
+        "rideType",
+        AbsentOr("DROPOFF_VEHICLE"),
+        inside=(_DROP,),
     ),
-    _ride_time(),
-    _creator_user(),
-    _per_trip(
+    _rule(
+        "DROPOFF_RIDE_TIME_REQUIRED",
+        "dropTripInformation.rideTime is required for dropoff ride types",
+        "rideTime",
+        NonBlank(),
+        inside=(_DROP,),
+    ),
+    _rule(
+        "VALID_CREATOR_USER_UUID_REQUIRED",
+        "appointmentInformation.creatorUser.uuid is required when source is not WEB",
+        "creatorUser/uuid",
+        NonBlank(),
+        inside=("appointmentInformation",),
+        when=(_NOT_WEB,),
+    ),
+    _rule(
         "LOANER_AND_DROP_CAR_CANNOT_BOTH_BE_TRUE",
-        "isDropCar",
-        ("loanerVehicleRequired", "isDropCar"),
-        _loaner_and_drop_car,
-        lambda trip: trip.__setitem__("isDropCar", False),
-        lambda trip: trip.update(loanerVehicleRequired=True, isDropCar=True),
         "loanerVehicleRequired and isDropCar cannot both be true",
+        "isDropCar",
+        NotBothTrue("loanerVehicleRequired"),
+        inside=(_PICKUP, _DROP),
     ),
-    _per_trip(
+    _rule(
         "PRIMARY_AND_SECONDARY_DRIVER_CANNOT_BE_SAME",
-        "secondaryDriverUUID",
-        ("primaryDriverUUID", "secondaryDriverUUID"),
-        _same_drivers,
-        lambda trip: trip.__setitem__("secondaryDriverUUID", f"{trip['primaryDriverUUID']}-2"),
-        lambda trip: trip.update(primaryDriverUUID="driver-1", secondaryDriverUUID="driver-1"),
         "primaryDriverUUID and secondaryDriverUUID cannot be the same",
+        "secondaryDriverUUID",
+        DiffersFrom("primaryDriverUUID"),
+        inside=(_PICKUP, _DROP),
     ),
     # Downstream trip service, tied to request content by the page:
-    _start_time(),
-    _user_token(),
+    _rule(
+        "MISSING_START_TIME",
+        "The pickup trip request does not contain a valid appointmentTime.",
+        "appointmentDateTime",
+        Parses(_appointment_time, "an appointment date-time"),
+        when=(Present(_PICKUP),),
+    ),
+    _rule(
+        "USER_TOKEN_IS_BLANK",
+        "source is not WEB (or is null) and the top-level requesterUserUUID is missing. The "
+        "downstream PnD service requires requesterUserUUID for non-WEB sources on the "
+        "with-dropoff flow (dropTripInformation present).",
+        "requesterUserUUID",
+        NonBlank(),
+        when=(_NOT_WEB, Present(_DROP)),
+    ),
 )
 
 #: Code -> the page's error description (partner table) or "when it happens" text (downstream
@@ -467,15 +224,21 @@ def partner_request_errors(
     them with ``dealerbridge.ValidationError(issues)``. An empty list means the request passes
     every local check (see `UNDECIDABLE_CODES` for what only the server can decide).
     """
-    subject = PartnerSubject(_as_body(payload), dealer_uuid)
+    subject = partner_subject(_as_body(payload), dealer_uuid)
     return [_issue(rule, path, subject) for rule in PARTNER_RULES for path in rule.find(subject)]
 
 
-def _issue(rule: Rule[PartnerSubject], path: str, subject: PartnerSubject) -> Issue:
+def partner_subject(body: dict[str, Any], dealer_uuid: str | None = None) -> Subject:
+    """What the partner rules read: the body and the URL path's dealer UUID (None: not given,
+    not checked)."""
+    return Subject(body, {"dealerUuid": dealer_uuid})
+
+
+def _issue(rule: Rule, path: str, subject: Subject) -> Issue:
     value: object
     personal = False
     if path == "":
-        where, value = "the dealer UUID of the URL path", subject.dealer_uuid
+        where, value = "the dealer UUID of the URL path", subject.parameters.get(rule.member)
     else:
         parts = path.strip("/").split("/")
         value = subject.body

@@ -23,9 +23,11 @@ Strategies are built from the same schemas the validator uses, with size knobs t
 small (Hypothesis health checks fire on large JSON). Each is built once per schema version and
 options and then reused, so calling a factory again costs nothing; ``stubs=`` lets an envelope's
 tests draw the documents it embeds from a few known values. Vendor modules register extra rules
-(`register_fixup`, `register_breaker`) for checks that live outside the schemas; the myKaarma
-partner rules are repaired and broken from their one definition in
-``dealerbridge.mykaarma._partner_rules``.
+(`register_fixup`, `register_breaker`) for checks the generic generator cannot read. Repairs and
+breaks are derived from each rule's one definition, never written a second time: the schemas'
+``x-rule-name`` entries (customer names and vehicles, an order's advisor; `_schema_rules`) and
+the myKaarma partner rules' declarative table (``dealerbridge.mykaarma._partner_rules``;
+`_rules`). The filler values they write are test data and live here.
 """
 
 try:

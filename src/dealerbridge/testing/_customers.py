@@ -1,17 +1,17 @@
-"""myKaarma customer rules for the generators: fixups and breakers from their one definition
-(`dealerbridge.mykaarma.CUSTOMER_RULES`, `VEHICLE_RULE`), and customer strategies."""
+"""myKaarma customer strategies, and the fixups and breakers of the customer data-model rules,
+derived from the rules' one definition: the schemas' ``x-rule-name`` entries
+(``customer-name-required``, ``business-company-required``, ``vin-or-year-make-model``; see
+`dealerbridge.testing._schema_rules`)."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
 
-from .._rules import Rule
-from ..mykaarma._customers import CUSTOMER_RULES, VEHICLE_RULE
-from ._strategies import Breaker, ExpectedIssue, Fixup, payloads, register_breaker, register_fixup
+from ._rules import Fillers
+from ._schema_rules import breaker, fixup
+from ._strategies import ExpectedIssue, payloads, register_breaker, register_fixup
 
 __all__ = [
     "CUSTOMER_REQUESTS",
@@ -28,38 +28,22 @@ CUSTOMER_REQUESTS = (
 )
 _VEHICLE_REQUEST = "mykaarma/save-customer-vehicle-request"
 
+#: The values the customer repairs and breaks write (test data).
+CUSTOMER_FILLERS = Fillers(
+    values={
+        "firstName": "Dana",
+        "lastName": "Whitaker",
+        "company": "Maple Leaf Couriers Ltd.",
+        "vin": "1HGCR2F85HA123456",
+        "vehicleYear": "2017",
+        "vehicleMake": "Honda",
+        "vehicleModel": "Accord",
+    }
+)
 
-def _fix(rules: Sequence[Rule[Any]]) -> Fixup:
-    def fixup(payload: Any) -> Any:
-        if not isinstance(payload, dict):
-            return payload
-        body = copy.deepcopy(payload)
-        for rule in rules:
-            if rule.repair is not None and rule.violated(body):
-                rule.repair(body)
-        return body
-
-    return fixup
-
-
-def _breaker(rules: Sequence[Rule[Any]]) -> Breaker:
-    def breaker(valid: Any) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
-        options = []
-        for rule in rules:
-            for broken in rule.breaks(valid):
-                # One issue, named by the rule, at the object holding its members.
-                (path,) = rule.find(broken)
-                options.append((broken, ExpectedIssue(path, rule.code, rule.name)))
-        return st.sampled_from(options) if options else st.nothing()
-
-    return breaker
-
-
-for _name in CUSTOMER_REQUESTS:
-    register_fixup(_name, _fix(CUSTOMER_RULES))
-    register_breaker(_name, _breaker(CUSTOMER_RULES))
-register_fixup(_VEHICLE_REQUEST, _fix((VEHICLE_RULE,)))
-register_breaker(_VEHICLE_REQUEST, _breaker((VEHICLE_RULE,)))
+for _name in (*CUSTOMER_REQUESTS, _VEHICLE_REQUEST):
+    register_fixup(_name, fixup(_name, CUSTOMER_FILLERS))
+    register_breaker(_name, breaker(_name, CUSTOMER_FILLERS))
 
 
 def create_customer_requests(*, max_items: int = 2) -> st.SearchStrategy[Any]:
@@ -78,5 +62,4 @@ def customer_rule_breaks(
     """``(body, expected)``: a valid request of *schema* (one of `CUSTOMER_REQUESTS`) breaking
     exactly one data-model rule, and the issue `dealerbridge.errors` reports for it (its
     ``rule`` is the rule's name)."""
-    breaker = _breaker(CUSTOMER_RULES)
-    return payloads(schema, max_items=max_items).flatmap(breaker)
+    return payloads(schema, max_items=max_items).flatmap(breaker(schema, CUSTOMER_FILLERS))

@@ -1,4 +1,6 @@
-"""myKaarma rules the generic generator cannot know, registered as fixups and breakers."""
+"""myKaarma rules the generic generator cannot know, registered as fixups and breakers: the
+order requests' ``advisor-or-assigned-user`` (a schema rule, derived from its entry) and the
+partner appointment rules (derived from their one definition, `PARTNER_RULES`)."""
 
 from __future__ import annotations
 
@@ -8,89 +10,71 @@ from typing import Any
 from hypothesis import strategies as st
 
 from .._models import JSON
-from .._rules import blank as _blank
-from ..mykaarma._partner_rules import PARTNER_RULES, PartnerSubject
-from ._strategies import ExpectedIssue, register_breaker, register_fixup
+from ..mykaarma._partner_rules import PARTNER_RULES, partner_subject
+from ._rules import Fillers, breaks, repair
+from ._schema_rules import breaker, fixup
+from ._strategies import register_breaker, register_fixup
 
-_ADVISOR_RULE = "advisor-or-assigned-user"
-
-
-def _advisor_or_user(payload: Any) -> Any:
-    """advisorNumber is required (non-blank) when assignedUserUuid is blank, and the reverse."""
-    header = payload.get("order", {}).get("header") if isinstance(payload, dict) else None
-    if (
-        isinstance(header, dict)
-        and _blank(header.get("assignedUserUuid"))
-        and _blank(header.get("advisorNumber"))
-    ):
-        payload = copy.deepcopy(payload)
-        payload["order"]["header"]["advisorNumber"] = "109162"
-    return payload
-
-
-def _break_advisor_rule(payload: Any) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
-    """Both advisorNumber and assignedUserUuid blank: one issue, at the header."""
-    blanks = st.sampled_from([None, "", "   ", "\t", "<absent>"])
-
-    def build(advisor: Any, user: Any) -> tuple[Any, ExpectedIssue]:
-        broken = copy.deepcopy(payload)
-        header = broken["order"]["header"]
-        for key, value in (("advisorNumber", advisor), ("assignedUserUuid", user)):
-            header.pop(key, None)
-            if value != "<absent>":
-                header[key] = value
-        # One issue, named by the rule's x-rule-name, at the header, however it is broken.
-        return broken, ExpectedIssue("/order/header", _ADVISOR_RULE, _ADVISOR_RULE)
-
-    return st.builds(build, blanks, blanks)
-
+#: The values the repairs and breaks of the order requests' ``advisor-or-assigned-user`` rule
+#: write (test data; the rule is the schemas', derived in `dealerbridge.testing._schema_rules`).
+ORDER_FILLERS = Fillers(values={"advisorNumber": "109162", "assignedUserUuid": "user-0001"})
 
 for _name in ("mykaarma/create-order-request", "mykaarma/update-order-request"):
-    register_fixup(_name, _advisor_or_user)
-    register_breaker(_name, _break_advisor_rule)
+    register_fixup(_name, fixup(_name, ORDER_FILLERS))
+    register_breaker(_name, breaker(_name, ORDER_FILLERS))
 
 
 # --------------------------------------------------------------------------- order search
 
 _SEARCH = "mykaarma/search-orders-request"
-_SEARCH_RULE = "customer-uuid-or-vin"
-_SOME_CUSTOMER = "Hq3mZpT0sYvK8wXbN2cRdLf5jA7gE1uIoP9kVxWy4Bn"
 
+#: The values the breaks of the search's ``customer-uuid-or-vin`` rule write (the rule is the
+#: schema's; its repair leaves out ``vin``, and a drawn body without ``customerUuid`` keeps it).
+SEARCH_FILLERS = Fillers(
+    values={
+        "customerUuid": "Hq3mZpT0sYvK8wXbN2cRdLf5jA7gE1uIoP9kVxWy4Bn",
+        "vin": "1HGCM82633A004352",
+    }
+)
 
-def _customer_or_vin(payload: Any) -> Any:
-    """customerUuid and vin are never sent together: keep one of them (which one follows the
-    length of the VIN drawn, so both stay reachable alone)."""
-    if isinstance(payload, dict) and "customerUuid" in payload and "vin" in payload:
-        drop = "customerUuid" if len(str(payload["vin"])) % 2 else "vin"
-        payload = {k: v for k, v in payload.items() if k != drop}
-    return payload
-
-
-def _break_customer_or_vin(payload: Any) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
-    """Both customerUuid and vin: one issue at the body, named by the rule."""
-    if not isinstance(payload, dict):
-        return st.nothing()
-    broken = {"customerUuid": _SOME_CUSTOMER, "vin": "1HGCM82633A004352", **payload}
-    return st.just((broken, ExpectedIssue("", _SEARCH_RULE, _SEARCH_RULE)))
-
-
-register_fixup(_SEARCH, _customer_or_vin)
-register_breaker(_SEARCH, _break_customer_or_vin)
+register_fixup(_SEARCH, fixup(_SEARCH, SEARCH_FILLERS))
+register_breaker(_SEARCH, breaker(_SEARCH, SEARCH_FILLERS))
 
 
 # --------------------------------------------------------------------------- partner appointment
 
 _PARTNER = "mykaarma/partner-appointment-request"
 _ANY: Any = object()
+_DEALER = "dealer-0001"
+
+#: The test data the partner repairs and breaks write (the rules themselves are
+#: `dealerbridge.mykaarma._partner_rules.PARTNER_RULES`).
+PARTNER_FILLERS = Fillers(
+    values={
+        "dealerUuid": _DEALER,
+        "appointmentDateTime": "2026-04-06T13:00:00-0700",
+        "rideTime": "2026-04-08T15:00:00-0700",
+        "creatorUser/uuid": "creator-user-0001",
+        "requesterUserUUID": "requester-user-0001",
+        "primaryDriverUUID": "driver-1",
+    },
+    unreadable={
+        "appointmentDateTime": (
+            "2026-02-30T13:00:00-0700",
+            "2026-04-06T13:00-0700",
+            "2026-04-06",
+        ),
+    },
+)
 
 
 def _partner_valid(payload: Any) -> Any:
     """Make a schema-valid partner request pass every partner rule too: each rule it breaks is
     repaired, in the order of `PARTNER_RULES`."""
-    subject = PartnerSubject(copy.deepcopy(payload))
+    subject = partner_subject(copy.deepcopy(payload))
     for rule in PARTNER_RULES:
-        if rule.repair is not None and rule.violated(subject):
-            rule.repair(subject)
+        if rule.violated(subject):
+            repair(rule, subject, PARTNER_FILLERS)
     return subject.body
 
 
@@ -150,5 +134,9 @@ def partner_break_options(valid: dict[str, JSON]) -> list[tuple[dict[str, JSON],
     """Every single-rule break of a valid partner request, with the code it must produce (a
     body breaking INVALID_DEALER_UUID is the valid body itself: the caller passes a blank
     dealer UUID)."""
-    subject = PartnerSubject(valid)
-    return [(broken.body, rule.code) for rule in PARTNER_RULES for broken in rule.breaks(subject)]
+    subject = partner_subject(valid, _DEALER)
+    return [
+        (broken.body, rule.code)
+        for rule in PARTNER_RULES
+        for broken in breaks(rule, subject, PARTNER_RULES, PARTNER_FILLERS)
+    ]
