@@ -1,5 +1,6 @@
 """dealerbridge.mapping: config, report types, the forward mapping on hand-checked fixtures."""
 
+import ast
 import copy
 import json
 import os
@@ -524,3 +525,13 @@ def test_hidden_services_and_max_jobs():
     assert [j.job_number_string for j in shown.value.order.jobs] == ["A", "B"]
     found, _ = refusal(order, services, lenient(hidden_services="include", max_jobs=1))
     assert found == {("/services", "mapping.too_many_jobs")}
+
+
+@pytest.mark.parametrize("module", ["_forward", "_reverse", "_customers", "_common", "_report"])
+def test_mapping_modules_are_typed_without_any(module):
+    """Issue 18 item 14: every output is built from typed models, so no name of the mapping's
+    builders is typed Any (mypy strict checks the rest)."""
+    tree = ast.parse((ROOT / "src" / "dealerbridge" / "mapping" / f"{module}.py").read_text())
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert "Any" not in names

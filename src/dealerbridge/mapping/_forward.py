@@ -1677,15 +1677,15 @@ def _counted(
     rec: _Rec, order: sm.Order, included: list[sm.Service], chosen: list[str]
 ) -> tuple[list[sm.Service], dict[str, int]]:
     """The services the order's sums count (the excluded ones too when the total's reading
-    counts them, or when they add nothing to the total and only that reading makes the
-    categories agree) and the category differences under that reading."""
+    counts them; else the excluded ones whose total is 0, which the total cannot place, when
+    only that reading makes the categories agree) and the category differences then."""
     counted = included + rec.excluded if "excluded services" in chosen else included
     gaps = _category_gaps(rec, order, counted)
-    silent = rec.excluded and not sum(s.total_cents for s in rec.excluded)
+    silent = [s for s in rec.excluded if not s.total_cents]
     if gaps and silent and counted is included:
-        alternative = _category_gaps(rec, order, included + rec.excluded)
+        alternative = _category_gaps(rec, order, included + silent)
         if not alternative:
-            return included + rec.excluded, alternative
+            return included + silent, alternative
     return counted, gaps
 
 
