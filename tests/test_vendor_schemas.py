@@ -151,6 +151,8 @@ def test_every_field_is_reached_absent_null_and_present(name):
             for kind, paths in found.items()
         }
 
+    if not coverage.fields:  # every member is another schema's, covered by its own test
+        return
     for mode in MODES:
         # A fixed draw is the point here: coverage must not depend on the run's seed.
         @settings(max_examples=100, database=None, derandomize=True)
