@@ -98,9 +98,12 @@ def _core_modules():
 
 
 def _vendors():
-    """Every vendor with generated models (``_generated/<vendor>.py``)."""
+    """Every vendor with generated models (``_generated/<vendor>.py``; ``dealerbridge.py``
+    holds the classes of our own documents, the mapping config)."""
     generated = ROOT / "src" / "dealerbridge" / "_generated"
-    return sorted(p.stem for p in generated.glob("*.py") if not p.stem.startswith("_"))
+    return sorted(
+        p.stem for p in generated.glob("*.py") if p.stem not in ("__init__", "dealerbridge")
+    )
 
 
 def _code_words(source):

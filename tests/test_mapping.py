@@ -1,10 +1,10 @@
 """dealerbridge.mapping: config, report types, the forward mapping on hand-checked fixtures."""
 
+import ast
 import copy
 import json
 import os
 import threading
-import typing
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -55,11 +55,12 @@ def test_default_config_has_the_documented_defaults():
     }
 
 
-def schema_default(field):
-    value = field.default
-    if isinstance(value, attrs.Factory):
-        value = value.factory()
-    return dict(value) if isinstance(value, Mapping) else value
+def test_the_config_classes_are_generated_from_their_schema():
+    from dealerbridge._generated import dealerbridge as generated
+
+    for name in ("MappingConfig", "OrdersConfig", "CustomersConfig"):
+        assert getattr(mapping, name) is getattr(generated, name)
+    assert mapping.OrdersConfig().statuses == config_module.DEFAULT_STATUSES
 
 
 @pytest.mark.parametrize(
@@ -69,24 +70,42 @@ def schema_default(field):
         (mapping.CustomersConfig, "CustomersMappingConfig"),
     ],
 )
-def test_config_classes_match_their_schema_field_by_field(cls, name):
+def test_every_default_is_the_schemas(cls, name):
+    # the schema states every default; the class built with no arguments holds them, and a
+    # member without one is None
     schema = read(ROOT / "schemas" / "dealerbridge" / "mapping-config" / "v1.json")
     members = schema["$defs"][name]["properties"]
-    fields = {f.name: f for f in attrs.fields(cls)}
-    assert set(fields) == set(members)  # no key the schema refuses, none it allows unread
-    hints = typing.get_type_hints(cls, vars(config_module))  # __module__ is the public one
-    for key, field in fields.items():
-        node, default = members[key], schema_default(field)
-        # the schema states every default (an absent default: the key's absence means None)
-        assert node.get("default") == default, key
-        assert ("default" in node) == (default is not None or "null" in node.get("type", [])), key
-        if typing.get_origin(hints[key]) is typing.Literal:
-            assert set(typing.get_args(hints[key])) == set(node["enum"]), key
-        if default is not None:
-            db.validate(
-                {"orders" if cls is mapping.OrdersConfig else "customers": {key: default}},
-                "dealerbridge/mapping-config",
-            )
+    built = cls()
+    assert {f.name for f in attrs.fields(cls)} == set(members)
+    for key, node in members.items():
+        value = getattr(built, key)
+        assert (dict(value) if isinstance(value, Mapping) else value) == node.get("default"), key
+    assert mapping.MappingConfig() == db.load(mapping.MappingConfig, {})
+
+
+def test_a_config_is_loaded_with_db_load_and_gives_its_verdict(tmp_path):
+    text = {"orders": {"max_jobs": 0, "statuses": {"Invoice": "SHIPPED"}, "op_codez": {}}}
+    issues = db.errors(text, "dealerbridge/mapping-config")
+    assert len(issues) == 3
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(text))
+    for load in (lambda: mapping.load_config(path), lambda: db.load(mapping.MappingConfig, text)):
+        with pytest.raises(db.ValidationError) as caught:
+            load()
+        assert [(i.path, i.code) for i in caught.value.issues] == [(i.path, i.code) for i in issues]
+        assert caught.value.schema == "dealerbridge/mapping-config v1"
+
+
+def test_a_table_given_in_part_overrides_only_what_it_names(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[orders.statuses]\nInvoice = "CLOSED"\n')
+    for orders in (
+        mapping.load_config(path).orders,
+        mapping.OrdersConfig(statuses={"Invoice": "CLOSED"}),
+    ):
+        assert dict(orders.statuses) == {**config_module.DEFAULT_STATUSES, "Invoice": "CLOSED"}
+        with pytest.raises(TypeError):
+            orders.statuses["Paid"] = "OPENED"  # type: ignore[index]
 
 
 def test_config_is_frozen_and_hashable(config):
@@ -506,3 +525,13 @@ def test_hidden_services_and_max_jobs():
     assert [j.job_number_string for j in shown.value.order.jobs] == ["A", "B"]
     found, _ = refusal(order, services, lenient(hidden_services="include", max_jobs=1))
     assert found == {("/services", "mapping.too_many_jobs")}
+
+
+@pytest.mark.parametrize("module", ["_forward", "_reverse", "_customers", "_common", "_report"])
+def test_mapping_modules_are_typed_without_any(module):
+    """Issue 18 item 14: every output is built from typed models, so no name of the mapping's
+    builders is typed Any (mypy strict checks the rest)."""
+    tree = ast.parse((ROOT / "src" / "dealerbridge" / "mapping" / f"{module}.py").read_text())
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert "Any" not in names

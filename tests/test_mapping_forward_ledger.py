@@ -491,6 +491,28 @@ def test_excluded_service_counted_by_shopmonkey_moves_its_total():
     assert mapping.ledger_cents(report) == 127815
 
 
+def test_declined_comped_service_in_the_category_sums_only():
+    # a declined comeback: 0.80 h at 120.00 = 96.00 of labor, comped by a 96.00 discount,
+    # total 0.00. Shopmonkey's total cannot say whether it counts it (it adds 0.00), its
+    # laborCents (217.50 + 96.00 = 313.50) and discountCents (96.00) do: that reading is taken
+    comped = service(
+        "svc-comp",
+        "Comeback road test",
+        9,
+        labors=[labor("svc-comp", 1, 0.8, 12000)],
+        labor_cents=9600,
+        parts_cents=0,
+        tax=0,
+        total=0,
+    )
+    comped.update(authorizationStatus="Declined", calculatedDiscountCents=9600)
+    services = [*example_services(), comped]
+    ro, report = forward(order(BRAKE_TOTAL), services, counted=[services[0], comped])
+    assert ro["header"]["laborSale"] == "217.50"
+    assert ledger(report) == [("total", "/order/totalCostCents", 0)]
+    assert not [n for n in report if n.kind == "unexplained"]
+
+
 # ------------------------------------------------------------------ percent line discounts
 
 

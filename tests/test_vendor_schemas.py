@@ -13,6 +13,7 @@ from dealerbridge.testing import invalid_payloads, models, payloads
 from .vendor_support import (
     FIXTURES,
     Coverage,
+    CoveringPayloads,
     expected_for,
     fixture_files,
     json_equal,
@@ -101,69 +102,94 @@ def test_each_broken_rule_gives_exactly_its_issue(name, data):
     assert refused_by_its_reader(name, payload)
 
 
-# Members a named vendor rule forbids to be absent or null in a valid payload (the strategies
-# are valid under those rules too); the rule's own tests break them on purpose.
+# States of members no valid payload can have, under a named vendor rule (the strategies'
+# fixups repair them away); the rule's own tests break them on purpose. The test below also
+# checks each is really unreached, so an exemption cannot outlive its rule.
 RULE_EXEMPT = {
     "mykaarma/partner-appointment-request": {
         # DROPOFF_RIDE_TIME_REQUIRED
-        "absent": {
-            "/dropTripInformation/rideTime",
-            "/appointmentInformation/creatorUser/uuid",
-            "/appointmentInformation/creatorUser",
-        },
+        "absent": {"/dropTripInformation/rideTime"},
         # One trip $def serves both trips; the pickup's own schema refuses rideTime
         # ("rideTime": false), so it is never there, null or not (testing removes it).
-        "null": {
-            "/dropTripInformation/rideTime",
-            "/pickupTripInformation/rideTime",
-            "/appointmentInformation/creatorUser/uuid",  # VALID_CREATOR_USER_UUID_REQUIRED
-        },
+        "null": {"/dropTripInformation/rideTime", "/pickupTripInformation/rideTime"},
         "present": {"/pickupTripInformation/rideTime"},
-        # VALID_CREATOR_USER_UUID_REQUIRED allows creatorUser without uuid (or no creatorUser)
-        # only when source is WEB, too rare a combination for these fixed draws (which shift
-        # with the modules loaded, as Hypothesis draws constants from them); test_mykaarma_partner
-        # searches for both instead (test_a_web_request_may_have_a_creator_user_without_uuid,
-        # test_a_web_request_may_have_no_creator_user).
     },
 }
-
-# Ordered so that most schemas are fully covered after the first three; the rest only run
-# while something is still missing ("containers" with nulls is slow on the large envelopes).
-MODES = [
-    {"optional": "all"},
-    {"optional": "random", "nulls": "always"},
-    {"optional": "sparse"},
-    {"optional": "random"},
-    {"optional": "containers", "nulls": "always"},
-    {"optional": "containers"},
-]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_field_is_reached_absent_null_and_present(name):
-    coverage = Coverage(name)
+    """Every member of the schema is reached present, null (where nullable) and absent (where
+    optional), and every union option, by valid payloads built from the schema model itself
+    (`CoveringPayloads`: no random draws, so no rare branch depends on a seed), computed once
+    per schema over all of them; each of those payloads round-trips through its model."""
     exempt = RULE_EXEMPT.get(name, {})
+    covering = CoveringPayloads(name, exempt)
+    assert covering.missing() == {"present": [], "null": [], "absent": []}
+    unreached = covering.coverage.missing()
+    for kind, paths in exempt.items():
+        assert sorted(paths) == [p for p in unreached[kind] if p in paths], (kind, paths)
+    cls = model_for(name)
+    for payload in covering.payloads:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            loaded = db.load(cls, payload)
+        assert strict_json(db.dump(loaded)) == strict_json(payload)
 
-    def missing():
-        found = coverage.missing()
-        return {
-            kind: [p for p in paths if p not in exempt.get(kind, ())]
-            for kind, paths in found.items()
-        }
 
-    if not coverage.fields:  # every member is another schema's, covered by its own test
-        return
-    for mode in MODES:
-        # A fixed draw is the point here: coverage must not depend on the run's seed.
-        @settings(max_examples=100, database=None, derandomize=True)
-        @given(payloads(name, max_items=2, stubs=stubs_for(name), **mode))
-        def observe(payload):
-            coverage.observe(payload)
+def _empty_lists(value):
+    if isinstance(value, list):
+        return (not value) + sum(_empty_lists(item) for item in value)
+    if isinstance(value, dict):
+        return sum(_empty_lists(item) for item in value.values())
+    return 0
 
-        observe()
-        if missing() == {"present": [], "null": [], "absent": []}:
-            break
-    assert missing() == {"present": [], "null": [], "absent": []}
+
+MODE_SCHEMA = "mykaarma/customer-with-vehicles"
+
+
+def _any(field):
+    return True
+
+
+def _container(field):
+    return field["container"]
+
+
+def _nullable_scalar(field):
+    return field["nullable"] and not field["container"]
+
+
+@pytest.mark.parametrize(
+    ("mode", "never", "arrays_filled"),
+    [
+        ({"optional": "all"}, {"absent": _any}, False),
+        ({"nulls": "always"}, {"present": _nullable_scalar}, False),
+        ({"optional": "containers"}, {"absent": _container, "null": _container}, True),
+        ({"optional": "sparse"}, {}, True),
+    ],
+    ids=["all", "nulls-always", "containers", "sparse"],
+)
+def test_each_drawing_mode_keeps_its_promise(mode, never, arrays_filled):
+    """The `payloads` options the docs promise (the coverage test above does not draw): valid
+    payloads, no optional member absent under ``optional="all"``, no nullable scalar
+    non-null under ``nulls="always"``, optional containers present and non-null under
+    ``"containers"``, no empty array under ``"containers"`` and ``"sparse"``."""
+    coverage = Coverage(MODE_SCHEMA)
+    for state, applies in never.items():  # each check has members to bite on
+        assert any(applies(f) for f in coverage.fields.values()), state
+
+    @settings(max_examples=20, database=None)
+    @given(payloads(MODE_SCHEMA, unknown_fields=False, **mode))
+    def check(payload):
+        assert db.errors(payload, MODE_SCHEMA) == []
+        if arrays_filled:
+            assert _empty_lists(payload) == 0
+        coverage.observe(payload)
+
+    check()
+    for state, applies in never.items():
+        assert sorted(p for p in getattr(coverage, state) if applies(coverage.fields[p])) == []
 
 
 @pytest.mark.parametrize(

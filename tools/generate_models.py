@@ -2,13 +2,16 @@
 
 Usage: ``python tools/generate_models.py [--check]``. Writes
 ``src/dealerbridge/_generated/<vendor>.py`` for every vendor directory under ``schemas/``
-(``common`` holds primitives only). ``--check`` exits 1 when a file would change; the test
-suite runs the same comparison. The newest version of each schema is used.
+(``common`` holds primitives only), and ``_generated/dealerbridge.py`` for dealerbridge's own
+documents (``schemas/dealerbridge/``: configuration files a user writes for us to read, generated
+in *config mode*: see `Generator.config_field`). ``--check`` exits 1 when a file would change;
+the test suite runs the same comparison. The newest version of each schema is used.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -22,12 +25,14 @@ from dealerbridge._schema_model import (  # noqa: E402
     AnyValue,
     ArraySchema,
     ContentSchema,
+    Field,
     Node,
     Nullable,
     ObjectSchema,
     Scalar,
     SchemaDocument,
     UnionSchema,
+    unwrap,
 )
 
 SCHEMAS = ROOT / "schemas"
@@ -37,6 +42,8 @@ HEADER = (
     "# change the schemas and run `python tools/generate_models.py`.\n"
 )
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+#: The directory of dealerbridge's own documents, generated in config mode.
+CONFIG = "dealerbridge"
 
 
 class Generator:
@@ -51,6 +58,8 @@ class Generator:
         self.referenced: set[str] = set()
         self.discriminators: dict[str, str] = {}
         self.aliases: dict[str, tuple[str, str]] = {}  # name -> (where defined, Literal[...])
+        self.config = vendor == CONFIG
+        self.tables: dict[str, object] = {}  # table members of the class being written
 
     def documents(self) -> list[SchemaDocument]:
         names = [n for n in self.registry.names() if n.split("/")[0] == self.vendor]
@@ -121,8 +130,14 @@ class Generator:
         inbound = document.inbound
         pointer = obj.location.pointer
         frag = f", {pointer!r}" if pointer else ""
+        # Model.__eq__ (cheaper import); config classes are frozen and hashable (config mode)
+        decorator = (
+            "frozen(kw_only=True, repr=False)"
+            if self.config
+            else "define(kw_only=True, repr=False, eq=False)"
+        )
         lines = [
-            "@attrs.define(kw_only=True, repr=False, eq=False)",  # Model.__eq__ (cheaper import)
+            f"@attrs.{decorator}",
             f"class {cls}(Model):",
             _docstring(obj.description or cls, "    "),
             "",
@@ -149,6 +164,12 @@ class Generator:
             tp = self.type_of(field.schema, inbound)
             if isinstance(field.value, ContentSchema):
                 content.append(attr)
+            if self.config:
+                body.append("")
+                body.append("    " + self.config_field(attr, field))
+                if field.description:
+                    body.append(_docstring(field.description, "    "))
+                continue
             default = ""
             if not field.required:
                 tp += " | UnsetType"
@@ -164,11 +185,43 @@ class Generator:
                 f"    __dealerbridge_content__: ClassVar[frozenset[str]] = frozenset({content!r})"
             )
         lines.extend(body)
+        if self.tables:
+            lines.append("")
+            lines.append("    def __attrs_post_init__(self) -> None:")
+            lines.append(f"        freeze_tables(self, {self.tables!r})")
+            self.tables = {}
         if not obj.closed:
             lines.append("")
             lines.append("    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)")
             lines.append('    """Members the schema does not list, kept and written back."""')
         self.classes.append("\n".join(lines))
+
+    def config_field(self, attr: str, field: Field) -> str:
+        """A member of a config class (config mode): immutable, and an absent member takes the
+        schema's ``default`` (none: ``None``), so the class built with no arguments holds the
+        documented defaults. An untitled object is a table: a ``Mapping`` made read-only after
+        ``__init__`` by `dealerbridge._models.freeze_tables`, its entries the default's, then
+        the given ones (a partial table overrides only what it names; mypy's attrs plugin takes
+        no parameterised converter, so this is done after ``__init__``, keeping the
+        constructor's types exact); a member holding a class defaults to that class built with
+        no arguments."""
+        default = field.default[0] if field.default is not None else None
+        value = unwrap(field.schema)
+        if isinstance(value, ObjectSchema) and value.class_name is None:
+            kinds = [self.type_of(f.schema, False) for f in value.fields]
+            if value.values is not None:
+                kinds.append(self.type_of(value.values, False))
+            tp = f"Mapping[str, {' | '.join(dict.fromkeys(kinds)) or 'JSON'}]"
+            self.tables[attr] = default if isinstance(default, dict) else {}
+            return f"{attr}: {tp} = attrs.field(factory=dict, hash=False)"
+        tp = self.type_of(field.schema, False)
+        if isinstance(value, ObjectSchema):
+            if default != {}:
+                raise SystemExit(f"{value.class_name}: a config class member defaults to {{}}")
+            return f"{attr}: {tp} = attrs.field(factory=lambda: {tp}())"
+        if default is None:
+            return f"{attr}: {_none_last(tp + ' | None')} = None"
+        return f"{attr}: {tp} = {default!r}"
 
     def emit_array(self, document: SchemaDocument) -> None:
         assert isinstance(document.root, ArraySchema) and document.title
@@ -209,7 +262,8 @@ class Generator:
         exported = sorted([*self.seen, *self.aliases])
         all_list = "__all__ = [\n" + "".join(f"    {n!r},\n" for n in exported) + "]\n"
         text = aliases + body
-        imports = [n for n in _IMPORTS if n in text or n in ("Model", "SchemaRef")]
+        code = re.sub(r'"""[\s\S]*?"""', "", text)  # a name in a docstring needs no import
+        imports = [n for n in _IMPORTS if n in code or n in ("Model", "SchemaRef")]
         typing_names = [n for n in ("ClassVar", "Literal", "TypeAlias") if f"{n}[" in text]
         if ": TypeAlias =" in text:
             typing_names.append("TypeAlias")
@@ -228,7 +282,7 @@ class Generator:
         return head + "\n\n" + (aliases + "\n" if aliases else "") + body + "\n"
 
 
-_IMPORTS = ["JSON", "UNSET", "ArrayModel", "Model", "SchemaRef", "UnsetType"]
+_IMPORTS = ["JSON", "UNSET", "ArrayModel", "Model", "SchemaRef", "UnsetType", "freeze_tables"]
 
 
 def _alias_doc(where: str) -> str:
@@ -293,9 +347,7 @@ def generate(roots: list[Path], vendor: str, path: Path | None = None) -> str:
 
 
 def vendors(root: Path) -> list[str]:
-    return sorted(
-        p.name for p in root.iterdir() if p.is_dir() and p.name not in ("common", "dealerbridge")
-    )
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "common")
 
 
 TEST_SCHEMAS = ROOT / "tests" / "schemas"

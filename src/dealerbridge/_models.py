@@ -56,6 +56,7 @@ __all__ = [
     "UnsetType",
     "converter",
     "dump",
+    "freeze_tables",
     "load",
     "wire_names",
 ]
@@ -150,6 +151,16 @@ _compared_names: dict[type, tuple[str, ...]] = {}
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+
+
+def freeze_tables(obj: object, defaults: Mapping[str, Mapping[str, object]]) -> None:
+    """Make the table members of a config class read-only, each laid over its schema default's
+    entries (a table given in part overrides only the entries it names). The generator's config
+    mode (``dealerbridge/*`` documents) calls it from the frozen class's
+    ``__attrs_post_init__``: mypy's attrs plugin takes no parameterised converter, so the
+    constructor keeps its exact types and the tables are settled after it."""
+    for name, default in defaults.items():
+        object.__setattr__(obj, name, types.MappingProxyType({**default, **getattr(obj, name)}))
 
 
 class ArrayModel(Generic[T]):

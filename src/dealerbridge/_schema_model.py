@@ -126,6 +126,10 @@ class Field:
     personal: bool = False
     """``x-pii``: the member holds personal data (a name, phone, e-mail, address, plate, VIN or
     free-text note), and so does everything inside it."""
+    default: tuple[object] | None = None
+    """The member's ``default`` keyword in a one-tuple (``(None,)`` for ``"default": null``),
+    None when it has none. Read by the generator's config mode (``dealerbridge/*``
+    documents), where an absent member takes its default."""
 
     @property
     def nullable(self) -> bool:
@@ -466,6 +470,9 @@ class _Builder:
                     schema=self.node(prop, where.child("properties", key)),
                     description=str(prop.get("description", "")) if isinstance(prop, dict) else "",
                     personal=isinstance(prop, dict) and prop.get("x-pii") is True,
+                    default=(prop["default"],)
+                    if isinstance(prop, dict) and "default" in prop
+                    else None,
                 )
             )
         # Set after construction: the fields may lead back to this object.

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Literal, assert_type
 
 import dealerbridge as db
+from dealerbridge import mapping
 from dealerbridge import mykaarma as mk
 from dealerbridge import shopmonkey as sm
 
@@ -50,3 +51,11 @@ mk.CreateOrderHeader(  # type: ignore[call-arg]
 # load and the converter give the class asked for.
 assert_type(db.load(sm.Order, {}), sm.Order)
 assert_type(db.converter.structure({}, sm.Order), sm.Order)
+
+# The mapping config classes (generated in config mode): a table's entries keep their Literal
+# type in the constructor, and the frozen classes refuse assignment.
+mapping.OrdersConfig(statuses={"Invoice": "CLOSED"})
+mapping.OrdersConfig(statuses={"Invoice": "SHIPPED"})  # type: ignore[dict-item]
+mapping.OrdersConfig(max_jobs="9")  # type: ignore[arg-type]
+assert_type(mapping.OrdersConfig().max_jobs, int | None)
+mapping.MappingConfig().orders.taxable = True  # type: ignore[misc]

@@ -21,8 +21,9 @@ from .. import mykaarma as mk
 from .. import shopmonkey as sm
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import UNSET, UnsetType, dump
+from .._render import redaction, redaction_level
 from ..money import cents_to_amount
-from ..shopmonkey._totals import exact, product
+from ..shopmonkey._totals import MAX_NUMBER, exact, product
 from ._common import (
     HUNDREDTH,
     Recorder,
@@ -138,8 +139,10 @@ class _Ordered(Protocol):
     def id(self) -> str: ...
 
 
-def _sort_key(line: _Ordered) -> tuple[Decimal, str]:
-    return exact(line.ordinal, bounded=False), str(line.id)  # compared, never computed with
+def _sort_key(line: _Ordered) -> tuple[float, str]:
+    """(ordinal, id): Python compares ints and floats exactly, in the order of their exact
+    decimal values (``exact``), so the JSON numbers are compared, never computed with."""
+    return line.ordinal, str(line.id)
 
 
 _money = cents_to_amount  # an alias, not a wrapper: called several times per line
@@ -499,6 +502,9 @@ def _book(rec: Recorder, job: _Job, service: sm.Service, src: str) -> None:
 
 
 def _rows(lines: Sequence[Line], cents: Sequence[int], src: str, kind: str) -> list[_Row[Line]]:
+    """The rows of one line-item array, in (ordinal, id) order."""
+    if len(lines) < 2:  # nothing to order (the usual case)
+        return [_Row(f"{src}/{kind}/0", cents[0], lines[0])] if lines else []
     indexed = sorted(range(len(lines)), key=lambda n: _sort_key(lines[n]))
     return [_Row(f"{src}/{kind}/{n}", cents[n], lines[n]) for n in indexed]
 
@@ -848,6 +854,8 @@ def _fitted(
     extra row is appended (value last) when there are no rows but an amount. With *signed*
     (part rows, whose saleTotal may be negative) a negative row stays as it is and only the
     others are fitted, when they can absorb the change."""
+    if original and sum(original) == target and (signed or min(original) >= 0):
+        return original  # the rows already give the amount: nothing to fit (the usual case)
     if not original:
         if target:
             rec.note(
@@ -953,7 +961,11 @@ def _labor_lines(rec: Recorder, job: _Job, tgt: str) -> _Labor:
         mk.CreateOrderTechHours(sold_hours="0.00", labor_sale=_money(extra), labor_type=job.pay)
         for extra in values[count:]
     ]
-    first = next((r.tech_no for r in rows if isinstance(r.tech_no, str) and r.tech_no), None)
+    first = None
+    for tech in rows:
+        if isinstance(tech.tech_no, str) and tech.tech_no:
+            first = tech.tech_no
+            break
     return _Labor(rows, sum(row_hours, Decimal(0)), first)
 
 
@@ -1051,7 +1063,7 @@ def _part_row(
             None,
             f"no part number for {show(line.name)}; orders.missing_part_number used",
         )
-    quantity = decimal_text(exact(line.quantity, f"{row.source}/quantity"))
+    quantity = _quantity_text(line.quantity, f"{row.source}/quantity")
     description = _tire_name(line) if isinstance(line, sm.Tire) else line.name
     cost = line.wholesale_cost_cents
     part = mk.CreateOrderPart(
@@ -1158,8 +1170,11 @@ def _billed_hours(sold_hours: str, row: _Row[sm.Labor]) -> Decimal:
     sent (``orders.sold_hours``)."""
     line = row.line
     hours = exact(line.hours, f"{row.source}/hours")
+    multiplier = line.multiplier
+    if type(multiplier) is int and multiplier == 1:  # the usual multiplier: nothing to do
+        return hours
     if sold_hours == "billed" and line.multiplier_type == "Hours":
-        hours = product(hours, exact(line.multiplier, f"{row.source}/multiplier"))
+        hours = product(hours, exact(multiplier, f"{row.source}/multiplier"))
     return hours
 
 
@@ -1169,6 +1184,9 @@ def _hundredths(values: Sequence[Decimal], total: Decimal) -> list[Decimal]:
     earlier row). Rows with a negative value are rounded on their own, the rest fitted."""
     if any(v < 0 for v in values):
         return [v.quantize(HUNDREDTH, rounding=ROUND_HALF_UP) for v in values]
+    exact_hundredths = [v.quantize(HUNDREDTH) for v in values]
+    if exact_hundredths == values:  # already hundredths (1.5 h): nothing to share out
+        return exact_hundredths
     scaled = [v * 100 for v in values]
     floors = [int(x) for x in scaled]  # int() truncates toward zero: the floor of a value >= 0
     left = int(total * 100) - sum(floors)
@@ -1176,6 +1194,22 @@ def _hundredths(values: Sequence[Decimal], total: Decimal) -> list[Decimal]:
     for i in order[: max(left, 0)]:
         floors[i] += 1
     return [(Decimal(f) / 100).quantize(HUNDREDTH) for f in floors]
+
+
+def _quantity_text(value: float, where: str) -> str:
+    """A part quantity as written for myKaarma (``2``, ``5.7``, ``-1``): a whole number
+    directly, another through its exact decimal (`exact`, `decimal_text`)."""
+    if type(value) is int and -MAX_NUMBER < value < MAX_NUMBER:
+        return str(value)
+    return decimal_text(exact(value, where))
+
+
+def _line_cost(quantity: float, cost: int, where: str) -> int:
+    """quantity x unit cost in cents, rounded half up (exact for a whole quantity)."""
+    if type(quantity) is int and -MAX_NUMBER < quantity < MAX_NUMBER:
+        return quantity * cost
+    number = exact(quantity, f"{where}/quantity")
+    return int(product(number, cost).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def _tire_name(line: sm.Tire) -> str:
@@ -1355,10 +1389,7 @@ def _parts_cost(rec: _Rec, jobs: list[_Job]) -> dict[str, int] | None:
             if cost is None:
                 costs[job.pay].append(None)
             else:
-                quantity = exact(row.line.quantity, f"{row.source}/quantity")
-                costs[job.pay].append(
-                    int(product(quantity, cost).quantize(Decimal(1), ROUND_HALF_UP))
-                )
+                costs[job.pay].append(_line_cost(row.line.quantity, cost, row.source))
     every = [c for pay in _PAYS for c in costs[pay]]
     if _cost_total(rec, every, "wholesaleCostCents", "partsCost") is None:
         return None
@@ -1479,10 +1510,10 @@ def _build(
 def _header_amounts(rec: _Rec, jobs: list[_Job], included: list[sm.Service]) -> _Amounts:
     """The header's buckets (each split by payer), costs, tax and pay amounts: sums of jobs."""
     _canadian_tax(rec, included)
-    buckets = {
-        name: {pay: sum(_bucket(j, name) for j in jobs if j.pay == pay) for pay in _PAYS}
-        for name in _BUCKETS
-    }
+    buckets = {name: dict.fromkeys(_PAYS, 0) for name in _BUCKETS}
+    for job in jobs:  # one pass over the jobs
+        for name, split in buckets.items():
+            split[job.pay] += _bucket(job, name)
     labor_costs = [r.line.cost_total_cents for job in jobs for r in job.labor_rows]
     labor_cost = _cost_total(rec, labor_costs, "costTotalCents", "laborCost")
     parts_cost = _parts_cost(rec, jobs)
@@ -1614,7 +1645,8 @@ def _category_gaps(rec: _Rec, order: sm.Order, counted: list[sm.Service]) -> dic
     discount the jobs took (no source says which)."""
     gaps: dict[str, int] = {}
     for category in _CATEGORIES:
-        gap = category.of_order(order) - sum(category.of_service(s) for s in counted)
+        of_service = category.of_service
+        gap = category.of_order(order) - sum([of_service(s) for s in counted])
         if category.field == "discountCents" and gap == rec.order_discount:
             gap = 0
         if gap:
@@ -1645,15 +1677,15 @@ def _counted(
     rec: _Rec, order: sm.Order, included: list[sm.Service], chosen: list[str]
 ) -> tuple[list[sm.Service], dict[str, int]]:
     """The services the order's sums count (the excluded ones too when the total's reading
-    counts them, or when they add nothing to the total and only that reading makes the
-    categories agree) and the category differences under that reading."""
+    counts them; else the excluded ones whose total is 0, which the total cannot place, when
+    only that reading makes the categories agree) and the category differences then."""
     counted = included + rec.excluded if "excluded services" in chosen else included
     gaps = _category_gaps(rec, order, counted)
-    silent = rec.excluded and not sum(s.total_cents for s in rec.excluded)
+    silent = [s for s in rec.excluded if not s.total_cents]
     if gaps and silent and counted is included:
-        alternative = _category_gaps(rec, order, included + rec.excluded)
+        alternative = _category_gaps(rec, order, included + silent)
         if not alternative:
-            return included + rec.excluded, alternative
+            return included + silent, alternative
     return counted, gaps
 
 
@@ -1766,7 +1798,7 @@ def shopmonkey_to_mykaarma(
     (``data``: a list of ``sm.Service`` or JSON values, or the ``sm.GetServicesResponse``).
     Raises `MappingError` (a `ValidationError`) with ``mapping.*`` issues when it refuses.
     """
-    with localcontext(_EXACT):
+    with localcontext(_EXACT), redaction(redaction_level()):  # the level read once
         body, rec = _build(order, services, config)
     return Mapped(_validated(mk.CreateOrderRequest(order=body)), rec.report)
 
@@ -1778,6 +1810,6 @@ def shopmonkey_to_mykaarma_update(
 ) -> Mapped[mk.UpdateOrderRequest]:
     """The same mapping as `shopmonkey_to_mykaarma`, as the update-order body: use it when the
     RO already exists in myKaarma (same order number within ±30 days, `mk.same_order`)."""
-    with localcontext(_EXACT):
+    with localcontext(_EXACT), redaction(redaction_level()):  # the level read once
         body, rec = _build(order, services, config)
     return Mapped(_validated(mk.UpdateOrderRequest(order=body)), rec.report)

@@ -111,12 +111,16 @@ def product(*factors: Decimal | int) -> Decimal:
     """The exact product of bounded numbers and integers (no rounding at 28 digits)."""
     result = Decimal(1)
     for factor in factors:
-        result = _WIDE.multiply(result, Decimal(factor))
+        if factor != 1:  # an exact 1 (a labor multiplier, mostly) changes nothing
+            result = _WIDE.multiply(result, factor) if result != 1 else Decimal(factor)
     return result
 
 
+_UNIT = Decimal(1)
+
+
 def _cents(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_WIDE))
+    return int(value.quantize(_UNIT, rounding=ROUND_HALF_UP, context=_WIDE))
 
 
 def _discount(line: Labor | Part | Tire | Subcontract, gross: int, where: str) -> int:
@@ -171,11 +175,19 @@ def cents_of_line(kind: str, line: LineItem, where: str = "") -> int:
     if kind == "labors":
         labor = priced = cast(Labor, line)
         hours = exact(labor.hours, f"{where}/hours")
-        multiplier = exact(labor.multiplier, f"{where}/multiplier")
-        gross = _cents(product(hours, labor.rate_cents, multiplier))
+        if type(labor.multiplier) is int and labor.multiplier == 1:  # the usual multiplier
+            gross = _cents(_WIDE.multiply(hours, labor.rate_cents))
+        else:
+            multiplier = exact(labor.multiplier, f"{where}/multiplier")
+            gross = _cents(product(hours, labor.rate_cents, multiplier))
     elif kind in ("parts", "tires"):
         goods = priced = cast(Part | Tire, line)
-        gross = _cents(product(exact(goods.quantity, f"{where}/quantity"), goods.retail_cost_cents))
+        quantity = goods.quantity
+        if type(quantity) is int and -MAX_NUMBER < quantity < MAX_NUMBER:
+            gross = quantity * goods.retail_cost_cents  # exact already: no Decimal needed
+        else:
+            number = exact(quantity, f"{where}/quantity")
+            gross = _cents(product(number, goods.retail_cost_cents))
     elif kind == "subcontracts":
         priced = cast(Subcontract, line)
         gross = int(priced.retail_cost_cents)
@@ -247,7 +259,9 @@ def totals_of(service: Service) -> ServiceTotals:
         ("fees", service.fees),
     )
     lines = {
-        kind: tuple(cents_of_line(kind, x, f"/{kind}/{n}") for n, x in enumerate(items))
+        kind: tuple([cents_of_line(kind, x, f"/{kind}/{n}") for n, x in enumerate(items)])
+        if items
+        else ()
         for kind, items in groups
     }
     tax = (
@@ -289,16 +303,15 @@ class Reconciliation:
 def reconcile_service(service: Service) -> Reconciliation:
     """Compare *service*'s ``calculated*Cents`` and ``totalCents`` with `service_totals`."""
     _need_service(service, "reconcile_service")
-    ours = service_totals(service)
-    theirs = {
-        "calculatedLaborCents": service.calculated_labor_cents,
-        "calculatedPartsCents": service.calculated_parts_cents,
-        "calculatedTiresCents": service.calculated_tires_cents,
-        "calculatedSubcontractsCents": service.calculated_subcontracts_cents,
-        "calculatedFeeCents": service.calculated_fee_cents,
-        "totalCents": service.total_cents,
+    ours = totals_of(service)
+    differences = {  # Shopmonkey's value minus ours, under the names of `ServiceTotals.by_field`
+        "calculatedLaborCents": service.calculated_labor_cents - ours.labor,
+        "calculatedPartsCents": service.calculated_parts_cents - ours.parts,
+        "calculatedTiresCents": service.calculated_tires_cents - ours.tires,
+        "calculatedSubcontractsCents": service.calculated_subcontracts_cents - ours.subcontracts,
+        "calculatedFeeCents": service.calculated_fee_cents - ours.fees,
+        "totalCents": service.total_cents - ours.total,
     }
-    differences = {key: theirs[key] - value for key, value in ours.by_field().items()}
     return Reconciliation(
         matches=not any(differences.values()), differences=differences, totals=ours
     )
