@@ -107,6 +107,23 @@ def vendor_schema_names() -> list[str]:
     return [n for n in db.schema_names() if n.split("/")[0] in ("mykaarma", "shopmonkey")]
 
 
+def borrows_every_member(name: str) -> bool:
+    """Whether every member of *name*'s top-level object is written as a ``$ref`` to a member
+    of another named schema (`shopmonkey/order-list-row` reuses `shopmonkey/order`'s): its
+    payloads are that schema's, generated and covered by that schema's tests; its fixtures
+    check what differs (which members are required)."""
+    document = db._default_registry().document(name)
+    members = document.get("properties") or {}
+    own = document["$id"]
+    return bool(members) and all(
+        isinstance(member, dict)
+        and isinstance(member.get("$ref"), str)
+        and member["$ref"].partition("#")[0] not in ("", own)
+        and member["$ref"].partition("#")[2].startswith("/properties/")
+        for member in members.values()
+    )
+
+
 def model_for(name: str) -> Any:
     for module in MODULES:
         for attr in module.__all__:
