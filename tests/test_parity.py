@@ -27,6 +27,9 @@ from .reference import ajv_available, ajv_verdicts, python_verdict
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 NAMES = [n for n in db.schema_names() if n != "common/primitives"]
+# One pytest-xdist worker for the module: the generated cases are drawn once per process
+# (`generated_cases`, cached), and three tests read them.
+pytestmark = pytest.mark.xdist_group("parity")
 INT64_MAX = 2**63 - 1
 
 
