@@ -12,7 +12,6 @@ table given in part (``[orders.statuses]`` with one state) overrides only the en
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def load_config(path: str | os.PathLike[str]) -> MappingConfig:
     raw = read_regular_file(where)
     if suffix == ".json":
         return load(MappingConfig, raw)
+    import tomllib  # here, not at import: only TOML configs need it (import time, issue 20)
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     # tomllib raises RecursionError on deeply nested arrays and ValueError on an integer
