@@ -18,6 +18,8 @@ value:
   that are test data.
 
 This module is plain data and detection: it imports nothing from dealerbridge but the errors.
+Its classes compare by identity and the checks have no generated ``repr`` (each generated
+method is compiled when the class is created, at ``import dealerbridge.mykaarma``).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def blank(value: object) -> bool:
     return not isinstance(value, str) or _NON_BLANK.search(value) is None
 
 
-@attrs.define
+@attrs.define(eq=False)
 class Subject:
     """What a rule reads: the JSON body and the request's path parameters (a parameter that is
     None was not given, and is then not checked)."""
@@ -76,7 +78,7 @@ def member_at(container: object, member: str) -> object:
 # ------------------------------------------------------------------------------------ checks
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class NonBlank:
     """The member is a string with something other than whitespace."""
 
@@ -84,7 +86,7 @@ class NonBlank:
         return not blank(member_at(container, member))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class IsObject:
     """The member is a JSON object."""
 
@@ -92,7 +94,7 @@ class IsObject:
         return isinstance(member_at(container, member), dict)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class AbsentOr:
     """The member is absent, null or *value* (absent or null gets *value* as the default)."""
 
@@ -102,7 +104,7 @@ class AbsentOr:
         return member_at(container, member) in (None, self.value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class NotBothTrue:
     """The member and its sibling *other* are not both ``true``."""
 
@@ -112,7 +114,7 @@ class NotBothTrue:
         return not (member_at(container, member) is True and container.get(self.other) is True)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class DiffersFrom:
     """When the sibling *other* is not blank, the member is not equal to it."""
 
@@ -123,7 +125,7 @@ class DiffersFrom:
         return blank(first) or member_at(container, member) != first
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Parses:
     """A non-blank string member is read by *parse* without a `ValidationError` (a blank or
     absent one is another rule's business)."""
@@ -148,7 +150,7 @@ Check: TypeAlias = NonBlank | IsObject | AbsentOr | NotBothTrue | DiffersFrom | 
 # -------------------------------------------------------------------------------- conditions
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Present:
     """The body's member *key* is a JSON object."""
 
@@ -158,7 +160,7 @@ class Present:
         return isinstance(body.get(self.key), dict)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class NotEqual:
     """The body's member *key* is not *value* (absent and null count as not equal)."""
 
@@ -175,7 +177,7 @@ Condition: TypeAlias = Present | NotEqual
 # ------------------------------------------------------------------------------------- rules
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class Rule:
     """One vendor rule (see the module docstring)."""
 

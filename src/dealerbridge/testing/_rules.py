@@ -156,6 +156,6 @@ def _wrong(check: AbsentOr, member: str, table: Sequence[Rule]) -> tuple[str, ..
     others = (
         r.check.value
         for r in table
-        if r.member == member and isinstance(r.check, AbsentOr) and r.check != check
+        if r.member == member and isinstance(r.check, AbsentOr) and r.check is not check
     )
     return ("", check.value.lower(), *dict.fromkeys(others))
