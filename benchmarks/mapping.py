@@ -16,7 +16,7 @@ The order is the example order with 50 authorized services built from the exampl
 
 Then the mapping alone over the load beside its target (issue 12, issue 18: the mapping costs no
 more than the load), and "from JSON" over "load, then map" (1.00 when nothing is done twice).
-Times and ratios are CPU time from interleaved rounds (`_cpu_interleaved`: each round times
+Times and ratios are CPU time from interleaved rounds (`_common.interleaved`: each round times
 every row in turn, a ratio is taken within a round, the median over rounds is shown), so machine
 noise hits every row alike and waiting for a core is not counted. The reverse over growing
 orders follows (jobs plus as many linked mls rows): linear when 4x the rows take under 6x the
@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _common import Timings, print_table
+from _common import interleaved, print_table
 
 import dealerbridge as db
 from dealerbridge import mapping
@@ -87,25 +87,6 @@ def _median_us(rows: dict[str, Callable[[], object]], rounds: int, inner: int) -
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def _cpu_interleaved(rows: dict[str, Callable[[], object]], *, rounds: int, calls: int) -> Timings:
-    """CPU time per call (``time.process_time``, microseconds) of every row, rounds
-    interleaved: on a machine shared with other work, CPU time is what the code costs,
-    where wall time also counts the waits for a core (`_common.interleaved` measures wall
-    time, which on a loaded 2-core machine moved this ratio between 0.63 and 1.77)."""
-    samples: dict[str, list[float]] = {name: [] for name in rows}
-    names = list(rows)
-    for fn in rows.values():
-        fn()  # warm-up: compiled schemas, converter hooks
-    for r in range(rounds):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            fn = rows[name]
-            start = time.process_time()
-            for _ in range(calls):
-                fn()
-            samples[name].append((time.process_time() - start) / calls * 1e6)
-    return Timings(samples)
-
-
 #: Issue 12 / issue 18: mapping a 50-service order costs no more than loading it.
 TARGET = 1.0
 
@@ -138,7 +119,7 @@ def main(quick: bool = False) -> None:
         "db.load, then map the models": load_then_map,
         "reverse: 50 jobs -> services": lambda: mapping.mykaarma_to_shopmonkey(mk_order, config),
     }
-    timings = _cpu_interleaved(rows, rounds=5 if quick else 15, calls=1 if quick else 3)
+    timings = interleaved(rows, quick=quick, seconds=None if quick else 0.05)
     print(f"mapping a 50-service order ({len(raw) / 1024:.0f} KiB of JSON)")
     print_table("step", timings, LOAD)
     ratio = timings.ratio(ALONE, LOAD)

@@ -414,6 +414,23 @@ def test_lists_cap_limit_and_faithful_tail_pages_repeat_a_row() -> None:
 # --------------------------------------------------------------------------- faults
 
 
+def test_list_rows_leave_the_joins_out_and_the_query_is_checked() -> None:
+    fake, order_id = seeded_shopmonkey()
+    client = sm_client(fake)
+    page = db.load(sm.ListOrdersResponse, client.get("/v3/order", params={"limit": 5}).content)
+    (row,) = page.data
+    assert isinstance(row, sm.OrderListRow) and row.id == order_id
+    # as the live list (QUIRKS 09): no customer, vehicle or workflowStatus, which the order has
+    assert (row.customer, row.vehicle, row.workflow_status) == (db.UNSET, db.UNSET, db.UNSET)
+    assert db.errors(db.dump(row), "shopmonkey/order")  # a row is not a whole order
+    order = client.get(f"/v3/order/{order_id}").json()["data"]
+    assert {"customer", "vehicle", "workflowStatus"} <= set(order)
+    for params in ({"limit": "ten"}, {"limit": 0}, {"skip": -1}, {"limit": 2**63}):
+        assert client.get("/v3/order", params=params).status_code == 400, params
+    assert [v.rule for v in fake.violations] == ["shopmonkey/list-orders-query"] * 4
+    fake.violations.clear()
+
+
 def test_fail_answers_the_vendor_error_with_retry_after_and_touches_nothing() -> None:
     fake, order_id = seeded_shopmonkey()
     fake.fail("POST", r"/service$", status=429, retry_after=2)

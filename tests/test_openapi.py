@@ -146,6 +146,12 @@ def test_the_documented_endpoints_and_webhooks(document):
         ("PUT", "/v3/order/{orderId}/service/{id}"),
         ("DELETE", "/v3/order/{orderId}/service/{id}"),
     }
+    listed = document["paths"]["/v3/order"]["get"]
+    assert {(p["name"], p["in"], p["required"]) for p in listed["parameters"]} == {
+        ("limit", "query", False),
+        ("skip", "query", False),
+        ("orderby", "query", False),
+    }
     put = document["paths"]["/v3/order/{orderId}/service/{id}"]["put"]
     assert {(p["name"], p["in"], p["required"]) for p in put["parameters"]} == {
         ("orderId", "path", True),

@@ -107,6 +107,23 @@ def vendor_schema_names() -> list[str]:
     return [n for n in db.schema_names() if n.split("/")[0] in ("mykaarma", "shopmonkey")]
 
 
+def borrows_every_member(name: str) -> bool:
+    """Whether every member of *name*'s top-level object is written as a ``$ref`` to a member
+    of another named schema (`shopmonkey/order-list-row` reuses `shopmonkey/order`'s): its
+    payloads are that schema's, generated and covered by that schema's tests; its fixtures
+    check what differs (which members are required)."""
+    document = db._default_registry().document(name)
+    members = document.get("properties") or {}
+    own = document["$id"]
+    return bool(members) and all(
+        isinstance(member, dict)
+        and isinstance(member.get("$ref"), str)
+        and member["$ref"].partition("#")[0] not in ("", own)
+        and member["$ref"].partition("#")[2].startswith("/properties/")
+        for member in members.values()
+    )
+
+
 def model_for(name: str) -> Any:
     for module in MODULES:
         for attr in module.__all__:
@@ -132,8 +149,11 @@ class Coverage:
     the schema model (`SchemaRegistry.model`).
 
     Members of another named schema it references (a `$ref` to a whole document) are left to
-    that schema's own coverage test; `$defs` of other documents are followed. Strings holding
-    JSON (`ContentSchema`) are decoded and their members counted under the string's path.
+    that schema's own coverage test, and so is a member defined as another named schema's
+    member (a `$ref` to ``.../order/v1.json#/properties/id``: `shopmonkey/order-list-row`
+    reuses each member of `shopmonkey/order`, whose own test covers it); `$defs` of other
+    documents are followed. Strings holding JSON (`ContentSchema`) are decoded and their
+    members counted under the string's path.
     """
 
     def __init__(self, name: str) -> None:
@@ -157,6 +177,17 @@ class Coverage:
         location = node.location
         return location.pointer == "" and location.document_id != self.document.document_id
 
+    def _member_elsewhere(self, node: ObjectSchema, key: str) -> bool:
+        """Whether member *key* of *node* is written as a ``$ref`` to a member of another
+        named document's top-level object."""
+        raw = self.registry.raw_at(node.location.child("properties", key))
+        ref = raw.get("$ref") if isinstance(raw, dict) else None
+        if not isinstance(ref, str) or "#" not in ref:
+            return False
+        document, _, pointer = ref.partition("#")
+        own = self.document.document_id
+        return document not in ("", own) and pointer.startswith("/properties/")
+
     def _collect(self, node: Node, where: str, on_path: tuple[ObjectSchema, ...]) -> None:
         if self._elsewhere(node):
             return
@@ -172,6 +203,8 @@ class Coverage:
             self._collect(node.items, f"{where}/*", on_path)
         elif isinstance(node, ObjectSchema) and node not in on_path:
             for field in node.fields:
+                if self._member_elsewhere(node, field.wire_name):
+                    continue
                 path = f"{where}/{field.wire_name}"
                 entry = self.fields.setdefault(
                     path, {"optional": False, "nullable": False, "container": False}

@@ -53,10 +53,12 @@ __all__ = [
     "Labor",
     "LaborRateReference",
     "ListOrdersMeta",
+    "ListOrdersQuery",
     "ListOrdersResponse",
     "Matrix",
     "OneTimeCampaign",
     "Order",
+    "OrderListRow",
     "Part",
     "PaymentTerm",
     "PhoneNumber",
@@ -2416,6 +2418,33 @@ class LaborRateReference(Model):
 
 
 @attrs.define(kw_only=True, repr=False, eq=False)
+class ListOrdersQuery(Model):
+    """
+    Query parameters of GET /v3/order (list orders): one page of at most 100 orders, skip orders
+    first, in the order orderby names. Closed.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/list-orders-query", 1)
+    __dealerbridge_open__: ClassVar[bool] = False
+
+    limit: int | UnsetType = UNSET
+    """
+    How many orders a page holds. Shopmonkey serves at most 100 whatever limit says: a larger
+    limit is clamped without a word, so ask for 100 at most.
+    """
+
+    skip: int | UnsetType = UNSET
+    """How many orders to pass over before the page starts (the page's offset)."""
+
+    orderby: str | UnsetType = UNSET
+    """
+    The member the list is sorted by, e.g. id (the only sort that holds across pages). Lower
+    case: the camelCase orderBy is answered 200 and ignored in a query string (a third party's
+    full walk missed 738 records); POST bodies spell it orderBy.
+    """
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
 class ListOrdersResponse(Model):
     """
     200 response of GET /v3/order: {success, data, meta}, where data is one page of orders
@@ -2443,8 +2472,11 @@ class ListOrdersResponse(Model):
     documentation_url: str | UnsetType | None = UNSET
     """An optional link to the documentation for the error. Decision: null accepted too."""
 
-    data: list[Order]
-    """One page of orders, in the order asked for (orderby id is the only sort that holds)."""
+    data: list[OrderListRow]
+    """
+    One page of orders, in the order asked for (orderby id is the only sort that holds). Rows
+    lack the joined records (customer, vehicle, workflowStatus, ...): read an order for them.
+    """
 
     meta: ListOrdersMeta | UnsetType = UNSET
     """
@@ -3873,6 +3905,615 @@ class Authorization(Model):
 
     note: str
     """Note on the authorization."""
+
+    extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
+    """Members the schema does not list, kept and written back."""
+
+
+@attrs.define(kw_only=True, repr=False, eq=False)
+class OrderListRow(Model):
+    """
+    One order as GET /v3/order lists it: the order as the detail read (GET /v3/order/:id)
+    returns it, every member as shopmonkey/order defines it, except that list rows leave out the
+    joined records customer, vehicle, workflowStatus, paymentTerm, automatedCampaign,
+    oneTimeCampaign, couponOrderDiscount and files, so none of them is required here (they are
+    read and typed when they come). Read the order for them. Open: unknown members are kept.
+    """
+
+    __dealerbridge_schema__: ClassVar[SchemaRef] = SchemaRef("shopmonkey/order-list-row", 1)
+    __dealerbridge_open__: ClassVar[bool] = True
+    __dealerbridge_wire__: ClassVar[Mapping[str, str]] = {
+        "allow_collect_payment": "allowCollectPayment",
+        "allow_customer_apply_coupon": "allowCustomerApplyCoupon",
+        "allow_customer_authorization": "allowCustomerAuthorization",
+        "allow_customer_view_activity": "allowCustomerViewActivity",
+        "allow_customer_view_authorizations": "allowCustomerViewAuthorizations",
+        "allow_customer_view_inspections": "allowCustomerViewInspections",
+        "allow_customer_view_messages": "allowCustomerViewMessages",
+        "applied_discount_cents": "appliedDiscountCents",
+        "applied_discount_percent": "appliedDiscountPercent",
+        "applied_discount_value_type": "appliedDiscountValueType",
+        "appointment_dates": "appointmentDates",
+        "assigned_technician_ids": "assignedTechnicianIds",
+        "attribution_message_id": "attributionMessageId",
+        "attribution_source": "attributionSource",
+        "authorized_date": "authorizedDate",
+        "automated_campaign_id": "automatedCampaignId",
+        "coalesced_name": "coalescedName",
+        "company_id": "companyId",
+        "completed_authorized_labor_hours": "completedAuthorizedLaborHours",
+        "completed_date": "completedDate",
+        "completed_labor_hours": "completedLaborHours",
+        "conversation_id": "conversationId",
+        "created_date": "createdDate",
+        "customer_id": "customerId",
+        "deferred_service_count": "deferredServiceCount",
+        "deleted_date": "deletedDate",
+        "deleted_reason": "deletedReason",
+        "deleted_user_id": "deletedUserId",
+        "deposit_fully_paid": "depositFullyPaid",
+        "deposit_fully_paid_date": "depositFullyPaidDate",
+        "discount_cents": "discountCents",
+        "discount_percent": "discountPercent",
+        "due_date": "dueDate",
+        "email_id": "emailId",
+        "epa_cents": "epaCents",
+        "external_number": "externalNumber",
+        "fees_cents": "feesCents",
+        "fully_paid_date": "fullyPaidDate",
+        "generated_customer_name": "generatedCustomerName",
+        "generated_name": "generatedName",
+        "generated_vehicle_name": "generatedVehicleName",
+        "gst_cents": "gstCents",
+        "has_payments": "hasPayments",
+        "hst_cents": "hstCents",
+        "inspection_count": "inspectionCount",
+        "inspection_review_status": "inspectionReviewStatus",
+        "inspection_status": "inspectionStatus",
+        "invoiced_date": "invoicedDate",
+        "invoice_lock_state": "invoiceLockState",
+        "labor_cents": "laborCents",
+        "location_id": "locationId",
+        "message_count": "messageCount",
+        "messaged_date": "messagedDate",
+        "mileage_in": "mileageIn",
+        "mileage_out": "mileageOut",
+        "one_time_campaign_id": "oneTimeCampaignId",
+        "order_created_date": "orderCreatedDate",
+        "paid_cost_cents": "paidCostCents",
+        "parts_cents": "partsCents",
+        "payment_due_date": "paymentDueDate",
+        "payment_term_id": "paymentTermId",
+        "phone_number_id": "phoneNumberId",
+        "pst_cents": "pstCents",
+        "public_id": "publicId",
+        "purchase_order_number": "purchaseOrderNumber",
+        "read_only": "readOnly",
+        "read_only_reason": "readOnlyReason",
+        "remaining_cost_cents": "remainingCostCents",
+        "repair_order_date": "repairOrderDate",
+        "requested_deposit_cents": "requestedDepositCents",
+        "require_e_signature_on_authorization": "requireESignatureOnAuthorization",
+        "require_e_signature_on_inspection": "requireESignatureOnInspection",
+        "require_e_signature_on_invoice": "requireESignatureOnInvoice",
+        "sent_to_carfax": "sentToCarfax",
+        "service_writer_id": "serviceWriterId",
+        "shop_supplies_cents": "shopSuppliesCents",
+        "shop_unread_message_count": "shopUnreadMessageCount",
+        "statement_id": "statementId",
+        "subcontracts_cents": "subcontractsCents",
+        "tax_cents": "taxCents",
+        "tax_config_id": "taxConfigId",
+        "tires_cents": "tiresCents",
+        "total_authorized_labor_hours": "totalAuthorizedLaborHours",
+        "total_cost_cents": "totalCostCents",
+        "total_labor_hours": "totalLaborHours",
+        "transactional_fee_subtotal_cents": "transactionalFeeSubtotalCents",
+        "transactional_fee_total_cents": "transactionalFeeTotalCents",
+        "transaction_fee_config_id": "transactionFeeConfigId",
+        "updated_date": "updatedDate",
+        "updated_since_signed_invoice": "updatedSinceSignedInvoice",
+        "vehicle_id": "vehicleId",
+        "workflow_status_date": "workflowStatusDate",
+        "workflow_status_duration": "workflowStatusDuration",
+        "workflow_status_id": "workflowStatusId",
+        "workflow_status_position": "workflowStatusPosition",
+        "automated_campaign": "automatedCampaign",
+        "coupon_order_discount": "couponOrderDiscount",
+        "custom_fields": "customFields",
+        "one_time_campaign": "oneTimeCampaign",
+        "payment_term": "paymentTerm",
+        "workflow_status": "workflowStatus",
+        "label_connections": "labelConnections",
+        "show_bnpl_prequal_link": "showBnplPrequalLink",
+        "surcharging_enabled": "surchargingEnabled",
+    }
+
+    allow_collect_payment: bool | UnsetType = UNSET
+    """Whether the customer may pay the order online (through the shared order link)."""
+
+    allow_customer_apply_coupon: bool | UnsetType = UNSET
+    """Whether the customer may apply a coupon to the order online."""
+
+    allow_customer_authorization: bool | UnsetType = UNSET
+    """Whether the customer may authorize or decline services online."""
+
+    allow_customer_view_activity: bool | UnsetType = UNSET
+    """Whether the customer may see the order's activity online."""
+
+    allow_customer_view_authorizations: bool | UnsetType = UNSET
+    """Whether the customer may see past authorizations online."""
+
+    allow_customer_view_inspections: bool | UnsetType = UNSET
+    """Whether the customer may see the order's inspections online."""
+
+    allow_customer_view_messages: bool | UnsetType = UNSET
+    """Whether the customer may see the order's messages online."""
+
+    applied_discount_cents: int | UnsetType = UNSET
+    """The total discount applied to the order in cents."""
+
+    applied_discount_percent: float | UnsetType | None = UNSET
+    """The total discount applied to the order in percent."""
+
+    applied_discount_value_type: Literal["Percent", "FixedCents"] | str | UnsetType | None = UNSET
+    """
+    Which order discount input applies, Percent (appliedDiscountPercent) or FixedCents
+    (appliedDiscountCents); null when no discount is applied.
+    """
+
+    appointment_dates: list[str]
+    """
+    Dates and times of the appointments linked to the order (UTC date-times). Decision: always
+    an array; a single date-time string (as one of Shopmonkey's examples prints) is reported as
+    a type error.
+    """
+
+    archived: bool
+    """Whether the order is archived."""
+
+    assigned_technician_ids: list[str]
+    """Ids of the technicians assigned to the order."""
+
+    attribution_message_id: str | UnsetType | None = UNSET
+    """Id of the message the order is attributed to (e.g. a campaign message); null when none."""
+
+    attribution_source: (
+        Literal[
+            "WorkRequestForm",
+            "AppointmentScheduler",
+            "Manual",
+            "FuzzyCampaignSMSDelivered",
+            "FuzzyCampaignEmailRead",
+        ]
+        | str
+        | UnsetType
+        | None
+    ) = UNSET
+    """
+    Where the order came from: WorkRequestForm, AppointmentScheduler, Manual,
+    FuzzyCampaignSMSDelivered or FuzzyCampaignEmailRead; null when unknown.
+    """
+
+    authorized: bool
+    """Whether the customer has authorized the work on the order."""
+
+    authorized_date: str | None
+    """When the customer authorized the order (UTC date-time); null until authorized."""
+
+    automated_campaign_id: str | UnsetType | None = UNSET
+    """Id of the automated marketing campaign the order came from; null when none."""
+
+    coalesced_name: str | None
+    """Display name of the order: its name if set, else the generated name."""
+
+    company_id: str
+    """Id of the Shopmonkey company (the shop's account) the order belongs to."""
+
+    complaint: str | None
+    """The customer's complaint (the concern the vehicle came in for); null when not recorded."""
+
+    completed_authorized_labor_hours: float | UnsetType = UNSET
+    """Labor hours completed on authorized services."""
+
+    completed_date: str | None
+    """When the work on the order was completed (UTC date-time); null until completed."""
+
+    completed_labor_hours: float | UnsetType = UNSET
+    """Labor hours completed on the order."""
+
+    conversation_id: str | None
+    """Id of the message conversation with the customer about the order; null when none."""
+
+    created_date: str
+    """When the order was created (UTC date-time)."""
+
+    customer_id: str | None
+    """Id of the order's customer; null when the order has no customer yet."""
+
+    deferred_service_count: int
+    """
+    Number of services of the order that were deferred, excluding hidden, revived and manually
+    excluded ones.
+    """
+
+    deleted: bool
+    """If the record has been deleted."""
+
+    deleted_date: str | None
+    """The date that the record was deleted or null if not deleted."""
+
+    deleted_reason: str | None
+    """The reason that the record was deleted."""
+
+    deleted_user_id: str | None
+    """The user that deleted the record or null if not deleted."""
+
+    deposit_fully_paid: bool | UnsetType = UNSET
+    """Whether the requested deposit has been paid in full."""
+
+    deposit_fully_paid_date: str | UnsetType | None = UNSET
+    """When the deposit was paid in full (UTC date-time); null until then."""
+
+    discount_cents: int
+    """Order-level discount amount in integer cents."""
+
+    discount_percent: float
+    """Order-level discount as a percent (scale undocumented: 0-100 or 0-1)."""
+
+    due_date: str | None
+    """When the order is promised to the customer (UTC date-time); null when not set."""
+
+    email_id: str | None
+    """Id of the email to use instead of the customer's default email."""
+
+    epa_cents: int
+    """Environmental (EPA) charges of the order in integer cents."""
+
+    external_number: str | UnsetType | None = UNSET
+    """Allow user to override generated number."""
+
+    fees_cents: int
+    """Fees of the order in integer cents."""
+
+    fully_paid_date: str | UnsetType | None = UNSET
+    """When the order was paid in full (UTC date-time); null until then."""
+
+    generated_customer_name: str | None
+    """
+    The customer's first and last name joined by a space (for example "Dana Whitaker"), composed
+    by Shopmonkey from the order's customer; null when there is none.
+    """
+
+    generated_name: str | None
+    """Name Shopmonkey generates for the order from its services; null when none is generated."""
+
+    generated_vehicle_name: str | None
+    """
+    The vehicle's year, make, model and submodel joined by spaces (for example "2017 Honda
+    Accord EX-L"), composed by Shopmonkey from the order's vehicle; null when there is none.
+    """
+
+    gst_cents: int
+    """Canadian GST (goods and services tax) of the order in integer cents."""
+
+    has_payments: bool | UnsetType = UNSET
+    """If the order has any payments associated with it."""
+
+    hst_cents: int
+    """Canadian HST (harmonised sales tax) of the order in integer cents."""
+
+    id: str
+    """Id of the order (an opaque string; live ids are lower-case UUIDs)."""
+
+    imported: bool | UnsetType = UNSET
+    """Whether the order was imported from another system rather than created in Shopmonkey."""
+
+    inspection_count: int
+    """Number of inspections on the order."""
+
+    inspection_review_status: (
+        Literal["None", "Reviewed", "NotReviewed"] | str | UnsetType | None
+    ) = UNSET
+    """
+    Whether the order's inspections have been reviewed: None, Reviewed or NotReviewed; null when
+    not set.
+    """
+
+    inspection_status: Literal["None", "Completed", "NotCompleted"] | str
+    """Whether the order's inspections are done: None, Completed or NotCompleted."""
+
+    invoiced: bool
+    """Whether the order has been turned into an invoice."""
+
+    invoiced_date: str | None
+    """When the order was invoiced (UTC date-time); null until invoiced."""
+
+    invoice_lock_state: (
+        Literal["Unlocked", "Locked", "PreviouslyLocked"] | str | UnsetType | None
+    ) = UNSET
+    """
+    Whether the invoice is locked against edits: Unlocked, Locked or PreviouslyLocked; null when
+    not set. Decision: optional, because live order reads do not carry it.
+    """
+
+    labels: list[Label] | UnsetType | None = UNSET
+    """
+    Labels attached to the row, as the live API returns them: a list of labels, or null.
+    Decision: read as a list of Label objects. May be absent (documentation examples carry
+    labelConnections instead).
+    """
+
+    labor_cents: int
+    """Labor total of the order in integer cents."""
+
+    location_id: str
+    """Id of the shop location the order belongs to."""
+
+    message_count: int
+    """Number of messages about the order."""
+
+    messaged_date: str | UnsetType | None = UNSET
+    """When the customer was last messaged about the order (UTC date-time); null when never."""
+
+    mileage_in: float | None
+    """
+    Odometer reading when the vehicle came in (a JSON number, unit as the vehicle's
+    mileageUnit); null when not recorded.
+    """
+
+    mileage_out: float | None
+    """
+    Odometer reading when the vehicle left (a JSON number, unit as the vehicle's mileageUnit);
+    null when not recorded.
+    """
+
+    name: str | None
+    """Name of the order as the shop typed it; null when not set (see generatedName)."""
+
+    number: str | int
+    """
+    COLLATE "en-u-kn-true". Decision: a string or an integer. Kept as sent; normalise with
+    dealerbridge.shopmonkey.order_number().
+    """
+
+    one_time_campaign_id: str | UnsetType | None = UNSET
+    """Id of the one-time marketing campaign the order came from; null when none."""
+
+    order_created_date: str
+    """Allow user to override created date."""
+
+    paid: bool
+    """Whether the order is paid in full."""
+
+    paid_cost_cents: int
+    """Amount paid so far on the order in integer cents."""
+
+    parts_cents: int
+    """Parts total of the order in integer cents."""
+
+    payment_due_date: str | UnsetType | None = UNSET
+    """When payment of the order is due (UTC date-time); null when no payment term applies."""
+
+    payment_term_id: str | UnsetType | None = UNSET
+    """Id of the payment term for the order."""
+
+    phone_number_id: str | None
+    """Id of the phone number to use instead of the customer's default number."""
+
+    pst_cents: int
+    """Canadian PST (provincial sales tax) of the order in integer cents."""
+
+    public_id: str
+    """Public id of the order, used in the link shared with the customer."""
+
+    purchase_order_number: str | None
+    """The customer's purchase-order number for the order; null when none."""
+
+    read_only: bool
+    """If this order should not be editable in the UI."""
+
+    read_only_reason: str | None
+    """
+    A friendly explanation of why the order is read-only (e.g. "migrated from previous system");
+    null when it is not read-only.
+    """
+
+    recommendation: str | None
+    """The shop's recommendation to the customer; null when none."""
+
+    remaining_cost_cents: int | None
+    """Amount still to be paid on the order in integer cents; null when not computed."""
+
+    repair_order_date: str | UnsetType | None = UNSET
+    """
+    When the order was moved into repair-order status (UTC date-time); null while it is an
+    estimate.
+    """
+
+    requested_deposit_cents: int | UnsetType = UNSET
+    """Deposit requested from the customer in integer cents (0 when none)."""
+
+    require_e_signature_on_authorization: bool | UnsetType = UNSET
+    """Whether the customer must sign electronically to authorize work."""
+
+    require_e_signature_on_inspection: bool | UnsetType = UNSET
+    """Whether the customer must sign inspections electronically."""
+
+    require_e_signature_on_invoice: bool | UnsetType = UNSET
+    """Whether the customer must sign the invoice electronically."""
+
+    sent_to_carfax: bool
+    """Whether the order's service record has been sent to Carfax."""
+
+    service_writer_id: str | None
+    """Id of the user who writes up the order (the service writer); null when not assigned."""
+
+    shop_supplies_cents: int
+    """Shop supplies charged on the order in integer cents."""
+
+    shop_unread_message_count: int
+    """Number of customer messages about the order the shop has not read."""
+
+    statement_id: str | None
+    """A statement this order included in."""
+
+    status: Literal["Estimate", "RepairOrder", "Invoice"] | str | UnsetType = UNSET
+    """Stage of the order: Estimate, RepairOrder or Invoice."""
+
+    subcontracts_cents: int
+    """Subcontract (sublet) total of the order in integer cents."""
+
+    tax_cents: int
+    """Tax of the order in integer cents."""
+
+    tax_config_id: str | None
+    """Id of the tax configuration applied to the order; null when none."""
+
+    tires_cents: int
+    """Tire total of the order in integer cents."""
+
+    total_authorized_labor_hours: float | UnsetType = UNSET
+    """Labor hours on the order's authorized services."""
+
+    total_cost_cents: int
+    """Total of the order, taxes included, in integer cents."""
+
+    total_labor_hours: float | UnsetType = UNSET
+    """Labor hours on the whole order."""
+
+    transactional_fee_subtotal_cents: int | UnsetType = UNSET
+    """Transaction (card processing) fees of the order before taxes, in integer cents."""
+
+    transactional_fee_total_cents: int | UnsetType = UNSET
+    """Transaction (card processing) fees of the order, taxes included, in integer cents."""
+
+    transaction_fee_config_id: str | UnsetType | None = UNSET
+    """Id of the transaction-fee configuration applied to the order; null when none."""
+
+    updated_date: str | None
+    """When the order was last changed (UTC date-time); null when never changed."""
+
+    updated_since_signed_invoice: bool | UnsetType = UNSET
+    """Whether the order changed after the customer signed its invoice."""
+
+    vehicle_id: str | None
+    """Id of the order's vehicle; null when the order has no vehicle."""
+
+    workflow_status_date: str | UnsetType = UNSET
+    """When the order entered its current workflow status (UTC date-time)."""
+
+    workflow_status_duration: dict[str, JSON] | UnsetType | None = UNSET
+    """
+    Stores how many time the order has been in each status. Any JSON object; nullable (no source
+    gives its nullability).
+    """
+
+    workflow_status_id: str | None
+    """Id of the order's workflow status (the shop's board column); null when none."""
+
+    workflow_status_position: float | None
+    """
+    Position of the order within its workflow status column (a JSON number); null when not
+    placed.
+    """
+
+    appointments: list[Appointment] | UnsetType = UNSET
+    """Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it."""
+
+    authorizations: list[Authorization] | UnsetType = UNSET
+    """
+    Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.
+    Items: $defs/Authorization.
+    """
+
+    automated_campaign: AutomatedCampaign | UnsetType | None = UNSET
+    """
+    The automated marketing campaign that produced the order, embedded; null for an order that
+    came from no campaign. May be absent. Left out of list rows: read the order for it.
+    """
+
+    coupon_order_discount: CouponOrderDiscount | UnsetType | None = UNSET
+    """
+    The coupon applied to the order, embedded; null when the order has no coupon. May be absent.
+    Left out of list rows: read the order for it.
+    """
+
+    custom_fields: dict[str, JSON] | UnsetType | None = UNSET
+    """
+    DEPRECATED: custom fields as JSON object. This is no longer supported. Nullable JSON object
+    of any shape; optional.
+    """
+
+    customer: Customer | UnsetType | None = UNSET
+    """
+    The order's customer, embedded. Null when the order has no customer (customerId is null).
+    Left out of list rows: read the order for it.
+    """
+
+    files: list[JSON] | UnsetType = UNSET
+    """
+    Files attached to the order; the page gives no shape for them, so any JSON item is accepted.
+    Left out of list rows: read the order for it.
+    """
+
+    inspections: list[Inspection] | UnsetType = UNSET
+    """
+    Deprecated: will return []. Decision: optional; live GET /v3/order/:id does not return it.
+    Items: $defs/Inspection.
+    """
+
+    one_time_campaign: OneTimeCampaign | UnsetType | None = UNSET
+    """
+    The one-time marketing campaign that produced the order, embedded; null for an order that
+    came from no campaign. May be absent. Left out of list rows: read the order for it.
+    """
+
+    payment_term: PaymentTerm | UnsetType | None = UNSET
+    """
+    The payment term the order is billed under, embedded; null when none (paymentTermId is
+    null). May be absent. Left out of list rows: read the order for it.
+    """
+
+    profitability: Profitability | None
+    """Profit figures of the order by category; null when not computed."""
+
+    services: list[Service] | UnsetType = UNSET
+    """
+    The order's services; Shopmonkey says this member will soon be deprecated. Decision:
+    optional, because live order reads never carry services (read them with GET
+    /v3/order/:orderId/service).
+    """
+
+    vehicle: Vehicle | UnsetType | None = UNSET
+    """
+    The order's vehicle, embedded. Null when the order has no vehicle (vehicleId is null). Left
+    out of list rows: read the order for it.
+    """
+
+    workflow_status: WorkflowStatus | UnsetType | None = UNSET
+    """
+    The order's workflow status (the shop's board column), embedded; null when the order has
+    none (workflowStatusId is null). Left out of list rows: read the order for it.
+    """
+
+    label_connections: list[LabelConnection] | UnsetType = UNSET
+    """
+    Labels as Shopmonkey's documentation examples print them: a list of {label: Label}.
+    Decision: optional; the live API returns labels instead.
+    """
+
+    meta: RecordChangeMeta | UnsetType = UNSET
+    """The metadata about the most recent change to the row. May be absent."""
+
+    metadata: dict[str, JSON] | UnsetType | None = UNSET
+    """Metadata reserved for customers to control. Nullable JSON object of any shape."""
+
+    show_bnpl_prequal_link: bool | UnsetType = UNSET
+    """Whether the buy-now-pay-later pre-qualification link is shown. Optional."""
+
+    surcharging_enabled: bool | UnsetType = UNSET
+    """Whether card surcharging is enabled. Optional."""
 
     extras: dict[str, JSON] = attrs.field(factory=dict, repr=False)
     """Members the schema does not list, kept and written back."""

@@ -79,12 +79,12 @@ class _Operations:
         call = self._call("GET", f"/v3/order/{order_id}", idempotent=True)
         return _answer(call, (yield call), sm.GetOrderResponse).data
 
-    def list_orders(self, page_size: int) -> Operation[list[sm.Order]]:
+    def list_orders(self, page_size: int) -> Operation[list[sm.OrderListRow]]:
         if not 1 <= page_size <= PAGE_LIMIT:
             raise DealerbridgeUsageError(
                 f"page_size must be within 1-{PAGE_LIMIT}, not {page_size}"
             )
-        seen: dict[str, sm.Order] = {}
+        seen: dict[str, sm.OrderListRow] = {}
         skip = 0
         total = None
         while True:
@@ -229,10 +229,11 @@ class ShopmonkeyClient:
         """``GET /v3/order/{order_id}``: the order (``data``), read as `sm.Order`."""
         return self._engine.run(self._ops.get_order(order_id))
 
-    def list_orders(self, *, page_size: int = PAGE_LIMIT) -> list[sm.Order]:
+    def list_orders(self, *, page_size: int = PAGE_LIMIT) -> list[sm.OrderListRow]:
         """Every order, page by page (``limit`` at most 100, ``skip``, sorted by id),
         de-duplicated by id; an `IncompleteListWarning` when fewer distinct orders came than
-        ``meta.total`` said."""
+        ``meta.total`` said. Rows as the list gives them (`sm.OrderListRow`): without the
+        joined customer, vehicle, workflowStatus and the like; `get_order` reads them."""
         return self._engine.run(self._ops.list_orders(page_size))
 
     def get_services(self, order_id: str) -> list[sm.Service]:
@@ -305,7 +306,7 @@ class AsyncShopmonkeyClient:
         """See `ShopmonkeyClient.get_order`."""
         return await self._engine.run(self._ops.get_order(order_id))
 
-    async def list_orders(self, *, page_size: int = PAGE_LIMIT) -> list[sm.Order]:
+    async def list_orders(self, *, page_size: int = PAGE_LIMIT) -> list[sm.OrderListRow]:
         """See `ShopmonkeyClient.list_orders`."""
         return await self._engine.run(self._ops.list_orders(page_size))
 

@@ -17,6 +17,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         method="get",
         path="/v3/order",
         summary="List orders (limit at most 100, skip, orderby; meta.total can over-count)",
+        query="shopmonkey/list-orders-query",
         response="shopmonkey/list-orders-response",
         error=_ERROR,
     ),
