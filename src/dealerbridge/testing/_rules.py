@@ -140,7 +140,12 @@ def _edits(rule: Rule, table: Sequence[Rule], fillers: Fillers) -> list[Edit]:
         return edit
 
     if isinstance(check, NonBlank):
-        return [setting((member, v)) for v in BLANKS]
+        # a nested member is also missing when an object on its way is absent or null
+        parts = member.split("/")
+        ancestors = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        return [setting((member, v)) for v in BLANKS] + [
+            setting((above, v)) for above in ancestors for v in (ABSENT, None)
+        ]
     if isinstance(check, IsObject):
         return [setting((member, v)) for v in (ABSENT, None)]
     if isinstance(check, AbsentOr):
