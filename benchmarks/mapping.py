@@ -16,7 +16,7 @@ The order is the example order with 50 authorized services built from the exampl
 
 Then the mapping alone over the load beside its target (issue 12, issue 18: the mapping costs no
 more than the load), and "from JSON" over "load, then map" (1.00 when nothing is done twice).
-Times and ratios are CPU time from interleaved rounds (`_cpu_interleaved`: each round times
+Times and ratios are CPU time from interleaved rounds (`_common.interleaved`: each round times
 every row in turn, a ratio is taken within a round, the median over rounds is shown), so machine
 noise hits every row alike and waiting for a core is not counted. The reverse over growing
 orders follows (jobs plus as many linked mls rows): linear when 4x the rows take under 6x the
@@ -34,12 +34,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _common import Timings, print_table
+from _common import interleaved, print_table
 
 import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import mykaarma as mk
 from dealerbridge import shopmonkey as sm
+from dealerbridge.testing._mapping import ORDER_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,25 +56,9 @@ def _inputs(count: int = 50) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         services.append(item)
     # the order balance holds: its total and category sums are its services' sums
     order["totalCostCents"] = sum(s["totalCents"] for s in services)
-    for field, key in _CATEGORIES:
+    for field, key in ORDER_CATEGORIES:
         order[field] = sum(s.get(key) or 0 for s in services)
     return order, services
-
-
-_CATEGORIES = (
-    ("laborCents", "calculatedLaborCents"),
-    ("partsCents", "calculatedPartsCents"),
-    ("tiresCents", "calculatedTiresCents"),
-    ("subcontractsCents", "calculatedSubcontractsCents"),
-    ("feesCents", "calculatedFeeCents"),
-    ("epaCents", "calculatedEpaCents"),
-    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
-    ("discountCents", "calculatedDiscountCents"),
-    ("taxCents", "calculatedTaxCents"),
-    ("gstCents", "calculatedGSTCents"),
-    ("pstCents", "calculatedPSTCents"),
-    ("hstCents", "calculatedHSTCents"),
-)
 
 
 def _median_us(rows: dict[str, Callable[[], object]], rounds: int, inner: int) -> dict[str, float]:
@@ -85,25 +70,6 @@ def _median_us(rows: dict[str, Callable[[], object]], rounds: int, inner: int) -
                 fn()
             samples[name].append((time.perf_counter() - start) / inner * 1e6)
     return {name: statistics.median(values) for name, values in samples.items()}
-
-
-def _cpu_interleaved(rows: dict[str, Callable[[], object]], *, rounds: int, calls: int) -> Timings:
-    """CPU time per call (``time.process_time``, microseconds) of every row, rounds
-    interleaved: on a machine shared with other work, CPU time is what the code costs,
-    where wall time also counts the waits for a core (`_common.interleaved` measures wall
-    time, which on a loaded 2-core machine moved this ratio between 0.63 and 1.77)."""
-    samples: dict[str, list[float]] = {name: [] for name in rows}
-    names = list(rows)
-    for fn in rows.values():
-        fn()  # warm-up: compiled schemas, converter hooks
-    for r in range(rounds):
-        for name in names[r % len(names) :] + names[: r % len(names)]:
-            fn = rows[name]
-            start = time.process_time()
-            for _ in range(calls):
-                fn()
-            samples[name].append((time.process_time() - start) / calls * 1e6)
-    return Timings(samples)
 
 
 #: Issue 12 / issue 18: mapping a 50-service order costs no more than loading it.
@@ -138,7 +104,7 @@ def main(quick: bool = False) -> None:
         "db.load, then map the models": load_then_map,
         "reverse: 50 jobs -> services": lambda: mapping.mykaarma_to_shopmonkey(mk_order, config),
     }
-    timings = _cpu_interleaved(rows, rounds=5 if quick else 15, calls=1 if quick else 3)
+    timings = interleaved(rows, quick=quick, seconds=None if quick else 0.05)
     print(f"mapping a 50-service order ({len(raw) / 1024:.0f} KiB of JSON)")
     print_table("step", timings, LOAD)
     ratio = timings.ratio(ALONE, LOAD)

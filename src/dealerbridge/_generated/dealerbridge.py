@@ -236,8 +236,9 @@ class OrdersConfig(Model):
     unexplained_total: Literal["refuse", "report"] = "refuse"
     """
     Both directions: a difference between the source order's total and the mapped total that no
-    note explains: 'refuse' (mapping.order_total) or 'report' (an 'unexplained' note with its
-    cents).
+    note explains, or between one of the source order's category sums and its lines: 'refuse'
+    (mapping.order_total, mapping.order_category) or 'report' (an 'unexplained' note with its
+    cents; None for a category).
     """
 
     def __attrs_post_init__(self) -> None:

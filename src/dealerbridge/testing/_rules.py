@@ -7,7 +7,7 @@ test data (`Fillers`), kept here, out of the runtime.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -108,7 +108,7 @@ def breaks(rule: Rule, subject: Subject, table: Sequence[Rule], fillers: Fillers
             for value in BLANK_PARAMETERS
         ]
     else:
-        for key, _ in _places(rule, subject):
+        for key in _places(rule, subject):
             for edit in _edits(rule, table, fillers):
                 broken = Subject(copy.deepcopy(subject.body), dict(subject.parameters))
                 edit(broken.body if key == "" else broken.body[key])
@@ -116,19 +116,23 @@ def breaks(rule: Rule, subject: Subject, table: Sequence[Rule], fillers: Fillers
     return out
 
 
-def _places(rule: Rule, subject: Subject) -> list[tuple[str, dict[str, Any]]]:
+def _places(rule: Rule, subject: Subject) -> list[str]:
+    """The keys of `Rule.inside` that hold an object in *subject* (``""``: the body)."""
     return [
-        (key, container)
+        key
         for key in rule.inside
-        if isinstance(container := subject.body if key == "" else subject.body.get(key), dict)
+        if isinstance(subject.body if key == "" else subject.body.get(key), dict)
     ]
 
 
-def _edits(rule: Rule, table: Sequence[Rule], fillers: Fillers) -> list[Any]:
+Edit = Callable[[dict[str, Any]], None]
+
+
+def _edits(rule: Rule, table: Sequence[Rule], fillers: Fillers) -> list[Edit]:
     """Edits of the object holding the member, each breaking the rule's check."""
     check, member = rule.check, rule.member
 
-    def setting(*pairs: tuple[str, Any]) -> Any:
+    def setting(*pairs: tuple[str, Any]) -> Edit:
         def edit(container: dict[str, Any]) -> None:
             for key, value in pairs:
                 _put(container, key, value)
