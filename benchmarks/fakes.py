@@ -14,7 +14,9 @@ Rows (median microseconds per call of interleaved rounds, see ``_common.interlea
   request validated, both answers loaded; the order is then dropped from the fake so the
   ±30-day scan stays one order long),
 - ``ShopmonkeyClient.create_services`` then ``get_services`` (a round trip of three requests:
-  the client reads the services before a create, see notes/decisions-clients.md).
+  the client reads the services before a create, see notes/decisions-clients.md),
+- ``MyKaarmaClient.search_orders`` of one page of 100 closed orders among 1,000 stored
+  (the fake filters every stored order; the answer's 100 items are loaded).
 
 Round trips per second are printed below the table.
 """
@@ -81,6 +83,27 @@ def main(quick: bool = False) -> None:
     )
     baseline = len(sm_fake.services[order_id])
 
+    search_fake = FakeMyKaarma()
+    read = _fixture("mykaarma/read-order-response/valid-closed-order.json")
+    assert isinstance(read, dict)
+    for n in range(1000):
+        stored = copy.deepcopy(read)
+        stored["order"]["uuid"] = f"bench-order-{n:04d}"
+        stored["order"]["order"]["header"]["status"] = "C" if n % 2 else "O"
+        search_fake.add_order(stored)
+    search_client = MyKaarmaClient(
+        username=search_fake.username,
+        password=search_fake.password,
+        department_uuid=search_fake.department_uuid,
+        transport=search_fake.transport,
+    )
+    closed_page = mk.SearchOrdersRequest(order_status="C", page_no=1, size=100)
+
+    def mk_search() -> None:
+        found = search_client.search_orders(closed_page)
+        assert found.total_count == 500
+        search_fake.requests.clear()
+
     echo = httpx.Client(
         transport=httpx.MockTransport(lambda request: httpx.Response(200, content=b"{}")),
         base_url="https://api.example",
@@ -117,6 +140,7 @@ def main(quick: bool = False) -> None:
         "GET 2 services, FakeShopmonkey": sm_get,
         "myKaarma create + read (client)": mk_round_trip,
         "Shopmonkey create + get (client)": sm_round_trip,
+        "myKaarma search page of 100 in 1,000 (client)": mk_search,
     }
     timings = interleaved(cases, quick=quick, rounds=3 if quick else 9)
     print_table("per call", timings, "httpx over MockTransport (unit)")
@@ -125,7 +149,9 @@ def main(quick: bool = False) -> None:
         print(f"{label}: fake overhead {timings.median(label) - unit:.0f} us per request")
     for label in ("myKaarma create + read (client)", "Shopmonkey create + get (client)"):
         print(f"{label}: {1e6 / timings.median(label):.0f} round trips per second")
-    assert mk_fake.violations == [] and sm_fake.violations == []
+    search = timings.median("myKaarma search page of 100 in 1,000 (client)")
+    print(f"myKaarma search page of 100 in 1,000 (client): {1e6 / search:.0f} pages per second")
+    assert mk_fake.violations == [] and sm_fake.violations == [] and search_fake.violations == []
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import mykaarma as mk
 from dealerbridge import shopmonkey as sm
+from dealerbridge.testing._mapping import ORDER_CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,25 +56,9 @@ def _inputs(count: int = 50) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         services.append(item)
     # the order balance holds: its total and category sums are its services' sums
     order["totalCostCents"] = sum(s["totalCents"] for s in services)
-    for field, key in _CATEGORIES:
+    for field, key in ORDER_CATEGORIES:
         order[field] = sum(s.get(key) or 0 for s in services)
     return order, services
-
-
-_CATEGORIES = (
-    ("laborCents", "calculatedLaborCents"),
-    ("partsCents", "calculatedPartsCents"),
-    ("tiresCents", "calculatedTiresCents"),
-    ("subcontractsCents", "calculatedSubcontractsCents"),
-    ("feesCents", "calculatedFeeCents"),
-    ("epaCents", "calculatedEpaCents"),
-    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
-    ("discountCents", "calculatedDiscountCents"),
-    ("taxCents", "calculatedTaxCents"),
-    ("gstCents", "calculatedGSTCents"),
-    ("pstCents", "calculatedPSTCents"),
-    ("hstCents", "calculatedHSTCents"),
-)
 
 
 def _median_us(rows: dict[str, Callable[[], object]], rounds: int, inner: int) -> dict[str, float]:

@@ -15,6 +15,7 @@ import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import shopmonkey as sm
 from dealerbridge.mapping import _forward
+from dealerbridge.testing._mapping import ORDER_CATEGORIES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mapping" / "repair-order-brakes"
 ORDER = json.loads((FIXTURES / "order.json").read_text())
@@ -81,20 +82,7 @@ def order(total, **more):
 
 
 #: The order's category sums and the service field each one sums.
-CATEGORIES = (
-    ("laborCents", "calculatedLaborCents"),
-    ("partsCents", "calculatedPartsCents"),
-    ("tiresCents", "calculatedTiresCents"),
-    ("subcontractsCents", "calculatedSubcontractsCents"),
-    ("feesCents", "calculatedFeeCents"),
-    ("epaCents", "calculatedEpaCents"),
-    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
-    ("discountCents", "calculatedDiscountCents"),
-    ("taxCents", "calculatedTaxCents"),
-    ("gstCents", "calculatedGSTCents"),
-    ("pstCents", "calculatedPSTCents"),
-    ("hstCents", "calculatedHSTCents"),
-)
+CATEGORIES = ORDER_CATEGORIES
 
 
 def stated(order_, services, counted=None):

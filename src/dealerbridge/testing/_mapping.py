@@ -457,14 +457,14 @@ def shopmonkey_orders_with_services(
         counted = services
     order["totalCostCents"] = total
     # its category sums: each service field summed over the services its total counts
-    for field, key in _ORDER_CATEGORIES:
+    for field, key in ORDER_CATEGORIES:
         order[field] = sum(s.get(key) or 0 for s in counted)
     return order, services
 
 
 #: The order's category sums and the service field each sums (the reading the forward
 #: mapping's order balance checks: notes/decisions-mapping.md).
-_ORDER_CATEGORIES = (
+ORDER_CATEGORIES = (
     ("laborCents", "calculatedLaborCents"),
     ("partsCents", "calculatedPartsCents"),
     ("tiresCents", "calculatedTiresCents"),
