@@ -569,6 +569,10 @@ def _build_invalid(
         assume(bool(options))
         path, new, code = options[draw(st.integers(0, len(options) - 1))]
         shown = pointer(path)
+        if code == "json.integer_range" and (inside := _content_string_at(valid, path)):
+            # The reader refuses the whole string holding JSON before any schema is applied:
+            # the issue is the string's own (contentMediaType), its message saying why.
+            code, shown = "contentMediaType", pointer(inside)
         if code == "additionalProperties" and hides(personal=True):
             # an unknown member's name is personal data: hidden in the path, as errors() does
             shown = pointer(path[:-1]) + "/" + REDACTED_NAME
@@ -605,6 +609,15 @@ def _decoded(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return _DELETE
+
+
+def _content_string_at(value: Any, path: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The path of the outermost string holding JSON that *path* goes through, or ()."""
+    for depth, part in enumerate(path):
+        if isinstance(value, str):
+            return path[:depth]
+        value = value[part]
+    return ()
 
 
 def _value_at(value: Any, path: tuple[Any, ...]) -> Any:
