@@ -566,7 +566,7 @@ def _charges(service: sm.Service) -> dict[str, JSON]:
     )
     if supplies is not None:
         out["calculatedShopSuppliesCents"] = supplies
-    taxable = (supplies if supplies is not None else service.calculated_shop_supplies_cents) + sum(
+    taxed_lines = sum(
         cents
         for kind, items in (
             ("labors", service.labors),
@@ -576,6 +576,9 @@ def _charges(service: sm.Service) -> dict[str, JSON]:
         )
         for cents, line in zip(totals.lines[kind], items, strict=True)
         if getattr(line, "taxable", False) is True
+    )
+    taxable = taxed_lines + (
+        supplies if supplies is not None else service.calculated_shop_supplies_cents
     )
     tax = _charge(
         service.tax_value_type, service.tax_cents, service.tax_percent, taxable, "/taxPercent"
