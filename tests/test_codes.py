@@ -5,6 +5,7 @@ packages and the mapping register theirs, and `dealerbridge.ISSUE_CODES` is comp
 import subprocess
 import sys
 
+import attrs
 import pytest
 
 import dealerbridge as db
@@ -165,15 +166,9 @@ def test_the_openapi_export_and_problem_families_come_from_the_registrations():
     (mykaarma,) = [a for a in _openapi.registered_apis() if a.tag == "mykaarma"]
     _openapi.register_api(mykaarma)  # the same description again: nothing happens
     with pytest.raises(db.DealerbridgeUsageError):
-        _openapi.register_api(mykaarma.__class__(**{**_asdict(mykaarma), "name": "other"}))
+        _openapi.register_api(attrs.evolve(mykaarma, name="other"))
     with pytest.raises(db.DealerbridgeUsageError):
         _openapi.register_api("mykaarma")  # type: ignore[arg-type]
-
-
-def _asdict(value):
-    import attrs
-
-    return {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
 
 
 def test_a_problem_of_a_vendor_family_after_import_dealerbridge_alone():
