@@ -6,6 +6,14 @@ jsonschema (validator built once, formats asserted), on the documented myKaarma 
 
 Target (reported, never asserted; issue 20): validate on a Python value costs at most 0.3x
 json.loads of the same payload (it was 1x before).
+
+On the two orders the parts of `validate` are timed too, so the target can be read against
+them: the engine alone (jsonschema-rs ``is_valid``), the value check alone
+(`dealerbridge._json.check_value`), a bare walk that visits every value of the order and
+checks nothing (the floor of any check written in Python), and the stdlib's one C-level walk
+that refuses some of what the check refuses (``json.dumps`` with ``allow_nan=False``,
+``check_circular=True`` and a ``default`` that raises; it still misses tuples, non-str keys,
+the int64 range and the depth). ``notes/decisions-speed.md`` says what they show.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from _common import (
 )
 
 import dealerbridge as db
+from dealerbridge._engine import compiled
+from dealerbridge._json import check_value
 
 #: validate on a Python value / json.loads of the same payload (issue 20 item 3).
 TARGET = 0.3
@@ -48,7 +58,36 @@ def reference_validator(name: str) -> Any:
     )
 
 
+ENGINE = "  part: engine alone (jsonschema-rs is_valid)"
+CHECK = "  part: value check alone (check_value)"
+BARE = "  floor: bare walk of every value, no check"
+DUMPS = "  rejected: json.dumps(allow_nan=False, default=raise)"
+
+
+def bare_walk(value: object) -> None:
+    """Visit every value of *value* level by level and check nothing: what any value check
+    written in Python costs at the least (the value check is such a walk plus its tests)."""
+    level: list[Any] = [value]
+    while level:
+        following: list[Any] = []
+        extend = following.extend
+        for item in level:
+            kind = type(item)
+            if kind is str:
+                continue
+            if kind is dict:
+                extend(item.values())
+            elif kind is list:
+                extend(item)
+        level = following
+
+
+def _refuse(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
 def main(quick: bool = False) -> None:
+    engine = compiled("mykaarma/order")._validator  # the engine part, timed alone
     reference = reference_validator("mykaarma/order")
     summary = []
     for event in (example_event(), big_event()):
@@ -60,6 +99,12 @@ def main(quick: bool = False) -> None:
                 "json.loads": partial(json.loads, raw),
                 "jsonschema (pure Python) is_valid": partial(reference.is_valid, order),
                 "dealerbridge.validate": partial(db.validate, order, "mykaarma/order"),
+                ENGINE: partial(engine.is_valid, order),
+                CHECK: partial(check_value, order),
+                BARE: partial(bare_walk, order),
+                DUMPS: partial(
+                    json.dumps, order, allow_nan=False, check_circular=True, default=_refuse
+                ),
             },
             quick=quick,
         )
@@ -96,6 +141,16 @@ def main(quick: bool = False) -> None:
             f"  {label + ' order':<16} {ratio:5.2f}  (rounds {low:.2f}-{high:.2f}, best rounds"
             f" {best:.2f}) {verdict}"
         )
+        parts = ", ".join(
+            f"{short} {timings.ratio(name, 'json.loads'):.2f}"
+            for short, name in (
+                ("engine", ENGINE),
+                ("value check", CHECK),
+                ("bare walk", BARE),
+                ("json.dumps", DUMPS),
+            )
+        )
+        print(f"  {'':<16} parts / json.loads: {parts}")
     print()
 
 

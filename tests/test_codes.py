@@ -5,6 +5,7 @@ packages and the mapping register theirs, and `dealerbridge.ISSUE_CODES` is comp
 import subprocess
 import sys
 
+import attrs
 import pytest
 
 import dealerbridge as db
@@ -13,6 +14,13 @@ from dealerbridge import _codes
 from .vendor_support import ROOT
 
 VENDOR_PREFIXES = ("mykaarma", "mapping.", "shopmonkey", "toml.", "number.")
+
+
+def _fresh_interpreter(script: str) -> subprocess.CompletedProcess[str]:
+    """Run *script* in a new interpreter (nothing imported before it), from the repository."""
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
 
 
 def test_the_core_catalogue_names_no_vendor():
@@ -28,9 +36,7 @@ def test_import_dealerbridge_alone_gives_every_code():
         "print(sorted(c for c in ('mapping.range', 'mykaarma.phone', 'toml.syntax',"
         " 'vin-or-year-make-model', 'json.size', 'number.range') if c in codes))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    done = _fresh_interpreter(script)
     assert done.stdout.strip() == (
         "['json.size', 'mapping.range', 'mykaarma.phone', 'number.range', 'toml.syntax',"
         " 'vin-or-year-make-model']"
@@ -73,9 +79,7 @@ def test_vendor_hints_reach_a_plain_import_dealerbridge():
         "(issue,) = db.errors({**order, 'totalCostCents': '12'}, 'shopmonkey/order')\n"
         "print(issue.message.split('(')[-1])\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    done = _fresh_interpreter(script)
     assert "cents travel as JSON integers" in done.stdout
 
 
@@ -165,15 +169,9 @@ def test_the_openapi_export_and_problem_families_come_from_the_registrations():
     (mykaarma,) = [a for a in _openapi.registered_apis() if a.tag == "mykaarma"]
     _openapi.register_api(mykaarma)  # the same description again: nothing happens
     with pytest.raises(db.DealerbridgeUsageError):
-        _openapi.register_api(mykaarma.__class__(**{**_asdict(mykaarma), "name": "other"}))
+        _openapi.register_api(attrs.evolve(mykaarma, name="other"))
     with pytest.raises(db.DealerbridgeUsageError):
         _openapi.register_api("mykaarma")  # type: ignore[arg-type]
-
-
-def _asdict(value):
-    import attrs
-
-    return {f.name: getattr(value, f.name) for f in attrs.fields(type(value))}
 
 
 def test_a_problem_of_a_vendor_family_after_import_dealerbridge_alone():
@@ -184,7 +182,5 @@ def test_a_problem_of_a_vendor_family_after_import_dealerbridge_alone():
         "error = db.ValidationError([db.Issue('/x', 'number.range', 'too big', 1)])\n"
         "print(error.to_problem()['type'])\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    done = _fresh_interpreter(script)
     assert done.stdout.strip() == "https://dealerbridge.dev/problems/number"

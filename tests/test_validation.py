@@ -115,6 +115,20 @@ def test_misuse_is_a_separate_error():
         db.validate({}, 5)
 
 
+def test_versions_asked_for_are_checked_on_every_call():
+    # compiled() remembers the default registry's schemas by the version asked for: a version
+    # it refuses stays refused after the same schema was used (True is not version 1, though
+    # it hashes like 1), and None and 1 give the same schema.
+    assert db.errors(WIDGET, "test/widget", version=1) == []
+    assert db.errors(WIDGET, "test/widget") == []
+    for bad in (True, 1.0, 99, [1]):
+        with pytest.raises(db.UnknownSchemaError):
+            db.validate(WIDGET, "test/widget", version=bad)  # type: ignore[arg-type]
+    assert db.errors({**WIDGET, "id": " "}, "test/widget", version=1) == db.errors(
+        {**WIDGET, "id": " "}, "test/widget"
+    )
+
+
 def test_schema_access():
     assert "common/primitives" in db.schema_names()
     doc = db.schema("test/widget")

@@ -146,6 +146,8 @@ class CompiledSchema:
 
     def issues(self, instance: object) -> list[Issue]:
         """Every issue of *instance* (`decode` without keeping the decoded value)."""
+        if not self._contents:  # nothing to decode: the schema's verdict, no `Decoded` built
+            return self.schema_issues(instance)
         return self.decode(instance).issues
 
 
@@ -298,6 +300,15 @@ def compiled(
     """The compiled schema, built lazily once per process."""
     if not isinstance(name, str):
         raise DealerbridgeUsageError(f"schema name must be a str, got {type(name).__name__}")
+    # The default registry is built once and never changes, so a name and a requested version
+    # (``None``: the newest) always give the same compiled schema: `validate` and `errors` find
+    # it in one dict lookup instead of resolving the version on every call. ``type(...) is
+    # int``: ``True`` would find the entry of version 1, which resolve_version refuses.
+    plain = registry is None and fragment is None and (version is None or type(version) is int)
+    if plain:
+        found = _by_request.get((name, version))
+        if found is not None:
+            return found
     reg = registry or default_registry()
     resolved = reg.resolve_version(name, version)
     key = (id(reg), name, resolved, fragment)
@@ -308,4 +319,10 @@ def compiled(
             if found is None:
                 found = CompiledSchema(reg, name, resolved, fragment)
                 _compiled[key] = found
+    if plain:
+        _by_request[(name, version)] = found
     return found
+
+
+#: `compiled` of the default registry by the name and version asked for (see there).
+_by_request: dict[tuple[str, int | None], CompiledSchema] = {}

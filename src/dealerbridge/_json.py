@@ -481,7 +481,10 @@ def _clean(value: object) -> bool:
         before = count
         for item in level:
             kind = type(item)
-            if kind is t_str:
+            # Strings and nulls first: most values of a payload (the 50-job order: 3,279
+            # strings and 773 nulls of 4,611 values); testing null before the containers
+            # made the check 6-8% faster on the myKaarma orders.
+            if kind is t_str or kind is t_none:
                 continue
             if kind is t_dict:
                 extend(item.values())
@@ -497,7 +500,7 @@ def _clean(value: object) -> bool:
             elif kind is t_float:
                 if item - item != 0.0:  # NaN and infinities
                     return False
-            elif kind is not t_none and kind is not t_bool:
+            elif kind is not t_bool:
                 return False
         if count != before:  # this level holds containers: one more level of nesting
             depth += 1

@@ -55,8 +55,6 @@ __all__ = [
 
 Direction: TypeAlias = Literal["inbound", "outbound"]
 
-_JSON_TYPE_NAMES = ("string", "integer", "number", "boolean", "array", "object", "null")
-
 
 @attrs.frozen
 class Location:

@@ -34,8 +34,6 @@ PHONE_LABELS = {
     "VoIP": "other",
     "Other": "other",
 }
-_CONTACT = {"SMS": "text", "Email": "email"}
-_LOCALES = {"en": "en-us", "en_US": "en-us", "fr_CA": "fr-ca"}
 #: Largest mileage sent (myKaarma's estimatedMileage is a string of whole miles).
 MAX_MILEAGE = 10_000_000
 
