@@ -15,7 +15,7 @@ import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import shopmonkey as sm
 from dealerbridge.mapping import _forward
-from dealerbridge.testing._mapping import ORDER_CATEGORIES
+from dealerbridge.shopmonkey._totals import ORDER_CATEGORIES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "mapping" / "repair-order-brakes"
 ORDER = json.loads((FIXTURES / "order.json").read_text())
@@ -598,3 +598,11 @@ def test_the_built_request_is_checked_against_its_schema(monkeypatch, function):
     found = {(i.path, i.code) for i in info.value.issues}
     assert ("/order/header/customerPayAmount", "pattern") in found
     assert ("/order/jobs/0/laborSale", "pattern") in found
+
+
+def test_the_forward_category_table_is_the_shared_one():
+    # the forward mapping reads the categories through typed accessors; the wire names it
+    # reports must be the shared table's (fakes and strategies sum the same fields)
+    from dealerbridge.mapping import _forward
+
+    assert [(c.field, c.service_field) for c in _forward._CATEGORIES] == list(ORDER_CATEGORIES)

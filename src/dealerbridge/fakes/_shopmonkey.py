@@ -28,7 +28,7 @@ from .._json import parse_json
 from .._models import JSON, Model, dump, load
 from .._render import redaction
 from .._validation import errors
-from ..shopmonkey._totals import exact
+from ..shopmonkey._totals import ORDER_CATEGORIES, exact
 from ._core import Delivery, FakeVendor, Incoming, Mode, Reply
 from ._fill import fill_required
 
@@ -57,18 +57,7 @@ _LINE_DEFAULTS: dict[str, dict[str, JSON]] = {
     "fees": {"amountCents": 0},
 }
 #: Order category totals -> the service field summed into them.
-_ORDER_SUMS = {
-    "laborCents": "calculatedLaborCents",
-    "partsCents": "calculatedPartsCents",
-    "tiresCents": "calculatedTiresCents",
-    "subcontractsCents": "calculatedSubcontractsCents",
-    "feesCents": "calculatedFeeCents",
-    "epaCents": "calculatedEpaCents",
-    "shopSuppliesCents": "calculatedShopSuppliesCents",
-    "discountCents": "calculatedDiscountCents",
-    "taxCents": "calculatedTaxCents",
-    "totalCostCents": "totalCents",
-}
+_ORDER_SUMS = {**dict(ORDER_CATEGORIES), "totalCostCents": "totalCents"}
 
 
 def _stamp(moment: dt.datetime) -> str:

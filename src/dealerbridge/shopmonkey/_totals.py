@@ -57,6 +57,24 @@ CATEGORIES: dict[str, str] = {
     "fees": "calculatedFeeCents",
 }
 
+#: The order's category sums (wire name) and the service field each one sums over the services
+#: the order counts: the reading the forward mapping's order balance checks and the fakes keep
+#: (notes/decisions-mapping.md). One table, read by `mapping`, `testing` and `fakes`.
+ORDER_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("laborCents", "calculatedLaborCents"),
+    ("partsCents", "calculatedPartsCents"),
+    ("tiresCents", "calculatedTiresCents"),
+    ("subcontractsCents", "calculatedSubcontractsCents"),
+    ("feesCents", "calculatedFeeCents"),
+    ("epaCents", "calculatedEpaCents"),
+    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
+    ("discountCents", "calculatedDiscountCents"),
+    ("taxCents", "calculatedTaxCents"),
+    ("gstCents", "calculatedGSTCents"),
+    ("pstCents", "calculatedPSTCents"),
+    ("hstCents", "calculatedHSTCents"),
+)
+
 
 #: Hours, quantities, multipliers, percents and mileages must be below this in magnitude
 #: before they reach arithmetic (far above any real value; a JSON number such as 1e28 is

@@ -15,6 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ..shopmonkey._totals import ORDER_CATEGORIES
 from ._shopmonkey import line_cents as _line_cents
 from ._shopmonkey import service_totals as _totals
 
@@ -460,24 +461,6 @@ def shopmonkey_orders_with_services(
     for field, key in ORDER_CATEGORIES:
         order[field] = sum(s.get(key) or 0 for s in counted)
     return order, services
-
-
-#: The order's category sums and the service field each sums (the reading the forward
-#: mapping's order balance checks: notes/decisions-mapping.md).
-ORDER_CATEGORIES = (
-    ("laborCents", "calculatedLaborCents"),
-    ("partsCents", "calculatedPartsCents"),
-    ("tiresCents", "calculatedTiresCents"),
-    ("subcontractsCents", "calculatedSubcontractsCents"),
-    ("feesCents", "calculatedFeeCents"),
-    ("epaCents", "calculatedEpaCents"),
-    ("shopSuppliesCents", "calculatedShopSuppliesCents"),
-    ("discountCents", "calculatedDiscountCents"),
-    ("taxCents", "calculatedTaxCents"),
-    ("gstCents", "calculatedGSTCents"),
-    ("pstCents", "calculatedPSTCents"),
-    ("hstCents", "calculatedHSTCents"),
-)
 
 
 _AMOUNT = st.integers(0, 200_000)
