@@ -613,3 +613,16 @@ def test_the_plugin_loads_without_httpx() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['fake_mykaarma', 'fake_shopmonkey']"
+
+
+def test_the_order_sums_its_services_gst_pst_and_hst() -> None:
+    # a Canadian service seeded with its taxes: the order's sums are its services' (before,
+    # the fake left gstCents/pstCents/hstCents as seeded, 0 here, and the forward mapping
+    # refused the order as mapping.order_category)
+    service = fixture("shopmonkey/service/valid-live-shape-ca-tires.json")
+    fake = FakeShopmonkey()
+    order_id = fake.add_order(SM_ORDER, [service])
+    order = sm_client(fake).get(f"/v3/order/{order_id}").json()["data"]
+    # hand-checked from the fixture: GST 57.06, PST 79.88, no HST
+    assert (order["gstCents"], order["pstCents"], order["hstCents"]) == (5706, 7988, 0)
+    assert fake.violations == []
