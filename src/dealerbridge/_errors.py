@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import cast
 
 import attrs
 
@@ -36,6 +36,7 @@ from ._render import (
     redaction_level,
     render_value,
 )
+from ._types import JSON
 
 __all__ = [
     "DealerbridgeError",
@@ -71,7 +72,7 @@ class Issue:
     path: str
     code: str
     message: str
-    value: Any = None
+    value: object = None
     severity: str = "error"
     #: Where the rule lives in the schema (``$id#/json/pointer`` of the failing keyword), or
     #: None for rules outside the schemas (the strict reader, money, vendor functions).
@@ -100,12 +101,12 @@ class Issue:
             return "<message written without redaction>"
         return f"<message written at redaction level {self.written_under!r}, shown at {shown!r}>"
 
-    def to_dict(self, *, include_value: bool | None = None) -> dict[str, Any]:
+    def to_dict(self, *, include_value: bool | None = None) -> dict[str, JSON]:
         """A plain, JSON-serialisable dict. The value is left out when the redaction level in
         force hides it (every value under ``"all"``, a personal one under ``"pii"``)."""
         if include_value is None:
             include_value = not hides(self.personal)
-        out: dict[str, Any] = {
+        out: dict[str, JSON] = {
             "path": self.path,
             "code": self.code,
             "message": self._message(),
@@ -138,11 +139,13 @@ class Issue:
         )
 
 
-def _jsonable(value: object) -> object:
+def _jsonable(value: object) -> JSON:
     """*value* when ``json.dumps`` can write it back, else its rendering (a string)."""
     from ._json import check_value
 
-    return render_value(value, personal=False) if check_value(value) else value
+    if check_value(value):
+        return render_value(value, personal=False)
+    return cast(JSON, value)  # just checked: json.dumps can write it
 
 
 #: Where the problem ``type`` URIs of `DealerbridgeError.to_problem` live (one per code family,
@@ -215,7 +218,7 @@ class DealerbridgeError(Exception):
         """The issues a problem-details body lists (none for an error without issues)."""
         return ()
 
-    def to_problem(self) -> dict[str, Any]:
+    def to_problem(self) -> dict[str, JSON]:
         """An RFC 9457 problem-details object for a receiver to return as the body of its
         400 or 422 response (``content-type: application/problem+json``).
 
@@ -238,9 +241,9 @@ class DealerbridgeError(Exception):
         title, status = PROBLEM_FAMILIES[family]
         if any(PROBLEM_FAMILIES.get(code_family(i.code), ("", 422))[1] == 400 for i in issues):
             status = 400
-        errors: list[dict[str, str]] = []
+        errors: list[JSON] = []
         for item in issues:
-            entry = {
+            entry: dict[str, JSON] = {
                 "pointer": "#" + urllib.parse.quote(item.path, safe=_FRAGMENT_SAFE),
                 "code": item.code,
             }
@@ -285,7 +288,7 @@ class ValidationError(DealerbridgeError, ValueError):
         schema = f", schema={self.schema!r}" if self.schema else ""
         return f"ValidationError([{', '.join(map(repr, self.issues))}]{schema})"
 
-    def to_list(self) -> list[dict[str, Any]]:
+    def to_list(self) -> list[dict[str, JSON]]:
         return [issue.to_dict() for issue in self.issues]
 
     def problem_issues(self) -> tuple[Issue, ...]:

@@ -46,6 +46,7 @@ from ._json import parse_json
 from ._registry import default_registry
 from ._render import render_value
 from ._schema_model import ContentSchema, ObjectSchema, unwrap
+from ._types import JSON
 
 __all__ = [
     "JSON",
@@ -60,14 +61,6 @@ __all__ = [
     "load",
     "wire_names",
 ]
-
-if typing.TYPE_CHECKING:
-    JSON: TypeAlias = dict[str, "JSON"] | list["JSON"] | str | int | float | bool | None
-else:
-    # The forward reference names its module, so `typing.get_type_hints` resolves it from any
-    # namespace (the generated classes report their public module).
-    _SELF = typing.ForwardRef("JSON", module=__name__)
-    JSON = dict[str, _SELF] | list[_SELF] | str | int | float | bool | None
 
 
 class UnsetType(enum.Enum):

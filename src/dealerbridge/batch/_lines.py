@@ -18,6 +18,7 @@ from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._json import parse_json
 from .._registry import default_registry
 from .._render import REDACTED_NAME, escape_segment, redaction, unescape_segment
+from .._types import JSON
 from .._validation import compiled
 
 __all__ = [
@@ -70,7 +71,7 @@ class LineResult:
         """``file:line`` for NDJSON, ``file#/index`` for an array element, else ``file``."""
         return _source(self.file, self.line, self.index)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, JSON]:
         """``{"source", "schema", "valid", "issues"}`` (issues as `Issue.to_dict`)."""
         return {
             "source": self.source,
@@ -102,7 +103,7 @@ class Sample:
     def source(self) -> str:
         return _source(self.file, self.line, self.index)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, JSON]:
         """``{"source", "issue"}``: the issue as `Issue.to_dict` at level ``"all"``, whatever
         the setting (no value; a message written at a lower level is not shown; member names
         no schema defines hidden in the path)."""
@@ -313,16 +314,16 @@ class BatchReport:
         }
         return attrs.evolve(self, samples=samples)
 
-    def to_dict(self, *, samples: bool = True) -> dict[str, Any]:
+    def to_dict(self, *, samples: bool = True) -> dict[str, JSON]:
         """A JSON-serialisable dict; codes and paths sorted by count, then name."""
-        out: dict[str, Any] = {
+        out: dict[str, JSON] = {
             "schema": self.schema,
             "total": self.total,
             "valid": self.valid,
             "invalid": self.invalid,
             "issues": self.issues,
-            "by_code": _ordered(self.by_code),
-            "by_path": _ordered(self.by_path),
+            "by_code": {code: n for code, n in _ordered(self.by_code).items()},
+            "by_path": {path: n for path, n in _ordered(self.by_path).items()},
         }
         if samples:
             out["samples"] = {
