@@ -5,10 +5,9 @@ derived from the rules' one definition: the schemas' ``x-rule-name`` entries
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import strategies as st
 
+from .._types import JSON
 from ._rules import Fillers
 from ._schema_rules import breaker, fixup
 from ._strategies import ExpectedIssue, payloads, register_breaker, register_fixup
@@ -46,19 +45,19 @@ for _name in (*CUSTOMER_REQUESTS, _VEHICLE_REQUEST):
     register_breaker(_name, breaker(_name, CUSTOMER_FILLERS))
 
 
-def create_customer_requests(*, max_items: int = 2) -> st.SearchStrategy[Any]:
+def create_customer_requests(*, max_items: int = 2) -> st.SearchStrategy[JSON]:
     """Valid create-customer requests (JSON), every data-model rule holding."""
     return payloads("mykaarma/create-customer-request", max_items=max_items)
 
 
-def customers_with_vehicles(*, max_items: int = 2) -> st.SearchStrategy[Any]:
+def customers_with_vehicles(*, max_items: int = 2) -> st.SearchStrategy[JSON]:
     """Customers with their vehicles as myKaarma returns them (JSON)."""
     return payloads("mykaarma/customer-with-vehicles", max_items=max_items)
 
 
 def customer_rule_breaks(
     schema: str = "mykaarma/create-customer-request", *, max_items: int = 2
-) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
+) -> st.SearchStrategy[tuple[JSON, ExpectedIssue]]:
     """``(body, expected)``: a valid request of *schema* (one of `CUSTOMER_REQUESTS`) breaking
     exactly one data-model rule, and the issue `dealerbridge.errors` reports for it (its
     ``rule`` is the rule's name)."""

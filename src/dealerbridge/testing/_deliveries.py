@@ -11,11 +11,12 @@ whose totals add up, an order, a line item) and the envelope's own rules.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
 from .._json import parse_json
+from .._types import JSON
 from ._mapping import shopmonkey_services
 from ._strategies import payloads
 
@@ -42,7 +43,7 @@ def _row(table: str) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def _shopmonkey_delivery(draw: st.DrawFn, table: str, operation: str | None) -> dict[str, Any]:
+def _shopmonkey_delivery(draw: st.DrawFn, table: str, operation: str | None) -> dict[str, JSON]:
     op = operation or draw(st.sampled_from(_OPERATIONS))
     row = draw(_row(table))
     body: dict[str, Any] = {"apiVersion": "3", "operation": op, "table": table, "data": row}
@@ -54,7 +55,7 @@ def _shopmonkey_delivery(draw: st.DrawFn, table: str, operation: str | None) -> 
 
 def shopmonkey_deliveries(
     table: str | None = None, *, operation: str | None = None
-) -> st.SearchStrategy[dict[str, Any]]:
+) -> st.SearchStrategy[dict[str, JSON]]:
     """Shopmonkey webhook bodies (JSON values) for *table* (one of `SHOPMONKEY_TABLES`; any
     of them when None) and *operation* (``INSERT``, ``UPDATE``, ``DELETE``; any when None),
     each with a row valid for its table (a service's totals add up) and ``diff`` on UPDATE.
@@ -68,13 +69,14 @@ def shopmonkey_deliveries(
 
 
 @st.composite
-def _mykaarma_delivery(draw: st.DrawFn, kind: str, stringified: bool) -> dict[str, Any]:
+def _mykaarma_delivery(draw: st.DrawFn, kind: str, stringified: bool) -> dict[str, JSON]:
     name = "mykaarma/order-event" if kind == "service-orders" else "mykaarma/customer-event"
     event = draw(payloads(name, unknown_fields=False))
+    assert isinstance(event, dict)  # both event schemas are objects
     event["type"] = kind
     payload = event["payload"]
     if isinstance(payload, str):
-        payload = parse_json(payload)
+        payload = cast(JSON, parse_json(payload))  # the strict reader's value is JSON
     event["payload"] = json.dumps(payload) if stringified else payload
     return dict(event)
 
@@ -83,7 +85,7 @@ def mykaarma_deliveries(
     type: str = "service-orders",  # the envelope member's name
     *,
     stringified: bool = True,
-) -> st.SearchStrategy[dict[str, Any]]:
+) -> st.SearchStrategy[dict[str, JSON]]:
     """myKaarma webhook bodies (JSON values) of event *type* (``service-orders`` or
     ``customers``), with ``payload`` as real deliveries carry it: a string holding JSON
     (``stringified=False``: the object, as the docs print it). `mykaarma.parse_event` types
@@ -94,15 +96,16 @@ def mykaarma_deliveries(
 
 
 @st.composite
-def _with_customer(draw: st.DrawFn) -> dict[str, Any]:
+def _with_customer(draw: st.DrawFn) -> dict[str, JSON]:
     order = draw(payloads("shopmonkey/order", unknown_fields=False))
     customer = draw(payloads("shopmonkey/customer", unknown_fields=False))
+    assert isinstance(order, dict) and isinstance(customer, dict)  # both schemas are objects
     order["customer"] = customer
     order["customerId"] = customer["id"]
     return dict(order)
 
 
-def shopmonkey_orders_with_customers() -> st.SearchStrategy[dict[str, Any]]:
+def shopmonkey_orders_with_customers() -> st.SearchStrategy[dict[str, JSON]]:
     """Shopmonkey orders (JSON values, as ``GET /v3/order/:id`` answers) that embed their
     customer, with ``customerId`` equal to the customer's ``id``."""
     return _with_customer()
@@ -111,7 +114,7 @@ def shopmonkey_orders_with_customers() -> st.SearchStrategy[dict[str, Any]]:
 @st.composite
 def _broken_delivery(draw: st.DrawFn, vendor: str) -> tuple[bytes, str]:
     if vendor == "shopmonkey":
-        body = draw(shopmonkey_deliveries())
+        body: dict[str, Any] = draw(shopmonkey_deliveries())  # indexed freely below
         how = draw(st.sampled_from(("no-table", "data-not-object", "row-type", "not-json")))
         if how == "no-table":
             del body["table"]

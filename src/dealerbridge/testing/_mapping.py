@@ -10,11 +10,13 @@ and a card fee. Sizes default small (Hypothesis health checks fire on large JSON
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
 
+from .._types import JSON
 from ..shopmonkey._totals import ORDER_CATEGORIES
 from ._shopmonkey import line_cents as _line_cents
 from ._shopmonkey import service_totals as _totals
@@ -542,16 +544,17 @@ _TEMPLATES = {
 }
 
 
-def service_from_request(item: dict[str, Any], n: int = 0) -> dict[str, Any]:
+def service_from_request(item: Mapping[str, JSON], n: int = 0) -> dict[str, JSON]:
     """A full Shopmonkey service (as GET would return it) for one custom service of a POST
     body: the body's keys over a template, line-item defaults Shopmonkey would apply (no
     discount, multiplier 1), and ``calculated*Cents``/``totalCents`` under the
     ``sm.service_totals`` reading (no tax, EPA, shop supplies or discount). For round trips."""
+    body: Mapping[str, Any] = item  # its line lists are read as lists of line objects
     service = copy.deepcopy(_SERVICE)
     lines = {}
     for kind, template in _TEMPLATES.items():
         made = []
-        for k, line in enumerate(item.get(kind, [])):
+        for k, line in enumerate(body.get(kind, [])):
             full = copy.deepcopy(template)
             if kind != "fees":  # no discount of any kind unless the body gives one
                 full.update(discountCents=0, discountPercent=0, discountValueType="FixedCents")

@@ -5,6 +5,7 @@ partner appointment rules (derived from their one definition, `PARTNER_RULES`)."
 from __future__ import annotations
 
 import copy
+import enum
 from typing import Any
 
 from hypothesis import strategies as st
@@ -44,7 +45,15 @@ register_breaker(_SEARCH, breaker(_SEARCH, SEARCH_FILLERS))
 # --------------------------------------------------------------------------- partner appointment
 
 _PARTNER = "mykaarma/partner-appointment-request"
-_ANY: Any = object()
+
+
+class _AnySource(enum.Enum):
+    """Type of the default ``source`` of `partner_requests`: whatever the schema allows."""
+
+    ANY = "any"
+
+
+_ANY = _AnySource.ANY
 _DEALER = "dealer-0001"
 
 #: The test data the partner repairs and breaks write (the rules themselves are
@@ -94,8 +103,8 @@ register_fixup(_PARTNER, _partner_valid)
 
 
 def partner_rule_breaks(
-    *, source: Any = None, dropoff: bool | None = None, max_items: int = 2
-) -> st.SearchStrategy[tuple[Any, str]]:
+    *, source: str | None = None, dropoff: bool | None = None, max_items: int = 2
+) -> st.SearchStrategy[tuple[dict[str, JSON], str]]:
     """``(request, code)``: a request valid in every other way that breaks exactly one locally
     decidable partner rule, and the code `partner_request_errors` must answer. The request is
     checked with ``dealer_uuid="dealer-0001"`` unless the code is INVALID_DEALER_UUID, for which
@@ -109,8 +118,8 @@ def partner_rule_breaks(
 
 
 def partner_requests(
-    *, source: Any = _ANY, dropoff: bool | None = None, max_items: int = 2
-) -> st.SearchStrategy[Any]:
+    *, source: str | _AnySource | None = _ANY, dropoff: bool | None = None, max_items: int = 2
+) -> st.SearchStrategy[dict[str, JSON]]:
     """Valid partner requests (schema and every partner rule), optionally with a given
     ``source`` (one of the four values, or None) and with (``dropoff=True``) or without
     (``False``) a dropoff trip."""

@@ -30,9 +30,11 @@ service discount are computed from their percents is not modelled: the strategie
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from .._models import UNSET, wire_names
+from .._types import JSON
 from ..shopmonkey import Fee, Labor, Part, Service, Subcontract, Tire
 from ..shopmonkey._totals import CATEGORIES as _CATEGORY
 from ..shopmonkey._totals import LineItem
@@ -64,7 +66,7 @@ class _Wire:
 
     __slots__ = ("_data",)
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any]) -> None:
         self._data = data
 
     def __getattr__(self, name: str) -> Any:
@@ -79,7 +81,7 @@ def line_cents(kind: str, line: dict[str, Any]) -> int:
     return _runtime_line_cents(kind, cast("LineItem", _Wire(line)))
 
 
-def service_totals(service: dict[str, Any]) -> dict[str, int]:
+def service_totals(service: Mapping[str, JSON]) -> dict[str, int]:
     """The ``calculated*Cents`` category sums and ``totalCents`` of a Shopmonkey service
     payload, computed from its line items by `dealerbridge.shopmonkey.service_totals`."""
     return _runtime_service_totals(cast("Service", _Wire(service))).by_field()

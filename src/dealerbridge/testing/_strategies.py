@@ -29,6 +29,7 @@ from .._schema_model import (
     UnionSchema,
     unwrap,
 )
+from .._types import JSON
 from .._validation import DRAFT, _rs_registry, compiled
 
 __all__ = [
@@ -40,8 +41,8 @@ __all__ = [
     "register_fixup",
 ]
 
-Fixup = Callable[[Any], Any]
-Breaker = Callable[[Any], "st.SearchStrategy[tuple[Any, ExpectedIssue]]"]
+Fixup = Callable[[JSON], JSON]
+Breaker = Callable[[JSON], "st.SearchStrategy[tuple[JSON, ExpectedIssue]]"]
 _fixups: dict[str, list[Fixup]] = {}
 _breakers: dict[str, list[Breaker]] = {}
 # Strategies already built, by schema version and options (see `payloads`). Registering a
@@ -250,8 +251,8 @@ def payloads(
     optional: str = "random",
     nulls: str = "random",
     registry: SchemaRegistry | None = None,
-    stubs: Mapping[str, st.SearchStrategy[Any]] | None = None,
-) -> st.SearchStrategy[Any]:
+    stubs: Mapping[str, st.SearchStrategy[JSON]] | None = None,
+) -> st.SearchStrategy[JSON]:
     """Valid wire payloads of *schema*. Inbound schemas also get members the vendor might add
     later (``unknown_fields``); arrays hold at most ``max_items`` items. ``optional`` is
     ``"random"`` (each optional member may be absent), ``"all"`` (every optional member
@@ -445,8 +446,8 @@ def invalid_payloads(
     version: int | None = None,
     max_items: int = 2,
     registry: SchemaRegistry | None = None,
-    stubs: Mapping[str, st.SearchStrategy[Any]] | None = None,
-) -> st.SearchStrategy[tuple[Any, ExpectedIssue]]:
+    stubs: Mapping[str, st.SearchStrategy[JSON]] | None = None,
+) -> st.SearchStrategy[tuple[JSON, ExpectedIssue]]:
     """``(payload, expected)``: a valid payload with exactly one rule broken, and the issue
     it must produce. Rules come from the schema (a required member removed, an unknown
     member added to a closed object, a value of the wrong type, outside an enum or not
