@@ -336,7 +336,7 @@ def _discount(draw: st.DrawFn, negative: bool) -> int:
 
 
 @st.composite
-def _line(draw: st.DrawFn, kind: str, n: int, negative: bool) -> dict[str, Any]:
+def _line(draw: st.DrawFn, kind: str, n: int, negative: bool) -> dict[str, JSON]:
     line_id = f"{kind}-{n}-{draw(st.integers(0, 9999))}"
     if kind == "labors":
         line = copy.deepcopy(_LABOR)
@@ -380,7 +380,7 @@ def _line(draw: st.DrawFn, kind: str, n: int, negative: bool) -> dict[str, Any]:
 @st.composite
 def shopmonkey_services(
     draw: st.DrawFn, *, max_lines: int = 3, negative: bool = True, authorized: bool | None = None
-) -> dict[str, Any]:
+) -> dict[str, JSON]:
     """One Shopmonkey service (JSON) whose totals add up from its line items."""
     service = copy.deepcopy(_SERVICE)
     for kind in ("labors", "parts", "tires", "subcontracts", "fees"):
@@ -416,10 +416,12 @@ def shopmonkey_services(
 @st.composite
 def shopmonkey_orders_with_services(
     draw: st.DrawFn, *, max_services: int = 4, negative: bool = True
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[dict[str, JSON], list[dict[str, JSON]]]:
     """``(order, services)`` as JSON: a Shopmonkey order and the ``data`` of its GET services
     response (services of every authorization state, totals that add up)."""
-    services = draw(st.lists(shopmonkey_services(negative=negative), max_size=max_services))
+    services: list[dict[str, Any]] = draw(
+        st.lists(shopmonkey_services(negative=negative), max_size=max_services)
+    )
     seen: set[str] = set()
     for n, service in enumerate(services):
         if service["id"] in seen:
@@ -473,7 +475,7 @@ def _amount(cents: int) -> str:
 
 
 @st.composite
-def mykaarma_orders(draw: st.DrawFn, *, max_jobs: int = 4) -> dict[str, Any]:
+def mykaarma_orders(draw: st.DrawFn, *, max_jobs: int = 4) -> dict[str, JSON]:
     """A myKaarma order (JSON, ``mykaarma/order``) whose job lines never claim more than the
     job's amounts (as the documented event: details may explain less)."""
     jobs = []
@@ -527,12 +529,13 @@ def mykaarma_orders(draw: st.DrawFn, *, max_jobs: int = 4) -> dict[str, Any]:
             }
         )
     shuffled = draw(st.permutations(jobs))
-    return {
+    order: dict[str, Any] = {
         "type": "RO",
         "header": {"orderNumber": "RO-1", "status": "C"},
         "jobs": shuffled,
         "mls": mls,
     }
+    return order
 
 
 _TEMPLATES = {
