@@ -212,6 +212,24 @@ class FakeMyKaarma(FakeVendor):
                 400, self.error_body(400, "Malformed JSON body", request.path)
             )
 
+    def _checked(
+        self, request: Incoming, dept: str, schema: str, empty: dict[str, JSON]
+    ) -> tuple[dict[str, JSON], None] | tuple[None, Reply]:
+        """The body of a write once it passes what every write is checked for, in order
+        (credentials and department, the strict reader, its request schema), or the reply
+        refusing it (recorded as a violation)."""
+        denied = self._denied(request, dept)
+        if denied:
+            return None, denied
+        body, bad = self._body(request)
+        if bad:
+            return None, bad
+        issues = errors(body, schema)
+        if issues:
+            return None, self._refused(request, schema, issues, empty)
+        assert isinstance(body, dict)  # every request schema is an object
+        return body, None
+
     def _refused(
         self, request: Incoming, rule: str, issues: list[Issue], body: dict[str, JSON]
     ) -> Reply:
@@ -292,17 +310,13 @@ class FakeMyKaarma(FakeVendor):
     # ------------------------------------------------------------------ orders
 
     def _create_order(self, request: Incoming, match: re.Match[str]) -> Reply:
-        denied = self._denied(request, match["dept"])
-        if denied:
-            return denied
-        body, bad = self._body(request)
-        if bad:
-            return bad
         empty: dict[str, JSON] = {"orderUUID": None}
-        issues = errors(body, "mykaarma/create-order-request")
-        if issues:
-            return self._refused(request, "mykaarma/create-order-request", issues, empty)
-        assert isinstance(body, dict)
+        body, refused = self._checked(
+            request, match["dept"], "mykaarma/create-order-request", empty
+        )
+        if refused:
+            return refused
+        assert body is not None
         order = _as_read(cast(dict[str, JSON], body["order"]))
         header = cast(dict[str, JSON], order["header"])
         number = cast(str, header["orderNumber"])
@@ -421,17 +435,13 @@ class FakeMyKaarma(FakeVendor):
         return self._reply(mk.CreateOrderResponse, 200, value)
 
     def _search_orders(self, request: Incoming, match: re.Match[str]) -> Reply:
-        denied = self._denied(request, match["dept"])
-        if denied:
-            return denied
-        body, bad = self._body(request)
-        if bad:
-            return bad
         empty: dict[str, JSON] = {"orders": None, "totalCount": None}
-        issues = errors(body, "mykaarma/search-orders-request")
-        if issues:
-            return self._refused(request, "mykaarma/search-orders-request", issues, empty)
-        query = cast(dict[str, JSON], body)
+        query, refused = self._checked(
+            request, match["dept"], "mykaarma/search-orders-request", empty
+        )
+        if refused:
+            return refused
+        assert query is not None
         found = [uuid for uuid, order in self.orders.items() if self._matches(uuid, order, query)]
         size = cast(int, query.get("size", SEARCH_PAGE_SIZE))
         start = cast(int, query.get("pageNo", 0)) * size
@@ -538,17 +548,13 @@ class FakeMyKaarma(FakeVendor):
         ]
 
     def _create_customer(self, request: Incoming, match: re.Match[str]) -> Reply:
-        denied = self._denied(request, match["dept"])
-        if denied:
-            return denied
-        body, bad = self._body(request)
-        if bad:
-            return bad
         empty: dict[str, JSON] = {"customerUuid": None}
-        issues = errors(body, "mykaarma/create-customer-request")
-        if issues:
-            return self._refused(request, "mykaarma/create-customer-request", issues, empty)
-        assert isinstance(body, dict)
+        body, refused = self._checked(
+            request, match["dept"], "mykaarma/create-customer-request", empty
+        )
+        if refused:
+            return refused
+        assert body is not None
         warned = mk.customer_request_warnings(body)
         uuid = self.new_id()
         self.customers[uuid] = _customer_as_read(body, uuid, warned)
@@ -562,15 +568,12 @@ class FakeMyKaarma(FakeVendor):
         return self._reply(mk.CreateCustomerResponse, 200, value)
 
     def _update_customer(self, request: Incoming, match: re.Match[str]) -> Reply:
-        denied = self._denied(request, match["dept"])
-        if denied:
-            return denied
-        body, bad = self._body(request)
-        if bad:
-            return bad
-        issues = errors(body, "mykaarma/update-customer-request")
-        if issues:
-            return self._refused(request, "mykaarma/update-customer-request", issues, {})
+        body, refused = self._checked(
+            request, match["dept"], "mykaarma/update-customer-request", {}
+        )
+        if refused:
+            return refused
+        assert body is not None
         uuid = match["uuid"]
         if uuid not in self.customers:
             self.violate(request, "CUSTOMER_NOT_FOUND", f"no customer {uuid}")
