@@ -29,11 +29,12 @@ import copy
 import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ._errors import UnknownSchemaError
 from ._registry import ID_PREFIX, SchemaRegistry
 from ._render import escape_segment, unescape_segment
+from ._types import JSON
 
 __all__ = ["Flattener", "bundle", "defs_key", "portable", "rewrite_refs"]
 
@@ -95,7 +96,7 @@ def defs_key(document_id: str) -> str:
     return document_id[len(ID_PREFIX) : -len(".json")].replace("/", ".")
 
 
-def rewrite_refs(node: Any, target: Callable[[str], str]) -> None:
+def rewrite_refs(node: JSON, target: Callable[[str], str]) -> None:
     """Replace, in place, every ``$ref`` in the schema *node* by ``target(ref)`` (a ``$ref``
     inside data keywords such as ``enum`` or ``examples`` is data and stays)."""
     if isinstance(node, dict):
@@ -110,11 +111,11 @@ def rewrite_refs(node: Any, target: Callable[[str], str]) -> None:
             rewrite_refs(item, target)
 
 
-def portable(node: Any, *, annotations: bool = False) -> Any:
+def portable(node: JSON, *, annotations: bool = False) -> JSON:
     """A copy of the schema *node* in the form strict tools accept (see the module docstring):
     ``x-`` keywords dropped unless *annotations*, union types split, required names defined,
     object keywords on a node whose type nothing states made explicit."""
-    return _portable(node, annotations, typed=False)
+    return cast(JSON, _portable(node, annotations, typed=False))
 
 
 def _portable(node: Any, annotations: bool, *, typed: bool) -> Any:
@@ -308,7 +309,8 @@ def bundle(
         flat.key(root_id, "/$defs/" + escape_segment(key))
     rewrite_refs(root, lambda ref: flat.ref(*_target(root_id, ref)))
     flat.drain(annotations)
-    out: dict[str, Any] = portable(root, annotations=annotations)
+    out = portable(root, annotations=annotations)
+    assert isinstance(out, dict)  # a schema document is an object, and so is its copy
     if flat.definitions:
         out["$defs"] = flat.definitions
     return out
