@@ -90,6 +90,25 @@ def test_the_core_validation_modules_name_no_vendor():
         assert "mykaarma" not in text and "shopmonkey" not in text, name
 
 
+def test_the_validation_module_is_only_the_public_entry():
+    # issue 20: `_validation` holds `validate` and `errors`; every other name is imported from
+    # the module that defines it (`_engine`, `_codes`), not through old re-exports.
+    import ast
+
+    from dealerbridge import _validation
+
+    assert sorted(_validation.__all__) == ["errors", "validate"]
+    found = []
+    for folder in ("src", "tests", "tools", "benchmarks", "examples"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_validation"):
+                    found += [
+                        (path.name, a.name) for a in node.names if a.name not in _validation.__all__
+                    ]
+    assert not found
+
+
 def _core_modules():
     """The core layer of the import contract (pyproject.toml), so a new core module is
     covered as soon as it is given its layer."""

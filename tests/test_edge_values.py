@@ -8,8 +8,8 @@ import pytest
 
 import dealerbridge as db
 from dealerbridge import shopmonkey as sm
+from dealerbridge._engine import compiled
 from dealerbridge._registry import SchemaRegistry, schema_root
-from dealerbridge._validation import compiled
 
 from .vendor_support import FIXTURES
 

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dealerbridge import ValidationError
-from dealerbridge._validation import compiled
+from dealerbridge._engine import compiled
 from dealerbridge.money import AMOUNT_OUT_PATTERN, AMOUNT_PATTERN, amount_to_cents, cents_to_amount
 
 cents = st.integers(0, 10**300) | st.integers(0, 10**6)

@@ -11,7 +11,7 @@ import dealerbridge as db
 from dealerbridge import mapping
 from dealerbridge import mykaarma as mk
 from dealerbridge import shopmonkey as sm
-from dealerbridge._validation import compiled
+from dealerbridge._engine import compiled
 from dealerbridge.testing import payloads
 
 from .vendor_support import FIXTURES, ROOT

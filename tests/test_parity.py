@@ -18,8 +18,8 @@ import pytest
 from hypothesis import Phase, given, seed, settings
 
 import dealerbridge as db
+from dealerbridge._engine import compiled
 from dealerbridge._render import unescape_segment
-from dealerbridge._validation import compiled
 from dealerbridge.testing import invalid_payloads, payloads
 
 from .reference import ajv_available, ajv_verdicts, python_verdict

@@ -5,7 +5,7 @@ import jsonschema_rs
 import pytest
 
 import dealerbridge as db
-from dealerbridge._validation import ISSUE_CODES
+from dealerbridge._codes import ISSUE_CODES
 
 WIDGET = {"id": "w1", "price": "12.50", "count": 2}
 

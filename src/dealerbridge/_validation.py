@@ -3,27 +3,16 @@
 Split by concern (issue 20): the compiled schemas and the one decode step are in
 `dealerbridge._engine`, the English messages (engine errors translated into `Issue`s) in
 `dealerbridge._messages`, the issue-code catalogue in `dealerbridge._codes` and the hints in
-`dealerbridge._hints`. The names other modules imported from here before the split
-(`compiled`, `CompiledSchema`, `Decoded`, `DRAFT`, `ISSUE_CODES`, `_rs_registry`) stay
-importable from this module.
+`dealerbridge._hints`. This module holds only the two public functions; import every other
+name from the module that defines it.
 """
 
 from __future__ import annotations
 
-from ._codes import ISSUE_CODES
-from ._engine import DRAFT, CompiledSchema, Decoded, _rs_registry, compiled
+from ._engine import compiled
 from ._errors import Issue, ValidationError
 
-__all__ = [
-    "DRAFT",
-    "ISSUE_CODES",
-    "CompiledSchema",
-    "Decoded",
-    "_rs_registry",
-    "compiled",
-    "errors",
-    "validate",
-]
+__all__ = ["errors", "validate"]
 
 
 def errors(instance: object, schema: str, *, version: int | None = None) -> list[Issue]:

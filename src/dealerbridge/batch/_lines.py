@@ -14,12 +14,12 @@ from typing import Any
 
 import attrs
 
+from .._engine import compiled
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._json import parse_json
 from .._registry import default_registry
 from .._render import REDACTED_NAME, escape_segment, redaction, unescape_segment
 from .._types import JSON
-from .._validation import compiled
 
 __all__ = [
     "SAMPLES_PER_CODE",
@@ -146,7 +146,7 @@ def validate_lines(
 
     Blank lines are skipped but counted, so ``line`` is the line's number in *source*
     (`LineResult.source` reads ``<source>:<line>``). The compiled schema is built once per
-    process (`dealerbridge._validation.compiled`). An unknown schema raises
+    process (`dealerbridge._engine.compiled`). An unknown schema raises
     `DealerbridgeUsageError` before any line is read, and so does a line that is neither
     ``str`` nor ``bytes`` (when it is reached)."""
     compiled(schema, version)

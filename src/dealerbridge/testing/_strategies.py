@@ -13,6 +13,7 @@ import jsonschema_rs
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from .._engine import DRAFT, _rs_registry, compiled
 from .._errors import pointer
 from .._models import M, load
 from .._registry import SchemaRegistry, default_registry
@@ -30,7 +31,6 @@ from .._schema_model import (
     unwrap,
 )
 from .._types import JSON
-from .._validation import DRAFT, _rs_registry, compiled
 
 __all__ = [
     "ExpectedIssue",
