@@ -51,7 +51,8 @@ def test_public_surface_is_exactly_the_contract():
 
 def test_money_and_testing_surfaces():
     assert set(dealerbridge.money.__all__) >= {"amount_to_cents", "cents_to_amount"}
-    assert set(dealerbridge.testing.__all__) >= {"payloads", "invalid_payloads", "models"}
+    assert set(dealerbridge.testing.__all__) >= {"payloads", "invalid_payloads", "models", "DRAWN"}
+    assert dealerbridge.testing.DRAWN is dealerbridge.testing.DrawnType.DRAWN
 
 
 def test_error_families_are_distinct():
@@ -204,6 +205,41 @@ def test_no_public_signature_or_attribute_mentions_any():
         found += [f"{name}: {key}" for key, tp in hints.items() if _mentions_any(tp)]
     assert not found
     assert unresolved == UNRESOLVED_HINTS
+
+
+def _private_types(tp):
+    """The private (underscore-named) classes a hint names, at any depth."""
+    if isinstance(tp, list | tuple):
+        return [name for arg in tp for name in _private_types(arg)]
+    found = []
+    if isinstance(tp, type) and any(part.startswith("_") for part in tp.__qualname__.split(".")):
+        found.append(f"{tp.__module__}.{tp.__qualname__}")
+    return found + _private_types(typing.get_args(tp))
+
+
+def test_no_public_signature_or_attribute_names_a_private_type():
+    # A user reads these in `help()` and in their editor: a `_Name` there is a type they can
+    # neither import nor name in their own annotations.
+    found = []
+    for name, obj in _typed_surface():
+        if getattr(getattr(obj, "__code__", None), "co_filename", "").startswith("<attrs"):
+            continue  # an attrs-written __init__: its parameters are the class's fields, checked
+        if name in UNRESOLVED_HINTS:
+            found += [
+                f"{name}: {key}"
+                for key, tp in _annotations(obj).items()
+                if any(
+                    word.split(".")[-1].startswith("_")
+                    for word in re.findall(r"[A-Za-z_][\w.]*", str(tp))
+                )
+            ]
+            continue
+        found += [
+            f"{name}: {key} {_private_types(tp)}"
+            for key, tp in _hints(obj).items()
+            if _private_types(tp)
+        ]
+    assert not found
 
 
 def test_enums_are_literals_closed_outbound_and_open_inbound():

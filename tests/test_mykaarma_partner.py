@@ -1,3 +1,4 @@
+import inspect
 import json
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 import dealerbridge as db
 from dealerbridge import mykaarma as mk
 from dealerbridge.mykaarma._partner_rules import PARTNER_RULES, partner_subject
-from dealerbridge.testing import partner_requests, partner_rule_breaks, payloads
+from dealerbridge.testing import DRAWN, partner_requests, partner_rule_breaks, payloads
 from dealerbridge.testing._mykaarma import PARTNER_FILLERS, partner_break_options
 from dealerbridge.testing._rules import breaks, repair, repairable
 
@@ -113,6 +114,27 @@ def test_valid_requests_for_each_source_with_and_without_dropoff(source, dropoff
         assert mk.partner_request_errors(body, dealer_uuid="dealer-0001") == []
 
     check()
+
+
+def test_a_drawn_source_is_any_the_schema_allows():
+    # `DRAWN` (the default) leaves `source` to the schema: absent, null and the values are
+    # all drawn (absent most often; `source=None` asks for null only, above).
+    seen = set()
+
+    @settings(max_examples=200, database=None)
+    @given(partner_requests(source=DRAWN))
+    def check(body):
+        seen.add(body.get("source", "absent"))
+
+    check()
+    assert (
+        {"absent", None}
+        < seen
+        <= {"absent", None, "DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER"}
+    )
+    assert len(seen) >= 4
+    assert inspect.signature(partner_requests).parameters["source"].default is DRAWN
+    assert repr(DRAWN) == "DRAWN"
 
 
 @settings(max_examples=120)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal, assert_type
 
 import dealerbridge as db
-from dealerbridge import mapping
+from dealerbridge import mapping, testing
 from dealerbridge import mykaarma as mk
 from dealerbridge import shopmonkey as sm
 
@@ -59,3 +59,10 @@ mapping.OrdersConfig(statuses={"Invoice": "SHIPPED"})  # type: ignore[dict-item]
 mapping.OrdersConfig(max_jobs="9")  # type: ignore[arg-type]
 assert_type(mapping.OrdersConfig().max_jobs, int | None)
 mapping.MappingConfig().orders.taxable = True  # type: ignore[misc]
+
+# The partner strategy's `source` is one of the four values, None (null) or DRAWN (drawn from
+# the schema, the default), all public names; another value is an error.
+testing.partner_requests(source="WEB")
+testing.partner_requests(source=None)
+testing.partner_requests(source=testing.DRAWN)
+testing.partner_requests(source="web")  # type: ignore[arg-type]

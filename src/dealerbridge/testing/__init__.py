@@ -2,7 +2,9 @@
 
 - `payloads(schema)`: valid wire payloads (JSON values) of a bundled schema.
 - `models(cls)`: model instances, loaded from valid payloads.
-- `partner_requests(source=..., dropoff=...)`: valid myKaarma partner requests.
+- `partner_requests(source=..., dropoff=...)`: valid myKaarma partner requests; ``source``
+  defaults to `DRAWN` (an option the strategy draws from the schema; its type is
+  `DrawnType`), ``None`` asks for ``"source": null``.
 - `partner_rule_breaks()`: myKaarma partner requests breaking exactly one partner rule, with
   the code `dealerbridge.mykaarma.partner_request_errors` must answer.
 - `create_customer_requests()`, `customers_with_vehicles()`: valid myKaarma customer requests
@@ -64,6 +66,8 @@ from ._mapping import (
 from ._mykaarma import partner_requests, partner_rule_breaks
 from ._shopmonkey import service_totals as shopmonkey_service_totals
 from ._strategies import (
+    DRAWN,
+    DrawnType,
     ExpectedIssue,
     invalid_payloads,
     models,
@@ -73,8 +77,10 @@ from ._strategies import (
 )
 
 __all__ = [
+    "DRAWN",
     "MYKAARMA_EVENT_TYPES",
     "SHOPMONKEY_TABLES",
+    "DrawnType",
     "ExpectedIssue",
     "create_customer_requests",
     "customer_rule_breaks",

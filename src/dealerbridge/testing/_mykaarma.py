@@ -5,8 +5,7 @@ partner appointment rules (derived from their one definition, `PARTNER_RULES`)."
 from __future__ import annotations
 
 import copy
-import enum
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import strategies as st
 
@@ -14,7 +13,7 @@ from .._models import JSON
 from ..mykaarma._partner_rules import PARTNER_RULES, partner_subject
 from ._rules import Fillers, breaks, repair
 from ._schema_rules import breaker, fixup
-from ._strategies import register_breaker, register_fixup
+from ._strategies import DRAWN, DrawnType, register_breaker, register_fixup
 
 #: The values the repairs and breaks of the order requests' ``advisor-or-assigned-user`` rule
 #: write (test data; the rule is the schemas', derived in `dealerbridge.testing._schema_rules`).
@@ -47,13 +46,6 @@ register_breaker(_SEARCH, breaker(_SEARCH, SEARCH_FILLERS))
 _PARTNER = "mykaarma/partner-appointment-request"
 
 
-class _AnySource(enum.Enum):
-    """Type of the default ``source`` of `partner_requests`: whatever the schema allows."""
-
-    ANY = "any"
-
-
-_ANY = _AnySource.ANY
 _DEALER = "dealer-0001"
 
 #: The test data the partner repairs and breaks write (the rules themselves are
@@ -103,7 +95,10 @@ register_fixup(_PARTNER, _partner_valid)
 
 
 def partner_rule_breaks(
-    *, source: str | None = None, dropoff: bool | None = None, max_items: int = 2
+    *,
+    source: Literal["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER"] | None = None,
+    dropoff: bool | None = None,
+    max_items: int = 2,
 ) -> st.SearchStrategy[tuple[dict[str, JSON], str]]:
     """``(request, code)``: a request valid in every other way that breaks exactly one locally
     decidable partner rule, and the code `partner_request_errors` must answer. The request is
@@ -111,23 +106,29 @@ def partner_rule_breaks(
     the caller passes a blank dealer UUID. ``source`` and ``dropoff`` narrow the valid
     requests broken, as in `partner_requests` (``source=None`` means any)."""
     base = partner_requests(
-        source=_ANY if source is None else source, dropoff=dropoff, max_items=max_items
+        source=DRAWN if source is None else source, dropoff=dropoff, max_items=max_items
     )
 
     return base.flatmap(lambda valid: st.sampled_from(partner_break_options(valid)))
 
 
 def partner_requests(
-    *, source: str | _AnySource | None = _ANY, dropoff: bool | None = None, max_items: int = 2
+    *,
+    source: Literal["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER"]
+    | DrawnType
+    | None = DRAWN,
+    dropoff: bool | None = None,
+    max_items: int = 2,
 ) -> st.SearchStrategy[dict[str, JSON]]:
-    """Valid partner requests (schema and every partner rule), optionally with a given
-    ``source`` (one of the four values, or None) and with (``dropoff=True``) or without
-    (``False``) a dropoff trip."""
+    """Valid partner requests (schema and every partner rule). ``source`` is one of the four
+    values, ``None`` (the request carries ``"source": null``) or `DRAWN` (the default: drawn
+    from the schema, so absent, null or one of the four); ``dropoff=True`` gives every request
+    a dropoff trip, ``False`` none, ``None`` either."""
     from ._strategies import payloads
 
     def shape(body: Any, drop_time: str) -> Any:
         body = copy.deepcopy(body)
-        if source is not _ANY:
+        if source is not DRAWN:
             body["source"] = source
         if dropoff is True and not isinstance(body.get("dropTripInformation"), dict):
             body["dropTripInformation"] = {"rideType": "DROPOFF_VEHICLE", "rideTime": drop_time}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import jsonschema_rs
@@ -33,6 +34,8 @@ from .._schema_model import (
 from .._types import JSON
 
 __all__ = [
+    "DRAWN",
+    "DrawnType",
     "ExpectedIssue",
     "invalid_payloads",
     "models",
@@ -48,6 +51,22 @@ _breakers: dict[str, list[Breaker]] = {}
 # Strategies already built, by schema version and options (see `payloads`). Registering a
 # fixup or breaker empties it, so a strategy never misses one registered after it was built.
 _built: dict[tuple[Any, ...], st.SearchStrategy[Any]] = {}
+
+
+class DrawnType(enum.Enum):
+    """Type of `DRAWN`: a strategy option left to the strategy, which draws it from whatever
+    the schema allows (as `dealerbridge.UNSET` marks a member absent, `DRAWN` marks an option
+    not chosen; ``None`` stays free to mean JSON ``null``)."""
+
+    DRAWN = "DRAWN"
+
+    def __repr__(self) -> str:
+        return "DRAWN"
+
+
+#: The default of a strategy option the caller does not fix (`partner_requests`'s
+#: ``source``): the strategy draws it from the schema.
+DRAWN: Final = DrawnType.DRAWN
 
 
 @attrs.frozen
