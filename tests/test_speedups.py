@@ -208,10 +208,10 @@ def test_structure_counts_the_members_written(value, indent, ascii_only):
         ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), -1),
         ('{"a": ' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1), -1),
         ('["' + "[" * 100 + '"]', 0),  # brackets inside a string are not structure
-        ("[999999999999999999]", 0),  # 18 digits: orjson keeps it an int
+        ("[999999999999999999]", 0),  # 18 digits: well inside int64
         ("[9223372036854775807]", -1),  # 19 digits: left to the careful reader
         ("[-9223372036854775809]", -1),
-        ("[18446744073709551616]", -1),  # orjson would return a float
+        ("[18446744073709551616]", -1),  # past uint64
         ("[1234567890123456789.5, 1e999999999999999999]", 0),  # fractions: floats anyway
     ],
 )
@@ -219,7 +219,7 @@ def test_structure_examples(text, expected):
     assert speedups.structure(text.encode()) == expected
 
 
-#: Texts the fast path must hand to the careful reader: each would be read wrongly by orjson
+#: Texts the fast path must hand to the careful reader: each would be read wrongly by msgspec
 #: alone, or is refused and must be named as the careful reader names it.
 HOSTILE = [
     '{"a": 1, "a": 2}',

@@ -14,7 +14,7 @@ scanner first and a walk of the result after, and only accepted that way (`_read
 
 The C accelerator (``dealerbridge._speedups``, compiled at install where a C compiler is
 found; ``DEALERBRIDGE_NO_SPEEDUPS=1`` turns it off) only ever accepts early: its value walk
-answers `check_value` for a plain value, and with it the reader first tries orjson and
+answers `check_value` for a plain value, and with it the reader first tries msgspec and
 proves the result (members written against members kept, depth, int64, finite floats); any
 "no" falls through to the code below, which decides and names the problem, so a verdict
 never depends on whether it was built (``tests/test_speedups.py``).
@@ -32,7 +32,7 @@ import stat
 import threading
 from typing import IO, Any
 
-import orjson
+import msgspec
 
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, issue, pointer
 from ._render import redaction_enabled, render_value, shorten
@@ -72,7 +72,7 @@ MAX_EXPANDED_VALUES = 1_000_000
 #: value, -1 for one the Python walk must look at, -2 past `MAX_EXPANDED_VALUES` values
 #: (counted with every reuse: the Python walk decides); ``structure(data)`` is the members
 #: written in JSON bytes, -1 when the careful reader must decide (deeper than `MAX_DEPTH`, or
-#: an integer of 19+ digits, which orjson would turn into a float past the 64-bit range).
+#: an integer of 19+ digits: the range is the careful reader's to name).
 _c_clean: Any = None
 _c_structure: Any = None
 if _speedups is not None:
@@ -363,27 +363,28 @@ def _parse(raw: str | bytes) -> object:
 
 
 def _fast_read(data: bytes) -> Any:
-    """The value of *data* read by orjson and proven, or `_UNDECIDED` (the code above decides).
+    """The value of *data* read by msgspec and proven, or `_UNDECIDED` (the code above decides).
 
-    orjson refuses what RFC 8259 refuses (syntax, bytes that are not UTF-8, a byte order mark,
-    NaN and Infinity, numbers past the double range, lone surrogates), but keeps the last of
-    duplicate member names, nests 1,024 levels and returns integers up to 2^64 - 1 (floats
-    past that). So the C pass over the bytes counts the members written, bounds the depth and
-    turns down integers of 19+ digits, and the C walk of the result checks the int64 range and
-    counts the members kept: a name written twice leaves fewer kept than written."""
+    msgspec refuses what RFC 8259 refuses (syntax, bytes that are not UTF-8, a byte order mark,
+    NaN and Infinity, numbers past the double range, lone surrogates) and builds the value
+    directly (no intermediate document: peak memory below json.loads's), but keeps the last of
+    duplicate member names, nests as deep as the interpreter lets it and returns integers of
+    any size. So the C pass over the bytes counts the members written and bounds the depth
+    first, and the C walk of the result checks the int64 range and counts the members kept: a
+    name written twice leaves fewer kept than written."""
     written = _c_structure(data)
     if written < 0:
         return _UNDECIDED
     try:
-        value = _orjson_loads(data)
-    except ValueError:  # orjson.JSONDecodeError
+        value = _msgspec_decode(data)
+    except (msgspec.DecodeError, RecursionError):
         return _UNDECIDED
     if _c_clean(value) != written:
         return _UNDECIDED
     return value
 
 
-_orjson_loads = orjson.loads
+_msgspec_decode = msgspec.json.Decoder().decode
 
 
 # Escape-heavy text (an envelope whose member is a document stringified into it, like the

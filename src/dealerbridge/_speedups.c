@@ -17,9 +17,8 @@
  *   structure(data) -> int
  *       One pass over JSON bytes: the number of members written (colons outside strings),
  *       or -1 when brackets nest deeper than MAX_DEPTH or an integer is written with 19 or
- *       more digits (orjson turns integers past the 64-bit range into floats; such text is
- *       left to the careful reader). Exact for valid JSON; invalid JSON is the parser's to
- *       reject.
+ *       more digits (near or past the 64-bit range: the careful reader names it). Exact for
+ *       valid JSON; invalid JSON is the parser's to reject.
  *
  * The limits are passed in by _json (limits(max_depth, max_values)), so they are defined once.
  */
@@ -114,7 +113,8 @@ scan_structure(const unsigned char *p, Py_ssize_t n)
     Py_ssize_t i = 0;
     while (i < n) {
         unsigned char c = p[i];
-        if (c == '"') { /* a string: to its closing quote, escapes skipped */
+        if (c == '"') { /* a string: to its closing quote, escapes skipped (a loop over the
+                         * bytes: faster than memchr on a payload's short strings) */
             i++;
             while (i < n) {
                 c = p[i];
