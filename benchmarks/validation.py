@@ -35,8 +35,8 @@ from _common import (
 )
 
 import dealerbridge as db
-from dealerbridge._engine import compiled
 from dealerbridge import _json
+from dealerbridge._engine import compiled
 from dealerbridge._json import check_value
 
 #: validate on a Python value / json.loads of the same payload (issue 20 item 3).

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from dealerbridge import MAX_DEPTH, ValidationError, _json, parse_json
 from dealerbridge._json import INT_MAX, INT_MIN, check_value
 
+
 @pytest.fixture(scope="module", params=["accelerated", "pure"], autouse=True)
 def reader_mode(request):
     """Every test here runs twice: with the C accelerator's early accepts (when it is built)

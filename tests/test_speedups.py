@@ -261,8 +261,10 @@ def test_parse_json_gives_one_verdict_on_hostile_text(text):
 
 
 names = st.text(st.sampled_from('ab:"\\[]{}'), max_size=3)
-numbers = st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.sampled_from(
-    [INT_MAX, INT_MIN, INT_MAX + 1, INT_MIN - 1, 2**64 - 1, 2**64]
+numbers = (
+    st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.sampled_from([INT_MAX, INT_MIN, INT_MAX + 1, INT_MIN - 1, 2**64 - 1, 2**64])
 )
 
 

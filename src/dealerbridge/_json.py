@@ -32,8 +32,6 @@ import stat
 import threading
 from typing import IO, Any
 
-import msgspec
-
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, issue, pointer
 from ._render import redaction_enabled, render_value, shorten
 
@@ -376,15 +374,25 @@ def _fast_read(data: bytes) -> Any:
     if written < 0:
         return _UNDECIDED
     try:
-        value = _msgspec_decode(data)
-    except (msgspec.DecodeError, RecursionError):
+        value = _fast_decode(data) if _fast_decode is not None else _first_decode(data)
+    except (ValueError, RecursionError):  # msgspec.DecodeError is a ValueError
         return _UNDECIDED
     if _c_clean(value) != written:
         return _UNDECIDED
     return value
 
 
-_msgspec_decode = msgspec.json.Decoder().decode
+#: msgspec's decoder, imported on the first read (it costs import time: about as much as
+#: the rest of `dealerbridge._json`'s imports together, and `import dealerbridge` does not read).
+_fast_decode: Any = None
+
+
+def _first_decode(data: bytes) -> Any:
+    global _fast_decode
+    import msgspec.json
+
+    _fast_decode = msgspec.json.Decoder().decode
+    return _fast_decode(data)
 
 
 # Escape-heavy text (an envelope whose member is a document stringified into it, like the
