@@ -5,7 +5,8 @@ jsonschema (validator built once, formats asserted), on the documented myKaarma 
     python benchmarks/validation.py [--quick]
 
 Target (reported, never asserted; issue 20): validate on a Python value costs at most 0.3x
-json.loads of the same payload (it was 1x before).
+json.loads of the same payload (it was 1x before). The value check runs in C when the
+accelerator (dealerbridge._speedups) is built; its pure-Python form is timed beside it.
 
 On the two orders the parts of `validate` are timed too, so the target can be read against
 them: the engine alone (jsonschema-rs ``is_valid``), the value check alone
@@ -34,6 +35,7 @@ from _common import (
 )
 
 import dealerbridge as db
+from dealerbridge import _json
 from dealerbridge._engine import compiled
 from dealerbridge._json import check_value
 
@@ -60,6 +62,7 @@ def reference_validator(name: str) -> Any:
 
 ENGINE = "  part: engine alone (jsonschema-rs is_valid)"
 CHECK = "  part: value check alone (check_value)"
+PURE = "  value check, pure Python (accelerator off)"
 BARE = "  floor: bare walk of every value, no check"
 DUMPS = "  rejected: json.dumps(allow_nan=False, default=raise)"
 
@@ -82,11 +85,23 @@ def bare_walk(value: object) -> None:
         level = following
 
 
+def pure_check(value: object) -> object:
+    """`check_value` as it runs without the C accelerator (`_json._c_clean` unset)."""
+    saved, _json._c_clean = _json._c_clean, None
+    try:
+        return check_value(value)
+    finally:
+        _json._c_clean = saved
+
+
 def _refuse(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
 def main(quick: bool = False) -> None:
+    built = "built" if _json._speedups is not None else "NOT built: pure Python"
+    print(f"C accelerator (dealerbridge._speedups): {built}")
+    print()
     engine = compiled("mykaarma/order")._validator  # the engine part, timed alone
     reference = reference_validator("mykaarma/order")
     summary = []
@@ -101,6 +116,7 @@ def main(quick: bool = False) -> None:
                 "dealerbridge.validate": partial(db.validate, order, "mykaarma/order"),
                 ENGINE: partial(engine.is_valid, order),
                 CHECK: partial(check_value, order),
+                PURE: partial(pure_check, order),
                 BARE: partial(bare_walk, order),
                 DUMPS: partial(
                     json.dumps, order, allow_nan=False, check_circular=True, default=_refuse
@@ -146,6 +162,7 @@ def main(quick: bool = False) -> None:
             for short, name in (
                 ("engine", ENGINE),
                 ("value check", CHECK),
+                ("pure-Python check", PURE),
                 ("bare walk", BARE),
                 ("json.dumps", DUMPS),
             )

@@ -9,6 +9,22 @@ from hypothesis import strategies as st
 from dealerbridge import MAX_DEPTH, ValidationError, _json, parse_json
 from dealerbridge._json import INT_MAX, INT_MIN, check_value
 
+
+@pytest.fixture(scope="module", params=["accelerated", "pure"], autouse=True)
+def reader_mode(request):
+    """Every test here runs twice: with the C accelerator's early accepts (when it is built)
+    and with the pure-Python checks alone, which must decide by themselves."""
+    if request.param == "accelerated":
+        if _json._speedups is None:
+            pytest.skip("the C accelerator is not built here")
+        yield request.param
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_json, "_c_clean", None)
+        patch.setattr(_json, "_c_structure", None)
+        yield request.param
+
+
 json_values = st.recursive(
     st.none()
     | st.booleans()

@@ -11,6 +11,13 @@ over the bytes (``bytes.translate``, ``count``, ``replace``; never a regular exp
 measure the nesting outside strings, so the scanner never recurses past `MAX_DEPTH`.
 Escape-heavy text (a document stringified into a member) is read the other way round, the
 scanner first and a walk of the result after, and only accepted that way (`_read_escaped`).
+
+The C accelerator (``dealerbridge._speedups``, compiled at install where a C compiler is
+found; ``DEALERBRIDGE_NO_SPEEDUPS=1`` turns it off) only ever accepts early: its value walk
+answers `check_value` for a plain value, and with it the reader first tries msgspec and
+proves the result (members written against members kept, depth, int64, finite floats); any
+"no" falls through to the code below, which decides and names the problem, so a verdict
+never depends on whether it was built (``tests/test_speedups.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +35,15 @@ from typing import IO, Any
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, issue, pointer
 from ._render import redaction_enabled, render_value, shorten
 
+_speedups: Any
+if os.environ.get("DEALERBRIDGE_NO_SPEEDUPS"):
+    _speedups = None
+else:
+    try:
+        from . import _speedups
+    except ImportError:  # built without a C compiler: the pure-Python checks decide alone
+        _speedups = None
+
 __all__ = [
     "INT_MAX",
     "INT_MIN",
@@ -44,6 +60,22 @@ MAX_DEPTH = 64
 #: The integer range: signed 64 bits, as both vendors' systems (Go int64, Java long) hold.
 INT_MIN = -(2**63)
 INT_MAX = 2**63 - 1
+#: Most values (containers and scalars, each reuse counted again) that a value reusing
+#: containers may expand to: what ``json.dumps`` would write, and what the engine walks.
+#: Text cannot reuse a container, so the reader needs no such limit. ``a = [a, a]`` nested 40
+#: times is a few hundred bytes of Python that expands to 2^41 values.
+MAX_EXPANDED_VALUES = 1_000_000
+
+#: The C walks (None without the accelerator): ``clean(value)`` is the members of a plain
+#: value, -1 for one the Python walk must look at, -2 past `MAX_EXPANDED_VALUES` values
+#: (counted with every reuse: the Python walk decides); ``structure(data)`` is the members
+#: written in JSON bytes, -1 when the careful reader must decide (deeper than `MAX_DEPTH`, or
+#: an integer of 19+ digits: the range is the careful reader's to name).
+_c_clean: Any = None
+_c_structure: Any = None
+if _speedups is not None:
+    _speedups.limits(MAX_DEPTH, MAX_EXPANDED_VALUES)
+    _c_clean, _c_structure = _speedups.clean, _speedups.structure
 
 _BOM = "\ufeff"
 # bytes.translate tables: keep only quotes, colons and brackets; brackets as ( and ).
@@ -266,6 +298,10 @@ _BINARY = (bytes, bytearray, memoryview)
 def _parse(raw: str | bytes) -> object:
     if isinstance(raw, _BINARY):
         data = bytes(raw)
+        if _c_structure is not None:
+            value = _fast_read(data)
+            if value is not _UNDECIDED:
+                return value
         if data.startswith(b"\xef\xbb\xbf"):
             raise _Reject("json.encoding", "JSON text must not start with a byte order mark")
         try:
@@ -284,6 +320,10 @@ def _parse(raw: str | bytes) -> object:
             data = text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise _lone_surrogate(text, exc.start) from None
+        if _c_structure is not None:
+            value = _fast_read(data)
+            if value is not _UNDECIDED:
+                return value
     else:
         raise _Reject(
             "json.type",
@@ -318,6 +358,41 @@ def _parse(raw: str | bytes) -> object:
         except UnicodeEncodeError as exc:
             raise _lone_surrogate(dumped, exc.start) from None
     return value
+
+
+def _fast_read(data: bytes) -> Any:
+    """The value of *data* read by msgspec and proven, or `_UNDECIDED` (the code above decides).
+
+    msgspec refuses what RFC 8259 refuses (syntax, bytes that are not UTF-8, a byte order mark,
+    NaN and Infinity, numbers past the double range, lone surrogates) and builds the value
+    directly (no intermediate document: peak memory below json.loads's), but keeps the last of
+    duplicate member names, nests as deep as the interpreter lets it and returns integers of
+    any size. So the C pass over the bytes counts the members written and bounds the depth
+    first, and the C walk of the result checks the int64 range and counts the members kept: a
+    name written twice leaves fewer kept than written."""
+    written = _c_structure(data)
+    if written < 0:
+        return _UNDECIDED
+    try:
+        value = _fast_decode(data) if _fast_decode is not None else _first_decode(data)
+    except (ValueError, RecursionError):  # msgspec.DecodeError is a ValueError
+        return _UNDECIDED
+    if _c_clean(value) != written:
+        return _UNDECIDED
+    return value
+
+
+#: msgspec's decoder, imported on the first read (it costs import time: about as much as
+#: the rest of `dealerbridge._json`'s imports together, and `import dealerbridge` does not read).
+_fast_decode: Any = None
+
+
+def _first_decode(data: bytes) -> Any:
+    global _fast_decode
+    import msgspec.json
+
+    _fast_decode = msgspec.json.Decoder().decode
+    return _fast_decode(data)
 
 
 # Escape-heavy text (an envelope whose member is a document stringified into it, like the
@@ -396,22 +471,21 @@ def check_value(value: object) -> list[Issue]:
     """The issues that make *value* something other than a JSON value `parse_json` could have
     returned (``[]`` when it is one). Linear in the size of the value (its Python object
     graph: a container reused at several places is walked once per depth), no recursion."""
-    try:
-        if _clean(value):
-            return []
-    except Exception:  # a hostile subclass (a __hash__ or __eq__ that raises): look closely
-        pass
+    # The C walk answers for a plain value; -1 means `_clean` would say no too (a subclass,
+    # too deep, out of range), -2 that it counted past MAX_EXPANDED_VALUES: `_clean` decides.
+    verdict = _c_clean(value) if _c_clean is not None else -2
+    if verdict >= 0:
+        return []
+    if verdict == -2:
+        try:
+            if _clean(value):
+                return []
+        except Exception:  # a hostile subclass (a __hash__ or __eq__ that raises): look closely
+            pass
     found = _find(value)
     if not found:  # a valid value that reuses containers: how big is it written out?
         found = _expansion_issues(value)
     return found
-
-
-#: Most values (containers and scalars, each reuse counted again) that a value reusing
-#: containers may expand to: what ``json.dumps`` would write, and what the engine walks.
-#: Text cannot reuse a container, so the reader needs no such limit. ``a = [a, a]`` nested 40
-#: times is a few hundred bytes of Python that expands to 2^41 values.
-MAX_EXPANDED_VALUES = 1_000_000
 
 
 def _expansion_issues(value: object) -> list[Issue]:

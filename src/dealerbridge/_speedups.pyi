@@ -1,0 +1,10 @@
+# The C accelerator (src/dealerbridge/_speedups.c); dealerbridge._json uses it when it is built.
+
+def clean(value: object, /) -> int:
+    """Members of a plain JSON value; -1 when the Python walk must look; -2 past the count."""
+
+def structure(data: bytes, /) -> int:
+    """Members written in JSON bytes; -1 when the careful reader must decide."""
+
+def limits(max_depth: int, max_values: int, /) -> None:
+    """Set the two limits (dealerbridge._json does, at import)."""
