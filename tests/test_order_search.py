@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import dealerbridge as db
+from dealerbridge import JSON
 from dealerbridge import mykaarma as mk
 from dealerbridge.clients import AsyncMyKaarmaClient, IncompleteListWarning, MyKaarmaClient
 from dealerbridge.fakes import FakeMyKaarma
@@ -201,6 +202,50 @@ def test_search_all_orders_warns_when_short_of_the_total() -> None:
         found = seeded.client.search_all_orders(db.load(mk.SearchOrdersRequest, {"size": 1}))
     # the second page repeated the first page's order: no new order, so the walk stopped
     assert [i.order_uuid for i in found] == [seeded.closed]
+
+
+def scripted_search(pages: dict[int, dict[str, Any]]) -> tuple[MyKaarmaClient, list[int]]:
+    """A client whose search answers *pages* by ``pageNo`` (an empty page past them), and the
+    page numbers it was asked for."""
+    import httpx
+
+    asked: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = json.loads(request.content)["pageNo"]
+        asked.append(page)
+        return httpx.Response(200, json=pages.get(page, {"statusCode": 200, "orders": []}))
+
+    client = MyKaarmaClient(
+        username="u", password="p", department_uuid="d", transport=httpx.MockTransport(handler)
+    )
+    return client, asked
+
+
+def found(*names: str) -> list[dict[str, JSON]]:
+    return [{"orderUuid": f"order-{name}"} for name in names]
+
+
+def test_search_all_orders_stops_at_a_short_page_and_at_the_total() -> None:
+    two = db.load(mk.SearchOrdersRequest, {"size": 2})
+    # no total: the short page 1 is the last, page 2 is never asked
+    client, asked = scripted_search(
+        {0: {"orders": found("a", "b")}, 1: {"orders": found("c")}, 2: {"orders": found("d")}}
+    )
+    assert [i.order_uuid for i in client.search_all_orders(two)] == [
+        "order-a",
+        "order-b",
+        "order-c",
+    ]
+    assert asked == [0, 1]
+    # a full page that reaches totalCount is the last
+    client, asked = scripted_search({0: {"orders": found("a", "b"), "totalCount": 2}})
+    assert len(client.search_all_orders(two)) == 2 and asked == [0]
+    # from the request's own page, and the shortfall warning points at the caller's line
+    client, asked = scripted_search({3: {"orders": found("a"), "totalCount": 3}})
+    with pytest.warns(IncompleteListWarning, match="found 1 distinct orders") as record:
+        client.search_all_orders(db.load(mk.SearchOrdersRequest, {"size": 2, "pageNo": 3}))
+    assert asked == [3] and record[0].filename == __file__
 
 
 def test_the_async_client_searches_the_same_state() -> None:

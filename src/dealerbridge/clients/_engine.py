@@ -4,7 +4,8 @@ Each client operation is written once, as a generator that yields the `Call`s it
 receives each one's `Outcome` (the flows of several requests: read-checksum-update, upsert,
 pagination, reading back an uncertain write). `SyncEngine` and `AsyncEngine` drive it, and
 own what is the same for every call: retries with jittered backoff, ``Retry-After``, logging,
-dry runs.
+dry runs. `every_page` is the one paging loop, shared by the vendors' list-everything
+operations (each says how to read one page).
 
 Retry policy: connection errors, timeouts, 429 and 5xx are retried for reads and idempotent
 writes (``Call.idempotent``); a 429 is retried for every call (the vendor refused it unread).
@@ -20,20 +21,31 @@ import email.utils
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Generator, Mapping
-from typing import TypeAlias, TypeVar
+import warnings
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
+from typing import Generic, TypeAlias, TypeVar
 
 import attrs
 import httpx
 
 from .._errors import DealerbridgeUsageError
 from .._models import JSON
-from ._errors import VendorError, render_url
+from ._errors import IncompleteListWarning, VendorError, render_url
 
-__all__ = ["AsyncEngine", "Call", "Operation", "Outcome", "PlannedRequest", "SyncEngine"]
+__all__ = [
+    "AsyncEngine",
+    "Call",
+    "Operation",
+    "Outcome",
+    "Page",
+    "PlannedRequest",
+    "SyncEngine",
+    "every_page",
+]
 
 log = logging.getLogger("dealerbridge.clients")
 T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741  (the items of a paged list)
 
 #: Status codes retried (for reads and idempotent writes; 429 for every call).
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -74,6 +86,64 @@ class PlannedRequest:
 
 
 Operation: TypeAlias = Generator[Call, Outcome, T]
+
+
+@attrs.frozen
+class Page(Generic[I]):
+    """One page of a vendor's list, as `every_page` reads it."""
+
+    items: Sequence[I]
+    total: int | None = None
+    """The vendor's count of items over all pages, when this page gives one."""
+    last: bool = False
+    """The vendor says no page follows (Shopmonkey's ``meta.hasMore: false``)."""
+
+
+def every_page(
+    read: Callable[[int], Operation[Page[I]]],
+    *,
+    size: int,
+    key: Callable[[I], str | None],
+    shortfall: str,
+    stop_when_complete: bool = False,
+) -> Operation[list[I]]:
+    """Every item of a paged list, de-duplicated by *key* (an item whose key is None is
+    left out), in the order first seen: ``read(n)`` reads the n-th page (0-based from where
+    the walk starts) of *size* items.
+
+    The walk stops after a short page (fewer than *size* items) or one the vendor marks
+    `Page.last`; with *stop_when_complete*, also after a page that adds no new item (a vendor
+    that repeats a page would otherwise be asked forever) or once as many distinct items as
+    the vendor's last reported total have come. When fewer distinct items came than that
+    total, it logs and warns `IncompleteListWarning` with *shortfall* (a format string given
+    ``found`` and ``total``).
+
+    The one paging loop of the clients (myKaarma's order search, Shopmonkey's order list),
+    for the sync and the async engine alike: it is an `Operation`, driven like any other."""
+    seen: dict[str, I] = {}
+    total: int | None = None
+    number = 0
+    while True:
+        page = yield from read(number)
+        if page.total is not None:
+            total = page.total
+        new = 0
+        for item in page.items:
+            found = key(item)
+            if found is not None and found not in seen:
+                seen[found] = item
+                new += 1
+        number += 1
+        if len(page.items) < size or page.last:
+            break
+        if stop_when_complete and (new == 0 or (total is not None and len(seen) >= total)):
+            break
+    if total is not None and len(seen) < total:
+        message = shortfall.format(found=len(seen), total=total)
+        log.warning(message)
+        # The caller's line: this generator, the engine's `run`, the client's method.
+        warnings.warn(message, IncompleteListWarning, stacklevel=4)
+    return list(seen.values())
 
 
 @attrs.define

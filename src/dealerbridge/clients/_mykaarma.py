@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import logging
 import re
-import warnings
 from collections.abc import Awaitable, Callable
 from typing import Literal, TypeVar, cast
 
@@ -15,8 +13,18 @@ import httpx
 from .. import mykaarma as mk
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import JSON, Model, dump, load
-from ._engine import AsyncEngine, Call, Operation, Outcome, PlannedRequest, Policy, SyncEngine
-from ._errors import IncompleteListWarning, UncertainWrite, VendorError
+from ._engine import (
+    AsyncEngine,
+    Call,
+    Operation,
+    Outcome,
+    Page,
+    PlannedRequest,
+    Policy,
+    SyncEngine,
+    every_page,
+)
+from ._errors import UncertainWrite, VendorError
 
 __all__ = ["MYKAARMA_BASE_URL", "AsyncMyKaarmaClient", "MyKaarmaClient"]
 
@@ -27,7 +35,6 @@ MYKAARMA_BASE_URL = "https://api.mykaarma.com"
 #: (myKaarma documents no default or maximum; public scripts ask for 100 and 150).
 SEARCH_PAGE_SIZE = 100
 
-log = logging.getLogger("dealerbridge.clients")
 
 M = TypeVar("M", bound=Model)
 #: A myKaarma order or customer uuid inside an error's words (43-45 base64url characters in
@@ -230,30 +237,23 @@ class _Operations:
         self, request: mk.SearchOrdersRequest
     ) -> Operation[list[mk.SearchOrdersItem]]:
         size = request.size if isinstance(request.size, int) else SEARCH_PAGE_SIZE
-        page = request.page_no if isinstance(request.page_no, int) else 0
-        seen: dict[str, mk.SearchOrdersItem] = {}
-        total = None
-        while True:
-            asked = attrs.evolve(request, page_no=page, size=size)
+        first = request.page_no if isinstance(request.page_no, int) else 0
+
+        def read(number: int) -> Operation[Page[mk.SearchOrdersItem]]:
+            asked = attrs.evolve(request, page_no=first + number, size=size)
             answer = yield from self.search_orders(asked)
             items = answer.orders if isinstance(answer.orders, list) else []
-            if isinstance(answer.total_count, int):
-                total = answer.total_count
-            new = 0
-            for item in items:
-                key = item.order_uuid
-                if isinstance(key, str) and key not in seen:
-                    seen[key] = item
-                    new += 1
-            page += 1
-            # A short page is the last; a page that adds nothing new would repeat forever.
-            if len(items) < size or new == 0 or (total is not None and len(seen) >= total):
-                break
-        if total is not None and len(seen) < total:
-            message = f"found {len(seen)} distinct orders but myKaarma reported {total}"
-            log.warning(message)
-            warnings.warn(message, IncompleteListWarning, stacklevel=4)
-        return list(seen.values())
+            total = answer.total_count if isinstance(answer.total_count, int) else None
+            return Page(items, total)
+
+        # myKaarma says nothing of a last page: a page adding nothing new ends the walk too.
+        return every_page(
+            read,
+            size=size,
+            key=lambda item: item.order_uuid if isinstance(item.order_uuid, str) else None,
+            shortfall="found {found} distinct orders but myKaarma reported {total}",
+            stop_when_complete=True,
+        )
 
     def upsert_order(self, request: mk.CreateOrderRequest) -> Operation[mk.CreateOrderResponse]:
         try:

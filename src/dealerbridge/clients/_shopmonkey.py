@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Literal, TypeVar
 
@@ -12,8 +10,18 @@ import httpx
 from .. import shopmonkey as sm
 from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import JSON, Model, dump, load
-from ._engine import AsyncEngine, Call, Operation, Outcome, PlannedRequest, Policy, SyncEngine
-from ._errors import IncompleteListWarning, UncertainWrite, VendorError
+from ._engine import (
+    AsyncEngine,
+    Call,
+    Operation,
+    Outcome,
+    Page,
+    PlannedRequest,
+    Policy,
+    SyncEngine,
+    every_page,
+)
+from ._errors import UncertainWrite, VendorError
 
 __all__ = ["SHOPMONKEY_BASE_URL", "AsyncShopmonkeyClient", "ShopmonkeyClient"]
 
@@ -22,7 +30,6 @@ SHOPMONKEY_BASE_URL = "https://api.shopmonkey.cloud"
 #: Shopmonkey serves at most this many rows a page, whatever ``limit`` asks.
 PAGE_LIMIT = 100
 
-log = logging.getLogger("dealerbridge.clients")
 M = TypeVar("M", bound=Model)
 #: Items of a POST /v3/order/:id/service body.
 ServiceItem = sm.CreateServiceFromCanned | sm.CreateServiceFromDeferred | sm.CreateCustomService
@@ -84,26 +91,22 @@ class _Operations:
             raise DealerbridgeUsageError(
                 f"page_size must be within 1-{PAGE_LIMIT}, not {page_size}"
             )
-        seen: dict[str, sm.OrderListRow] = {}
-        skip = 0
-        total = None
-        while True:
+
+        def read(number: int) -> Operation[Page[sm.OrderListRow]]:
+            skip = number * page_size
             params = {"limit": str(page_size), "skip": str(skip), self.order_by_param: "id"}
             call = self._call("GET", "/v3/order", params=params, idempotent=True)
             page = _answer(call, (yield call), sm.ListOrdersResponse)
-            for order in page.data:
-                seen.setdefault(order.id, order)
             meta = page.meta if isinstance(page.meta, sm.ListOrdersMeta) else None
-            if meta is not None and isinstance(meta.total, int):
-                total = meta.total
-            skip += page_size
-            if len(page.data) < page_size or (meta is not None and meta.has_more is False):
-                break
-        if total is not None and len(seen) < total:
-            message = f"listed {len(seen)} distinct orders but Shopmonkey reported {total}"
-            log.warning(message)
-            warnings.warn(message, IncompleteListWarning, stacklevel=4)
-        return list(seen.values())
+            total = meta.total if meta is not None and isinstance(meta.total, int) else None
+            return Page(page.data, total, last=meta is not None and meta.has_more is False)
+
+        return every_page(
+            read,
+            size=page_size,
+            key=lambda order: order.id,
+            shortfall="listed {found} distinct orders but Shopmonkey reported {total}",
+        )
 
     def get_services(self, order_id: str) -> Operation[list[sm.Service]]:
         call = self._call("GET", f"/v3/order/{order_id}/service", idempotent=True)
