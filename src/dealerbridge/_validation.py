@@ -29,12 +29,15 @@ def _compiled(schema: str, version: int | None) -> CompiledSchema:
 def errors(instance: object, schema: str, *, version: int | None = None) -> list[Issue]:
     """Every issue of *instance* against the named schema; ``[]`` when valid. Never raises
     for bad data (an unknown schema name is a usage error)."""
-    return _compiled(schema, version).issues(instance)
+    check = _compiled(schema, version)
+    return [] if check.valid(instance) else check.issues(instance)
 
 
 def validate(instance: object, schema: str, *, version: int | None = None) -> None:
     """Raise `ValidationError` carrying every issue of *instance* against the named schema."""
     check = _compiled(schema, version)
+    if check.valid(instance):
+        return
     found = check.issues(instance)
     if found:
         raise ValidationError(found, schema=check.label)
