@@ -14,6 +14,7 @@ import importlib
 import platform
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -31,6 +32,11 @@ def main(argv: list[str]) -> int:
         f"dealerbridge benchmarks{' (--quick)' if quick else ''}: "
         f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}"
     )
+    # What the figures depend on besides the code: the engine's version and the C accelerator.
+    from dealerbridge import _json
+
+    accelerator = "built" if _json._speedups is not None else "NOT built (pure Python)"
+    print(f"jsonschema-rs {version('jsonschema-rs')}, C accelerator {accelerator}")
     print()
     for area in AREAS:
         if not (HERE / f"{area}.py").is_file():

@@ -287,3 +287,29 @@ def test_parse_json_gives_one_verdict_on_generated_text(text):
     accelerated = _read(text)
     with pure_python():
         assert _read(text) == accelerated
+
+
+def _fixture_cases():
+    from .vendor_support import fixture_files, vendor_schema_names
+
+    return [(name, path) for name in vendor_schema_names() for path in fixture_files(name)]
+
+
+@needs_speedups
+def test_the_quick_yes_of_validate_agrees_with_issues_on_every_fixture():
+    # `CompiledSchema.valid` lets validate/errors return at once for a plain, valid value with
+    # nothing to decode; it must never say yes where `issues` finds a problem, and must say
+    # yes for every valid fixture of a schema without strings holding JSON.
+    from dealerbridge._engine import compiled
+
+    said_yes = 0
+    for name, path in _fixture_cases():
+        value = json.loads(path.read_bytes())
+        check = compiled(name)
+        found = check.issues(value)
+        if check.valid(value):
+            said_yes += 1
+            assert found == [], path
+        elif not check._contents:
+            assert found != [], path
+    assert said_yes > 50

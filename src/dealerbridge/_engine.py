@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
+from . import _json
 from ._errors import DealerbridgeUsageError, Issue, ValidationError
 from ._json import check_value, parse_json
 from ._messages import Path, Translator, content_issue, not_json_issue, sort_issues
@@ -91,6 +92,19 @@ class CompiledSchema:
     def label(self) -> str:
         suffix = f"#{self.fragment}" if self.fragment else ""
         return f"{self.name} v{self.version}{suffix}"
+
+    def valid(self, instance: object) -> bool:
+        """The quick yes of `validate`/`errors`: True when *instance* is plain JSON (the C
+        walk), valid, and holds no string to decode; False means "ask `issues`", which
+        decides. Without the C accelerator it is always False (its Python walk is what
+        `issues` runs anyway)."""
+        clean = _json._c_clean  # read on each call: the tests turn it off
+        return (
+            not self._contents
+            and clean is not None
+            and clean(instance) >= 0  # plain: the engine reads it safely
+            and self._validator.is_valid(instance)
+        )
 
     def schema_issues(self, instance: object) -> list[Issue]:
         """The schema's own verdict (no content decoding)."""
