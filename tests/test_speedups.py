@@ -198,6 +198,23 @@ def test_structure_counts_the_members_written(value, indent, ascii_only):
     assert speedups.structure(data) == expected
 
 
+# The C pass reads strings eight bytes at a time up to their first quote or backslash: long
+# strings of structure characters, escapes at every offset from a word's start, and padding
+# that moves every string across word boundaries.
+tricky = st.text(st.sampled_from('ab:"\\[]{}\u00e9\n'), max_size=40)
+
+
+@needs_speedups
+@given(
+    st.dictionaries(tricky, tricky | st.lists(tricky, max_size=3), max_size=5),
+    st.integers(0, 8),
+    st.booleans(),
+)
+def test_structure_counts_members_whatever_the_strings_hold(value, padding, ascii_only):
+    data = (" " * padding + json.dumps(value, ensure_ascii=ascii_only)).encode()
+    assert speedups.structure(data) == _outside_strings_members(data)
+
+
 @needs_speedups
 @pytest.mark.parametrize(
     ("text", "expected"),
