@@ -251,9 +251,17 @@ def test_one_validation_for_a_customer_with_two_vehicles(monkeypatch):
     cars = [db.load(sm.Vehicle, car(vin=GOOD_VIN)), db.load(sm.Vehicle, car(vin=GOOD_VIN))]
     engine = type(compiled("mykaarma/create-customer-request"))
     calls = []
-    # every verdict is one of these two (`issues` takes `schema_issues` when the schema has no
-    # string holding JSON, else `decode`; `load` takes `decode`): count both
+    # every verdict is one of these three (`validate` says a quick yes with `valid`, else asks
+    # `issues`, which takes `schema_issues` when the schema has no string holding JSON, else
+    # `decode`; `load` takes `decode`): count the quick yes and the other two
     real_decode, real_schema_issues = engine.decode, engine.schema_issues
+    real_valid = engine.valid
+
+    def counted_valid(self, instance):
+        said_yes = real_valid(self, instance)
+        if said_yes:
+            calls.append(self)
+        return said_yes
 
     def counted_decode(self, instance, *, read=False):
         calls.append(self)
@@ -265,6 +273,7 @@ def test_one_validation_for_a_customer_with_two_vehicles(monkeypatch):
 
     monkeypatch.setattr(engine, "decode", counted_decode)
     monkeypatch.setattr(engine, "schema_issues", counted_schema_issues)
+    monkeypatch.setattr(engine, "valid", counted_valid)
     result = mapping.shopmonkey_customer_to_mykaarma(person, cars)
     assert len(result.value.vehicles) == 2
     assert len(calls) == 1
