@@ -1,4 +1,5 @@
-"""Invariants of the mapping (notes/mapping.md section 7) over generated orders."""
+"""Invariants of the mapping over generated orders (our own list, resting on the contract and
+the ledger in notes/decisions-mapping.md)."""
 
 import copy
 import json

@@ -58,7 +58,8 @@ PAGE_TYPES = {
 # Where the schema deliberately admits something other than the page's type, with the reason
 # (each also written in the schema's description and the CHANGELOG).
 TYPE_DECISIONS = {
-    # any JSON: typed object but described as an array of objects (notes §1.9)
+    # any JSON: typed object but described as an array of objects
+    # (notes/decisions-shopmonkey-evidence.md §1.9)
     "/data/order/vehicle/engines": "any",
     "/data/order/vehicle/engineHoursLogs": "any",
     # labels: a JSON column read as a list of labels (notes pitfall 5)

@@ -29,7 +29,8 @@ from ._errors import UncertainWrite, VendorError
 __all__ = ["MYKAARMA_BASE_URL", "AsyncMyKaarmaClient", "MyKaarmaClient"]
 
 #: The documented host; each API adds its prefix (``/order/v2``, ``/customer/v2``,
-#: ``/appointment/v2``): notes/mykaarma.md "Base URLs".
+#: ``/appointment/v2``): ``mkauth.py.sample`` and the README of myKaarma's example code,
+#: https://github.com/mykaarma/order-api-example, and the appointment API's docs pages.
 MYKAARMA_BASE_URL = "https://api.mykaarma.com"
 #: The page size `MyKaarmaClient.search_all_orders` asks for when the request sets none
 #: (myKaarma documents no default or maximum; public scripts ask for 100 and 150).
@@ -38,7 +39,7 @@ SEARCH_PAGE_SIZE = 100
 
 M = TypeVar("M", bound=Model)
 #: A myKaarma order or customer uuid inside an error's words (43-45 base64url characters in
-#: every example; notes/mykaarma.md "ID shapes").
+#: every example in myKaarma's docs; no format is documented, so the range is our inference).
 _UUID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])")
 
 

@@ -56,7 +56,7 @@ def _error(code: str, title: str, description: str) -> dict[str, JSON]:
 
 def _error_item(path: str, code: str, title: str, text: str) -> dict[str, JSON]:
     """One error in the envelope of the API *path* belongs to: the customer API numbers its
-    errors (``{errorCode: int, errorTitle, errorMessage}``, notes/mykaarma-customers.md §1),
+    errors (``{errorCode: int, errorTitle, errorMessage}``, docs/vendor/mykaarma-customers.md §1),
     the order and appointment APIs name them (``{errorCode, errorTitle, errorDescription}``)."""
     if path.startswith("/customer/"):
         status = {"UNAUTHORIZED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404}.get(code, 400)
@@ -280,7 +280,8 @@ class FakeMyKaarma(FakeVendor):
 
     def _queue_customer_event(self, uuid: str) -> None:
         """Customer events carry the customer's final state (myKaarma's indexer sends one per
-        second: notes/mykaarma.md "Customer events")."""
+        second: myKaarma's customer-event page,
+        https://docs.mykaarma.com/mykaarmaWebhooks/events/customer-event)."""
         self._queue_event("customers", uuid, {"customerWithVehicles": self.customers[uuid]})
 
     def _queue_appointment_event(self, uuid: str, stored: dict[str, JSON]) -> None:
@@ -652,7 +653,8 @@ def _at(value: JSON, path: tuple[str, ...]) -> JSON:
 def _as_read(created: dict[str, JSON]) -> dict[str, JSON]:
     """A create or update request's ``order`` as myKaarma reads it back: ``createDate`` and
     ``createTime`` become ``orderDate``/``orderTime``, the status word its letter, a job's
-    ``techNo`` its ``techNos`` (notes/mykaarma.md (b) 1-3)."""
+    ``techNo`` its ``techNos`` (the create and read pages name each differently; reading
+    them as one field is our decision, notes/decisions-mykaarma-orders.md)."""
     order = copy.deepcopy(created)
     header = cast(dict[str, JSON], order["header"])
     for old, new in (("createDate", "orderDate"), ("createTime", "orderTime")):

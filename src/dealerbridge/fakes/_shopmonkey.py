@@ -34,8 +34,10 @@ from ._fill import fill_required
 
 __all__ = ["LIST_LIMIT", "FakeShopmonkey"]
 
-#: The page size Shopmonkey clamps ``limit`` to, whatever the request says (notes/
-#: shopmonkey.md §4 pitfall 3; clients-and-fakes.md "Page size is capped at 100").
+#: The page size Shopmonkey clamps ``limit`` to, whatever the request says
+#: (notes/decisions-shopmonkey-evidence.md §4 pitfall 3; "Page size is capped at 100" in an
+#: integrator's docs/shopmonkey-api-query-grammar.md, in the public repository
+#: github.com/ngsalmon/ssw_shopmonkey_scheduler).
 LIST_LIMIT = 100
 
 _ORDER = r"/v3/order/(?P<order>[^/]+)"
@@ -277,8 +279,9 @@ class FakeShopmonkey(FakeVendor):
         }
 
     def redelivered(self, delivery: Delivery, *, stale: bool = False) -> Delivery:
-        """A retry: Shopmonkey gives each attempt its own ``webhook-id`` (notes/decisions-
-        shopmonkey-webhooks.md) and a fresh signature; ``X-Attempt`` counts up."""
+        """A retry: Shopmonkey gives each attempt its own ``webhook-id``
+        (notes/decisions-shopmonkey-webhooks.md) and a fresh signature; ``X-Attempt`` counts
+        up."""
         headers = self.sign(delivery.body, stale=stale)
         attempt = int(delivery.headers.get("x-attempt", "1")) + 1
         headers["x-attempt"] = str(attempt)

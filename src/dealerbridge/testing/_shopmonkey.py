@@ -22,9 +22,9 @@ The reading (all amounts integer cents; products are exact decimals rounded half
 Sources for the shape of it: the category names of the ``calculated*Cents`` fields (page
 L131-143), and a third-party dashboard's note that line discounts are already inside the
 category totals and that the pre-tax subtotal is parts + labor + shop supplies + subcontracts +
-tires, "validated penny-exact" (notes §2, DASH, weak). How EPA, shop supplies, tax and the
-service discount are computed from their percents is not modelled: the strategies keep the
-``calculated*`` values they drew for those.
+tires, "validated penny-exact" (notes/decisions-shopmonkey-evidence.md §2, DASH, weak). How
+EPA, shop supplies, tax and the service discount are computed from their percents is not
+modelled: the strategies keep the ``calculated*`` values they drew for those.
 """
 
 from __future__ import annotations
