@@ -47,3 +47,78 @@ def test_the_site_excludes_the_vendor_copies_and_runs_strict():
     assert "vendor/" in config["exclude_docs"]
     assert "vendor" not in str(config["nav"])
     assert "mkdocs build --strict" in (ROOT / ".ci" / "run").read_text()
+
+
+# Every path a tracked text file cites must be one a reader of the repository can open: nothing
+# under the team's machine (/work/...), no ../ that leaves the repository, no research notes kept
+# outside it (notes/x.md that is not here, or a bare x.md or page copy name that is not a file
+# next to the citing one, at the root, or in notes/, docs/, schemas/ or docs/vendor/).
+_TEXT_DIRS = ("src", "notes", "docs", "tests", "tools", "examples", "schemas", "benchmarks")
+_TEXT_SUFFIXES = {".py", ".pyi", ".md", ".json", ".txt", ".toml", ".yml", ".yaml", ".cfg"}
+# docs/vendor holds vendor pages byte for byte; the two schema-text files and this one quote
+# outside paths on purpose, as examples of what is refused.
+_CITES_OUTSIDE_ON_PURPOSE = {
+    "tests/test_docs.py",
+    "tests/test_schema_text.py",
+    "tools/lint_schema_text.py",
+}
+_OUTSIDE = re.compile(r"/work/|\bshared/docs\b|(?<![\w.])(?:\.\./)+[\w.-]+(?:/[\w.-]+)*")
+_IN_REPO = re.compile(r"(?<![\w/.-])(?:notes|docs/vendor|schemas)/[\w./-]*\w\.[A-Za-z]{1,5}\b")
+_BARE_NAME = re.compile(r"(?<![\w/.-])(?:[\w][\w-]*\.md|(?:mykaarma|shopmonkey)-[\w-]+\.txt)\b")
+
+
+_VENDOR = [
+    ROOT / "docs" / "vendor",
+    *(p for p in (ROOT / "docs" / "vendor").iterdir() if p.is_dir()),
+]
+
+
+def _text_files() -> list[Path]:
+    found = [ROOT / "README.md", ROOT / "CHANGELOG.md"]
+    for top in _TEXT_DIRS:
+        for path in sorted((ROOT / top).rglob("*")):
+            rel = path.relative_to(ROOT).as_posix()
+            if (
+                path.is_file()
+                and path.suffix in _TEXT_SUFFIXES
+                and "__pycache__" not in path.parts
+                and not rel.startswith("docs/vendor/")
+                and rel not in _CITES_OUTSIDE_ON_PURPOSE
+            ):
+                found.append(path)
+    return found
+
+
+def cited_paths_outside(path: Path, text: str) -> list[str]:
+    """Each path *text* (the content of *path*) cites that a reader of the repository cannot
+    open, as ``file:line: path``."""
+    where = path.relative_to(ROOT).as_posix()
+    near = (path.parent, ROOT, *(ROOT / top for top in ("notes", "docs", "schemas")), *_VENDOR)
+    bad = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in _OUTSIDE.finditer(line):
+            cited = match.group(0)
+            target = (path.parent / cited).resolve()
+            if cited.startswith("../") and target.is_relative_to(ROOT) and target.exists():
+                continue
+            bad.append(f"{where}:{number}: {cited}")
+        bad += [
+            f"{where}:{number}: {m.group(0)}"
+            for m in _IN_REPO.finditer(line)
+            if not (ROOT / m.group(0)).exists()
+        ]
+        bad += [
+            f"{where}:{number}: {m.group(0)}"
+            for m in _BARE_NAME.finditer(line)
+            if not any((folder / m.group(0)).is_file() for folder in near)
+        ]
+    return bad
+
+
+def test_no_text_file_cites_a_path_outside_the_repository():
+    bad = [
+        cited
+        for path in _text_files()
+        for cited in cited_paths_outside(path, path.read_text(encoding="utf-8"))
+    ]
+    assert not bad, "cite the public source or the repository's copy instead:\n" + "\n".join(bad)
