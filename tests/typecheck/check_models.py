@@ -60,9 +60,12 @@ mapping.OrdersConfig(max_jobs="9")  # type: ignore[arg-type]
 assert_type(mapping.OrdersConfig().max_jobs, int | None)
 mapping.MappingConfig().orders.taxable = True  # type: ignore[misc]
 
-# The partner strategy's `source` is one of the four values, None (null) or DRAWN (drawn from
+# The partner strategies' `source` is one of the four values, None (null) or DRAWN (drawn from
 # the schema, the default), all public names; another value is an error.
 testing.partner_requests(source="WEB")
 testing.partner_requests(source=None)
 testing.partner_requests(source=testing.DRAWN)
 testing.partner_requests(source="web")  # type: ignore[arg-type]
+testing.partner_rule_breaks(source=None)
+testing.partner_rule_breaks(source=testing.DRAWN)
+testing.partner_rule_breaks(source="web")  # type: ignore[arg-type]

@@ -5,8 +5,9 @@
 - `partner_requests(source=..., dropoff=...)`: valid myKaarma partner requests; ``source``
   defaults to `DRAWN` (an option the strategy draws from the schema; its type is
   `DrawnType`), ``None`` asks for ``"source": null``.
-- `partner_rule_breaks()`: myKaarma partner requests breaking exactly one partner rule, with
-  the code `dealerbridge.mykaarma.partner_request_errors` must answer.
+- `partner_rule_breaks(source=..., dropoff=...)`: myKaarma partner requests breaking exactly
+  one partner rule, with the code `dealerbridge.mykaarma.partner_request_errors` must answer;
+  ``source`` as in `partner_requests`.
 - `create_customer_requests()`, `customers_with_vehicles()`: valid myKaarma customer requests
   (every data-model rule holding) and customers as returned; `customer_rule_breaks()`: requests
   breaking exactly one data-model rule, with the issue it must produce.

@@ -96,7 +96,9 @@ register_fixup(_PARTNER, _partner_valid)
 
 def partner_rule_breaks(
     *,
-    source: Literal["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER"] | None = None,
+    source: Literal["DEALER_APP", "WEB", "PND_API", "EXTERNAL_CONTROLLER"]
+    | DrawnType
+    | None = DRAWN,
     dropoff: bool | None = None,
     max_items: int = 2,
 ) -> st.SearchStrategy[tuple[dict[str, JSON], str]]:
@@ -104,10 +106,9 @@ def partner_rule_breaks(
     decidable partner rule, and the code `partner_request_errors` must answer. The request is
     checked with ``dealer_uuid="dealer-0001"`` unless the code is INVALID_DEALER_UUID, for which
     the caller passes a blank dealer UUID. ``source`` and ``dropoff`` narrow the valid
-    requests broken, as in `partner_requests` (``source=None`` means any)."""
-    base = partner_requests(
-        source=DRAWN if source is None else source, dropoff=dropoff, max_items=max_items
-    )
+    requests broken, as in `partner_requests`: ``source`` is one of the four values, ``None``
+    (``"source": null``) or `DRAWN` (the default: drawn from the schema)."""
+    base = partner_requests(source=source, dropoff=dropoff, max_items=max_items)
 
     return base.flatmap(lambda valid: st.sampled_from(partner_break_options(valid)))
 
