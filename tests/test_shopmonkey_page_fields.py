@@ -62,7 +62,8 @@ TYPE_DECISIONS = {
     # (notes/decisions-shopmonkey-evidence.md §1.9)
     "/data/order/vehicle/engines": "any",
     "/data/order/vehicle/engineHoursLogs": "any",
-    # labels: a JSON column read as a list of labels (notes pitfall 5)
+    # labels: a JSON column read as a list of labels
+    # (notes/decisions-shopmonkey-evidence.md §4 pitfall 5)
     "/data/order/labels": "array",
     "/data/order/customer/labels": "array",
     "/data/order/vehicle/labels": "array",
