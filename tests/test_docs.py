@@ -73,6 +73,11 @@ _VENDOR = [
 ]
 
 
+# What installing and building put beside the sources (ignored by git, not ours to cite):
+# tests/ajv/node_modules (./run test installs ajv there), bytecode caches, build output.
+_INSTALLED = {"node_modules", "__pycache__", ".venv", "build", "dist", "site"}
+
+
 def _text_files() -> list[Path]:
     found = [ROOT / "README.md", ROOT / "CHANGELOG.md"]
     for top in _TEXT_DIRS:
@@ -81,7 +86,7 @@ def _text_files() -> list[Path]:
             if (
                 path.is_file()
                 and path.suffix in _TEXT_SUFFIXES
-                and "__pycache__" not in path.parts
+                and not _INSTALLED.intersection(path.parts)
                 and not rel.startswith("docs/vendor/")
                 and rel not in _CITES_OUTSIDE_ON_PURPOSE
             ):
