@@ -47,6 +47,24 @@ static Py_ssize_t max_values = 1000000;
 /* A string or null: always plain, and most of a payload's values. */
 #define LEAF(o) (Py_TYPE(o) == &PyUnicode_Type || (o) == Py_None)
 
+static Py_ssize_t clean_value(PyObject *o, int depth, Py_ssize_t *count);
+
+/* One member value or item of a container at *depth*: a string or null counted in place (most
+ * values of a payload: no call), anything else walked. 0, or clean_value's -1 or -2. */
+static inline Py_ssize_t
+visit(PyObject *item, int depth, Py_ssize_t *count, Py_ssize_t *members)
+{
+    if (LEAF(item)) {
+        return ++*count > max_values ? -2 : 0;
+    }
+    Py_ssize_t inner = clean_value(item, depth + 1, count);
+    if (inner < 0) {
+        return inner;
+    }
+    *members += inner;
+    return 0;
+}
+
 /* Members of *o*; -1: not plain; -2: more than max_values values (the Python walk decides). */
 static Py_ssize_t
 clean_value(PyObject *o, int depth, Py_ssize_t *count)
@@ -58,49 +76,26 @@ clean_value(PyObject *o, int depth, Py_ssize_t *count)
     if (t == &PyUnicode_Type || o == Py_None || t == &PyBool_Type) {
         return 0;
     }
-    if (t == &PyDict_Type) {
+    if (t == &PyDict_Type || t == &PyList_Type) {
         if (depth >= max_depth) {
             return -1;
         }
-        Py_ssize_t members = PyDict_GET_SIZE(o);
-        Py_ssize_t pos = 0;
-        PyObject *key, *item;
-        while (PyDict_Next(o, &pos, &key, &item)) {
-            if (LEAF(item)) { /* most values of a payload: no call */
-                if (++*count > max_values) {
-                    return -2;
-                }
-                continue;
+        Py_ssize_t members = 0, failed = 0;
+        if (t == &PyDict_Type) {
+            members = PyDict_GET_SIZE(o);
+            Py_ssize_t pos = 0;
+            PyObject *key, *item;
+            while (failed == 0 && PyDict_Next(o, &pos, &key, &item)) {
+                failed = visit(item, depth, count, &members);
             }
-            Py_ssize_t inner = clean_value(item, depth + 1, count);
-            if (inner < 0) {
-                return inner;
-            }
-            members += inner;
         }
-        return members;
-    }
-    if (t == &PyList_Type) {
-        if (depth >= max_depth) {
-            return -1;
-        }
-        Py_ssize_t members = 0;
-        /* The size is read on every turn: no Python code runs here, but stay exact. */
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(o); i++) {
-            PyObject *item = PyList_GET_ITEM(o, i);
-            if (LEAF(item)) {
-                if (++*count > max_values) {
-                    return -2;
-                }
-                continue;
+        else {
+            /* The size is read on every turn: no Python code runs here, but stay exact. */
+            for (Py_ssize_t i = 0; failed == 0 && i < PyList_GET_SIZE(o); i++) {
+                failed = visit(PyList_GET_ITEM(o, i), depth, count, &members);
             }
-            Py_ssize_t inner = clean_value(item, depth + 1, count);
-            if (inner < 0) {
-                return inner;
-            }
-            members += inner;
         }
-        return members;
+        return failed != 0 ? failed : members;
     }
     if (t == &PyLong_Type) {
         int overflow = 0;
