@@ -94,10 +94,10 @@ class CompiledSchema:
         return f"{self.name} v{self.version}{suffix}"
 
     def valid(self, instance: object) -> bool:
-        """The quick yes of `validate`/`errors`: True when *instance* is plain JSON (the C
-        walk), valid, and holds no string to decode; False means "ask `issues`", which
-        decides. Without the C accelerator it is always False (its Python walk is what
-        `issues` runs anyway)."""
+        """The quick yes of `issues` (so of `validate`/`errors`): True when *instance* is plain
+        JSON (the C walk), valid, and holds no string to decode; False means "look closely"
+        (`schema_issues` or `decode` decides). Without the C accelerator it is always False
+        (its Python walk is what `schema_issues` runs anyway)."""
         clean = _json._c_clean  # read on each call: the tests turn it off
         return (
             not self._contents
@@ -160,6 +160,8 @@ class CompiledSchema:
 
     def issues(self, instance: object) -> list[Issue]:
         """Every issue of *instance* (`decode` without keeping the decoded value)."""
+        if self.valid(instance):
+            return []
         if not self._contents:  # nothing to decode: the schema's verdict, no `Decoded` built
             return self.schema_issues(instance)
         return self.decode(instance).issues
