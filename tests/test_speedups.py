@@ -354,3 +354,20 @@ def test_the_quick_yes_of_validate_agrees_with_issues_on_every_fixture():
         elif not check._contents:
             assert found != [], path
     assert said_yes > 50
+
+
+@needs_speedups
+@pytest.mark.parametrize("value", [{1: "x"}, {"a": {None: 1}}, ["\ud800"], {"\udc00": 1}])
+def test_the_quick_yes_leaves_what_the_c_walk_does_not_look_at_to_the_deciding_path(value):
+    # The C walk does not read member names or string contents (the Python loop does not
+    # either): the engine raises on them, and the quick yes must then say "look closely"
+    # rather than let the engine's error escape (the fuzz test found it).
+    from dealerbridge._engine import compiled
+
+    check = compiled("mykaarma/order")
+    assert speedups.clean(value) >= 0
+    assert check.valid(value) is False
+    accelerated = [(i.path, i.code, i.message) for i in check.issues(value)]
+    assert accelerated
+    with pure_python():
+        assert [(i.path, i.code, i.message) for i in check.issues(value)] == accelerated

@@ -99,12 +99,14 @@ class CompiledSchema:
         (`schema_issues` or `decode` decides). Without the C accelerator it is always False
         (its Python walk is what `schema_issues` runs anyway)."""
         clean = _json._c_clean  # read on each call: the tests turn it off
-        return (
-            not self._contents
-            and clean is not None
-            and clean(instance) >= 0  # plain: the engine reads it safely
-            and self._validator.is_valid(instance)
-        )
+        if self._contents or clean is None or clean(instance) < 0:
+            return False
+        # The C walk leaves member names and string contents to the engine, which raises on
+        # an int key or a lone surrogate: `schema_issues` then names the problem.
+        try:
+            return bool(self._validator.is_valid(instance))
+        except Exception:
+            return False
 
     def schema_issues(self, instance: object) -> list[Issue]:
         """The schema's own verdict (no content decoding)."""
