@@ -1,10 +1,12 @@
 """The C accelerator (dealerbridge._speedups) only ever accepts early: with it and without it,
-`check_value` and `parse_json` give one verdict (the same value, or the same issues)."""
+`check_value` and `parse_json` give one verdict (the same value, or the same issues), `validate`
+the same issues, and `dump` the same output (its `same` agrees with marshal's bytes)."""
 
 import decimal
 import json
 import os
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -14,6 +16,7 @@ from dealerbridge import MAX_DEPTH, ValidationError, _json
 from dealerbridge._json import INT_MAX, INT_MIN, MAX_EXPANDED_VALUES, check_value, parse_json
 
 speedups = _json._speedups
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_accelerator_is_built_where_it_is_required():
@@ -371,3 +374,111 @@ def test_the_quick_yes_leaves_what_the_c_walk_does_not_look_at_to_the_deciding_p
     assert accelerated
     with pure_python():
         assert [(i.path, i.code, i.message) for i in check.issues(value)] == accelerated
+
+
+def _marshal_same(a, b):
+    import marshal
+
+    try:
+        return marshal.dumps(a, 0) == marshal.dumps(b, 0)
+    except ValueError:
+        return None
+
+
+scalars = st.sampled_from([0, 1, -1, 1.0, -0.0, 0.0, True, False, None, "", "1", "a", 2**62])
+known = st.recursive(
+    scalars | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner),
+    max_leaves=10,
+)
+
+
+def _variant(value, data):
+    """A value like *value*: itself, a copy, or a copy with one leaf swapped for a look-alike,
+    or an object's members reordered."""
+    choice = data.draw(st.integers(0, 3))
+    if choice == 0:
+        return value
+    if choice == 1:
+        return json.loads(json.dumps(value))
+    if isinstance(value, dict) and choice == 2:
+        return dict(reversed(list(value.items())))
+    if isinstance(value, list) and value:
+        i = data.draw(st.integers(0, len(value) - 1))
+        return [*value[:i], _variant(value[i], data), *value[i + 1 :]]
+    if isinstance(value, dict) and value:
+        key = data.draw(st.sampled_from(sorted(value)))
+        return {**value, key: _variant(value[key], data)}
+    return data.draw(scalars)
+
+
+@needs_speedups
+@given(known, st.data())
+def test_same_answers_as_marshal_does(value, data):
+    # dump tells an unchanged content member by marshal's bytes (1, 1.0 and True differ, so
+    # do 0.0 and -0.0 and two member orders); `same` must agree wherever it answers.
+    other = _variant(value, data)
+    expected = _marshal_same(value, other)
+    assert speedups.same(value, other) == int(expected)
+    assert speedups.same(other, value) == int(expected)
+
+
+@needs_speedups
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (1, 1.0),
+        (1, True),
+        (0, False),
+        (0.0, -0.0),
+        (None, 0),
+        ("1", 1),
+        ([1], [1.0]),
+        ({"a": 1, "b": 2}, {"b": 2, "a": 1}),
+        ({"a": [0.0]}, {"a": [-0.0]}),
+        ({"a": 1}, {"b": 1}),
+        ([1, 2], [1, 2, 3]),
+    ],
+)
+def test_same_tells_look_alikes_apart_as_marshal_does(a, b):
+    assert _marshal_same(a, b) is False
+    assert speedups.same(a, b) == 0
+    assert speedups.same(a, a) == 1
+    assert speedups.same(a, json.loads(json.dumps(a))) == int(
+        _marshal_same(a, json.loads(json.dumps(a)))
+    )
+
+
+@needs_speedups
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [((1,), (1,)), ([decimal.Decimal(1)], [decimal.Decimal(1)]), ({1: 2}, {1: 2}), (Str("a"), "a")],
+)
+def test_same_leaves_what_it_does_not_know_to_marshal(a, b):
+    assert speedups.same(a, b) == -1
+
+
+@needs_speedups
+def test_dump_writes_the_same_with_and_without_the_accelerator():
+    import dealerbridge as db
+    from dealerbridge import mykaarma as mk
+
+    raw = (ROOT / "examples" / "mykaarma-order-event.json").read_bytes()
+
+    def dumps():
+        out = []
+        for edit in (None, "1", "1.0", "reorder", "true"):
+            event = mk.parse_order_event(raw)
+            order = event.payload.order
+            if edit == "reorder":
+                order.extras = dict(reversed(list(order.extras.items())))
+            elif edit is not None:
+                order.extras = {**order.extras, "added": json.loads(edit)}
+            out.append(json.dumps(db.dump(event)))
+        return out
+
+    accelerated = dumps()
+    assert len(set(accelerated)) > 2  # the edits show: not every dump is the original string
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_json, "_c_same", None)
+        assert dumps() == accelerated

@@ -71,11 +71,14 @@ MAX_EXPANDED_VALUES = 1_000_000
 #: (counted with every reuse: the Python walk decides); ``structure(data)`` is the members
 #: written in JSON bytes, -1 when the careful reader must decide (deeper than `MAX_DEPTH`, or
 #: an integer of 19+ digits: the range is the careful reader's to name).
+#: ``same(a, b)`` (for `dealerbridge.dump`): 1 when two values are equal with the same types
+#: and member order (what ``marshal`` writes byte for byte), 0 when not, -1 when it cannot tell.
 _c_clean: Any = None
 _c_structure: Any = None
+_c_same: Any = None
 if _speedups is not None:
     _speedups.limits(MAX_DEPTH, MAX_EXPANDED_VALUES)
-    _c_clean, _c_structure = _speedups.clean, _speedups.structure
+    _c_clean, _c_structure, _c_same = _speedups.clean, _speedups.structure, _speedups.same
 
 _BOM = "\ufeff"
 # bytes.translate tables: keep only quotes, colons and brackets; brackets as ( and ).

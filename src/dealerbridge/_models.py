@@ -40,6 +40,7 @@ import cattrs
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from . import _json
 from ._engine import CompiledSchema, compiled
 from ._errors import DealerbridgeUsageError, Issue, UnknownEnumValueWarning, ValidationError
 from ._json import parse_json
@@ -196,15 +197,19 @@ class _WireState:
 
 
 class _Original:
-    """The string a content member arrived as, and (once a `dump` needed it) the ``marshal``
-    bytes of the value that string gives, in the order and types `dump` writes: a dump
-    compares the current value's bytes with them to tell "unchanged" from "changed"."""
+    """The string a content member arrived as, and (once a `dump` needed it) the value that
+    string gives, in the order and types `dump` writes, and its ``marshal`` bytes: a dump
+    compares the current value with them to tell "unchanged" from "changed"."""
 
-    __slots__ = ("reference", "text")
+    __slots__ = ("reference", "text", "value")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.reference: bytes | None = None
+        self.value: object = _NOT_YET
+
+
+_NOT_YET: Any = object()
 
 
 _wire_state = _WireState()
@@ -684,7 +689,18 @@ def _content_out(original: _Original, value: Any, key: str, decoded: _Decoder) -
     "Unchanged" is exact: ``marshal`` (format 0: no back-references, so equal values give
     equal bytes) writes ``1``, ``1.0`` and ``True`` differently, unlike ``==``; and it costs
     a fraction of re-serialising the value as JSON, which a dump of an unchanged member
-    never does."""
+    never does. The C accelerator's ``same`` answers the same question walking both values
+    (no bytes written: about a fifth of the time), and leaves to ``marshal`` what it does not
+    know."""
+    same_c = _json._c_same  # read on each call: the tests turn it off
+    if same_c is not None:
+        if original.value is _NOT_YET:
+            original.value = decoded(key, original.text)
+        verdict = same_c(value, original.value)
+        if verdict == 1:
+            return original.text
+        if verdict == 0:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if original.reference is None:
         original.reference = marshal.dumps(decoded(key, original.text), 0)
     try:

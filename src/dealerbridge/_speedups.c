@@ -20,11 +20,19 @@
  *       more digits (near or past the 64-bit range: the careful reader names it). Exact for
  *       valid JSON; invalid JSON is the parser's to reject.
  *
+ *   same(a, b) -> int
+ *       1 when two JSON values are equal with the same types and the same member order (what
+ *       marshal, format 0, writes byte for byte: 1, 1.0 and True differ, as do 0.0 and -0.0
+ *       and two orders of one object's members), 0 when they differ, -1 for a type it does
+ *       not know or nesting deeper than MAX_DEPTH (the caller then asks marshal). dump uses it
+ *       to tell an unchanged string-holding-JSON member from a changed one.
+ *
  * The limits are passed in by _json (limits(max_depth, max_values)), so they are defined once.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 /* SWAR (several bytes in one 64-bit word) on little-endian GCC/Clang, where the lowest set
  * bit of HAS_BYTE's result marks the first matching byte; elsewhere the byte loop alone.
@@ -113,6 +121,87 @@ speedups_clean(PyObject *module, PyObject *value)
 {
     Py_ssize_t count = 0;
     return PyLong_FromSsize_t(clean_value(value, 0, &count));
+}
+
+/* The type of None (not a public symbol of the C API): set at module init. */
+static PyTypeObject *none_type;
+
+/* A type `same` knows (the types clean accepts). */
+#define KNOWN(t)                                                                     \
+    ((t) == &PyUnicode_Type || (t) == &PyLong_Type || (t) == &PyFloat_Type ||          \
+     (t) == &PyBool_Type || (t) == none_type || (t) == &PyList_Type ||             \
+     (t) == &PyDict_Type)
+
+static int
+same_value(PyObject *a, PyObject *b, int depth)
+{
+    PyTypeObject *t = Py_TYPE(a);
+    if (!KNOWN(t) || !KNOWN(Py_TYPE(b))) {
+        return -1;
+    }
+    if (t != Py_TYPE(b)) {
+        return 0;
+    }
+    if (t == &PyUnicode_Type) {
+        return a == b || PyUnicode_Compare(a, b) == 0; /* exact str: never raises */
+    }
+    if (t == &PyLong_Type) {
+        return a == b || PyObject_RichCompareBool(a, b, Py_EQ) == 1; /* exact int: no code */
+    }
+    if (t == &PyFloat_Type) { /* bit for bit: 0.0 and -0.0 differ, as their reprs do */
+        double x = PyFloat_AS_DOUBLE(a), y = PyFloat_AS_DOUBLE(b);
+        return memcmp(&x, &y, sizeof x) == 0;
+    }
+    if (t == &PyBool_Type || t == none_type) { /* singletons */
+        return a == b;
+    }
+    if (depth >= max_depth) {
+        return -1;
+    }
+    if (t == &PyList_Type) {
+        if (PyList_GET_SIZE(a) != PyList_GET_SIZE(b)) {
+            return 0;
+        }
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(a) && i < PyList_GET_SIZE(b); i++) {
+            int r = same_value(PyList_GET_ITEM(a, i), PyList_GET_ITEM(b, i), depth + 1);
+            if (r != 1) {
+                return r;
+            }
+        }
+        return 1;
+    }
+    /* objects: the same names with the same values, in the same order */
+    if (PyDict_GET_SIZE(a) != PyDict_GET_SIZE(b)) {
+        return 0;
+    }
+    Py_ssize_t pa = 0, pb = 0;
+    PyObject *ka, *va, *kb, *vb;
+    while (PyDict_Next(a, &pa, &ka, &va)) {
+        if (!PyDict_Next(b, &pb, &kb, &vb)) {
+            return 0;
+        }
+        if (Py_TYPE(ka) != &PyUnicode_Type || Py_TYPE(kb) != &PyUnicode_Type) {
+            return -1;
+        }
+        if (ka != kb && PyUnicode_Compare(ka, kb) != 0) {
+            return 0;
+        }
+        int r = same_value(va, vb, depth + 1);
+        if (r != 1) {
+            return r;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+speedups_same(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "same() takes exactly two arguments");
+        return NULL;
+    }
+    return PyLong_FromLong(same_value(args[0], args[1], 0));
 }
 
 static Py_ssize_t
@@ -234,6 +323,8 @@ static PyMethodDef speedups_methods[] = {
      "clean(value) -> members of a plain JSON value, or -1 (the Python walk decides)"},
     {"structure", speedups_structure, METH_O,
      "structure(data) -> members written in JSON bytes, or -1 (the careful reader decides)"},
+    {"same", (PyCFunction)(void (*)(void))speedups_same, METH_FASTCALL,
+     "same(a, b) -> 1 equal with the same types and order, 0 not, -1 not known (ask marshal)"},
     {"limits", speedups_limits, METH_VARARGS,
      "limits(max_depth, max_values): set by dealerbridge._json at import"},
     {NULL, NULL, 0, NULL},
@@ -250,5 +341,6 @@ static struct PyModuleDef speedups_module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    none_type = Py_TYPE(Py_None);
     return PyModule_Create(&speedups_module);
 }

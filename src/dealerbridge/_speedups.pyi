@@ -6,5 +6,8 @@ def clean(value: object, /) -> int:
 def structure(data: bytes, /) -> int:
     """Members written in JSON bytes; -1 when the careful reader must decide."""
 
+def same(a: object, b: object, /) -> int:
+    """1 equal with the same types and member order, 0 not, -1 not known (ask marshal)."""
+
 def limits(max_depth: int, max_values: int, /) -> None:
     """Set the two limits (dealerbridge._json does, at import)."""
