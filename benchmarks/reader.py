@@ -30,11 +30,8 @@ from dealerbridge import ValidationError, _json, parse_json
 
 def pure_parse(raw: bytes) -> object:
     """parse_json as it runs without the C accelerator (no msgspec fast path)."""
-    saved, _json._c_structure = _json._c_structure, None
-    try:
+    with _json._pure_python():
         return parse_json(raw)
-    finally:
-        _json._c_structure = saved
 
 
 def _per_call(fn: Callable[[], object], number: int) -> float:

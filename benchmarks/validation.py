@@ -86,12 +86,9 @@ def bare_walk(value: object) -> None:
 
 
 def pure_check(value: object) -> object:
-    """`check_value` as it runs without the C accelerator (`_json._c_clean` unset)."""
-    saved, _json._c_clean = _json._c_clean, None
-    try:
+    """`check_value` as it runs without the C accelerator."""
+    with _json._pure_python():
         return check_value(value)
-    finally:
-        _json._c_clean = saved
 
 
 def _refuse(value: object) -> object:

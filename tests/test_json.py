@@ -19,9 +19,7 @@ def reader_mode(request):
             pytest.skip("the C accelerator is not built here")
         yield request.param
         return
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "_c_clean", None)
-        patch.setattr(_json, "_c_structure", None)
+    with _json._pure_python():
         yield request.param
 
 

@@ -5,7 +5,6 @@ the same issues, and `dump` the same output (its `same` agrees with marshal's by
 import decimal
 import json
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,12 +31,7 @@ def test_the_accelerator_is_built_where_it_is_required():
 needs_speedups = pytest.mark.skipif(speedups is None, reason="the C accelerator is not built")
 
 
-@contextmanager
-def pure_python():
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "_c_clean", None)
-        patch.setattr(_json, "_c_structure", None)
-        yield
+pure_python = _json._pure_python
 
 
 def _issues(value):
@@ -479,6 +473,5 @@ def test_dump_writes_the_same_with_and_without_the_accelerator():
 
     accelerated = dumps()
     assert len(set(accelerated)) > 2  # the edits show: not every dump is the original string
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "_c_same", None)
+    with pure_python():
         assert dumps() == accelerated

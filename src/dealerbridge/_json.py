@@ -22,6 +22,7 @@ never depends on whether it was built (``tests/test_speedups.py``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import json.decoder
 import json.scanner
@@ -30,6 +31,7 @@ import os
 import re
 import stat
 import threading
+from collections.abc import Iterator
 from typing import IO, Any
 
 from ._errors import DealerbridgeUsageError, Issue, ValidationError, issue, pointer
@@ -79,6 +81,20 @@ _c_same: Any = None
 if _speedups is not None:
     _speedups.limits(MAX_DEPTH, MAX_EXPANDED_VALUES)
     _c_clean, _c_structure, _c_same = _speedups.clean, _speedups.structure, _speedups.same
+
+
+@contextlib.contextmanager
+def _pure_python() -> Iterator[None]:
+    """Within the block, the pure-Python code alone (the C walks unset, as without the
+    accelerator): what the tests and benchmarks compare the accelerated paths with."""
+    global _c_clean, _c_structure, _c_same
+    saved = _c_clean, _c_structure, _c_same
+    _c_clean = _c_structure = _c_same = None
+    try:
+        yield
+    finally:
+        _c_clean, _c_structure, _c_same = saved
+
 
 _BOM = "\ufeff"
 # bytes.translate tables: keep only quotes, colons and brackets; brackets as ( and ).
