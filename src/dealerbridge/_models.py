@@ -197,16 +197,17 @@ class _WireState:
 
 
 class _Original:
-    """The string a content member arrived as, and (once a `dump` needed it) the value that
-    string gives, in the order and types `dump` writes, and its ``marshal`` bytes: a dump
-    compares the current value with them to tell "unchanged" from "changed"."""
+    """The string a content member arrived as, and (once a `dump` needed them) the value that
+    string gives, in the order and types `dump` writes, and that value's ``marshal`` bytes
+    (only without the accelerator's ``same``): a dump compares the current value with them to
+    tell "unchanged" from "changed"."""
 
     __slots__ = ("reference", "text", "value")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.reference: bytes | None = None
-        self.value: object = _NOT_YET
+        self.value: Any = _NOT_YET  # the decoded JSON value (Any: what marshal takes)
 
 
 _NOT_YET: Any = object()
@@ -692,22 +693,18 @@ def _content_out(original: _Original, value: Any, key: str, decoded: _Decoder) -
     never does. The C accelerator's ``same`` answers the same question walking both values
     (no bytes written: about a fifth of the time), and leaves to ``marshal`` what it does not
     know."""
+    if original.value is _NOT_YET:
+        original.value = decoded(key, original.text)
     same_c = _json._c_same  # read on each call: the tests turn it off
-    if same_c is not None:
-        if original.value is _NOT_YET:
-            original.value = decoded(key, original.text)
-        verdict = same_c(value, original.value)
-        if verdict == 1:
-            return original.text
-        if verdict == 0:
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if original.reference is None:
-        original.reference = marshal.dumps(decoded(key, original.text), 0)
-    try:
-        same = marshal.dumps(value, 0) == original.reference
-    except ValueError:  # a hand-set value marshal cannot write: not what was received
-        same = False
-    if same:
+    verdict = same_c(value, original.value) if same_c is not None else -1
+    if verdict == -1:  # no accelerator, or a value it does not know: marshal's bytes decide
+        if original.reference is None:
+            original.reference = marshal.dumps(original.value, 0)
+        try:
+            verdict = int(marshal.dumps(value, 0) == original.reference)
+        except ValueError:  # a hand-set value marshal cannot write: not what was received
+            verdict = 0
+    if verdict:
         return original.text
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
