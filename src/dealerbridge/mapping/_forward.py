@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from itertools import combinations
-from typing import Generic, Literal, Protocol, TypeVar
+from operator import attrgetter
+from typing import Generic, Literal, Protocol, TypeVar, cast
 
 import attrs
 
@@ -128,6 +129,7 @@ class _Rec(Recorder):
 _EXACT = Context(prec=100, rounding=ROUND_HALF_UP)
 
 _LAST = sys.maxsize  # rank of the order balance's notes: after every service's notes
+_ZERO = Decimal(0)
 
 
 class _Ordered(Protocol):
@@ -393,7 +395,7 @@ def _job(rec: Recorder, k: int, service: sm.Service, i: int) -> _Job:
         ) from None
     tot = check.totals
     lines = tot.lines
-    unreconciled = {key for key, diff in check.differences.items() if diff}
+    unreconciled = set() if check.matches else {k for k, d in check.differences.items() if d}
     if unreconciled and cfg.unreconciled_services == "refuse":
         for key in sorted(unreconciled):
             diff = check.differences[key]
@@ -408,14 +410,15 @@ def _job(rec: Recorder, k: int, service: sm.Service, i: int) -> _Job:
             )
     labor_rows = _rows(service.labors, lines["labors"], src, "labors")
     parts: Sequence[sm.Part | sm.Tire] = service.parts
-    tires: Sequence[sm.Part | sm.Tire] = service.tires
-    part_rows = _rows(parts, lines["parts"], src, "parts") + _rows(
-        tires, lines["tires"], src, "tires"
+    part_rows = _rows(parts, lines["parts"], src, "parts")
+    if service.tires:
+        tires: Sequence[sm.Part | sm.Tire] = service.tires
+        part_rows += _rows(tires, lines["tires"], src, "tires")
+    # the rows as they are (a booked residual may append a sublet row without a line)
+    sublets = cast(
+        "list[_Row[sm.Subcontract | None]]",
+        _rows(service.subcontracts, lines["subcontracts"], src, "subcontracts"),
     )
-    sublets = [
-        _Row[sm.Subcontract | None](r.source, r.cents, r.line)
-        for r in _rows(service.subcontracts, lines["subcontracts"], src, "subcontracts")
-    ]
     tax = tot.tax
     misc = service.calculated_fee_cents + tot.epa + tot.shop_supplies
     job = _Job(
@@ -505,7 +508,8 @@ def _rows(lines: Sequence[Line], cents: Sequence[int], src: str, kind: str) -> l
     """The rows of one line-item array, in (ordinal, id) order."""
     if len(lines) < 2:  # nothing to order (the usual case)
         return [_Row(f"{src}/{kind}/0", cents[0], lines[0])] if lines else []
-    indexed = sorted(range(len(lines)), key=lambda n: _sort_key(lines[n]))
+    keys = [_sort_key(line) for line in lines]
+    indexed = sorted(range(len(lines)), key=keys.__getitem__)
     return [_Row(f"{src}/{kind}/{n}", cents[n], lines[n]) for n in indexed]
 
 
@@ -948,25 +952,26 @@ def _labor_lines(rec: Recorder, job: _Job, tgt: str) -> _Labor:
         "calculatedLaborCents",
         "techHours",
     )
-    count = len(job.labor_rows)
-    exact_hours = [_billed_hours(rec.orders.sold_hours, row) for row in job.labor_rows]
-    total_hours = sum(exact_hours, Decimal(0)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    lines = job.labor_rows
+    count = len(lines)
+    sold_hours = rec.orders.sold_hours
+    exact_hours = [_billed_hours(sold_hours, row) for row in lines]
+    total_hours = sum(exact_hours, _ZERO).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     row_hours = _hundredths(exact_hours, total_hours)
-    pairs = zip(job.labor_rows, values[:count], exact_hours, row_hours, strict=True)
     rows = [
-        _tech_row(rec, job, row, cents, hours, rounded, f"{tgt}/techHours/{m}")
-        for m, (row, cents, hours, rounded) in enumerate(pairs)
+        _tech_row(rec, job, lines[m], values[m], exact_hours[m], row_hours[m], tgt, m)
+        for m in range(count)
     ]
-    rows += [
-        mk.CreateOrderTechHours(sold_hours="0.00", labor_sale=_money(extra), labor_type=job.pay)
-        for extra in values[count:]
-    ]
+    for extra in values[count:]:
+        rows.append(
+            mk.CreateOrderTechHours(sold_hours="0.00", labor_sale=_money(extra), labor_type=job.pay)
+        )
     first = None
     for tech in rows:
         if isinstance(tech.tech_no, str) and tech.tech_no:
             first = tech.tech_no
             break
-    return _Labor(rows, sum(row_hours, Decimal(0)), first)
+    return _Labor(rows, sum(row_hours, _ZERO), first)
 
 
 def _tech_row(
@@ -976,8 +981,10 @@ def _tech_row(
     cents: int,
     hours: Decimal,
     rounded: Decimal,
-    where: str,
+    tgt: str,
+    m: int,
 ) -> mk.CreateOrderTechHours:
+    """The techHours row *m* of the job at *tgt*."""
     cfg = rec.orders
     line = row.line
     text = str(rounded)
@@ -986,7 +993,7 @@ def _tech_row(
             job.rank,
             "rounded",
             f"{row.source}/hours",
-            f"{where}/soldHours",
+            f"{tgt}/techHours/{m}/soldHours",
             None,
             f"hours {figure(decimal_text(hours))} sent as {figure(text)} (the job's hours are "
             "summed "
@@ -1063,14 +1070,15 @@ def _part_row(
             None,
             f"no part number for {show(line.name)}; orders.missing_part_number used",
         )
-    quantity = _quantity_text(line.quantity, f"{row.source}/quantity")
+    quantity = _quantity_text(line.quantity, row.source)
     description = _tire_name(line) if isinstance(line, sm.Tire) else line.name
     cost = line.wholesale_cost_cents
+    retail = line.retail_cost_cents
     part = mk.CreateOrderPart(
         part_number=number,
         quantity_ordered=quantity,
         quantity_sold=quantity,
-        sale_price=_money(line.retail_cost_cents) if line.retail_cost_cents >= 0 else UNSET,
+        sale_price=_money(retail) if retail >= 0 else UNSET,
         sale_total=_signed(cents),
         labor_type=job.pay,
         description=UNSET if blank(description) else description,
@@ -1106,11 +1114,12 @@ def _ccc(
     """The job's complaint (the order's for the first job, else the service name) and cause
     (the service note)."""
     complaint = order.complaint if first and not blank(order.complaint) else service.name
-    if blank(complaint) and blank(service.note):
+    no_complaint, no_cause = blank(complaint), blank(service.note)
+    if no_complaint and no_cause:
         return UNSET
     return mk.CreateOrderComplaintCauseCorrection(
-        complaint=UNSET if blank(complaint) else complaint,
-        cause=UNSET if blank(service.note) else service.note,
+        complaint=UNSET if no_complaint else complaint,
+        cause=UNSET if no_cause else service.note,
     )
 
 
@@ -1182,6 +1191,13 @@ def _hundredths(values: Sequence[Decimal], total: Decimal) -> list[Decimal]:
     """Exact hours as hundredths that add up to *total* (their sum rounded half up): each
     value's floor, the hundredths left over going to the largest remainders (ties to the
     earlier row). Rows with a negative value are rounded on their own, the rest fitted."""
+    if len(values) == 1:  # one line (the usual case): the same steps without the lists
+        value = values[0]
+        if value < 0:
+            return [value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)]
+        hundredths = value.quantize(HUNDREDTH)
+        # a value that is not in hundredths gets every hundredth left over: *total*
+        return [hundredths if hundredths == value else total]
     if any(v < 0 for v in values):
         return [v.quantize(HUNDREDTH, rounding=ROUND_HALF_UP) for v in values]
     exact_hundredths = [v.quantize(HUNDREDTH) for v in values]
@@ -1196,12 +1212,13 @@ def _hundredths(values: Sequence[Decimal], total: Decimal) -> list[Decimal]:
     return [(Decimal(f) / 100).quantize(HUNDREDTH) for f in floors]
 
 
-def _quantity_text(value: float, where: str) -> str:
+def _quantity_text(value: float, source: str) -> str:
     """A part quantity as written for myKaarma (``2``, ``5.7``, ``-1``): a whole number
-    directly, another through its exact decimal (`exact`, `decimal_text`)."""
+    directly, another through its exact decimal (`exact`, `decimal_text`; a number out of
+    bounds is refused at *source*'s quantity)."""
     if type(value) is int and -MAX_NUMBER < value < MAX_NUMBER:
         return str(value)
-    return decimal_text(exact(value, where))
+    return decimal_text(exact(value, f"{source}/quantity"))
 
 
 def _line_cost(quantity: float, cost: int, where: str) -> int:
@@ -1333,18 +1350,6 @@ class _Amounts:
     def total(self) -> int:
         """The RO's total: customer + internal + warranty pay amounts."""
         return sum(self.pay(payer) for payer in _PAYS)
-
-
-def _bucket(job: _Job, bucket: str) -> int:
-    if bucket == "labor":
-        return job.labor
-    if bucket == "parts":
-        return job.parts
-    if bucket == "misc":
-        return job.misc
-    if bucket == "sublet":
-        return sum(r.cents for r in job.sublets)
-    return 0  # lube: no Shopmonkey amount maps to it
 
 
 def _canadian_tax(rec: _Rec, included: list[sm.Service]) -> None:
@@ -1511,13 +1516,20 @@ def _header_amounts(rec: _Rec, jobs: list[_Job], included: list[sm.Service]) -> 
     """The header's buckets (each split by payer), costs, tax and pay amounts: sums of jobs."""
     _canadian_tax(rec, included)
     buckets = {name: dict.fromkeys(_PAYS, 0) for name in _BUCKETS}
-    for job in jobs:  # one pass over the jobs
-        for name, split in buckets.items():
-            split[job.pay] += _bucket(job, name)
+    labor, parts, misc = buckets["labor"], buckets["parts"], buckets["misc"]
+    sublet = buckets["sublet"]
+    taxes = dict.fromkeys(_PAYS, 0)
+    for job in jobs:  # one pass over the jobs (lube: no Shopmonkey amount maps to it)
+        pay = job.pay
+        labor[pay] += job.labor
+        parts[pay] += job.parts
+        misc[pay] += job.misc
+        if job.sublets:
+            sublet[pay] += sum([r.cents for r in job.sublets])
+        taxes[pay] += job.tax
     labor_costs = [r.line.cost_total_cents for job in jobs for r in job.labor_rows]
     labor_cost = _cost_total(rec, labor_costs, "costTotalCents", "laborCost")
     parts_cost = _parts_cost(rec, jobs)
-    taxes = {pay: sum(j.tax for j in jobs if j.pay == pay) for pay in _PAYS}
     _payer_tax(rec, jobs)
     hours = sum((job.hours for job in jobs), Decimal(0))
     return _Amounts(hours, buckets, labor_cost, parts_cost, taxes)
@@ -1548,63 +1560,63 @@ _CATEGORIES = (
         "calculatedLaborCents",
         "labor",
         lambda o: o.labor_cents,
-        lambda s: s.calculated_labor_cents,
+        attrgetter("calculated_labor_cents"),
     ),
     _Category(
         "partsCents",
         "calculatedPartsCents",
         "parts",
         lambda o: o.parts_cents,
-        lambda s: s.calculated_parts_cents,
+        attrgetter("calculated_parts_cents"),
     ),
     _Category(
         "tiresCents",
         "calculatedTiresCents",
         "parts",
         lambda o: o.tires_cents,
-        lambda s: s.calculated_tires_cents,
+        attrgetter("calculated_tires_cents"),
     ),
     _Category(
         "subcontractsCents",
         "calculatedSubcontractsCents",
         "sublet",
         lambda o: o.subcontracts_cents,
-        lambda s: s.calculated_subcontracts_cents,
+        attrgetter("calculated_subcontracts_cents"),
     ),
     _Category(
         "feesCents",
         "calculatedFeeCents",
         "misc",
         lambda o: o.fees_cents,
-        lambda s: s.calculated_fee_cents,
+        attrgetter("calculated_fee_cents"),
     ),
     _Category(
         "epaCents",
         "calculatedEpaCents",
         "misc",
         lambda o: o.epa_cents,
-        lambda s: s.calculated_epa_cents,
+        attrgetter("calculated_epa_cents"),
     ),
     _Category(
         "shopSuppliesCents",
         "calculatedShopSuppliesCents",
         "misc",
         lambda o: o.shop_supplies_cents,
-        lambda s: s.calculated_shop_supplies_cents,
+        attrgetter("calculated_shop_supplies_cents"),
     ),
     _Category(
         "discountCents",
         "calculatedDiscountCents",
         "",
         lambda o: o.discount_cents,
-        lambda s: s.calculated_discount_cents,
+        attrgetter("calculated_discount_cents"),
     ),
     _Category(
         "taxCents",
         "calculatedTaxCents",
         "tax",
         lambda o: o.tax_cents,
-        lambda s: s.calculated_tax_cents,
+        attrgetter("calculated_tax_cents"),
     ),
     _Category(
         "gstCents",
@@ -1646,7 +1658,7 @@ def _category_gaps(rec: _Rec, order: sm.Order, counted: list[sm.Service]) -> dic
     gaps: dict[str, int] = {}
     for category in _CATEGORIES:
         of_service = category.of_service
-        gap = category.of_order(order) - sum([of_service(s) for s in counted])
+        gap = category.of_order(order) - sum(map(of_service, counted))
         if category.field == "discountCents" and gap == rec.order_discount:
             gap = 0
         if gap:

@@ -28,7 +28,7 @@ per line:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TypeAlias, cast
 
@@ -187,31 +187,54 @@ def line_cents(kind: str, line: LineItem, where: str = "") -> int:
 def cents_of_line(kind: str, line: LineItem, where: str = "") -> int:
     """`line_cents` without the argument checks (the service totals call it per line with
     their own models; the test strategies with wire dicts read through attribute names)."""
-    if kind == "fees":
-        return int(cast(Fee, line).amount_cents)
-    priced: Labor | Part | Tire | Subcontract
-    if kind == "labors":
-        labor = priced = cast(Labor, line)
-        hours = exact(labor.hours, f"{where}/hours")
-        if type(labor.multiplier) is int and labor.multiplier == 1:  # the usual multiplier
-            gross = _cents(_WIDE.multiply(hours, labor.rate_cents))
-        else:
-            multiplier = exact(labor.multiplier, f"{where}/multiplier")
-            gross = _cents(product(hours, labor.rate_cents, multiplier))
-    elif kind in ("parts", "tires"):
-        goods = priced = cast(Part | Tire, line)
-        quantity = goods.quantity
-        if type(quantity) is int and -MAX_NUMBER < quantity < MAX_NUMBER:
-            gross = quantity * goods.retail_cost_cents  # exact already: no Decimal needed
-        else:
-            number = exact(quantity, f"{where}/quantity")
-            gross = _cents(product(number, goods.retail_cost_cents))
-    elif kind == "subcontracts":
-        priced = cast(Subcontract, line)
-        gross = int(priced.retail_cost_cents)
-    else:
+    price = _PRICES.get(kind)
+    if price is None:
         raise ValueError(f"unknown line-item kind {kind!r}")
-    return gross - _discount(priced, gross, where)
+    return price(line, where)
+
+
+def _labor_cents(line: LineItem, where: str) -> int:
+    labor = cast(Labor, line)
+    hours = exact(labor.hours, f"{where}/hours")
+    multiplier = labor.multiplier
+    if type(multiplier) is int and multiplier == 1:  # the usual multiplier
+        gross = _cents(_WIDE.multiply(hours, labor.rate_cents))
+    else:
+        factor = exact(multiplier, f"{where}/multiplier")
+        gross = _cents(product(hours, labor.rate_cents, factor))
+    return gross - _discount(labor, gross, where)
+
+
+def _goods_cents(line: LineItem, where: str) -> int:
+    goods = cast("Part | Tire", line)
+    quantity = goods.quantity
+    if type(quantity) is int and -MAX_NUMBER < quantity < MAX_NUMBER:
+        gross = quantity * goods.retail_cost_cents  # exact already: no Decimal needed
+    else:
+        number = exact(quantity, f"{where}/quantity")
+        gross = _cents(product(number, goods.retail_cost_cents))
+    return gross - _discount(goods, gross, where)
+
+
+def _subcontract_cents(line: LineItem, where: str) -> int:
+    subcontract = cast(Subcontract, line)
+    gross = int(subcontract.retail_cost_cents)
+    return gross - _discount(subcontract, gross, where)
+
+
+def _fee_cents(line: LineItem, where: str) -> int:
+    return int(cast(Fee, line).amount_cents)
+
+
+#: Each line-item array (wire name, also the service's attribute name) and how one of its
+#: lines is priced, in the order of `ServiceTotals.lines`.
+_PRICES: dict[str, Callable[[LineItem, str], int]] = {
+    "labors": _labor_cents,
+    "parts": _goods_cents,
+    "tires": _goods_cents,
+    "subcontracts": _subcontract_cents,
+    "fees": _fee_cents,
+}
 
 
 def _optional(value: object) -> int:
@@ -269,36 +292,34 @@ def totals_of(service: Service) -> ServiceTotals:
     """`service_totals` without the argument check, for code that reads a service through the
     model's attribute names without holding a model (the test strategies price wire dicts
     while drawing them)."""
-    groups: tuple[tuple[str, Sequence[LineItem]], ...] = (
-        ("labors", service.labors),
-        ("parts", service.parts),
-        ("tires", service.tires),
-        ("subcontracts", service.subcontracts),
-        ("fees", service.fees),
-    )
-    lines = {
-        kind: tuple([cents_of_line(kind, x, f"/{kind}/{n}") for n, x in enumerate(items)])
-        if items
-        else ()
-        for kind, items in groups
-    }
+    lines: dict[str, tuple[int, ...]] = {}
+    for kind, price in _PRICES.items():
+        items: Sequence[LineItem] = getattr(service, kind)
+        if not items:
+            lines[kind] = ()
+            continue
+        try:  # each line's pointer is written only when a number is refused (pricing again)
+            lines[kind] = tuple([price(x, "") for x in items])
+        except ValidationError:
+            lines[kind] = tuple([price(x, f"/{kind}/{n}") for n, x in enumerate(items)])
     tax = (
         service.calculated_tax_cents
         + _optional(service.calculated_gst_cents)
         + _optional(service.calculated_pst_cents)
         + _optional(service.calculated_hst_cents)
     )
-    sums = {kind: sum(values) for kind, values in lines.items()}
+    labor, parts, tires = sum(lines["labors"]), sum(lines["parts"]), sum(lines["tires"])
+    subcontracts, fees = sum(lines["subcontracts"]), sum(lines["fees"])
     epa = service.calculated_epa_cents
     supplies = service.calculated_shop_supplies_cents
     discount = service.calculated_discount_cents
-    total = sum(sums.values()) + epa + supplies - discount + tax
+    total = labor + parts + tires + subcontracts + fees + epa + supplies - discount + tax
     return ServiceTotals(
-        labor=sums["labors"],
-        parts=sums["parts"],
-        tires=sums["tires"],
-        subcontracts=sums["subcontracts"],
-        fees=sums["fees"],
+        labor=labor,
+        parts=parts,
+        tires=tires,
+        subcontracts=subcontracts,
+        fees=fees,
         epa=epa,
         shop_supplies=supplies,
         discount=discount,
