@@ -95,7 +95,11 @@ def order_of(value: object) -> mk.Order:
 
 
 def _text(value: object) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text:
+            return text
+    return None
 
 
 def _decimal(rec: Recorder, value: object, where: str, digits: int, what: str) -> Decimal | None:
@@ -123,6 +127,15 @@ def _decimal(rec: Recorder, value: object, where: str, digits: int, what: str) -
 
 def _cents(rec: Recorder, value: object, where: str) -> int:
     """A signed myKaarma amount in cents (0 when absent or blank)."""
+    text = _text(value)
+    match = _PLAIN.match(text) if text is not None and len(text) <= MAX_NUMBER_TEXT else None
+    if match is not None:
+        sign, whole, fraction = match.group(1), match.group(2), match.group(3) or ""
+        if len(fraction) <= 2 and len(whole.lstrip("0")) <= AMOUNT_DIGITS:
+            # at most two decimals (the usual amount): its cents read from its digits, as the
+            # Decimal below would give them
+            read = int(whole) * 100 + int(fraction.ljust(2, "0"))
+            return -read if sign == "-" else read
     number = _decimal(rec, value, where, AMOUNT_DIGITS, "an amount")
     if number is None:
         return 0
