@@ -73,8 +73,9 @@ def amount_to_cents(amount: str) -> int:
 
 def cents_to_amount(cents: int) -> str:
     """``1250`` -> ``"12.50"``. Only non-negative ``int`` (not ``bool``) up to `MAX_CENTS`."""
-    if type(cents) is int and 0 <= cents <= _SMALL:  # the usual amount: one test, no divmod
-        return f"{cents // 100}.{cents % 100:02d}"
+    if type(cents) is int and 0 <= cents <= _SMALL:  # the usual amount: one test
+        whole, fraction = divmod(cents, 100)  # (a format spec such as :02d costs more)
+        return f"{whole}.{fraction}" if fraction > 9 else f"{whole}.0{fraction}"
     if type(cents) is not int:
         raise _refuse(
             "money.cents",
