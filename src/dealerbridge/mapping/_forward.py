@@ -1035,29 +1035,28 @@ def _part_lines(rec: Recorder, job: _Job, tgt: str) -> list[mk.CreateOrderPart]:
         "parts",
         signed=True,
     )
-    count = len(job.part_rows)
-    pairs = zip(job.part_rows, values[:count], strict=True)
-    parts = [
-        _part_row(rec, job, row, cents, f"{tgt}/parts/{m}") for m, (row, cents) in enumerate(pairs)
-    ]
-    parts += [
-        mk.CreateOrderPart(
-            part_number=rec.orders.missing_part_number,
-            description="RESIDUAL",
-            quantity_ordered="1",
-            quantity_sold="1",
-            sale_price=_money(extra),
-            sale_total=_money(extra),
-            labor_type=job.pay,
+    lines = job.part_rows
+    count = len(lines)
+    parts = [_part_row(rec, job, lines[m], values[m], tgt, m) for m in range(count)]
+    for extra in values[count:]:
+        parts.append(
+            mk.CreateOrderPart(
+                part_number=rec.orders.missing_part_number,
+                description="RESIDUAL",
+                quantity_ordered="1",
+                quantity_sold="1",
+                sale_price=_money(extra),
+                sale_total=_money(extra),
+                labor_type=job.pay,
+            )
         )
-        for extra in values[count:]
-    ]
     return parts
 
 
 def _part_row(
-    rec: Recorder, job: _Job, row: _Row[sm.Part | sm.Tire], cents: int, where: str
+    rec: Recorder, job: _Job, row: _Row[sm.Part | sm.Tire], cents: int, tgt: str, m: int
 ) -> mk.CreateOrderPart:
+    """The part row *m* of the job at *tgt*."""
     line = row.line
     number = line.part_number
     if number is None or blank(number):
@@ -1066,7 +1065,7 @@ def _part_row(
             job.rank,
             "defaulted",
             f"{row.source}/partNumber",
-            f"{where}/partNumber",
+            f"{tgt}/parts/{m}/partNumber",
             None,
             f"no part number for {show(line.name)}; orders.missing_part_number used",
         )
