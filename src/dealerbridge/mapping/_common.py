@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 import attrs
 
@@ -124,6 +125,9 @@ def sequence_of(value: object, what: str) -> Sequence[object]:
     return value
 
 
+_RANK_SEQ = itemgetter(0, 1)  # a note's (rank, sequence): the report's order
+
+
 class Recorder:
     """Collects the report notes (with the input position they belong to) and refusals."""
 
@@ -163,7 +167,7 @@ class Recorder:
 
     @property
     def report(self) -> tuple[MappingNote, ...]:
-        return tuple(note for _, _, note in sorted(self._notes, key=lambda x: (x[0], x[1])))
+        return tuple(note for _, _, note in sorted(self._notes, key=_RANK_SEQ))
 
     def raise_if_refused(self) -> None:
         if self.issues:
