@@ -24,7 +24,7 @@ from .._errors import DealerbridgeUsageError, Issue, ValidationError
 from .._models import UNSET, UnsetType, dump
 from .._render import redaction, redaction_level
 from ..money import cents_to_amount
-from ..shopmonkey._totals import MAX_NUMBER, exact, product
+from ..shopmonkey._totals import MAX_INT, exact, product
 from ._common import (
     HUNDREDTH,
     Recorder,
@@ -1215,14 +1215,14 @@ def _quantity_text(value: float, source: str) -> str:
     """A part quantity as written for myKaarma (``2``, ``5.7``, ``-1``): a whole number
     directly, another through its exact decimal (`exact`, `decimal_text`; a number out of
     bounds is refused at *source*'s quantity)."""
-    if type(value) is int and -MAX_NUMBER < value < MAX_NUMBER:
+    if type(value) is int and -MAX_INT < value < MAX_INT:
         return str(value)
     return decimal_text(exact(value, f"{source}/quantity"))
 
 
 def _line_cost(quantity: float, cost: int, where: str) -> int:
     """quantity x unit cost in cents, rounded half up (exact for a whole quantity)."""
-    if type(quantity) is int and -MAX_NUMBER < quantity < MAX_NUMBER:
+    if type(quantity) is int and -MAX_INT < quantity < MAX_INT:
         return quantity * cost
     number = exact(quantity, f"{where}/quantity")
     return int(product(number, cost).quantize(Decimal(1), ROUND_HALF_UP))

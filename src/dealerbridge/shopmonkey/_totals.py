@@ -80,6 +80,9 @@ ORDER_CATEGORIES: tuple[tuple[str, str], ...] = (
 #: before they reach arithmetic (far above any real value; a JSON number such as 1e28 is
 #: refused with ``number.range`` instead of overflowing the arithmetic).
 MAX_NUMBER = Decimal(10) ** 12
+_MIN_NUMBER = -MAX_NUMBER
+#: `MAX_NUMBER` as an int, for the bounds of int values (an int compares faster with an int).
+MAX_INT = 10**12
 
 #: Wide enough for the exact product of three bounded numbers and a 64-bit integer (a float
 #: read through ``repr`` has at most 17 significant digits).
@@ -95,10 +98,9 @@ def exact(value: object, where: str = "", *, bounded: bool = True) -> Decimal:
     if kind is float:  # the common cases first, by exact type
         number = Decimal(repr(value))
     elif kind is int:
-        number = Decimal(value)  # type: ignore[arg-type]  # type(value) is int
-        if bounded and not -MAX_NUMBER < number < MAX_NUMBER:
+        if bounded and not -MAX_INT < value < MAX_INT:  # type: ignore[operator]  # an int
             raise _out_of_range(value, where)
-        return number
+        return Decimal(value)  # type: ignore[arg-type]  # type(value) is int
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(
             [Issue(where, "type", f"expected a number; found {describe_value(value)}", value)]
@@ -107,7 +109,7 @@ def exact(value: object, where: str = "", *, bounded: bool = True) -> Decimal:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValidationError([Issue(where, "type", f"expected a finite number; found {value}")])
-    if bounded and not -MAX_NUMBER < number < MAX_NUMBER:
+    if bounded and not _MIN_NUMBER < number < MAX_NUMBER:
         raise _out_of_range(value, where)
     return number
 
@@ -208,7 +210,7 @@ def _labor_cents(line: LineItem, where: str) -> int:
 def _goods_cents(line: LineItem, where: str) -> int:
     goods = cast("Part | Tire", line)
     quantity = goods.quantity
-    if type(quantity) is int and -MAX_NUMBER < quantity < MAX_NUMBER:
+    if type(quantity) is int and -MAX_INT < quantity < MAX_INT:
         gross = quantity * goods.retail_cost_cents  # exact already: no Decimal needed
     else:
         number = exact(quantity, f"{where}/quantity")
