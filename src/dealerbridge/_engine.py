@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 
 from . import _json
+from ._checker import compile_checker
 from ._errors import DealerbridgeUsageError, Issue, ValidationError
 from ._json import check_value, parse_json
 from ._messages import Path, Translator, content_issue, not_json_issue, sort_issues
@@ -69,6 +70,9 @@ class CompiledSchema:
         self._validator = jsonschema_rs.validator_for(
             root, registry=rs_registry, validate_formats=True, offline=True
         )
+        raw_target = document if fragment is None else registry.node_at(name, version, fragment)
+        #: The one-pass quick yes (C; None without the accelerator): see `_checker`.
+        self._check = _checker(registry, self.document_id, raw_target)
         self._translator = Translator(
             registry, root, Location(self.document_id), target, _ADDED_BOUNDS
         )
@@ -76,6 +80,11 @@ class CompiledSchema:
             (
                 path,
                 _compile_ref(rs_registry, content.schema),
+                _checker(
+                    registry,
+                    content.schema.location.document_id,
+                    registry.raw_at(content.schema.location),
+                ),
                 Translator(
                     registry,
                     {"$ref": content.schema.location.uri},
@@ -95,18 +104,12 @@ class CompiledSchema:
 
     def valid(self, instance: object) -> bool:
         """The quick yes of `issues` (so of `validate`/`errors`): True when *instance* is plain
-        JSON (the C walk), valid, and holds no string to decode; False means "look closely"
+        JSON, valid, and holds no string to decode; False means "look closely"
         (`schema_issues` or `decode` decides). Without the C accelerator it is always False
         (its Python walk is what `schema_issues` runs anyway)."""
-        clean = _json._c_clean  # read on each call: the tests turn it off
-        if self._contents or clean is None or clean(instance) < 0:
+        if self._contents:
             return False
-        # The C walk leaves member names and string contents to the engine, which raises on
-        # an int key or a lone surrogate: `schema_issues` then names the problem.
-        try:
-            return bool(self._validator.is_valid(instance))
-        except Exception:
-            return False
+        return _quick_yes(self._check, self._validator, instance)
 
     def schema_issues(self, instance: object) -> list[Issue]:
         """The schema's own verdict (no content decoding)."""
@@ -133,25 +136,31 @@ class CompiledSchema:
         returned (never for a value a caller hands in): the reader already enforced everything
         `check_value` looks for (JSON types only, int64, finite floats, no lone surrogate,
         at most `MAX_DEPTH` levels, no cycle), so the walk is skipped."""
-        if not read and (not_json := check_value(instance)):  # the engine may crash on them
-            return Decoded(instance, redact_names(not_json, instance, self._names), {})
-        try:
-            valid = self._validator.is_valid(instance)
-        except Exception as exc:
-            return Decoded(instance, [not_json_issue(exc)], {})
+        check = self._check if _json._c_clean is not None else None
+        if check is not None and check(instance) == 1:  # plain and valid: the quick yes
+            valid = True
+        else:
+            if not read and (not_json := check_value(instance)):  # the engine may crash
+                return Decoded(instance, redact_names(not_json, instance, self._names), {})
+            try:
+                valid = self._validator.is_valid(instance)
+            except Exception as exc:
+                return Decoded(instance, [not_json_issue(exc)], {})
         if valid and not self._contents:
             return Decoded(instance, [], {})
         found = [] if valid else self._engine_issues(instance)
         value = instance
         originals: dict[Path, str] = {}
-        for path, validator, translator, content_at in self._contents:
+        for path, validator, inner_check, translator, content_at in self._contents:
             for where, text in _strings_at(instance, path):
                 try:
                     inner = parse_json(text)
                 except ValidationError as exc:
                     found.append(content_issue(where, exc.issues[0].message, text, content_at))
                     continue
-                if not validator.is_valid(inner):
+                # a value parse_json returned: plain JSON, so the engine cannot crash on it
+                quick = inner_check is not None and _json._c_clean is not None
+                if not (quick and inner_check(inner) == 1) and not validator.is_valid(inner):
                     errors = list(validator.iter_errors(inner))
                     found.extend(translator.translate(errors, where, inner))
                 value = _replace(value, where, inner)
@@ -167,6 +176,35 @@ class CompiledSchema:
         if not self._contents:  # nothing to decode: the schema's verdict, no `Decoded` built
             return self.schema_issues(instance)
         return self.decode(instance).issues
+
+
+def _checker(registry: SchemaRegistry, document_id: str, root: object) -> Any:
+    """The C checker of a schema node (`_checker`), or None without the accelerator."""
+    speedups = _json._speedups
+    if speedups is None:
+        return None
+    return compile_checker(registry, document_id, root, speedups.checker).check
+
+
+def _quick_yes(check: Any, validator: Any, instance: object) -> bool:
+    """True when *instance* is plain JSON and valid: the one-pass C walk says so, or (when it
+    cannot tell) the C value check and the engine do. False means "look closely" (the walk
+    found it invalid, or it is not plain, or the engine says no); always False without the
+    accelerator (or inside `_json._pure_python`)."""
+    clean = _json._c_clean  # read on each call: the tests turn it off
+    if clean is None or check is None:
+        return False
+    answer = check(instance)
+    if answer != -1:  # 1: valid; 0: invalid (the issues are the engine's to find)
+        return bool(answer == 1)
+    if clean(instance) < 0:
+        return False
+    # The C value check leaves member names and string contents to the engine, which raises
+    # on an int key or a lone surrogate: `schema_issues` then names the problem.
+    try:
+        return bool(validator.is_valid(instance))
+    except Exception:
+        return False
 
 
 def _compile_ref(rs_registry: Any, node: Node) -> Any:

@@ -11,3 +11,14 @@ def same(a: object, b: object, /) -> int:
 
 def limits(max_depth: int, max_values: int, /) -> None:
     """Set the two limits (dealerbridge._json does, at import)."""
+
+class Checker:
+    """A schema compiled by dealerbridge._checker for the one-pass quick yes."""
+
+    def check(self, value: object, /) -> int:
+        """1 valid plain JSON, 0 plain and invalid, -1 not known (the engine decides)."""
+
+def checker(
+    nodes: tuple[tuple[object, ...], ...], patterns: tuple[tuple[object, ...], ...], /
+) -> Checker:
+    """The C walk of *nodes* (node 0 first) and *patterns* (DFAs), as _checker writes them."""
