@@ -465,6 +465,14 @@ def test_a_value_nested_past_the_depth_limit_is_left_to_the_engine():
 # ------------------------------------------------------------------- the compiled program
 
 
+def test_a_schema_whose_combinators_branch_without_end_is_left_to_the_engine():
+    # anyOf [A, A] under A branches 2^n ways without consuming the value: the walk gives up
+    # after a bounded number of steps instead of running for ever
+    nodes = ((0, 0, 0, -1, -1, (), 0, (), None, None, (), -1, (), -1, (), (0, 0), (), -1, -1,
+              -1, -1),)  # fmt: skip
+    assert speedups.checker(nodes, ()).check(1) == -1
+
+
 def test_a_schema_that_is_only_a_ref_is_the_node_it_points_at():
     registry = default_registry()
     nodes, _ = compile_nodes(registry, BASE, {"$ref": f"{_primitives()}#/$defs/cents"})

@@ -183,7 +183,10 @@ def _checker(registry: SchemaRegistry, document_id: str, root: object) -> Any:
     speedups = _json._speedups
     if speedups is None:
         return None
-    return compile_checker(registry, document_id, root, speedups.checker).check
+    try:
+        return compile_checker(registry, document_id, root, speedups.checker).check
+    except RecursionError:  # a schema nested past the interpreter's limit: the engine alone
+        return None
 
 
 def _quick_yes(check: Any, validator: Any, instance: object) -> bool:

@@ -405,8 +405,12 @@ typedef struct {
 
 typedef struct {
     CheckerObject *c;
-    Py_ssize_t count;
+    Py_ssize_t count; /* values visited (bounded by max_values) */
+    Py_ssize_t steps; /* nodes applied (bounded by MAX_STEPS: a schema whose combinators
+                       * branch without consuming the value cannot run away) */
 } Walk;
+
+#define MAX_STEPS 10000000
 
 static int
 str_clean(PyObject *s)
@@ -754,7 +758,7 @@ check_enum(const Node *n, int k, PyObject *v)
 static int
 check(Walk *w, int index, PyObject *v, int k, int depth, int rec)
 {
-    if (rec > MAX_RECURSION) {
+    if (rec > MAX_RECURSION || ++w->steps > MAX_STEPS) {
         return -1;
     }
     const Node *n = &w->c->nodes[index];
@@ -969,7 +973,7 @@ checker_dealloc(CheckerObject *self)
 static PyObject *
 checker_check(CheckerObject *self, PyObject *value)
 {
-    Walk w = {self, 1};
+    Walk w = {self, 1, 0};
     int k = kind_of(value);
     return PyLong_FromLong(k == 0 ? -1 : check(&w, 0, value, k, 0, 0));
 }
