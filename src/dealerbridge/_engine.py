@@ -1,7 +1,10 @@
 """The compiled schemas: jsonschema-rs behind `CompiledSchema`, and the one decode step.
 
 The verdict is the schema's under Draft 2020-12 with format assertion on, computed by
-jsonschema-rs (a compiled engine with ECMA-262 regular expressions). One documented
+jsonschema-rs (a compiled engine with ECMA-262 regular expressions). With the C accelerator a
+plain, valid value is answered first by a one-pass walk of the same schema (`_checker`,
+``_speedups.checker``), which says "valid" only where the engine would; anything else is the
+engine's to decide and to put into words. One documented
 extension: a string whose schema says ``contentMediaType: application/json`` with a
 ``contentSchema`` is decoded with the strict reader and validated against that schema, its
 issues continuing under the string's path.
