@@ -92,7 +92,7 @@ def test_the_walk_decides_every_valid_fixture_and_agrees_with_the_engine_on_all(
     assert decided > 400
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_the_walk_agrees_with_the_engine_on_generated_payloads(data):
     name = data.draw(st.sampled_from(NAMES))
