@@ -342,7 +342,7 @@ def _enum(values: list[Any]) -> tuple[frozenset[str], frozenset[int], int]:
 #
 # An ECMA-262 pattern of a small subset, as a DFA over code points. The subset is what our
 # schemas write and what reads the same in ECMA-262 (the engine), Python's re and Rust's
-# regex: literal characters and escapes of punctuation, \t \n \r \f \v \uXXXX \xHH, classes
+# regex: literal characters and escaped syntax characters, \t \n \r \f \v \uXXXX \xHH, classes
 # [...] with ranges and negation (and the same escapes), groups (...) and (?:...), the
 # alternation |, the greedy or lazy quantifiers ? * + {n} {n,} {n,m} (laziness does not
 # change whether a string matches), and ^ / $ as the first and last character of a pattern
@@ -353,7 +353,9 @@ _MAX_CODE = 0x10FFFF
 _ANY = ((0, _MAX_CODE),)
 _NFA_LIMIT = 4000
 _DFA_LIMIT = 2000
-_ESCAPES = {"t": 9, "n": 10, "r": 13, "f": 12, "v": 11, "0": 0}
+_ESCAPES = {"t": 9, "n": 10, "r": 13, "f": 12, "v": 11}
+#: ECMA-262's syntax characters, plus the hyphen of classes: escaped, each is itself.
+_SYNTAX = frozenset("^$\\.*+?()[]{}|/-")
 
 # AST: ("set", ranges) | ("seq", [nodes]) | ("alt", [nodes]) | ("rep", node, low, high|None)
 _Ast = tuple[Any, ...]
@@ -405,17 +407,15 @@ class _Parser:
         if ch == "[":
             return ("set", self.char_class())
         if ch == "\\":
-            code = self.escape(in_class=False)
+            code = self.escape()
             return ("set", ((code, code),))
         if ch in ".^$*+?{}]|)":
             raise _Refuse
         return ("set", ((ord(ch), ord(ch)),))
 
-    def escape(self, *, in_class: bool) -> int:
+    def escape(self) -> int:
         ch = self.take()
         if ch in _ESCAPES:
-            if ch == "0" and (self.peek() or "").isdigit():  # \01: an octal or a reference
-                raise _Refuse
             return _ESCAPES[ch]
         if ch in "ux":
             width = 4 if ch == "u" else 2
@@ -427,9 +427,11 @@ class _Parser:
             if 0xD800 <= code <= 0xDFFF:
                 raise _Refuse
             return code
-        if ch.isascii() and not ch.isalnum() and ch != "_":  # an escaped punctuation mark
+        if ch in _SYNTAX:  # an escaped syntax character stands for itself everywhere
             return ord(ch)
-        raise _Refuse  # \d \w \s \b \c \k \p, back references, ...
+        # \d \w \s \b \c \k \p, back references, \0; and other punctuation, which the
+        # dialects read apart (Rust's regex reads \< and \> as word boundaries)
+        raise _Refuse
 
     def char_class(self) -> tuple[tuple[int, int], ...]:
         negate = self.peek() == "^"
@@ -458,7 +460,7 @@ class _Parser:
         if ch == "\\":
             if self.peek() == "b":  # [\b] is a backspace in ECMA-262, a boundary elsewhere
                 raise _Refuse
-            return self.escape(in_class=True)
+            return self.escape()
         if ch == "[":
             raise _Refuse  # a nested class in other dialects
         return ord(ch)

@@ -139,8 +139,7 @@ class CompiledSchema:
         returned (never for a value a caller hands in): the reader already enforced everything
         `check_value` looks for (JSON types only, int64, finite floats, no lone surrogate,
         at most `MAX_DEPTH` levels, no cycle), so the walk is skipped."""
-        check = self._check if _json._c_clean is not None else None
-        if check is not None and check(instance) == 1:  # plain and valid: the quick yes
+        if _walked(self._check, instance) == 1:  # plain and valid: the quick yes
             valid = True
         else:
             if not read and (not_json := check_value(instance)):  # the engine may crash
@@ -162,8 +161,7 @@ class CompiledSchema:
                     found.append(content_issue(where, exc.issues[0].message, text, content_at))
                     continue
                 # a value parse_json returned: plain JSON, so the engine cannot crash on it
-                quick = inner_check is not None and _json._c_clean is not None
-                if not (quick and inner_check(inner) == 1) and not validator.is_valid(inner):
+                if _walked(inner_check, inner) != 1 and not validator.is_valid(inner):
                     errors = list(validator.iter_errors(inner))
                     found.extend(translator.translate(errors, where, inner))
                 value = _replace(value, where, inner)
@@ -192,18 +190,24 @@ def _checker(registry: SchemaRegistry, document_id: str, root: object) -> Any:
         return None
 
 
+def _walked(check: Any, instance: object) -> int:
+    """The one-pass walk's answer: 1 plain and valid, 0 invalid, -1 not known (always -1
+    without the accelerator, or inside `_json._pure_python`, which the tests use)."""
+    if check is None or _json._c_clean is None:  # read on each call: the tests turn it off
+        return -1
+    return int(check(instance))
+
+
 def _quick_yes(check: Any, validator: Any, instance: object) -> bool:
-    """True when *instance* is plain JSON and valid: the one-pass C walk says so, or (when it
+    """True when *instance* is plain JSON and valid: the one-pass walk says so, or (when it
     cannot tell) the C value check and the engine do. False means "look closely" (the walk
     found it invalid, or it is not plain, or the engine says no); always False without the
-    accelerator (or inside `_json._pure_python`)."""
-    clean = _json._c_clean  # read on each call: the tests turn it off
-    if clean is None or check is None:
-        return False
-    answer = check(instance)
+    accelerator."""
+    answer = _walked(check, instance)
     if answer != -1:  # 1: valid; 0: invalid (the issues are the engine's to find)
-        return bool(answer == 1)
-    if clean(instance) < 0:
+        return answer == 1
+    clean = _json._c_clean
+    if clean is None or clean(instance) < 0:
         return False
     # The C value check leaves member names and string contents to the engine, which raises
     # on an int key or a lone surrogate: `schema_issues` then names the problem.
