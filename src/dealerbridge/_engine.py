@@ -19,6 +19,7 @@ are put into words by `dealerbridge._messages`; the public functions are in
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import jsonschema_rs
@@ -35,6 +36,10 @@ from ._schema_model import ContentSchema, Location, Node, iter_objects, unwrap
 __all__ = ["DRAFT", "CompiledSchema", "Decoded", "compiled"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+#: The one-pass walk of a compiled schema (``Checker.check``): 1 valid, 0 invalid, -1 not known.
+_Check = Callable[[object], int]
 
 
 class Decoded(NamedTuple):
@@ -179,26 +184,27 @@ class CompiledSchema:
         return self.decode(instance).issues
 
 
-def _checker(registry: SchemaRegistry, document_id: str, root: object) -> Any:
+def _checker(registry: SchemaRegistry, document_id: str, root: object) -> _Check | None:
     """The C checker of a schema node (`_checker`), or None without the accelerator."""
     speedups = _json._speedups
     if speedups is None:
         return None
     try:
-        return compile_checker(registry, document_id, root, speedups.checker).check
+        check: _Check = compile_checker(registry, document_id, root, speedups.checker).check
     except RecursionError:  # a schema nested past the interpreter's limit: the engine alone
         return None
+    return check
 
 
-def _walked(check: Any, instance: object) -> int:
+def _walked(check: _Check | None, instance: object) -> int:
     """The one-pass walk's answer: 1 plain and valid, 0 invalid, -1 not known (always -1
     without the accelerator, or inside `_json._pure_python`, which the tests use)."""
     if check is None or _json._c_clean is None:  # read on each call: the tests turn it off
         return -1
-    return int(check(instance))
+    return check(instance)
 
 
-def _quick_yes(check: Any, validator: Any, instance: object) -> bool:
+def _quick_yes(check: _Check | None, validator: Any, instance: object) -> bool:
     """True when *instance* is plain JSON and valid: the one-pass walk says so, or (when it
     cannot tell) the C value check and the engine do. False means "look closely" (the walk
     found it invalid, or it is not plain, or the engine says no); always False without the
