@@ -25,7 +25,6 @@ from typing import Any, NamedTuple
 import jsonschema_rs
 
 from . import _json
-from ._checker import compile_checker
 from ._errors import DealerbridgeUsageError, Issue, ValidationError
 from ._json import check_value, parse_json
 from ._messages import Path, Translator, content_issue, not_json_issue, sort_issues
@@ -189,6 +188,8 @@ def _checker(registry: SchemaRegistry, document_id: str, root: object) -> _Check
     speedups = _json._speedups
     if speedups is None:
         return None
+    from ._checker import compile_checker  # on the first compiled schema: no import cost
+
     try:
         check: _Check = compile_checker(registry, document_id, root, speedups.checker).check
     except RecursionError:  # a schema nested past the interpreter's limit: the engine alone
