@@ -44,6 +44,9 @@ from ._registry import SchemaRegistry
 __all__ = ["NODE_FIELDS", "compile_checker", "compile_nodes", "compile_pattern"]
 
 NODE_FIELDS = 21
+#: A node that asserts nothing, every field "absent"; `_Compiler._fill` writes what a schema says.
+_BLANK: tuple[Any, ...] = (0, 0, 0, -1, -1, (), 0, (), None, None, (), -1, (), -1)
+_BLANK += ((), (), (), -1, -1, -1, -1)
 
 # Kinds (the C walk's K_*): a bit per JSON type; T_INTEGER marks "integer" (see the C code).
 _NULL, _BOOL, _INT, _FLOAT, _STR, _LIST, _DICT, _T_INTEGER = 1, 2, 4, 8, 16, 32, 64, 128
@@ -171,14 +174,13 @@ class _Compiler:
         index = len(self.nodes)
         self._node_at[key] = index
         self._keep.append(schema)
-        fields: list[Any] = [0, 0, 0, -1, -1, (), 0, (), None, None, (), -1, (), -1]
-        fields += [(), (), (), -1, -1, -1, -1]
+        fields = list(_BLANK)
         self.nodes.append(fields)
         try:
             self._fill(fields, base, schema)
         except _Opaque:
-            fields[:] = [1, 0, 0, -1, -1, (), 0, (), None, None, (), -1, (), -1]
-            fields += [(), (), (), -1, -1, -1, -1]
+            fields[:] = _BLANK
+            fields[0] = 1  # opaque
         return index
 
     def _fill(self, f: list[Any], base: str, schema: object) -> None:

@@ -813,17 +813,13 @@ check(Walk *w, int index, PyObject *v, int k, int depth, int rec)
             return -1;
         }
         if (k == K_LIST) {
+            if (n->items < 0 && n->covered) {
+                break; /* an applicator below checks every item */
+            }
             for (Py_ssize_t i = 0; i < PyList_GET_SIZE(v); i++) {
                 PyObject *item = PyList_GET_ITEM(v, i);
-                if (n->items >= 0) {
-                    AND(acc, visit_member(w, n->items, item, depth, rec));
-                }
-                else if (!n->covered) {
-                    AND(acc, free_walk(w, item, depth + 1));
-                }
-                else {
-                    break; /* an applicator below checks every item */
-                }
+                AND(acc, n->items >= 0 ? visit_member(w, n->items, item, depth, rec)
+                                       : free_walk(w, item, depth + 1));
             }
             break;
         }
@@ -901,34 +897,25 @@ check(Walk *w, int index, PyObject *v, int k, int depth, int rec)
         AND(acc, any);
     }
     if (n->none > 0) {
-        int valid = 0, unknown = 0;
-        for (Py_ssize_t i = 0; i < n->none; i++) {
+        int valid = 0, unknown = 0; /* two valid branches decide it: invalid */
+        for (Py_ssize_t i = 0; i < n->none && valid < 2; i++) {
             int r = check(w, n->one[i], v, k, depth, rec + 1);
             valid += r == 1;
             unknown += r < 0;
         }
-        if (valid > 1) {
-            return 0;
-        }
-        AND(acc, unknown > 0 ? -1 : valid == 1);
+        AND(acc, valid > 1 ? 0 : unknown > 0 ? -1 : valid == 1);
     }
     if (n->not_ >= 0) {
         int r = check(w, n->not_, v, k, depth, rec + 1);
         AND(acc, r < 0 ? -1 : !r);
     }
     if (n->if_ >= 0) {
+        /* then is walked only when `if` may hold, else only when it may not */
         int r = check(w, n->if_, v, k, depth, rec + 1);
-        int then_r = n->then_ >= 0 ? check(w, n->then_, v, k, depth, rec + 1) : 1;
-        int else_r = n->else_ >= 0 ? check(w, n->else_, v, k, depth, rec + 1) : 1;
-        if (r == 1) {
-            AND(acc, then_r);
-        }
-        else if (r == 0) {
-            AND(acc, else_r);
-        }
-        else {
-            AND(acc, then_r == else_r ? then_r : (then_r == 0 && else_r == 0 ? 0 : -1));
-        }
+        int then_r = r != 0 && n->then_ >= 0 ? check(w, n->then_, v, k, depth, rec + 1) : 1;
+        int else_r = r != 1 && n->else_ >= 0 ? check(w, n->else_, v, k, depth, rec + 1) : 1;
+        /* not known: valid or invalid only when both branches say so */
+        AND(acc, r == 1 ? then_r : r == 0 ? else_r : then_r == else_r ? then_r : -1);
     }
     return acc;
 }
