@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
 from functools import cache
 from typing import Any
 
@@ -465,6 +467,12 @@ def test_a_value_nested_past_the_depth_limit_is_left_to_the_engine():
     assert walk({"items": True}, _deep(_json.MAX_DEPTH)) == 1
     assert walk(True, _deep(_json.MAX_DEPTH + 1)) == -1
     assert walk({"items": True}, _deep(_json.MAX_DEPTH + 1)) == -1
+    # a schema whose items are itself walks every level with its keywords (not the free walk)
+    every_level = ((0, 0, 0, -1, -1, (), 0, (), None, None, (), -1, (), 0, (), (), (), -1, -1,
+                    -1, -1),)  # fmt: skip
+    check = speedups.checker(every_level, ()).check
+    assert check(_deep(_json.MAX_DEPTH)) == 1
+    assert check(_deep(_json.MAX_DEPTH + 1)) == -1
 
 
 # ------------------------------------------------------------------- the compiled program
@@ -473,9 +481,18 @@ def test_a_value_nested_past_the_depth_limit_is_left_to_the_engine():
 def test_a_schema_whose_combinators_branch_without_end_is_left_to_the_engine():
     # anyOf [A, A] under A branches 2^n ways without consuming the value: the walk gives up
     # after a bounded number of steps instead of running for ever
-    nodes = ((0, 0, 0, -1, -1, (), 0, (), None, None, (), -1, (), -1, (), (0, 0), (), -1, -1,
-              -1, -1),)  # fmt: skip
-    assert speedups.checker(nodes, ()).check(1) == -1
+    # (in a child process: without the budget the C walk cannot be interrupted, and the test
+    # must fail, not hang)
+    code = (
+        "from dealerbridge import _speedups\n"
+        "node = (0, 0, 0, -1, -1, (), 0, (), None, None, (), -1, (), -1, (), (0, 0), (), -1, -1,"
+        " -1, -1)\n"
+        "print(_speedups.checker((node,), ()).check(1))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "-1"
 
 
 def test_a_schema_that_is_only_a_ref_is_the_node_it_points_at():
