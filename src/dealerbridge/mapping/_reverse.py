@@ -26,7 +26,7 @@ from .. import shopmonkey as sm
 from .._errors import DealerbridgeUsageError, Issue
 from .._models import UnsetType, dump
 from .._validation import validate
-from ..money import cents_to_amount
+from ..money import amount_to_cents, cents_to_amount
 from ._common import Recorder, allocate, decimal_text, figure, load_at, show
 from ._config import MappingConfig
 from ._report import Mapped, MappingError, ledger_cents
@@ -132,9 +132,9 @@ def _cents(rec: Recorder, value: object, where: str) -> int:
     if match is not None:
         sign, whole, fraction = match.group(1), match.group(2), match.group(3) or ""
         if len(fraction) <= 2 and len(whole.lstrip("0")) <= AMOUNT_DIGITS:
-            # at most two decimals (the usual amount): its cents read from its digits, as the
-            # Decimal below would give them
-            read = int(whole) * 100 + int(fraction.ljust(2, "0"))
+            # at most two decimals (the usual amount): money's exact reading of the unsigned
+            # digits, the cents the Decimal below would give
+            read = amount_to_cents(match.group(0)[len(sign) :])
             return -read if sign == "-" else read
     number = _decimal(rec, value, where, AMOUNT_DIGITS, "an amount")
     if number is None:
