@@ -76,13 +76,13 @@ ORDER_CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: `MAX_NUMBER` as an int, for the bounds of int values (an int compares faster with an int).
+MAX_INT = 10**12
 #: Hours, quantities, multipliers, percents and mileages must be below this in magnitude
 #: before they reach arithmetic (far above any real value; a JSON number such as 1e28 is
 #: refused with ``number.range`` instead of overflowing the arithmetic).
-MAX_NUMBER = Decimal(10) ** 12
+MAX_NUMBER = Decimal(MAX_INT)
 _MIN_NUMBER = -MAX_NUMBER
-#: `MAX_NUMBER` as an int, for the bounds of int values (an int compares faster with an int).
-MAX_INT = 10**12
 
 #: Wide enough for the exact product of three bounded numbers and a 64-bit integer (a float
 #: read through ``repr`` has at most 17 significant digits).
